@@ -13,6 +13,7 @@ class ChunkKind(str, Enum):
     section = "section"  # （一）
     clause = "clause"  # 1. / 1．
     item = "item"  # （1）
+    table = "table"  # a task table's caption and column header row; its rows are table_row children
     table_row = "table_row"  # one row of a task table, with its column names
     paragraph = "paragraph"  # fallback for files without numbered headings
 

@@ -1,0 +1,96 @@
+"""A plan's metadata, read from its own front matter (the notice): title, region, issuer, number, date, id."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pypinyin import lazy_pinyin
+
+from ingest.clean import PROSE_PUNCTUATION
+from ingest.models import PlanMeta
+
+DATE_LINE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔［\[]((?:19|20)\d{2})[〕］\]]\d+号")
+# "现将《珠海市碳达峰实施方案》印发给你们" / "《…》已经省人民政府同意，现印发给你们"
+TITLE_IN_NOTICE = re.compile(r"《([^《》]{2,60})》[^。]*?印发")
+TITLE_OF_NOTICE = re.compile(r"关于印发(.{2,60}?)的通知")
+ISSUER_OF_NOTICE = re.compile(r"^(.{2,30}?)关于印发")
+REGION = re.compile(r"(.{1,8}?(?:特别行政区|自治区|自治州|省|市|县|区))")
+REGION_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|省|市|县|区)$")
+LEVELS = {"省": "省", "自治区": "省", "特别行政区": "省", "市": "市", "自治州": "市", "县": "县", "区": "县"}
+MAX_TITLE_CHARS = 60
+
+
+def extract_meta(front: list[str], source_file: str, sha256: str) -> tuple[PlanMeta, list[str]]:
+    """Metadata from the lines before the first heading (the notice and the plan's title)."""
+    warnings: list[str] = []
+    joined = "".join(front)  # a title broken over two lines reads whole here
+    title = _first_group(TITLE_IN_NOTICE, joined) or _first_group(TITLE_OF_NOTICE, joined)
+    if not title:
+        title = front[0][:MAX_TITLE_CHARS] if front else source_file
+        warnings.append(f"未找到方案标题，使用首行 / no plan title found, using the first line: {title}")
+    region_match = REGION.match(title) if not title.startswith("关于") else None
+    region = region_match.group(1) if region_match else ""
+    if not region:
+        warnings.append(f"标题中未找到地区 / no region found in the title: {title}")
+    issue_date, issuer = _date_and_issuer(front)
+    if issuer is None:
+        issuer = _first_group(ISSUER_OF_NOTICE, joined)
+    doc_number = _doc_number(front)
+    year = issue_date.year if issue_date else _doc_number_year(doc_number)
+    meta = PlanMeta(
+        doc_id=make_doc_id(region, year, source_file),
+        title=title,
+        region=region,
+        level=LEVELS[REGION_SUFFIX.search(region).group(1)] if region else "",
+        issuer=issuer,
+        doc_number=doc_number,
+        issue_date=issue_date,
+        source_file=source_file,
+        sha256=sha256,
+    )
+    return meta, warnings
+
+
+def make_doc_id(region: str, year: int | None, source_file: str) -> str:
+    """Pinyin of the region without 省/市 plus the issue year (zhuhai-2023); the file name if no region."""
+    name = REGION_SUFFIX.sub("", region) or source_file.rsplit(".", 1)[0]
+    slug = re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(name)).lower()).strip("-") or "plan"
+    return f"{slug}-{year}" if region and year else slug
+
+
+def _first_group(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return match.group(1).strip() if match else None
+
+
+def _date_and_issuer(front: list[str]) -> tuple[date | None, str | None]:
+    """The date line that closes the notice, and the signing line above it (珠海市人民政府 / 2023年5月19日)."""
+    for index, line in enumerate(front):
+        match = DATE_LINE.fullmatch(line)
+        if not match:
+            continue
+        try:
+            issued = date(*(int(part) for part in match.groups()))
+        except ValueError:
+            continue
+        above = front[index - 1] if index else ""
+        signer = above if above and len(above) <= 30 and not any(ch in PROSE_PUNCTUATION for ch in above) else None
+        return issued, signer
+    return None, None
+
+
+def _doc_number(front: list[str]) -> str | None:
+    """The document number, preferring a line of its own (珠府〔2023〕39号) to one inside a title."""
+    for line in front:
+        if DOC_NUMBER.fullmatch(line):
+            return line
+    for line in front:
+        if match := DOC_NUMBER.search(line):
+            return match.group(0)
+    return None
+
+
+def _doc_number_year(doc_number: str | None) -> int | None:
+    match = DOC_NUMBER.fullmatch(doc_number) if doc_number else None
+    return int(match.group(1)) if match else None

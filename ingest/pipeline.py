@@ -1,0 +1,93 @@
+"""The ingest stage's entry points: corpus folder -> parsed plans, and chunks <-> JSON Lines."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ingest.clean import clean_document
+from ingest.decode import decode_plan
+from ingest.errors import IngestError
+from ingest.headings import match_heading
+from ingest.metadata import extract_meta
+from ingest.models import Chunk, ParsedPlan
+from ingest.tree import build_chunks
+
+PLAN_SUFFIXES = (".txt", ".md")
+FRONT_LINES_WITHOUT_HEADINGS = 30  # where to look for metadata in a file without numbered headings
+
+__all__ = ["IngestError", "load_corpus", "parse_plan", "plan_files", "read_chunks_jsonl", "write_chunks_jsonl"]
+
+
+def plan_files(corpus_dir: Path) -> list[Path]:
+    """The .txt/.md files of a corpus folder, sorted by name."""
+    if not corpus_dir.is_dir():
+        raise IngestError(f"语料目录不存在 / corpus folder not found: {corpus_dir}")
+    files = sorted(path for path in corpus_dir.iterdir()
+                   if path.is_file() and path.suffix.lower() in PLAN_SUFFIXES and not path.name.startswith("."))
+    if not files:
+        raise IngestError(f"语料目录中没有 .txt 或 .md 文件 / no .txt or .md files in corpus folder: {corpus_dir}")
+    return files
+
+
+def parse_plan(path: Path) -> ParsedPlan:
+    """One plan file -> its metadata, cleaned text and clause-tree chunks."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(f"无法读取文件 / cannot read file: {path} ({error.strerror})") from error
+    doc = clean_document(decode_plan(data, path))
+    if not doc.text.strip():
+        raise IngestError(f"去除网页残留后没有正文 / no text left after removing boilerplate: {path}")
+    table_lines = doc.table_line_indexes()
+    prose = [doc.line(i) for i in range(len(doc.lines)) if i not in table_lines]
+    headings = [i for i, line in enumerate(prose) if match_heading(line)]
+    front = prose[:headings[0]] if headings else prose[:FRONT_LINES_WITHOUT_HEADINGS]
+    meta, meta_warnings = extract_meta(front, path.name, hashlib.sha256(data).hexdigest())
+    chunks, tree_warnings = build_chunks(doc, meta)
+    return ParsedPlan(meta=meta, clean_text=doc.text, chunks=chunks, warnings=meta_warnings + tree_warnings)
+
+
+def load_corpus(corpus_dir: Path, on_file: Callable[[int, int, Path], None] | None = None) -> list[ParsedPlan]:
+    """Parse every plan of a corpus folder; `on_file(index, total, path)` is called before each file."""
+    files = plan_files(corpus_dir)
+    plans: list[ParsedPlan] = []
+    for index, path in enumerate(files):
+        if on_file:
+            on_file(index, len(files), path)
+        plan = parse_plan(path)
+        for other in plans:
+            if other.meta.doc_id == plan.meta.doc_id:
+                raise IngestError(f"两个文件得到相同的文档编号 {plan.meta.doc_id}（重复的方案？）/ two files give the "
+                                  f"same doc id {plan.meta.doc_id} (a duplicated plan?): "
+                                  f"{other.meta.source_file}, {path.name}")
+        plans.append(plan)
+    return plans
+
+
+def write_chunks_jsonl(chunks: list[Chunk], path: Path) -> None:
+    """One chunk per line, UTF-8 JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for chunk in chunks:
+            out.write(chunk.model_dump_json() + "\n")
+
+
+def read_chunks_jsonl(path: Path) -> list[Chunk]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise IngestError(f"无法读取分块文件 / cannot read chunks file: {path} ({error})") from error
+    chunks = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            chunks.append(Chunk.model_validate_json(line))
+        except ValidationError as error:
+            raise IngestError(f"分块文件第 {number} 行无效 / invalid chunk on line {number} of {path}: "
+                              f"{error.errors()[0]['msg']}") from error
+    return chunks
+

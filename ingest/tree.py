@@ -1,0 +1,132 @@
+"""Cleaned document -> the plan's clause tree, one Chunk per node, spans tiling the cleaned text.
+
+Chunk ids (after "<doc_id>/") come from the numbers written in the plan, so they are the same on
+every run and do not depend on other plans:
+  2 / 2.1 / 2.1.2 / 2.1.2.1   part 二 / its section （一） / clause "2." / item （1）; a level the plan
+                              skips is 0 (a clause directly under a part: 2.0.3)
+  0.1, 0.2                    preamble: text before the first heading, split after the notice's date line
+  table, table.3              a table (caption + header row) and its 3rd data row; later tables table2, …
+  p.1, p.2                    paragraphs of a file without numbered headings, or after a table
+A chunk spans its heading line and the body lines up to the next heading; its children are separate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.clean import CleanDocument
+from ingest.headings import match_heading
+from ingest.metadata import DATE_LINE
+from ingest.models import Chunk, ChunkKind, PlanMeta
+from ingest.table import Table
+
+
+@dataclass(frozen=True)
+class _OpenHeading:
+    level: int
+    number: int
+    chunk: Chunk
+
+
+class _TreeBuilder:
+    def __init__(self, doc: CleanDocument, meta: PlanMeta):
+        self.doc, self.meta = doc, meta
+        self.chunks: list[Chunk] = []
+        self.ids: set[str] = set()
+        self.warnings: list[str] = []
+        self.counts = {ChunkKind.preamble: 0, ChunkKind.paragraph: 0, ChunkKind.table: 0}
+
+    def build(self) -> None:
+        doc = self.doc
+        table_lines = doc.table_line_indexes()
+        has_headings = any(match_heading(doc.line(i)) for i in range(len(doc.lines)) if i not in table_lines)
+        stack: list[_OpenHeading] = []
+        body_of: Chunk | None = None  # the chunk that takes the following body lines
+        before_first_heading = True
+        index = 0
+        while index < len(doc.lines):
+            if index in doc.tables:
+                stack, body_of = [], None  # a table is a top-level node: text after it is under no heading
+                index = self.add_table(index, doc.tables[index])
+                continue
+            line = doc.line(index)
+            heading = match_heading(line) if has_headings else None
+            if heading:
+                while stack and stack[-1].level >= heading.level:
+                    stack.pop()
+                before_first_heading = False
+                numbers = {open_.level: open_.number for open_ in stack}
+                local_id = ".".join([str(numbers.get(level, 0)) for level in range(1, heading.level)]
+                                    + [str(heading.number)])
+                parent = stack[-1].chunk if stack else None
+                body_of = self.add(local_id, heading.kind, index, number=heading.label,
+                                   heading=heading.title, path=(parent.path if parent else []) + [heading.path_entry],
+                                   parent_id=parent.id if parent else None)
+                stack.append(_OpenHeading(heading.level, heading.number, body_of))
+            elif body_of is not None:
+                self.extend(body_of, index)
+            elif has_headings and before_first_heading:
+                body_of = self.add_numbered(ChunkKind.preamble, "0", index)
+            else:
+                self.add_numbered(ChunkKind.paragraph, "p", index)
+            # The notice ends with its date line; the rest of the preamble is the plan's own opening.
+            if body_of is not None and body_of.kind == ChunkKind.preamble and DATE_LINE.fullmatch(line):
+                body_of = None
+            index += 1
+        if not has_headings:
+            self.warnings.append(f"未找到编号标题，按段落切分为 {len(self.chunks)} 块 / no numbered headings "
+                                 f"found: split into {len(self.chunks)} paragraph chunks")
+
+    def add(self, local_id: str, kind: ChunkKind, line: int, text: str | None = None, **fields) -> Chunk:
+        """A chunk starting at `line` (its span grows as body lines follow); ids are made unique."""
+        chunk_id = f"{self.meta.doc_id}/{local_id}"
+        if chunk_id in self.ids:
+            suffix = 2
+            while f"{chunk_id}-{suffix}" in self.ids:
+                suffix += 1
+            self.warnings.append(f"编号重复 / duplicate heading number: {chunk_id} -> {chunk_id}-{suffix}")
+            chunk_id = f"{chunk_id}-{suffix}"
+        start, end = self.doc.lines[line]
+        meta = self.meta
+        chunk = Chunk(id=chunk_id, doc_id=meta.doc_id, title=meta.title, region=meta.region, level=meta.level,
+                      kind=kind, text=self.doc.text[start:end] if text is None else text, start=start, end=end,
+                      **fields)
+        self.ids.add(chunk_id)
+        self.chunks.append(chunk)
+        return chunk
+
+    def extend(self, chunk: Chunk, line: int) -> None:
+        """Grow a chunk's span (and text) to the end of `line`."""
+        chunk.end = self.doc.lines[line][1]
+        chunk.text = self.doc.text[chunk.start:chunk.end]
+
+    def add_numbered(self, kind: ChunkKind, prefix: str, line: int) -> Chunk:
+        self.counts[kind] += 1
+        return self.add(f"{prefix}.{self.counts[kind]}", kind, line)
+
+    def add_table(self, first: int, table: Table) -> int:
+        """Chunks for a table: caption + header row, then one per data row; returns the next line index."""
+        self.counts[ChunkKind.table] += 1
+        count = self.counts[ChunkKind.table]
+        caption = table.title or f"表{count}"
+        header_line = first + (1 if table.title else 0)
+        table_chunk = self.add("table" if count == 1 else f"table{count}", ChunkKind.table, first,
+                               heading=caption, path=[caption])
+        self.extend(table_chunk, header_line)
+        local_id = table_chunk.id.split("/", 1)[1]
+        for row_number, (row, values) in enumerate(zip(table.rows, table.filled_rows()), start=1):
+            if len(row) < table.width:
+                self.warnings.append(f"表格行不完整 / table row {row_number} has {len(row)} of {table.width} "
+                                     f"cells (truncated): {table_chunk.id}")
+            number = values[0] if values else ""
+            # The row's span is its tab-separated line in the cleaned text; its text names the columns.
+            self.add(f"{local_id}.{row_number}", ChunkKind.table_row, header_line + row_number,
+                     text=table.render(values), number=number, heading=values[1] if len(values) > 1 else "",
+                     path=[caption, f"{table.header[0]}：{number}"], parent_id=table_chunk.id)
+        return header_line + len(table.rows) + 1
+
+
+def build_chunks(doc: CleanDocument, meta: PlanMeta) -> tuple[list[Chunk], list[str]]:
+    """The clause tree of a cleaned plan as chunks in document order, and any warnings."""
+    builder = _TreeBuilder(doc, meta)
+    builder.build()
+    return builder.chunks, builder.warnings
