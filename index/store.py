@@ -1,0 +1,197 @@
+"""The persisted hybrid index: chunk embeddings in FAISS plus BM25 token lists, with a manifest.
+
+Folder layout: manifest.json, chunks.jsonl, tokens.json (domain terms + one token list per chunk),
+dense.faiss. BM25 itself is rebuilt from tokens.json on load (milliseconds), so nothing is pickled.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+from typing import Protocol
+
+import faiss
+import numpy as np
+from pydantic import BaseModel, ValidationError
+from rank_bm25 import BM25Okapi
+from tqdm import tqdm
+
+from index.tokenizer import Tokenizer, domain_terms
+from ingest.models import Chunk
+
+# Bump when the folder layout, the embedded text or the tokenizer changes: old indexes become stale.
+INDEX_FORMAT = 2
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+TOKENS = "tokens.json"
+DENSE = "dense.faiss"
+
+
+class IndexCorruptError(RuntimeError):
+    """The index folder exists but cannot be read; the message names the fix."""
+
+
+class PassageEmbedder(Protocol):
+    model_id: str
+    dimension: int
+
+    def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
+
+
+class IndexManifest(BaseModel):
+    format: int
+    model_id: str
+    dimension: int
+    corpus_hash: str
+    chunk_count: int
+    built_at: datetime
+    build_seconds: float
+    library_versions: dict[str, str]
+
+
+class HybridIndex:
+    """Chunks with their BM25 model and FAISS vectors, row i of each belonging to chunks[i]."""
+
+    def __init__(self, manifest: IndexManifest, chunks: list[Chunk], tokenizer: Tokenizer,
+                 chunk_tokens: list[list[str]], dense: faiss.Index):
+        self.manifest = manifest
+        self.chunks = chunks
+        self.tokenizer = tokenizer
+        self.chunk_tokens = chunk_tokens
+        self.bm25 = BM25Okapi(chunk_tokens)
+        self.dense = dense
+
+
+def corpus_hash(chunks: list[Chunk]) -> str:
+    """Fingerprint of what gets indexed: changes when a plan or the parser's output changes."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk.model_dump_json().encode("utf-8"))
+    return digest.hexdigest()
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the dense arm embeds: the plan title and heading path in front of the clause text."""
+    return f"{chunk.title}｜{' > '.join(chunk.path[:-1])}\n{chunk.text}" if len(chunk.path) > 1 \
+        else f"{chunk.title}\n{chunk.text}"
+
+
+def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool = True) -> HybridIndex:
+    if not chunks:
+        raise ValueError("没有可索引的条款 / no chunks to index")
+    started = time.perf_counter()
+    tokenizer = Tokenizer(domain_terms(chunks))
+    chunk_tokens = [tokenizer.tokenize(chunk.title + " " + " ".join(chunk.path) + " " + chunk.text)
+                    for chunk in tqdm(chunks, desc="BM25 tokens", disable=not progress)]
+    vectors = embedder.embed_passages([embedding_text(c) for c in chunks], show_progress=progress)
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    manifest = IndexManifest(
+        format=INDEX_FORMAT,
+        model_id=embedder.model_id,
+        dimension=int(vectors.shape[1]),
+        corpus_hash=corpus_hash(chunks),
+        chunk_count=len(chunks),
+        built_at=datetime.now(timezone.utc),
+        build_seconds=round(time.perf_counter() - started, 2),
+        library_versions={name: version(name) for name in
+                          ("faiss-cpu", "rank-bm25", "jieba", "sentence-transformers", "torch")},
+    )
+    return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense)
+
+
+def save_index(index: HybridIndex, directory: Path) -> None:
+    """Write to a temporary sibling folder, then swap it in, so a crash never leaves half an index."""
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    temp = directory.parent / f".{directory.name}.tmp-{os.getpid()}"
+    shutil.rmtree(temp, ignore_errors=True)
+    temp.mkdir()
+    with open(temp / CHUNKS, "w", encoding="utf-8") as out:
+        for chunk in index.chunks:
+            out.write(chunk.model_dump_json() + "\n")
+    (temp / TOKENS).write_text(json.dumps(
+        {"user_terms": index.tokenizer.user_terms, "chunk_tokens": index.chunk_tokens}, ensure_ascii=False),
+        encoding="utf-8")
+    faiss.write_index(index.dense, str(temp / DENSE))
+    # The manifest goes last: its presence marks a complete folder.
+    (temp / MANIFEST).write_text(index.manifest.model_dump_json(indent=2), encoding="utf-8")
+    old = directory.parent / f".{directory.name}.old-{os.getpid()}"
+    if directory.exists():
+        directory.rename(old)
+    temp.rename(directory)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(directory: Path) -> IndexManifest | None:
+    """The manifest of an index folder, None if there is no index there."""
+    path = Path(directory) / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        return IndexManifest.model_validate_json(path.read_text(encoding="utf-8"))
+    except (ValidationError, UnicodeDecodeError, OSError) as error:
+        raise corrupt(directory, f"manifest.json unreadable ({type(error).__name__})") from error
+
+
+def stale_reasons(manifest: IndexManifest, model_id: str, chunks: list[Chunk]) -> list[str]:
+    """Why an index no longer matches the current model and corpus (empty list: it matches)."""
+    reasons = []
+    if manifest.format != INDEX_FORMAT:
+        reasons.append(f"index format {manifest.format} != {INDEX_FORMAT}")
+    if manifest.model_id != model_id:
+        reasons.append(f"model {manifest.model_id} != {model_id}")
+    if manifest.corpus_hash != corpus_hash(chunks):
+        reasons.append("corpus changed")
+    return reasons
+
+
+def load_index(directory: Path) -> HybridIndex:
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    if manifest is None:
+        raise FileNotFoundError(f"no index at {directory}")
+    try:
+        chunks = [Chunk.model_validate_json(line)
+                  for line in (directory / CHUNKS).read_text(encoding="utf-8").splitlines() if line]
+        tokens = json.loads((directory / TOKENS).read_text(encoding="utf-8"))
+        user_terms, chunk_tokens = tokens["user_terms"], tokens["chunk_tokens"]
+        dense = faiss.read_index(str(directory / DENSE))
+    except (OSError, ValueError, RuntimeError, KeyError, TypeError) as error:
+        raise corrupt(directory, f"{type(error).__name__}: {str(error)[:200]}") from error
+    counts = {len(chunks), len(chunk_tokens), dense.ntotal, manifest.chunk_count}
+    if len(counts) != 1 or dense.d != manifest.dimension:
+        raise corrupt(directory, f"parts disagree (chunks/tokens/vectors/manifest counts {sorted(counts)})")
+    return HybridIndex(manifest, chunks, Tokenizer(user_terms), chunk_tokens, dense)
+
+
+def corrupt(directory: Path, detail: str) -> IndexCorruptError:
+    return IndexCorruptError(
+        f"索引已损坏 / the index at {directory} is corrupt: {detail}. "
+        f"修复 / fix: run `carbonqa index --rebuild` (or delete {directory} and restart)."
+    )
+
+
+def load_or_build(directory: Path, chunks: list[Chunk], embedder: PassageEmbedder,
+                  progress: bool = True, rebuild: bool = False) -> tuple[HybridIndex, str]:
+    """The index for these chunks and this model: loaded if current, else (re)built and saved.
+
+    Returns the index and what happened: "loaded", "built" (none existed) or "rebuilt: <reasons>".
+    A corrupt folder raises IndexCorruptError unless `rebuild` is set.
+    """
+    manifest = None if rebuild else read_manifest(directory)
+    if manifest is not None:
+        reasons = stale_reasons(manifest, embedder.model_id, chunks)
+        if not reasons:
+            return load_index(directory), "loaded"
+        status = "rebuilt: " + "; ".join(reasons)
+    else:
+        status = "rebuilt" if rebuild else "built"
+    index = build_index(chunks, embedder, progress=progress)
+    save_index(index, directory)
+    return index, status

@@ -1,0 +1,92 @@
+"""The one tokenizer for BM25: jieba search mode, a domain dictionary, numbers kept with units.
+
+Chunks and questions go through the same `Tokenizer`, built from the same word list, so a term
+split one way in the index is split the same way in a query.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+import jieba
+
+from ingest.models import Chunk
+
+jieba.setLogLevel(logging.WARNING)
+
+# Terms the plans use that jieba's general dictionary splits apart.
+CURATED_TERMS = [
+    "碳达峰", "碳中和", "双碳", "新型储能", "抽水蓄能", "光伏", "分布式光伏", "海上风电", "陆上风电",
+    "能耗双控", "双控", "非化石能源", "可再生能源", "新能源汽车", "新型电力系统", "碳排放", "碳汇",
+    "碳排放强度", "单位地区生产总值", "能源消费", "煤炭消费", "清洁能源", "天然气", "氢能", "加氢站",
+    "充电桩", "充换电", "绿色建筑", "超低能耗建筑", "近零能耗建筑", "装配式建筑", "建筑光伏一体化",
+    "公共机构", "城市更新", "绿色低碳", "循环经济", "固体废物", "无废城市", "再生资源", "生活垃圾",
+    "森林覆盖率", "森林蓄积量", "湿地", "红树林", "蓝碳", "碳普惠", "碳排放权", "用能权", "碳交易",
+    "绿色金融", "气候投融资", "碳捕集", "CCUS", "节能降碳", "减污降碳", "三改联动", "煤电", "气电",
+    "核电", "水泥", "钢铁", "石化", "化工", "陶瓷", "数据中心", "5G基站", "巡游车", "网约车",
+    "公交车", "出租车", "港口岸电", "岸电", "船舶", "内河", "农村", "沼气", "生物质", "地热能",
+    "粤港澳大湾区", "横琴粤澳深度合作区", "一带一路", "重点任务", "保障措施", "组织实施", "政策保障",
+    "主要目标", "指导思想", "工作原则", "基本原则", "十四五", "十五五",
+]
+
+# Question words and function words that carry no topic.
+STOPWORDS = set(
+    "的 了 和 与 及 以及 或 等 是 在 对 为 将 把 被 由 从 向 到 于 其 之 也 都 并 又 而 要 有 无 这 那 该 各 "
+    "什么 哪些 哪个 哪里 哪 多少 几 怎么 怎样 如何 为何 为什么 是否 吗 呢 啊 吧 呀 请问 请 问 "
+    "一下 关于 方面 提到 提出 说 讲 内容 具体 主要 哪些方面 有何 何 多 少 呢？".split()
+)
+
+# A number with its unit stays one token ("355万千瓦", "2025年", "18%"), the number alone too.
+NUMBER_WITH_UNIT = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|％|万千瓦时|万千瓦|千瓦时|千瓦|兆瓦|吉瓦|万吨标准煤|万吨标煤|万吨|吨|亿千瓦时|亿元|万元|"
+    r"亿立方米|立方米|万辆|辆|万亩|亩|公顷|平方米|万平方米|个|座|家|项|年|月|万|亿)?"
+)
+PUNCTUATION = re.compile(r"^[\s\W_]+$", re.UNICODE)
+QUOTED_TERM = re.compile(r"[“\"]([^”\"，。；、]{2,10})[”\"]")
+NAMED_PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}(?:电厂|电站|风电场|核电站|港区|港|园区|基地|产业园|工业园|示范区|新区|片区)")
+
+
+def domain_terms(chunks: Iterable[Chunk]) -> list[str]:
+    """Heading titles, quoted terms and named plants/places found in the corpus, plus curated terms."""
+    terms: set[str] = set(CURATED_TERMS)
+    for chunk in chunks:
+        if chunk.heading and 2 <= len(chunk.heading) <= 16:
+            heading = chunk.heading.rstrip("。.：:")
+            terms.add(heading)
+            if heading.endswith("行动") and len(heading) > 4:
+                terms.add(heading[: -len("行动")])
+        terms.update(QUOTED_TERM.findall(chunk.text))
+        terms.update(NAMED_PLACE.findall(chunk.text))
+    return sorted(t for t in terms if not t.isdigit())
+
+
+class Tokenizer:
+    """jieba search-mode tokenizer with a domain dictionary; its own jieba instance, no global state."""
+
+    def __init__(self, user_terms: Iterable[str] = ()):
+        self.user_terms = sorted(set(user_terms))
+        self._jieba = jieba.Tokenizer()
+        for term in self.user_terms:
+            self._jieba.add_word(term, freq=2000)
+
+    def tokenize(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        position = 0
+        for match in NUMBER_WITH_UNIT.finditer(text):
+            tokens.extend(self._words(text[position : match.start()]))
+            number = re.sub(r"\s+", "", match.group(0))
+            tokens.append(number)
+            digits = re.match(r"\d+(?:\.\d+)?", number).group(0)
+            if digits != number:
+                tokens.append(digits)
+            position = match.end()
+        tokens.extend(self._words(text[position:]))
+        return tokens
+
+    def _words(self, text: str) -> list[str]:
+        return [
+            word
+            for word in self._jieba.cut_for_search(text)
+            if word.strip() and word not in STOPWORDS and not PUNCTUATION.match(word)
+        ]

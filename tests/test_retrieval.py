@@ -1,0 +1,139 @@
+"""Index persistence and hybrid retrieval on the real corpus and the real (converted) model."""
+from __future__ import annotations
+
+import pytest
+
+from index.store import IndexCorruptError, load_index, load_or_build, save_index
+from retriever.models import Fusion, SearchMode
+from retriever.regions import detect_regions
+from retriever.search import EmptyQueryError, UnknownRegionError
+
+REGIONS = ["广东省", "珠海市", "佛山市", "江门市", "云浮市"]
+
+
+def top_ids(runtime, question, mode=SearchMode.hybrid, k=5, **kwargs):
+    return [hit.chunk.id for hit in runtime.retriever.search(question, top_k=k, mode=mode, **kwargs).hits[:k]]
+
+
+def texts(runtime, question, mode=SearchMode.hybrid, k=5, **kwargs):
+    return ["".join(hit.chunk.text.split())
+            for hit in runtime.retriever.search(question, top_k=k, mode=mode, **kwargs).hits[:k]]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("珠海", ["珠海市"]),
+    ("广东省和珠海市的光伏目标分别是多少", ["广东省", "珠海市"]),
+    ("全省的森林覆盖率目标", ["广东省"]),
+    ("佛山、江门、云浮对比", ["佛山市", "江门市", "云浮市"]),
+    ("碳达峰是什么", []),
+])
+def test_detects_named_regions(question, expected):
+    assert detect_regions(question, REGIONS).regions == expected
+
+
+def test_recognises_places_without_a_plan():
+    query = detect_regions("深圳市2025年的新能源汽车目标", REGIONS)
+    assert query.regions == [] and query.unknown == ["深圳"]
+    assert detect_regions("各市的光伏装机目标分别是多少", REGIONS).all_regions
+
+
+def test_region_in_question_restricts_results(runtime):
+    for hit in runtime.retriever.search("珠海的海上风电项目", top_k=10).hits:
+        assert hit.chunk.region == "珠海市"
+
+
+def test_explicit_region_filter_overrides_detection(runtime):
+    hits = runtime.retriever.search("珠海的海上风电项目", regions=["江门"], top_k=5).hits
+    assert hits and {hit.chunk.region for hit in hits} == {"江门市"}
+
+
+def test_unknown_region_filter_is_a_clear_error(runtime):
+    with pytest.raises(UnknownRegionError, match="深圳"):
+        runtime.retriever.search("光伏目标", regions=["深圳"])
+
+
+def test_comparison_question_retrieves_each_named_plan(runtime):
+    hits = runtime.retriever.search("广东省、佛山市和云浮市的非化石能源消费比重目标分别是多少", top_k=9).hits
+    assert {hit.chunk.region for hit in hits} == {"广东省", "佛山市", "云浮市"}
+
+
+def test_exact_term_retrieval_finds_named_plants(runtime):
+    for mode in (SearchMode.bm25, SearchMode.hybrid):
+        assert any("金湾电厂" in text for text in texts(runtime, "金湾电厂", mode=mode, k=3))
+
+
+def test_paraphrase_is_found_by_dense_and_hybrid(runtime):
+    # "出租车全换成新能源车" shares no rare word with "巡游出租车……全面新能源化"-style wording.
+    question = "珠海的出租车什么时候全部换成新能源车？"
+    hybrid = texts(runtime, question, k=5)
+    dense = texts(runtime, question, mode=SearchMode.dense, k=5)
+    assert any("新能源化" in text for text in hybrid)
+    assert any("新能源化" in text for text in dense)
+
+
+@pytest.mark.parametrize("fusion", list(Fusion))
+def test_both_fusions_return_distinct_scored_chunks(runtime, fusion):
+    hits = runtime.retriever.search("江门市新型储能发展目标", top_k=8, fusion=fusion).hits
+    ids = [hit.chunk.id for hit in hits]
+    assert len(ids) == len(set(ids)) == 8
+    assert all(hit.bm25_score is not None and hit.dense_score is not None for hit in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_list_question_returns_section_with_all_children(runtime):
+    hits = runtime.retriever.search("佛山方案有哪些重点任务？", top_k=5).hits
+    parent = hits[0].chunk
+    children = [hit for hit in hits if hit.via_tree]
+    assert parent.kind.value == "part" and "重点任务" in parent.heading
+    assert len(children) == 13 and all(hit.chunk.parent_id == parent.id for hit in children)
+    assert [hit.chunk.start for hit in children] == sorted(hit.chunk.start for hit in children)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\u3000\n"])
+def test_empty_query_is_rejected(runtime, question):
+    with pytest.raises(EmptyQueryError, match="不能为空"):
+        runtime.retriever.search(question)
+
+
+@pytest.fixture
+def small_chunks(runtime):
+    return runtime.index.chunks[:30]
+
+
+def test_index_round_trips_from_disk(tmp_path, runtime, small_chunks):
+    index, status = load_or_build(tmp_path / "idx", small_chunks, runtime.embedder, progress=False)
+    assert status == "built"
+    loaded, status = load_or_build(tmp_path / "idx", small_chunks, runtime.embedder, progress=False)
+    assert status == "loaded"
+    assert [c.id for c in loaded.chunks] == [c.id for c in index.chunks]
+    assert loaded.chunk_tokens == index.chunk_tokens
+    assert loaded.dense.ntotal == index.dense.ntotal == 30
+    assert not list(tmp_path.glob(".idx.*")), "no temporary folders left behind"
+
+
+def test_changed_corpus_triggers_rebuild(tmp_path, runtime, small_chunks):
+    load_or_build(tmp_path / "idx", small_chunks, runtime.embedder, progress=False)
+    changed = small_chunks[:29]
+    index, status = load_or_build(tmp_path / "idx", changed, runtime.embedder, progress=False)
+    assert status.startswith("rebuilt") and "corpus changed" in status
+    assert load_index(tmp_path / "idx").manifest.chunk_count == 29
+
+
+@pytest.mark.parametrize("broken_file, content", [
+    ("manifest.json", b"{not json"),
+    ("dense.faiss", b"\x00garbage"),
+    ("tokens.json", "[]".encode()),
+])
+def test_corrupt_index_gives_error_naming_the_fix(tmp_path, runtime, small_chunks, broken_file, content):
+    index, _ = load_or_build(tmp_path / "idx", small_chunks, runtime.embedder, progress=False)
+    (tmp_path / "idx" / broken_file).write_bytes(content)
+    with pytest.raises(IndexCorruptError, match="carbonqa index --rebuild"):
+        load_or_build(tmp_path / "idx", small_chunks, runtime.embedder, progress=False)
+    rebuilt, status = load_or_build(tmp_path / "idx", small_chunks, runtime.embedder, progress=False, rebuild=True)
+    assert status == "rebuilt" and rebuilt.dense.ntotal == 30
+
+
+def test_save_replaces_an_existing_index_atomically(tmp_path, runtime, small_chunks):
+    index, _ = load_or_build(tmp_path / "idx", small_chunks, runtime.embedder, progress=False)
+    save_index(index, tmp_path / "idx")
+    assert load_index(tmp_path / "idx").manifest == index.manifest
