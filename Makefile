@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/carbonqa ingest
+	$(VENV)/bin/carbonqa serve
 
 test: $(STAMP)
 	$(VENV)/bin/pytest -q

@@ -8,10 +8,16 @@ import typer
 from rich.console import Console
 
 from api.settings import get_settings
+from retriever.models import Fusion, SearchMode
 
 app = typer.Typer(help="carbonqa: cited answers from China's 碳达峰 implementation plans.", no_args_is_help=True)
 console = Console()
 err_console = Console(stderr=True)
+
+
+@app.callback()
+def main() -> None:
+    """carbonqa: cited answers from China's 碳达峰 implementation plans."""
 
 
 def fail(message: str) -> None:
@@ -26,7 +32,208 @@ def ingest(
     corpus: Optional[Path] = typer.Option(None, "--corpus", help="folder of .txt/.md plans (default: settings)"),
 ) -> None:
     """Parse the corpus into a clause tree and print a per-plan summary."""
-    raise NotImplementedError  # filled by the ingest work
+    from collections import Counter
+
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from ingest.models import ChunkKind
+    from ingest.pipeline import IngestError, load_corpus, write_chunks_jsonl
+
+    corpus_dir = corpus or get_settings().corpus_path
+    try:
+        with Progress(console=err_console, transient=True) as progress:
+            task = progress.add_task("解析 / parsing", total=None)
+
+            def on_file(index: int, total: int, path: Path) -> None:
+                progress.update(task, completed=index, total=total, description=f"解析 / parsing {path.name}")
+
+            plans = load_corpus(corpus_dir, on_file=on_file)
+    except IngestError as error:
+        fail(str(error))
+
+    counted = {"parts": ChunkKind.part, "sections": ChunkKind.section, "clauses": ChunkKind.clause,
+               "table rows": ChunkKind.table_row}
+    table = Table(title=f"语料 / corpus: {corpus_dir}")
+    for column in ("id", "title", "region", "date"):
+        table.add_column(column)
+    for column in (*counted, "characters"):
+        table.add_column(column, justify="right")
+    for plan in plans:
+        counts = Counter(chunk.kind for chunk in plan.chunks)
+        meta = plan.meta
+        table.add_row(meta.doc_id, meta.title, meta.region, str(meta.issue_date or "—"),
+                      *(str(counts[kind]) for kind in counted.values()), str(len(plan.clean_text)))
+    console.print(table)
+    for plan in plans:
+        for warning in plan.warnings:
+            err_console.print(f"[yellow]警告 / warning:[/] {plan.meta.source_file}: {warning}")
+
+    chunks = [chunk for plan in plans for chunk in plan.chunks]
+    if out is None:
+        console.print(f"{len(chunks)} chunks (use --out FILE.jsonl to write them)")
+        return
+    try:
+        write_chunks_jsonl(chunks, out)
+    except OSError as error:
+        fail(f"无法写入 / cannot write {out}: {error.strerror}")
+    console.print(f"{len(chunks)} chunks -> {out}")
+
+
+@app.command("eval")
+def eval_command(
+    qa: Optional[Path] = typer.Option(None, "--qa", help="eval set, JSON Lines (default: eval/qa.jsonl)"),
+    predictions: Optional[Path] = typer.Option(None, "--predictions", help="also write the predictions here"),
+    report: Optional[Path] = typer.Option(None, "--report", help="report folder (default: reports/latest)"),
+    mode: SearchMode = typer.Option(SearchMode.hybrid, "--mode", help="retrieval mode of the answer run"),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N items"),
+    ablation: bool = typer.Option(True, "--ablation/--no-ablation", help="also compare retrieval configs"),
+) -> None:
+    """Answer every question of an eval set; write predictions, metrics, plots and report.md."""
+    # Imported here: the runtime loads the models and the report loads matplotlib.
+    from api.runtime import load_runtime
+    from eval.qa_models import DEFAULT_QA_PATH, EvalFileError, load_qa, write_jsonl
+    from eval.report import DEFAULT_REPORT_DIR, fmt_metric, write_report
+    from eval.run import run_eval
+    from index.store import IndexCorruptError
+
+    settings = get_settings()
+    qa_path = qa or DEFAULT_QA_PATH
+    try:
+        items = load_qa(qa_path)[:limit]
+    except EvalFileError as error:
+        fail(str(error))
+    try:
+        runtime = load_runtime(settings)
+    except (IndexCorruptError, OSError, ValueError) as error:
+        fail(str(error))
+    has_gold = any(item.has_gold for item in items)
+    run = run_eval(runtime, items, mode=mode, fusion=Fusion(settings.fusion), ablation=ablation and has_gold)
+
+    out_dir = report or DEFAULT_REPORT_DIR
+    about = {"eval set": str(qa_path), "embedding model": settings.embedding_model}
+    try:
+        overall = write_report(run, items, out_dir, about)
+        if predictions:
+            write_jsonl(predictions, run.predictions)
+    except OSError as error:
+        fail(f"无法写入 / cannot write: {error}")
+    if overall is not None:
+        recall = ", ".join(f"R@{k} {fmt_metric(v)}" for k, v in overall.recall.items())
+        console.print(f"{recall}, MRR@10 {fmt_metric(overall.mrr)}; answer-key accuracy "
+                      f"{fmt_metric(overall.answer_key_accuracy)}; refusal accuracy {fmt_metric(overall.refusal_accuracy)}")
+    console.print(f"report: {out_dir / 'report.md'}")
+
+
+@app.command("index")
+def index_command(
+    rebuild: bool = typer.Option(False, "--rebuild", help="rebuild even if the index is current (fixes a corrupt one)"),
+) -> None:
+    """Build (or check) the persisted hybrid index: embeddings in FAISS + jieba BM25."""
+    from api.runtime import load_runtime
+    from index.embedder import EmbeddingModelError
+    from index.store import IndexCorruptError
+
+    try:
+        runtime = load_runtime(progress=True, rebuild=rebuild)
+    except (IndexCorruptError, EmbeddingModelError, OSError, ValueError) as error:
+        fail(str(error))
+    manifest = runtime.index.manifest
+    console.print(f"索引 / index {runtime.index_status}: {manifest.chunk_count} chunks, model {manifest.model_id}, "
+                  f"dim {manifest.dimension}, build {manifest.build_seconds}s -> {runtime.settings.index_path}")
+
+
+@app.command()
+def search(
+    question: str = typer.Argument(..., help="the question, in Chinese"),
+    region: Optional[list[str]] = typer.Option(None, "--region", "-r", help="restrict to a plan region (repeatable)"),
+    k: int = typer.Option(8, "-k", min=1, max=20, help="how many chunks"),
+    mode: str = typer.Option("hybrid", "--mode", help="bm25 | dense | hybrid"),
+    fusion: Optional[str] = typer.Option(None, "--fusion", help="rrf | weighted (default: settings)"),
+    as_json: bool = typer.Option(False, "--json", help="print the SearchResult as JSON"),
+) -> None:
+    """Print the ranked chunks for a question, with their scores."""
+    from rich.table import Table
+
+    from api.runtime import load_runtime
+    from index.embedder import EmbeddingModelError
+    from index.store import IndexCorruptError
+    from retriever.models import Fusion, SearchMode
+    from retriever.search import EmptyQueryError, UnknownRegionError
+
+    try:
+        search_mode, fusion_mode = SearchMode(mode), Fusion(fusion) if fusion else None
+    except ValueError as error:
+        fail(str(error))
+    try:
+        runtime = load_runtime(progress=False)
+        result = runtime.retriever.search(question, regions=region, top_k=k, mode=search_mode, fusion=fusion_mode)
+    except (EmptyQueryError, UnknownRegionError, IndexCorruptError, EmbeddingModelError, OSError, ValueError) as error:
+        fail(str(error))
+    if as_json:
+        print(result.model_dump_json(indent=2))
+        return
+    table = Table(title=f"{question}  (regions: {'、'.join(result.regions.regions) or '全部'})")
+    for column in ("#", "id", "region", "path", "score", "bm25", "dense"):
+        table.add_column(column)
+    for rank, hit in enumerate(result.hits, 1):
+        table.add_row(str(rank) + ("*" if hit.via_tree else ""), hit.chunk.id, hit.chunk.region,
+                      " > ".join(hit.chunk.path)[-40:], f"{hit.score:.4f}",
+                      "" if hit.bm25_score is None else f"{hit.bm25_score:.2f}",
+                      "" if hit.dense_score is None else f"{hit.dense_score:.3f}")
+    console.print(table)
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="the question, in Chinese"),
+    region: Optional[list[str]] = typer.Option(None, "--region", "-r", help="restrict to a plan region (repeatable)"),
+    as_json: bool = typer.Option(False, "--json", help="print the whole Answer as JSON"),
+) -> None:
+    """Answer a question, citing the clauses it quotes (or say what the plans do not cover)."""
+    from api.runtime import load_runtime
+    from index.store import IndexCorruptError
+    from retriever.search import EmptyQueryError, UnknownRegionError
+
+    try:
+        runtime = load_runtime(progress=False)
+        answer = runtime.answerer.ask(question, regions=region)
+    except (EmptyQueryError, UnknownRegionError, IndexCorruptError, EmbeddingModelError, OSError, ValueError) as error:
+        fail(str(error))
+    if as_json:
+        print(answer.model_dump_json(indent=2))
+        return
+    console.print(answer.answer, markup=False, highlight=False)
+    if answer.refused:
+        console.print(f"（未能直接回答 / not answered: {answer.refusal_reason}）", style="yellow", markup=False)
+    if answer.mode_note:
+        console.print(f"（{answer.mode}: {answer.mode_note}）", style="dim", markup=False)
+    if answer.citations:
+        console.print("\n引用 / citations:", style="bold")
+    for citation in answer.citations:
+        related = "（相关 / related）" if citation.related else ""
+        console.print(f"[{citation.marker}] 《{citation.plan_title}》 {' > '.join(citation.path)}{related}",
+                      markup=False, highlight=False)
+        console.print(f"    “{' '.join(citation.quote.split())}”", style="dim", markup=False, highlight=False)
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, "--host", help="address to listen on (default: settings, 127.0.0.1)"),
+    port: Optional[int] = typer.Option(None, "--port", min=1, max=65535, help="port (default: settings, 8000)"),
+) -> None:
+    """Serve the chat UI (/) and the JSON API (/docs); the index is built on first start."""
+    import logging
+
+    import uvicorn
+
+    from api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    console.print(f"carbonqa: http://{host}:{port}/  (API docs: /docs, ready when /readyz returns 200)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,97 @@
+"""Multi-turn questions without an LLM: "那佛山呢？" or "2030年呢？" after a full question.
+
+A follow-up that names only regions and/or years takes the previous question with those swapped in;
+one that points back ("那交通领域呢？") but names no region takes the previous regions and years.
+Earlier turns are resolved in order first, so a chain of follow-ups keeps its topic.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from answer.question import region_aliases
+from retriever.regions import detect_regions
+
+YEAR = re.compile(r"(?:19|20)\d{2}\s*年?")
+# Words that, at the start or end, mark a question as continuing the previous one.
+POINTS_BACK = re.compile(r"^(?:那么|那|还有|另外|此外|同样|换成|如果是)|呢\W*$")
+# What may stand around the region/year in a pure substitution follow-up ("那2030年的呢？").
+FILLER = re.compile(r"那么|那|还有|另外|此外|同样|换成|如果是|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|\W")
+LEADING_POINTER = re.compile(r"^(?:那么|那|还有|另外|此外|同样)\s*")
+# Two mentions joined by a connector form one run, replaced as a whole ("珠海和佛山" -> "江门市").
+SLOT = "\0"
+SLOT_RUN = re.compile(f"{SLOT}(?:[和与及、，,]*{SLOT})*")
+
+
+class ResolvedQuestion(BaseModel):
+    text: str  # the question to answer, standalone
+    note: str | None = None  # how it was completed from the history; None when taken as asked
+
+
+def resolve_followup(question: str, history: Sequence[str], known_regions: list[str]) -> ResolvedQuestion:
+    """Resolve `question` against the earlier questions in `history` (oldest first)."""
+    previous: str | None = None
+    for earlier in history:
+        previous = _resolve(earlier, previous, known_regions)
+    text = _resolve(question, previous, known_regions)
+    if text == question.strip():
+        return ResolvedQuestion(text=text)
+    return ResolvedQuestion(text=text, note=f"承接上一问「{previous}」/ continues the previous question")
+
+
+def _resolve(question: str, previous: str | None, known_regions: list[str]) -> str:
+    question = question.strip()
+    if not previous:
+        return question
+    places = _places(question, known_regions)
+    years = [_year(match) for match in YEAR.findall(question)]
+    if (places or years) and not _topic_left(question, places):
+        text = previous
+        if places:
+            text = _swap(text, _place_aliases(previous, known_regions), "、".join(places))
+        if years:
+            text = _swap_years(text, "、".join(years))
+        return text
+    before = _places(previous, known_regions)
+    if not places and before and POINTS_BACK.search(question):
+        context = "、".join(before) + ("" if years else "".join(map(_year, YEAR.findall(previous))))
+        return context + LEADING_POINTER.sub("", question)
+    return question
+
+
+def _places(text: str, known_regions: list[str]) -> list[str]:
+    """Plan regions named (canonical names), then places that have no plan (as written)."""
+    found = detect_regions(text, known_regions)
+    return found.regions + found.unknown
+
+
+def _place_aliases(text: str, known_regions: list[str]) -> list[str]:
+    return region_aliases(_places(text, known_regions))
+
+
+def _topic_left(question: str, places: list[str]) -> bool:
+    """Does the question say more than which place / year (and filler words)?"""
+    rest = YEAR.sub("", question)
+    for alias in region_aliases(places):
+        rest = rest.replace(alias, "")
+    return bool(FILLER.sub("", rest))
+
+
+def _year(mention: str) -> str:
+    return mention.replace(" ", "").rstrip("年") + "年"
+
+
+def _swap(text: str, aliases: list[str], replacement: str) -> str:
+    """Replace the first run of alias mentions with `replacement` (drop the rest); prefix if none."""
+    marked = text
+    for alias in aliases:  # longest first, so 珠海市 is taken before 珠海
+        marked = marked.replace(alias, SLOT)
+    if SLOT not in marked:
+        return replacement + text
+    return SLOT_RUN.sub(replacement, marked, count=1).replace(SLOT, "")
+
+
+def _swap_years(text: str, replacement: str) -> str:
+    return _swap(YEAR.sub(SLOT, text), [], replacement) if YEAR.search(text) else replacement + text

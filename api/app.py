@@ -1,0 +1,241 @@
+"""The HTTP service: JSON API, server-sent answer stream, offline API docs and the chat UI.
+
+The pipeline loads in a background thread at startup (building the index on first start), so
+/healthz answers at once and /readyz turns 200 only when the index and the warmed model are ready.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import swagger_ui_bundle
+from fastapi import Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+
+from answer.models import Answer
+from api.corpus_view import CorpusView
+from api.errors import ApiError, BodyLimit, install_error_handlers
+from api.runtime import Runtime, load_runtime
+from api.schemas import AskRequest, ChunkContext, PlanOutline, PlanSummary, QuestionRequest, Readiness, SearchRequest
+from api.settings import Settings, get_settings
+from retriever.models import SearchResult
+
+log = logging.getLogger("carbonqa.api")
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+# A first question pays for lazy initialisation (tokeniser, jieba dictionary, model graph).
+WARMUP_QUESTION = "碳达峰的主要目标是什么？"
+# The chat UI loads nothing from elsewhere and runs no inline script.
+UI_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+class Service:
+    """The loaded pipeline, or why it is not ready yet."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.runtime: Runtime | None = None
+        self.view: CorpusView | None = None
+        self.error: str | None = None
+        self.load_seconds: float | None = None
+
+    def attach(self, runtime: Runtime) -> None:
+        self.view = CorpusView(runtime.plans)
+        self.runtime = runtime  # set last: readiness is `runtime is not None`
+
+    def load(self) -> None:
+        started = time.perf_counter()
+        try:
+            log.info("loading plans, model and index (the index is built on first start) ...")
+            runtime = load_runtime(self.settings, progress=True)
+            # Several requests embed at once: one thread each avoids oversubscribing the cores (measured
+            # 0.12 s instead of 0.9 s per query on a busy 2-core machine). The index build above used all.
+            import torch  # already imported by the runtime's embedder
+
+            torch.set_num_threads(self.settings.serve_torch_threads)
+            warm = time.perf_counter()
+            runtime.answerer.ask(WARMUP_QUESTION)
+            log.info("model warmed in %.2f s", time.perf_counter() - warm)
+            self.attach(runtime)
+            self.load_seconds = round(time.perf_counter() - started, 2)
+            log.info("ready in %.1f s: %d plans, %d chunks", self.load_seconds, len(runtime.plans),
+                     len(runtime.chunks_by_id))
+        except Exception as exc:  # reported by /readyz; the process stays up to say why
+            self.error = f"{type(exc).__name__}: {exc}"
+            log.exception("loading failed")
+
+    def readiness(self) -> Readiness:
+        if self.runtime is not None:
+            return Readiness(status="ready", detail="就绪 / ready", plans=len(self.runtime.plans),
+                             chunks=len(self.runtime.chunks_by_id), load_seconds=self.load_seconds)
+        if self.error:
+            return Readiness(status="failed", detail=f"加载失败 / loading failed: {self.error}")
+        return Readiness(status="loading", detail="正在加载索引和模型 / loading the index and model")
+
+
+@dataclass
+class Ready:
+    runtime: Runtime
+    view: CorpusView
+
+
+async def ready(request: Request) -> Ready:
+    """The loaded pipeline, or a 503 while it loads (or after it failed to load)."""
+    service: Service = request.app.state.service
+    if service.runtime is None or service.view is None:
+        if service.error:
+            raise ApiError(503, f"服务加载失败 / the service failed to load: {service.error}")
+        raise ApiError(503, "服务正在加载索引和模型，请稍后重试 / the service is loading the index and model, "
+                            "please retry shortly", headers={"Retry-After": "5"})
+    return Ready(service.runtime, service.view)
+
+
+def check_question(body: QuestionRequest, settings: Settings, runtime: Runtime) -> list[str] | None:
+    """Checks that depend on settings or on the loaded plans; returns the region filter as plan regions.
+
+    Done before answering so that a streamed answer fails with a 4xx, not inside the stream.
+    """
+    limit = settings.max_question_chars
+    if len(body.question) > limit:
+        raise ApiError(422, f"问题过长：最多 {limit} 个字符 / question too long: at most {limit} characters",
+                       field="question")
+    if not body.regions:
+        return None
+    return runtime.retriever.resolve_regions(body.question, body.regions, use_region_detection=False).regions
+
+
+def answer_args(body: AskRequest, settings: Settings, runtime: Runtime) -> dict:
+    """The keyword arguments of Answerer.ask/stream for a valid request."""
+    regions = check_question(body, settings, runtime)
+    turns = settings.max_history_turns
+    if len(body.history) > turns:
+        raise ApiError(422, f"历史对话过长：最多 {turns} 轮 / history too long: at most {turns} turns",
+                       field="history")
+    # The answerer resolves follow-ups ("那佛山呢？") against the earlier questions (answer/followup.py).
+    return {"question": body.question, "regions": regions, "top_k": body.top_k,
+            "history": [turn.question for turn in body.history]}
+
+
+def sse(event: str, data: object) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def stream_answer(runtime: Runtime, args: dict) -> Iterator[str]:
+    """The answerer's events as server-sent events; `done` carries the same Answer as /ask."""
+    try:
+        for event in runtime.answerer.stream(**args):
+            yield sse(event["event"], event["data"])
+    except Exception:  # the response has started: report in-band instead of cutting the stream
+        log.exception("stream failed for %r", args["question"])
+        yield sse("error", {"detail": "生成回答时出错，请重试 / failed to produce the answer, please retry"})
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """The service; with `runtime` it is ready at once (tests), otherwise it loads at startup."""
+    settings = settings or get_settings()
+    service = Service(settings)
+    if runtime is not None:
+        service.attach(runtime)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        if service.runtime is None:
+            threading.Thread(target=service.load, name="carbonqa-load", daemon=True).start()
+        yield
+
+    app = FastAPI(
+        title="carbonqa",
+        summary="碳达峰实施方案问答 / cited answers from Guangdong carbon-peak plans",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,  # served below from local files, not a CDN
+        redoc_url=None,
+    )
+    app.state.service = service
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type"])
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/", include_in_schema=False)
+    def chat_ui() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Content-Security-Policy": UI_CSP})
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="carbonqa API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
+
+    @app.get("/healthz", tags=["service"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers HTTP."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["service"], response_model=Readiness, responses={503: {"model": Readiness}})
+    def readyz() -> JSONResponse:
+        """Readiness: 200 once the plans, index and warmed model are loaded, 503 before."""
+        state = service.readiness()
+        return JSONResponse(state.model_dump(), status_code=200 if state.status == "ready" else 503)
+
+    @app.post("/ask", tags=["qa"], response_model=Answer)
+    def ask(body: AskRequest, live: Ready = Depends(ready)) -> Answer:
+        """A short answer citing the clauses it quotes, or a refusal with the closest related clauses."""
+        return live.runtime.answerer.ask(**answer_args(body, settings, live.runtime))
+
+    @app.post("/ask/stream", tags=["qa"], response_class=StreamingResponse,
+              responses={200: {"content": {"text/event-stream": {}}}})
+    def ask_stream(body: AskRequest, live: Ready = Depends(ready)) -> StreamingResponse:
+        """/ask as server-sent events: `delta` (answer text), `citations`, then `done` (the full Answer)."""
+        args = answer_args(body, settings, live.runtime)
+        return StreamingResponse(stream_answer(live.runtime, args), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @app.post("/search", tags=["qa"], response_model=SearchResult)
+    def search(body: SearchRequest, live: Ready = Depends(ready)) -> SearchResult:
+        """Ranked chunks with their fused, BM25 and dense scores."""
+        regions = check_question(body, settings, live.runtime)
+        return live.runtime.retriever.search(body.question, regions=regions, top_k=body.top_k or settings.top_k,
+                                             mode=body.mode)
+
+    @app.get("/documents", tags=["corpus"], response_model=list[PlanSummary])
+    def documents(live: Ready = Depends(ready)) -> list[PlanSummary]:
+        """The plans with their metadata and clause counts."""
+        return live.view.documents()
+
+    @app.get("/documents/{doc_id}", tags=["corpus"], response_model=PlanOutline)
+    def document_outline(doc_id: str, live: Ready = Depends(ready)) -> PlanOutline:
+        """The plan's outline: its tree of headings, each with its chunk id."""
+        outline = live.view.outline(doc_id)
+        if outline is None:
+            raise ApiError(404, f"未找到文件 {doc_id} / no plan with id {doc_id!r}", field="doc_id")
+        return outline
+
+    @app.get("/chunks/{chunk_id:path}", tags=["corpus"], response_model=ChunkContext)
+    def chunk(chunk_id: str, live: Ready = Depends(ready)) -> ChunkContext:
+        """One chunk with its parent, previous/next siblings, children and heading path."""
+        context = live.view.context(chunk_id)
+        if context is None:
+            raise ApiError(404, f"未找到条款 {chunk_id} / no chunk with id {chunk_id!r}", field="chunk_id")
+        return context
+
+    return app

@@ -1,0 +1,114 @@
+"""Request and response bodies of the HTTP API (the pipeline's own contracts are reused as they are)."""
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from ingest.models import Chunk, ChunkKind
+from retriever.models import SearchMode
+
+TOP_K_MIN, TOP_K_MAX = 1, 20
+
+
+def clean_question(value: str) -> str:
+    """The question stripped; blank, wordless or control-character questions are refused."""
+    value = value.strip()
+    if not value:
+        raise PydanticCustomError("question_blank", "问题不能为空 / question must not be empty")
+    if not any(ch.isalnum() for ch in value):
+        raise PydanticCustomError("question_no_text", "问题中没有文字 / question contains no words")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+        raise PydanticCustomError("question_control", "问题包含控制字符 / question contains control characters")
+    return value
+
+
+class HistoryTurn(BaseModel):
+    """One earlier turn of the conversation, oldest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    answer: str | None = None
+
+    _clean_question = field_validator("question")(clean_question)
+
+
+class QuestionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(description="the question in Chinese, at most settings.max_question_chars characters")
+    regions: list[str] | None = Field(
+        default=None, description="restrict to these plans, e.g. ['珠海'] or ['广东省']; empty or null = all"
+    )
+    top_k: int | None = Field(default=None, strict=True, description=f"{TOP_K_MIN}-{TOP_K_MAX} chunks to use")
+
+    _clean_question = field_validator("question")(clean_question)
+
+    @field_validator("top_k")
+    @classmethod
+    def top_k_in_range(cls, value: int | None) -> int | None:
+        if value is not None and not TOP_K_MIN <= value <= TOP_K_MAX:
+            raise PydanticCustomError(
+                "top_k_range",
+                f"top_k 应在 {TOP_K_MIN} 到 {TOP_K_MAX} 之间 / top_k must be between {TOP_K_MIN} and {TOP_K_MAX}",
+            )
+        return value
+
+
+class AskRequest(QuestionRequest):
+    history: list[HistoryTurn] = Field(
+        default_factory=list, description="earlier turns, oldest first; lets '那佛山呢？' inherit the topic"
+    )
+
+
+class SearchRequest(QuestionRequest):
+    mode: SearchMode = SearchMode.hybrid
+
+
+class PlanSummary(BaseModel):
+    doc_id: str
+    title: str
+    region: str
+    level: str
+    issuer: str | None
+    doc_number: str | None
+    issue_date: date | None
+    source_file: str
+    chunk_count: int
+    counts_by_kind: dict[ChunkKind, int] = Field(description="how many parts, sections, clauses, items, rows")
+
+
+class OutlineNode(BaseModel):
+    id: str
+    kind: ChunkKind
+    number: str
+    label: str = Field(description="the heading, or the start of the text for unheaded items")
+    children: list[OutlineNode] = Field(default_factory=list)
+
+
+class PlanOutline(BaseModel):
+    plan: PlanSummary
+    outline: list[OutlineNode]
+
+
+class ChunkContext(BaseModel):
+    """One chunk with what the UI's source panel shows around it."""
+
+    chunk: Chunk
+    plan: PlanSummary
+    ancestors: list[OutlineNode] = Field(description="root part first, parent last (without their children)")
+    parent: Chunk | None
+    previous: Chunk | None = Field(description="the sibling just before, in document order")
+    next: Chunk | None
+    children: list[Chunk]
+
+
+class Readiness(BaseModel):
+    status: str = Field(description="loading | ready | failed")
+    detail: str
+    plans: int = 0
+    chunks: int = 0
+    load_seconds: float | None = None

@@ -1,0 +1,331 @@
+"""The HTTP API with the real pipeline: endpoints, validation messages, follow-ups, streaming."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.runtime import load_runtime
+from api.settings import get_settings
+
+PLAN_REGIONS = {"广东省", "珠海市", "佛山市", "江门市", "云浮市"}
+ZHUHAI_ENERGY = "珠海2025年单位地区生产总值能耗要比2020年下降多少？"
+
+
+@pytest.fixture(scope="session")
+def runtime():
+    return load_runtime(get_settings(), progress=False)
+
+
+@pytest.fixture(scope="session")
+def client(runtime):
+    with TestClient(create_app(get_settings(), runtime)) as test_client:
+        yield test_client
+
+
+def ask(client: TestClient, question: str, **fields) -> dict:
+    response = client.post("/ask", json={"question": question, **fields})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def read_events(response) -> list[tuple[str, dict]]:
+    events = []
+    for block in response.text.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.split("\n"))
+        events.append((lines["event"], json.loads(lines["data"])))
+    return events
+
+
+# ---------- service ----------
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "ready"
+    assert ready.json()["plans"] == 5
+
+
+def test_not_ready_until_loaded():
+    # Without its startup (lifespan) the app has loaded nothing: it is alive but not ready.
+    app = create_app(get_settings())
+    client = TestClient(app)
+    assert client.get("/healthz").status_code == 200
+    readiness = client.get("/readyz")
+    assert readiness.status_code == 503
+    assert readiness.json()["status"] == "loading"
+    response = client.post("/ask", json={"question": "珠海的碳达峰目标是什么？"})
+    assert response.status_code == 503
+    assert "正在加载" in response.json()["detail"]
+    assert response.headers["retry-after"] == "5"
+
+
+def test_a_failed_load_is_reported_by_readyz(tmp_path):
+    # The startup loads in the background; a missing corpus leaves the service up, saying why.
+    settings = get_settings().model_copy(update={"corpus_dir": tmp_path / "missing", "index_dir": tmp_path / "index"})
+    with TestClient(create_app(settings)) as client:
+        deadline = time.monotonic() + 30
+        while client.get("/readyz").json()["status"] == "loading" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        readiness = client.get("/readyz")
+        assert readiness.status_code == 503
+        assert readiness.json()["status"] == "failed"
+        assert "corpus folder not found" in readiness.json()["detail"]
+        response = client.post("/ask", json={"question": "碳达峰目标是什么？"})
+        assert response.status_code == 503
+        assert response.json()["detail"].startswith("服务加载失败 / the service failed to load")
+
+
+def test_docs_are_served_offline(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/docs-assets/swagger-ui.css").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/ask", "/ask/stream", "/search", "/documents", "/documents/{doc_id}", "/chunks/{chunk_id}"} <= set(paths)
+
+
+def test_chat_ui_is_self_contained(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    for asset in ("/", "/static/app.js", "/static/style.css"):
+        text = client.get(asset).text
+        assert "http://" not in text and "https://" not in text, asset
+    assert ".innerHTML" not in client.get("/static/app.js").text
+
+
+# ---------- /ask ----------
+
+def test_ask_answers_with_citations(client, runtime):
+    answer = ask(client, ZHUHAI_ENERGY)
+    assert not answer["refused"]
+    assert "14.5%" in answer["answer"]
+    assert answer["regions"] == ["珠海市"]
+    assert answer["citations"] and answer["timings_ms"]["total"] > 0
+    for citation in answer["citations"]:
+        assert f"[{citation['marker']}]" in answer["answer"]
+        chunk = runtime.chunks_by_id[citation["chunk_id"]]
+        assert chunk.region == "珠海市"
+        assert citation["quote"] in chunk.text
+
+
+def test_ask_refuses_a_place_without_a_plan(client):
+    answer = ask(client, "深圳市2025年的碳达峰目标是什么？")
+    assert answer["refused"]
+    assert answer["refusal_reason"]
+
+
+@pytest.mark.parametrize("name", ["广东", "广东省"])
+def test_region_filter_accepts_short_and_full_names(client, name):
+    answer = ask(client, "非化石能源消费比重目标是多少？", regions=[name], top_k=5)
+    assert answer["regions"] == ["广东省"]
+    assert {c["region"] for c in answer["citations"]} <= {"广东省"}
+
+
+def test_follow_up_inherits_topic_and_year(client):
+    first = ask(client, ZHUHAI_ENERGY)
+    follow = ask(client, "那云浮呢？", history=[{"question": ZHUHAI_ENERGY, "answer": first["answer"]}])
+    assert follow["question"] == "那云浮呢？"
+    assert "云浮" in follow["understood_as"] and "2025" in follow["understood_as"]
+    assert follow["regions"] == ["云浮市"]
+    assert not follow["refused"]
+    assert "15" in follow["answer"]
+    assert {c["region"] for c in follow["citations"]} == {"云浮市"}
+
+
+def test_follow_up_chain_changes_the_year(client):
+    history = [{"question": ZHUHAI_ENERGY}, {"question": "那云浮呢？"}]
+    follow = ask(client, "2030年呢？", history=history)
+    assert "云浮" in follow["understood_as"] and "2030" in follow["understood_as"]
+    assert "2025" not in follow["understood_as"]
+
+
+def test_stream_gives_the_same_answer_as_ask(client):
+    body = {"question": ZHUHAI_ENERGY, "top_k": 6}
+    plain = client.post("/ask", json=body).json()
+    response = client.post("/ask/stream", json=body)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = read_events(response)
+    names = [name for name, _ in events]
+    assert names[-2:] == ["citations", "done"] and set(names[:-2]) == {"delta"}
+    streamed = events[-1][1]
+    for field in ("question", "understood_as", "answer", "citations", "refused", "regions"):
+        assert streamed[field] == plain[field], field
+    deltas = "".join(data["text"] for name, data in events if name == "delta")
+    assert "".join(deltas.split()) == "".join(plain["answer"].split())
+    assert events[-2][1]["citations"] == plain["citations"]
+
+
+def test_stream_validates_before_streaming(client):
+    response = client.post("/ask/stream", json={"question": " "})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "问题不能为空 / question must not be empty"
+
+
+# ---------- /search ----------
+
+def test_search_ranks_chunks_with_scores(client):
+    response = client.post("/search", json={"question": "新能源汽车推广", "regions": ["佛山"], "top_k": 5})
+    assert response.status_code == 200
+    result = response.json()
+    hits = result["hits"]
+    assert 0 < len(hits) <= 5 + sum(hit["via_tree"] for hit in hits)
+    assert {hit["chunk"]["region"] for hit in hits} == {"佛山市"}
+    direct = [hit["score"] for hit in hits if not hit["via_tree"]]
+    assert direct == sorted(direct, reverse=True)
+
+
+def test_search_mode_bm25_has_only_bm25_scores(client):
+    hits = client.post("/search", json={"question": "海上风电", "mode": "bm25"}).json()["hits"]
+    assert hits and all(hit["dense_score"] is None and hit["bm25_score"] is not None for hit in hits
+                        if not hit["via_tree"])
+
+
+# ---------- corpus ----------
+
+def test_documents_list_the_plans(client, runtime):
+    plans = client.get("/documents").json()
+    assert {plan["region"] for plan in plans} == PLAN_REGIONS
+    for plan in plans:
+        expected = sum(1 for chunk in runtime.chunks_by_id.values() if chunk.doc_id == plan["doc_id"])
+        assert plan["chunk_count"] == expected == sum(plan["counts_by_kind"].values())
+        assert plan["title"].endswith("方案")
+
+
+def test_outline_holds_every_chunk_once(client, runtime):
+    doc_id = client.get("/documents").json()[0]["doc_id"]
+    outline = client.get(f"/documents/{doc_id}").json()
+    seen: list[str] = []
+
+    def walk(nodes, parent):
+        for node in nodes:
+            assert runtime.chunks_by_id[node["id"]].parent_id == parent
+            seen.append(node["id"])
+            walk(node["children"], node["id"])
+
+    walk(outline["outline"], None)
+    expected = [chunk.id for chunk in runtime.chunks_by_id.values() if chunk.doc_id == doc_id]
+    assert sorted(seen) == sorted(expected)
+
+
+def test_chunk_with_its_neighbours(client, runtime):
+    # A chunk with a parent and siblings on both sides; its id contains "/".
+    chunk = next(c for c in runtime.chunks_by_id.values()
+                 if c.parent_id and sum(o.parent_id == c.parent_id for o in runtime.chunks_by_id.values()) >= 3
+                 and c.kind.value == "clause")
+    assert "/" in chunk.id
+    context = client.get(f"/chunks/{chunk.id}").json()
+    assert context["chunk"]["id"] == chunk.id
+    assert context["parent"]["id"] == chunk.parent_id
+    assert context["ancestors"][-1]["id"] == chunk.parent_id
+    assert context["plan"]["doc_id"] == chunk.doc_id
+    if context["previous"]:
+        assert client.get(f"/chunks/{context['previous']['id']}").json()["next"]["id"] == chunk.id
+    if context["next"]:
+        assert client.get(f"/chunks/{context['next']['id']}").json()["previous"]["id"] == chunk.id
+    assert context["previous"] or context["next"]
+    parent = client.get(f"/chunks/{chunk.parent_id}").json()
+    assert chunk.id in [child["id"] for child in parent["children"]]
+
+
+def test_unknown_ids_are_404(client):
+    missing = client.get("/documents/nowhere-2099")
+    assert missing.status_code == 404 and "未找到文件" in missing.json()["detail"]
+    missing = client.get("/chunks/zhuhai-2023/9.9.9")
+    assert missing.status_code == 404 and "未找到条款" in missing.json()["detail"]
+    assert client.get("/no/such/page").json()["detail"] == "未找到该地址 / not found"
+    assert client.get("/ask").status_code == 405
+
+
+# ---------- validation ----------
+
+BAD_ASKS = [
+    ({"question": ""}, "问题不能为空 / question must not be empty"),
+    ({"question": "   \n\t"}, "问题不能为空 / question must not be empty"),
+    ({"question": "？？？"}, "问题中没有文字 / question contains no words"),
+    ({"question": "碳" * 501}, "问题过长：最多 500 个字符 / question too long: at most 500 characters"),
+    ({"question": 123}, "question 应为字符串 / question must be a string"),
+    ({"question": None}, "question 应为字符串 / question must be a string"),
+    ({}, "缺少字段 question / field question is required"),
+    ({"question": "碳达峰", "top_k": 0}, "top_k 应在 1 到 20 之间 / top_k must be between 1 and 20"),
+    ({"question": "碳达峰", "top_k": 21}, "top_k 应在 1 到 20 之间 / top_k must be between 1 and 20"),
+    ({"question": "碳达峰", "top_k": "5"}, "top_k 应为整数 / top_k must be an integer"),
+    ({"question": "碳达峰", "top_k": 2.5}, "top_k 应为整数 / top_k must be an integer"),
+    ({"question": "碳达峰", "top_k": True}, "top_k 应为整数 / top_k must be an integer"),
+    ({"question": "碳达峰", "regions": "珠海"}, "regions 应为列表 / regions must be a list"),
+    ({"question": "碳达峰", "regions": [1]}, "regions[0] 应为字符串 / regions[0] must be a string"),
+    ({"question": "碳达峰", "regions": ["深圳"]}, "未知地区“深圳”"),
+    ({"question": "碳达峰", "history": "珠海"}, "history 应为列表 / history must be a list"),
+    ({"question": "碳达峰", "history": [{"answer": "x"}]}, "缺少字段 history[0].question"),
+    ({"question": "碳达峰", "history": [{"question": " "}]}, "问题不能为空 / question must not be empty"),
+    ({"question": "碳达峰", "history": [{"question": "碳达峰"}] * 21}, "历史对话过长：最多 20 轮"),
+    ({"question": "碳达峰", "topk": 5}, "未知字段 topk / unknown field topk"),
+    ({"question": "碳达\x00峰"}, "问题包含控制字符 / question contains control characters"),
+]
+
+
+@pytest.mark.parametrize(("body", "message"), BAD_ASKS, ids=[m.split(" /")[0][:24] for _, m in BAD_ASKS])
+def test_ask_rejects_bad_input_with_a_clear_message(client, body, message):
+    response = client.post("/ask", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"].startswith(message)
+    assert response.json()["errors"][0]["message"] == response.json()["detail"]
+
+
+def test_search_rejects_an_unknown_mode(client):
+    response = client.post("/search", json={"question": "碳达峰", "mode": "fuzzy"})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("mode 应为 'bm25', 'dense' or 'hybrid' 之一")
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "message"),
+    [
+        ('{"question": "碳达峰"'.encode(), "application/json", "请求体不是合法的 JSON / request body is not valid JSON"),
+        ('["碳达峰"]'.encode(), "application/json", "请求体应为 JSON 对象"),
+        ('"碳达峰"'.encode(), "application/json", "请求体应为 JSON 对象"),
+        ("question=碳达峰".encode(), "text/plain", "请求体应为 JSON 对象"),
+        (b"", "application/json", "缺少请求体 / request body is required"),
+    ],
+)
+def test_malformed_bodies_are_422(client, content, content_type, message):
+    response = client.post("/ask", content=content, headers={"Content-Type": content_type})
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"].startswith(message)
+
+
+def test_body_that_is_not_utf8_is_400(client):
+    response = client.post("/ask", content=b"\xff\xfe{", headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("请求体无法解析（应为 UTF-8 编码的 JSON）")
+
+
+def test_oversized_body_is_413(client):
+    body = json.dumps({"question": "碳达峰", "history": [{"question": "碳" * 1000}] * 30}, ensure_ascii=False)
+    assert len(body.encode()) > get_settings().max_body_bytes
+    response = client.post("/ask", content=body.encode(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["detail"] == "请求体过大 / request body too large"
+    # Without a Content-Length (chunked upload) the limit holds too.
+    chunks = iter([body.encode()[:40_000], body.encode()[40_000:]])
+    response = client.post("/ask", content=chunks, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["detail"] == "请求体过大 / request body too large"
+
+
+@pytest.mark.parametrize("question", [
+    "<script>alert(1)</script>", "的", "a", "2030", "😀碳达峰😀", "珠海" * 100, "SELECT * FROM chunks;",
+    "珠海 佛山 江门 云浮 广东 对比", "那佛山呢？", "\u200b碳达峰", "碳达峰 " * 80,
+])
+def test_odd_questions_never_fail(client, question):
+    for path in ("/ask", "/search"):
+        response = client.post(path, json={"question": question})
+        assert response.status_code in (200, 422), (path, response.text)

@@ -1,0 +1,53 @@
+"""Follow-up resolution for multi-turn /ask (answer/followup.py), without the model."""
+from __future__ import annotations
+
+import pytest
+
+from answer.followup import resolve_followup
+
+REGIONS = ["珠海市", "广东省", "佛山市", "江门市", "云浮市"]
+ZHUHAI_SHARE = "珠海市2025年非化石能源消费比重目标是多少？"
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "understood"),
+    [
+        # A region alone takes the previous question's topic and year.
+        ("那佛山呢？", [ZHUHAI_SHARE], "佛山市2025年非化石能源消费比重目标是多少？"),
+        ("江门的呢", [ZHUHAI_SHARE], "江门市2025年非化石能源消费比重目标是多少？"),
+        ("那全省呢？", [ZHUHAI_SHARE], "广东省2025年非化石能源消费比重目标是多少？"),
+        # A year alone replaces the year; without one in the previous question it is added.
+        ("2030年呢？", [ZHUHAI_SHARE], "珠海市2030年非化石能源消费比重目标是多少？"),
+        ("那2030呢", ["碳达峰目标是什么？"], "2030年碳达峰目标是什么？"),
+        # A region where the previous question named none is put in front.
+        ("广东呢", ["碳达峰目标是什么？"], "广东省碳达峰目标是什么？"),
+        # Several places joined by a connector are replaced as one.
+        ("那江门和云浮呢", ["珠海和佛山的新能源汽车目标分别是多少"], "江门市、云浮市的新能源汽车目标分别是多少"),
+        # A place without a plan is substituted too, so the answer can say there is no plan for it.
+        ("那深圳呢？", ["珠海市碳达峰目标是什么？"], "深圳碳达峰目标是什么？"),
+        # A chain: each earlier follow-up is resolved first.
+        ("2030年呢？", [ZHUHAI_SHARE, "那佛山呢？"], "佛山市2030年非化石能源消费比重目标是多少？"),
+        # A new topic pointing back inherits the previous regions (and year unless it names one).
+        ("那交通领域呢？", ["珠海市2025年的能源目标是什么"], "珠海市2025年交通领域呢？"),
+        ("那2030年的交通目标呢？", ["珠海市2025年的能源目标是什么"], "珠海市2030年的交通目标呢？"),
+    ],
+)
+def test_follow_ups_are_completed_from_history(question, history, understood):
+    resolved = resolve_followup(question, history, REGIONS)
+    assert resolved.text == understood
+    assert resolved.note and "承接上一问" in resolved.note
+
+
+@pytest.mark.parametrize(
+    ("question", "history"),
+    [
+        ("那佛山呢？", []),  # nothing to follow
+        ("佛山市的碳达峰目标是什么？", ["珠海市碳达峰目标是什么？"]),  # a full question stands alone
+        ("新能源汽车推广有哪些措施？", ["珠海市碳达峰目标是什么？"]),  # a new topic that does not point back
+        ("  佛山市的碳达峰目标是什么？ ", []),
+    ],
+)
+def test_standalone_questions_are_kept(question, history):
+    resolved = resolve_followup(question, history, REGIONS)
+    assert resolved.text == question.strip()
+    assert resolved.note is None
