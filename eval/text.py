@@ -1,0 +1,11 @@
+"""Text comparison used by the eval: spans and keys are matched with all whitespace removed."""
+from __future__ import annotations
+
+
+def squash(text: str) -> str:
+    """Remove every whitespace character (str.isspace, so also the ideographic space \\u3000).
+
+    The plans indent paragraphs with \\u3000 and break lines mid-sentence; removing whitespace makes
+    a span match regardless of how a chunk or answer happens to be laid out.
+    """
+    return "".join(ch for ch in text if not ch.isspace())

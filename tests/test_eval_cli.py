@@ -1,0 +1,77 @@
+"""`carbonqa eval` end to end on a few questions, with the real runtime, and its errors on bad input."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import api.runtime
+from api.cli import app
+from eval.qa_models import load_predictions
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def use_loaded_runtime(runtime, monkeypatch):
+    """Let the command reuse the session's runtime instead of loading the model again."""
+    monkeypatch.setattr(api.runtime, "load_runtime", lambda settings: runtime)
+
+
+def test_eval_writes_predictions_and_report(tmp_path, use_loaded_runtime):
+    qa = tmp_path / "qa.jsonl"
+    lines = [
+        {"id": "g1", "question": "珠海到2025年风电和光伏装机目标是多少？", "type": "number", "docs": ["珠海市"],
+         "evidence": ["力争风电和光伏发电装机容量达到355万千瓦"], "answer_keys": ["355万千瓦"], "note": "extra"},
+        {"id": "u1", "question": "深圳市的碳达峰目标是什么？", "type": "unanswerable", "docs": ["深圳市"]},
+        {"id": "p1", "question": "广东省的森林覆盖率目标是多少？"},  # no gold: predicted, not scored
+        {"id": "skipped", "question": "不在 --limit 内"},
+    ]
+    qa.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines), encoding="utf-8")
+    out = tmp_path / "report"
+    result = runner.invoke(app, ["eval", "--qa", str(qa), "--limit", "3", "--report", str(out),
+                                 "--predictions", str(tmp_path / "preds.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert "R@5" in result.output
+
+    preds = load_predictions(tmp_path / "preds.jsonl")
+    assert [p.id for p in preds] == ["g1", "u1", "p1"]
+    assert preds == load_predictions(out / "predictions.jsonl")
+    for p in preds:
+        assert len(p.retrieved) == len(p.retrieved_ids) == len(set(p.retrieved_ids)) == 10
+        assert len(p.citations) == len(p.citation_ids) and p.answer and p.latency_ms > 0
+        assert p.refused is not None and p.timings_ms
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "- items: 3, with gold: 2" in report and "## Ablation" in report
+    assert "| dense |" in report and "| hybrid-weighted |" in report
+    assert (out / "recall_at_k.png").exists() and (out / "predictions-bm25.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"id": "q1", "question": "好"}\n{"id": "q2"', "line 2"),
+        ('{"id": "q1"}', "missing field 'question'"),
+    ],
+)
+def test_bad_eval_file_is_a_clear_error(tmp_path, content, message):
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["eval", "--qa", str(qa), "--report", str(tmp_path / "r")])
+    output = " ".join(result.output.split())  # rich wraps long lines
+    assert result.exit_code == 2
+    assert message in output and "Traceback" not in output
+    assert not (tmp_path / "r").exists()
+
+
+def test_missing_eval_file_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["eval", "--qa", str(tmp_path / "none.jsonl")])
+    assert result.exit_code == 2 and "file not found" in " ".join(result.output.split())
+
+
+def test_unwritable_report_folder_is_a_clear_error(tmp_path, use_loaded_runtime):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "--limit", "1", "--no-ablation", "--report", str(blocker / "report")])
+    assert result.exit_code == 2 and "cannot write" in " ".join(result.output.split())
