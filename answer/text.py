@@ -1,0 +1,88 @@
+"""Sentence splitting and number/year extraction on clause text.
+
+Every sentence keeps its offsets into the clause, so a quote is always a verbatim slice of it.
+Matching (of years, numbers, terms) is done on squashed text: the plans break lines mid-sentence and
+some write "2025 年" with spaces.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+SENTENCE_END = "。！？；!?;"
+# Closing quotes and brackets that belong to the sentence they close: “……。”
+CLOSERS = "”’」』）)】"
+OPENERS = "“‘「『（(【"
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+MARKER = re.compile(r"\[(\d{1,3})\]")
+# A heading label at the start of a line: 一、 （一） 1. 1． （1） ① and markdown #.
+HEADING_LABEL = re.compile(r"^\s*(?:#+\s*)?(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）|[①-⑳])")
+
+
+class Sentence(NamedTuple):
+    text: str  # verbatim slice of the source, outer whitespace stripped
+    start: int
+    end: int
+
+
+def squash(text: str) -> str:
+    """Text without whitespace or markdown emphasis, for matching only (never for quoting)."""
+    return re.sub(r"\s+|\*\*", "", text)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split on 。！？； and line breaks, but not inside brackets or quotes; a terminator keeps its
+    closing quotes: "构筑“三山两江一海湾”（三山：……；两江：……）格局。" stays one sentence."""
+    sentences: list[Sentence] = []
+    start = depth = 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth = max(0, depth - 1)
+        if ch == "\n" or (ch in SENTENCE_END and depth == 0):
+            end = i + 1
+            if ch != "\n":
+                while end < n and text[end] in CLOSERS:
+                    end += 1
+            _append(sentences, text, start, end)
+            start = i = end
+            depth = 0
+        else:
+            i += 1
+    _append(sentences, text, start, n)
+    return sentences
+
+
+def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped or all(c in SENTENCE_END or c in CLOSERS or c == "*" for c in stripped):
+        return
+    left = start + (len(piece) - len(piece.lstrip()))
+    sentences.append(Sentence(stripped, left, left + len(stripped)))
+
+
+def years_in(text: str) -> set[int]:
+    return {int(y) for y in YEAR.findall(text)}
+
+
+def numbers_in(text: str) -> list[str]:
+    """Arabic numbers in text, markers [n] excluded, thousands separators dropped: "1,200" -> "1200"."""
+    flat = MARKER.sub("", squash(text))
+    flat = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", flat)
+    return NUMBER.findall(flat)
+
+
+def has_figure(text: str) -> bool:
+    """Does the text state a quantity other than a year (a percentage, an amount)?"""
+    flat = YEAR.sub("", squash(text))
+    return bool(NUMBER.search(flat))
+
+
+def strip_end(sentence: str) -> str:
+    """A quoted sentence without its final ；，。 so the answer can close it with its own 。."""
+    return sentence.rstrip("；;，,。 \u3000")

@@ -1,0 +1,207 @@
+"""Extractive answers on the real corpus: each question type, refusals, and citations true by construction."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from answer.evidence import content_sentences
+from answer.question import asks_for_structure
+from answer.text import numbers_in, split_sentences, squash, years_in
+from ingest.models import Chunk, ChunkKind
+from retriever.search import EmptyQueryError, UnknownRegionError
+
+
+def assert_cited(answer, runtime) -> None:
+    """Every marker has a citation and every citation a marker; each quote is verbatim from its chunk
+    and appears (line breaks aside) in the answer text."""
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.marker for c in answer.citations}
+    for citation in answer.citations:
+        chunk = runtime.chunks_by_id[citation.chunk_id]
+        assert citation.quote in chunk.text
+        assert citation.quote in citation.clause_text
+        assert citation.plan_title == chunk.title and citation.region == chunk.region
+        assert squash(citation.quote).rstrip("；。，") in squash(answer.answer)
+
+
+# ---- text helpers (no model needed) ----------------------------------------------------------
+
+def test_sentences_split_on_stops_but_not_inside_brackets_or_quotes():
+    text = "科学构筑江门“三山两江一海湾”（三山：天露山脉；两江：西江、潭江）生态保护格局。到2025年，比重达16%；森林覆盖率达70%！"
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "科学构筑江门“三山两江一海湾”（三山：天露山脉；两江：西江、潭江）生态保护格局。",
+        "到2025年，比重达16%；",
+        "森林覆盖率达70%！",
+    ]
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+
+
+def test_years_and_numbers_ignore_spacing_and_markers():
+    assert years_in("到 2025 年，比 2020年下降") == {2025, 2020}
+    assert numbers_in("达到 14.5%[3]，共1,200个") == ["14.5", "1200"]
+
+
+def test_a_sentence_after_a_semicolon_is_about_the_year_before_it():
+    text = "（二）主要目标\n到2025年，非化石能源消费比重达到20%；森林覆盖率达到58%。到2030年，比重达到25%。"
+    chunk = Chunk(id="t/1.2", doc_id="t", title="测试方案", region="云浮市", level="市", kind=ChunkKind.section,
+                  number="（二）", heading="主要目标", text=text, start=0, end=len(text))
+    sents = content_sentences(chunk)
+    assert [(s.sentence.text, s.years) for s in sents] == [
+        ("到2025年，非化石能源消费比重达到20%；", {2025}),
+        ("森林覆盖率达到58%。", {2025}),
+        ("到2030年，比重达到25%。", {2030}),
+    ]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("佛山方案有哪些重点行动？", True),
+    ("江门的保障措施包括哪些？", True),
+    ("佛山方案的保障措施有哪几项？", True),
+    ("云浮方案提出了哪些基本原则？", True),
+    ("广东钢铁行业碳达峰以哪些地区为重点？", False),
+    ("珠海能源绿色低碳转型行动的主要责任单位有哪些？", False),
+    ("佛山哪些重点项目要开展低碳试点？", False),
+])
+def test_structure_questions_enumerate_the_plans_own_parts(question, expected):
+    assert asks_for_structure(question) is expected
+
+
+# ---- question types on the real plans --------------------------------------------------------
+
+@pytest.mark.parametrize("question, figure, region", [
+    ("云浮2025年非化石能源消费比重目标？", "16%", "云浮市"),
+    ("珠海到2025年风电和光伏装机目标是多少？", "355万千瓦", "珠海市"),
+    ("广东到2030年风电和光伏发电装机容量要达到多少？", "7400万千瓦", "广东省"),
+    ("江门到2030年大宗固废年利用量要达到多少？", "500万吨", "江门市"),
+])
+def test_figure_questions_quote_the_figure_for_the_year_asked(runtime, question, figure, region):
+    answer = runtime.answerer.ask(question)
+    assert not answer.refused and figure in squash(answer.answer)
+    assert answer.regions == [region]
+    asked = years_in(question)
+    assert all(asked & years_in(squash(c.quote)) for c in answer.citations)
+    assert len(answer.citations) <= 2
+    assert_cited(answer, runtime)
+
+
+def test_the_neighbouring_years_figure_is_not_given_as_the_answer(runtime):
+    answer = runtime.answerer.ask("佛山2030年光伏发电装机容量目标是多少？")
+    assert answer.refused and answer.refusal_reason == "figure_not_stated"
+    assert "2030" in answer.answer
+    related = answer.citations[0]
+    assert related.related and "光伏发电装机容量" in related.quote and "2025" in squash(related.quote)
+    assert_cited(answer, runtime)
+
+
+def test_topic_question_answers_from_the_plan_named(runtime):
+    answer = runtime.answerer.ask("江门核电方面有什么安排？")
+    assert not answer.refused and "台山核电后续项目" in answer.answer
+    assert answer.answer.startswith("据《江门市碳达峰实施方案》")
+    assert {c.region for c in answer.citations} == {"江门市"}
+    assert_cited(answer, runtime)
+
+
+def test_table_rows_answer_who_is_responsible(runtime):
+    answer = runtime.answerer.ask("珠海能源绿色低碳转型行动的主要责任单位有哪些？")
+    assert "市发展改革局" in answer.answer and "珠海供电局" in answer.answer
+    assert_cited(answer, runtime)
+
+
+def test_comparison_gives_one_cited_line_per_plan_in_corpus_order(runtime):
+    answer = runtime.answerer.ask("佛山和广东2025年新型储能装机目标分别是多少？")
+    lines = [squash(line) for line in answer.answer.split("\n")]
+    assert [line.split("：", 1)[0] for line in lines] == ["广东省", "佛山市"]  # province first
+    assert "200万千瓦" in lines[0] and "50万千瓦" in lines[1]
+    assert all(re.search(r"\[\d+\]", line) for line in lines)
+    assert_cited(answer, runtime)
+
+
+def test_comparison_says_which_plan_is_silent(runtime):
+    answer = runtime.answerer.ask("广东和云浮的核电项目分别有哪些？")
+    lines = dict(line.split("：", 1) for line in answer.answer.split("\n"))
+    assert "太平岭核电" in lines["广东省"]
+    assert lines["云浮市"] == "方案未提及相关内容。"
+    assert {c.region for c in answer.citations} == {"广东省"}
+    assert_cited(answer, runtime)
+
+
+def test_structure_question_lists_the_child_headings_citing_the_section(runtime):
+    answer = runtime.answerer.ask("佛山方案有哪些重点行动？")
+    for action in ("产业绿色提质行动", "城乡建设低碳行动", "试点建设行动"):
+        assert action in answer.answer
+    assert "13项" in answer.answer
+    [citation] = answer.citations
+    section = runtime.chunks_by_id[citation.chunk_id]
+    assert section.kind == ChunkKind.part and section.region == "佛山市"
+    assert "试点建设行动" in citation.clause_text  # the section cited as a whole, children included
+    assert_cited(answer, runtime)
+
+
+def test_structure_question_by_part_number(runtime):
+    answer = runtime.answerer.ask("广东方案第三部分讲什么，包括哪些方面？")
+    assert "政策保障" in answer.answer and "建立碳排放统计监测体系" in answer.answer
+    assert_cited(answer, runtime)
+
+
+def test_generic_question_names_the_plan_it_answers_from(runtime):
+    answer = runtime.answerer.ask("哪个方案提出打造粤东粤西两个千万千瓦级海上风电基地？")
+    assert answer.regions == []
+    assert answer.answer.startswith("据《广东省碳达峰实施方案》")
+    assert "千万千瓦级海上风电基地" in answer.answer
+    assert_cited(answer, runtime)
+
+
+# ---- refusals --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, reason, named", [
+    ("深圳到2025年光伏装机目标是多少？", "no_plan_for_region", "深圳"),
+    ("珠海2040年碳排放要下降多少？", "year_not_stated", "2040"),
+    ("云浮有哪些核电项目？", "topic_not_in_plan", "核电"),
+    ("广东2025年核电装机容量目标是多少？", None, None),
+    ("佛山2030年非化石能源消费比重目标是多少？", None, None),
+])
+def test_questions_the_plans_do_not_answer_are_refused(runtime, question, reason, named):
+    answer = runtime.answerer.ask(question)
+    assert answer.refused and answer.refusal_reason
+    if reason:
+        assert answer.refusal_reason == reason and named in answer.answer
+    assert all(c.related for c in answer.citations)
+    assert_cited(answer, runtime)
+
+
+def test_unknown_region_filter_and_empty_question_are_clear_errors(runtime):
+    with pytest.raises(UnknownRegionError, match="深圳"):
+        runtime.answerer.ask("光伏装机目标是多少？", regions=["深圳"])
+    with pytest.raises(EmptyQueryError):
+        runtime.answerer.ask("   ")
+
+
+# ---- contract, follow-ups, streaming ---------------------------------------------------------
+
+def test_answer_records_retrieval_and_timings(runtime):
+    answer = runtime.answerer.ask("珠海市2030年森林覆盖率目标是多少？", regions=["珠海"])
+    assert answer.regions == ["珠海市"] and answer.mode == "extractive"
+    assert answer.retrieved and all(hit.chunk.region == "珠海市" for hit in answer.retrieved)
+    assert {"retrieve", "answer", "total"} <= set(answer.timings_ms)
+    assert "32.2%" in answer.answer
+
+
+def test_follow_up_takes_the_topic_from_history(runtime):
+    answer = runtime.answerer.ask("那江门呢？", history=["珠海2025年单位地区生产总值能耗要比2020年下降多少？"])
+    assert "江门" in answer.understood_as and answer.regions == ["江门市"]
+    assert "14%" in answer.answer
+    assert_cited(answer, runtime)
+
+
+def test_stream_yields_the_sentences_then_citations_then_the_answer(runtime):
+    question = "广东和佛山2025年新型储能装机目标分别是多少？"
+    events = list(runtime.answerer.stream(question))
+    assert [e["event"] for e in events[-2:]] == ["citations", "done"]
+    deltas = [e["data"]["text"] for e in events[:-2]]
+    assert all(e["event"] == "delta" for e in events[:-2]) and len(deltas) >= 2
+    done = events[-1]["data"]
+    assert squash("".join(deltas)) == squash(done["answer"])
+    assert events[-2]["data"]["citations"] == done["citations"]
+    assert done == runtime.answerer.ask(question).model_dump(mode="json") | {"timings_ms": done["timings_ms"]}

@@ -1,0 +1,243 @@
+"""LLM mode against a scripted OpenAI-compatible server on loopback: verification and fallbacks."""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from answer.grounding import Clause, build_messages, reply_sentences, verify
+from answer.llm import LLMClient, LLMError
+from answer.pipeline import Answerer
+from answer.text import squash
+from ingest.models import Chunk, ChunkKind
+
+API_KEY = "sk-test-secret-123"
+CLAUSE = re.compile(r"\[(\d+)\]《[^》]+》[^\n]*\n(.*?)(?=\n\n\[\d+\]《|\n\n问题：)", re.S)
+SLOW_S = 2.0
+
+
+class ScriptedLLM(BaseHTTPRequestHandler):
+    """Replies per `server.script`: good | wrong_number | partly_wrong | no_markers | error | slow.
+
+    Replies are built from the clauses in the request, as a model would: "good" restates the first
+    clause sentence that holds a number and cites it; "wrong_number" cites a clause that lacks it.
+    """
+
+    def log_message(self, *args) -> None:  # keep pytest output clean
+        pass
+
+    def do_POST(self) -> None:
+        try:
+            self.respond()
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (the timeout case)
+            pass
+
+    def respond(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+        script = self.server.script
+        if script == "error":
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b'{"error": "boom"}')
+            return
+        if script == "slow":
+            time.sleep(SLOW_S)
+        reply = self.reply(script, body["messages"][-1]["content"])
+        if body.get("stream"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for i in range(0, len(reply), 4):
+                event = {"choices": [{"delta": {"content": reply[i:i + 4]}}]}
+                self.wfile.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
+                self.wfile.flush()
+            self.wfile.write(b"data: [DONE]\n\n")
+            return
+        payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": reply}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    @staticmethod
+    def reply(script: str, prompt: str) -> str:
+        clauses = {int(n): text for n, text in CLAUSE.findall(prompt)}
+        number, fact = next((n, s) for n, text in clauses.items() for s in re.split(r"(?<=[。；])", text)
+                            if re.search(r"\d+(?:\.\d+)?%", s))
+        fact = fact.strip().rstrip("。；")
+        figure = re.search(r"\d+(?:\.\d+)?%", fact).group(0)
+        if script == "no_markers":
+            return f"根据方案，{fact}。"
+        if script == "wrong_number":
+            other = next(n for n, text in clauses.items() if figure not in text)
+            return f"方案提出{fact}[{other}]。"
+        if script == "partly_wrong":
+            return f"方案提出{fact}[{number}]。另外，相关比重要达到99.9%[{number}]。"
+        return f"方案提出{fact}[{number}]。"
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), ScriptedLLM)
+    httpd.script = "good"
+    httpd.requests = []
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def llm(server):
+    server.requests.clear()
+    host, port = server.server_address
+    return LLMClient(f"http://{host}:{port}/v1", "scripted", api_key=API_KEY, timeout_s=0.5)
+
+
+@pytest.fixture
+def llm_answerer(runtime, llm):
+    return Answerer(runtime.retriever, runtime.plans, llm=llm)
+
+
+QUESTION = "云浮2025年非化石能源消费比重目标？"
+
+
+def assert_citations_true(answer) -> None:
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.marker for c in answer.citations}
+    for citation in answer.citations:
+        assert citation.quote and citation.quote in citation.clause_text
+
+
+# ---- the client ------------------------------------------------------------------------------
+
+def test_client_sends_key_as_bearer_and_keeps_it_out_of_repr(server, llm):
+    server.script = "good"
+    messages = build_messages("问题", [Clause(1, _chunk("到2025年，比重达到16%。"), "到2025年，比重达到16%。")])
+    assert "[1]" in llm.complete(messages)
+    request = server.requests[-1]
+    assert request["path"] == "/v1/chat/completions"
+    assert request["headers"]["Authorization"] == f"Bearer {API_KEY}"
+    assert request["body"]["model"] == "scripted" and request["body"]["messages"] == messages
+    assert API_KEY not in repr(llm)
+
+
+def test_client_errors_and_timeouts_raise_llm_error_without_the_key(server, llm):
+    messages = build_messages("问题", [Clause(1, _chunk("比重达到16%。"), "比重达到16%。")])
+    for script, expected in (("error", "HTTP 500"), ("slow", "timed out")):
+        server.script = script
+        with pytest.raises(LLMError, match=expected) as caught:
+            llm.complete(messages)
+        assert API_KEY not in str(caught.value)
+        with pytest.raises(LLMError, match=expected):
+            list(llm.stream(messages))
+
+
+def test_client_unreachable_server_is_an_llm_error():
+    client = LLMClient("http://127.0.0.1:9", "none", timeout_s=0.5)
+    with pytest.raises(LLMError, match="unreachable|timed out"):
+        client.complete([{"role": "user", "content": "hi"}])
+
+
+# ---- verification ----------------------------------------------------------------------------
+
+def test_verify_keeps_supported_sentences_and_renumbers():
+    clauses = [Clause(1, _chunk("到2025年，非化石能源消费比重提升至16%。", "a"), "到2025年，非化石能源消费比重提升至16%。"),
+               Clause(2, _chunk("到2030年，森林覆盖率达到69%左右。", "b"), "到2030年，森林覆盖率达到69%左右。")]
+    result = verify("到2030年森林覆盖率约69%。[2]2025年非化石能源比重为16%[1]。", clauses)
+    assert result.removed == []
+    assert result.text == "到2030年森林覆盖率约69%。[1]2025年非化石能源比重为16%[2]。"
+    assert [(c.marker, c.chunk_id) for c in result.citations] == [(1, "b"), (2, "a")]
+    assert result.citations[0].quote == "到2030年，森林覆盖率达到69%左右。"
+
+
+@pytest.mark.parametrize("reply, reason", [
+    ("非化石能源消费比重提升至16%。", "no marker"),
+    ("非化石能源消费比重提升至16%[3]。", "unknown marker"),
+    ("非化石能源消费比重提升至18%[1]。", "number 18 not in cited clause"),
+    ("到2030年非化石能源消费比重提升至16%[1]。", "number 2030 not in cited clause"),
+])
+def test_verify_removes_unsupported_sentences(reply, reason):
+    text = "到2025年，非化石能源消费比重提升至16%。"
+    result = verify(reply, [Clause(1, _chunk(text), text)])
+    assert result.text == "" and result.citations == []
+    assert result.removed and result.removed[0].startswith(reason)
+
+
+def test_reply_sentences_keep_markers_written_after_the_full_stop():
+    assert reply_sentences("甲达到16%。[1]乙达到20%[2]。\n") == ["甲达到16%。[1]", "乙达到20%[2]。"]
+
+
+# ---- the answerer in LLM mode ----------------------------------------------------------------
+
+def test_good_reply_is_used_with_verified_citations(server, llm_answerer):
+    server.script = "good"
+    answer = llm_answerer.ask(QUESTION)
+    assert answer.mode == "llm" and answer.mode_note is None and not answer.refused
+    assert "16%" in answer.answer
+    assert_citations_true(answer)
+    prompt = server.requests[-1]["body"]["messages"][-1]["content"]
+    assert "[1]《云浮市碳达峰实施方案》" in prompt and QUESTION in prompt
+
+
+def test_reply_citing_a_clause_without_the_number_falls_back(server, llm_answerer):
+    server.script = "wrong_number"
+    answer = llm_answerer.ask(QUESTION)
+    assert answer.mode == "llm_fallback" and "not in cited clause" in answer.mode_note
+    assert "16%" in answer.answer
+    assert_citations_true(answer)
+
+
+def test_partly_wrong_reply_is_trimmed(server, llm_answerer):
+    server.script = "partly_wrong"
+    answer = llm_answerer.ask(QUESTION)
+    assert answer.mode == "llm" and "removed 1" in answer.mode_note
+    assert "99.9" not in answer.answer and "16%" in answer.answer
+    assert_citations_true(answer)
+
+
+@pytest.mark.parametrize("script, note", [("no_markers", "no marker"), ("error", "HTTP 500"), ("slow", "timed out")])
+def test_unusable_replies_fall_back_to_extractive(server, llm_answerer, runtime, script, note):
+    server.script = script
+    answer = llm_answerer.ask(QUESTION)
+    assert answer.mode == "llm_fallback" and note in answer.mode_note
+    assert answer.answer == runtime.answerer.ask(QUESTION).answer
+    assert_citations_true(answer)
+
+
+def test_refusals_do_not_call_the_llm(server, llm_answerer):
+    server.script = "good"
+    answer = llm_answerer.ask("深圳到2025年光伏装机目标是多少？")
+    assert answer.refused and answer.mode == "extractive"
+    assert server.requests == []
+
+
+def test_stream_yields_tokens_then_the_verified_answer(server, llm_answerer):
+    server.script = "partly_wrong"
+    events = list(llm_answerer.stream(QUESTION))
+    kinds = [e["event"] for e in events]
+    assert kinds[-2:] == ["citations", "done"] and set(kinds[:-2]) == {"delta"}
+    streamed = "".join(e["data"]["text"] for e in events[:-2])
+    assert "99.9%" in streamed  # the raw tokens, as the model sent them
+    done = events[-1]["data"]
+    assert done["mode"] == "llm" and "99.9" not in done["answer"] and "16%" in done["answer"]
+    assert events[-2]["data"]["citations"] == done["citations"]
+
+
+def test_stream_falls_back_on_server_error(server, llm_answerer):
+    server.script = "error"
+    events = list(llm_answerer.stream(QUESTION))
+    done = events[-1]["data"]
+    assert done["mode"] == "llm_fallback" and squash("16%") in squash(done["answer"])
+
+
+def _chunk(text: str, chunk_id: str = "t/1") -> Chunk:
+    return Chunk(id=chunk_id, doc_id="t", title="测试方案", region="云浮市", level="市", kind=ChunkKind.clause,
+                 path=["测试"], text=text, start=0, end=len(text))
