@@ -15,7 +15,7 @@ from answer.grounding import Clause, build_messages, numbered_clauses, verify
 from answer.followup import resolve_followup
 from answer.llm import LLMClient, LLMError
 from answer.models import Answer
-from answer.question import SYNONYMS, QuestionInfo, analyse, retrieval_query
+from answer.question import SYNONYMS, QuestionInfo, analyse
 from answer.structure import Outline
 from answer.text import split_sentences, squash, years_in
 from ingest.models import ParsedPlan
@@ -132,7 +132,7 @@ class Answerer:
             k = max(k, PER_REGION_HITS * len(compared))
 
         started = time.perf_counter()
-        result = self.retriever.search(retrieval_query(understood), regions=regions, top_k=k, mode=mode,
+        result = self.retriever.search(understood, regions=regions, top_k=k, mode=mode,
                                        fusion=fusion, use_region_detection=use_region_detection)
         timings = {"retrieve": _ms(started)}
 
@@ -161,11 +161,8 @@ class Answerer:
 
     def _compared_regions(self, region_query: RegionQuery) -> list[str]:
         """The plans a comparison covers: those named (two or more), or all for 各市/分别/对比."""
-        if len(region_query.regions) >= 2:
-            return [r for r in self.region_order if r in region_query.regions]
-        if region_query.all_regions and not region_query.regions:
-            return list(self.region_order)
-        return []
+        compared = self.retriever.compared_regions(region_query)
+        return [r for r in self.region_order if r in compared]
 
     def _single(self, info: QuestionInfo, hits: list[SearchHit]) -> Reply:
         """One plan named, or none (then the best plan(s) answer and are named)."""

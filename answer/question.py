@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from answer.text import NUMBER, squash, years_in
+from index.tokenizer import ABBREVIATIONS
 from retriever.models import RegionQuery
 from retriever.regions import PROVINCE_ALIASES, short_name
 
@@ -27,20 +28,6 @@ FRAME_WORDS = re.compile(
     r"有什么|什么样|安排|要求|规定|做法|打算|相关|各自|分别|各是|各为|几大|具体|表述|不同|区别|差异|异同|"
     r"数量|目标|情况|计划|提出了?|包括|包含|分为|哪些|哪几|哪个|哪里|哪"
 )
-# Abbreviations for the plans' terms: a question term also matches these, and the retrieval query
-# is widened with them.
-ABBREVIATIONS = {
-    "GDP": ("地区生产总值", "生产总值"),
-    "能耗": ("能源消耗",),
-    "规上": ("规模以上",),
-    "固废": ("固体废物",),
-    "气电": ("天然气发电", "燃气发电"),
-    "新能源车": ("新能源汽车",),
-    "电动车": ("电动汽车", "新能源汽车"),
-    "出租车": ("巡游车", "巡游出租车"),
-    "网约车": ("网络预约出租汽车",),
-    "巴士": ("公交车", "公交"),
-}
 # Words the plans use interchangeably: matching only.
 SYNONYMS = ABBREVIATIONS | {
     "规模以上": ("规上",),
@@ -114,10 +101,3 @@ def _enumerates_parts(question: str, match: re.Match) -> bool:
         return False
     before = re.sub(r"(?:包括|包含|分为|有|是|都有|主要有|具体有)$", "", question[:match.start()])
     return bool(STRUCTURAL_NOUNS.search(before.rstrip("”’\"")[-4:]))  # "保障措施有哪几项"
-
-
-def retrieval_query(question: str) -> str:
-    """The question plus the plans' wording of its abbreviations (单位GDP能耗 -> 地区生产总值 能源消耗),
-    so the keyword arm finds clauses that never use the abbreviation."""
-    extra = [forms[0] for word, forms in ABBREVIATIONS.items() if word in question and forms[0] not in question]
-    return f"{question}（{' '.join(extra)}）" if extra else question

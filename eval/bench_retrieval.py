@@ -1,7 +1,8 @@
 """Retrieval benchmark: index build time and query latency per mode, on this machine.
 
 Run: .venv/bin/python -m eval.bench_retrieval [--repeat 3]
-Prints numbers only; nothing is asserted (speed goals are read from here, not from tests).
+Prints numbers only; nothing is asserted (speed goals are read from here, not from tests). Also prints
+the share of top-5 chunks that come from a plan the question did not ask about.
 """
 from __future__ import annotations
 
@@ -40,9 +41,18 @@ def main() -> None:
     index = build_index(chunks, embedder, progress=False)
     print(f"index build (model loaded): {time.perf_counter() - started:.2f} s")
 
-    retriever = Retriever(index, embedder)
-    questions = [item.question for item in load_qa()]
+    retriever = Retriever(index, embedder, settings.fusion)
+    items = load_qa()
+    questions = [item.question for item in items]
     retriever.search(questions[0])  # warm-up
+    # Top-5 chunks from a plan the question did not ask about, over questions that name their plans.
+    named = [item for item in items if item.docs and retriever.resolve_regions(item.question, None, True).regions]
+    wrong = total = 0
+    for item in named:
+        for hit in retriever.search(item.question, top_k=5).hits[:5]:
+            total += 1
+            wrong += hit.chunk.region not in item.docs
+    print(f"wrong-plan share of top-5 chunks: {wrong}/{total} = {wrong / total:.1%} ({len(named)} questions naming plans)")
     for mode in SearchMode:
         latencies = []
         for _ in range(args.repeat):

@@ -25,7 +25,7 @@ from index.tokenizer import Tokenizer, domain_terms
 from ingest.models import Chunk
 
 # Bump when the folder layout, the embedded text or the tokenizer changes: old indexes become stale.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 TOKENS = "tokens.json"

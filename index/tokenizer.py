@@ -37,15 +37,28 @@ STOPWORDS = set(
     "一下 关于 方面 提到 提出 说 讲 内容 具体 主要 哪些方面 有何 何 多 少 呢？".split()
 )
 
-# Everyday abbreviations staff type for the plans' formal terms; the formal tokens are added.
-SYNONYMS = {
-    "GDP": ["地区生产总值"],
-    "gdp": ["地区生产总值"],
-    "新能源车": ["新能源汽车"],
-    "电动车": ["新能源汽车"],
-    "电动汽车": ["新能源汽车"],
-    "双碳": ["碳达峰", "碳中和"],
+# Everyday abbreviations staff type, and the plans' own wording for them (first form preferred).
+ABBREVIATIONS = {
+    "GDP": ("地区生产总值", "生产总值"),
+    "能耗": ("能源消耗",),
+    "规上": ("规模以上",),
+    "固废": ("固体废物",),
+    "气电": ("天然气发电", "燃气发电"),
+    "新能源车": ("新能源汽车",),
+    "电动车": ("电动汽车", "新能源汽车"),
+    "出租车": ("巡游车", "巡游出租车"),
+    "网约车": ("网络预约出租汽车",),
+    "巴士": ("公交车", "公交"),
+    "双碳": ("碳达峰", "碳中和"),
 }
+
+
+def widen(question: str) -> str:
+    """The question plus the plans' wording of its abbreviations (单位GDP能耗 -> 地区生产总值 能源消耗),
+    so both search arms find clauses that never use the abbreviation."""
+    extra = [forms[0] for word, forms in ABBREVIATIONS.items() if word in question and forms[0] not in question]
+    return f"{question}（{' '.join(extra)}）" if extra else question
+
 
 # A number with its unit stays one token ("355万千瓦", "2025年", "18%"), the number alone too.
 NUMBER_WITH_UNIT = re.compile(
@@ -95,9 +108,8 @@ class Tokenizer:
         return tokens
 
     def _words(self, text: str) -> list[str]:
-        words = []
-        for word in self._jieba.cut_for_search(text):
-            if word.strip() and word not in STOPWORDS and not PUNCTUATION.match(word):
-                words.append(word)
-                words.extend(SYNONYMS.get(word, []))
-        return words
+        return [
+            word
+            for word in self._jieba.cut_for_search(text)
+            if word.strip() and word not in STOPWORDS and not PUNCTUATION.match(word)
+        ]

@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from index.store import HybridIndex
+from index.tokenizer import widen
 from ingest.models import Chunk, ChunkKind
 from retriever.models import Fusion, RegionQuery, SearchHit, SearchMode, SearchResult
 from retriever.regions import detect_regions, normalise_region
@@ -72,15 +73,16 @@ class Retriever:
         timings: dict[str, float] = {}
         region_query = self.resolve_regions(question, regions, use_region_detection)
         allowed = self._allowed_rows(region_query)
+        query = widen(question)
 
         bm25_scores = dense_scores = None
         if mode in (SearchMode.bm25, SearchMode.hybrid):
             started = time.perf_counter()
-            bm25_scores = self.index.bm25.get_scores(self.index.tokenizer.tokenize(question))
+            bm25_scores = self.index.bm25.get_scores(self.index.tokenizer.tokenize(query))
             timings["bm25"] = _ms(started)
         if mode in (SearchMode.dense, SearchMode.hybrid):
             started = time.perf_counter()
-            vector = self.embedder.embed_queries([question])
+            vector = self.embedder.embed_queries([query])
             timings["embed"] = _ms(started)
             started = time.perf_counter()
             scores, rows = self.index.dense.search(vector, self.index.dense.ntotal)
@@ -93,7 +95,7 @@ class Retriever:
         selected = self._per_region(ranked, region_query, top_k)
         fused = dict(ranked)
         hits = [self._hit(row, fused, bm25_scores, dense_scores) for row, _ in selected]
-        if LIST_QUESTION.search(question) and not self._compared_regions(region_query):
+        if LIST_QUESTION.search(question) and not self.compared_regions(region_query):
             hits = self._expand_list(question, hits, fused, bm25_scores, dense_scores, top_k)
         timings["fuse"] = _ms(started)
         return SearchResult(question=question, mode=mode, regions=region_query, hits=hits, timings_ms=timings)
@@ -131,7 +133,7 @@ class Retriever:
     def _per_region(self, ranked: list[tuple[int, float]], region_query: RegionQuery,
                     top_k: int) -> list[tuple[int, float]]:
         """Top k; a question about several plans takes turns: each plan's best, then each one's second..."""
-        regions = self._compared_regions(region_query)
+        regions = self.compared_regions(region_query)
         if not regions:
             return ranked[:top_k]
         queues = {region: [item for item in ranked if self.index.chunks[item[0]].region == region]
@@ -144,7 +146,7 @@ class Retriever:
                     picked.append(queues[region][turn])
         return picked
 
-    def _compared_regions(self, region_query: RegionQuery) -> list[str]:
+    def compared_regions(self, region_query: RegionQuery) -> list[str]:
         """The plans a comparison question spans: those named, or all of them for 各市/分别 questions."""
         if len(region_query.regions) > 1:
             return region_query.regions

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from index.store import IndexCorruptError, load_index, load_or_build, save_index
+from index.tokenizer import widen
 from retriever.models import Fusion, SearchMode
 from retriever.regions import detect_regions
 from retriever.search import EmptyQueryError, UnknownRegionError
@@ -148,5 +149,6 @@ def test_region_inside_a_name_from_another_plan_is_not_a_filter(runtime):
 
 
 def test_abbreviations_reach_the_formal_term(runtime):
-    tokens = runtime.index.tokenizer.tokenize("单位GDP能耗")
-    assert "地区生产总值" in tokens
+    assert "地区生产总值" in widen("单位GDP能耗")
+    hits = runtime.retriever.search("云浮2025年单位GDP能耗下降多少？", top_k=3, mode=SearchMode.bm25).hits
+    assert any("单位地区生产总值能源消耗" in "".join(hit.chunk.text.split()) for hit in hits)
