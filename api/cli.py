@@ -26,6 +26,18 @@ def fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
+def loaded_runtime(progress: bool = False, rebuild: bool = False):
+    """The pipeline loaded from settings, or a clear error (bad corpus, missing model, corrupt index)."""
+    from api.runtime import load_runtime
+    from index.embedder import EmbeddingModelError
+    from index.store import IndexCorruptError
+
+    try:
+        return load_runtime(get_settings(), progress=progress, rebuild=rebuild)
+    except (IndexCorruptError, EmbeddingModelError, OSError, ValueError) as error:
+        fail(str(error))
+
+
 @app.command()
 def ingest(
     out: Optional[Path] = typer.Option(None, "--out", help="write the chunks as JSON Lines to this file"),
@@ -90,12 +102,10 @@ def eval_command(
     ablation: bool = typer.Option(True, "--ablation/--no-ablation", help="also compare retrieval configs"),
 ) -> None:
     """Answer every question of an eval set; write predictions, metrics, plots and report.md."""
-    # Imported here: the runtime loads the models and the report loads matplotlib.
-    from api.runtime import load_runtime
+    # Imported here: the report loads matplotlib.
     from eval.qa_models import DEFAULT_QA_PATH, EvalFileError, load_qa, write_jsonl
     from eval.report import DEFAULT_REPORT_DIR, fmt_metric, write_report
     from eval.run import run_eval
-    from index.store import IndexCorruptError
 
     settings = get_settings()
     qa_path = qa or DEFAULT_QA_PATH
@@ -103,12 +113,9 @@ def eval_command(
         items = load_qa(qa_path)[:limit]
     except EvalFileError as error:
         fail(str(error))
-    try:
-        runtime = load_runtime(settings)
-    except (IndexCorruptError, OSError, ValueError) as error:
-        fail(str(error))
+    runtime = loaded_runtime()
     has_gold = any(item.has_gold for item in items)
-    run = run_eval(runtime, items, mode=mode, fusion=Fusion(settings.fusion), ablation=ablation and has_gold)
+    run = run_eval(runtime, items, mode=mode, fusion=settings.fusion, ablation=ablation and has_gold)
 
     out_dir = report or DEFAULT_REPORT_DIR
     about = {"eval set": str(qa_path), "embedding model": settings.embedding_model}
@@ -130,14 +137,7 @@ def index_command(
     rebuild: bool = typer.Option(False, "--rebuild", help="rebuild even if the index is current (fixes a corrupt one)"),
 ) -> None:
     """Build (or check) the persisted hybrid index: embeddings in FAISS + jieba BM25."""
-    from api.runtime import load_runtime
-    from index.embedder import EmbeddingModelError
-    from index.store import IndexCorruptError
-
-    try:
-        runtime = load_runtime(progress=True, rebuild=rebuild)
-    except (IndexCorruptError, EmbeddingModelError, OSError, ValueError) as error:
-        fail(str(error))
+    runtime = loaded_runtime(progress=True, rebuild=rebuild)
     manifest = runtime.index.manifest
     console.print(f"索引 / index {runtime.index_status}: {manifest.chunk_count} chunks, model {manifest.model_id}, "
                   f"dim {manifest.dimension}, build {manifest.build_seconds}s -> {runtime.settings.index_path}")
@@ -148,27 +148,19 @@ def search(
     question: str = typer.Argument(..., help="the question, in Chinese"),
     region: Optional[list[str]] = typer.Option(None, "--region", "-r", help="restrict to a plan region (repeatable)"),
     k: int = typer.Option(8, "-k", min=1, max=20, help="how many chunks"),
-    mode: str = typer.Option("hybrid", "--mode", help="bm25 | dense | hybrid"),
-    fusion: Optional[str] = typer.Option(None, "--fusion", help="rrf | weighted (default: settings)"),
+    mode: SearchMode = typer.Option(SearchMode.hybrid, "--mode", help="retrieval mode"),
+    fusion: Optional[Fusion] = typer.Option(None, "--fusion", help="hybrid fusion (default: settings)"),
     as_json: bool = typer.Option(False, "--json", help="print the SearchResult as JSON"),
 ) -> None:
     """Print the ranked chunks for a question, with their scores."""
     from rich.table import Table
 
-    from api.runtime import load_runtime
-    from index.embedder import EmbeddingModelError
-    from index.store import IndexCorruptError
-    from retriever.models import Fusion, SearchMode
     from retriever.search import EmptyQueryError, UnknownRegionError
 
+    runtime = loaded_runtime()
     try:
-        search_mode, fusion_mode = SearchMode(mode), Fusion(fusion) if fusion else None
-    except ValueError as error:
-        fail(str(error))
-    try:
-        runtime = load_runtime(progress=False)
-        result = runtime.retriever.search(question, regions=region, top_k=k, mode=search_mode, fusion=fusion_mode)
-    except (EmptyQueryError, UnknownRegionError, IndexCorruptError, EmbeddingModelError, OSError, ValueError) as error:
+        result = runtime.retriever.search(question, regions=region, top_k=k, mode=mode, fusion=fusion)
+    except (EmptyQueryError, UnknownRegionError) as error:
         fail(str(error))
     if as_json:
         print(result.model_dump_json(indent=2))
@@ -191,15 +183,12 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="print the whole Answer as JSON"),
 ) -> None:
     """Answer a question, citing the clauses it quotes (or say what the plans do not cover)."""
-    from api.runtime import load_runtime
-    from index.embedder import EmbeddingModelError
-    from index.store import IndexCorruptError
     from retriever.search import EmptyQueryError, UnknownRegionError
 
+    runtime = loaded_runtime()
     try:
-        runtime = load_runtime(progress=False)
         answer = runtime.answerer.ask(question, regions=region)
-    except (EmptyQueryError, UnknownRegionError, IndexCorruptError, EmbeddingModelError, OSError, ValueError) as error:
+    except (EmptyQueryError, UnknownRegionError) as error:
         fail(str(error))
     if as_json:
         print(answer.model_dump_json(indent=2))

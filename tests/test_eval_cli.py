@@ -16,7 +16,7 @@ runner = CliRunner()
 @pytest.fixture
 def use_loaded_runtime(runtime, monkeypatch):
     """Let the command reuse the session's runtime instead of loading the model again."""
-    monkeypatch.setattr(api.runtime, "load_runtime", lambda settings: runtime)
+    monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: runtime)
 
 
 def test_eval_writes_predictions_and_report(tmp_path, use_loaded_runtime):
