@@ -9,7 +9,7 @@ import re
 
 from answer.evidence import Candidate
 from answer.models import Citation
-from answer.text import split_sentences, strip_end
+from answer.text import first_sentence, strip_end
 from ingest.models import Chunk
 
 SILENT = "方案未提及相关内容。"
@@ -86,7 +86,7 @@ def attributed(book: CitationBook, picked: list[Candidate], related: bool = Fals
 
 def structure_list(book: CitationBook, section: Chunk, items: list[str], whole_text: str) -> str:
     """The items of a part/section (its child headings), citing the section as a whole."""
-    heading = split_sentences(section.text)[0].text  # its numbered heading line
+    heading = first_sentence(section.text)  # its numbered heading line (Outline.sections have one)
     marker = book.cite(section, heading, clause_text=whole_text)
     return f"据《{section.title}》，“{strip_end(heading)}”包括以下{len(items)}项[{marker}]：{'；'.join(items)}。"
 

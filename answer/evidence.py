@@ -17,8 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from answer.question import SYNONYMS, QuestionInfo
-from answer.text import HEADING_LABEL, Sentence, has_figure, split_sentences, squash, years_in
+from answer.text import HEADING_LABEL, Sentence, has_figure, split_sentences, years_in
 from ingest.models import Chunk, ChunkKind
+from ingest.text import squash
 from retriever.models import SearchHit
 
 CONTEXT_CREDIT = 0.5  # a term only in the heading path / the row's other cells counts this much

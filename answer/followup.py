@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pydantic import BaseModel
-
 from answer.question import region_aliases
 from retriever.regions import detect_regions
 
@@ -25,20 +23,12 @@ SLOT = "\0"
 SLOT_RUN = re.compile(f"{SLOT}(?:[和与及、，,]*{SLOT})*")
 
 
-class ResolvedQuestion(BaseModel):
-    text: str  # the question to answer, standalone
-    note: str | None = None  # how it was completed from the history; None when taken as asked
-
-
-def resolve_followup(question: str, history: Sequence[str], known_regions: list[str]) -> ResolvedQuestion:
-    """Resolve `question` against the earlier questions in `history` (oldest first)."""
+def resolve_followup(question: str, history: Sequence[str], known_regions: list[str]) -> str:
+    """`question` as a standalone question, resolved against the earlier ones in `history` (oldest first)."""
     previous: str | None = None
     for earlier in history:
         previous = _resolve(earlier, previous, known_regions)
-    text = _resolve(question, previous, known_regions)
-    if text == question.strip():
-        return ResolvedQuestion(text=text)
-    return ResolvedQuestion(text=text, note=f"承接上一问「{previous}」/ continues the previous question")
+    return _resolve(question, previous, known_regions)
 
 
 def _resolve(question: str, previous: str | None, known_regions: list[str]) -> str:

@@ -5,14 +5,13 @@ and every number in it occurs in one of the clauses it cites.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from answer.models import Citation
-from answer.text import CLOSERS, MARKER, SENTENCE_END, numbers_in, split_sentences, squash
+from answer.text import MARKER, numbers_in, sentence_pieces, split_sentences
 from ingest.models import Chunk
+from ingest.text import squash
 
-TRAILING_MARKER = re.compile(r"\s*\[\d{1,3}\]")
 MAX_CLAUSE_CHARS = 1500  # longer clauses are cut in the prompt (and verified against what was sent)
 
 SYSTEM_PROMPT = (
@@ -50,24 +49,8 @@ def build_messages(question: str, clauses: list[Clause]) -> list[dict[str, str]]
 
 def reply_sentences(reply: str) -> list[str]:
     """Split a reply into sentences; markers written after the full stop ("……。[1]") stay with it."""
-    sentences: list[str] = []
-    current = ""
-    i = 0
-    while i < len(reply):
-        ch = reply[i]
-        current += ch
-        i += 1
-        if ch in SENTENCE_END or ch == "\n":
-            while i < len(reply) and reply[i] in CLOSERS:
-                current += reply[i]
-                i += 1
-            while match := TRAILING_MARKER.match(reply, i):
-                current += match.group(0).strip()
-                i = match.end()
-            sentences.append(current.strip())
-            current = ""
-    sentences.append(current.strip())
-    return [s for s in sentences if MARKER.sub("", s).strip(" \u3000。，；：:、-*#")]
+    pieces = (piece.strip() for piece in sentence_pieces(reply))
+    return [s for s in pieces if MARKER.sub("", s).strip(" \u3000。，；：:、-*#")]
 
 
 def verify(reply: str, clauses: list[Clause]) -> Verified:

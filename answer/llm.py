@@ -1,4 +1,4 @@
-"""A minimal client for an OpenAI-compatible /v1/chat/completions endpoint (plain and streaming).
+"""A minimal client for an OpenAI-compatible /v1/chat/completions endpoint, streaming the reply.
 
 Any failure (timeout, connection, HTTP error, malformed reply) raises LLMError, so the caller can fall
 back to the extractive answer. The API key is never part of a message, a repr or a log line.
@@ -29,30 +29,15 @@ class LLMClient:
     def __repr__(self) -> str:
         return f"LLMClient(url={self.url!r}, model={self.model!r})"
 
-    def _body(self, messages: list[dict[str, str]], stream: bool) -> dict:
+    def _body(self, messages: list[dict[str, str]]) -> dict:
         return {"model": self.model, "messages": messages, "temperature": 0, "max_tokens": self.max_tokens,
-                "stream": stream}
-
-    def complete(self, messages: list[dict[str, str]]) -> str:
-        try:
-            response = httpx.post(self.url, json=self._body(messages, False), headers=self._headers,
-                                  timeout=self.timeout_s)
-        except httpx.TimeoutException:
-            raise LLMError(f"LLM timed out after {self.timeout_s:g}s") from None
-        except httpx.HTTPError as error:
-            raise LLMError(f"LLM unreachable: {type(error).__name__}") from None
-        if response.status_code >= 400:
-            raise LLMError(f"LLM server error: HTTP {response.status_code}")
-        try:
-            return response.json()["choices"][0]["message"]["content"] or ""
-        except (ValueError, KeyError, IndexError, TypeError):
-            raise LLMError("LLM reply malformed") from None
+                "stream": True}
 
     def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
         """Yield the reply's text pieces as the server sends them (server-sent events)."""
         deadline = time.monotonic() + self.timeout_s
         try:
-            with httpx.stream("POST", self.url, json=self._body(messages, True), headers=self._headers,
+            with httpx.stream("POST", self.url, json=self._body(messages), headers=self._headers,
                               timeout=self.timeout_s) as response:
                 if response.status_code >= 400:
                     raise LLMError(f"LLM server error: HTTP {response.status_code}")

@@ -17,12 +17,13 @@ from answer.llm import LLMClient, LLMError
 from answer.models import Answer
 from answer.question import SYNONYMS, QuestionInfo, analyse
 from answer.structure import Outline
-from answer.text import split_sentences, squash, years_in
+from answer.text import sentence_pieces, years_in
 from ingest.models import ParsedPlan
+from ingest.text import squash
 from retriever.models import Fusion, RegionQuery, SearchHit, SearchMode, SearchResult
 from retriever.search import EmptyQueryError, Retriever
 
-DEFAULT_TOP_K = 8
+DEFAULT_TOP_K = 8  # clauses retrieved for a question, unless the caller asks for another number
 PER_REGION_HITS = 5  # hits per plan for a comparison
 ANSWER_MIN_COVERAGE = 0.5  # an answering sentence holds this share of the question's topic weight ...
 FIGURE_MIN_COVERAGE = 0.5  # ... and for a figure question, so must the comma-piece stating the figure
@@ -51,15 +52,16 @@ class Draft:
 
 
 class Answerer:
-    def __init__(self, retriever: Retriever, plans: list[ParsedPlan], llm: LLMClient | None = None):
+    def __init__(self, retriever: Retriever, plans: list[ParsedPlan], llm: LLMClient | None = None,
+                 top_k: int = DEFAULT_TOP_K):
         self.retriever = retriever
         self.llm = llm
+        self.top_k = top_k  # used when ask/stream get top_k=None
         chunks = [chunk for plan in plans for chunk in plan.chunks]
         # Province first, then corpus order: the order of lines in a comparison.
         self.region_order = [p.meta.region for p in plans if p.meta.level == "省"] + \
                             [p.meta.region for p in plans if p.meta.level != "省"]
         self.sentences = SentenceIndex(chunks, retriever.index.tokenizer.user_terms)
-        self.plan_text = {p.meta.region: squash(p.clean_text) for p in plans}
         self.outline = Outline(chunks)
         self.tokenize = retriever.index.tokenizer.tokenize
 
@@ -68,21 +70,9 @@ class Answerer:
     def ask(self, question: str, regions: list[str] | None = None, top_k: int | None = None,
             mode: SearchMode = SearchMode.hybrid, fusion: Fusion | None = None,
             use_region_detection: bool = True, history: list[str] | None = None) -> Answer:
-        started = time.perf_counter()
-        draft = self._draft(question, regions, top_k, mode, fusion, use_region_detection, history)
-        answer = draft.answer
-        if self.llm is not None and not answer.refused:
-            llm_started = time.perf_counter()
-            messages, clauses = self._llm_prompt(draft)
-            try:
-                reply = self.llm.complete(messages)
-            except LLMError as error:
-                answer = self._fallback(draft, str(error))
-            else:
-                answer = self._checked(draft, reply, clauses)
-            answer.timings_ms["llm"] = _ms(llm_started)
-        answer.timings_ms["total"] = _ms(started)
-        return answer
+        """The whole answer at once: the Answer of `stream`'s final "done" event."""
+        *_, done = self.stream(question, regions, top_k, mode, fusion, use_region_detection, history)
+        return Answer.model_validate(done["data"])
 
     def stream(self, question: str, regions: list[str] | None = None, top_k: int | None = None,
                mode: SearchMode = SearchMode.hybrid, fusion: Fusion | None = None,
@@ -90,8 +80,10 @@ class Answerer:
                history: list[str] | None = None) -> Iterator[dict]:
         """Events: delta (text pieces), then citations, then done with the whole Answer.
 
-        In LLM mode the deltas are the model's tokens as they come; the reply is verified at the end
-        and the Answer in "done" is authoritative (it may be trimmed or replaced by the extractive one).
+        Extractive, the deltas are the answer's sentences: joined, they are its text exactly. In LLM
+        mode they are the model's raw tokens as they come, shown before verification; the reply is
+        verified at the end, and the Answer in "done" is authoritative (it may be trimmed, or
+        replaced by the extractive one).
         """
         started = time.perf_counter()
         draft = self._draft(question, regions, top_k, mode, fusion, use_region_detection, history)
@@ -110,8 +102,8 @@ class Answerer:
                 answer = self._checked(draft, "".join(pieces), clauses)
             answer.timings_ms["llm"] = _ms(llm_started)
         else:
-            for sentence in split_sentences(answer.answer):
-                yield {"event": "delta", "data": {"text": sentence.text}}
+            for piece in sentence_pieces(answer.answer):
+                yield {"event": "delta", "data": {"text": piece}}
         answer.timings_ms["total"] = _ms(started)
         yield {"event": "citations", "data": {"citations": [c.model_dump() for c in answer.citations]}}
         yield {"event": "done", "data": answer.model_dump(mode="json")}
@@ -124,9 +116,9 @@ class Answerer:
         if not question or not question.strip():
             raise EmptyQueryError("问题不能为空 / the question must not be empty")
         question = question.strip()
-        understood = resolve_followup(question, history, self.retriever.regions).text if history else question
+        understood = resolve_followup(question, history, self.retriever.regions) if history else question
         planned = self.retriever.resolve_regions(understood, regions, use_region_detection)
-        k = top_k or DEFAULT_TOP_K
+        k = top_k or self.top_k
         compared = self._compared_regions(planned)
         if compared:
             k = max(k, PER_REGION_HITS * len(compared))
@@ -188,8 +180,9 @@ class Answerer:
         speak of 核电, this one does not, so it has nothing to say about it."""
         if not regions:
             return []
+        plan_texts = self.retriever.plan_texts  # squashed, like the terms
         absent = [t for t in self.sentences.vocabulary_terms(info.terms)
-                  if not any(form in self.plan_text[r] for r in regions for form in (t, *SYNONYMS.get(t, ())))]
+                  if not any(form in plan_texts[r] for r in regions for form in (t, *SYNONYMS.get(t, ())))]
         return sorted(absent, key=len, reverse=True)
 
     def _answers(self, info: QuestionInfo, candidate: Candidate) -> bool:

@@ -5,8 +5,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from answer.text import NUMBER, squash, years_in
+from answer.text import NUMBER, years_in
 from index.tokenizer import ABBREVIATIONS
+from ingest.text import squash
 from retriever.models import RegionQuery
 from retriever.regions import PROVINCE_ALIASES, short_name
 

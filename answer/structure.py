@@ -10,8 +10,9 @@ from collections import defaultdict
 
 from answer.evidence import SentenceIndex
 from answer.question import QuestionInfo
-from answer.text import split_sentences, squash, strip_end
+from answer.text import first_sentence, strip_end
 from ingest.models import Chunk, ChunkKind
+from ingest.text import squash
 from retriever.models import SearchHit
 
 BULLET = re.compile(r"^\s*(?:——|—|-|•|·)\s*")
@@ -26,16 +27,20 @@ class Outline:
         for chunk in chunks:
             if chunk.parent_id:
                 self.children[chunk.parent_id].append(chunk)
-        # Sections that can answer "包括哪些": two or more children, or a bulleted list.
-        self.sections = [c for c in chunks if len(self.items(c)) >= 2]
+        # Sections that can answer "包括哪些": a heading line to quote, and two or more children or
+        # bulleted lines.
+        self.sections = [c for c in chunks if first_sentence(c.text) and len(self.items(c)) >= 2]
 
     def items(self, section: Chunk) -> list[str]:
-        """A section's items: its children's numbered headings, or its bulleted lines."""
+        """A section's items: its children's numbered headings, or its bulleted lines; those without
+        words (a line of dashes, an empty table row) are skipped."""
         children = self.children.get(section.id, [])
         if len(children) >= 2:
-            return [c.number + strip_end(c.heading or split_sentences(c.text)[0].text) for c in children]
-        lines = [line for line in section.text.split("\n") if BULLET.match(line)]
-        return [strip_end(split_sentences(BULLET.sub("", line))[0].text) for line in lines]
+            titles = [(c.number, strip_end(c.heading or first_sentence(c.text))) for c in children]
+        else:
+            lines = [line for line in section.text.split("\n") if BULLET.match(line)]
+            titles = [("", strip_end(first_sentence(BULLET.sub("", line)))) for line in lines]
+        return [number + title for number, title in titles if title]
 
     def whole_text(self, section: Chunk) -> str:
         """The section with all its descendants, in document order."""
@@ -46,7 +51,8 @@ class Outline:
         regions = info.region_query.regions
         sections = [c for c in self.sections if not regions or c.region in regions]
         if info.part_number:
-            sections = [c for c in sections if c.kind == ChunkKind.part and c.number.startswith(info.part_number)]
+            # Parts are labelled "三、" (ingest normalises labels): 第十部分 is not 十一、.
+            sections = [c for c in sections if c.kind == ChunkKind.part and c.number == info.part_number + "、"]
         rank = {h.chunk.id: i for i, h in reversed(list(enumerate(hits)))}
         best, best_score = None, MIN_SCORE
         for section in sections:

@@ -9,13 +9,17 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ingest.clean import CLOSERS
+from ingest.text import squash
+
+# Where a sentence ends. Narrower than ingest.clean.SENTENCE_END (where a line may end): a quote is
+# never cut after ： or …, the text after them belongs to the same sentence.
 SENTENCE_END = "。！？；!?;"
-# Closing quotes and brackets that belong to the sentence they close: “……。”
-CLOSERS = "”’」』）)】"
-OPENERS = "“‘「『（(【"
+OPENERS = "“‘「『（(《"  # the openers of ingest.clean.CLOSERS: no sentence ends inside a pair
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 MARKER = re.compile(r"\[(\d{1,3})\]")
+LEADING_MARKERS = re.compile(r"(?:\s*\[\d{1,3}\])*\s*")  # at a sentence start, they close the one before
 # A heading label at the start of a line: 一、 （一） 1. 1． （1） ① and markdown #.
 HEADING_LABEL = re.compile(r"^\s*(?:#+\s*)?(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）|[①-⑳])")
 
@@ -24,11 +28,6 @@ class Sentence(NamedTuple):
     text: str  # verbatim slice of the source, outer whitespace stripped
     start: int
     end: int
-
-
-def squash(text: str) -> str:
-    """Text without whitespace or markdown emphasis, for matching only (never for quoting)."""
-    return re.sub(r"\s+|\*\*", "", text)
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -55,6 +54,19 @@ def split_sentences(text: str) -> list[Sentence]:
             i += 1
     _append(sentences, text, start, n)
     return sentences
+
+
+def first_sentence(text: str) -> str:
+    """The text's first sentence; "" if it has none (an empty table row, a bullet with no words)."""
+    sentences = split_sentences(text)
+    return sentences[0].text if sentences else ""
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """The text cut before each sentence, markers written after a full stop ("……。[1]") kept with
+    the sentence they follow. The pieces join back to the text exactly."""
+    cuts = [0] + [LEADING_MARKERS.match(text, s.start).end() for s in split_sentences(text)[1:]] + [len(text)]
+    return [text[start:end] for start, end in zip(cuts, cuts[1:]) if end > start]
 
 
 def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:

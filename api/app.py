@@ -25,7 +25,8 @@ from answer.models import Answer
 from api.corpus_view import CorpusView
 from api.errors import ApiError, BodyLimit, install_error_handlers
 from api.runtime import Runtime, load_runtime
-from api.schemas import AskRequest, ChunkContext, PlanOutline, PlanSummary, QuestionRequest, Readiness, SearchRequest
+from api.schemas import (AskRequest, ChunkContext, Limits, PlanOutline, PlanSummary, QuestionRequest, Readiness,
+                         SearchRequest)
 from api.settings import Settings, get_settings
 from retriever.models import SearchResult
 
@@ -50,6 +51,8 @@ class Service:
         self.view: CorpusView | None = None
         self.error: str | None = None
         self.load_seconds: float | None = None
+        self.limits = Limits(max_question_chars=settings.max_question_chars,
+                             max_history_turns=settings.max_history_turns)
 
     def attach(self, runtime: Runtime) -> None:
         self.view = CorpusView(runtime.plans)
@@ -61,10 +64,8 @@ class Service:
             log.info("loading plans, model and index (the index is built on first start) ...")
             runtime = load_runtime(self.settings, progress=True)
             # Several requests embed at once: one thread each avoids oversubscribing the cores (measured
-            # 0.12 s instead of 0.9 s per query on a busy 2-core machine). The index build above used all.
-            import torch  # already imported by the runtime's embedder
-
-            torch.set_num_threads(self.settings.serve_torch_threads)
+            # 0.12 s instead of 0.9 s per query on a busy 2-core machine). Batches (index builds) use all.
+            runtime.embedder.query_threads = self.settings.serve_torch_threads
             warm = time.perf_counter()
             runtime.answerer.ask(WARMUP_QUESTION)
             log.info("model warmed in %.2f s", time.perf_counter() - warm)
@@ -78,11 +79,12 @@ class Service:
 
     def readiness(self) -> Readiness:
         if self.runtime is not None:
-            return Readiness(status="ready", detail="就绪 / ready", plans=len(self.runtime.plans),
+            return Readiness(status="ready", detail="就绪 / ready", limits=self.limits, plans=len(self.runtime.plans),
                              chunks=len(self.runtime.chunks_by_id), load_seconds=self.load_seconds)
         if self.error:
-            return Readiness(status="failed", detail=f"加载失败 / loading failed: {self.error}")
-        return Readiness(status="loading", detail="正在加载索引和模型 / loading the index and model")
+            return Readiness(status="failed", detail=f"加载失败 / loading failed: {self.error}", limits=self.limits)
+        return Readiness(status="loading", detail="正在加载索引和模型 / loading the index and model",
+                         limits=self.limits)
 
 
 @dataclass
@@ -102,15 +104,11 @@ async def ready(request: Request) -> Ready:
     return Ready(service.runtime, service.view)
 
 
-def check_question(body: QuestionRequest, settings: Settings, runtime: Runtime) -> list[str] | None:
-    """Checks that depend on settings or on the loaded plans; returns the region filter as plan regions.
+def region_filter(body: QuestionRequest, runtime: Runtime) -> list[str] | None:
+    """The requested regions as plan regions (an unknown one is a 422).
 
-    Done before answering so that a streamed answer fails with a 4xx, not inside the stream.
+    Resolved before answering so that a streamed answer fails with a 4xx, not inside the stream.
     """
-    limit = settings.max_question_chars
-    if len(body.question) > limit:
-        raise ApiError(422, f"问题过长：最多 {limit} 个字符 / question too long: at most {limit} characters",
-                       field="question")
     if not body.regions:
         return None
     return runtime.retriever.resolve_regions(body.question, body.regions, use_region_detection=False).regions
@@ -118,7 +116,7 @@ def check_question(body: QuestionRequest, settings: Settings, runtime: Runtime) 
 
 def answer_args(body: AskRequest, settings: Settings, runtime: Runtime) -> dict:
     """The keyword arguments of Answerer.ask/stream for a valid request."""
-    regions = check_question(body, settings, runtime)
+    regions = region_filter(body, runtime)
     turns = settings.max_history_turns
     if len(body.history) > turns:
         raise ApiError(422, f"历史对话过长：最多 {turns} 轮 / history too long: at most {turns} turns",
@@ -193,7 +191,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @app.get("/readyz", tags=["service"], response_model=Readiness, responses={503: {"model": Readiness}})
     def readyz() -> JSONResponse:
-        """Readiness: 200 once the plans, index and warmed model are loaded, 503 before."""
+        """Readiness: 200 once the plans, index and warmed model are loaded, 503 before; with the request limits."""
         state = service.readiness()
         return JSONResponse(state.model_dump(), status_code=200 if state.status == "ready" else 503)
 
@@ -213,7 +211,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     @app.post("/search", tags=["qa"], response_model=SearchResult)
     def search(body: SearchRequest, live: Ready = Depends(ready)) -> SearchResult:
         """Ranked chunks with their fused, BM25 and dense scores."""
-        regions = check_question(body, settings, live.runtime)
+        regions = region_filter(body, live.runtime)
         return live.runtime.retriever.search(body.question, regions=regions, top_k=body.top_k or settings.top_k,
                                              mode=body.mode)
 

@@ -1,14 +1,18 @@
 """The `carbonqa` command line: one subcommand per pipeline stage."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Optional
 
 import typer
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from rich.console import Console
 
-from api.settings import get_settings
+from api.settings import TOP_K_MAX, TOP_K_MIN, Settings, get_settings
 from retriever.models import Fusion, SearchMode
+from retriever.validation import QuestionError, validate_question
 
 app = typer.Typer(help="carbonqa: cited answers from China's 碳达峰 implementation plans.", no_args_is_help=True)
 console = Console()
@@ -26,14 +30,38 @@ def fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
-def loaded_runtime(progress: bool = False, rebuild: bool = False):
+def load_settings() -> Settings:
+    """The settings, or a clear error naming the CARBONQA_ variable that is wrong (instead of a traceback)."""
+    prefix = Settings.model_config["env_prefix"]
+    where = "（环境变量或 .env 文件 / environment variable or .env file）"
+    try:
+        return get_settings()
+    except ValidationError as error:
+        problems = "; ".join(f"{prefix}{'_'.join(map(str, e['loc'])).upper()}={e['input']!r}: {e['msg']}"
+                             for e in error.errors())
+        fail(f"设置无效 / invalid setting {problems} {where}")
+    except SettingsError as error:  # e.g. a list setting whose value is not JSON
+        field = re.search(r'field "(\w+)"', str(error))
+        name = f"{prefix}{field.group(1).upper()} " if field else ""
+        fail(f"设置无效 / invalid setting {name}({error}; list settings take JSON such as [\"a\", \"b\"]) {where}")
+
+
+def checked_question(question: str, settings: Settings) -> str:
+    """The question stripped, or a clear error (blank, too long, control characters, no words)."""
+    try:
+        return validate_question(question, settings.max_question_chars)
+    except QuestionError as error:
+        fail(str(error))
+
+
+def loaded_runtime(settings: Settings, progress: bool = False, rebuild: bool = False):
     """The pipeline loaded from settings, or a clear error (bad corpus, missing model, corrupt index)."""
     from api.runtime import load_runtime
     from index.embedder import EmbeddingModelError
     from index.store import IndexCorruptError
 
     try:
-        return load_runtime(get_settings(), progress=progress, rebuild=rebuild)
+        return load_runtime(settings, progress=progress, rebuild=rebuild)
     except (IndexCorruptError, EmbeddingModelError, OSError, ValueError) as error:
         fail(str(error))
 
@@ -52,7 +80,7 @@ def ingest(
     from ingest.models import ChunkKind
     from ingest.pipeline import IngestError, load_corpus, write_chunks_jsonl
 
-    corpus_dir = corpus or get_settings().corpus_path
+    corpus_dir = corpus or load_settings().corpus_path
     try:
         with Progress(console=err_console, transient=True) as progress:
             task = progress.add_task("解析 / parsing", total=None)
@@ -107,13 +135,13 @@ def eval_command(
     from eval.report import DEFAULT_REPORT_DIR, fmt_metric, write_report
     from eval.run import run_eval
 
-    settings = get_settings()
+    settings = load_settings()
     qa_path = qa or DEFAULT_QA_PATH
     try:
         items = load_qa(qa_path)[:limit]
     except EvalFileError as error:
         fail(str(error))
-    runtime = loaded_runtime()
+    runtime = loaded_runtime(settings)
     has_gold = any(item.has_gold for item in items)
     run = run_eval(runtime, items, mode=mode, fusion=settings.fusion, ablation=ablation and has_gold)
 
@@ -137,7 +165,7 @@ def index_command(
     rebuild: bool = typer.Option(False, "--rebuild", help="rebuild even if the index is current (fixes a corrupt one)"),
 ) -> None:
     """Build (or check) the persisted hybrid index: embeddings in FAISS + jieba BM25."""
-    runtime = loaded_runtime(progress=True, rebuild=rebuild)
+    runtime = loaded_runtime(load_settings(), progress=True, rebuild=rebuild)
     manifest = runtime.index.manifest
     console.print(f"索引 / index {runtime.index_status}: {manifest.chunk_count} chunks, model {manifest.model_id}, "
                   f"dim {manifest.dimension}, build {manifest.build_seconds}s -> {runtime.settings.index_path}")
@@ -147,7 +175,7 @@ def index_command(
 def search(
     question: str = typer.Argument(..., help="the question, in Chinese"),
     region: Optional[list[str]] = typer.Option(None, "--region", "-r", help="restrict to a plan region (repeatable)"),
-    k: int = typer.Option(8, "-k", min=1, max=20, help="how many chunks"),
+    k: Optional[int] = typer.Option(None, "-k", min=TOP_K_MIN, max=TOP_K_MAX, help="chunks (default: settings)"),
     mode: SearchMode = typer.Option(SearchMode.hybrid, "--mode", help="retrieval mode"),
     fusion: Optional[Fusion] = typer.Option(None, "--fusion", help="hybrid fusion (default: settings)"),
     as_json: bool = typer.Option(False, "--json", help="print the SearchResult as JSON"),
@@ -155,12 +183,15 @@ def search(
     """Print the ranked chunks for a question, with their scores."""
     from rich.table import Table
 
-    from retriever.search import EmptyQueryError, UnknownRegionError
+    from retriever.search import UnknownRegionError
 
-    runtime = loaded_runtime()
+    settings = load_settings()
+    question = checked_question(question, settings)
+    runtime = loaded_runtime(settings)
     try:
-        result = runtime.retriever.search(question, regions=region, top_k=k, mode=mode, fusion=fusion)
-    except (EmptyQueryError, UnknownRegionError) as error:
+        result = runtime.retriever.search(question, regions=region, top_k=k or settings.top_k, mode=mode,
+                                          fusion=fusion)
+    except UnknownRegionError as error:
         fail(str(error))
     if as_json:
         print(result.model_dump_json(indent=2))
@@ -183,12 +214,14 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="print the whole Answer as JSON"),
 ) -> None:
     """Answer a question, citing the clauses it quotes (or say what the plans do not cover)."""
-    from retriever.search import EmptyQueryError, UnknownRegionError
+    from retriever.search import UnknownRegionError
 
-    runtime = loaded_runtime()
+    settings = load_settings()
+    question = checked_question(question, settings)
+    runtime = loaded_runtime(settings)
     try:
         answer = runtime.answerer.ask(question, regions=region)
-    except (EmptyQueryError, UnknownRegionError) as error:
+    except UnknownRegionError as error:
         fail(str(error))
     if as_json:
         print(answer.model_dump_json(indent=2))
@@ -220,7 +253,7 @@ def serve(
     from api.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = get_settings()
+    settings = load_settings()
     host, port = host or settings.host, port or settings.port
     console.print(f"carbonqa: http://{host}:{port}/  (API docs: /docs, ready when /readyz returns 200)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

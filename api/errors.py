@@ -11,7 +11,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from retriever.search import EmptyQueryError, UnknownRegionError
+from retriever.search import UnknownRegionError
 
 log = logging.getLogger("carbonqa.api")
 
@@ -36,7 +36,7 @@ HTTP_MESSAGES = {
 }
 
 # Error types raised by our own validators (pydantic_core.PydanticCustomError), already bilingual.
-CUSTOM_ERRORS = {"question_blank", "question_no_text", "question_control", "top_k_range"}
+CUSTOM_ERRORS = {"top_k_range"}
 
 
 def field_name(loc: tuple[Any, ...]) -> str:
@@ -72,10 +72,9 @@ def describe(error: dict[str, Any]) -> str:
         return f"{field} 应为 JSON 对象 / {field} must be a JSON object"
     if kind == "enum":
         return f"{field} 应为 {ctx.get('expected')} 之一 / {field} must be one of {ctx.get('expected')}"
-    if kind.startswith("value_error") or kind in CUSTOM_ERRORS:
+    if kind.startswith("value_error") or kind in CUSTOM_ERRORS:  # our validators' messages (e.g. QuestionError)
         return str(error["msg"]).removeprefix("Value error, ")
     return f"{field} 无效 / invalid {field}: {error['msg']}"
-
 
 
 def error_body(message: str, errors: list[dict[str, str | None]] | None = None) -> dict[str, Any]:
@@ -88,12 +87,10 @@ def install_error_handlers(app: FastAPI) -> None:
         body = error_body(exc.message, [{"field": exc.field, "message": exc.message}])
         return JSONResponse(body, status_code=exc.status, headers=exc.headers)
 
-    @app.exception_handler(EmptyQueryError)
     @app.exception_handler(UnknownRegionError)
-    async def pipeline_rejected(_: Request, exc: ValueError) -> JSONResponse:
-        # The pipeline's own input checks carry bilingual messages already.
-        field = "regions" if isinstance(exc, UnknownRegionError) else "question"
-        return JSONResponse(error_body(str(exc), [{"field": field, "message": str(exc)}]), status_code=422)
+    async def unknown_region(_: Request, exc: UnknownRegionError) -> JSONResponse:
+        # The retriever's message is bilingual already.
+        return JSONResponse(error_body(str(exc), [{"field": "regions", "message": str(exc)}]), status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

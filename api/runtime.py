@@ -45,6 +45,6 @@ def load_runtime(settings: Settings | None = None, progress: bool = True, rebuil
     index, status = load_or_build(settings.index_path, chunks, embedder, progress=progress, rebuild=rebuild)
     log.info("index %s: %d chunks, model %s", status, len(index.chunks), embedder.model_id)
     retriever = Retriever(index, embedder, settings.fusion)
-    answerer = Answerer(retriever, plans, llm=llm_client(settings))
+    answerer = Answerer(retriever, plans, llm=llm_client(settings), top_k=settings.top_k)
     return Runtime(settings, plans, embedder, index, status, retriever, answerer,
                    {chunk.id: chunk for chunk in index.chunks})

@@ -1,28 +1,23 @@
 """Request and response bodies of the HTTP API (the pipeline's own contracts are reused as they are)."""
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from api.settings import TOP_K_MAX, TOP_K_MIN, get_settings
 from ingest.models import Chunk, ChunkKind
 from retriever.models import SearchMode
+from retriever.validation import validate_question
 
-TOP_K_MIN, TOP_K_MAX = 1, 20
 
+def checked_question(value: str) -> str:
+    """The question stripped, or the QuestionError (a ValueError) that makes it a 422 with its message.
 
-def clean_question(value: str) -> str:
-    """The question stripped; blank, wordless or control-character questions are refused."""
-    value = value.strip()
-    if not value:
-        raise PydanticCustomError("question_blank", "问题不能为空 / question must not be empty")
-    if not any(ch.isalnum() for ch in value):
-        raise PydanticCustomError("question_no_text", "问题中没有文字 / question contains no words")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
-        raise PydanticCustomError("question_control", "问题包含控制字符 / question contains control characters")
-    return value
+    Bodies are validated before a request reaches the app, so the limit comes from the process's settings.
+    """
+    return validate_question(value, get_settings().max_question_chars)
 
 
 class HistoryTurn(BaseModel):
@@ -30,22 +25,25 @@ class HistoryTurn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str
-    answer: str | None = None
+    question: str = Field(description="the earlier question, checked like the question itself")
+    answer: str | None = Field(
+        default=None, description="the earlier answer; accepted so clients can send whole turns, but ignored: "
+                                  "follow-ups are resolved from the earlier questions"
+    )
 
-    _clean_question = field_validator("question")(clean_question)
+    _checked_question = field_validator("question")(checked_question)
 
 
 class QuestionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(description="the question in Chinese, at most settings.max_question_chars characters")
+    question: str = Field(description="the question in Chinese; its longest length is in /readyz limits")
     regions: list[str] | None = Field(
         default=None, description="restrict to these plans, e.g. ['珠海'] or ['广东省']; empty or null = all"
     )
     top_k: int | None = Field(default=None, strict=True, description=f"{TOP_K_MIN}-{TOP_K_MAX} chunks to use")
 
-    _clean_question = field_validator("question")(clean_question)
+    _checked_question = field_validator("question")(checked_question)
 
     @field_validator("top_k")
     @classmethod
@@ -106,9 +104,17 @@ class ChunkContext(BaseModel):
     children: list[Chunk]
 
 
+class Limits(BaseModel):
+    """Request limits from the settings, so the chat UI enforces the same ones."""
+
+    max_question_chars: int
+    max_history_turns: int
+
+
 class Readiness(BaseModel):
     status: str = Field(description="loading | ready | failed")
     detail: str
+    limits: Limits
     plans: int = 0
     chunks: int = 0
     load_seconds: float | None = None

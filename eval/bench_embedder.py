@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
+from eval.metrics import percentile
+from ingest.text import squash
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 QUESTIONS = [
@@ -30,7 +30,7 @@ QUESTIONS = [
 def passages_from_corpus(corpus_dir: Path, count: int, size: int = 100) -> list[str]:
     """size-character windows of the plans' text (whitespace squeezed), half-overlapping because
     the five plans hold fewer than 1000 disjoint windows."""
-    text = "".join("".join(p.read_text(encoding="utf-8").split()) for p in sorted(corpus_dir.glob("*.txt")))
+    text = "".join(squash(p.read_text(encoding="utf-8")) for p in sorted(corpus_dir.glob("*.txt")))
     pieces = [text[i : i + size] for i in range(0, len(text) - size + 1, size // 2)]
     if len(pieces) < count:
         raise SystemExit(f"corpus has only {len(pieces)} pieces of {size} characters, need {count}")
@@ -90,8 +90,8 @@ def main() -> None:
                 embedder.embed_queries([question])
                 latencies.append((time.perf_counter() - start) * 1000)
         print(
-            f"query latency: p50 {statistics.median(latencies):.0f} ms, "
-            f"p90 {float(np.percentile(latencies, 90)):.0f} ms (n={len(latencies)})"
+            f"query latency: p50 {percentile(latencies, 50):.0f} ms, "
+            f"p90 {percentile(latencies, 90):.0f} ms (n={len(latencies)})"
         )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import os
 import socket
 import subprocess
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import httpx
 
+from eval.metrics import percentile
 from eval.qa_models import DEFAULT_QA_PATH, load_qa
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,18 +40,15 @@ class Run:
     errors: dict[str, int] = field(default_factory=dict)
     wall_s: float = 0.0
 
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
-
     def report(self) -> str:
-        done = len(self.latencies_ms)
+        ms = self.latencies_ms
+        done = len(ms)
         error_count = sum(self.errors.values())
         lines = [
             f"{self.name}: {done + error_count} requests, concurrency {self.concurrency}, {self.wall_s:.1f} s",
             f"  throughput   {done / self.wall_s:.1f} requests/s",
-            f"  latency ms   p50 {self.percentile(50):.1f}  p95 {self.percentile(95):.1f}  "
-            f"p99 {self.percentile(99):.1f}  max {max(self.latencies_ms):.1f}" if done else "  no successful request",
+            f"  latency ms   p50 {percentile(ms, 50):.1f}  p95 {percentile(ms, 95):.1f}  "
+            f"p99 {percentile(ms, 99):.1f}  max {max(ms):.1f}" if done else "  no successful request",
             f"  errors       {error_count}" + (f" {self.errors}" if error_count else ""),
         ]
         return "\n".join(lines)

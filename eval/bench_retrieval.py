@@ -7,21 +7,16 @@ the share of top-5 chunks that come from a plan the question did not ask about.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 from api.settings import get_settings
+from eval.metrics import percentile
 from eval.qa_models import load_qa
 from index.embedder import Embedder
 from index.store import build_index
 from ingest.pipeline import load_corpus
 from retriever.models import SearchMode
 from retriever.search import Retriever
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def main() -> None:
@@ -52,7 +47,8 @@ def main() -> None:
         for hit in retriever.search(item.question, top_k=5).hits[:5]:
             total += 1
             wrong += hit.chunk.region not in item.docs
-    print(f"wrong-plan share of top-5 chunks: {wrong}/{total} = {wrong / total:.1%} ({len(named)} questions naming plans)")
+    share = f"{wrong / total:.1%}" if total else "n/a"
+    print(f"wrong-plan share of top-5 chunks: {wrong}/{total} = {share} ({len(named)} questions naming plans)")
     for mode in SearchMode:
         latencies = []
         for _ in range(args.repeat):

@@ -2,7 +2,7 @@
 
 Retrieval metrics are over answerable items only; a "hit at k" means every gold evidence span is
 contained in some chunk of the top k (spans may sit in different chunks). All matching is done with
-whitespace removed (eval.text.squash).
+whitespace removed (ingest.text.squash).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from eval.qa_models import Prediction, QAItem
-from eval.text import squash
+from ingest.text import squash
 
 K_MAX = 10
 RECALL_KS = (1, 3, 5, 10)
@@ -166,6 +166,11 @@ def summarize_by_type(scores: list[ItemScore]) -> dict[str, Summary]:
     return {"overall": summarize(scores)} | {t: summarize(group) for t, group in groups.items()}
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of non-empty values, interpolated linearly between ranks."""
+    return float(np.percentile(values, q))
+
+
 def latency_percentiles(preds: list[Prediction]) -> dict[str, tuple[float, float]]:
     """p50 and p95 in ms: WALL_CLOCK (the whole call, as the eval timed it) and each pipeline stage."""
     samples: dict[str, list[float]] = defaultdict(list)
@@ -175,6 +180,6 @@ def latency_percentiles(preds: list[Prediction]) -> dict[str, tuple[float, float
         for stage, ms in p.timings_ms.items():
             samples[stage].append(ms)
     return {
-        stage: (float(np.percentile(values, 50)), float(np.percentile(values, 95)))
+        stage: (percentile(values, 50), percentile(values, 95))
         for stage, values in samples.items()
     }

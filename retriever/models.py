@@ -24,7 +24,7 @@ class RegionQuery(BaseModel):
 
     regions: list[str] = Field(default_factory=list, description="plan regions named, e.g. ['珠海市']")
     unknown: list[str] = Field(default_factory=list, description="places named that have no plan, e.g. ['深圳市']")
-    all_regions: bool = Field(default=False, description="the question asks about every plan (各市/分别/对比)")
+    all_regions: bool = Field(default=False, description="the question asks about every plan (各市/哪些城市/所有方案)")
 
 
 class SearchHit(BaseModel):

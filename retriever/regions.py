@@ -1,14 +1,20 @@
 """Which plans a question is about: region names, aliases, and places that have no plan here."""
 from __future__ import annotations
 
+import logging
 import re
+
+import jieba
 
 from retriever.models import RegionQuery
 
+jieba.setLogLevel(logging.WARNING)  # no dictionary-loading chatter on the first question
+
 # Words that point at the province-level plan without naming 广东.
 PROVINCE_ALIASES = ("全省", "省里", "省方案", "省级方案")  # not 省级: "省级森林公园" is a name
-# Words that ask about every plan at once.
-ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|分别|对比|比较|相比|异同|哪些城市|哪几个城市|五个|几个方案|所有方案|各地市")
+# Words that ask about every plan at once. Not 分别/对比/相比: "2025年和2030年分别" or "与2020年相比"
+# compare years; a comparison of plans names them (two or more named regions).
+ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|五个?城市|五个方案|五市|哪些城市|哪几个城市")
 
 # Places a staff member might name that have no plan in this corpus: every other province and
 # Guangdong city, and major cities elsewhere (not 香港/澳门: the plans name them as partners).
@@ -42,24 +48,28 @@ def detect_regions(question: str, known_regions: list[str],
 
     With `plan_texts` (region -> its plan's text), a mention that is part of a longer name found only
     in other plans ("广东省实验室" in 云浮's plan) does not count as asking about that region.
+    A place without a plan counts only where a word starts and outside any plan-region mention:
+    "复合肥" is not 合肥, "珠江西岸" not 江西, "珠海口岸" not 海口, "佛山西部" not 山西.
     """
     found: list[str] = []
     spans: list[tuple[int, int]] = []
     for region in known_regions:
-        for alias in {region, short_name(region)} | (set(PROVINCE_ALIASES) if region.endswith("省") else set()):
+        aliases = {region, short_name(region)} | (set(PROVINCE_ALIASES) if region.endswith("省") else set())
+        for alias in filter(None, aliases):  # an empty name would match every question
             for match in re.finditer(re.escape(alias), question):
                 spans.append(match.span())
                 if region not in found and not (plan_texts and _part_of_other_name(question, match, region, plan_texts)):
                     found.append(region)
     found.sort(key=known_regions.index)
 
-    def inside_known(start: int, end: int) -> bool:
-        return any(s <= start and end <= e or start <= s and e <= end for s, e in spans)
+    def overlaps_known(start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in spans)
 
+    word_starts = {start for _, start, _ in jieba.tokenize(question)}
     unknown: list[str] = []
     for place in OTHER_PLACES:
         for match in re.finditer(place, question):
-            if not inside_known(*match.span()) and place not in unknown:
+            if match.start() in word_starts and not overlaps_known(*match.span()) and place not in unknown:
                 unknown.append(place)
     return RegionQuery(regions=found, unknown=unknown, all_regions=bool(ALL_PLANS.search(question)))
 

@@ -11,6 +11,7 @@ import numpy as np
 from index.store import HybridIndex
 from index.tokenizer import widen
 from ingest.models import Chunk, ChunkKind
+from ingest.text import squash
 from retriever.models import Fusion, RegionQuery, SearchHit, SearchMode, SearchResult
 from retriever.regions import detect_regions, normalise_region
 
@@ -46,7 +47,7 @@ class Retriever:
             if chunk.parent_id:
                 self.children[chunk.parent_id].append(row)
         self.region_rows = {r: np.array([c.region == r for c in index.chunks]) for r in self.regions}
-        self.plan_texts = {r: "".join("".join(c.text.split()) for c in index.chunks if c.region == r)
+        self.plan_texts = {r: "".join(squash(c.text) for c in index.chunks if c.region == r)
                            for r in self.regions}
 
     def resolve_regions(self, question: str, regions: list[str] | None, use_region_detection: bool) -> RegionQuery:
@@ -156,14 +157,18 @@ class Retriever:
 
     def _expand_list(self, question: str, hits: list[SearchHit], fused: dict[int, float],
                      bm25: np.ndarray | None, dense: np.ndarray | None, top_k: int) -> list[SearchHit]:
-        """Put the best-matching part/section first, followed by all its children in document order."""
+        """Put the best-matching part/section first, followed by all its children in document order.
+
+        The container and all its children are kept even beyond top_k (a list is answered whole);
+        the other hits fill only the places left: at most max(0, top_k - len(head)).
+        """
         container = self._best_container(question, hits)
         if container is None:
             return hits
         rows = [self.row_of[container.id]] + self.children[container.id]
         head = [self._hit(row, fused, bm25, dense, via_tree=row != rows[0]) for row in rows]
         ids = {hit.chunk.id for hit in head}
-        return head + [hit for hit in hits if hit.chunk.id not in ids][: max(0, top_k - 1)]
+        return head + [hit for hit in hits if hit.chunk.id not in ids][: max(0, top_k - len(head))]
 
     def _best_container(self, question: str, hits: list[SearchHit]) -> Chunk | None:
         """The part/section a list question asks about, or None when no container clearly matches.

@@ -5,10 +5,14 @@ import re
 
 import pytest
 
-from answer.evidence import content_sentences
-from answer.question import asks_for_structure
-from answer.text import numbers_in, split_sentences, squash, years_in
+from answer.evidence import SentenceIndex, content_sentences
+from answer.pipeline import Answerer
+from answer.question import QuestionInfo, asks_for_structure
+from answer.structure import Outline
+from answer.text import numbers_in, sentence_pieces, split_sentences, years_in
 from ingest.models import Chunk, ChunkKind
+from ingest.text import squash
+from retriever.models import RegionQuery, SearchHit
 from retriever.search import EmptyQueryError, UnknownRegionError
 
 
@@ -36,6 +40,13 @@ def test_sentences_split_on_stops_but_not_inside_brackets_or_quotes():
         "森林覆盖率达70%！",
     ]
     assert all(text[s.start:s.end] == s.text for s in sentences)
+
+
+def test_sentence_pieces_keep_trailing_markers_and_join_back_exactly():
+    text = "广东省：到2025年达到200万千瓦。[1]\n佛山市：达到50万千瓦。[2][3]另有说明。"
+    pieces = sentence_pieces(text)
+    assert pieces == ["广东省：到2025年达到200万千瓦。[1]\n", "佛山市：达到50万千瓦。[2][3]", "另有说明。"]
+    assert "".join(pieces) == text
 
 
 def test_years_and_numbers_ignore_spacing_and_markers():
@@ -66,6 +77,39 @@ def test_a_sentence_after_a_semicolon_is_about_the_year_before_it():
 ])
 def test_structure_questions_enumerate_the_plans_own_parts(question, expected):
     assert asks_for_structure(question) is expected
+
+
+def _chunk(chunk_id: str, text: str, kind: ChunkKind = ChunkKind.section, number: str = "", heading: str = "",
+           parent_id: str | None = None) -> Chunk:
+    return Chunk(id=chunk_id, doc_id="t", title="测试方案", region="云浮市", level="市", kind=kind, number=number,
+                 heading=heading, parent_id=parent_id, text=text, start=0, end=len(text))
+
+
+def test_outline_skips_items_without_words():
+    bulleted = _chunk("t/1", "（一）重点领域\n——\n——工业领域。\n——交通领域。", number="（一）", heading="重点领域")
+    table = _chunk("t/2", "二、保障措施", kind=ChunkKind.part, number="二、", heading="保障措施")
+    rows = [_chunk("t/2.1", "", kind=ChunkKind.table_row, parent_id="t/2"),
+            _chunk("t/2.2", "（一）加强组织领导。", number="（一）", heading="加强组织领导", parent_id="t/2"),
+            _chunk("t/2.3", "（二）强化政策支持。", number="（二）", heading="强化政策支持", parent_id="t/2")]
+    outline = Outline([bulleted, table, *rows])
+    assert outline.items(bulleted) == ["工业领域", "交通领域"]
+    assert outline.items(table) == ["（一）加强组织领导", "（二）强化政策支持"]
+    assert [s.id for s in outline.sections] == ["t/1", "t/2"]
+
+
+def test_part_number_picks_that_part_only():
+    chunks = []
+    for n, number in enumerate(["十、", "十一、"], start=1):
+        chunks.append(_chunk(f"t/{n}", f"{number}第{n}部分", kind=ChunkKind.part, number=number, heading=f"第{n}部分"))
+        chunks += [_chunk(f"t/{n}.{i}", f"（{i}）条目{i}。", parent_id=f"t/{n}") for i in "一二"]
+    outline = Outline(chunks)
+    by_id = {c.id: c for c in chunks}
+    hits = [SearchHit(chunk=by_id["t/2"], score=1.0)]  # the retriever prefers 十一、
+    for part, expected in (("十", "t/1"), ("十一", "t/2")):
+        info = QuestionInfo(text=f"第{part}部分包括哪些？", terms=[], years=set(), wants_figure=False,
+                            wants_year=False, wants_structure=True, wants_overview=False, part_number=part,
+                            region_query=RegionQuery())
+        assert outline.best_section(info, hits, SentenceIndex(chunks)).id == expected
 
 
 # ---- question types on the real plans --------------------------------------------------------
@@ -188,6 +232,13 @@ def test_answer_records_retrieval_and_timings(runtime):
     assert "32.2%" in answer.answer
 
 
+def test_top_k_set_on_the_answerer_is_the_default_for_ask(runtime):
+    question = "云浮2025年非化石能源消费比重目标？"
+    answerer = Answerer(runtime.retriever, runtime.plans, top_k=3)
+    assert len(answerer.ask(question).retrieved) == 3
+    assert len(answerer.ask(question, top_k=5).retrieved) == 5
+
+
 def test_follow_up_takes_the_topic_from_history(runtime):
     answer = runtime.answerer.ask("那江门呢？", history=["珠海2025年单位地区生产总值能耗要比2020年下降多少？"])
     assert "江门" in answer.understood_as and answer.regions == ["江门市"]
@@ -202,6 +253,6 @@ def test_stream_yields_the_sentences_then_citations_then_the_answer(runtime):
     deltas = [e["data"]["text"] for e in events[:-2]]
     assert all(e["event"] == "delta" for e in events[:-2]) and len(deltas) >= 2
     done = events[-1]["data"]
-    assert squash("".join(deltas)) == squash(done["answer"])
+    assert "".join(deltas) == done["answer"]  # exactly: line breaks between the plans' lines too
     assert events[-2]["data"]["citations"] == done["citations"]
     assert done == runtime.answerer.ask(question).model_dump(mode="json") | {"timings_ms": done["timings_ms"]}

@@ -1,16 +1,37 @@
-"""`carbonqa ask`: the answer with its citations below it, JSON output, and clear errors."""
+"""`carbonqa ask` and `search`: the answer with its citations below it, JSON output, and clear errors."""
 from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
+import api.runtime
 from api.cli import app
+from api.settings import get_settings
 
 runner = CliRunner()
 
 
-def test_ask_prints_the_answer_then_its_citations():
+@pytest.fixture
+def use_loaded_runtime(runtime, monkeypatch):
+    """Let the commands reuse the session's runtime instead of loading the model again."""
+    monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: runtime)
+
+
+@pytest.fixture
+def fresh_settings():
+    """Settings are read once per process (cached): reread them from the patched environment, then restore."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def one_line(output: str) -> str:
+    return " ".join(output.split())  # rich wraps long lines
+
+
+def test_ask_prints_the_answer_then_its_citations(use_loaded_runtime):
     result = runner.invoke(app, ["ask", "云浮2025年非化石能源消费比重目标？"])
     assert result.exit_code == 0, result.output
     answer, _, citations = result.output.partition("引用 / citations:")
@@ -18,7 +39,7 @@ def test_ask_prints_the_answer_then_its_citations():
     assert "[1] 《云浮市碳达峰实施方案》" in citations and "非化石能源消费比重" in citations
 
 
-def test_ask_json_is_the_answer_contract():
+def test_ask_json_is_the_answer_contract(use_loaded_runtime):
     result = runner.invoke(app, ["ask", "深圳到2025年光伏装机目标是多少？", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -26,7 +47,64 @@ def test_ask_json_is_the_answer_contract():
     assert all(c["related"] for c in data["citations"])
 
 
-def test_ask_with_an_unknown_region_is_a_clear_error():
+def test_ask_with_an_unknown_region_is_a_clear_error(use_loaded_runtime):
     result = runner.invoke(app, ["ask", "光伏装机目标是多少？", "--region", "深圳"])
     assert result.exit_code == 2
     assert "未知地区" in result.output and "Traceback" not in result.output
+
+
+def test_search_takes_top_k_from_the_settings_unless_given(use_loaded_runtime, fresh_settings, monkeypatch):
+    monkeypatch.setenv("CARBONQA_TOP_K", "3")
+
+    def direct_hits(*options: str) -> int:
+        result = runner.invoke(app, ["search", "  海上风电 ", "--mode", "bm25", "--json", *options])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["question"] == "海上风电"  # checked and stripped before searching
+        return sum(not hit["via_tree"] for hit in data["hits"])
+
+    assert direct_hits() == 3
+    assert direct_hits("-k", "5") == 5
+
+
+BAD_QUESTIONS = [
+    ("？？？", "问题中没有文字 / question contains no words"),
+    ("碳" * 600, "问题过长：最多 500 个字符 / question too long: at most 500 characters"),
+    ("碳达峰\x07目标", "问题包含控制字符 / question contains control characters"),
+    ("  ", "问题不能为空 / question must not be empty"),
+]
+
+
+@pytest.mark.parametrize("command", ["ask", "search"])
+@pytest.mark.parametrize(("question", "message"), BAD_QUESTIONS, ids=["no-words", "too-long", "control", "blank"])
+def test_a_bad_question_is_a_clear_error(use_loaded_runtime, command, question, message):
+    result = runner.invoke(app, [command, question])
+    assert result.exit_code == 2, result.output
+    assert message in one_line(result.output) and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["ask", "碳达峰目标"], ["search", "碳达峰目标"], ["ingest"], ["index"], ["eval"],
+                                     ["serve"]])
+def test_a_bad_setting_is_a_clear_error_naming_the_variable(monkeypatch, fresh_settings, command):
+    monkeypatch.setenv("CARBONQA_TOP_K", "abc")
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2, result.output
+    output = one_line(result.output)
+    assert "设置无效 / invalid setting CARBONQA_TOP_K='abc'" in output and "valid integer" in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("CARBONQA_TOP_K", "50", "CARBONQA_TOP_K='50': Input should be less than or equal to 20"),
+        ("CARBONQA_FUSION", "fuzzy", "CARBONQA_FUSION='fuzzy': Input should be 'rrf' or 'weighted'"),
+        ("CARBONQA_MAX_QUESTION_CHARS", "0", "CARBONQA_MAX_QUESTION_CHARS='0'"),
+        ("CARBONQA_CORS_ORIGINS", "http://localhost:3000", "invalid setting CARBONQA_CORS_ORIGINS"),
+    ],
+)
+def test_bad_settings_name_the_variable(monkeypatch, fresh_settings, variable, value, message):
+    monkeypatch.setenv(variable, value)
+    result = runner.invoke(app, ["search", "碳达峰目标"])
+    assert result.exit_code == 2, result.output
+    assert message in one_line(result.output) and "Traceback" not in result.output

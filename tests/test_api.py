@@ -7,17 +7,12 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
+import api.app
 from api.app import create_app
-from api.runtime import load_runtime
 from api.settings import get_settings
 
 PLAN_REGIONS = {"广东省", "珠海市", "佛山市", "江门市", "云浮市"}
 ZHUHAI_ENERGY = "珠海2025年单位地区生产总值能耗要比2020年下降多少？"
-
-
-@pytest.fixture(scope="session")
-def runtime():
-    return load_runtime(get_settings(), progress=False)
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +25,12 @@ def ask(client: TestClient, question: str, **fields) -> dict:
     response = client.post("/ask", json={"question": question, **fields})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def wait_while_loading(client: TestClient) -> None:
+    deadline = time.monotonic() + 30
+    while client.get("/readyz").json()["status"] == "loading" and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def read_events(response) -> list[tuple[str, dict]]:
@@ -48,6 +49,10 @@ def test_health_and_readiness(client):
     assert ready.status_code == 200
     assert ready.json()["status"] == "ready"
     assert ready.json()["plans"] == 5
+    # The chat UI takes its limits from here.
+    settings = get_settings()
+    assert ready.json()["limits"] == {"max_question_chars": settings.max_question_chars,
+                                      "max_history_turns": settings.max_history_turns}
 
 
 def test_not_ready_until_loaded():
@@ -58,6 +63,7 @@ def test_not_ready_until_loaded():
     readiness = client.get("/readyz")
     assert readiness.status_code == 503
     assert readiness.json()["status"] == "loading"
+    assert readiness.json()["limits"]["max_question_chars"] == 500
     response = client.post("/ask", json={"question": "珠海的碳达峰目标是什么？"})
     assert response.status_code == 503
     assert "正在加载" in response.json()["detail"]
@@ -68,9 +74,7 @@ def test_a_failed_load_is_reported_by_readyz(tmp_path):
     # The startup loads in the background; a missing corpus leaves the service up, saying why.
     settings = get_settings().model_copy(update={"corpus_dir": tmp_path / "missing", "index_dir": tmp_path / "index"})
     with TestClient(create_app(settings)) as client:
-        deadline = time.monotonic() + 30
-        while client.get("/readyz").json()["status"] == "loading" and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_while_loading(client)
         readiness = client.get("/readyz")
         assert readiness.status_code == 503
         assert readiness.json()["status"] == "failed"
@@ -78,6 +82,20 @@ def test_a_failed_load_is_reported_by_readyz(tmp_path):
         response = client.post("/ask", json={"question": "碳达峰目标是什么？"})
         assert response.status_code == 503
         assert response.json()["detail"].startswith("服务加载失败 / the service failed to load")
+
+
+def test_startup_load_makes_the_service_ready(runtime, monkeypatch):
+    # The background load and warm-up, with the session's pipeline standing in for a freshly loaded one.
+    monkeypatch.setattr(api.app, "load_runtime", lambda settings, **options: runtime)
+    monkeypatch.setattr(runtime.embedder, "query_threads", runtime.embedder.query_threads)  # restored after
+    settings = get_settings().model_copy(update={"serve_torch_threads": 2})
+    with TestClient(create_app(settings)) as client:
+        wait_while_loading(client)
+        readiness = client.get("/readyz")
+        assert readiness.status_code == 200, readiness.text
+        assert readiness.json()["load_seconds"] > 0
+        assert runtime.embedder.query_threads == 2  # CARBONQA_SERVE_TORCH_THREADS reaches the embedder
+        assert ask(client, ZHUHAI_ENERGY)["citations"]
 
 
 def test_docs_are_served_offline(client):
@@ -252,6 +270,7 @@ BAD_ASKS = [
     ({"question": "   \n\t"}, "问题不能为空 / question must not be empty"),
     ({"question": "？？？"}, "问题中没有文字 / question contains no words"),
     ({"question": "碳" * 501}, "问题过长：最多 500 个字符 / question too long: at most 500 characters"),
+    ({"question": "？" * 501}, "问题过长：最多 500 个字符"),
     ({"question": 123}, "question 应为字符串 / question must be a string"),
     ({"question": None}, "question 应为字符串 / question must be a string"),
     ({}, "缺少字段 question / field question is required"),
@@ -266,9 +285,12 @@ BAD_ASKS = [
     ({"question": "碳达峰", "history": "珠海"}, "history 应为列表 / history must be a list"),
     ({"question": "碳达峰", "history": [{"answer": "x"}]}, "缺少字段 history[0].question"),
     ({"question": "碳达峰", "history": [{"question": " "}]}, "问题不能为空 / question must not be empty"),
+    ({"question": "碳达峰", "history": [{"question": "碳" * 501}]}, "问题过长：最多 500 个字符"),
+    ({"question": "碳达峰", "history": [{"question": "……"}]}, "问题中没有文字 / question contains no words"),
     ({"question": "碳达峰", "history": [{"question": "碳达峰"}] * 21}, "历史对话过长：最多 20 轮"),
     ({"question": "碳达峰", "topk": 5}, "未知字段 topk / unknown field topk"),
     ({"question": "碳达\x00峰"}, "问题包含控制字符 / question contains control characters"),
+    ({"question": "碳达峰\x1b[2J"}, "问题包含控制字符 / question contains control characters"),
 ]
 
 
@@ -278,6 +300,28 @@ def test_ask_rejects_bad_input_with_a_clear_message(client, body, message):
     assert response.status_code == 422, response.text
     assert response.json()["detail"].startswith(message)
     assert response.json()["errors"][0]["message"] == response.json()["detail"]
+
+
+def test_errors_name_the_field(client):
+    response = client.post("/ask", json={"question": "碳达峰", "history": [{"question": "碳达峰"}, {"question": "？"}]})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "history[1].question",
+                                          "message": "问题中没有文字 / question contains no words"}]
+
+
+def test_history_answers_are_accepted_but_ignored(client):
+    # Only the earlier questions steer a follow-up; a client may send the answers too.
+    history = [{"question": ZHUHAI_ENERGY}]
+    bare = ask(client, "那云浮呢？", history=history)
+    with_answer = ask(client, "那云浮呢？", history=[{**history[0], "answer": "佛山（无关的回答）"}])
+    assert with_answer["understood_as"] == bare["understood_as"] and with_answer["answer"] == bare["answer"]
+
+
+@pytest.mark.parametrize("question", ["碳" * 500, "  " + "碳" * 500 + "\n", "碳达峰\t目标\n是什么？"])
+def test_questions_within_the_limits_are_accepted(client, question):
+    response = client.post("/search", json={"question": question, "top_k": 1})
+    assert response.status_code == 200, response.text
+    assert response.json()["question"] == question.strip()
 
 
 def test_search_rejects_an_unknown_mode(client):

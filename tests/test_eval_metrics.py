@@ -10,12 +10,13 @@ from eval.metrics import (
     has_all_keys,
     latency_percentiles,
     ndcg_at_k,
+    percentile,
     score_all,
     summarize,
     summarize_by_type,
 )
 from eval.qa_models import Prediction, QAItem
-from eval.text import squash
+from ingest.text import squash
 
 SPAN_A = "到2025年非化石能源消费比重达到32%"
 SPAN_B = "单位地区生产总值二氧化碳排放下降20.5%"
@@ -153,3 +154,9 @@ def test_latency_percentiles_per_stage():
     assert stats["total"] == pytest.approx((1050.5, 1095.05))  # the pipeline's own total, kept apart
     assert stats["wall_clock"] == pytest.approx((50.5, 95.05))
     assert stats["retrieve"] == pytest.approx((25.25, 47.525))
+
+
+def test_percentile_interpolates_between_ranks():
+    assert percentile([4.0, 1.0, 3.0, 2.0], 50) == 2.5  # unsorted input, even count
+    assert percentile([10.0, 20.0], 95) == pytest.approx(19.5)
+    assert percentile([7.0], 99) == 7.0

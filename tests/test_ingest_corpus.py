@@ -9,6 +9,7 @@ import pytest
 from ingest.headings import match_heading
 from ingest.models import ChunkKind, ParsedPlan
 from ingest.pipeline import load_corpus
+from ingest.text import squash
 
 REGIONS = ["广东省", "珠海市", "佛山市", "江门市", "云浮市"]
 ACTIONS = {"广东省": 15, "珠海市": 13, "佛山市": 13, "江门市": 12, "云浮市": 15}
@@ -28,10 +29,6 @@ META = {  # doc_id: title, region, level, issuer, document number, issue date
     "yunfu-2024": ("云浮市碳达峰实施方案", "云浮市", "市", "云浮市人民政府", "云府函〔2024〕33号", date(2024, 7, 24)),
 }
 BOILERPLATE = ["分享到", "[bookmark", "#", "**", "浏览:", "来源:"]
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s", "", text)
 
 
 def key_tasks_part(plan: ParsedPlan):

@@ -140,14 +140,25 @@ def test_gbk_and_bom_copies_parse_like_utf8(corpus_dir, plans, tmp_path):
 
 
 def test_text_without_numbered_headings_falls_back_to_paragraphs(tmp_path):
-    plan = parse_plan(write(tmp_path, "会议纪要\n\n第一段，讨论了光伏。\n第二段，讨论了风电。\n", "notes.md"))
+    text = "测试市碳达峰工作会议纪要\n\n第一段，讨论了光伏。\n第二段，讨论了风电。\n"
+    plan = parse_plan(write(tmp_path, text, "notes.md"))
     chunks = by_id(plan)
     assert list(chunks) == ["p.1", "p.2", "p.3"]
     assert {c.kind for c in chunks.values()} == {ChunkKind.paragraph}
     assert chunks["p.2"].text == "第一段，讨论了光伏。"
-    assert plan.meta.doc_id == "notes"
+    assert (plan.meta.doc_id, plan.meta.region, plan.meta.level) == ("ceshi", "测试市", "市")
     assert any("no numbered headings" in warning for warning in plan.warnings)
     assert_tiles(plan)
+
+
+@pytest.mark.parametrize("text", [
+    "工作要点\n一、重点任务\n1.发展光伏。\n",  # numbered headings, no notice, no region in the first line
+    "关于加快发展光伏的通知\n一、重点任务\n1.发展光伏。\n",  # a notice title without a region
+    "会议纪要\n\n第一段，讨论了光伏。\n",  # no headings either
+])
+def test_plan_without_a_region_is_a_clear_error_naming_the_file(tmp_path, text):
+    with pytest.raises(IngestError, match="no region found in the title of noregion.txt"):
+        parse_plan(write(tmp_path, text, "noregion.txt"))
 
 
 def test_duplicate_heading_numbers_get_unique_ids(tmp_path):

@@ -1,6 +1,8 @@
 """Index persistence and hybrid retrieval on the real corpus and the real (converted) model."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from index.store import IndexCorruptError, load_index, load_or_build, save_index
@@ -35,7 +37,35 @@ def test_detects_named_regions(question, expected):
 def test_recognises_places_without_a_plan():
     query = detect_regions("深圳市2025年的新能源汽车目标", REGIONS)
     assert query.regions == [] and query.unknown == ["深圳"]
-    assert detect_regions("各市的光伏装机目标分别是多少", REGIONS).all_regions
+
+
+@pytest.mark.parametrize("question, unknown", [
+    ("珠江西岸的先进装备制造业", []),  # not 江西
+    ("珠海口岸的岸电建设", []),  # not 海口: it overlaps 珠海
+    ("佛山西部的生态建设", []),  # not 山西
+    ("复合肥生产企业如何节能", []),  # not 合肥
+    ("请问深圳的光伏目标是多少", ["深圳"]),
+    ("关于湖南省碳达峰的要求", ["湖南"]),
+    ("广州和深圳的目标", ["广州", "深圳"]),
+])
+def test_places_without_a_plan_count_only_as_whole_words(question, unknown):
+    assert detect_regions(question, REGIONS).unknown == unknown
+
+
+@pytest.mark.parametrize("question, all_regions", [
+    ("各市的光伏装机目标是多少", True),
+    ("哪些城市提出了建设加氢站", True),
+    ("五个方案的森林覆盖率目标", True),
+    ("珠海大宗工业固废综合利用率2025年和2030年分别要达到多少？", False),
+    ("与2020年相比，单位GDP能耗下降多少", False),
+    ("2025年和2030年的目标分别是多少", False),
+])
+def test_all_plans_only_when_the_question_asks_about_every_plan(question, all_regions):
+    assert detect_regions(question, REGIONS).all_regions is all_regions
+
+
+def test_an_empty_region_name_matches_nothing():
+    assert detect_regions("碳达峰是什么", ["", "珠海市"]).regions == []
 
 
 def test_region_in_question_restricts_results(runtime):
@@ -88,6 +118,8 @@ def test_list_question_returns_section_with_all_children(runtime):
     assert parent.kind.value == "part" and "重点任务" in parent.heading
     assert len(children) == 13 and all(hit.chunk.parent_id == parent.id for hit in children)
     assert [hit.chunk.start for hit in children] == sorted(hit.chunk.start for hit in children)
+    assert len(hits) == 14, "the whole list is kept beyond top_k, nothing else"
+    assert len(runtime.retriever.search("佛山方案有哪些重点任务？", top_k=20).hits) == 20
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\u3000\n"])
@@ -118,6 +150,33 @@ def test_changed_corpus_triggers_rebuild(tmp_path, runtime, small_chunks):
     index, status = load_or_build(tmp_path / "idx", changed, runtime.embedder, progress=False)
     assert status.startswith("rebuilt") and "corpus changed" in status
     assert load_index(tmp_path / "idx").manifest.chunk_count == 29
+
+
+class OtherWeights:
+    """The runtime's model under the same name but with another fingerprint (e.g. re-converted)."""
+
+    def __init__(self, embedder):
+        self.embedder = embedder
+        self.model_id, self.dimension = embedder.model_id, embedder.dimension
+        self.model_fingerprint = "other weights"
+
+    def embed_passages(self, texts, show_progress=False):
+        return self.embedder.embed_passages(texts, show_progress)
+
+
+def test_changed_model_files_trigger_rebuild(tmp_path, runtime, small_chunks):
+    load_or_build(tmp_path / "idx", small_chunks, runtime.embedder, progress=False)
+    _, status = load_or_build(tmp_path / "idx", small_chunks, OtherWeights(runtime.embedder), progress=False)
+    assert status == "rebuilt: model files changed"
+    assert load_index(tmp_path / "idx").manifest.model_fingerprint == "other weights"
+
+
+def test_index_of_an_older_format_is_rebuilt_not_corrupt(tmp_path, runtime, small_chunks):
+    index, _ = load_or_build(tmp_path / "idx", small_chunks, runtime.embedder, progress=False)
+    old = index.manifest.model_dump(mode="json", exclude={"model_fingerprint"}) | {"format": 4}
+    (tmp_path / "idx" / "manifest.json").write_text(json.dumps(old), encoding="utf-8")
+    _, status = load_or_build(tmp_path / "idx", small_chunks, runtime.embedder, progress=False)
+    assert status.startswith("rebuilt: index format 4 != ")
 
 
 @pytest.mark.parametrize("broken_file, content", [

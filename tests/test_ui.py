@@ -162,8 +162,13 @@ def test_region_chip_filters_the_question(page):
 
 
 def test_a_rejected_question_is_explained_kindly(page):
-    # The text box stops at 500 characters; past it (e.g. pasted by a script) the server's reason is shown.
-    page.locator("#question").evaluate("box => box.removeAttribute('maxlength')")
+    # The text box stops at the server's limit (from /readyz); past it (e.g. pasted by a script) the
+    # server's reason is shown.
+    box = page.locator("#question")
+    expect(box).to_have_attribute("maxlength", "500")
+    box.fill("碳达峰")
+    expect(page.locator("#counter")).to_have_text("3/500")
+    box.evaluate("box => box.removeAttribute('maxlength')")
     send(page, "碳" * 501)
     card = last_answer(page)
     expect(card).to_have_class("bubble bot failed")

@@ -3,7 +3,7 @@
 
 const STORE_KEY = "carbonqa.conversation.v1";
 const MAX_STORED_TURNS = 50;
-const HISTORY_TURNS = 10; // earlier turns sent with a question, for follow-ups like "那佛山呢？"
+const HISTORY_TURNS = 10; // earlier turns sent with a question (at most the server's limit), for "那佛山呢？"
 const EXAMPLES = [
   "广东省到2025年非化石能源消费比重目标是多少？",
   "珠海市在交通运输领域有哪些降碳措施？",
@@ -20,6 +20,7 @@ const state = {
   selected: new Set(),
   ready: false,
   busy: false,
+  limits: null,     // from /readyz: { max_question_chars, max_history_turns }
 };
 
 // ---------- DOM helpers ----------
@@ -124,6 +125,7 @@ async function waitUntilReady() {
     try {
       const response = await fetch("/readyz");
       const body = await response.json();
+      if (body.limits) applyLimits(body.limits);
       if (response.ok) break;
       status.hidden = false;
       status.className = body.status === "failed" ? "status error" : "status";
@@ -319,11 +321,18 @@ async function copyText(text) {
   }
 }
 
+function applyLimits(limits) {
+  state.limits = limits;
+  $("question").maxLength = limits.max_question_chars;
+  updateComposer();
+}
+
 // ---------- asking ----------
 
 function historyFor(turn) {
   const earlier = state.turns.slice(0, state.turns.indexOf(turn)).filter((t) => t.answer);
-  return earlier.slice(-HISTORY_TURNS).map((t) => ({ question: t.question, answer: t.answer.answer }));
+  const turns = Math.min(HISTORY_TURNS, state.limits.max_history_turns);
+  return earlier.slice(earlier.length - turns).map((t) => ({ question: t.question, answer: t.answer.answer }));
 }
 
 async function run(turn) {
@@ -387,7 +396,7 @@ function retry(turn) {
 
 function updateComposer() {
   const text = $("question").value;
-  $("counter").textContent = `${text.length}/500`;
+  $("counter").textContent = state.limits ? `${text.length}/${state.limits.max_question_chars}` : `${text.length}`;
   $("send").disabled = !state.ready || state.busy || !text.trim();
   $("send").textContent = state.busy ? "回答中…" : "发送";
 }
