@@ -28,6 +28,7 @@ from api.runtime import Runtime, load_runtime
 from api.schemas import (AskRequest, ChunkContext, Limits, PlanOutline, PlanSummary, QuestionRequest, Readiness,
                          SearchRequest)
 from api.settings import Settings, get_settings
+from index.batching import QueryBatcher
 from retriever.models import SearchResult
 
 log = logging.getLogger("carbonqa.api")
@@ -63,9 +64,10 @@ class Service:
         try:
             log.info("loading plans, model and index (the index is built on first start) ...")
             runtime = load_runtime(self.settings, progress=True)
-            # Several requests embed at once: one thread each avoids oversubscribing the cores (measured
-            # 0.12 s instead of 0.9 s per query on a busy 2-core machine). Batches (index builds) use all.
+            # A pass with one question runs on serve_torch_threads; passes with several use all cores.
             runtime.embedder.query_threads = self.settings.serve_torch_threads
+            # Questions arriving together share one forward pass (measured in index/batching.py).
+            runtime.retriever.embedder = QueryBatcher(runtime.embedder)
             warm = time.perf_counter()
             runtime.answerer.ask(WARMUP_QUESTION)
             log.info("model warmed in %.2f s", time.perf_counter() - warm)

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 import api.app
 from api.app import create_app
 from api.settings import get_settings
+from index.batching import QueryBatcher
 
 PLAN_REGIONS = {"广东省", "珠海市", "佛山市", "江门市", "云浮市"}
 ZHUHAI_ENERGY = "珠海2025年单位地区生产总值能耗要比2020年下降多少？"
@@ -88,6 +89,7 @@ def test_startup_load_makes_the_service_ready(runtime, monkeypatch):
     # The background load and warm-up, with the session's pipeline standing in for a freshly loaded one.
     monkeypatch.setattr(api.app, "load_runtime", lambda settings, **options: runtime)
     monkeypatch.setattr(runtime.embedder, "query_threads", runtime.embedder.query_threads)  # restored after
+    monkeypatch.setattr(runtime.retriever, "embedder", runtime.retriever.embedder)  # the service wraps it
     settings = get_settings().model_copy(update={"serve_torch_threads": 2})
     with TestClient(create_app(settings)) as client:
         wait_while_loading(client)
@@ -95,6 +97,7 @@ def test_startup_load_makes_the_service_ready(runtime, monkeypatch):
         assert readiness.status_code == 200, readiness.text
         assert readiness.json()["load_seconds"] > 0
         assert runtime.embedder.query_threads == 2  # CARBONQA_SERVE_TORCH_THREADS reaches the embedder
+        assert isinstance(runtime.retriever.embedder, QueryBatcher)  # concurrent questions share passes
         assert ask(client, ZHUHAI_ENERGY)["citations"]
 
 
