@@ -33,3 +33,11 @@ def runtime():
     from api.settings import get_settings
 
     return load_runtime(get_settings(), progress=False)
+
+
+@pytest.fixture
+def use_loaded_runtime(runtime, monkeypatch):
+    """Let CLI commands reuse the session's runtime instead of loading the model again."""
+    import api.runtime
+
+    monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: runtime)

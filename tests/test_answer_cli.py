@@ -6,17 +6,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-import api.runtime
 from api.cli import app
 from api.settings import get_settings
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def use_loaded_runtime(runtime, monkeypatch):
-    """Let the commands reuse the session's runtime instead of loading the model again."""
-    monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: runtime)
 
 
 @pytest.fixture

@@ -6,17 +6,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-import api.runtime
 from api.cli import app
 from eval.qa_models import load_predictions
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def use_loaded_runtime(runtime, monkeypatch):
-    """Let the command reuse the session's runtime instead of loading the model again."""
-    monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: runtime)
 
 
 def test_eval_writes_predictions_and_report(tmp_path, use_loaded_runtime):
