@@ -124,8 +124,7 @@ class Answerer:
             k = max(k, PER_REGION_HITS * len(compared))
 
         started = time.perf_counter()
-        result = self.retriever.search(understood, regions=regions, top_k=k, mode=mode,
-                                       fusion=fusion, use_region_detection=use_region_detection)
+        result = self.retriever.search(understood, top_k=k, mode=mode, fusion=fusion, region_query=planned)
         timings = {"retrieve": _ms(started)}
 
         started = time.perf_counter()

@@ -68,11 +68,13 @@ class Retriever:
 
     def search(self, question: str, regions: list[str] | None = None, top_k: int = 8,
                mode: SearchMode = SearchMode.hybrid, fusion: Fusion | None = None,
-               use_region_detection: bool = True) -> SearchResult:
+               use_region_detection: bool = True, region_query: RegionQuery | None = None) -> SearchResult:
+        """`region_query`, when the caller already resolved the regions, replaces `regions` and detection."""
         if not question or not question.strip():
             raise EmptyQueryError("问题不能为空 / the question must not be empty")
         timings: dict[str, float] = {}
-        region_query = self.resolve_regions(question, regions, use_region_detection)
+        if region_query is None:
+            region_query = self.resolve_regions(question, regions, use_region_detection)
         allowed = self._allowed_rows(region_query)
         query = widen(question)
 
