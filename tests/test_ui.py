@@ -54,9 +54,18 @@ def server(tmp_path_factory):
         process.wait(timeout=20)
 
 
-@pytest.fixture
-def page(server):
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the whole module; every test gets its own fresh context (storage, viewport)."""
     assert CHROMIUM.exists(), "Debian's chromium is required: apt-get install -y chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(server, browser):
     foreign_requests: list[str] = []  # the UI must work offline: nothing but our server is fetched
     page_errors: list[str] = []
 
@@ -67,15 +76,13 @@ def page(server):
             foreign_requests.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.on("pageerror", lambda error: page_errors.append(str(error)))
-        page.route("**/*", only_local)
-        page.goto(f"{server}/")
-        yield page
-        browser.close()
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    page.route("**/*", only_local)
+    page.goto(f"{server}/")
+    yield page
+    context.close()
     assert foreign_requests == []
     assert page_errors == []
 
@@ -116,6 +123,36 @@ def test_answer_cites_and_opens_the_clause(page):
 
     page.locator("#panel-close").click()
     expect(panel).to_be_hidden()
+
+
+def test_focus_moves_into_the_source_panel_and_back(page):
+    send(page, "珠海2025年单位地区生产总值能耗要比2020年下降多少？")
+    marker = last_answer(page).locator(".answer-text .cite").first
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#panel .clause.cited mark")).to_have_count(1)
+    assert page.evaluate("document.getElementById('panel').contains(document.activeElement)")
+    page.keyboard.press("Escape")
+    expect(page.locator("#panel")).to_be_hidden()
+    expect(marker).to_be_focused()
+    # The same by pointer and the close button.
+    marker.click()
+    expect(page.locator("#panel-title")).to_be_focused()
+    page.locator("#panel-close").click()
+    expect(marker).to_be_focused()
+
+
+def test_site_navigation_marks_this_page_and_hides_pages_not_served(page, server):
+    nav = page.get_by_role("navigation", name="页面")
+    expect(nav.get_by_role("link", name="问答")).to_have_attribute("aria-current", "page")
+    for path, name in (("/library", "文库"), ("/indicators", "指标对照")):
+        served = httpx.head(f"{server}{path}").status_code != 404
+        link = nav.locator(f'a[href="{path}"]')
+        expect(link).to_have_text(name)
+        if served:
+            expect(link).to_be_visible()
+        else:
+            expect(link).to_be_hidden()
 
 
 def test_follow_up_and_history_survive_a_reload(page):

@@ -1,5 +1,6 @@
-// carbonqa chat UI. Every text from documents or users goes into the DOM through textContent.
-"use strict";
+// carbonqa chat UI (ES module). Every text from documents or users goes into the DOM through textContent.
+import { $, el, errorMessage, getJSON, initSiteNav, ServiceError, shortRegion } from "./dom.js";
+import { SourcePanel } from "./source-panel.js";
 
 const STORE_KEY = "carbonqa.conversation.v1";
 const MAX_STORED_TURNS = 50;
@@ -13,7 +14,6 @@ const EXAMPLES = [
   "各市2025年单位地区生产总值能耗下降目标分别是多少？",
 ];
 
-const $ = (id) => document.getElementById(id);
 const state = {
   turns: loadTurns(),
   regions: [],      // plan regions from /documents, e.g. ["广东省", "珠海市", ...]
@@ -22,23 +22,7 @@ const state = {
   busy: false,
   limits: null,     // from /readyz: { max_question_chars, max_history_turns }
 };
-
-// ---------- DOM helpers ----------
-
-function el(tag, options = {}, children = []) {
-  const node = document.createElement(tag);
-  if (options.className) node.className = options.className;
-  if (options.text !== undefined) node.textContent = options.text;
-  for (const [name, value] of Object.entries(options.attrs || {})) node.setAttribute(name, value);
-  if (options.onClick) node.addEventListener("click", options.onClick);
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-function shortRegion(region) {
-  // 珠海市 -> 珠海 on the chips; the province keeps its full name.
-  return region.endsWith("市") && region.length > 2 ? region.slice(0, -1) : region;
-}
+let panel; // the SourcePanel, created in init()
 
 // ---------- storage ----------
 
@@ -70,30 +54,6 @@ function saveTurns() {
 }
 
 // ---------- server ----------
-
-class ServiceError extends Error {}
-
-async function errorMessage(response) {
-  try {
-    const body = await response.json();
-    if (body && typeof body.detail === "string") return body.detail;
-  } catch {
-    /* not JSON */
-  }
-  if (response.status === 503) return "服务正在启动，请稍候再试。";
-  return `请求失败（HTTP ${response.status}），请稍后重试。`;
-}
-
-async function getJSON(url) {
-  let response;
-  try {
-    response = await fetch(url, { headers: { Accept: "application/json" } });
-  } catch {
-    throw new ServiceError("无法连接到服务，请确认服务正在运行。");
-  }
-  if (!response.ok) throw new ServiceError(await errorMessage(response));
-  return response.json();
-}
 
 // Reads a text/event-stream body and calls handlers[event](data) for each event.
 async function readEvents(response, handlers) {
@@ -265,7 +225,7 @@ function answerParagraph(answer) {
       paragraph.append(el("button", {
         className: "cite", text: `[${match[1]}]`,
         attrs: { type: "button", title: `${citation.plan_title} · ${citation.path.join(" › ")}` },
-        onClick: () => openSource(citation),
+        onClick: (event) => panel.open(citation.chunk_id, citation.quote, event.currentTarget),
       }));
     } else {
       paragraph.append(document.createTextNode(match[0]));
@@ -280,7 +240,7 @@ function citationItem(citation) {
   return el("li", {}, [
     el("button", {
       className: "citation", attrs: { type: "button" },
-      onClick: () => openSource(citation),
+      onClick: (event) => panel.open(citation.chunk_id, citation.quote, event.currentTarget),
     }, [
       el("span", { className: "citation-marker", text: `[${citation.marker}]` }),
       el("span", { className: "citation-body" }, [
@@ -401,96 +361,11 @@ function updateComposer() {
   $("send").textContent = state.busy ? "回答中…" : "发送";
 }
 
-// ---------- source panel ----------
-
-// [start, end) of the quote in text, ignoring whitespace differences (the plans break lines mid-sentence).
-function findQuote(text, quote) {
-  const exact = text.indexOf(quote);
-  if (exact >= 0) return [exact, exact + quote.length];
-  const positions = [];
-  let squashed = "";
-  for (let i = 0; i < text.length; i++) {
-    if (!/\s/.test(text[i])) { positions.push(i); squashed += text[i]; }
-  }
-  const needle = quote.replace(/\s+/g, "");
-  const at = needle ? squashed.indexOf(needle) : -1;
-  return at < 0 ? null : [positions[at], positions[at + needle.length - 1] + 1];
-}
-
-function clauseText(text, quote) {
-  const block = el("div", { className: "clause-text" });
-  const span = quote ? findQuote(text, quote) : null;
-  if (!span) {
-    block.textContent = text;
-    return block;
-  }
-  block.append(
-    document.createTextNode(text.slice(0, span[0])),
-    el("mark", { text: text.slice(span[0], span[1]) }),
-    document.createTextNode(text.slice(span[1])),
-  );
-  return block;
-}
-
-function chunkTitle(chunk) {
-  return [chunk.number, chunk.heading].filter(Boolean).join(" ");
-}
-
-function neighbour(label, chunk) {
-  if (!chunk) return null;
-  return el("button", {
-    className: "neighbour", attrs: { type: "button", title: "查看该条款" },
-    onClick: () => openChunk(chunk.id, null),
-  }, [
-    el("span", { className: "neighbour-label", text: label }),
-    el("span", { className: "neighbour-text", text: chunk.text }),
-  ]);
-}
-
-function openSource(citation) {
-  openChunk(citation.chunk_id, citation.quote);
-}
-
-async function openChunk(chunkId, quote) {
-  const panel = $("panel");
-  const body = $("panel-body");
-  panel.hidden = false;
-  document.body.classList.add("panel-open");
-  body.replaceChildren(el("div", { className: "muted", text: "正在加载条款……" }));
-  let context;
-  try {
-    context = await getJSON("/chunks/" + chunkId.split("/").map(encodeURIComponent).join("/"));
-  } catch (error) {
-    body.replaceChildren(el("div", { className: "error-text", text: error.message }));
-    return;
-  }
-  const chunk = context.chunk;
-  $("panel-title").textContent = `${context.plan.title}${context.plan.doc_number ? "（" + context.plan.doc_number + "）" : ""}`;
-  const crumbs = $("panel-path");
-  crumbs.replaceChildren();
-  for (const node of context.ancestors) crumbs.append(el("li", { text: [node.number, node.label].filter(Boolean).join(" ") }));
-  if (chunkTitle(chunk)) crumbs.append(el("li", { className: "current", text: chunkTitle(chunk) }));
-  const parts = [
-    neighbour("上一条", context.previous),
-    el("section", { className: "clause" + (quote ? " cited" : "") }, [
-      el("div", { className: "clause-id", text: chunk.id }),
-      clauseText(chunk.text, quote),
-    ]),
-    neighbour("下一条", context.next),
-  ];
-  body.replaceChildren(...parts.filter(Boolean));
-  const mark = body.querySelector("mark");
-  if (mark) mark.scrollIntoView({ block: "center" });
-}
-
-function closePanel() {
-  $("panel").hidden = true;
-  document.body.classList.remove("panel-open");
-}
-
 // ---------- start ----------
 
 function init() {
+  panel = new SourcePanel(document.querySelector(".layout"));
+  initSiteNav();
   for (const example of EXAMPLES) {
     $("examples").append(el("button", {
       className: "example", text: example, attrs: { type: "button" },
@@ -508,13 +383,11 @@ function init() {
     }
   });
   $("question").addEventListener("input", updateComposer);
-  $("panel-close").addEventListener("click", closePanel);
-  document.addEventListener("keydown", (event) => { if (event.key === "Escape") closePanel(); });
   $("clear").addEventListener("click", () => {
     if (state.busy) return;
     state.turns = [];
     saveTurns();
-    closePanel();
+    panel.close();
     renderConversation();
   });
   renderChips();
