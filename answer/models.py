@@ -17,6 +17,14 @@ class Citation(BaseModel):
     related: bool = Field(default=False, description="cited as closest related text in a refusal")
 
 
+class FilterConflict(BaseModel):
+    """The question names places outside the region filter it was asked with (filter 江门, "珠海到2025年…")."""
+
+    selected: list[str] = Field(description="the filter's plan regions, e.g. ['江门市']")
+    named: list[str] = Field(description="every place the question names: plan regions, then places without a plan")
+    outside: list[str] = Field(description="the named places the filter leaves out, e.g. ['珠海市']")
+
+
 class Answer(BaseModel):
     question: str
     understood_as: str = Field(description="the question as interpreted, after history and region detection")
@@ -27,5 +35,10 @@ class Answer(BaseModel):
     refusal_reason: str | None = None
     mode: str = Field(default="extractive", description="extractive | llm | llm_fallback")
     mode_note: str | None = Field(default=None, description="why an LLM reply was trimmed or replaced")
+    filter_conflict: FilterConflict | None = Field(
+        default=None, description="set when the question names places outside `regions` filter; the answer "
+                                  "still follows the filter, and the client offers to answer for the named places")
+    follow_ups: list[str] = Field(default_factory=list, description="up to three next questions, built from "
+                                                                     "the cited clauses' neighbours")
     retrieved: list[SearchHit] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)

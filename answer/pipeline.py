@@ -14,9 +14,10 @@ from answer.evidence import Candidate, SentenceIndex, most_specific
 from answer.grounding import Clause, build_messages, numbered_clauses, verify
 from answer.followup import resolve_followup
 from answer.llm import LLMClient, LLMError
-from answer.models import Answer
+from answer.models import Answer, FilterConflict
 from answer.question import SYNONYMS, QuestionInfo, analyse
 from answer.structure import Outline
+from answer.suggestions import FollowUps
 from answer.text import sentence_pieces, years_in
 from ingest.models import ParsedPlan
 from ingest.text import squash
@@ -63,6 +64,7 @@ class Answerer:
                             [p.meta.region for p in plans if p.meta.level != "省"]
         self.sentences = SentenceIndex(chunks, retriever.index.tokenizer.user_terms)
         self.outline = Outline(chunks)
+        self.follow_ups = FollowUps(chunks)
         self.tokenize = retriever.index.tokenizer.tokenize
 
     # ---- public API -------------------------------------------------------------------------
@@ -145,10 +147,21 @@ class Answerer:
             citations=reply.book.citations,
             refused=reply.refusal_reason is not None,
             refusal_reason=reply.refusal_reason,
+            filter_conflict=self._filter_conflict(understood, planned) if regions else None,
             retrieved=result.hits,
             timings_ms=timings,
         )
+        answer.follow_ups = self.follow_ups.run(answer)
         return Draft(answer=answer, result=result)
+
+    def _filter_conflict(self, question: str, selected: RegionQuery) -> FilterConflict | None:
+        """The places the question names that the explicit region filter leaves out, if any."""
+        named = self.retriever.resolve_regions(question, None, use_region_detection=True)
+        places = named.regions + named.unknown
+        outside = [place for place in places if place not in selected.regions]
+        if not outside:
+            return None
+        return FilterConflict(selected=selected.regions, named=places, outside=outside)
 
     def _compared_regions(self, region_query: RegionQuery) -> list[str]:
         """The plans a comparison covers: those named (two or more), or all for 各市/分别/对比."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -15,18 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import swagger_ui_bundle
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
 from answer.models import Answer
+from answer.suggestions import Suggestion, starter_questions
 from api.corpus_view import CorpusView
 from api.errors import ApiError, BodyLimit, install_error_handlers
+from api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
 from api.runtime import Runtime, load_runtime
 from api.schemas import (AskRequest, ChunkContext, Limits, PlanOutline, PlanSummary, QuestionRequest, Readiness,
                          SearchRequest)
+from api.security import admin_key_guard
 from api.settings import Settings, get_settings
 from index.batching import QueryBatcher
 from retriever.models import SearchResult
@@ -50,6 +54,7 @@ class Service:
         self.settings = settings
         self.runtime: Runtime | None = None
         self.view: CorpusView | None = None
+        self.starters: list[Suggestion] = []
         self.error: str | None = None
         self.load_seconds: float | None = None
         self.limits = Limits(max_question_chars=settings.max_question_chars,
@@ -57,6 +62,7 @@ class Service:
 
     def attach(self, runtime: Runtime) -> None:
         self.view = CorpusView(runtime.plans)
+        self.starters = starter_questions(runtime.plans)
         self.runtime = runtime  # set last: readiness is `runtime is not None`
 
     def load(self) -> None:
@@ -146,6 +152,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     """The service; with `runtime` it is ready at once (tests), otherwise it loads at startup."""
     settings = settings or get_settings()
     service = Service(settings)
+    feedback = FeedbackStore(settings.feedback_path, settings.feedback_max_rows)
+    admin_only = admin_key_guard(settings)
     if runtime is not None:
         service.attach(runtime)
 
@@ -229,6 +237,27 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if outline is None:
             raise ApiError(404, f"未找到文件 {doc_id} / no plan with id {doc_id!r}", field="doc_id")
         return outline
+
+    @app.get("/suggestions", tags=["corpus"], response_model=list[Suggestion])
+    def suggestions(_: Ready = Depends(ready)) -> list[Suggestion]:
+        """Starter questions built from the plans' clause trees: per plan a target, a measure and a
+        structure question, then one comparison."""
+        return service.starters
+
+    @app.post("/feedback", tags=["feedback"], response_model=FeedbackRecord, status_code=201)
+    def post_feedback(body: FeedbackIn) -> FeedbackRecord:
+        """👍/👎 on an answer, with an optional note; stored with the time only (nothing personal)."""
+        try:
+            return feedback.add(body)
+        except (OSError, sqlite3.Error) as error:
+            log.exception("storing feedback failed")
+            raise ApiError(503, f"反馈暂时无法保存，请稍后重试 / feedback could not be stored, please retry ({error})")
+
+    @app.get("/feedback", tags=["feedback"], response_model=list[FeedbackRecord], dependencies=[Depends(admin_only)])
+    def list_feedback(rating: Rating | None = None,
+                      limit: int = Query(default=100, ge=1, le=1000)) -> list[FeedbackRecord]:
+        """Stored feedback, newest first (admin: X-API-Key = CARBONQA_ADMIN_KEY)."""
+        return feedback.list(rating, limit)
 
     @app.get("/chunks/{chunk_id:path}", tags=["corpus"], response_model=ChunkContext)
     def chunk(chunk_id: str, live: Ready = Depends(ready)) -> ChunkContext:

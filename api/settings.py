@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=500, ge=1, description="longest question accepted (API and CLI)")
     max_body_bytes: int = 64_000
     max_history_turns: int = Field(default=20, ge=0, description="previous turns accepted in /ask history")
+    feedback_db: Path | None = Field(default=None, description="SQLite file of 👍/👎 feedback; default data_dir/feedback.sqlite3")
+    feedback_max_rows: int = Field(default=100_000, ge=1, description="feedback kept; the oldest rows are dropped past it")
+    admin_key: SecretStr | None = Field(default=None, description="X-API-Key for admin endpoints (GET /feedback); unset = disabled")
     serve_torch_threads: int = Field(
         default=1, ge=1, description="torch threads per request in the service (requests run side by side)"
     )
@@ -54,6 +57,10 @@ class Settings(BaseSettings):
     @property
     def index_path(self) -> Path:
         return self.index_dir or self.data_dir / "index"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.feedback_db or self.data_dir / "feedback.sqlite3"
 
     @property
     def model_path(self) -> Path:

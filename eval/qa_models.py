@@ -33,6 +33,12 @@ class QAItem(BaseModel):
     evidence: list[str] = Field(default_factory=list, description="verbatim spans, each unique in the corpus")
     answer_keys: list[str] = Field(default_factory=list, description="strings a correct answer contains")
 
+    @field_validator("type", mode="before")
+    @classmethod
+    def unknown_is_unlabelled(cls, value: object) -> object:
+        """"unknown" (e.g. `carbonqa feedback export`) means nobody has labelled the item yet."""
+        return None if value == "unknown" else value
+
     @field_validator("id", "question")
     @classmethod
     def not_blank(cls, value: str) -> str:

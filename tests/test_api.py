@@ -376,3 +376,15 @@ def test_odd_questions_never_fail(client, question):
     for path in ("/ask", "/search"):
         response = client.post(path, json={"question": question})
         assert response.status_code in (200, 422), (path, response.text)
+
+
+def test_ask_reports_a_filter_that_leaves_out_the_named_plan(client):
+    answer = ask(client, "珠海到2025年风电和光伏装机目标是多少？", regions=["江门"])
+    assert answer["filter_conflict"] == {"selected": ["江门市"], "named": ["珠海市"], "outside": ["珠海市"]}
+    assert ask(client, "珠海到2025年风电和光伏装机目标是多少？")["filter_conflict"] is None
+
+
+def test_starter_questions_are_served(client):
+    starters = client.get("/suggestions").json()
+    assert {s["kind"] for s in starters} == {"target", "measure", "structure", "compare"}
+    assert all(s["question"].endswith("？") and s["regions"] for s in starters)

@@ -1,0 +1,139 @@
+"""Questions to suggest, built from the plans' own clause trees (no LLM, nothing typed in).
+
+Starters: per plan one target question (the first "到2025年，X 达到/下降 N%" sentence), one measure
+question (a clause heading of the plan's largest part) and one structure question (that part), plus
+one comparison of the province's first target across all plans.
+Follow-ups after an answer come from the first cited clause's neighbourhood: the same question for
+another target year the clause (or its siblings) states, the next sibling clause, the parent section.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from enum import Enum
+
+from pydantic import BaseModel
+
+from answer.models import Answer
+from ingest.models import Chunk, ChunkKind, ParsedPlan
+from retriever.regions import short_name
+
+# "到2025年，单位地区生产总值能源消耗比2020年下降14.5%": the year, what is measured, the verb.
+TARGET = re.compile(r"到\s*(20\d\d)\s*年[，,]\s*([^，。；：\d%％]{4,24}?)(?:比\s*20\d\d\s*年)?"
+                    r"(达到|提高到|提高至|提升至|提升到|下降|降低|累计下降)\s*[\d.]+\s*[%％]")
+# Words around the measured thing that belong to the sentence, not to the thing.
+SUBJECT_NOISE = re.compile(r"^(?:全市|全省)|(?:力争|分别)$")
+TARGET_YEAR = re.compile(r"到\s*(20\d\d)\s*年")
+MAX_FOLLOW_UPS = 3
+
+
+class SuggestionKind(str, Enum):
+    target = "target"  # a figure the plan sets
+    measure = "measure"  # what the plan does about a topic
+    structure = "structure"  # what a part of the plan is made of
+    compare = "compare"  # one target across all plans
+
+
+class Suggestion(BaseModel):
+    question: str
+    kind: SuggestionKind
+    regions: list[str]
+
+
+# The question templates, shared by starters and follow-ups.
+def target_question(region: str, year: str, subject: str, verb: str) -> str:
+    falling = "下降" if "下降" in verb or "降低" in verb else ""
+    return f"{short_name(region)}到{year}年{subject}{falling}目标是多少？"
+
+
+def measure_question(region: str, heading: str) -> str:
+    return f"{short_name(region)}在{heading}方面有什么安排？"
+
+
+def structure_question(region: str, heading: str) -> str:
+    return f"{short_name(region)}方案的{heading}包括哪些方面？"
+
+
+def first_target(chunks: list[Chunk]) -> tuple[str, str, str] | None:
+    """(year, subject, verb) of the plan's first target sentence, in document order."""
+    for chunk in sorted(chunks, key=lambda c: c.start):
+        for match in TARGET.finditer(chunk.text):
+            subject = SUBJECT_NOISE.sub("", match.group(2).replace(" ", ""))
+            if len(subject) >= 4:
+                return match.group(1), subject, match.group(3)
+    return None
+
+
+def children_of(chunks: list[Chunk]) -> dict[tuple[str, str | None], list[Chunk]]:
+    """(doc_id, parent id) -> children in document order; a plan's top-level chunks under (doc_id, None)."""
+    children: dict[tuple[str, str | None], list[Chunk]] = defaultdict(list)
+    for chunk in sorted(chunks, key=lambda c: c.start):
+        children[(chunk.doc_id, chunk.parent_id)].append(chunk)
+    return children
+
+
+def starter_questions(plans: list[ParsedPlan]) -> list[Suggestion]:
+    """One question per plan and kind, then the comparison; plans in the order given."""
+    suggestions: list[Suggestion] = []
+    for position, plan in enumerate(plans):
+        region = plan.meta.region
+        doc = plan.meta.doc_id
+        children = children_of(plan.chunks)
+        target = first_target(plan.chunks)
+        if target:
+            suggestions.append(Suggestion(question=target_question(region, *target), kind=SuggestionKind.target,
+                                          regions=[region]))
+        parts = [c for c in children[(doc, None)] if c.kind == ChunkKind.part and c.heading]
+        largest = max(parts, key=lambda part: len(children[(doc, part.id)]), default=None)
+        if largest is None or len(children[(doc, largest.id)]) < 2:
+            continue
+        # Plans share their section headings, so each plan takes a different section for variety.
+        sections = children[(doc, largest.id)]
+        section = sections[position % len(sections)]
+        clause = next((c for c in children[(doc, section.id)] if c.heading), section)
+        suggestions.append(Suggestion(question=measure_question(region, clause.heading), kind=SuggestionKind.measure,
+                                      regions=[region]))
+        suggestions.append(Suggestion(question=structure_question(region, largest.heading),
+                                      kind=SuggestionKind.structure, regions=[region]))
+    province = next((plan for plan in plans if plan.meta.level == "省"), plans[0] if plans else None)
+    target = first_target(province.chunks) if province else None
+    if target and len(plans) > 1:
+        year, subject, _ = target
+        suggestions.append(Suggestion(question=f"各市{year}年{subject}目标分别是多少？", kind=SuggestionKind.compare,
+                                      regions=[plan.meta.region for plan in plans]))
+    return suggestions
+
+
+class FollowUps:
+    """Next questions from the neighbourhood of the clause an answer cites first."""
+
+    def __init__(self, chunks: list[Chunk]):
+        self.chunks = {chunk.id: chunk for chunk in chunks}
+        self.children = children_of(chunks)
+
+    def run(self, answer: Answer) -> list[str]:
+        cited = next((c for c in answer.citations if not c.related and c.chunk_id in self.chunks), None)
+        if cited is None:
+            return []
+        chunk = self.chunks[cited.chunk_id]
+        siblings = self.children[(chunk.doc_id, chunk.parent_id)]
+        questions = [self._other_year(answer.understood_as, cited.quote, [chunk, *siblings])]
+        later = siblings[siblings.index(chunk) + 1:] if chunk in siblings else []
+        following = next((c for c in later if c.heading), None)
+        if following is not None:
+            questions.append(measure_question(chunk.region, following.heading))
+        parent = self.chunks.get(chunk.parent_id or "")
+        if parent is not None and parent.heading and len(self.children[(parent.doc_id, parent.id)]) >= 2:
+            questions.append(structure_question(chunk.region, parent.heading))
+        asked = {answer.question, answer.understood_as}
+        return [q for q in dict.fromkeys(questions) if q and q not in asked][:MAX_FOLLOW_UPS]
+
+    @staticmethod
+    def _other_year(question: str, quote: str, nearby: list[Chunk]) -> str | None:
+        """The question for the next target year nearby (2030 after 2025), if the question names the quote's year."""
+        quoted = TARGET_YEAR.findall(quote)
+        if not quoted or quoted[0] not in question:
+            return None
+        years = sorted({y for c in nearby for y in TARGET_YEAR.findall(c.text)} - {quoted[0]})
+        later = [y for y in years if y > quoted[0]] or years
+        return question.replace(quoted[0], later[0]) if later else None
