@@ -1,6 +1,7 @@
 """The chat UI in real headless Chromium (Debian's), against the real server started by `carbonqa serve`."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -27,31 +28,57 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
+ADMIN_KEY = "ui-test-admin-key"
+
+
+class Server:
+    """`carbonqa serve` on a free loopback port, with its own feedback database; can be restarted."""
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / "server.log"
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", "CARBONQA_FEEDBACK_DB": str(workdir / "feedback.sqlite3"),
+                    "CARBONQA_ADMIN_KEY": ADMIN_KEY}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=self.env,
+            )
         deadline = time.monotonic() + READY_TIMEOUT_S
         while True:
-            assert process.poll() is None, f"server exited:\n{log_path.read_text()}"
-            assert time.monotonic() < deadline, f"server not ready:\n{log_path.read_text()}"
+            assert self.process.poll() is None, f"server exited:\n{self.log_path.read_text()}"
+            assert time.monotonic() < deadline, f"server not ready:\n{self.log_path.read_text()}"
             try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
+                if httpx.get(f"{self.base}/readyz", timeout=2).status_code == 200:
+                    return
             except httpx.TransportError:
                 pass
             time.sleep(0.5)
-        yield base
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+            self.process = None
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory):
+    server = Server(tmp_path_factory.mktemp("server"))
+    try:
+        server.start()
+        yield server
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(running) -> str:
+    return running.base
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +92,11 @@ def browser():
 
 
 @pytest.fixture
-def page(server, browser):
+def open_page(server, browser):
+    """open_page(width, height, color_scheme) -> a fresh page on the chat UI; checked for offline use and errors."""
     foreign_requests: list[str] = []  # the UI must work offline: nothing but our server is fetched
     page_errors: list[str] = []
+    contexts = []
 
     def only_local(route):
         if route.request.url.startswith(server):
@@ -76,15 +105,26 @@ def page(server, browser):
             foreign_requests.append(route.request.url)
             route.abort()
 
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
-    page.route("**/*", only_local)
-    page.goto(f"{server}/")
-    yield page
-    context.close()
+    def opener(width: int = 1400, height: int = 900, color_scheme: str = "light") -> Page:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                      color_scheme=color_scheme, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+        page.route("**/*", only_local)
+        page.goto(f"{server}/")
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
     assert foreign_requests == []
     assert page_errors == []
+
+
+@pytest.fixture
+def page(open_page) -> Page:
+    return open_page()
 
 
 def send(page: Page, question: str) -> None:
@@ -211,3 +251,241 @@ def test_a_rejected_question_is_explained_kindly(page):
     expect(card).to_have_class("bubble bot failed")
     expect(card.locator(".error-text")).to_have_text("问题过长：最多 500 个字符 / question too long: at most 500 characters")
     expect(card.get_by_role("button", name="重试")).to_be_visible()
+
+
+ZHUHAI_ENERGY = "珠海2025年单位地区生产总值能耗要比2020年下降多少？"
+ZHUHAI_WIND_SOLAR = "珠海到2025年风电和光伏装机目标是多少？"
+
+
+def test_citation_markers_announce_their_source(page):
+    send(page, ZHUHAI_ENERGY)
+    marker = last_answer(page).locator(".answer-text .cite").first
+    # "出处1：珠海市碳达峰实施方案 一（二）": the plan and the numbers of the heading path.
+    expect(marker).to_have_attribute("aria-label", re.compile(r"^出处1：珠海市碳达峰实施方案 [一二三四五六七八九十]+（[一二三四五六七八九十]+）\d*$"))
+    expect(page.get_by_role("button", name=re.compile("^出处1：珠海市碳达峰实施方案"))).to_have_count(2)  # marker and list
+
+
+def test_filter_conflict_says_so_and_offers_both_choices(page):
+    page.locator('.chip[data-region="江门市"]').click()
+    scope = page.locator("#scope")
+    expect(scope).to_have_text("范围：江门")  # the active filter is shown next to the input
+    send(page, ZHUHAI_WIND_SOLAR)
+    card = last_answer(page)
+    expect(card.locator(".conflict-title")).to_have_text("问题提到了珠海，但当前范围是江门")
+    expect(card.locator(".refusal-title")).to_have_count(0)  # no silent "not found"
+    keep = card.get_by_role("button", name="按所选范围（江门）回答")
+    switch = card.get_by_role("button", name="改为回答珠海")
+    expect(keep).to_be_visible()
+    expect(switch).to_be_visible()
+
+    keep.click()  # the answer within the filter, as computed
+    expect(card.locator(".answer-text")).to_be_visible()
+    sources = card.locator(".citation-source").all_inner_texts()
+    assert all("江门市" in source for source in sources)
+    expect(scope).to_have_text("范围：江门")
+
+    send(page, ZHUHAI_WIND_SOLAR)
+    card = last_answer(page)
+    card.get_by_role("button", name="改为回答珠海").click()
+    card = last_answer(page)
+    expect(card.locator(".answer-text")).to_contain_text("355万千瓦")
+    assert all("珠海市" in source for source in card.locator(".citation-source").all_inner_texts())
+    expect(scope).to_have_text("范围：全部方案")  # the filter does not linger for later questions
+    expect(page.locator(".chip", has_text="全部")).to_have_attribute("aria-pressed", "true")
+
+
+def test_the_filter_is_cleared_in_one_click(page):
+    page.locator('.chip[data-region="佛山市"]').click()
+    page.locator('.chip[data-region="云浮市"]').click()
+    expect(page.locator("#scope")).to_have_text("范围：佛山、云浮")
+    page.get_by_role("button", name="清除范围").click()
+    expect(page.locator("#scope")).to_have_text("范围：全部方案")
+    expect(page.get_by_role("button", name="清除范围")).to_be_hidden()
+
+
+def conversation_items(page: Page):
+    return page.locator("#conversation-list .conversation-item")
+
+
+def test_conversations_new_switch_rename_search_and_delete_with_confirmation(page):
+    send(page, ZHUHAI_ENERGY)
+    last_answer(page)
+    page.get_by_role("button", name="＋ 新对话").click()
+    expect(page.locator(".turn")).to_have_count(0)
+    expect(page.locator("#welcome")).to_be_visible()
+    send(page, "云浮2025年非化石能源消费比重目标？")
+    last_answer(page)
+    expect(conversation_items(page)).to_have_count(2)
+    expect(page.locator("#conversation-title")).to_have_text("云浮2025年非化石能源消费比重目标？")
+
+    # Switch back to the first one.
+    page.locator(".conversation-open", has_text="珠海2025年").click()
+    expect(page.locator(".turn")).to_have_count(1)
+    expect(page.locator(".turn .user-text")).to_have_text(ZHUHAI_ENERGY)
+
+    # Rename it.
+    page.get_by_role("button", name=re.compile("^重命名“珠海2025年")).click()
+    page.get_by_label("对话名称").fill("珠海能耗目标")
+    page.keyboard.press("Enter")
+    expect(page.locator("#conversation-title")).to_have_text("珠海能耗目标")
+
+    # Search by text in the answers and questions.
+    page.get_by_label("搜索对话").fill("非化石")
+    expect(conversation_items(page)).to_have_count(1)
+    expect(conversation_items(page)).to_contain_text("云浮")
+    page.get_by_label("搜索对话").fill("没有这个词")
+    expect(conversation_items(page)).to_have_count(0)
+    expect(page.locator("#no-match")).to_be_visible()
+    page.get_by_label("搜索对话").fill("")
+
+    # Delete asks first; cancel keeps it, confirm removes it.
+    page.get_by_role("button", name="删除“珠海能耗目标”").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("删除对话“珠海能耗目标”？删除后无法恢复。")
+    dialog.get_by_role("button", name="取消").click()
+    expect(dialog).to_be_hidden()
+    expect(conversation_items(page)).to_have_count(2)
+    page.get_by_role("button", name="删除“珠海能耗目标”").click()
+    page.get_by_role("dialog").get_by_role("button", name="删除").click()
+    expect(conversation_items(page)).to_have_count(1)
+    expect(page.locator(".turn .user-text")).to_have_text("云浮2025年非化石能源消费比重目标？")
+
+    page.reload()  # kept in the browser
+    expect(conversation_items(page)).to_have_count(1)
+    expect(page.locator(".turn")).to_have_count(1)
+
+
+def test_export_to_markdown_holds_every_citation(page):
+    send(page, ZHUHAI_ENERGY)
+    card = last_answer(page)
+    quotes = card.locator(".citation-quote").all_inner_texts()
+    sources = card.locator(".citation-source").all_inner_texts()
+    assert quotes
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="导出 Markdown").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("carbonqa-") and download.suggested_filename.endswith(".md")
+    markdown = Path(download.path()).read_text(encoding="utf-8")
+    assert f"## 1. {ZHUHAI_ENERGY}" in markdown
+    assert card.locator(".answer-text").inner_text().replace("\n", "")[:20] in markdown
+    for quote, source in zip(quotes, sources):
+        plan, path = source.split(" · ")
+        assert f"《{plan}》 {path}" in markdown
+        assert "> " + quote.split("\n")[0] in markdown
+
+
+def test_print_shows_the_conversation_without_controls(page):
+    send(page, ZHUHAI_ENERGY)
+    last_answer(page)
+    page.emulate_media(media="print")
+    for hidden in ("#composer", "#sidebar", ".topbar", ".card-footer", ".filters"):
+        expect(page.locator(hidden).first).to_be_hidden()
+    expect(page.locator(".turn .answer-text")).to_be_visible()
+    quote = page.locator(".citation-quote").first
+    assert quote.evaluate("q => getComputedStyle(q).overflow") == "visible"  # quotes printed in full
+
+
+def test_starter_questions_come_from_the_corpus_and_answers_suggest_follow_ups(page, server):
+    starters = [s["question"] for s in httpx.get(f"{server}/suggestions").json()]
+    examples = page.locator(".example")
+    expect(examples).to_have_count(6)
+    shown = examples.all_inner_texts()
+    assert set(shown) <= set(starters)
+    page.get_by_role("button", name="换一批").click()
+    expect(examples.first).not_to_have_text(shown[0])
+
+    send(page, ZHUHAI_ENERGY)
+    card = last_answer(page)
+    next_year = "珠海2030年单位地区生产总值能耗要比2020年下降多少？"  # the cited clause also sets 2030 targets
+    card.locator(".follow-up", has_text=next_year).click()
+    expect(page.locator(".turn")).to_have_count(2)
+    expect(page.locator(".turn").last.locator(".user-text")).to_have_text(next_year)
+    expect(last_answer(page).locator(".citation-source").first).to_contain_text("珠海市")
+
+
+def small_targets(page: Page) -> list[str]:
+    """Visible controls smaller than 44×44 px, described with their size."""
+    return page.evaluate("""() => [...document.querySelectorAll('button, a[href], input, textarea, select, [role=button]')]
+        .filter((node) => node.getClientRects().length && getComputedStyle(node).visibility !== 'hidden')
+        .map((node) => [node, node.getBoundingClientRect()])
+        .filter(([, box]) => box.width < 44 || box.height < 44)
+        .map(([node, box]) => `${node.tagName} ${(node.getAttribute('aria-label') || node.textContent).trim()} ${box.width}x${box.height}`)""")
+
+
+def test_touch_targets_are_at_least_44px_on_a_phone(open_page):
+    page = open_page(390, 844)
+    expect(page.locator(".example").first).to_be_visible()
+    assert small_targets(page) == []
+    send(page, ZHUHAI_ENERGY)
+    card = last_answer(page)
+    assert small_targets(page) == []
+    card.locator(".answer-text .cite").first.click()
+    expect(page.locator("#panel .clause.cited mark")).to_have_count(1)
+    assert small_targets(page) == []
+    page.locator("#panel-close").click()
+    card.get_by_role("button", name="有问题").click()
+    assert small_targets(page) == []
+    page.get_by_role("button", name="对话列表").click()
+    expect(page.locator("#sidebar")).to_be_visible()
+    assert small_targets(page) == []
+
+
+@pytest.mark.parametrize("width, height", [(360, 740), (390, 844), (768, 1024), (1280, 900)])
+def test_layout_fits_the_screen(open_page, width, height):
+    page = open_page(width, height)
+    expect(page.locator(".example").first).to_be_visible()
+    send(page, ZHUHAI_ENERGY)
+    last_answer(page)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= width  # no sideways scrolling
+    for selector in ("#question", "#send", "#scope", ".chip >> nth=0", ".turn .answer-text"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] + box["height"] <= height, selector
+    # Labels stay on one line (the "范围" label used to wrap one character per line).
+    for selector in ("#filters-label", "#scope", ".brand h1"):
+        assert page.locator(selector).evaluate("n => n.getClientRects().length === 1 && n.getBoundingClientRect().height < 32"), selector
+    assert page.locator("#sidebar").is_visible() == (width > 1100)
+
+
+def test_dark_mode_follows_the_system(open_page):
+    colours = "() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]"
+    light = open_page(color_scheme="light").evaluate(colours)
+    dark_page = open_page(color_scheme="dark")
+    dark = dark_page.evaluate(colours)
+    assert light == ["rgb(245, 247, 248)", "rgb(31, 41, 55)"]
+    assert dark == ["rgb(17, 20, 24)", "rgb(229, 231, 235)"]
+    send(dark_page, ZHUHAI_ENERGY)
+    card = last_answer(dark_page)
+    assert card.evaluate("n => getComputedStyle(n).backgroundColor") == "rgb(26, 31, 37)"
+
+
+def test_feedback_is_stored_survives_a_restart_and_is_exported(page, running, tmp_path):
+    send(page, ZHUHAI_WIND_SOLAR)
+    card = last_answer(page)
+    card.get_by_role("button", name="有问题").click()
+    card.get_by_label("哪里有问题（可选）").fill("应给出珠海的装机目标")
+    card.get_by_role("button", name="提交反馈").click()
+    expect(card.locator(".feedback-done")).to_have_text("已收到反馈，谢谢")
+    expect(card.get_by_role("button", name="有问题")).to_have_attribute("aria-pressed", "true")
+    send(page, ZHUHAI_ENERGY)
+    last_answer(page).get_by_role("button", name="有帮助").click()
+    expect(last_answer(page).locator(".feedback-done")).to_be_visible()
+
+    admin = {"X-API-Key": ADMIN_KEY}
+    stored = httpx.get(f"{running.base}/feedback", headers=admin).json()
+    assert [(r["rating"], r["question"], r["note"]) for r in stored] == [
+        ("up", ZHUHAI_ENERGY, None), ("down", ZHUHAI_WIND_SOLAR, "应给出珠海的装机目标")]
+    assert stored[1]["citation_ids"] and stored[1]["answer"]
+
+    running.stop()
+    running.start()
+    assert httpx.get(f"{running.base}/feedback", headers=admin).json() == stored
+
+    out = tmp_path / "negative.jsonl"
+    subprocess.run([sys.executable, "-m", "api.cli", "feedback", "export", "--out", str(out)], cwd=REPO,
+                   env=running.env, check=True, capture_output=True)
+    [item] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert item["question"] == ZHUHAI_WIND_SOLAR and item["type"] == "unknown"
+    assert item["note"] == "应给出珠海的装机目标" and item["answer"] == stored[1]["answer"]
+
+    page.reload()  # the page remembers what was sent
+    expect(page.locator(".turn").first.get_by_role("button", name="有问题")).to_have_attribute("aria-pressed", "true")

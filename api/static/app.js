@@ -1,57 +1,25 @@
 // carbonqa chat UI (ES module). Every text from documents or users goes into the DOM through textContent.
-import { $, el, errorMessage, getJSON, initSiteNav, ServiceError, shortRegion } from "./dom.js";
+import { ConversationStore, titleOf } from "./conversations.js";
+import { $, el, errorMessage, getJSON, icon, initSiteNav, postJSON, ServiceError, shortRegion } from "./dom.js";
+import { conversationMarkdown, download, fileName } from "./export.js";
 import { SourcePanel } from "./source-panel.js";
 
-const STORE_KEY = "carbonqa.conversation.v1";
-const MAX_STORED_TURNS = 50;
 const HISTORY_TURNS = 10; // earlier turns sent with a question (at most the server's limit), for "那佛山呢？"
-const EXAMPLES = [
-  "广东省到2025年非化石能源消费比重目标是多少？",
-  "珠海市在交通运输领域有哪些降碳措施？",
-  "佛山市如何推广新能源汽车？",
-  "江门市如何推进新型储能发展？",
-  "云浮市碳达峰实施方案的主要目标是什么？",
-  "各市2025年单位地区生产总值能耗下降目标分别是多少？",
-];
+const EXAMPLES_SHOWN = 6;
 
+const store = new ConversationStore();
 const state = {
-  turns: loadTurns(),
   regions: [],      // plan regions from /documents, e.g. ["广东省", "珠海市", ...]
   selected: new Set(),
   ready: false,
   busy: false,
   limits: null,     // from /readyz: { max_question_chars, max_history_turns }
+  starters: [],     // from /suggestions
+  startersFrom: 0,  // first starter shown
 };
 let panel; // the SourcePanel, created in init()
 
-// ---------- storage ----------
-
-function loadTurns() {
-  try {
-    const turns = JSON.parse(localStorage.getItem(STORE_KEY) || "[]");
-    if (!Array.isArray(turns)) return [];
-    return turns.filter((t) => t && typeof t.question === "string" && (typeof t.error === "string"
-      || (t.answer && typeof t.answer.answer === "string" && Array.isArray(t.answer.citations))))
-      .map((t) => ({ ...t, regions: Array.isArray(t.regions) ? t.regions : [] }));
-  } catch {
-    return [];
-  }
-}
-
-function saveTurns() {
-  const kept = state.turns.slice(-MAX_STORED_TURNS).map((turn) => ({
-    question: turn.question,
-    regions: turn.regions,
-    // The retrieved hits are large and only the citations are shown again.
-    answer: turn.answer ? { ...turn.answer, retrieved: [] } : null,
-    error: turn.error,
-  }));
-  try {
-    localStorage.setItem(STORE_KEY, JSON.stringify(kept));
-  } catch {
-    /* storage full or disabled: the conversation still works for this page */
-  }
-}
+const turns = () => store.active.turns;
 
 // ---------- server ----------
 
@@ -102,30 +70,27 @@ async function waitUntilReady() {
   }
   status.hidden = true;
   state.ready = true;
-  try {
-    const plans = await getJSON("/documents");
-    // The province first, then the cities in corpus order.
-    const ordered = [...plans.filter((p) => p.level === "省"), ...plans.filter((p) => p.level !== "省")];
-    state.regions = ordered.map((plan) => plan.region);
-  } catch {
-    state.regions = [];
-  }
+  const [plans, starters] = await Promise.all([getJSON("/documents").catch(() => []), getJSON("/suggestions").catch(() => [])]);
+  // The province first, then the cities in corpus order.
+  const ordered = [...plans.filter((p) => p.level === "省"), ...plans.filter((p) => p.level !== "省")];
+  state.regions = ordered.map((plan) => plan.region);
+  state.starters = interleaved(starters);
   renderChips();
+  renderExamples();
   updateComposer();
 }
 
-// ---------- region chips ----------
+// ---------- region filter ----------
 
 function renderChips() {
   const chips = $("chips");
   chips.replaceChildren();
-  const all = el("button", {
+  chips.append(el("button", {
     className: "chip" + (state.selected.size === 0 ? " active" : ""),
     text: "全部",
     attrs: { type: "button", "aria-pressed": String(state.selected.size === 0) },
-    onClick: () => { state.selected.clear(); renderChips(); },
-  });
-  chips.append(all);
+    onClick: () => setFilter([]),
+  }));
   for (const region of state.regions) {
     const on = state.selected.has(region);
     chips.append(el("button", {
@@ -134,10 +99,154 @@ function renderChips() {
       attrs: { type: "button", "aria-pressed": String(on), "data-region": region },
       onClick: () => {
         if (on) state.selected.delete(region); else state.selected.add(region);
-        renderChips();
+        setFilter([...state.selected]);
       },
     }));
   }
+  const scoped = state.selected.size > 0;
+  $("scope").textContent = scoped ? `范围：${[...state.selected].map(shortRegion).join("、")}` : "范围：全部方案";
+  $("scope").classList.toggle("active", scoped);
+  $("clear-scope").hidden = !scoped;
+}
+
+function setFilter(regions) {
+  state.selected = new Set(regions);
+  renderChips();
+}
+
+// ---------- starter questions ----------
+
+// Kinds take turns, and each kind starts at a different plan, so the first few shown cover several of both.
+function interleaved(starters) {
+  const kinds = [...new Set(starters.map((s) => s.kind))];
+  const lists = kinds.map((kind, k) => {
+    const list = starters.filter((s) => s.kind === kind);
+    const shift = k % list.length;
+    return [...list.slice(shift), ...list.slice(0, shift)];
+  });
+  const mixed = [];
+  for (let i = 0; mixed.length < starters.length; i++) {
+    for (const list of lists) if (i < list.length) mixed.push(list[i]);
+  }
+  return mixed;
+}
+
+function renderExamples() {
+  const shown = [];
+  for (let i = 0; i < Math.min(EXAMPLES_SHOWN, state.starters.length); i++) {
+    shown.push(state.starters[(state.startersFrom + i) % state.starters.length]);
+  }
+  $("examples").replaceChildren(...shown.map((starter) => el("button", {
+    className: "example", text: starter.question, attrs: { type: "button", "data-kind": starter.kind },
+    onClick: () => ask(starter.question),
+  })));
+  $("more-examples").hidden = state.starters.length <= EXAMPLES_SHOWN;
+}
+
+// ---------- conversations ----------
+
+function renderSidebar() {
+  const found = store.search($("conversation-search").value);
+  const list = $("conversation-list");
+  list.replaceChildren(...found.map(conversationItem));
+  $("no-match").hidden = found.length > 0;
+  $("conversation-title").textContent = titleOf(store.active);
+}
+
+function conversationItem(conversation) {
+  const title = titleOf(conversation);
+  const current = conversation.id === store.activeId;
+  const open = el("button", {
+    className: "conversation-open", text: title,
+    attrs: { type: "button", "aria-current": current ? "true" : "false", title },
+    onClick: () => switchTo(conversation.id),
+  });
+  const item = el("li", { className: "conversation-item" + (current ? " current" : ""), attrs: { "data-id": conversation.id } }, [
+    open,
+    el("button", {
+      className: "ghost icon", attrs: { type: "button", "aria-label": `重命名“${title}”`, "data-action": "rename" },
+      onClick: () => startRename(item, conversation),
+    }, [icon("edit")]),
+    el("button", {
+      className: "ghost icon", attrs: { type: "button", "aria-label": `删除“${title}”`, "data-action": "delete" },
+      onClick: () => confirmDelete(conversation),
+    }, [icon("trash")]),
+  ]);
+  return item;
+}
+
+function startRename(item, conversation) {
+  const input = el("input", {
+    className: "rename", attrs: { type: "text", maxlength: "60", "aria-label": "对话名称" },
+  });
+  input.value = titleOf(conversation);
+  let done = false;
+  const finish = (save) => {
+    if (done) return;
+    done = true;
+    if (save && input.value.trim()) store.rename(conversation.id, input.value);
+    renderSidebar();
+    const again = $("conversation-list").querySelector(`[data-id="${conversation.id}"] .conversation-open`);
+    if (again) again.focus();
+  };
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); finish(true); }
+    if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); finish(false); }
+  });
+  input.addEventListener("blur", () => finish(true));
+  item.replaceChildren(input);
+  input.focus();
+  input.select();
+}
+
+// Deleting asks first, in a modal dialog (focus stays inside it; Escape cancels).
+function confirmDelete(conversation) {
+  const dialog = $("confirm");
+  $("confirm-text").textContent = `删除对话“${titleOf(conversation)}”？删除后无法恢复。`;
+  dialog.onclose = () => {
+    if (dialog.returnValue === "ok") {
+      store.remove(conversation.id);
+      showConversation();
+    }
+    $("new-conversation").focus();
+  };
+  dialog.returnValue = "cancel";
+  dialog.showModal();
+}
+
+function switchTo(id) {
+  store.select(id);
+  showConversation();
+  closeSidebar();
+}
+
+function newConversation() {
+  const empty = store.items.find((c) => c.turns.length === 0);
+  if (empty) store.select(empty.id); else store.create();
+  showConversation();
+  closeSidebar();
+  $("question").focus();
+}
+
+function showConversation() {
+  panel.close();
+  renderSidebar();
+  renderConversation();
+  updateComposer();
+}
+
+function openSidebar() {
+  document.body.classList.add("sidebar-open");
+  $("sidebar-toggle").setAttribute("aria-expanded", "true");
+  $("scrim").hidden = false;
+  $("new-conversation").focus();
+}
+
+function closeSidebar() {
+  if (!document.body.classList.contains("sidebar-open")) return;
+  document.body.classList.remove("sidebar-open");
+  $("sidebar-toggle").setAttribute("aria-expanded", "false");
+  $("scrim").hidden = true;
 }
 
 // ---------- conversation ----------
@@ -145,19 +254,15 @@ function renderChips() {
 function renderConversation() {
   const conversation = $("conversation");
   conversation.querySelectorAll(".turn").forEach((node) => node.remove());
-  $("welcome").hidden = state.turns.length > 0;
-  state.turns.forEach((turn) => conversation.append(renderTurn(turn)));
+  $("welcome").hidden = turns().length > 0;
+  turns().forEach((turn) => conversation.append(renderTurn(turn)));
   conversation.scrollTop = conversation.scrollHeight;
 }
 
 function renderTurn(turn) {
-  const scope = turn.regions && turn.regions.length ? `（范围：${turn.regions.map(shortRegion).join("、")}）` : "";
-  const node = el("article", { className: "turn" }, [
-    el("div", { className: "bubble user" }, [
-      el("div", { className: "user-text", text: turn.question }),
-      scope ? el("div", { className: "scope", text: scope }) : null,
-    ]),
-  ]);
+  const node = el("article", { className: "turn" }, [el("div", { className: "bubble user" }, [
+    el("div", { className: "user-text", text: turn.question }),
+  ])]);
   const card = el("div", { className: "bubble bot" });
   turn.card = card;
   node.append(card);
@@ -170,6 +275,8 @@ function fillCard(turn) {
   if (!card) return;
   card.replaceChildren();
   card.className = "bubble bot";
+  const scope = turn.regions.length ? el("div", { className: "scope", text: `范围：${turn.regions.map(shortRegion).join("、")}` }) : null;
+  if (scope) card.append(scope);
   if (turn.pending) {
     card.classList.add("loading");
     if (turn.draft) {
@@ -186,34 +293,78 @@ function fillCard(turn) {
     card.append(
       el("div", { className: "error-title", text: "抱歉，这次没能回答" }),
       el("p", { className: "error-text", text: turn.error }),
-      el("button", {
-        className: "ghost small", text: "重试", attrs: { type: "button" },
-        onClick: () => retry(turn),
-      }),
+      el("button", { className: "ghost", text: "重试", attrs: { type: "button" }, onClick: () => retry(turn) }),
     );
     return;
   }
   const answer = turn.answer;
-  if (answer.understood_as && answer.understood_as !== answer.question) {
-    card.append(el("div", { className: "understood", text: `理解为：${answer.understood_as}` }));
+  if (answer.filter_conflict && !turn.choice) {
+    card.classList.add("conflict");
+    card.append(conflictNotice(turn, answer.filter_conflict));
+    return;
   }
-  if (answer.refused) {
-    card.classList.add("refused");
-    card.append(el("div", { className: "refusal-title", text: "资料中未找到" }));
-  }
-  card.append(answerParagraph(answer));
-  if (answer.citations.length) {
-    const title = answer.refused ? "最相关的条款（仅供参考）" : "出处";
-    const list = el("ol", { className: "citations" });
-    for (const citation of answer.citations) list.append(citationItem(citation));
-    card.append(el("div", { className: "citations-title", text: title }), list);
-  }
-  card.append(cardFooter(answer));
+  if (answer.refused) card.classList.add("refused");
+  card.append(...answerParts(turn));
+}
+
+// The question names places the filter leaves out: ask which was meant instead of a silent "not found".
+function conflictNotice(turn, conflict) {
+  const selected = conflict.selected.map(shortRegion).join("、");
+  const named = conflict.named.map(shortRegion).join("、");
+  return el("div", { className: "conflict-notice", attrs: { role: "alert" } }, [
+    el("div", { className: "conflict-title", text: `问题提到了${conflict.outside.map(shortRegion).join("、")}，但当前范围是${selected}` }),
+    el("p", { className: "muted", text: "请选择按哪个范围回答：" }),
+    el("div", { className: "conflict-actions" }, [
+      el("button", {
+        className: "ghost", text: `按所选范围（${selected}）回答`, attrs: { type: "button", "data-choice": "filter" },
+        onClick: () => { turn.choice = "filter"; fillCard(turn); saveActive(); },
+      }),
+      el("button", {
+        className: "primary", text: `改为回答${named}`, attrs: { type: "button", "data-choice": "question" },
+        onClick: () => answerForQuestion(turn),
+      }),
+    ]),
+  ]);
+}
+
+// Re-asks without the filter (the places the question names decide) and clears the filter for what follows.
+function answerForQuestion(turn) {
+  if (state.busy) return;
+  turn.regions = [];
+  turn.choice = "question";
+  setFilter([]);
+  run(turn);
+}
+
+// The parts of an answer card, in order. Each is a small function, so new parts slot in.
+function answerParts(turn) {
+  const answer = turn.answer;
+  return [
+    answer.understood_as && answer.understood_as !== answer.question
+      ? el("div", { className: "understood", text: `理解为：${answer.understood_as}` }) : null,
+    answer.refused ? el("div", { className: "refusal-title", text: "资料中未找到" }) : null,
+    answerParagraph(answer),
+    citationList(answer),
+    followUpList(answer),
+    cardFooter(turn),
+  ].filter(Boolean);
+}
+
+// "二、重点任务 › （一）… › 2.大力…" -> "二（一）2": the numbers of the heading path.
+function pathNumbers(path) {
+  const numbers = path.map((heading) => (heading.match(/^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.．])/) || [""])[0]
+    .replace(/[、.．]$/, ""));
+  return numbers.every(Boolean) && numbers.length ? numbers.join("") : path.join(" ");
+}
+
+function citationLabel(citation) {
+  return `出处${citation.marker}：${citation.plan_title} ${pathNumbers(citation.path)}`.trim();
 }
 
 // The answer text with each [n] turned into a button that opens the cited clause.
 function answerParagraph(answer) {
   const paragraph = el("p", { className: "answer-text" });
+  if (answer.refused) paragraph.classList.add("refused-text");
   const byMarker = new Map(answer.citations.map((c) => [c.marker, c]));
   const pattern = /\[(\d{1,3})\]/g;
   let last = 0;
@@ -223,10 +374,9 @@ function answerParagraph(answer) {
     const citation = byMarker.get(Number(match[1]));
     if (citation) {
       paragraph.append(el("button", {
-        className: "cite", text: `[${match[1]}]`,
-        attrs: { type: "button", title: `${citation.plan_title} · ${citation.path.join(" › ")}` },
+        className: "cite", attrs: { type: "button", "aria-label": citationLabel(citation), title: citationLabel(citation) },
         onClick: (event) => panel.open(citation.chunk_id, citation.quote, event.currentTarget),
-      }));
+      }, [el("span", { text: `[${match[1]}]` })]));
     } else {
       paragraph.append(document.createTextNode(match[0]));
     }
@@ -236,10 +386,11 @@ function answerParagraph(answer) {
   return paragraph;
 }
 
-function citationItem(citation) {
-  return el("li", {}, [
+function citationList(answer) {
+  if (!answer.citations.length) return null;
+  const list = el("ol", { className: "citations" }, answer.citations.map((citation) => el("li", {}, [
     el("button", {
-      className: "citation", attrs: { type: "button" },
+      className: "citation", attrs: { type: "button", "aria-label": `${citationLabel(citation)}，${citation.quote}` },
       onClick: (event) => panel.open(citation.chunk_id, citation.quote, event.currentTarget),
     }, [
       el("span", { className: "citation-marker", text: `[${citation.marker}]` }),
@@ -248,23 +399,95 @@ function citationItem(citation) {
         el("span", { className: "citation-quote", text: citation.quote }),
       ]),
     ]),
+  ])));
+  const title = answer.refused ? "最相关的条款（仅供参考）" : "出处";
+  return el("div", { className: "citations-block" }, [el("div", { className: "citations-title", text: title }), list]);
+}
+
+function followUpList(answer) {
+  const questions = answer.follow_ups || [];
+  if (!questions.length) return null;
+  return el("div", { className: "follow-ups" }, [
+    el("div", { className: "citations-title", text: "接着问" }),
+    ...questions.map((question) => el("button", {
+      className: "follow-up", text: question, attrs: { type: "button" }, onClick: () => ask(question),
+    })),
   ]);
 }
 
-function cardFooter(answer) {
-  const copy = el("button", { className: "ghost small", text: "复制回答", attrs: { type: "button" } });
+function cardFooter(turn) {
+  const answer = turn.answer;
+  const copy = el("button", { className: "ghost", text: "复制", attrs: { type: "button" } });
   copy.addEventListener("click", async () => {
     const lines = [answer.answer, ""];
     for (const c of answer.citations) lines.push(`[${c.marker}] ${c.plan_title} · ${c.path.join(" › ")}：${c.quote}`);
     copy.textContent = (await copyText(lines.join("\n"))) ? "已复制" : "复制失败";
-    setTimeout(() => { copy.textContent = "复制回答"; }, 1500);
+    setTimeout(() => { copy.textContent = "复制"; }, 1500);
   });
   const total = answer.timings_ms && answer.timings_ms.total;
   return el("div", { className: "card-footer" }, [
+    feedbackControls(turn),
     copy,
     total ? el("span", { className: "muted", text: `用时 ${Math.round(total)} 毫秒` }) : null,
   ]);
 }
+
+// ---------- feedback ----------
+
+function feedbackControls(turn) {
+  const box = el("div", { className: "feedback", attrs: { role: "group", "aria-label": "这个回答有帮助吗" } });
+  const sent = turn.feedback;
+  const rate = (rating, label) => el("button", {
+    className: "ghost icon rate",
+    attrs: { type: "button", "aria-label": label, title: label, "aria-pressed": String(sent?.rating === rating), "data-rating": rating },
+    onClick: () => (rating === "up" ? sendFeedback(turn, "up", null, box) : noteForm(turn, box)),
+  }, [icon(rating)]);
+  box.append(rate("up", "有帮助"), rate("down", "有问题"));
+  if (sent) box.append(el("span", { className: "muted feedback-done", text: "已收到反馈，谢谢" }));
+  return box;
+}
+
+// 👎 asks what was wrong (optional) before sending.
+function noteForm(turn, box) {
+  if (box.querySelector(".feedback-form")) return;
+  const note = el("textarea", {
+    className: "feedback-note", attrs: { rows: "2", maxlength: "1000", "aria-label": "哪里有问题（可选）", placeholder: "哪里有问题？（可选，例如：应引用珠海方案的某条）" },
+  });
+  const form = el("div", { className: "feedback-form" }, [
+    note,
+    el("div", { className: "feedback-actions" }, [
+      el("button", { className: "primary", text: "提交反馈", attrs: { type: "button" }, onClick: () => sendFeedback(turn, "down", note.value, box) }),
+      el("button", { className: "ghost", text: "取消", attrs: { type: "button" }, onClick: () => form.remove() }),
+    ]),
+  ]);
+  box.append(form);
+  note.focus();
+}
+
+async function sendFeedback(turn, rating, note, box) {
+  const answer = turn.answer;
+  const body = {
+    question: turn.question,
+    answer: answer.answer,
+    rating,
+    note: note && note.trim() ? note.trim() : null,
+    citation_ids: answer.citations.map((c) => c.chunk_id),
+    outcome: answer.outcome || (answer.refused ? "refused" : "answered"),
+  };
+  box.querySelectorAll("button").forEach((button) => { button.disabled = true; });
+  try {
+    await postJSON("/feedback", body);
+    turn.feedback = { rating, note: body.note };
+    saveActive();
+    box.replaceWith(feedbackControls(turn));
+  } catch (error) {
+    box.querySelectorAll("button").forEach((button) => { button.disabled = false; });
+    box.querySelector(".feedback-error")?.remove();
+    box.append(el("span", { className: "error-text feedback-error", text: `反馈未能发送：${error.message}` }));
+  }
+}
+
+// ---------- asking ----------
 
 async function copyText(text) {
   try {
@@ -287,12 +510,16 @@ function applyLimits(limits) {
   updateComposer();
 }
 
-// ---------- asking ----------
-
 function historyFor(turn) {
-  const earlier = state.turns.slice(0, state.turns.indexOf(turn)).filter((t) => t.answer);
-  const turns = Math.min(HISTORY_TURNS, state.limits.max_history_turns);
-  return earlier.slice(earlier.length - turns).map((t) => ({ question: t.question, answer: t.answer.answer }));
+  const all = turns();
+  const earlier = all.slice(0, all.indexOf(turn)).filter((t) => t.answer);
+  const count = Math.min(HISTORY_TURNS, state.limits.max_history_turns);
+  return earlier.slice(earlier.length - count).map((t) => ({ question: t.question, answer: t.answer.answer }));
+}
+
+function saveActive() {
+  store.touch(store.active);
+  renderSidebar();
 }
 
 async function run(turn) {
@@ -300,6 +527,7 @@ async function run(turn) {
   turn.error = null;
   turn.answer = null;
   turn.draft = "";
+  turn.feedback = null;
   fillCard(turn);
   state.busy = true;
   updateComposer();
@@ -332,7 +560,7 @@ async function run(turn) {
     turn.pending = false;
     state.busy = false;
     fillCard(turn);
-    saveTurns();
+    saveActive();
     updateComposer();
     $("conversation").scrollTop = $("conversation").scrollHeight;
   }
@@ -342,7 +570,7 @@ function ask(question) {
   question = question.trim();
   if (!question || state.busy || !state.ready) return;
   const turn = { question, regions: [...state.selected], answer: null, error: null, pending: true };
-  state.turns.push(turn);
+  turns().push(turn);
   $("welcome").hidden = true;
   $("conversation").append(renderTurn(turn));
   $("question").value = "";
@@ -359,6 +587,8 @@ function updateComposer() {
   $("counter").textContent = state.limits ? `${text.length}/${state.limits.max_question_chars}` : `${text.length}`;
   $("send").disabled = !state.ready || state.busy || !text.trim();
   $("send").textContent = state.busy ? "回答中…" : "发送";
+  $("export").disabled = turns().length === 0;
+  $("print").disabled = turns().length === 0;
 }
 
 // ---------- start ----------
@@ -366,12 +596,7 @@ function updateComposer() {
 function init() {
   panel = new SourcePanel(document.querySelector(".layout"));
   initSiteNav();
-  for (const example of EXAMPLES) {
-    $("examples").append(el("button", {
-      className: "example", text: example, attrs: { type: "button" },
-      onClick: () => ask(example),
-    }));
-  }
+  $("sidebar-toggle").replaceChildren(icon("menu"));
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
     ask($("question").value);
@@ -383,16 +608,32 @@ function init() {
     }
   });
   $("question").addEventListener("input", updateComposer);
-  $("clear").addEventListener("click", () => {
-    if (state.busy) return;
-    state.turns = [];
-    saveTurns();
-    panel.close();
-    renderConversation();
+  $("clear-scope").addEventListener("click", () => { setFilter([]); $("question").focus(); });
+  $("more-examples").addEventListener("click", () => {
+    state.startersFrom = (state.startersFrom + EXAMPLES_SHOWN) % Math.max(1, state.starters.length);
+    renderExamples();
   });
+  $("new-conversation").addEventListener("click", newConversation);
+  $("conversation-search").addEventListener("input", renderSidebar);
+  $("sidebar-toggle").addEventListener("click", () => {
+    if (document.body.classList.contains("sidebar-open")) closeSidebar(); else openSidebar();
+  });
+  $("scrim").addEventListener("click", closeSidebar);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && document.body.classList.contains("sidebar-open")) {
+      closeSidebar();
+      $("sidebar-toggle").focus();
+    }
+  });
+  $("confirm-cancel").addEventListener("click", () => $("confirm").close("cancel"));
+  $("confirm-ok").addEventListener("click", () => $("confirm").close("ok"));
+  $("export").addEventListener("click", () => {
+    const title = titleOf(store.active);
+    download(fileName(title), conversationMarkdown(title, turns()));
+  });
+  $("print").addEventListener("click", () => window.print());
   renderChips();
-  renderConversation();
-  updateComposer();
+  showConversation();
   waitUntilReady();
 }
 

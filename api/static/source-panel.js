@@ -6,7 +6,7 @@
 //   button.addEventListener("click", () => panel.open("zhuhai-2023/2.1.2", "quoted sentence", button));
 //
 // Focus moves into the panel when it opens and back to the opener when it closes (× or Escape).
-import { el, getJSON } from "./dom.js";
+import { el, getJSON, icon } from "./dom.js";
 
 // [start, end) of the quote in text, ignoring whitespace differences (the plans break lines mid-sentence).
 export function findQuote(text, quote) {
@@ -46,10 +46,9 @@ export class SourcePanel {
   constructor(parent) {
     this.title = el("h2", { className: "panel-title", attrs: { id: "panel-title", tabindex: "-1" } });
     this.closeButton = el("button", {
-      className: "ghost icon", text: "×",
-      attrs: { type: "button", id: "panel-close", "aria-label": "关闭条款原文" },
+      className: "ghost icon", attrs: { type: "button", id: "panel-close", "aria-label": "关闭条款原文" },
       onClick: () => this.close(),
-    });
+    }, [icon("close")]);
     this.crumbs = el("ol", { className: "crumbs", attrs: { id: "panel-path", "aria-label": "条款位置" } });
     this.body = el("div", { className: "panel-body", attrs: { id: "panel-body" } });
     this.root = el("aside", {
