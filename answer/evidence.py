@@ -16,22 +16,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from answer.question import SYNONYMS, QuestionInfo
-from answer.text import HEADING_LABEL, Sentence, has_figure, split_sentences, years_in
+from answer.policy import AnswerPolicy
+from answer.text import Sentence, has_figure, split_sentences
 from ingest.models import Chunk, ChunkKind
 from ingest.text import squash
-from retriever.models import SearchHit
+from ingest.vocabulary import HEADING_LABEL, term_forms, years_in
+from retriever.models import QuestionFrame, SearchHit
 
-CONTEXT_CREDIT = 0.5  # a term only in the heading path / the row's other cells counts this much
-RANK_PRIOR = 0.15  # weight of 1/(1+rank) of the clause in the retrieval list
-YEAR_MATCH = 0.25  # the sentence is about the year asked for
-YEAR_MISMATCH = 0.3  # it is about other years only
-FIGURE_MATCH = 0.15  # a figure question and the sentence states a quantity
-DOMAIN_TERM_MIN_DF = 5  # a term in this many corpus sentences is plan vocabulary
-GOALS_BONUS = 0.1  # a figure question prefers the plan's own statement of its targets (主要目标)
-DENSE_TOP_HITS = 2  # the dense arm's first choices: its best two among the hits ...
-DENSE_TOP_MAX = 5  # ... that also rank this high in the whole corpus
-MIN_SENTENCE_CHARS = 6
 PIECE_SPLIT = re.compile(r"[，,：:]")
 
 
@@ -53,7 +44,7 @@ class Candidate:
     figure_coverage: float  # best coverage of a comma-piece that states a figure (0 if none)
     score: float
     years: set[int]
-    dense_top: bool  # its clause is among the semantic arm's first choices (see DENSE_TOP_*)
+    dense_top: bool  # its clause is among the semantic arm's first choices (policy.dense_top_*)
     has_key_term: bool  # it (or its context) holds the question's most specific plan-vocabulary term
     misses_topic: bool  # it lacks the question's most specific domain term (核电), which another
     # retrieved clause has, or has only a broader form of it (风电 for 海上风电)
@@ -62,7 +53,8 @@ class Candidate:
 class SentenceIndex:
     """Content sentences of every chunk, and IDF weights of terms counted over all of them."""
 
-    def __init__(self, chunks: list[Chunk], domain_terms: Iterable[str] = ()):
+    def __init__(self, chunks: list[Chunk], domain_terms: Iterable[str] = (), policy: AnswerPolicy | None = None):
+        self.policy = policy or AnswerPolicy()
         self.domain_terms = set(domain_terms)  # the index's dictionary: curated terms, headings, names
         self._sents: dict[str, list[Sent]] = {}
         self._flat: dict[str, str] = {}
@@ -75,7 +67,7 @@ class SentenceIndex:
 
     def sents(self, chunk: Chunk) -> list[Sent]:
         if chunk.id not in self._sents:
-            self._sents[chunk.id] = content_sentences(chunk)
+            self._sents[chunk.id] = content_sentences(chunk, self.policy.min_sentence_chars)
             self._flat[chunk.id] = squash(chunk.text)
             context = "".join(chunk.path)
             if chunk.kind == ChunkKind.table_row:
@@ -86,7 +78,7 @@ class SentenceIndex:
     def df(self, term: str) -> int:
         """How many distinct sentences of the corpus contain the term (or a synonym)."""
         if term not in self._df:
-            forms = (term, *SYNONYMS.get(term, ()))
+            forms = term_forms(term)
             self._df[term] = sum(1 for text in self._corpus if any(f in text for f in forms))
         return self._df[term]
 
@@ -96,18 +88,18 @@ class SentenceIndex:
         return math.log((len(self._corpus) + 1) / (df + 0.5)) if df else 0.0
 
     def coverage(self, terms: list[str], text: str, context: str = "") -> float:
-        """Weighted share of terms in text; a term only in context gets CONTEXT_CREDIT."""
+        """Weighted share of terms in text; a term only in context gets policy.context_credit."""
         weights = [max(self.idf(t), 0.0) for t in terms]
         total = sum(weights)
         if total == 0:
             return 0.0
         got = 0.0
         for term, weight in zip(terms, weights):
-            forms = (term, *SYNONYMS.get(term, ()))
+            forms = term_forms(term)
             if any(f in text for f in forms):
                 got += weight
             elif context and any(f in context for f in forms):
-                got += CONTEXT_CREDIT * weight
+                got += self.policy.context_credit * weight
         return got / total
 
     def known_terms(self, terms: list[str]) -> list[str]:
@@ -115,9 +107,9 @@ class SentenceIndex:
 
     def vocabulary_terms(self, terms: list[str]) -> list[str]:
         """Terms the plans use often enough to be their vocabulary, not a paraphrase's chance wording."""
-        return [t for t in terms if self.df(t) >= DOMAIN_TERM_MIN_DF]
+        return [t for t in terms if self.df(t) >= self.policy.domain_term_min_df]
 
-    def candidates(self, question: QuestionInfo, hits: list[SearchHit]) -> list[Candidate]:
+    def candidates(self, question: QuestionFrame, hits: list[SearchHit]) -> list[Candidate]:
         """Every content sentence of the hits, best first."""
         vocabulary = self.vocabulary_terms(question.terms)
         term = most_specific(self, [t for t in vocabulary if t in self.domain_terms])
@@ -127,13 +119,13 @@ class SentenceIndex:
             broader=[t for t in vocabulary if term and t != term and t in term],
             chunks={h.chunk.id for h in hits if term and self._holds(term, h.chunk)},
         )
-        dense_firsts = sorted(h.dense_rank for h in hits if h.dense_rank is not None)[:DENSE_TOP_HITS]
+        dense_firsts = sorted(h.dense_rank for h in hits if h.dense_rank is not None)[:self.policy.dense_top_hits]
         # Rank by fused score: a list question's hits come in tree order, not relevance order.
         rank = {id(hit): i for i, hit in enumerate(sorted(hits, key=lambda h: -h.score))}
         out: list[Candidate] = []
         seen: set[tuple[str, str]] = set()
         for hit in hits:
-            dense_top = hit.dense_rank in dense_firsts and hit.dense_rank <= DENSE_TOP_MAX
+            dense_top = hit.dense_rank in dense_firsts and hit.dense_rank <= self.policy.dense_top_max
             for sent in self.sents(hit.chunk):
                 if (hit.chunk.region, sent.flat) in seen:  # the same words in a section and in a row
                     continue
@@ -146,24 +138,24 @@ class SentenceIndex:
         """Is the term (or a synonym) in the text (default: the whole chunk) or the chunk's context?"""
         return self.coverage([term], self._flat[chunk.id] if text is None else text, self._context[chunk.id]) > 0
 
-    def _score(self, question: QuestionInfo, topic: Topic, chunk: Chunk, sent: Sent, rank: int,
+    def _score(self, question: QuestionFrame, topic: Topic, chunk: Chunk, sent: Sent, rank: int,
                dense_top: bool) -> Candidate:
         context = self._context[chunk.id]
         coverage = self.coverage(question.terms, sent.flat, context)
         figure_coverage = max((self.coverage(question.terms, piece, sent.flat + context)
                                for piece in PIECE_SPLIT.split(sent.flat) if has_figure(piece)), default=0.0)
-        score = coverage + RANK_PRIOR / (1 + rank)
+        score = coverage + self.policy.rank_prior / (1 + rank)
         if question.years:
             if sent.years & question.years:
-                score += YEAR_MATCH
+                score += self.policy.year_match
             elif sent.years:
-                score -= YEAR_MISMATCH
+                score -= self.policy.year_mismatch
         if question.wants_figure:
-            score += FIGURE_MATCH * figure_coverage
+            score += self.policy.figure_match * figure_coverage
             if any("目标" in heading for heading in chunk.path):
-                score += GOALS_BONUS
+                score += self.policy.goals_bonus
         if question.wants_year and sent.years:
-            score += FIGURE_MATCH
+            score += self.policy.figure_match
         has_topic = topic.term is None or self._holds(topic.term, chunk, sent.flat)
         misses_topic = not has_topic and (bool(topic.chunks - {chunk.id}) or any(t in sent.flat for t in topic.broader))
         return Candidate(
@@ -188,7 +180,7 @@ def most_specific(index: SentenceIndex, terms: list[str]) -> str | None:
     return max(terms, key=lambda t: (index.idf(t), len(t))) if terms else None
 
 
-def content_sentences(chunk: Chunk) -> list[Sent]:
+def content_sentences(chunk: Chunk, min_chars: int = AnswerPolicy().min_sentence_chars) -> list[Sent]:
     """The chunk's sentences minus heading lines and fragments too short to say anything.
 
     A table row is a record: it is one "sentence" (its cells, without the row label line).
@@ -207,7 +199,7 @@ def content_sentences(chunk: Chunk) -> list[Sent]:
         # "到2025年，A达到x；B达到y。": B is about 2025 too.
         years = own or (years if continues else set())
         continues = flat.endswith(("；", ";"))
-        if is_heading(chunk, sentence) or len(flat) < MIN_SENTENCE_CHARS:
+        if is_heading(chunk, sentence) or len(flat) < min_chars:
             continue
         sents.append(Sent(sentence, flat, years))
     return sents

@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from answer.question import region_aliases
-from retriever.regions import detect_regions
+from ingest.vocabulary import YEAR_MENTION as YEAR
+from retriever.regions import RegionCatalog
 
-YEAR = re.compile(r"(?:19|20)\d{2}\s*年?")
 # Words that, at the start or end, mark a question as continuing the previous one.
 POINTS_BACK = re.compile(r"^(?:那么|那|还有|另外|此外|同样|换成|如果是)|呢\W*$")
 # What may stand around the region/year in a pure substitution follow-up ("那2030年的呢？").
@@ -23,49 +22,45 @@ SLOT = "\0"
 SLOT_RUN = re.compile(f"{SLOT}(?:[和与及、，,]*{SLOT})*")
 
 
-def resolve_followup(question: str, history: Sequence[str], known_regions: list[str]) -> str:
+def resolve_followup(question: str, history: Sequence[str], catalog: RegionCatalog) -> str:
     """`question` as a standalone question, resolved against the earlier ones in `history` (oldest first)."""
     previous: str | None = None
     for earlier in history:
-        previous = _resolve(earlier, previous, known_regions)
-    return _resolve(question, previous, known_regions)
+        previous = _resolve(earlier, previous, catalog)
+    return _resolve(question, previous, catalog)
 
 
-def _resolve(question: str, previous: str | None, known_regions: list[str]) -> str:
+def _resolve(question: str, previous: str | None, catalog: RegionCatalog) -> str:
     question = question.strip()
     if not previous:
         return question
-    places = _places(question, known_regions)
+    places = _places(question, catalog)
     years = [_year(match) for match in YEAR.findall(question)]
-    if (places or years) and not _topic_left(question, places):
+    if (places or years) and not _topic_left(question, catalog.names_of(places)):
         text = previous
         if places:
-            text = _swap(text, _place_aliases(previous, known_regions), "、".join(places))
+            text = _swap(text, catalog.names_of(_places(previous, catalog)), "、".join(places))
         if years:
             text = _swap_years(text, "、".join(years))
         return text
-    before = _places(previous, known_regions)
+    before = _places(previous, catalog)
     if not places and before and POINTS_BACK.search(question):
         context = "、".join(before) + ("" if years else "".join(map(_year, YEAR.findall(previous))))
         return context + LEADING_POINTER.sub("", question)
     return question
 
 
-def _places(text: str, known_regions: list[str]) -> list[str]:
+def _places(text: str, catalog: RegionCatalog) -> list[str]:
     """Plan regions named (canonical names), then places that have no plan (as written)."""
-    found = detect_regions(text, known_regions)
+    found = catalog.detect(text)
     return found.regions + found.unknown
 
 
-def _place_aliases(text: str, known_regions: list[str]) -> list[str]:
-    return region_aliases(_places(text, known_regions))
-
-
-def _topic_left(question: str, places: list[str]) -> bool:
+def _topic_left(question: str, place_names: list[str]) -> bool:
     """Does the question say more than which place / year (and filler words)?"""
     rest = YEAR.sub("", question)
-    for alias in region_aliases(places):
-        rest = rest.replace(alias, "")
+    for name in place_names:
+        rest = rest.replace(name, "")
     return bool(FILLER.sub("", rest))
 
 

@@ -15,26 +15,16 @@ from answer.grounding import Clause, build_messages, numbered_clauses, verify
 from answer.followup import resolve_followup
 from answer.llm import LLMClient, LLMError
 from answer.models import Answer, FilterConflict
-from answer.question import SYNONYMS, QuestionInfo, analyse
+from answer.policy import AnswerPolicy
 from answer.structure import Outline
 from answer.suggestions import FollowUps
-from answer.text import sentence_pieces, years_in
-from ingest.models import ParsedPlan
+from answer.text import sentence_pieces
 from ingest.text import squash
-from retriever.models import Fusion, RegionQuery, SearchHit, SearchMode, SearchResult
+from ingest.vocabulary import term_forms, years_in
+from retriever.models import Fusion, QuestionFrame, RegionSource, SearchHit, SearchMode, SearchResult
 from retriever.search import EmptyQueryError, Retriever
 
 DEFAULT_TOP_K = 8  # clauses retrieved for a question, unless the caller asks for another number
-PER_REGION_HITS = 5  # hits per plan for a comparison
-ANSWER_MIN_COVERAGE = 0.5  # an answering sentence holds this share of the question's topic weight ...
-FIGURE_MIN_COVERAGE = 0.5  # ... and for a figure question, so must the comma-piece stating the figure
-SEMANTIC_MIN_COVERAGE = 0.1  # a paraphrase needs less, if its clause is among the dense arm's first choices
-RELATED_MIN_COVERAGE = 0.25  # below this a refusal cites nothing as related
-NEAR_BEST = 0.15  # further sentences must score within this of the best one
-MAX_SENTENCES = 3
-MAX_CLAUSES = 2  # distinct clauses cited in a one-plan answer
-MAX_PER_REGION = 2  # sentences per plan in a comparison
-LLM_CLAUSES = 6  # clauses sent to the LLM
 
 
 @dataclass
@@ -53,19 +43,18 @@ class Draft:
 
 
 class Answerer:
-    def __init__(self, retriever: Retriever, plans: list[ParsedPlan], llm: LLMClient | None = None,
-                 top_k: int = DEFAULT_TOP_K):
+    def __init__(self, retriever: Retriever, llm: LLMClient | None = None, top_k: int = DEFAULT_TOP_K,
+                 policy: AnswerPolicy | None = None):
+        """The clause tree and the plans' regions come from the retriever, which built them once;
+        every threshold comes from `policy` (answer/policy.py)."""
         self.retriever = retriever
         self.llm = llm
         self.top_k = top_k  # used when ask/stream get top_k=None
-        chunks = [chunk for plan in plans for chunk in plan.chunks]
-        # Province first, then corpus order: the order of lines in a comparison.
-        self.region_order = [p.meta.region for p in plans if p.meta.level == "省"] + \
-                            [p.meta.region for p in plans if p.meta.level != "省"]
-        self.sentences = SentenceIndex(chunks, retriever.index.tokenizer.user_terms)
-        self.outline = Outline(chunks)
-        self.follow_ups = FollowUps(chunks)
-        self.tokenize = retriever.index.tokenizer.tokenize
+        self.policy = policy or AnswerPolicy()
+        self.region_order = retriever.regions.answer_order  # province first: the order of comparison lines
+        self.sentences = SentenceIndex(retriever.tree.chunks, retriever.index.tokenizer.user_terms, self.policy)
+        self.outline = Outline(retriever.tree, self.policy)
+        self.follow_ups = FollowUps(retriever.tree)
 
     # ---- public API -------------------------------------------------------------------------
 
@@ -119,18 +108,16 @@ class Answerer:
             raise EmptyQueryError("问题不能为空 / the question must not be empty")
         question = question.strip()
         understood = resolve_followup(question, history, self.retriever.regions) if history else question
-        planned = self.retriever.resolve_regions(understood, regions, use_region_detection)
+        info = self.retriever.read(understood, regions, use_region_detection)  # the one reading of the question
         k = top_k or self.top_k
-        compared = self._compared_regions(planned)
+        compared = info.compared_regions
         if compared:
-            k = max(k, PER_REGION_HITS * len(compared))
-
+            k = max(k, self.policy.per_region_hits * len(compared))
         started = time.perf_counter()
-        result = self.retriever.search(understood, top_k=k, mode=mode, fusion=fusion, region_query=planned)
+        result = self.retriever.search(understood, top_k=k, mode=mode, fusion=fusion, frame=info)
         timings = {"retrieve": _ms(started)}
 
         started = time.perf_counter()
-        info = analyse(understood, result.regions, self.region_order, self.tokenize)
         if result.regions.unknown and not result.regions.regions:
             reply = self._no_plan(info, result.hits)
         elif compared:
@@ -147,83 +134,59 @@ class Answerer:
             citations=reply.book.citations,
             refused=reply.refusal_reason is not None,
             refusal_reason=reply.refusal_reason,
-            filter_conflict=self._filter_conflict(understood, planned) if regions else None,
+            filter_conflict=self._filter_conflict(info) if info.regions.source == RegionSource.filter else None,
             retrieved=result.hits,
             timings_ms=timings,
         )
         answer.follow_ups = self.follow_ups.run(answer)
         return Draft(answer=answer, result=result)
 
-    def _filter_conflict(self, question: str, selected: RegionQuery) -> FilterConflict | None:
+    def _filter_conflict(self, info: QuestionFrame) -> FilterConflict | None:
         """The places the question names that the explicit region filter leaves out, if any."""
-        named = self.retriever.resolve_regions(question, None, use_region_detection=True)
-        places = named.regions + named.unknown
-        outside = [place for place in places if place not in selected.regions]
+        outside = [place for place in info.places_named if place not in info.regions.regions]
         if not outside:
             return None
-        return FilterConflict(selected=selected.regions, named=places, outside=outside)
+        return FilterConflict(selected=info.regions.regions, named=info.places_named, outside=outside)
 
-    def _compared_regions(self, region_query: RegionQuery) -> list[str]:
-        """The plans a comparison covers: those named (two or more), or all for 各市/分别/对比."""
-        compared = self.retriever.compared_regions(region_query)
-        return [r for r in self.region_order if r in compared]
-
-    def _single(self, info: QuestionInfo, hits: list[SearchHit]) -> Reply:
+    def _single(self, info: QuestionFrame, hits: list[SearchHit]) -> Reply:
         """One plan named, or none (then the best plan(s) answer and are named)."""
         candidates = self.sentences.candidates(info, hits)
         if info.years and not any(info.years & years_in(squash(h.chunk.text)) for h in hits):
             years = "、".join(str(y) for y in sorted(info.years))
             return self._refusal(f"方案未提及{years}年的相关内容。", "year_not_stated", candidates)
-        absent = self._absent_terms(info, info.region_query.regions)
+        absent = self._absent_terms(info, info.regions.regions)
         if absent:
             return self._refusal(f"方案未提及“{absent[0]}”。", "topic_not_in_plan", candidates)
-        usable = [c for c in candidates if self._answers(info, c)]
+        usable = [c for c in candidates if self.policy.answers(info, c)]
         if not usable:
-            if info.wants_figure and any(c.coverage >= ANSWER_MIN_COVERAGE for c in candidates):
+            if self.policy.figure_missing(info, candidates):
                 years = "、".join(f"{y}年" for y in sorted(info.years))
                 return self._refusal(f"方案提到了相关内容，但没有给出所问的{years}具体数值。", "figure_not_stated",
                                      candidates)
             return self._refusal("方案中没有找到能回答该问题的条款。", "no_supporting_clause", candidates)
         book = CitationBook()
-        return Reply(attributed(book, self._pick(info, usable, MAX_SENTENCES, MAX_CLAUSES)), book)
+        return Reply(attributed(book, self._pick(info, usable, self.policy.max_sentences, self.policy.max_clauses)), book)
 
-    def _absent_terms(self, info: QuestionInfo, regions: list[str]) -> list[str]:
+    def _absent_terms(self, info: QuestionFrame, regions: list[str]) -> list[str]:
         """Plan vocabulary the question uses that these plans never do (longest first): other plans
         speak of 核电, this one does not, so it has nothing to say about it."""
         if not regions:
             return []
-        plan_texts = self.retriever.plan_texts  # squashed, like the terms
+        plan_texts = self.retriever.regions.plan_texts  # squashed, like the terms
         absent = [t for t in self.sentences.vocabulary_terms(info.terms)
-                  if not any(form in plan_texts[r] for r in regions for form in (t, *SYNONYMS.get(t, ())))]
+                  if not any(form in plan_texts[r] for r in regions for form in term_forms(t))]
         return sorted(absent, key=len, reverse=True)
 
-    def _answers(self, info: QuestionInfo, candidate: Candidate) -> bool:
-        """Can this sentence answer? It must be about the year asked and state the figure or date
-        asked; and be on topic: either lexically (enough of the question's terms, its most specific
-        one included) or semantically (its clause is the dense arm's first choice and it shares some
-        terms: a paraphrased question)."""
-        if info.years and not candidate.years & info.years and \
-                (candidate.years or not info.years & years_in(squash(candidate.chunk.text))):
-            return False
-        if info.wants_year and not candidate.years:
-            return False
-        lexical = candidate.coverage >= ANSWER_MIN_COVERAGE and candidate.has_key_term and \
-            (not info.wants_figure or candidate.figure_coverage >= FIGURE_MIN_COVERAGE)
-        semantic = candidate.dense_top and candidate.coverage >= SEMANTIC_MIN_COVERAGE and \
-            not candidate.misses_topic and (not info.wants_figure or candidate.figure_coverage > 0)
-        return lexical or semantic
-
-    def _pick(self, info: QuestionInfo, candidates: list[Candidate], max_sentences: int,
+    def _pick(self, info: QuestionFrame, candidates: list[Candidate], max_sentences: int,
               max_clauses: int) -> list[Candidate]:
         """The best sentence, then those scoring nearly as well; a further clause is cited only if
         its sentence adds a question term or an asked year the picked ones lack, or, for an overview
         question ("……方面有什么安排"), if it is as much on topic as the best one."""
         best = candidates[0]
         picked = [best]
-        margin = NEAR_BEST * (2 if info.wants_overview else 1)
         topic = most_specific(self.sentences, self.sentences.known_terms(info.terms))
         for candidate in candidates[1:]:
-            if len(picked) == max_sentences or candidate.score < best.score - margin:
+            if len(picked) == max_sentences or not self.policy.close_enough(info, best, candidate):
                 break
             clauses = {p.chunk.id for p in picked}
             if candidate.chunk.id not in clauses:
@@ -237,37 +200,37 @@ class Answerer:
             picked.append(candidate)
         return picked
 
-    def _adds(self, info: QuestionInfo, picked: list[Candidate], candidate: Candidate) -> bool:
+    def _adds(self, info: QuestionFrame, picked: list[Candidate], candidate: Candidate) -> bool:
         have = "".join(p.flat + squash("".join(p.chunk.path)) for p in picked)
         years = set().union(*(p.years for p in picked))
         new_terms = [t for t in self.sentences.known_terms(info.terms) if t in candidate.flat and t not in have]
         return bool(new_terms) or bool((candidate.years & info.years) - years)
 
-    def _comparison(self, info: QuestionInfo, hits: list[SearchHit], regions: list[str]) -> Reply:
+    def _comparison(self, info: QuestionFrame, hits: list[SearchHit], regions: list[str]) -> Reply:
         book = CitationBook()
         lines = []
         for region in regions:
             candidates = self.sentences.candidates(info, [h for h in hits if h.chunk.region == region])
-            usable = [] if self._absent_terms(info, [region]) else [c for c in candidates if self._answers(info, c)]
-            picked = self._pick(info, usable, MAX_PER_REGION, 1) if usable else []
+            usable = [] if self._absent_terms(info, [region]) else [c for c in candidates if self.policy.answers(info, c)]
+            picked = self._pick(info, usable, self.policy.max_per_region, 1) if usable else []
             lines.append(comparison_line(book, region, picked))
         if not book.citations:
             return self._refusal("各方案均未找到能回答该问题的条款。", "no_supporting_clause",
                                  self.sentences.candidates(info, hits))
-        for place in info.region_query.unknown:
+        for place in info.regions.unknown:
             lines.append(f"{place}：现有语料未收录该地的碳达峰实施方案。")
         return Reply("\n".join(lines), book)
 
-    def _structure(self, info: QuestionInfo, hits: list[SearchHit]) -> Reply | None:
+    def _structure(self, info: QuestionFrame, hits: list[SearchHit]) -> Reply | None:
         """A question enumerating a plan's parts: list the items of the best-matching section."""
         section = self.outline.best_section(info, hits, self.sentences) if info.wants_structure else None
         if section is None:
             return None
         book = CitationBook()
-        return Reply(structure_list(book, section, self.outline.items(section), self.outline.whole_text(section)), book)
+        return Reply(structure_list(book, section, self.outline.items(section), self.outline.tree.whole_text(section.id)), book)
 
-    def _no_plan(self, info: QuestionInfo, hits: list[SearchHit]) -> Reply:
-        places = "、".join(info.region_query.unknown)
+    def _no_plan(self, info: QuestionFrame, hits: list[SearchHit]) -> Reply:
+        places = "、".join(info.regions.unknown)
         have = "、".join(self.region_order)
         return self._refusal(f"现有语料只收录了{have}的碳达峰实施方案，没有{places}的方案。",
                              "no_plan_for_region", self.sentences.candidates(info, hits))
@@ -276,7 +239,7 @@ class Answerer:
         """Say what the plans lack; cite the closest thing they do say, marked related."""
         book = CitationBook()
         # Closest by topic, whatever year or figure it states: that is what the plans do say.
-        closest = sorted((c for c in candidates if c.coverage >= RELATED_MIN_COVERAGE),
+        closest = sorted((c for c in candidates if self.policy.related(c)),
                          key=lambda c: (-c.coverage, -c.score))[:1]
         if closest:
             message += f"\n与之最接近的内容：{attributed(book, closest, related=True)}"
@@ -288,7 +251,7 @@ class Answerer:
         """The clauses the extractive answer cites first, then the other retrieved ones."""
         retrieved = {hit.chunk.id: hit.chunk for hit in draft.result.hits}
         ids = [c.chunk_id for c in draft.answer.citations] + list(retrieved)
-        chunks = [retrieved[i] for i in dict.fromkeys(ids) if i in retrieved][:LLM_CLAUSES]
+        chunks = [retrieved[i] for i in dict.fromkeys(ids) if i in retrieved][:self.policy.llm_clauses]
         clauses = numbered_clauses(chunks)
         return build_messages(draft.answer.understood_as, clauses), clauses
 

@@ -9,14 +9,14 @@ another target year the clause (or its siblings) states, the next sibling clause
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from enum import Enum
 
 from pydantic import BaseModel
 
 from answer.models import Answer
 from ingest.models import Chunk, ChunkKind, ParsedPlan
-from retriever.regions import short_name
+from ingest.tree import ClauseTree
+from ingest.vocabulary import is_province, short_name
 
 # "到2025年，单位地区生产总值能源消耗比2020年下降14.5%": the year, what is measured, the verb.
 TARGET = re.compile(r"到\s*(20\d\d)\s*年[，,]\s*([^，。；：\d%％]{4,24}?)(?:比\s*20\d\d\s*年)?"
@@ -64,38 +64,28 @@ def first_target(chunks: list[Chunk]) -> tuple[str, str, str] | None:
     return None
 
 
-def children_of(chunks: list[Chunk]) -> dict[tuple[str, str | None], list[Chunk]]:
-    """(doc_id, parent id) -> children in document order; a plan's top-level chunks under (doc_id, None)."""
-    children: dict[tuple[str, str | None], list[Chunk]] = defaultdict(list)
-    for chunk in sorted(chunks, key=lambda c: c.start):
-        children[(chunk.doc_id, chunk.parent_id)].append(chunk)
-    return children
-
-
-def starter_questions(plans: list[ParsedPlan]) -> list[Suggestion]:
+def starter_questions(plans: list[ParsedPlan], tree: ClauseTree) -> list[Suggestion]:
     """One question per plan and kind, then the comparison; plans in the order given."""
     suggestions: list[Suggestion] = []
     for position, plan in enumerate(plans):
         region = plan.meta.region
-        doc = plan.meta.doc_id
-        children = children_of(plan.chunks)
         target = first_target(plan.chunks)
         if target:
             suggestions.append(Suggestion(question=target_question(region, *target), kind=SuggestionKind.target,
                                           regions=[region]))
-        parts = [c for c in children[(doc, None)] if c.kind == ChunkKind.part and c.heading]
-        largest = max(parts, key=lambda part: len(children[(doc, part.id)]), default=None)
-        if largest is None or len(children[(doc, largest.id)]) < 2:
+        parts = [c for c in tree.roots(plan.meta.doc_id) if c.kind == ChunkKind.part and c.heading]
+        largest = max(parts, key=lambda part: len(tree.children(part.id)), default=None)
+        if largest is None or len(tree.children(largest.id)) < 2:
             continue
         # Plans share their section headings, so each plan takes a different section for variety.
-        sections = children[(doc, largest.id)]
+        sections = tree.children(largest.id)
         section = sections[position % len(sections)]
-        clause = next((c for c in children[(doc, section.id)] if c.heading), section)
+        clause = next((c for c in tree.children(section.id) if c.heading), section)
         suggestions.append(Suggestion(question=measure_question(region, clause.heading), kind=SuggestionKind.measure,
                                       regions=[region]))
         suggestions.append(Suggestion(question=structure_question(region, largest.heading),
                                       kind=SuggestionKind.structure, regions=[region]))
-    province = next((plan for plan in plans if plan.meta.level == "省"), plans[0] if plans else None)
+    province = next((plan for plan in plans if is_province(plan.meta.level)), plans[0] if plans else None)
     target = first_target(province.chunks) if province else None
     if target and len(plans) > 1:
         year, subject, _ = target
@@ -107,23 +97,22 @@ def starter_questions(plans: list[ParsedPlan]) -> list[Suggestion]:
 class FollowUps:
     """Next questions from the neighbourhood of the clause an answer cites first."""
 
-    def __init__(self, chunks: list[Chunk]):
-        self.chunks = {chunk.id: chunk for chunk in chunks}
-        self.children = children_of(chunks)
+    def __init__(self, tree: ClauseTree):
+        self.tree = tree
 
     def run(self, answer: Answer) -> list[str]:
-        cited = next((c for c in answer.citations if not c.related and c.chunk_id in self.chunks), None)
+        cited = next((c for c in answer.citations if not c.related and c.chunk_id in self.tree), None)
         if cited is None:
             return []
-        chunk = self.chunks[cited.chunk_id]
-        siblings = self.children[(chunk.doc_id, chunk.parent_id)]
+        chunk = self.tree[cited.chunk_id]
+        siblings = self.tree.siblings(chunk.id)
         questions = [self._other_year(answer.understood_as, cited.quote, [chunk, *siblings])]
-        later = siblings[siblings.index(chunk) + 1:] if chunk in siblings else []
+        later = siblings[self.tree.position(chunk.id):]
         following = next((c for c in later if c.heading), None)
         if following is not None:
             questions.append(measure_question(chunk.region, following.heading))
-        parent = self.chunks.get(chunk.parent_id or "")
-        if parent is not None and parent.heading and len(self.children[(parent.doc_id, parent.id)]) >= 2:
+        parent = self.tree.parent(chunk.id)
+        if parent is not None and parent.heading and len(self.tree.children(parent.id)) >= 2:
             questions.append(structure_question(chunk.region, parent.heading))
         asked = {answer.question, answer.understood_as}
         return [q for q in dict.fromkeys(questions) if q and q not in asked][:MAX_FOLLOW_UPS]

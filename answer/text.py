@@ -11,17 +11,14 @@ from typing import NamedTuple
 
 from ingest.clean import CLOSERS
 from ingest.text import squash
+from ingest.vocabulary import NUMBER, YEAR
 
 # Where a sentence ends. Narrower than ingest.clean.SENTENCE_END (where a line may end): a quote is
 # never cut after ： or …, the text after them belongs to the same sentence.
 SENTENCE_END = "。！？；!?;"
 OPENERS = "“‘「『（(《"  # the openers of ingest.clean.CLOSERS: no sentence ends inside a pair
-YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
 MARKER = re.compile(r"\[(\d{1,3})\]")
 LEADING_MARKERS = re.compile(r"(?:\s*\[\d{1,3}\])*\s*")  # at a sentence start, they close the one before
-# A heading label at the start of a line: 一、 （一） 1. 1． （1） ① and markdown #.
-HEADING_LABEL = re.compile(r"^\s*(?:#+\s*)?(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）|[①-⑳])")
 
 
 class Sentence(NamedTuple):
@@ -76,10 +73,6 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
         return
     left = start + (len(piece) - len(piece.lstrip()))
     sentences.append(Sentence(stripped, left, left + len(stripped)))
-
-
-def years_in(text: str) -> set[int]:
-    return {int(y) for y in YEAR.findall(text)}
 
 
 def numbers_in(text: str) -> list[str]:

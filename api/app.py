@@ -21,6 +21,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from answer.models import Answer
 from answer.suggestions import Suggestion, starter_questions
@@ -28,11 +29,10 @@ from api.corpus_view import CorpusView
 from api.errors import ApiError, BodyLimit, install_error_handlers
 from api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
 from api.runtime import Runtime, load_runtime
-from api.schemas import (AskRequest, ChunkContext, Limits, PlanOutline, PlanSummary, QuestionRequest, Readiness,
-                         SearchRequest)
+from api.schemas import (MAX_QUESTION_CHARS, AskRequest, ChunkContext, Limits, PlanOutline, PlanSummary,
+                         QuestionRequest, Readiness, SearchRequest)
 from api.security import admin_key_guard
 from api.settings import Settings, get_settings
-from index.batching import QueryBatcher
 from retriever.models import SearchResult
 
 log = logging.getLogger("carbonqa.api")
@@ -61,26 +61,22 @@ class Service:
                              max_history_turns=settings.max_history_turns)
 
     def attach(self, runtime: Runtime) -> None:
-        self.view = CorpusView(runtime.plans)
-        self.starters = starter_questions(runtime.plans)
+        self.view = CorpusView(runtime.plans, runtime.tree)
+        self.starters = starter_questions(runtime.plans, runtime.tree)
         self.runtime = runtime  # set last: readiness is `runtime is not None`
 
     def load(self) -> None:
         started = time.perf_counter()
         try:
             log.info("loading plans, model and index (the index is built on first start) ...")
-            runtime = load_runtime(self.settings, progress=True)
-            # A pass with one question runs on serve_torch_threads; passes with several use all cores.
-            runtime.embedder.query_threads = self.settings.serve_torch_threads
-            # Questions arriving together share one forward pass (measured in index/batching.py).
-            runtime.retriever.embedder = QueryBatcher(runtime.embedder)
+            runtime = load_runtime(self.settings, progress=True, serving=True)
             warm = time.perf_counter()
             runtime.answerer.ask(WARMUP_QUESTION)
             log.info("model warmed in %.2f s", time.perf_counter() - warm)
             self.attach(runtime)
             self.load_seconds = round(time.perf_counter() - started, 2)
             log.info("ready in %.1f s: %d plans, %d chunks", self.load_seconds, len(runtime.plans),
-                     len(runtime.chunks_by_id))
+                     len(runtime.tree))
         except Exception as exc:  # reported by /readyz; the process stays up to say why
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("loading failed")
@@ -88,7 +84,7 @@ class Service:
     def readiness(self) -> Readiness:
         if self.runtime is not None:
             return Readiness(status="ready", detail="就绪 / ready", limits=self.limits, plans=len(self.runtime.plans),
-                             chunks=len(self.runtime.chunks_by_id), load_seconds=self.load_seconds)
+                             chunks=len(self.runtime.tree), load_seconds=self.load_seconds)
         if self.error:
             return Readiness(status="failed", detail=f"加载失败 / loading failed: {self.error}", limits=self.limits)
         return Readiness(status="loading", detail="正在加载索引和模型 / loading the index and model",
@@ -119,7 +115,7 @@ def region_filter(body: QuestionRequest, runtime: Runtime) -> list[str] | None:
     """
     if not body.regions:
         return None
-    return runtime.retriever.resolve_regions(body.question, body.regions, use_region_detection=False).regions
+    return runtime.retriever.regions.resolve_filter(body.regions).regions
 
 
 def answer_args(body: AskRequest, settings: Settings, runtime: Runtime) -> dict:
@@ -132,6 +128,21 @@ def answer_args(body: AskRequest, settings: Settings, runtime: Runtime) -> dict:
     # The answerer resolves follow-ups ("那佛山呢？") against the earlier questions (answer/followup.py).
     return {"question": body.question, "regions": regions, "top_k": body.top_k,
             "history": [turn.question for turn in body.history]}
+
+
+class RequestLimits:
+    """Makes this app's own question limit the one its request bodies are validated against."""
+
+    def __init__(self, app: ASGIApp, max_question_chars: int):
+        self.app = app
+        self.max_question_chars = max_question_chars
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        token = MAX_QUESTION_CHARS.set(self.max_question_chars)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            MAX_QUESTION_CHARS.reset(token)
 
 
 def sse(event: str, data: object) -> str:
@@ -174,6 +185,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.service = service
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLimits, max_question_chars=settings.max_question_chars)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type"])

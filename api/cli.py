@@ -143,7 +143,7 @@ def eval_command(
         fail(str(error))
     runtime = loaded_runtime(settings)
     has_gold = any(item.has_gold for item in items)
-    run = run_eval(runtime, items, mode=mode, fusion=settings.fusion, ablation=ablation and has_gold)
+    run = run_eval(runtime.answerer, items, mode=mode, ablation=ablation and has_gold)
 
     out_dir = report or DEFAULT_REPORT_DIR
     about = {"eval set": str(qa_path), "embedding model": settings.embedding_model}
@@ -158,6 +158,20 @@ def eval_command(
         console.print(f"{recall}, MRR@10 {fmt_metric(overall.mrr)}; answer-key accuracy "
                       f"{fmt_metric(overall.answer_key_accuracy)}; refusal accuracy {fmt_metric(overall.refusal_accuracy)}")
     console.print(f"report: {out_dir / 'report.md'}")
+
+
+@app.command("bench-retrieval")
+def bench_retrieval_command(
+    repeat: int = typer.Option(3, "--repeat", min=1, help="passes over the eval questions per mode"),
+) -> None:
+    """Benchmark retrieval: model load, index build, query latency per mode (prints numbers only)."""
+    from eval.bench_retrieval import bench
+    from index.embedder import Embedder
+
+    settings = load_settings()
+    bench(settings.corpus_path,
+          lambda: Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download),
+          settings.fusion_config, repeat=repeat, out=console.print)
 
 
 @app.command("index")

@@ -1,10 +1,11 @@
 """Read-only views of the parsed plans for /documents and /chunks: summaries, outlines, neighbours."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
-from ingest.models import Chunk, ParsedPlan
 from api.schemas import ChunkContext, OutlineNode, PlanOutline, PlanSummary
+from ingest.models import Chunk, ParsedPlan
+from ingest.tree import ClauseTree
 
 LABEL_CHARS = 40  # unheaded items and table rows are labelled by the start of their text
 
@@ -33,17 +34,11 @@ def label(chunk: Chunk) -> str:
 
 
 class CorpusView:
-    """The clause trees of all plans, indexed once for lookups by id."""
+    """The plans' summaries, and their clause tree (the runtime's one ClauseTree) as API views."""
 
-    def __init__(self, plans: list[ParsedPlan]):
+    def __init__(self, plans: list[ParsedPlan], tree: ClauseTree):
         self.summaries = {plan.meta.doc_id: summarise(plan) for plan in plans}
-        self.chunks: dict[str, Chunk] = {}
-        # Children of each node in document order; top-level chunks are keyed by (doc_id, None).
-        self.children: dict[tuple[str, str | None], list[Chunk]] = defaultdict(list)
-        for plan in plans:
-            for chunk in sorted(plan.chunks, key=lambda c: c.start):
-                self.chunks[chunk.id] = chunk
-                self.children[(chunk.doc_id, chunk.parent_id)].append(chunk)
+        self.tree = tree
 
     def documents(self) -> list[PlanSummary]:
         return list(self.summaries.values())
@@ -51,37 +46,24 @@ class CorpusView:
     def outline(self, doc_id: str) -> PlanOutline | None:
         if doc_id not in self.summaries:
             return None
-        return PlanOutline(plan=self.summaries[doc_id], outline=self._subtree(doc_id, None))
+        return PlanOutline(plan=self.summaries[doc_id], outline=self._subtree(self.tree.roots(doc_id)))
 
     def context(self, chunk_id: str) -> ChunkContext | None:
-        chunk = self.chunks.get(chunk_id)
-        if chunk is None:
+        chunk = self.tree.get(chunk_id)
+        if chunk is None or chunk.doc_id not in self.summaries:
             return None
-        siblings = self.children[(chunk.doc_id, chunk.parent_id)]
-        position = next(i for i, sibling in enumerate(siblings) if sibling.id == chunk.id)
         return ChunkContext(
             chunk=chunk,
             plan=self.summaries[chunk.doc_id],
-            ancestors=[self._node(a) for a in self._ancestors(chunk)],
-            parent=self.chunks.get(chunk.parent_id) if chunk.parent_id else None,
-            previous=siblings[position - 1] if position > 0 else None,
-            next=siblings[position + 1] if position + 1 < len(siblings) else None,
-            children=self.children.get((chunk.doc_id, chunk.id), []),
+            ancestors=[self._node(a) for a in self.tree.ancestors(chunk.id)],
+            parent=self.tree.parent(chunk.id),
+            previous=self.tree.previous(chunk.id),
+            next=self.tree.next(chunk.id),
+            children=self.tree.children(chunk.id),
         )
-
-    def _ancestors(self, chunk: Chunk) -> list[Chunk]:
-        chain: list[Chunk] = []
-        parent_id = chunk.parent_id
-        while parent_id and parent_id in self.chunks:
-            chain.append(self.chunks[parent_id])
-            parent_id = self.chunks[parent_id].parent_id
-        return chain[::-1]
 
     def _node(self, chunk: Chunk) -> OutlineNode:
         return OutlineNode(id=chunk.id, kind=chunk.kind, number=chunk.number, label=label(chunk))
 
-    def _subtree(self, doc_id: str, parent_id: str | None) -> list[OutlineNode]:
-        return [
-            self._node(child).model_copy(update={"children": self._subtree(doc_id, child.id)})
-            for child in self.children.get((doc_id, parent_id), [])
-        ]
+    def _subtree(self, chunks: list[Chunk]) -> list[OutlineNode]:
+        return [self._node(c).model_copy(update={"children": self._subtree(self.tree.children(c.id))}) for c in chunks]

@@ -1,16 +1,24 @@
-"""Everything a running carbonqa needs, loaded once from settings: plans, model, index, answerer."""
+"""Everything a running carbonqa needs, loaded once from settings: plans, model, index, answerer.
+
+`load_runtime(settings, serving=...)` builds one of two variants directly, nothing is patched after:
+- the default (CLI, eval, tests): the embedder as loaded, torch using every core for one question;
+- `serving=True` (the web service): one question runs on `serve_torch_threads` threads, because
+  requests run side by side, and questions arriving together share one forward pass (QueryBatcher).
+"""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from answer.llm import LLMClient
 from answer.pipeline import Answerer
-from api.settings import Settings, get_settings
-from index.embedder import Embedder
+from api.settings import Settings
+from index.batching import QueryBatcher
+from index.embedder import QUERY_THREADS, Embedder
 from index.store import HybridIndex, load_or_build
-from ingest.models import Chunk, ParsedPlan
+from ingest.models import ParsedPlan
 from ingest.pipeline import load_corpus
+from ingest.tree import ClauseTree
 from retriever.search import Retriever
 
 log = logging.getLogger("carbonqa")
@@ -20,12 +28,17 @@ log = logging.getLogger("carbonqa")
 class Runtime:
     settings: Settings
     plans: list[ParsedPlan]
-    embedder: Embedder
+    embedder: Embedder  # the model itself; the retriever may hold it wrapped in a QueryBatcher
     index: HybridIndex
     index_status: str
     retriever: Retriever
     answerer: Answerer
-    chunks_by_id: dict[str, Chunk] = field(default_factory=dict)
+    serving: bool = False
+
+    @property
+    def tree(self) -> ClauseTree:
+        """The clause tree of all plans (built once, by the retriever)."""
+        return self.retriever.tree
 
 
 def llm_client(settings: Settings) -> LLMClient | None:
@@ -36,15 +49,22 @@ def llm_client(settings: Settings) -> LLMClient | None:
     return LLMClient(settings.llm_base_url, settings.llm_model, api_key=key, timeout_s=settings.llm_timeout_s)
 
 
-def load_runtime(settings: Settings | None = None, progress: bool = True, rebuild: bool = False) -> Runtime:
+def load_runtime(settings: Settings, progress: bool = True, rebuild: bool = False, serving: bool = False) -> Runtime:
     """Parse the corpus, load (or convert) the model, load the index or (re)build it if missing or stale."""
-    settings = settings or get_settings()
     plans = load_corpus(settings.corpus_path)
     chunks = [chunk for plan in plans for chunk in plan.chunks]
-    embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download)
+    threads = settings.serve_torch_threads if serving else QUERY_THREADS
+    embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
+                             query_threads=threads)
     index, status = load_or_build(settings.index_path, chunks, embedder, progress=progress, rebuild=rebuild)
     log.info("index %s: %d chunks, model %s", status, len(index.chunks), embedder.model_id)
-    retriever = Retriever(index, embedder, settings.fusion)
-    answerer = Answerer(retriever, plans, llm=llm_client(settings), top_k=settings.top_k)
-    return Runtime(settings, plans, embedder, index, status, retriever, answerer,
-                   {chunk.id: chunk for chunk in index.chunks})
+    return assemble_runtime(settings, plans, embedder, index, status, serving=serving)
+
+
+def assemble_runtime(settings: Settings, plans: list[ParsedPlan], embedder: Embedder, index: HybridIndex,
+                     index_status: str, serving: bool = False) -> Runtime:
+    """The retriever and answerer over a loaded model and index; serving wraps the model in a QueryBatcher."""
+    query_embedder = QueryBatcher(embedder) if serving else embedder
+    retriever = Retriever(index, query_embedder, settings.fusion_config)
+    answerer = Answerer(retriever, llm=llm_client(settings), top_k=settings.top_k)
+    return Runtime(settings, plans, embedder, index, index_status, retriever, answerer, serving)

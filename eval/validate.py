@@ -19,6 +19,7 @@ from eval.qa_models import DEFAULT_QA_PATH, EvalFileError, QAItem, QAType, load_
 from ingest.models import Chunk, ParsedPlan
 from ingest.pipeline import load_corpus
 from ingest.text import squash
+from ingest.tree import ClauseTree
 
 SPAN_MIN, SPAN_MAX = 12, 40
 KEY_WINDOW = 60
@@ -35,10 +36,10 @@ class CorpusText:
         # Smallest chunks first, so the first chunk holding a span is the clause that answers.
         flat_chunks = [(squash(chunk.text), chunk) for plan in plans for chunk in plan.chunks]
         self.chunks: list[tuple[str, Chunk]] = sorted(flat_chunks, key=lambda pair: len(pair[0]))
-        self.child_headings: dict[str, list[str]] = {}
-        for _, chunk in flat_chunks:
-            if chunk.parent_id:
-                self.child_headings.setdefault(chunk.parent_id, []).append(squash(chunk.heading))
+        self.tree = ClauseTree(chunk for plan in plans for chunk in plan.chunks)
+
+    def child_headings(self, chunk_id: str | None) -> list[str]:
+        return [squash(child.heading) for child in self.tree.children(chunk_id)] if chunk_id else []
 
     def regions_containing(self, span: str) -> list[str]:
         """One region per occurrence of the span (overlapping occurrences counted)."""
@@ -97,8 +98,8 @@ def _check_item(item: QAItem, corpus: CorpusText) -> list[str]:
             if item.type is QAType.structure:
                 # A list's items are the headings under the evidence's chunk, or beside it when the
                 # evidence is the first item of a part whose own text is only its heading.
-                key_windows.extend(corpus.child_headings.get(chunk.id, []))
-                key_windows.extend(corpus.child_headings.get(chunk.parent_id or "", []))
+                key_windows.extend(corpus.child_headings(chunk.id))
+                key_windows.extend(corpus.child_headings(chunk.parent_id))
 
     for key in item.answer_keys:
         if key_windows and not any(squash(key) in window for window in key_windows):

@@ -10,25 +10,16 @@ import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
+
+from index.interface import TextEmbedder
 
 MAX_BATCH = 16  # texts per forward pass
 # How long a text waits for others to join its batch. Not at all: questions arriving while a pass runs
 # queue up and form the next batch anyway. Measured with eval.bench_load on 2 cores, 16 concurrent
 # requests: 38.3 req/s waiting 0 ms, 31.4 req/s waiting 2 ms, 16.8 req/s unbatched.
 MAX_WAIT_S = 0.0
-
-
-class Embedder(Protocol):
-    model_id: str
-    model_fingerprint: str
-    dimension: int
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
-
-    def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
 
 
 @dataclass
@@ -41,7 +32,7 @@ class QueryBatcher:
     """Wraps an embedder: `embed_queries` calls from many threads are queued and embedded together by
     one worker thread; each caller gets its own rows (or the embedder's exception)."""
 
-    def __init__(self, embedder: Embedder, max_batch: int = MAX_BATCH, max_wait_s: float = MAX_WAIT_S) -> None:
+    def __init__(self, embedder: TextEmbedder, max_batch: int = MAX_BATCH, max_wait_s: float = MAX_WAIT_S) -> None:
         self.embedder = embedder
         self.max_batch = max_batch
         self.max_wait_s = max_wait_s

@@ -13,7 +13,6 @@ import time
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
-from typing import Protocol
 
 import faiss
 import numpy as np
@@ -22,6 +21,7 @@ from rank_bm25 import BM25Okapi
 from tqdm import tqdm
 
 from index.files import replace_dir
+from index.interface import PassageEmbedder
 from index.tokenizer import Tokenizer, domain_terms
 from ingest.models import Chunk
 from ingest.pipeline import read_chunks_jsonl, write_chunks_jsonl
@@ -36,14 +36,6 @@ DENSE = "dense.faiss"
 
 class IndexCorruptError(RuntimeError):
     """The index folder exists but cannot be read; the message names the fix."""
-
-
-class PassageEmbedder(Protocol):
-    model_id: str
-    model_fingerprint: str
-    dimension: int
-
-    def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
 
 
 class IndexManifest(BaseModel):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import jieba
 
 from ingest.models import Chunk
+from ingest.vocabulary import NUMBER_UNITS, full_forms
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -37,32 +38,15 @@ STOPWORDS = set(
     "一下 关于 方面 提到 提出 说 讲 内容 具体 主要 哪些方面 有何 何 多 少 呢？".split()
 )
 
-# Standard abbreviations staff type, and the plans' own wording for them (first form preferred).
-# Only abbreviations of the same term: paraphrases (出租车 for 巡游车) are the dense arm's job.
-ABBREVIATIONS = {
-    "GDP": ("地区生产总值", "生产总值"),
-    "能耗": ("能源消耗",),
-    "规上": ("规模以上",),
-    "固废": ("固体废物",),
-    "气电": ("天然气发电", "燃气发电"),
-    "新能源车": ("新能源汽车",),
-    "网约车": ("网络预约出租汽车",),
-    "双碳": ("碳达峰", "碳中和"),
-}
-
-
 def widen(question: str) -> str:
     """The question plus the plans' wording of its abbreviations (单位GDP能耗 -> 地区生产总值 能源消耗),
     so both search arms find clauses that never use the abbreviation."""
-    extra = [forms[0] for word, forms in ABBREVIATIONS.items() if word in question and forms[0] not in question]
+    extra = full_forms(question)
     return f"{question}（{' '.join(extra)}）" if extra else question
 
 
 # A number with its unit stays one token ("355万千瓦", "2025年", "18%"), the number alone too.
-NUMBER_WITH_UNIT = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:%|％|万千瓦时|万千瓦|千瓦时|千瓦|兆瓦|吉瓦|万吨标准煤|万吨标煤|万吨|吨|亿千瓦时|亿元|万元|"
-    r"亿立方米|立方米|万辆|辆|万亩|亩|公顷|平方米|万平方米|个|座|家|项|年|月|万|亿)?"
-)
+NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?\s*(?:" + "|".join(map(re.escape, NUMBER_UNITS)) + ")?")
 PUNCTUATION = re.compile(r"^[\s\W_]+$", re.UNICODE)
 QUOTED_TERM = re.compile(r"[“\"]([^”\"，。；、]{2,10})[”\"]")
 NAMED_PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}(?:电厂|电站|风电场|核电站|港区|港|园区|基地|产业园|工业园|示范区|新区|片区)")

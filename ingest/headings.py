@@ -5,16 +5,16 @@ import re
 from dataclasses import dataclass
 
 from ingest.models import ChunkKind
+from ingest.vocabulary import HEADING_LABELS, chinese_number
 
-CN_DIGITS = {ch: value for value, ch in enumerate("〇一二三四五六七八九")}
 MAX_TITLE_CHARS = 40  # a heading that runs into a long first sentence is cut here (with …)
 
-# (kind, pattern, normalised label); half-width brackets and full-width dots occur in the corpus.
+# (kind, pattern, normalised label); the grammar of each label is in ingest/vocabulary.py.
 _PATTERNS = [
-    (ChunkKind.part, re.compile(r"([一二三四五六七八九十]+)、\s*"), "{}、"),
-    (ChunkKind.section, re.compile(r"[（(]([一二三四五六七八九十]+)[）)]\s*"), "（{}）"),
-    (ChunkKind.clause, re.compile(r"(\d{1,3})[.．、](?!\d)\s*"), "{}."),
-    (ChunkKind.item, re.compile(r"[（(](\d{1,3})[）)]\s*"), "（{}）"),
+    (ChunkKind.part, re.compile(HEADING_LABELS["part"]), "{}、"),
+    (ChunkKind.section, re.compile(HEADING_LABELS["section"]), "（{}）"),
+    (ChunkKind.clause, re.compile(HEADING_LABELS["clause"]), "{}."),
+    (ChunkKind.item, re.compile(HEADING_LABELS["item"]), "（{}）"),
 ]
 LEVELS = {kind: level for level, (kind, _, _) in enumerate(_PATTERNS, start=1)}
 
@@ -39,7 +39,7 @@ def match_heading(line: str) -> Heading | None:
         match = pattern.match(line)
         if not match:
             continue
-        number = _to_int(match.group(1))
+        number = chinese_number(match.group(1))
         if number is None:
             return None
         rest = line[match.end():]
@@ -51,14 +51,3 @@ def match_heading(line: str) -> Heading | None:
         return Heading(kind, LEVELS[kind], number, label.format(match.group(1)), title, standalone)
     return None
 
-
-def _to_int(numeral: str) -> int | None:
-    """'12' or a Chinese numeral up to 九十九 ('十二', '二十', '三十一') -> int; None if malformed."""
-    if numeral.isdigit():
-        return int(numeral)
-    tens, ten, ones = numeral.partition("十")
-    if not ten:
-        return CN_DIGITS[numeral] if len(numeral) == 1 else None
-    if any(part and (len(part) > 1 or part not in CN_DIGITS) for part in (tens, ones)):
-        return None
-    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)

@@ -9,16 +9,14 @@ from pypinyin import lazy_pinyin
 from ingest.clean import PROSE_PUNCTUATION
 from ingest.errors import IngestError
 from ingest.models import PlanMeta
+from ingest.vocabulary import REGION_NAME, REGION_SUFFIX, YEAR_NUMBER, region_level
 
 DATE_LINE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔［\[]((?:19|20)\d{2})[〕］\]]\d+号")
+DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,8}}[〔［\[]({YEAR_NUMBER})[〕］\]]\d+号")
 # "现将《珠海市碳达峰实施方案》印发给你们" / "《…》已经省人民政府同意，现印发给你们"
 TITLE_IN_NOTICE = re.compile(r"《([^《》]{2,60})》[^。]*?印发")
 TITLE_OF_NOTICE = re.compile(r"关于印发(.{2,60}?)的通知")
 ISSUER_OF_NOTICE = re.compile(r"^(.{2,30}?)关于印发")
-REGION = re.compile(r"(.{1,8}?(?:特别行政区|自治区|自治州|省|市|县|区))")
-REGION_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|省|市|县|区)$")
-LEVELS = {"省": "省", "自治区": "省", "特别行政区": "省", "市": "市", "自治州": "市", "县": "县", "区": "县"}
 MAX_TITLE_CHARS = 60
 
 
@@ -33,7 +31,7 @@ def extract_meta(front: list[str], source_file: str, sha256: str) -> tuple[PlanM
     if not title:
         title = front[0][:MAX_TITLE_CHARS] if front else source_file
         warnings.append(f"未找到方案标题，使用首行 / no plan title found, using the first line: {title}")
-    region_match = REGION.match(title) if not title.startswith("关于") else None
+    region_match = REGION_NAME.match(title) if not title.startswith("关于") else None
     if region_match is None:
         raise IngestError(f"无法从标题识别地区（标题应以“某某市/省”开头）/ no region found in the title of "
                           f"{source_file}: {title!r} (the title should start with the region, e.g. 珠海市)")
@@ -47,7 +45,7 @@ def extract_meta(front: list[str], source_file: str, sha256: str) -> tuple[PlanM
         doc_id=make_doc_id(region, year),
         title=title,
         region=region,
-        level=LEVELS[REGION_SUFFIX.search(region).group(1)],
+        level=region_level(region),
         issuer=issuer,
         doc_number=doc_number,
         issue_date=issue_date,

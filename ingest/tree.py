@@ -8,9 +8,14 @@ every run and do not depend on other plans:
   table, table.3              a table (caption + header row) and its 3rd data row; later tables table2, …
   p.1, p.2                    paragraphs of a file without numbered headings, or after a table
 A chunk spans its heading line and the body lines up to the next heading; its children are separate.
+
+`build_chunks` makes the chunks of one plan; `ClauseTree` navigates the chunks of all plans (built once
+by the retriever and shared by every stage above it).
 """
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ingest.clean import CleanDocument
@@ -130,3 +135,90 @@ def build_chunks(doc: CleanDocument, meta: PlanMeta) -> tuple[list[Chunk], list[
     builder = _TreeBuilder(doc, meta)
     builder.build()
     return builder.chunks, builder.warnings
+
+
+class ClauseTree:
+    """The clause tree of all plans, built once from their chunks: the one place that knows who is
+    whose parent, child or sibling. Chunks keep the order given (the index's row order); children and
+    siblings are in document order.
+
+    tree["zhuhai-2023/2.1"] / tree.get(id)      the chunk (KeyError / None if unknown)
+    tree.parent(id), tree.children(id)           one level up / down
+    tree.roots(doc_id)                           a plan's top-level chunks
+    tree.ancestors(id)                           root first, parent last
+    tree.siblings(id), tree.position(id)         the parent's children (itself included), its 1-based place
+    tree.previous(id), tree.next(id)             the neighbouring siblings
+    tree.child_at(id, n)                         the n-th child (第N项; n = -1 is 最后一项)
+    tree.descendants(id), tree.whole_text(id)    the subtree in document order, and its text joined
+    """
+
+    def __init__(self, chunks: Iterable[Chunk]):
+        self.chunks: list[Chunk] = list(chunks)
+        self._by_id = {chunk.id: chunk for chunk in self.chunks}
+        self._children: dict[tuple[str, str | None], list[Chunk]] = defaultdict(list)
+        for chunk in sorted(self.chunks, key=lambda c: c.start):  # stable: ties keep the given order
+            self._children[(chunk.doc_id, chunk.parent_id)].append(chunk)
+        self._position = {c.id: n for siblings in self._children.values() for n, c in enumerate(siblings, 1)}
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def __iter__(self) -> Iterator[Chunk]:
+        return iter(self.chunks)
+
+    def __contains__(self, chunk_id: object) -> bool:
+        return chunk_id in self._by_id
+
+    def __getitem__(self, chunk_id: str) -> Chunk:
+        return self._by_id[chunk_id]
+
+    def get(self, chunk_id: str | None) -> Chunk | None:
+        return self._by_id.get(chunk_id) if chunk_id else None
+
+    def parent(self, chunk_id: str) -> Chunk | None:
+        return self.get(self[chunk_id].parent_id)
+
+    def children(self, chunk_id: str) -> list[Chunk]:
+        chunk = self.get(chunk_id)
+        return self._children.get((chunk.doc_id, chunk.id), []) if chunk else []
+
+    def roots(self, doc_id: str) -> list[Chunk]:
+        return self._children.get((doc_id, None), [])
+
+    def ancestors(self, chunk_id: str) -> list[Chunk]:
+        chain: list[Chunk] = []
+        parent = self.parent(chunk_id)
+        while parent is not None:
+            chain.append(parent)
+            parent = self.get(parent.parent_id)
+        return chain[::-1]
+
+    def siblings(self, chunk_id: str) -> list[Chunk]:
+        chunk = self[chunk_id]
+        return self._children[(chunk.doc_id, chunk.parent_id)]
+
+    def position(self, chunk_id: str) -> int:
+        """1-based place among its siblings, in document order."""
+        return self._position[chunk_id]
+
+    def previous(self, chunk_id: str) -> Chunk | None:
+        position = self.position(chunk_id)
+        return self.siblings(chunk_id)[position - 2] if position > 1 else None
+
+    def next(self, chunk_id: str) -> Chunk | None:
+        siblings, position = self.siblings(chunk_id), self.position(chunk_id)
+        return siblings[position] if position < len(siblings) else None
+
+    def child_at(self, chunk_id: str, ordinal: int) -> Chunk | None:
+        """The ordinal-th child (1-based; -1 the last), None if there is no such child."""
+        children = self.children(chunk_id)
+        index = ordinal - 1 if ordinal > 0 else ordinal
+        return children[index] if ordinal and -len(children) <= index < len(children) else None
+
+    def descendants(self, chunk_id: str) -> list[Chunk]:
+        """Everything below the chunk, in document order."""
+        return [d for child in self.children(chunk_id) for d in (child, *self.descendants(child.id))]
+
+    def whole_text(self, chunk_id: str) -> str:
+        """The container's full text: its own text then every descendant's, in document order."""
+        return "\n".join(c.text for c in (self[chunk_id], *self.descendants(chunk_id)))

@@ -19,12 +19,45 @@ class Fusion(str, Enum):
     weighted = "weighted"
 
 
+class RegionSource(str, Enum):
+    filter = "filter"  # the caller's explicit region filter
+    detected = "detected"  # names found in the question's text
+    off = "off"  # region detection switched off and no filter: every plan
+
+
 class RegionQuery(BaseModel):
-    """What regions a question names, as detected from its text."""
+    """What regions a question is about, and how they were found."""
 
     regions: list[str] = Field(default_factory=list, description="plan regions named, e.g. ['珠海市']")
-    unknown: list[str] = Field(default_factory=list, description="places named that have no plan, e.g. ['深圳市']")
+    unknown: list[str] = Field(default_factory=list, description="places named that have no plan, e.g. ['深圳']")
     all_regions: bool = Field(default=False, description="the question asks about every plan (各市/哪些城市/所有方案)")
+    source: RegionSource = Field(default=RegionSource.off, description="filter, detected, or off")
+
+
+class QuestionFrame(BaseModel):
+    """What a question asks, read once from its text (retriever/frame.py); retrieval and answering
+    both use it and nothing re-parses the question. Patterns: ingest/vocabulary.py."""
+
+    text: str = Field(description="the question as understood (after follow-up resolution)")
+    regions: RegionQuery
+    places_named: list[str] = Field(
+        default_factory=list, description="plan regions, then places without a plan, the text names (whatever the filter)")
+    compared_regions: list[str] = Field(
+        default_factory=list, description="plans answered side by side, answer order; empty unless a comparison")
+    terms: list[str] = Field(default_factory=list, description="topic terms: region names and frame words removed")
+    years: set[int] = Field(default_factory=set, description="every year named (2025年), base year included")
+    base_year: int | None = Field(default=None, description="the year a change is measured from (比2020年下降)")
+    unit: str | None = Field(default=None, description="the unit asked for, if named (万千瓦, %)")
+    unit_family: str | None = Field(
+        default=None, description="what the asked quantity measures: share/power/energy/mass/money/volume/area/count")
+    wants_figure: bool = Field(default=False, description="asks for a quantity (多少/比重/装机…)")
+    wants_year: bool = Field(default=False, description="asks for a point in time (哪一年/何时)")
+    wants_list: bool = Field(default=False, description="has an enumeration word (哪些/列举/主要内容…)")
+    wants_structure: bool = Field(default=False, description="enumerates a plan's own parts (保障措施包括哪些)")
+    wants_count: bool = Field(default=False, description="asks how many (几项/多少个)")
+    wants_overview: bool = Field(default=False, description="asks what a plan says about a topic (有什么安排)")
+    ordinal: int | None = Field(default=None, description="asks for one item by position: 第3项 -> 3, 最后一项 -> -1")
+    part_number: str | None = Field(default=None, description="第三部分 -> 三")
 
 
 class SearchHit(BaseModel):

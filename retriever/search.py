@@ -1,82 +1,67 @@
-"""Hybrid search: BM25 and dense candidates fused, restricted to the plans a question names."""
+"""Hybrid search: BM25 and dense candidates fused, restricted to the plans a question names.
+
+The question is read once into a QuestionFrame (retriever/frame.py); the answerer passes its frame in
+so nothing reads the question twice. The clause tree (ingest/tree.py ClauseTree) and the region
+catalog (retriever/regions.py) are built here once, from the index's chunks, and shared upward.
+"""
 from __future__ import annotations
 
-import re
 import time
 from collections import defaultdict
-from typing import Protocol
 
 import numpy as np
 
+from index.interface import QueryEmbedder
 from index.store import HybridIndex
 from index.tokenizer import widen
 from ingest.models import Chunk, ChunkKind
 from ingest.text import squash
-from retriever.models import Fusion, RegionQuery, SearchHit, SearchMode, SearchResult
-from retriever.regions import detect_regions, normalise_region
+from ingest.tree import ClauseTree
+from retriever.frame import read_question
+from retriever.fusion import FusionConfig, fuse
+from retriever.models import Fusion, QuestionFrame, SearchHit, SearchMode, SearchResult
+from retriever.regions import RegionCatalog, UnknownRegionError
 
-RRF_K = 60  # the usual reciprocal-rank-fusion constant
-DENSE_WEIGHT = 0.5  # weight of the dense arm in weighted fusion
-CANDIDATES = 50  # per arm, before fusion
-# Questions asking what a part or section contains: answer with the whole list from the tree.
-LIST_QUESTION = re.compile(r"哪些|哪几|包括什么|包含什么|几大|几项|几个方面|几方面|主要内容|什么内容|列出|列举|有何|讲了什么|讲什么")
+__all__ = ["EmptyQueryError", "Retriever", "UnknownRegionError"]
+
 CONTAINER_KINDS = (ChunkKind.part, ChunkKind.section)
-
-
-class QueryEmbedder(Protocol):
-    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
 
 
 class EmptyQueryError(ValueError):
     """The question is empty or whitespace only."""
 
 
-class UnknownRegionError(ValueError):
-    """A region filter names a place with no plan in the corpus."""
-
-
 class Retriever:
-    def __init__(self, index: HybridIndex, embedder: QueryEmbedder, fusion: Fusion = Fusion.rrf):
+    def __init__(self, index: HybridIndex, embedder: QueryEmbedder, fusion: FusionConfig | None = None):
         self.index = index
         self.embedder = embedder
-        self.fusion = fusion
-        self.regions = list(dict.fromkeys(c.region for c in index.chunks))  # corpus order
+        self.fusion = fusion or FusionConfig()
+        self.tree = ClauseTree(index.chunks)
         self.row_of = {chunk.id: row for row, chunk in enumerate(index.chunks)}
-        self.children: dict[str, list[int]] = defaultdict(list)
-        for row, chunk in enumerate(index.chunks):
-            if chunk.parent_id:
-                self.children[chunk.parent_id].append(row)
-        self.region_rows = {r: np.array([c.region == r for c in index.chunks]) for r in self.regions}
-        self.plan_texts = {r: "".join(squash(c.text) for c in index.chunks if c.region == r)
-                           for r in self.regions}
+        regions = list(dict.fromkeys(c.region for c in index.chunks))  # corpus order
+        self.regions = RegionCatalog(
+            regions, levels={c.region: c.level for c in index.chunks},
+            plan_texts={r: "".join(squash(c.text) for c in index.chunks if c.region == r) for r in regions})
+        self.region_rows = {r: np.array([c.region == r for c in index.chunks]) for r in regions}
 
-    def resolve_regions(self, question: str, regions: list[str] | None, use_region_detection: bool) -> RegionQuery:
-        """An explicit filter wins over detection; a filter naming a place without a plan is an error."""
-        if regions:
-            resolved = []
-            for name in regions:
-                region = normalise_region(name, self.regions)
-                if region is None:
-                    raise UnknownRegionError(
-                        f"未知地区“{name}”，可选：{'、'.join(self.regions)} / unknown region {name!r}")
-                if region not in resolved:
-                    resolved.append(region)
-            return RegionQuery(regions=sorted(resolved, key=self.regions.index))
-        if use_region_detection:
-            return detect_regions(question, self.regions, self.plan_texts)
-        return RegionQuery()
+    def read(self, question: str, regions: list[str] | None = None, use_region_detection: bool = True) -> QuestionFrame:
+        """The question's frame (see retriever/frame.py); a filter naming a place without a plan is an
+        UnknownRegionError."""
+        if not question or not question.strip():
+            raise EmptyQueryError("问题不能为空 / the question must not be empty")
+        return read_question(question, self.regions, self.index.tokenizer.tokenize, regions, use_region_detection)
 
     def search(self, question: str, regions: list[str] | None = None, top_k: int = 8,
                mode: SearchMode = SearchMode.hybrid, fusion: Fusion | None = None,
-               use_region_detection: bool = True, region_query: RegionQuery | None = None) -> SearchResult:
-        """`region_query`, when the caller already resolved the regions, replaces `regions` and detection."""
-        if not question or not question.strip():
-            raise EmptyQueryError("问题不能为空 / the question must not be empty")
+               use_region_detection: bool = True, frame: QuestionFrame | None = None) -> SearchResult:
+        """`frame`, when the caller already read the question, replaces `regions` and detection;
+        `fusion` overrides the configured method for this search (the eval's ablation)."""
+        if frame is None:
+            frame = self.read(question, regions, use_region_detection)
         timings: dict[str, float] = {}
-        if region_query is None:
-            region_query = self.resolve_regions(question, regions, use_region_detection)
-        allowed = self._allowed_rows(region_query)
-        query = widen(question)
+        region_query = frame.regions
+        allowed = self._allowed_rows(frame)
+        query = widen(frame.text)
 
         bm25_scores = dense_scores = None
         if mode in (SearchMode.bm25, SearchMode.hybrid):
@@ -94,49 +79,25 @@ class Retriever:
             timings["dense"] = _ms(started)
 
         started = time.perf_counter()
-        ranked = self._fuse(bm25_scores, dense_scores, allowed, fusion or self.fusion)
-        selected = self._per_region(ranked, region_query, top_k)
+        config = self.fusion if fusion is None else self.fusion.model_copy(update={"method": fusion})
+        ranked = fuse(bm25_scores, dense_scores, allowed, config)
+        selected = self._per_region(ranked, frame, top_k)
         fused = dict(ranked)
         hits = [self._hit(row, fused, bm25_scores, dense_scores) for row, _ in selected]
-        if LIST_QUESTION.search(question) and not self.compared_regions(region_query):
-            hits = self._expand_list(question, hits, fused, bm25_scores, dense_scores, top_k)
+        if frame.wants_list and not frame.compared_regions:
+            hits = self._expand_list(frame.text, hits, fused, bm25_scores, dense_scores, top_k)
         timings["fuse"] = _ms(started)
-        return SearchResult(question=question, mode=mode, regions=region_query, hits=hits, timings_ms=timings)
+        return SearchResult(question=frame.text, mode=mode, regions=region_query, hits=hits, timings_ms=timings)
 
-    def _allowed_rows(self, region_query: RegionQuery) -> np.ndarray:
-        if not region_query.regions:
+    def _allowed_rows(self, frame: QuestionFrame) -> np.ndarray:
+        if not frame.regions.regions:
             return np.ones(len(self.index.chunks), dtype=bool)
-        return np.logical_or.reduce([self.region_rows[r] for r in region_query.regions])
+        return np.logical_or.reduce([self.region_rows[r] for r in frame.regions.regions])
 
-    def _fuse(self, bm25: np.ndarray | None, dense: np.ndarray | None, allowed: np.ndarray,
-              fusion: Fusion) -> list[tuple[int, float]]:
-        """(row, fused score) best first, over the allowed rows' top candidates of each arm.
-
-        With one arm the score is that arm's own; RRF adds 1/(60+rank) per arm; weighted fusion adds
-        each arm's min-max normalised score, the dense arm weighted DENSE_WEIGHT.
-        """
-        arms = [(scores, weight) for scores, weight in ((bm25, 1 - DENSE_WEIGHT), (dense, DENSE_WEIGHT))
-                if scores is not None]
-        fused: dict[int, float] = defaultdict(float)
-        for scores, weight in arms:
-            masked = np.where(allowed, scores, -np.inf)
-            top = [int(row) for row in np.argsort(-masked, kind="stable")[:CANDIDATES] if np.isfinite(masked[row])]
-            if not top:
-                continue
-            low, high = float(masked[top].min()), float(masked[top].max())
-            for rank, row in enumerate(top):
-                if len(arms) == 1:
-                    fused[row] = float(scores[row])
-                elif fusion == Fusion.rrf:
-                    fused[row] += 1 / (RRF_K + rank + 1)
-                else:
-                    fused[row] += weight * (float(scores[row]) - low) / ((high - low) or 1.0)
-        return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-
-    def _per_region(self, ranked: list[tuple[int, float]], region_query: RegionQuery,
+    def _per_region(self, ranked: list[tuple[int, float]], frame: QuestionFrame,
                     top_k: int) -> list[tuple[int, float]]:
         """Top k; a question about several plans takes turns: each plan's best, then each one's second..."""
-        regions = self.compared_regions(region_query)
+        regions = [r for r in self.regions.regions if r in frame.compared_regions]  # corpus order breaks ties
         if not regions:
             return ranked[:top_k]
         queues = {region: [item for item in ranked if self.index.chunks[item[0]].region == region]
@@ -149,14 +110,6 @@ class Retriever:
                     picked.append(queues[region][turn])
         return picked
 
-    def compared_regions(self, region_query: RegionQuery) -> list[str]:
-        """The plans a comparison question spans: those named, or all of them for 各市/分别 questions."""
-        if len(region_query.regions) > 1:
-            return region_query.regions
-        if region_query.all_regions and not region_query.regions:
-            return self.regions
-        return []
-
     def _expand_list(self, question: str, hits: list[SearchHit], fused: dict[int, float],
                      bm25: np.ndarray | None, dense: np.ndarray | None, top_k: int) -> list[SearchHit]:
         """Put the best-matching part/section first, followed by all its children in document order.
@@ -167,7 +120,7 @@ class Retriever:
         container = self._best_container(question, hits)
         if container is None:
             return hits
-        rows = [self.row_of[container.id]] + self.children[container.id]
+        rows = [self.row_of[chunk.id] for chunk in (container, *self.tree.children(container.id))]
         head = [self._hit(row, fused, bm25, dense, via_tree=row != rows[0]) for row in rows]
         ids = {hit.chunk.id for hit in head}
         return head + [hit for hit in hits if hit.chunk.id not in ids][: max(0, top_k - len(head))]
@@ -182,18 +135,17 @@ class Retriever:
         question_tokens = set(self.index.tokenizer.tokenize(question))
         support: dict[str, float] = defaultdict(float)
         for rank, hit in enumerate(hits[:8]):
-            for chunk_id in (hit.chunk.id, hit.chunk.parent_id):
-                chunk = self.index.chunks[self.row_of[chunk_id]] if chunk_id in self.row_of else None
-                if chunk is not None and chunk.kind in CONTAINER_KINDS and self.children[chunk.id]:
+            for chunk in (hit.chunk, self.tree.get(hit.chunk.parent_id)):
+                if chunk is not None and chunk.kind in CONTAINER_KINDS and self.tree.children(chunk.id):
                     support[chunk.id] += 1.0 / (rank + 1)
         best, best_score = None, 0.0
         for chunk_id, weight in support.items():
-            chunk = self.index.chunks[self.row_of[chunk_id]]
+            chunk = self.tree[chunk_id]
             heading_tokens = set(self.index.tokenizer.tokenize(chunk.heading))
             overlap = len(question_tokens & heading_tokens) / (len(heading_tokens) or 1)
-            children = self.children[chunk_id]
-            named = sum(any(self.index.chunks[row].heading.rstrip("。.").endswith(token) for token in question_tokens)
-                        for row in children) / len(children)
+            children = self.tree.children(chunk_id)
+            named = sum(any(child.heading.rstrip("。.").endswith(token) for token in question_tokens)
+                        for child in children) / len(children)
             score = weight + overlap + named
             if (chunk_id == hits[0].chunk.id or max(overlap, named) >= 0.5) and score > best_score:
                 best, best_score = chunk, score

@@ -7,12 +7,13 @@ import pytest
 
 from answer.evidence import SentenceIndex, content_sentences
 from answer.pipeline import Answerer
-from answer.question import QuestionInfo, asks_for_structure
 from answer.structure import Outline
-from answer.text import numbers_in, sentence_pieces, split_sentences, years_in
+from answer.text import numbers_in, sentence_pieces, split_sentences
 from ingest.models import Chunk, ChunkKind
 from ingest.text import squash
-from retriever.models import RegionQuery, SearchHit
+from ingest.tree import ClauseTree
+from ingest.vocabulary import years_in
+from retriever.models import QuestionFrame, RegionQuery, SearchHit
 from retriever.search import EmptyQueryError, UnknownRegionError
 
 
@@ -22,7 +23,7 @@ def assert_cited(answer, runtime) -> None:
     markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)}
     assert markers == {c.marker for c in answer.citations}
     for citation in answer.citations:
-        chunk = runtime.chunks_by_id[citation.chunk_id]
+        chunk = runtime.tree[citation.chunk_id]
         assert citation.quote in chunk.text
         assert citation.quote in citation.clause_text
         assert citation.plan_title == chunk.title and citation.region == chunk.region
@@ -31,6 +32,7 @@ def assert_cited(answer, runtime) -> None:
 
 # ---- text helpers (no model needed) ----------------------------------------------------------
 
+@pytest.mark.unit
 def test_sentences_split_on_stops_but_not_inside_brackets_or_quotes():
     text = "科学构筑江门“三山两江一海湾”（三山：天露山脉；两江：西江、潭江）生态保护格局。到2025年，比重达16%；森林覆盖率达70%！"
     sentences = split_sentences(text)
@@ -42,6 +44,7 @@ def test_sentences_split_on_stops_but_not_inside_brackets_or_quotes():
     assert all(text[s.start:s.end] == s.text for s in sentences)
 
 
+@pytest.mark.unit
 def test_sentence_pieces_keep_trailing_markers_and_join_back_exactly():
     text = "广东省：到2025年达到200万千瓦。[1]\n佛山市：达到50万千瓦。[2][3]另有说明。"
     pieces = sentence_pieces(text)
@@ -49,11 +52,13 @@ def test_sentence_pieces_keep_trailing_markers_and_join_back_exactly():
     assert "".join(pieces) == text
 
 
+@pytest.mark.unit
 def test_years_and_numbers_ignore_spacing_and_markers():
     assert years_in("到 2025 年，比 2020年下降") == {2025, 2020}
     assert numbers_in("达到 14.5%[3]，共1,200个") == ["14.5", "1200"]
 
 
+@pytest.mark.unit
 def test_a_sentence_after_a_semicolon_is_about_the_year_before_it():
     text = "（二）主要目标\n到2025年，非化石能源消费比重达到20%；森林覆盖率达到58%。到2030年，比重达到25%。"
     chunk = Chunk(id="t/1.2", doc_id="t", title="测试方案", region="云浮市", level="市", kind=ChunkKind.section,
@@ -66,49 +71,37 @@ def test_a_sentence_after_a_semicolon_is_about_the_year_before_it():
     ]
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("佛山方案有哪些重点行动？", True),
-    ("江门的保障措施包括哪些？", True),
-    ("佛山方案的保障措施有哪几项？", True),
-    ("云浮方案提出了哪些基本原则？", True),
-    ("广东钢铁行业碳达峰以哪些地区为重点？", False),
-    ("珠海能源绿色低碳转型行动的主要责任单位有哪些？", False),
-    ("佛山哪些重点项目要开展低碳试点？", False),
-])
-def test_structure_questions_enumerate_the_plans_own_parts(question, expected):
-    assert asks_for_structure(question) is expected
-
-
 def _chunk(chunk_id: str, text: str, kind: ChunkKind = ChunkKind.section, number: str = "", heading: str = "",
            parent_id: str | None = None) -> Chunk:
     return Chunk(id=chunk_id, doc_id="t", title="测试方案", region="云浮市", level="市", kind=kind, number=number,
                  heading=heading, parent_id=parent_id, text=text, start=0, end=len(text))
 
 
+@pytest.mark.unit
 def test_outline_skips_items_without_words():
     bulleted = _chunk("t/1", "（一）重点领域\n——\n——工业领域。\n——交通领域。", number="（一）", heading="重点领域")
     table = _chunk("t/2", "二、保障措施", kind=ChunkKind.part, number="二、", heading="保障措施")
     rows = [_chunk("t/2.1", "", kind=ChunkKind.table_row, parent_id="t/2"),
             _chunk("t/2.2", "（一）加强组织领导。", number="（一）", heading="加强组织领导", parent_id="t/2"),
             _chunk("t/2.3", "（二）强化政策支持。", number="（二）", heading="强化政策支持", parent_id="t/2")]
-    outline = Outline([bulleted, table, *rows])
+    outline = Outline(ClauseTree([bulleted, table, *rows]))
     assert outline.items(bulleted) == ["工业领域", "交通领域"]
     assert outline.items(table) == ["（一）加强组织领导", "（二）强化政策支持"]
     assert [s.id for s in outline.sections] == ["t/1", "t/2"]
 
 
+@pytest.mark.unit
 def test_part_number_picks_that_part_only():
     chunks = []
     for n, number in enumerate(["十、", "十一、"], start=1):
         chunks.append(_chunk(f"t/{n}", f"{number}第{n}部分", kind=ChunkKind.part, number=number, heading=f"第{n}部分"))
         chunks += [_chunk(f"t/{n}.{i}", f"（{i}）条目{i}。", parent_id=f"t/{n}") for i in "一二"]
-    outline = Outline(chunks)
+    outline = Outline(ClauseTree(chunks))
     by_id = {c.id: c for c in chunks}
     hits = [SearchHit(chunk=by_id["t/2"], score=1.0)]  # the retriever prefers 十一、
     for part, expected in (("十", "t/1"), ("十一", "t/2")):
-        info = QuestionInfo(text=f"第{part}部分包括哪些？", terms=[], years=set(), wants_figure=False,
-                            wants_year=False, wants_structure=True, wants_overview=False, part_number=part,
-                            region_query=RegionQuery())
+        info = QuestionFrame(text=f"第{part}部分包括哪些？", regions=RegionQuery(), wants_list=True,
+                             wants_structure=True, part_number=part)
         assert outline.best_section(info, hits, SentenceIndex(chunks)).id == expected
 
 
@@ -177,7 +170,7 @@ def test_structure_question_lists_the_child_headings_citing_the_section(runtime)
         assert action in answer.answer
     assert "13项" in answer.answer
     [citation] = answer.citations
-    section = runtime.chunks_by_id[citation.chunk_id]
+    section = runtime.tree[citation.chunk_id]
     assert section.kind == ChunkKind.part and section.region == "佛山市"
     assert "试点建设行动" in citation.clause_text  # the section cited as a whole, children included
     assert_cited(answer, runtime)
@@ -234,7 +227,7 @@ def test_answer_records_retrieval_and_timings(runtime):
 
 def test_top_k_set_on_the_answerer_is_the_default_for_ask(runtime):
     question = "云浮2025年非化石能源消费比重目标？"
-    answerer = Answerer(runtime.retriever, runtime.plans, top_k=3)
+    answerer = Answerer(runtime.retriever, top_k=3)
     assert len(answerer.ask(question).retrieved) == 3
     assert len(answerer.ask(question, top_k=5).retrieved) == 5
 

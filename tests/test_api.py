@@ -8,7 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 import api.app
+import api.runtime
 from api.app import create_app
+from api.runtime import assemble_runtime
 from api.settings import get_settings
 from index.batching import QueryBatcher
 
@@ -56,6 +58,19 @@ def test_health_and_readiness(client):
                                       "max_history_turns": settings.max_history_turns}
 
 
+def test_an_app_enforces_the_question_limit_it_reports(runtime):
+    # Two apps in one process, each with its own limit: bodies are checked against the app's own.
+    short = get_settings().model_copy(update={"max_question_chars": 10})
+    with TestClient(create_app(short, runtime)) as small, TestClient(create_app(get_settings(), runtime)) as large:
+        assert small.get("/readyz").json()["limits"]["max_question_chars"] == 10
+        response = small.post("/search", json={"question": "珠海市的光伏装机目标是多少？"})
+        assert response.status_code == 422
+        assert response.json()["detail"].startswith("问题过长：最多 10 个字符")
+        history = small.post("/ask", json={"question": "碳达峰", "history": [{"question": "碳" * 11}]})
+        assert history.status_code == 422 and history.json()["errors"][0]["field"] == "history[0].question"
+        assert large.post("/search", json={"question": "珠海市的光伏装机目标是多少？"}).status_code == 200
+
+
 def test_not_ready_until_loaded():
     # Without its startup (lifespan) the app has loaded nothing: it is alive but not ready.
     app = create_app(get_settings())
@@ -86,19 +101,44 @@ def test_a_failed_load_is_reported_by_readyz(tmp_path):
 
 
 def test_startup_load_makes_the_service_ready(runtime, monkeypatch):
-    # The background load and warm-up, with the session's pipeline standing in for a freshly loaded one.
-    monkeypatch.setattr(api.app, "load_runtime", lambda settings, **options: runtime)
-    monkeypatch.setattr(runtime.embedder, "query_threads", runtime.embedder.query_threads)  # restored after
-    monkeypatch.setattr(runtime.retriever, "embedder", runtime.retriever.embedder)  # the service wraps it
-    settings = get_settings().model_copy(update={"serve_torch_threads": 2})
-    with TestClient(create_app(settings)) as client:
+    # The background load and warm-up, with the session's pipeline standing in for a freshly loaded
+    # serving one (same model and index, wrapped for serving).
+    loaded = []
+
+    def load_serving(settings, **options):
+        loaded.append(options)
+        return assemble_runtime(settings, runtime.plans, runtime.embedder, runtime.index, "loaded",
+                                serving=options.get("serving", False))
+
+    monkeypatch.setattr(api.app, "load_runtime", load_serving)
+    with TestClient(create_app(get_settings())) as client:
         wait_while_loading(client)
         readiness = client.get("/readyz")
         assert readiness.status_code == 200, readiness.text
         assert readiness.json()["load_seconds"] > 0
-        assert runtime.embedder.query_threads == 2  # CARBONQA_SERVE_TORCH_THREADS reaches the embedder
-        assert isinstance(runtime.retriever.embedder, QueryBatcher)  # concurrent questions share passes
+        assert loaded[0]["serving"] is True  # the service asks for the serving variant ...
+        served = client.app.state.service.runtime
+        assert isinstance(served.retriever.embedder, QueryBatcher)  # ... where concurrent questions share passes
         assert ask(client, ZHUHAI_ENERGY)["citations"]
+
+
+def test_serving_threads_reach_the_loaded_model(monkeypatch):
+    # load_runtime gives the model CARBONQA_SERVE_TORCH_THREADS only when it loads for serving.
+    threads = []
+
+    class Stop(Exception):
+        pass
+
+    def load(*args, query_threads, **kwargs):
+        threads.append(query_threads)
+        raise Stop
+
+    monkeypatch.setattr(api.runtime.Embedder, "load", load)
+    settings = get_settings().model_copy(update={"serve_torch_threads": 2})
+    for serving in (True, False):
+        with pytest.raises(Stop):
+            api.runtime.load_runtime(settings, progress=False, serving=serving)
+    assert threads == [2, api.runtime.QUERY_THREADS]
 
 
 def test_docs_are_served_offline(client):
@@ -132,7 +172,7 @@ def test_ask_answers_with_citations(client, runtime):
     assert answer["citations"] and answer["timings_ms"]["total"] > 0
     for citation in answer["citations"]:
         assert f"[{citation['marker']}]" in answer["answer"]
-        chunk = runtime.chunks_by_id[citation["chunk_id"]]
+        chunk = runtime.tree[citation["chunk_id"]]
         assert chunk.region == "珠海市"
         assert citation["quote"] in chunk.text
 
@@ -216,7 +256,7 @@ def test_documents_list_the_plans(client, runtime):
     plans = client.get("/documents").json()
     assert {plan["region"] for plan in plans} == PLAN_REGIONS
     for plan in plans:
-        expected = sum(1 for chunk in runtime.chunks_by_id.values() if chunk.doc_id == plan["doc_id"])
+        expected = sum(1 for chunk in runtime.tree if chunk.doc_id == plan["doc_id"])
         assert plan["chunk_count"] == expected == sum(plan["counts_by_kind"].values())
         assert plan["title"].endswith("方案")
 
@@ -228,19 +268,19 @@ def test_outline_holds_every_chunk_once(client, runtime):
 
     def walk(nodes, parent):
         for node in nodes:
-            assert runtime.chunks_by_id[node["id"]].parent_id == parent
+            assert runtime.tree[node["id"]].parent_id == parent
             seen.append(node["id"])
             walk(node["children"], node["id"])
 
     walk(outline["outline"], None)
-    expected = [chunk.id for chunk in runtime.chunks_by_id.values() if chunk.doc_id == doc_id]
+    expected = [chunk.id for chunk in runtime.tree if chunk.doc_id == doc_id]
     assert sorted(seen) == sorted(expected)
 
 
 def test_chunk_with_its_neighbours(client, runtime):
     # A chunk with a parent and siblings on both sides; its id contains "/".
-    chunk = next(c for c in runtime.chunks_by_id.values()
-                 if c.parent_id and sum(o.parent_id == c.parent_id for o in runtime.chunks_by_id.values()) >= 3
+    chunk = next(c for c in runtime.tree
+                 if c.parent_id and sum(o.parent_id == c.parent_id for o in runtime.tree) >= 3
                  and c.kind.value == "clause")
     assert "/" in chunk.id
     context = client.get(f"/chunks/{chunk.id}").json()

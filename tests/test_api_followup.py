@@ -4,8 +4,10 @@ from __future__ import annotations
 import pytest
 
 from answer.followup import resolve_followup
+from retriever.regions import RegionCatalog
 
-REGIONS = ["珠海市", "广东省", "佛山市", "江门市", "云浮市"]
+pytestmark = pytest.mark.unit
+REGIONS = RegionCatalog(["珠海市", "广东省", "佛山市", "江门市", "云浮市"])
 ZHUHAI_SHARE = "珠海市2025年非化石能源消费比重目标是多少？"
 
 

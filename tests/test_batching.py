@@ -59,6 +59,7 @@ class Broken:
         raise RuntimeError("model crashed")
 
 
+@pytest.mark.unit
 def test_embedder_errors_reach_every_caller():
     batcher = QueryBatcher(Broken(), max_wait_s=0.05)
     with ThreadPoolExecutor(max_workers=4) as pool:

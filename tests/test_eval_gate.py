@@ -8,7 +8,7 @@ import pytest
 from eval.metrics import Summary, score_all, summarize
 from eval.qa_models import DEFAULT_QA_PATH, load_qa
 from eval.run import run_eval
-from retriever.models import Fusion, SearchMode
+from retriever.models import SearchMode
 
 FLOORS_PATH = DEFAULT_QA_PATH.parent / "floors.json"
 METRICS = {
@@ -20,8 +20,8 @@ METRICS = {
 @pytest.fixture(scope="module")
 def overall(runtime) -> Summary:
     items = load_qa(DEFAULT_QA_PATH)
-    run = run_eval(runtime, items, mode=SearchMode.hybrid, fusion=Fusion(runtime.settings.fusion),
-                   ablation=False, show_progress=False)
+    run = run_eval(runtime.answerer, items, mode=SearchMode.hybrid, ablation=False, show_progress=False)
+    assert run.fusion == runtime.settings.fusion  # the configured fusion is the one measured
     assert [p.id for p in run.predictions] == [i.id for i in items]
     return summarize(score_all(items, run.predictions))
 

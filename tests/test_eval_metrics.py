@@ -18,6 +18,8 @@ from eval.metrics import (
 from eval.qa_models import Prediction, QAItem
 from ingest.text import squash
 
+pytestmark = pytest.mark.unit
+
 SPAN_A = "到2025年非化石能源消费比重达到32%"
 SPAN_B = "单位地区生产总值二氧化碳排放下降20.5%"
 CHUNK_A = "（一）主要目标。\n　　到2025年非化石能源\n消费比重达到 32%左右。"  # SPAN_A with spaces and breaks

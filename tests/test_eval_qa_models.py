@@ -5,6 +5,8 @@ import pytest
 
 from eval.qa_models import EvalFileError, Prediction, QAType, load_predictions, load_qa, write_jsonl
 
+pytestmark = pytest.mark.unit
+
 
 def write_lines(path, lines):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,11 +1,15 @@
 """The eval report folder, written from hand-made predictions."""
 import json
 
+import pytest
+
 from eval.qa_models import Prediction, QAItem, load_predictions
 from eval.report import write_report
 from eval.run import EvalRun, distinct_chunks
 from ingest.models import Chunk, ChunkKind
 from retriever.models import Fusion, SearchHit, SearchMode
+
+pytestmark = pytest.mark.unit
 
 GOOD = "　　到2030年，全市非化石能源消费比重达到40%左右。"
 OTHER = "　　有序推进充电基础设施建设。"

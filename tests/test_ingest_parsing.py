@@ -10,6 +10,8 @@ from ingest.clean import clean_document
 from ingest.models import ChunkKind, ParsedPlan
 from ingest.pipeline import IngestError, load_corpus, parse_plan, read_chunks_jsonl, write_chunks_jsonl
 
+pytestmark = pytest.mark.unit  # no model: hand-made files (and the parsed corpus)
+
 NOTICE = """\ufeff测试市人民政府关于印发测试市
 碳达峰实施方案的通知
 测府〔2024〕7号

@@ -94,7 +94,7 @@ def llm(server):
 
 @pytest.fixture
 def llm_answerer(runtime, llm):
-    return Answerer(runtime.retriever, runtime.plans, llm=llm)
+    return Answerer(runtime.retriever, llm=llm)
 
 
 QUESTION = "云浮2025年非化石能源消费比重目标？"
@@ -138,6 +138,7 @@ def test_client_unreachable_server_is_an_llm_error():
 
 # ---- verification ----------------------------------------------------------------------------
 
+@pytest.mark.unit
 def test_verify_keeps_supported_sentences_and_renumbers():
     clauses = [Clause(1, _chunk("到2025年，非化石能源消费比重提升至16%。", "a"), "到2025年，非化石能源消费比重提升至16%。"),
                Clause(2, _chunk("到2030年，森林覆盖率达到69%左右。", "b"), "到2030年，森林覆盖率达到69%左右。")]
@@ -154,6 +155,7 @@ def test_verify_keeps_supported_sentences_and_renumbers():
     ("非化石能源消费比重提升至18%[1]。", "number 18 not in cited clause"),
     ("到2030年非化石能源消费比重提升至16%[1]。", "number 2030 not in cited clause"),
 ])
+@pytest.mark.unit
 def test_verify_removes_unsupported_sentences(reply, reason):
     text = "到2025年，非化石能源消费比重提升至16%。"
     result = verify(reply, [Clause(1, _chunk(text), text)])
@@ -161,6 +163,7 @@ def test_verify_removes_unsupported_sentences(reply, reason):
     assert result.removed and result.removed[0].startswith(reason)
 
 
+@pytest.mark.unit
 def test_reply_sentences_keep_markers_written_after_the_full_stop():
     assert reply_sentences("甲达到16%。[1]乙达到20%[2]。\n") == ["甲达到16%。[1]", "乙达到20%[2]。"]
     assert reply_sentences("甲达到“16%。”[1] [2]\n乙达到20%。") == ["甲达到“16%。”[1] [2]", "乙达到20%。"]

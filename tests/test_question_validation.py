@@ -5,6 +5,8 @@ import pytest
 
 from retriever.validation import QuestionError, validate_question
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),

@@ -8,10 +8,10 @@ import pytest
 from index.store import IndexCorruptError, load_index, load_or_build, save_index
 from index.tokenizer import widen
 from retriever.models import Fusion, SearchMode
-from retriever.regions import detect_regions
+from retriever.regions import RegionCatalog
 from retriever.search import EmptyQueryError, UnknownRegionError
 
-REGIONS = ["广东省", "珠海市", "佛山市", "江门市", "云浮市"]
+REGIONS = RegionCatalog(["广东省", "珠海市", "佛山市", "江门市", "云浮市"])
 
 
 def top_ids(runtime, question, mode=SearchMode.hybrid, k=5, **kwargs):
@@ -31,11 +31,11 @@ def texts(runtime, question, mode=SearchMode.hybrid, k=5, **kwargs):
     ("碳达峰是什么", []),
 ])
 def test_detects_named_regions(question, expected):
-    assert detect_regions(question, REGIONS).regions == expected
+    assert REGIONS.detect(question).regions == expected
 
 
 def test_recognises_places_without_a_plan():
-    query = detect_regions("深圳市2025年的新能源汽车目标", REGIONS)
+    query = REGIONS.detect("深圳市2025年的新能源汽车目标")
     assert query.regions == [] and query.unknown == ["深圳"]
 
 
@@ -49,7 +49,7 @@ def test_recognises_places_without_a_plan():
     ("广州和深圳的目标", ["广州", "深圳"]),
 ])
 def test_places_without_a_plan_count_only_as_whole_words(question, unknown):
-    assert detect_regions(question, REGIONS).unknown == unknown
+    assert REGIONS.detect(question).unknown == unknown
 
 
 @pytest.mark.parametrize("question, all_regions", [
@@ -61,11 +61,11 @@ def test_places_without_a_plan_count_only_as_whole_words(question, unknown):
     ("2025年和2030年的目标分别是多少", False),
 ])
 def test_all_plans_only_when_the_question_asks_about_every_plan(question, all_regions):
-    assert detect_regions(question, REGIONS).all_regions is all_regions
+    assert REGIONS.detect(question).all_regions is all_regions
 
 
 def test_an_empty_region_name_matches_nothing():
-    assert detect_regions("碳达峰是什么", ["", "珠海市"]).regions == []
+    assert RegionCatalog(["", "珠海市"]).detect("碳达峰是什么").regions == []
 
 
 def test_region_in_question_restricts_results(runtime):

@@ -8,6 +8,7 @@ import pytest
 from answer.models import Answer, Citation
 from answer.suggestions import FollowUps, SuggestionKind, starter_questions
 from ingest.models import Chunk, ChunkKind
+from ingest.tree import ClauseTree
 
 
 def chunk(id_: str, text: str, heading: str = "", parent: str | None = None, start: int = 0) -> Chunk:
@@ -29,7 +30,7 @@ def longest_shared(question: str, text: str) -> str:
 
 @pytest.mark.unit
 def test_starters_one_per_plan_and_kind_from_the_corpus(plans):
-    starters = starter_questions(plans)
+    starters = starter_questions(plans, ClauseTree(c for plan in plans for c in plan.chunks))
     kinds = {(s.regions[0], s.kind) for s in starters if s.kind != SuggestionKind.compare}
     regions = [plan.meta.region for plan in plans]
     assert kinds == {(r, k) for r in regions for k in (SuggestionKind.target, SuggestionKind.measure,
@@ -53,7 +54,7 @@ def test_follow_ups_take_the_next_target_year_the_next_clause_and_the_parent():
                     heading="能源目标", parent=section.id, start=10)
     next_clause = chunk("demo-2023/1.1.2", "2.发展绿色建筑。推广装配式建筑。", heading="发展绿色建筑",
                         parent=section.id, start=60)
-    follow_ups = FollowUps([section, targets, next_clause])
+    follow_ups = FollowUps(ClauseTree([section, targets, next_clause]))
     answer = answer_citing(targets.id, "到2025年，非化石能源消费比重达到20%。", "示范市2025年非化石能源消费比重目标？")
     assert follow_ups.run(answer) == [
         "示范市2030年非化石能源消费比重目标？",
@@ -65,7 +66,7 @@ def test_follow_ups_take_the_next_target_year_the_next_clause_and_the_parent():
 @pytest.mark.unit
 def test_no_follow_ups_for_a_refusal_or_without_a_year_to_change():
     clause = chunk("demo-2023/1", "推广装配式建筑。", heading="发展绿色建筑")
-    follow_ups = FollowUps([clause])
+    follow_ups = FollowUps(ClauseTree([clause]))
     refusal = answer_citing(clause.id, "推广装配式建筑。", "示范市2040年目标？")
     refusal.citations[0].related = True
     assert follow_ups.run(refusal) == []
@@ -73,7 +74,7 @@ def test_no_follow_ups_for_a_refusal_or_without_a_year_to_change():
 
 
 def test_every_starter_question_is_answered_from_its_plans(runtime):
-    for starter in starter_questions(runtime.plans):
+    for starter in starter_questions(runtime.plans, runtime.tree):
         answer = runtime.answerer.ask(starter.question)
         assert not answer.refused, starter.question
         assert {c.region for c in answer.citations} <= set(starter.regions), starter.question

@@ -1,0 +1,86 @@
+"""AnswerPolicy: every number that decides an answer, each with the reason it has that value.
+
+One frozen object, passed to the Answerer (which hands it to the sentence scorer and the outline), so
+a rule can be read, changed and unit-tested in one place. The decisions that use only these numbers
+and a scored sentence (`answers`, `related`, `close_enough`, `figure_missing`) live here too.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingest.text import squash
+from ingest.vocabulary import years_in
+from retriever.models import QuestionFrame
+
+if TYPE_CHECKING:
+    from answer.evidence import Candidate
+
+
+class AnswerPolicy(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    # ---- how much is retrieved and quoted
+    per_region_hits: int = Field(5, description="hits per plan in a comparison: each plan needs its own evidence")
+    max_sentences: int = Field(3, description="sentences in a one-plan answer: short, the key one first")
+    max_clauses: int = Field(2, description="distinct clauses a one-plan answer cites: more dilutes the answer")
+    max_per_region: int = Field(2, description="sentences per plan in a comparison: one line per plan")
+    llm_clauses: int = Field(6, description="clauses sent to the LLM: the cited ones first, then the rest retrieved")
+
+    # ---- when a sentence answers
+    answer_min_coverage: float = Field(0.5, description="share of the question's topic weight an answering sentence holds")
+    figure_min_coverage: float = Field(0.5, description="for a figure question, the same share for the comma-piece stating it")
+    semantic_min_coverage: float = Field(
+        0.1, description="a paraphrase needs less if its clause is among the dense arm's first choices")
+    related_min_coverage: float = Field(0.25, description="below this a refusal cites nothing as related")
+    near_best: float = Field(0.15, description="further sentences score within this of the best (twice for overviews)")
+
+    # ---- how a sentence is scored (answer/evidence.py)
+    context_credit: float = Field(0.5, description="a term only in the heading path / the row's other cells counts this much")
+    rank_prior: float = Field(0.15, description="weight of 1/(1+rank) of the clause in the retrieval list: breaks ties")
+    year_match: float = Field(0.25, description="bonus for a sentence about the year asked")
+    year_mismatch: float = Field(0.3, description="penalty for a sentence about other years only")
+    figure_match: float = Field(0.15, description="bonus for stating a quantity (or a date) when one is asked")
+    goals_bonus: float = Field(0.1, description="a figure question prefers the plan's own statement of its targets (主要目标)")
+    domain_term_min_df: int = Field(5, description="a term in this many corpus sentences is plan vocabulary, not chance wording")
+    dense_top_hits: int = Field(2, description="the dense arm's first choices: its best two among the hits ...")
+    dense_top_max: int = Field(5, description="... that also rank this high in the whole corpus")
+    min_sentence_chars: int = Field(6, description="shorter fragments say nothing quotable")
+
+    # ---- structure questions (answer/structure.py)
+    section_min_score: float = Field(0.6, description="how well a section (heading, lead, child headings) must match")
+    section_rank_prior: float = Field(
+        0.2, description="bonus for a section (or child) the retriever ranked first: breaks ties, picks the plan")
+    child_credit: float = Field(
+        0.5, description="weight of the child headings' match: '有哪些重点行动' fits a part whose children are 行动")
+
+    # ---- decisions
+
+    def answers(self, frame: QuestionFrame, candidate: Candidate) -> bool:
+        """Can this sentence answer? It must be about the year asked and state the figure or date
+        asked; and be on topic: either lexically (enough of the question's terms, its most specific
+        one included) or semantically (its clause is the dense arm's first choice and it shares some
+        terms: a paraphrased question)."""
+        if frame.years and not candidate.years & frame.years and \
+                (candidate.years or not frame.years & years_in(squash(candidate.chunk.text))):
+            return False
+        if frame.wants_year and not candidate.years:
+            return False
+        lexical = candidate.coverage >= self.answer_min_coverage and candidate.has_key_term and \
+            (not frame.wants_figure or candidate.figure_coverage >= self.figure_min_coverage)
+        semantic = candidate.dense_top and candidate.coverage >= self.semantic_min_coverage and \
+            not candidate.misses_topic and (not frame.wants_figure or candidate.figure_coverage > 0)
+        return lexical or semantic
+
+    def related(self, candidate: Candidate) -> bool:
+        """Close enough to the question to be shown beside a refusal."""
+        return candidate.coverage >= self.related_min_coverage
+
+    def close_enough(self, frame: QuestionFrame, best: Candidate, candidate: Candidate) -> bool:
+        """Does a further sentence score nearly as well as the best one (overviews allow twice the gap)?"""
+        return candidate.score >= best.score - self.near_best * (2 if frame.wants_overview else 1)
+
+    def figure_missing(self, frame: QuestionFrame, candidates: list[Candidate]) -> bool:
+        """A figure question whose topic the plan covers, but with no usable figure: say so."""
+        return frame.wants_figure and any(c.coverage >= self.answer_min_coverage for c in candidates)

@@ -1,0 +1,220 @@
+"""The domain vocabulary: how the plans and the questions about them are written, in one place.
+
+Every stage reads its domain knowledge from here; nothing else defines these patterns and tables.
+
+- Heading grammar (`HEADING_LABELS`, `HEADING_LABEL`, `chinese_number`): 一、 parts, （一） sections,
+  1. clauses, （1） items. ingest builds the clause tree with it, answer recognises heading lines with it.
+- Region naming (`REGION_NAME`, `region_level`, `region_aliases`, `is_province`, `PROVINCE_ALIASES`,
+  `OTHER_PLACES`): no plan's region is listed here. A plan's region and level come from its own
+  metadata; the names a question may use for it are derived from that name (深圳市南山区 ->
+  南山区, 南山, 深圳南山 …), so a plan of any 省/市/县/区 works.
+- Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINAL`, `LAST_ITEM`, `PART_ORDINAL`,
+  `ALL_PLANS`, `FIGURE_WORDS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`,
+  `FRAME_WORDS`): read once per question by `retriever.frame.read_question`.
+- Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`, `years_in`) and numbers (`NUMBER`).
+- Units (`UNIT_FAMILIES`, `NUMBER_UNITS`, `unit_family`).
+- Abbreviations, read both ways (`ABBREVIATIONS`, `INTERCHANGEABLE`, `term_forms`, `full_forms`).
+"""
+from __future__ import annotations
+
+import re
+
+# ---- heading grammar ----------------------------------------------------------------------------
+
+CN_DIGITS = {ch: value for value, ch in enumerate("〇一二三四五六七八九")}
+CN_NUMERAL = "[一二三四五六七八九十]+"
+# The label that opens a heading line, per level (group 1 is the number). Half-width brackets and
+# full-width dots occur in the corpus; "1.5" is a number, not clause 1.
+HEADING_LABELS = {
+    "part": rf"({CN_NUMERAL})、\s*",
+    "section": rf"[（(]({CN_NUMERAL})[）)]\s*",
+    "clause": r"(\d{1,3})[.．、](?!\d)\s*",
+    "item": r"[（(](\d{1,3})[）)]\s*",
+}
+# Any heading label at a line start, also ①… bullets and markdown #: such a line is a heading, not prose.
+HEADING_LABEL = re.compile(r"^\s*(?:#+\s*)?(?:" + "|".join(f"(?:{p})" for p in HEADING_LABELS.values()) + r"|[①-⑳])")
+
+
+def chinese_number(numeral: str) -> int | None:
+    """'12' or a Chinese numeral up to 九十九 ('三', '十二', '二十', '三十一') -> int; None if malformed."""
+    if numeral.isdigit():
+        return int(numeral)
+    tens, ten, ones = numeral.partition("十")
+    if not ten:
+        return CN_DIGITS[numeral] if len(numeral) == 1 and numeral in CN_DIGITS else None
+    if any(part and (len(part) > 1 or part not in CN_DIGITS) for part in (tens, ones)):
+        return None
+    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
+
+
+# ---- regions ------------------------------------------------------------------------------------
+
+# Administrative suffixes and the level each gives a plan: 省-level, 市-level, 县-level.
+REGION_LEVELS = {"特别行政区": "省", "自治区": "省", "省": "省", "自治州": "市", "市": "市", "县": "县", "区": "县"}
+PROVINCE = "省"
+_SUFFIX = "|".join(REGION_LEVELS)
+# A region name at the start of a plan title: 珠海市, 广东省, 深圳市南山区 (the shortest name ending in
+# a suffix, then any short units under it).
+REGION_NAME = re.compile(rf"(.{{1,8}}?(?:{_SUFFIX})(?:[\u4e00-\u9fff]{{1,5}}?(?:区|县|市))*)")
+REGION_SUFFIX = re.compile(rf"({_SUFFIX})$")
+_REGION_UNIT = re.compile(rf".+?(?:{_SUFFIX})")
+# Words that point at the province-level plan without naming it. Not 省级: "省级森林公园" is a name.
+PROVINCE_ALIASES = ("全省", "省里", "省方案", "省级方案")
+# Places a staff member might name, for telling "no plan for that place" from "no place named".
+# A place that has a plan in the corpus is recognised by its plan's own name first, so listing it
+# here does no harm. Not 香港/澳门: the plans name them as partners.
+OTHER_PLACES = (
+    "广东 广州 深圳 珠海 汕头 佛山 韶关 湛江 肇庆 江门 茂名 惠州 梅州 汕尾 河源 阳江 清远 东莞 中山 潮州 揭阳 云浮 "
+    "北京 上海 天津 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
+    "海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 "
+    "杭州 南京 苏州 武汉 成都 西安 厦门 青岛 宁波 长沙 郑州 济南 合肥 福州 昆明 南宁 贵阳 海口 三亚"
+).split()
+
+
+def region_level(region: str) -> str:
+    """省 / 市 / 县 from the name's last suffix (市 if it has none)."""
+    match = REGION_SUFFIX.search(region)
+    return REGION_LEVELS[match.group(1)] if match else "市"
+
+
+def is_province(level: str) -> bool:
+    return level == PROVINCE
+
+
+def short_name(unit: str) -> str:
+    """珠海市 -> 珠海, 广东省 -> 广东, 南山区 -> 南山; a two-character name keeps its suffix (赵县)."""
+    match = REGION_SUFFIX.search(unit)
+    return unit[: match.start()] if match and match.start() >= 2 else unit
+
+
+def region_aliases(region: str, level: str | None = None) -> list[str]:
+    """Every way a question may name a plan's region, longest first.
+
+    深圳市南山区 -> 深圳市南山区, 深圳南山区, 深圳南山, 南山区, 南山; 珠海市 -> 珠海市, 珠海; a
+    province also answers to 全省/省里/省方案/省级方案.
+    """
+    units = _REGION_UNIT.findall(region) or [region]
+    if "".join(units) != region:  # a name that is not a chain of units (e.g. no suffix): itself only
+        units = [region]
+    own = units[-1]
+    aliases = {region, short_name(region), own, short_name(own)}
+    if len(units) > 1:
+        parents = "".join(short_name(unit) for unit in units[:-1])
+        aliases.update({parents + own, parents + short_name(own)})
+    if is_province(level or region_level(region)):
+        aliases.update(PROVINCE_ALIASES)
+    return sorted(filter(None, aliases), key=lambda alias: (-len(alias), alias))
+
+
+# ---- question patterns --------------------------------------------------------------------------
+
+# An enumeration word: the question wants a list ("包括哪些行动", "有哪几项", "列举…").
+LIST_WORDS = re.compile(r"哪些|哪几|包括什么|包含什么|几大|几项|几条|几个方面|几方面|主要内容|什么内容|列出|列举|有何|讲了什么|讲什么")
+# Asks how many things there are: "几项", "多少个".
+COUNT_WORDS = re.compile(r"几[大项条个类]|几个方面|几方面|多少[个项条类家座所]|数量")
+# Asks for one item by position: "第三项", "第2条"; "最后一项".
+ORDINAL = re.compile(rf"第({CN_NUMERAL}|\d+)(?:项|条|点|个|方面)")
+LAST_ITEM = re.compile(r"最后一[项条点个]")
+PART_ORDINAL = re.compile(rf"第({CN_NUMERAL})部分")
+# Words that ask about every plan at once. Not 分别/对比/相比: "2025年和2030年分别" or "与2020年相比"
+# compare years; a comparison of plans names them (two or more named regions).
+ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|五个?城市|五个方案|五市|哪些城市|哪几个城市")
+# Asks for a quantity: a share, a target value, a capacity, a count.
+FIGURE_WORDS = re.compile(r"多少|多大|多高|几[个项座家辆条所]|比重|比例|占比|百分|[%％]|规模|容量|装机|覆盖率|利用率|什么水平|以内|以下|以上")
+# Asks for a point in time.
+WHEN_WORDS = re.compile(r"哪一?年|何时|什么时候|什么时间|时间节点|年份|时限")
+# Asks what a plan says about a topic, not for one fact: a few sentences make the answer.
+OVERVIEW_WORDS = re.compile(r"有什么安排|有何安排|怎么说|说了什么|提到了?什么|有哪些(?:举措|措施|安排|要求|部署)|怎样推进|如何推进|有什么(?:要求|举措|措施)")
+# What a structure question enumerates: the plan's own parts, not things named inside them.
+STRUCTURAL_NOUNS = re.compile(r"行动|任务|措施|方面|内容|原则|部分|保障|举措|重点工作|领域")
+MEASURE_ONLY = re.compile(r"^(?:项|条|个方面|方面)?[？?。\s]*$")
+LIST_VERB_END = re.compile(r"(?:包括|包含|分为|有|是|都有|主要有|具体有)$")
+# Words of the question's frame, not its topic; region names are removed separately.
+FRAME_WORDS = re.compile(
+    r"碳达峰实施方案|实施方案|方案|政策文件|文件|里面|是什么|怎么说|怎么样|怎样的|怎样|如何|请问|吗|呢|"
+    r"有什么|什么样|安排|要求|规定|做法|打算|相关|各自|分别|各是|各为|几大|具体|表述|不同|区别|差异|异同|"
+    r"数量|目标|情况|计划|提出了?|包括|包含|分为|哪些|哪几|哪个|哪里|哪"
+)
+
+# ---- years and numbers --------------------------------------------------------------------------
+
+YEAR_NUMBER = r"(?:19|20)\d{2}"
+YEAR = re.compile(rf"({YEAR_NUMBER})\s*年")  # a year as the plans and full questions write it
+YEAR_MENTION = re.compile(rf"{YEAR_NUMBER}\s*年?")  # also a bare year in a follow-up ("那2030呢？")
+# The year a change is measured from: "比2020年下降", "较2020年", "与2020年相比".
+BASE_YEAR = re.compile(rf"(?:比|较|相比|与|同|对比)\s*({YEAR_NUMBER})\s*年")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def years_in(text: str) -> set[int]:
+    return {int(year) for year in YEAR.findall(text)}
+
+
+# ---- units --------------------------------------------------------------------------------------
+
+# Units the plans state quantities in, by what they measure.
+UNIT_FAMILIES = {
+    "share": ("%", "％", "百分点"),
+    "energy": ("万千瓦时", "千瓦时", "亿千瓦时"),
+    "power": ("万千瓦", "千瓦", "兆瓦", "吉瓦"),
+    "mass": ("万吨标准煤", "万吨标煤", "万吨", "吨"),
+    "money": ("亿元", "万元"),
+    "volume": ("亿立方米", "立方米"),
+    "area": ("万亩", "亩", "公顷", "平方米", "万平方米"),
+    "count": ("万辆", "辆", "个", "座", "家", "项"),
+}
+# What may follow a number as one token ("355万千瓦", "2025年"): every unit (longest first, so the
+# regex takes 万千瓦时 over 万千瓦), then dates and bare magnitudes.
+NUMBER_UNITS = sorted({u for units in UNIT_FAMILIES.values() for u in units if u != "百分点"},
+                      key=lambda unit: -len(unit)) + ["年", "月", "万", "亿"]
+# Words that ask for a share without naming its unit.
+SHARE_WORDS = re.compile(r"比重|比例|占比|百分|覆盖率|利用率|下降|降低|提高|提升|增长")
+
+
+def unit_family(unit: str) -> str | None:
+    return next((family for family, units in UNIT_FAMILIES.items() if unit in units), None)
+
+
+# ---- abbreviations ------------------------------------------------------------------------------
+
+# Standard abbreviations staff type -> the plans' own wording (first form preferred). Only
+# abbreviations of the same term: paraphrases (出租车 for 巡游车) are the dense arm's job.
+ABBREVIATIONS = {
+    "GDP": ("地区生产总值", "生产总值"),
+    "能耗": ("能源消耗",),
+    "规上": ("规模以上",),
+    "固废": ("固体废物",),
+    "气电": ("天然气发电", "燃气发电"),
+    "新能源车": ("新能源汽车",),
+    "网约车": ("网络预约出租汽车",),
+    "双碳": ("碳达峰", "碳中和"),
+}
+# Groups of words the plans use interchangeably (matching only): each stands for the others.
+INTERCHANGEABLE = (("比例", "占比", "比重"), ("负责", "责任"))
+
+
+def _both_ways(abbreviations: dict[str, tuple[str, ...]], groups: tuple[tuple[str, ...], ...]) -> dict[str, tuple[str, ...]]:
+    """word -> its other forms: an abbreviation and each of its full forms both ways (GDP <-> 地区生产总值),
+    and every word of a group to the rest of it."""
+    pairs = [(abbreviation, form) for abbreviation, forms in abbreviations.items() for form in forms]
+    pairs += [(form, abbreviation) for abbreviation, form in pairs]
+    pairs += [(word, other) for group in groups for word in group for other in group if other != word]
+    forms: dict[str, list[str]] = {}
+    for word, other in pairs:
+        if other not in forms.setdefault(word, []):
+            forms[word].append(other)
+    return {word: tuple(others) for word, others in forms.items()}
+
+
+_FORMS = _both_ways(ABBREVIATIONS, INTERCHANGEABLE)
+
+
+def term_forms(term: str) -> tuple[str, ...]:
+    """The term and the other forms a clause may write it in: an abbreviation's full wording, a full
+    term's abbreviation, an interchangeable word."""
+    return (term, *_FORMS.get(term, ()))
+
+
+def full_forms(question: str) -> list[str]:
+    """The plans' wording of the abbreviations a question uses that it does not spell out itself."""
+    return [forms[0] for word, forms in ABBREVIATIONS.items() if word in question and forms[0] not in question]

@@ -1,0 +1,87 @@
+"""Read a question once into a QuestionFrame: its regions, years, asked quantity and intent.
+
+`read_question` is the only code that parses a question's text; the retriever and the answerer read
+the frame it returns. Its patterns live in ingest/vocabulary.py.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ingest.text import squash
+from ingest.vocabulary import (BASE_YEAR, COUNT_WORDS, FIGURE_WORDS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END, LIST_WORDS,
+                               MEASURE_ONLY, NUMBER, NUMBER_UNITS, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
+                               STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family, years_in)
+from retriever.models import QuestionFrame, RegionQuery
+from retriever.regions import RegionCatalog
+
+_UNIT_NAMES = [unit for unit in NUMBER_UNITS if unit_family(unit)]  # longest first
+
+
+def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str], list[str]],
+                  regions: list[str] | None = None, use_region_detection: bool = True) -> QuestionFrame:
+    """The question's frame. An explicit `regions` filter wins over detection (a name without a plan
+    raises UnknownRegionError); with detection off and no filter, every plan is searched."""
+    named = catalog.detect(question)
+    if regions:
+        region_query = catalog.resolve_filter(regions)
+    elif use_region_detection:
+        region_query = named
+    else:
+        region_query = RegionQuery()
+    base_year = BASE_YEAR.search(question)
+    ordinal = ORDINAL.search(question)
+    part = PART_ORDINAL.search(question)
+    unit = next((u for u in _UNIT_NAMES if u in question), None)
+    wants_figure = bool(FIGURE_WORDS.search(question))
+    family = unit_family(unit) if unit else ("share" if wants_figure and SHARE_WORDS.search(question) else None)
+    return QuestionFrame(
+        text=question,
+        regions=region_query,
+        places_named=named.regions + named.unknown,
+        compared_regions=catalog.compared(region_query),
+        terms=topic_terms(question, catalog.names_of(catalog.regions + region_query.unknown), tokenize),
+        years=years_in(question),
+        base_year=int(base_year.group(1)) if base_year else None,
+        unit=unit,
+        unit_family=family,
+        wants_figure=wants_figure,
+        wants_year=bool(WHEN_WORDS.search(question)),
+        wants_list=bool(LIST_WORDS.search(question)),
+        wants_structure=asks_for_structure(question),
+        wants_count=bool(COUNT_WORDS.search(question)),
+        wants_overview=bool(OVERVIEW_WORDS.search(question)),
+        ordinal=-1 if LAST_ITEM.search(question) else (chinese_number(ordinal.group(1)) if ordinal else None),
+        part_number=part.group(1) if part else None,
+    )
+
+
+def topic_terms(question: str, place_names: list[str], tokenize: Callable[[str], list[str]]) -> list[str]:
+    """The question's topic words: place names, frame words (方案/是什么/目标…) and numbers removed,
+    single characters dropped (they say too little), each term once."""
+    topic = question
+    for name in place_names:  # longest first, so 珠海市 goes before 珠海
+        topic = topic.replace(name, " ")
+    topic = PART_ORDINAL.sub(" ", FRAME_WORDS.sub(" ", topic))
+    terms: list[str] = []
+    for token in tokenize(topic):
+        token = squash(token)
+        if len(token) < 2 or NUMBER.search(token) or token in terms:
+            continue
+        terms.append(token)
+    return terms
+
+
+def asks_for_structure(question: str) -> bool:
+    """Does the question enumerate parts of a plan (actions, tasks, measures), not things in them?"""
+    return any(_enumerates_parts(question, match) for match in LIST_WORDS.finditer(question))
+
+
+def _enumerates_parts(question: str, match: re.Match) -> bool:
+    after = question[match.end():]
+    if STRUCTURAL_NOUNS.search(after[:6]):  # "包括哪些行动" / "提出了哪些基本原则"
+        return True
+    if not MEASURE_ONLY.match(after):  # "以哪些地区为重点"
+        return False
+    before = LIST_VERB_END.sub("", question[:match.start()])
+    return bool(STRUCTURAL_NOUNS.search(before.rstrip("”’\"")[-4:]))  # "保障措施有哪几项"

@@ -1,0 +1,76 @@
+"""AnswerPolicy decisions (answer/policy.py) on hand-made scored sentences, without the model."""
+from __future__ import annotations
+
+import pytest
+
+from answer.evidence import Candidate
+from answer.policy import AnswerPolicy
+from answer.text import Sentence
+from ingest.models import Chunk, ChunkKind
+from retriever.models import QuestionFrame, RegionQuery
+
+pytestmark = pytest.mark.unit
+POLICY = AnswerPolicy()
+CLAUSE = "到2025年，非化石能源消费比重达到20%。到2030年，达到25%。"
+
+
+def candidate(coverage: float = 0.8, figure_coverage: float = 0.8, score: float = 1.0, years=frozenset({2025}),
+              dense_top: bool = False, has_key_term: bool = True, misses_topic: bool = False,
+              text: str = CLAUSE) -> Candidate:
+    chunk = Chunk(id="t/1", doc_id="t", title="测试方案", region="测试市", level="市", kind=ChunkKind.clause,
+                  text=text, start=0, end=len(text))
+    return Candidate(chunk, Sentence(text, 0, len(text)), text, coverage, figure_coverage, score, set(years),
+                     dense_top, has_key_term, misses_topic)
+
+
+def frame(**fields) -> QuestionFrame:
+    return QuestionFrame(text="问题", regions=RegionQuery(), **fields)
+
+
+def test_every_threshold_has_a_reason_and_the_policy_is_frozen():
+    assert all(field.description for field in AnswerPolicy.model_fields.values())
+    with pytest.raises(ValueError):
+        POLICY.answer_min_coverage = 0.1
+
+
+def test_a_sentence_answers_when_it_covers_the_topic():
+    assert POLICY.answers(frame(terms=["非化石能源"]), candidate(coverage=0.5))
+    assert not POLICY.answers(frame(), candidate(coverage=0.49))
+    assert not POLICY.answers(frame(), candidate(has_key_term=False))  # must hold the most specific term
+
+
+def test_a_figure_question_needs_the_figure_piece_on_topic():
+    assert POLICY.answers(frame(wants_figure=True), candidate(figure_coverage=0.5))
+    assert not POLICY.answers(frame(wants_figure=True), candidate(figure_coverage=0.2))
+    assert POLICY.answers(frame(), candidate(figure_coverage=0.0))  # no figure asked, none needed
+
+
+def test_the_year_asked_must_match():
+    assert POLICY.answers(frame(years={2025}), candidate(years={2025}))
+    assert not POLICY.answers(frame(years={2030}), candidate(years={2025}))
+    assert not POLICY.answers(frame(years={2035}), candidate(years=set(), text="推进非化石能源发展。"))
+    assert not POLICY.answers(frame(wants_year=True), candidate(years=set()))
+
+
+def test_a_paraphrase_answers_through_the_dense_arm_unless_it_misses_the_subject():
+    weak = dict(coverage=0.2, has_key_term=False)
+    assert not POLICY.answers(frame(), candidate(**weak))
+    assert POLICY.answers(frame(), candidate(dense_top=True, **weak))
+    assert not POLICY.answers(frame(), candidate(dense_top=True, misses_topic=True, **weak))
+    assert not POLICY.answers(frame(), candidate(dense_top=True, coverage=0.05, has_key_term=False))
+
+
+def test_related_nearly_as_good_and_missing_figures():
+    assert POLICY.related(candidate(coverage=0.25)) and not POLICY.related(candidate(coverage=0.2))
+    best = candidate(score=1.0)
+    assert POLICY.close_enough(frame(), best, candidate(score=0.86))
+    assert not POLICY.close_enough(frame(), best, candidate(score=0.8))
+    assert POLICY.close_enough(frame(wants_overview=True), best, candidate(score=0.8))  # overviews allow more
+    assert POLICY.figure_missing(frame(wants_figure=True), [candidate(coverage=0.6)])
+    assert not POLICY.figure_missing(frame(wants_figure=True), [candidate(coverage=0.3)])
+    assert not POLICY.figure_missing(frame(), [candidate(coverage=0.6)])
+
+
+def test_a_changed_policy_changes_the_decision():
+    strict = POLICY.model_copy(update={"answer_min_coverage": 0.9})
+    assert POLICY.answers(frame(), candidate(coverage=0.8)) and not strict.answers(frame(), candidate(coverage=0.8))

@@ -1,0 +1,96 @@
+"""Reading a question into a QuestionFrame (retriever/frame.py) with regions from plan metadata."""
+from __future__ import annotations
+
+import pytest
+
+from index.tokenizer import Tokenizer
+from retriever.frame import asks_for_structure, read_question
+from retriever.models import RegionSource
+from retriever.regions import RegionCatalog, UnknownRegionError
+
+pytestmark = pytest.mark.unit
+
+# Five plans as in the corpus, and a catalog with plans of other levels: regions come from metadata.
+CORPUS = RegionCatalog(["珠海市", "广东省", "佛山市", "江门市", "云浮市"],
+                       levels={"珠海市": "市", "广东省": "省", "佛山市": "市", "江门市": "市", "云浮市": "市"})
+OTHERS = RegionCatalog(["深圳市南山区", "湖南省", "珠海市"], levels={"深圳市南山区": "县", "湖南省": "省"})
+
+
+@pytest.fixture(scope="module")
+def tokenize():
+    return Tokenizer(["非化石能源", "光伏", "新型储能", "保障措施"]).tokenize
+
+
+def test_regions_are_detected_or_filtered_and_say_how(tokenize):
+    frame = read_question("珠海2025年光伏装机目标是多少？", CORPUS, tokenize)
+    assert frame.regions.regions == ["珠海市"] and frame.regions.source == RegionSource.detected
+    frame = read_question("光伏装机目标是多少？", CORPUS, tokenize, regions=["全省"])
+    assert frame.regions.regions == ["广东省"] and frame.regions.source == RegionSource.filter
+    frame = read_question("珠海的光伏目标", CORPUS, tokenize, use_region_detection=False)
+    assert frame.regions.regions == [] and frame.regions.source == RegionSource.off
+    with pytest.raises(UnknownRegionError, match="深圳"):
+        read_question("光伏目标", CORPUS, tokenize, regions=["深圳"])
+
+
+def test_plans_of_any_level_are_recognised_by_their_own_names(tokenize):
+    assert OTHERS.detect("南山区的光伏目标").regions == ["深圳市南山区"]
+    assert OTHERS.detect("深圳南山的光伏目标").regions == ["深圳市南山区"]
+    assert OTHERS.detect("湖南的非化石能源目标").regions == ["湖南省"]
+    assert OTHERS.detect("湖南的非化石能源目标").unknown == []  # it has a plan now
+    assert OTHERS.detect("深圳的目标").unknown == ["深圳"]  # the city has no plan, only its district
+    assert OTHERS.resolve("南山") == "深圳市南山区" and OTHERS.resolve("全省") == "湖南省"
+    assert OTHERS.answer_order == ["湖南省", "深圳市南山区", "珠海市"]  # provinces first
+    frame = read_question("南山区和珠海的光伏目标分别是多少？", OTHERS, tokenize)
+    assert frame.compared_regions == ["深圳市南山区", "珠海市"]
+    assert not any("南山" in term or "珠海" in term for term in frame.terms)
+
+
+def test_comparisons_name_their_plans_in_answer_order(tokenize):
+    frame = read_question("珠海和广东的新型储能目标分别是多少？", CORPUS, tokenize)
+    assert frame.compared_regions == ["广东省", "珠海市"]
+    assert read_question("各市的光伏目标是多少", CORPUS, tokenize).compared_regions == \
+        ["广东省", "珠海市", "佛山市", "江门市", "云浮市"]
+    assert read_question("珠海的光伏目标", CORPUS, tokenize).compared_regions == []
+
+
+def test_years_base_year_and_asked_quantity(tokenize):
+    frame = read_question("珠海2025年单位GDP能耗要比2020年下降多少？", CORPUS, tokenize)
+    assert frame.years == {2025, 2020} and frame.base_year == 2020
+    assert frame.wants_figure and frame.unit_family == "share" and frame.unit is None
+    frame = read_question("广东到2030年光伏装机要达到多少万千瓦？", CORPUS, tokenize)
+    assert frame.unit == "万千瓦" and frame.unit_family == "power" and frame.base_year is None
+    assert read_question("珠海哪一年实现碳达峰？", CORPUS, tokenize).wants_year
+
+
+def test_topic_terms_leave_out_places_frame_words_and_numbers(tokenize):
+    frame = read_question("云浮2025年非化石能源消费比重目标是多少？", CORPUS, tokenize)
+    assert "非化石能源" in frame.terms
+    assert not {"云浮", "目标", "2025", "2025年", "多少"} & set(frame.terms)
+
+
+@pytest.mark.parametrize("question, wants_list, wants_count, ordinal, part", [
+    ("佛山方案有哪些重点行动？", True, False, None, None),
+    ("江门的保障措施包括几项？", True, True, None, None),
+    ("请列举珠海的重点任务", True, False, None, None),
+    ("第三部分包括哪些方面？", True, False, None, "三"),
+    ("保障措施的第二项是什么？", False, False, 2, None),
+    ("保障措施的最后一项是什么？", False, False, -1, None),
+    ("云浮2025年非化石能源消费比重目标？", False, False, None, None),
+])
+def test_list_count_and_ordinal_intent(tokenize, question, wants_list, wants_count, ordinal, part):
+    frame = read_question(question, CORPUS, tokenize)
+    assert (frame.wants_list, frame.wants_count, frame.ordinal, frame.part_number) == \
+        (wants_list, wants_count, ordinal, part)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("佛山方案有哪些重点行动？", True),
+    ("江门的保障措施包括哪些？", True),
+    ("佛山方案的保障措施有哪几项？", True),
+    ("云浮方案提出了哪些基本原则？", True),
+    ("广东钢铁行业碳达峰以哪些地区为重点？", False),
+    ("珠海能源绿色低碳转型行动的主要责任单位有哪些？", False),
+    ("佛山哪些重点项目要开展低碳试点？", False),
+])
+def test_structure_questions_enumerate_the_plans_own_parts(question, expected):
+    assert asks_for_structure(question) is expected
