@@ -12,7 +12,7 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   `ALL_PLANS`, `FIGURE_WORDS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`,
   `FRAME_WORDS`): read once per question by `retriever.frame.read_question`.
 - Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`, `years_in`) and numbers (`NUMBER`).
-- Units (`UNIT_FAMILIES`, `NUMBER_UNITS`, `unit_family`).
+- Units (`UNIT_FAMILIES`, `NUMBER_UNITS`, `ASKED_UNIT`, `unit_family`).
 - Abbreviations, read both ways (`ABBREVIATIONS`, `INTERCHANGEABLE`, `term_forms`, `full_forms`).
 """
 from __future__ import annotations
@@ -118,7 +118,8 @@ LAST_ITEM = re.compile(r"最后一[项条点个]")
 PART_ORDINAL = re.compile(rf"第({CN_NUMERAL})部分")
 # Words that ask about every plan at once. Not 分别/对比/相比: "2025年和2030年分别" or "与2020年相比"
 # compare years; a comparison of plans names them (two or more named regions).
-ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|五个?城市|五个方案|五市|哪些城市|哪几个城市")
+ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|[两二三四五六七八九十]个?(?:城市|方案)|[两二三四五六七八九十]市(?!场)|"
+                       r"哪些城市|哪几个城市")
 # Asks for a quantity: a share, a target value, a capacity, a count.
 FIGURE_WORDS = re.compile(r"多少|多大|多高|几[个项座家辆条所]|比重|比例|占比|百分|[%％]|规模|容量|装机|覆盖率|利用率|什么水平|以内|以下|以上")
 # Asks for a point in time.
@@ -167,6 +168,9 @@ UNIT_FAMILIES = {
 # regex takes 万千瓦时 over 万千瓦), then dates and bare magnitudes.
 NUMBER_UNITS = sorted({u for units in UNIT_FAMILIES.values() for u in units if u != "百分点"},
                       key=lambda unit: -len(unit)) + ["年", "月", "万", "亿"]
+# A unit the question asks in: after 多少/几 or a number ("多少万千瓦", "几座").
+ASKED_UNIT = re.compile(r"(?:多少|几|\d+(?:\.\d+)?)\s*(" + "|".join(
+    re.escape(u) for u in NUMBER_UNITS if any(u in units for units in UNIT_FAMILIES.values())) + ")")
 # Words that ask for a share without naming its unit.
 SHARE_WORDS = re.compile(r"比重|比例|占比|百分|覆盖率|利用率|下降|降低|提高|提升|增长")
 

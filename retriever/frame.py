@@ -9,14 +9,11 @@ import re
 from collections.abc import Callable
 
 from ingest.text import squash
-from ingest.vocabulary import (BASE_YEAR, COUNT_WORDS, FIGURE_WORDS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END, LIST_WORDS,
-                               MEASURE_ONLY, NUMBER, NUMBER_UNITS, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
+from ingest.vocabulary import (ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_WORDS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END,
+                               LIST_WORDS, MEASURE_ONLY, NUMBER, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
                                STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family, years_in)
 from retriever.models import QuestionFrame, RegionQuery
 from retriever.regions import RegionCatalog
-
-_UNIT_NAMES = [unit for unit in NUMBER_UNITS if unit_family(unit)]  # longest first
-
 
 def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str], list[str]],
                   regions: list[str] | None = None, use_region_detection: bool = True) -> QuestionFrame:
@@ -32,7 +29,8 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
     base_year = BASE_YEAR.search(question)
     ordinal = ORDINAL.search(question)
     part = PART_ORDINAL.search(question)
-    unit = next((u for u in _UNIT_NAMES if u in question), None)
+    asked_unit = ASKED_UNIT.search(question)
+    unit = asked_unit.group(1) if asked_unit else None
     wants_figure = bool(FIGURE_WORDS.search(question))
     family = unit_family(unit) if unit else ("share" if wants_figure and SHARE_WORDS.search(question) else None)
     return QuestionFrame(

@@ -208,3 +208,11 @@ def test_chunks_round_trip_through_json_lines(plans, tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + '{"id": "x"}\n', encoding="utf-8")
     with pytest.raises(IngestError, match=f"line {len(chunks) + 1}"):
         read_chunks_jsonl(path)
+
+
+@pytest.mark.parametrize("region, level", [("深圳市南山区", "县"), ("湖南省", "省")])
+def test_a_plan_of_any_region_gets_its_region_and_level_from_its_title(tmp_path, region, level):
+    notice = NOTICE.replace("测试市", region)
+    plan = parse_plan(write(tmp_path, notice + "一、总体要求\n（一）主要目标\n到2025年，非化石能源消费比重达到20%。\n"))
+    assert (plan.meta.region, plan.meta.level) == (region, level)
+    assert plan.meta.title == f"{region}碳达峰实施方案"
