@@ -129,3 +129,13 @@ def test_export_without_a_database_says_so(feedback_env):
     assert result.exit_code == 0
     assert result.stdout == "" and "no feedback stored yet" in result.stderr
     assert not feedback_env.exists()  # exporting does not create it
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(feedback_env, tmp_path):
+    feedback_env.write_bytes(b"not a database at all" * 100)
+    result = CliRunner().invoke(cli, ["feedback", "export"])
+    assert result.exit_code == 2
+    assert "cannot read the feedback database" in " ".join(result.output.split())
+    client = TestClient(create_app(Settings(feedback_db=feedback_env)), raise_server_exceptions=False)
+    response = client.post("/feedback", json=DOWN)
+    assert response.status_code == 503 and "feedback could not be stored" in response.json()["detail"]

@@ -51,7 +51,7 @@ export class ConversationStore {
       turns: c.turns.filter(validTurn).map(cleanTurn),
     }));
     if (!this.items.length) this.migrateOld();
-    this.activeId = this.items.some((c) => c.id === data?.activeId) ? data.activeId : this.items[0]?.id ?? null;
+    this.activeId = this.items.some((c) => c.id === data?.activeId) ? data.activeId : this.sorted()[0]?.id ?? null;
     if (!this.activeId) this.create();
   }
 
