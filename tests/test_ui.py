@@ -489,3 +489,23 @@ def test_feedback_is_stored_survives_a_restart_and_is_exported(page, running, tm
 
     page.reload()  # the page remembers what was sent
     expect(page.locator(".turn").first.get_by_role("button", name="有问题")).to_have_attribute("aria-pressed", "true")
+
+
+def test_conversation_list_slides_in_on_a_phone(open_page):
+    page = open_page(390, 844)
+    send(page, ZHUHAI_ENERGY)
+    last_answer(page)
+    sidebar = page.locator("#sidebar")
+    expect(sidebar).to_be_hidden()
+    page.get_by_role("button", name="对话列表").click()
+    expect(sidebar).to_be_visible()
+    expect(page.get_by_role("button", name="＋ 新对话")).to_be_focused()
+    assert page.locator("main.chat").evaluate("n => n.inert")  # the chat behind cannot be reached meanwhile
+    page.get_by_role("button", name="＋ 新对话").click()
+    expect(sidebar).to_be_hidden()
+    expect(page.locator("#welcome")).to_be_visible()
+    page.get_by_role("button", name="对话列表").click()
+    page.locator(".conversation-open", has_text="珠海2025年").click()
+    expect(sidebar).to_be_hidden()
+    expect(page.locator(".turn .user-text")).to_have_text(ZHUHAI_ENERGY)
+    assert not page.locator("main.chat").evaluate("n => n.inert")

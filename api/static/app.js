@@ -235,8 +235,10 @@ function showConversation() {
   updateComposer();
 }
 
+// On narrow screens the list slides over the chat, which is inert (no focus, no clicks) meanwhile.
 function openSidebar() {
   document.body.classList.add("sidebar-open");
+  document.querySelector(".chat").inert = true;
   $("sidebar-toggle").setAttribute("aria-expanded", "true");
   $("scrim").hidden = false;
   $("new-conversation").focus();
@@ -245,6 +247,7 @@ function openSidebar() {
 function closeSidebar() {
   if (!document.body.classList.contains("sidebar-open")) return;
   document.body.classList.remove("sidebar-open");
+  document.querySelector(".chat").inert = false;
   $("sidebar-toggle").setAttribute("aria-expanded", "false");
   $("scrim").hidden = true;
 }
