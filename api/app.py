@@ -269,7 +269,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     def list_feedback(rating: Rating | None = None,
                       limit: int = Query(default=100, ge=1, le=1000)) -> list[FeedbackRecord]:
         """Stored feedback, newest first (admin: X-API-Key = CARBONQA_ADMIN_KEY)."""
-        return feedback.list(rating, limit)
+        try:
+            return feedback.list(rating, limit)
+        except (OSError, sqlite3.Error) as error:
+            log.exception("reading feedback failed")
+            raise ApiError(503, f"反馈暂时无法读取，请稍后重试 / feedback could not be read, please retry ({error})")
 
     @app.get("/chunks/{chunk_id:path}", tags=["corpus"], response_model=ChunkContext)
     def chunk(chunk_id: str, live: Ready = Depends(ready)) -> ChunkContext:

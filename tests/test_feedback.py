@@ -136,6 +136,8 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(feedback_env, tmp_path):
     result = CliRunner().invoke(cli, ["feedback", "export"])
     assert result.exit_code == 2
     assert "cannot read the feedback database" in " ".join(result.output.split())
-    client = TestClient(create_app(Settings(feedback_db=feedback_env)), raise_server_exceptions=False)
+    client = TestClient(create_app(Settings(feedback_db=feedback_env, admin_key="k")), raise_server_exceptions=False)
     response = client.post("/feedback", json=DOWN)
     assert response.status_code == 503 and "feedback could not be stored" in response.json()["detail"]
+    response = client.get("/feedback", headers={"X-API-Key": "k"})
+    assert response.status_code == 503 and "feedback could not be read" in response.json()["detail"]
