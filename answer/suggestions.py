@@ -4,7 +4,7 @@ Starters: per plan one target question (the first "到2025年，X 达到/下降 
 question (a clause heading of the plan's largest part) and one structure question (that part), plus
 one comparison of the province's first target across all plans.
 Follow-ups after an answer come from the first cited clause's neighbourhood: the same question for
-another target year the clause (or its siblings) states, the next sibling clause, the parent section.
+another year the clause (or its siblings) sets a figure for, the next sibling clause, the parent section.
 """
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ TARGET = re.compile(r"到\s*(20\d\d)\s*年[，,]\s*([^，。；：\d%％]{4,24}?
 # Words around the measured thing that belong to the sentence, not to the thing.
 SUBJECT_NOISE = re.compile(r"^(?:全市|全省)|(?:力争|分别)$")
 TARGET_YEAR = re.compile(r"到\s*(20\d\d)\s*年")
+YEAR_SENTENCE = re.compile(r"到(20\d\d)年[^。；]*")  # in text without spaces
+FIGURE = re.compile(r"\d[\d.]*(?:%|％|万|亿)")
+YEAR_OR_SPACE = re.compile(r"(?:19|20)\d\d年?|\s")
 MAX_FOLLOW_UPS = 3
 
 
@@ -119,10 +122,15 @@ class FollowUps:
 
     @staticmethod
     def _other_year(question: str, quote: str, nearby: list[Chunk]) -> str | None:
-        """The question for the next target year nearby (2030 after 2025), if the question names the quote's year."""
+        """The question for another year (2030 after 2025) for which the clause or its siblings give a
+        figure about what the question asks, if the question names the quote's year."""
         quoted = TARGET_YEAR.findall(quote)
         if not quoted or quoted[0] not in question:
             return None
-        years = sorted({y for c in nearby for y in TARGET_YEAR.findall(c.text)} - {quoted[0]})
+        # What the question asks about, as 4-character windows ("非化石能") of its text between years.
+        windows = {piece[i:i + 4] for piece in YEAR_OR_SPACE.split(question) for i in range(len(piece) - 3)}
+        years = sorted({m.group(1) for c in nearby for m in YEAR_SENTENCE.finditer(c.text.replace(" ", ""))
+                        if m.group(1) != quoted[0] and FIGURE.search(m.group(0))
+                        and any(w in m.group(0) for w in windows)})
         later = [y for y in years if y > quoted[0]] or years
         return question.replace(quoted[0], later[0]) if later else None

@@ -73,6 +73,14 @@ def test_no_follow_ups_for_a_refusal_or_without_a_year_to_change():
     assert follow_ups.run(answer_citing(clause.id, "推广装配式建筑。", "示范市如何推广装配式建筑？")) == []
 
 
+@pytest.mark.unit
+def test_another_year_is_suggested_only_where_the_plan_gives_a_figure_on_the_topic():
+    targets = chunk("demo-2023/1", "到2025年，单位地区生产总值能源消耗下降14%。到2030年，单位地区生产总值能源消耗确保完成省下达指标。"
+                                   "到2035年，森林覆盖率达到60%。", heading="主要目标")
+    answer = answer_citing(targets.id, "到2025年，单位地区生产总值能源消耗下降14%。", "示范市2025年单位地区生产总值能源消耗下降多少？")
+    assert FollowUps([targets]).run(answer) == []  # 2030: no figure; 2035: another topic
+
+
 def test_every_starter_question_is_answered_from_its_plans(runtime):
     for starter in starter_questions(runtime.plans, runtime.tree):
         answer = runtime.answerer.ask(starter.question)
