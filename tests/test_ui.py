@@ -279,7 +279,7 @@ def test_filter_conflict_says_so_and_offers_both_choices(page):
     expect(switch).to_be_visible()
 
     keep.click()  # the answer within the filter, as computed
-    expect(card.locator(".answer-text")).to_be_visible()
+    expect(card.locator(".answer-text")).to_be_focused()
     sources = card.locator(".citation-source").all_inner_texts()
     assert all("江门市" in source for source in sources)
     expect(scope).to_have_text("范围：江门")
@@ -289,6 +289,7 @@ def test_filter_conflict_says_so_and_offers_both_choices(page):
     card.get_by_role("button", name="改为回答珠海").click()
     card = last_answer(page)
     expect(card.locator(".answer-text")).to_contain_text("355万千瓦")
+    expect(card.locator(".answer-text")).to_be_focused()
     assert all("珠海市" in source for source in card.locator(".citation-source").all_inner_texts())
     expect(scope).to_have_text("范围：全部方案")  # the filter does not linger for later questions
     expect(page.locator(".chip", has_text="全部")).to_have_attribute("aria-pressed", "true")

@@ -320,7 +320,7 @@ function conflictNotice(turn, conflict) {
     el("div", { className: "conflict-actions" }, [
       el("button", {
         className: "ghost", text: `按所选范围（${selected}）回答`, attrs: { type: "button", "data-choice": "filter" },
-        onClick: () => { turn.choice = "filter"; fillCard(turn); saveActive(); },
+        onClick: () => { turn.choice = "filter"; fillCard(turn); saveActive(); focusAnswer(turn); },
       }),
       el("button", {
         className: "primary", text: `改为回答${named}`, attrs: { type: "button", "data-choice": "question" },
@@ -331,12 +331,22 @@ function conflictNotice(turn, conflict) {
 }
 
 // Re-asks without the filter (the places the question names decide) and clears the filter for what follows.
-function answerForQuestion(turn) {
+async function answerForQuestion(turn) {
   if (state.busy) return;
   turn.regions = [];
   turn.choice = "question";
   setFilter([]);
-  run(turn);
+  await run(turn);
+  focusAnswer(turn);
+}
+
+// After a choice replaced the buttons, focus goes to the answer so keyboard and screen-reader users follow.
+function focusAnswer(turn) {
+  const target = turn.card && turn.card.querySelector(".answer-text, .error-text");
+  if (target) {
+    target.tabIndex = -1;
+    target.focus();
+  }
 }
 
 // The parts of an answer card, in order. Each is a small function, so new parts slot in.
