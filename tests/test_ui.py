@@ -20,6 +20,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 READY_TIMEOUT_S = 600  # the first start builds the index
 ANSWER_TIMEOUT_MS = 30_000
+# The machine may be busy (tests of other work run beside these): wait longer than Playwright's 5 s default.
+expect.set_options(timeout=15_000)
 
 
 def free_port() -> int:
@@ -113,6 +115,8 @@ def open_page(server, browser):
         page.on("pageerror", lambda error: page_errors.append(str(error)))
         page.route("**/*", only_local)
         page.goto(f"{server}/")
+        # Ready when the starter questions are in (after /readyz, /documents and /suggestions).
+        expect(page.locator(".example").first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
         return page
 
     yield opener
