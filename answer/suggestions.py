@@ -16,17 +16,20 @@ from pydantic import BaseModel
 from answer.models import Answer
 from ingest.models import Chunk, ChunkKind, ParsedPlan
 from ingest.tree import ClauseTree
-from ingest.vocabulary import is_province, short_name
+from ingest.vocabulary import BASE_YEAR, NUMBER, NUMBER_UNITS, PROVINCE_ALIASES, YEAR_MENTION, YEAR_NUMBER, \
+    is_province, short_name
 
+# A target year as the plans write it: "到2025年".
+TARGET_YEAR = re.compile(rf"到\s*({YEAR_NUMBER})\s*年")
 # "到2025年，单位地区生产总值能源消耗比2020年下降14.5%": the year, what is measured, the verb.
-TARGET = re.compile(r"到\s*(20\d\d)\s*年[，,]\s*([^，。；：\d%％]{4,24}?)(?:比\s*20\d\d\s*年)?"
-                    r"(达到|提高到|提高至|提升至|提升到|下降|降低|累计下降)\s*[\d.]+\s*[%％]")
-# Words around the measured thing that belong to the sentence, not to the thing.
-SUBJECT_NOISE = re.compile(r"^(?:全市|全省)|(?:力争|分别)$")
-TARGET_YEAR = re.compile(r"到\s*(20\d\d)\s*年")
-YEAR_SENTENCE = re.compile(r"到(20\d\d)年[^。；]*")  # in text without spaces
-FIGURE = re.compile(r"\d[\d.]*(?:%|％|万|亿)")
-YEAR_OR_SPACE = re.compile(r"(?:19|20)\d\d年?|\s")
+TARGET = re.compile(rf"{TARGET_YEAR.pattern}[，,]\s*(?P<subject>[^，。；：\d%％]{{4,24}}?)(?:{BASE_YEAR.pattern})?"
+                    r"(?P<verb>达到|提高到|提高至|提升至|提升到|下降|降低|累计下降)\s*[\d.]+\s*[%％]")
+# Words around the measured thing that belong to the sentence, not to the thing ("全市…", "…力争").
+SUBJECT_NOISE = re.compile(rf"^(?:全市|{'|'.join(PROVINCE_ALIASES)})|(?:力争|分别)$")
+# From a target year to the end of its sentence: what the plan sets for that year.
+YEAR_SENTENCE = re.compile(rf"{TARGET_YEAR.pattern}[^。；]*")
+# A figure: a number with a unit of quantity (not a date).
+FIGURE = re.compile(rf"{NUMBER.pattern}\s*(?:{'|'.join(re.escape(u) for u in NUMBER_UNITS if u not in ('年', '月'))})")
 MAX_FOLLOW_UPS = 3
 
 
@@ -61,9 +64,9 @@ def first_target(chunks: list[Chunk]) -> tuple[str, str, str] | None:
     """(year, subject, verb) of the plan's first target sentence, in document order."""
     for chunk in sorted(chunks, key=lambda c: c.start):
         for match in TARGET.finditer(chunk.text):
-            subject = SUBJECT_NOISE.sub("", match.group(2).replace(" ", ""))
+            subject = SUBJECT_NOISE.sub("", match.group("subject").replace(" ", ""))
             if len(subject) >= 4:
-                return match.group(1), subject, match.group(3)
+                return match.group(1), subject, match.group("verb")
     return None
 
 
@@ -128,9 +131,10 @@ class FollowUps:
         if not quoted or quoted[0] not in question:
             return None
         # What the question asks about, as 4-character windows ("非化石能") of its text between years.
-        windows = {piece[i:i + 4] for piece in YEAR_OR_SPACE.split(question) for i in range(len(piece) - 3)}
-        years = sorted({m.group(1) for c in nearby for m in YEAR_SENTENCE.finditer(c.text.replace(" ", ""))
+        pieces = ["".join(piece.split()) for piece in YEAR_MENTION.split(question)]
+        windows = {piece[i:i + 4] for piece in pieces for i in range(len(piece) - 3)}
+        years = sorted({m.group(1) for c in nearby for m in YEAR_SENTENCE.finditer(c.text)
                         if m.group(1) != quoted[0] and FIGURE.search(m.group(0))
-                        and any(w in m.group(0) for w in windows)})
+                        and any(w in "".join(m.group(0).split()) for w in windows)})
         later = [y for y in years if y > quoted[0]] or years
         return question.replace(quoted[0], later[0]) if later else None
