@@ -8,6 +8,7 @@ Joined: a line broken in the middle of a sentence, to the line after it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ingest.headings import match_heading
@@ -41,26 +42,44 @@ class CleanDocument:
 
 
 def clean_document(raw: str) -> CleanDocument:
+    """A plain-text plan (.txt/.md) cleaned."""
+    return clean_blocks(split_text(raw))
+
+
+def split_text(raw: str) -> list[str | Table]:
+    """Raw text -> its lines as written, with each Word-exported (tab-led) table read as a Table."""
     raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blocks: list[str | Table] = []
-    prose: list[str] = []
     index = 0
     while index < len(raw_lines):
         if _starts_table(raw_lines, index):
             rows, index = _read_table(raw_lines, index)
+            blocks.append(Table(None, rows[0], rows[1:]))
+        else:
+            blocks.append(raw_lines[index])
+            index += 1
+    return blocks
+
+
+def clean_blocks(blocks: Iterable[str | Table]) -> CleanDocument:
+    """Raw paragraphs (or lines) and tables, in document order, from any format -> the cleaned document.
+
+    Every reader (.txt, .docx, .pdf, .html) ends here, so the same plan gives the same text."""
+    out: list[str | Table] = []
+    prose: list[str] = []
+    for block in blocks:
+        if isinstance(block, Table):
             lines = join_broken_lines(prose)
             prose = []
             # A short title-like line right above the table is its caption (珠海: 重点任务分工表).
-            title = lines.pop() if lines and _is_title_like(lines[-1]) and not match_heading(lines[-1]) else None
-            blocks += lines
-            blocks.append(Table(title, rows[0], rows[1:]))
+            if block.title is None and lines and _is_title_like(lines[-1]) and not match_heading(lines[-1]):
+                block = Table(lines.pop(), block.header, block.rows)
+            out += lines
+            out.append(block)
         else:
-            line = clean_line(raw_lines[index])
-            if line:
-                prose.append(line)
-            index += 1
-    blocks += join_broken_lines(prose)
-    return _layout(blocks)
+            prose += filter(None, (clean_line(line) for line in block.replace("\r", "\n").split("\n")))
+    out += join_broken_lines(prose)
+    return _layout(out)
 
 
 def clean_line(raw: str) -> str:

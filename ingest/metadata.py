@@ -9,15 +9,18 @@ from pypinyin import lazy_pinyin
 from ingest.clean import PROSE_PUNCTUATION
 from ingest.errors import IngestError
 from ingest.models import PlanMeta
-from ingest.vocabulary import REGION_NAME, REGION_SUFFIX, YEAR_NUMBER, region_level
+from ingest.vocabulary import REGION_SUFFIX, YEAR_NUMBER, region_level, region_units
 
 DATE_LINE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,8}}[〔［\[]({YEAR_NUMBER})[〕］\]]\d+号")
 # "现将《珠海市碳达峰实施方案》印发给你们" / "《…》已经省人民政府同意，现印发给你们"
 TITLE_IN_NOTICE = re.compile(r"《([^《》]{2,60})》[^。]*?印发")
-TITLE_OF_NOTICE = re.compile(r"关于印发(.{2,60}?)的通知")
+TITLE_OF_NOTICE = re.compile(r"关于印发《?([^《》]{2,60}?)》?的通知")
 ISSUER_OF_NOTICE = re.compile(r"^(.{2,30}?)关于印发")
+# A sector plan's title: the sector between the region and 碳达峰…方案 (工业领域碳达峰实施方案).
+SECTOR_PLAN = re.compile(r"(.+?)(碳达峰|碳排放达峰)\S{0,6}方案$")
 MAX_TITLE_CHARS = 60
+MAX_TOPIC_CHARS = 6
 
 
 def extract_meta(front: list[str], source_file: str, sha256: str) -> tuple[PlanMeta, list[str]]:
@@ -31,18 +34,18 @@ def extract_meta(front: list[str], source_file: str, sha256: str) -> tuple[PlanM
     if not title:
         title = front[0][:MAX_TITLE_CHARS] if front else source_file
         warnings.append(f"未找到方案标题，使用首行 / no plan title found, using the first line: {title}")
-    region_match = REGION_NAME.match(title) if not title.startswith("关于") else None
-    if region_match is None:
-        raise IngestError(f"无法从标题识别地区（标题应以“某某市/省”开头）/ no region found in the title of "
-                          f"{source_file}: {title!r} (the title should start with the region, e.g. 珠海市)")
-    region = region_match.group(1)
     issue_date, issuer = _date_and_issuer(front)
     if issuer is None:
         issuer = _first_group(ISSUER_OF_NOTICE, joined)
+    units = region_units(title, issuer) if not title.startswith("关于") else []
+    if not units:
+        raise IngestError(f"无法从标题识别地区（标题应以“某某市/省/县/区”开头）/ no region found in the title of "
+                          f"{source_file}: {title!r} (the title should start with the region, e.g. 珠海市)")
+    region = "".join(units)
     doc_number = _doc_number(front)
     year = issue_date.year if issue_date else _doc_number_year(doc_number)
     meta = PlanMeta(
-        doc_id=make_doc_id(region, year),
+        doc_id=make_doc_id(units, year, topic=plan_topic(title, region)),
         title=title,
         region=region,
         level=region_level(region),
@@ -55,11 +58,24 @@ def extract_meta(front: list[str], source_file: str, sha256: str) -> tuple[PlanM
     return meta, warnings
 
 
-def make_doc_id(region: str, year: int | None) -> str:
-    """Pinyin of the region without 省/市 plus the issue year (zhuhai-2023)."""
-    name = REGION_SUFFIX.sub("", region)
-    slug = re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(name)).lower()).strip("-") or "plan"
+def plan_topic(title: str, region: str) -> str:
+    """What a title names besides its region, for a sector plan (广东省工业领域碳达峰实施方案 -> 工业领域);
+    "" for a region's overall plan. A bracketed note ("（2024年修订）") is not a topic."""
+    rest = re.sub(r"[（(][^）)]*[）)]", "", title[len(region):]).strip() if title.startswith(region) else ""
+    match = SECTOR_PLAN.fullmatch(rest)
+    return match.group(1) if match else ""
+
+
+def make_doc_id(units: list[str], year: int | None, topic: str = "") -> str:
+    """Pinyin of each region unit without 省/市/区 (+ of the sector topic) plus the issue year:
+    zhuhai-2023, shenzhen-nanshan-2024, guangdong-gongyelingyu-2022."""
+    names = [REGION_SUFFIX.sub("", unit) or unit for unit in units] + ([topic[:MAX_TOPIC_CHARS]] if topic else [])
+    slug = "-".join(filter(None, (_slug(name) for name in names))) or "plan"
     return f"{slug}-{year}" if year else slug
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(text)).lower()).strip("-")
 
 
 def _first_group(pattern: re.Pattern[str], text: str) -> str | None:

@@ -24,7 +24,7 @@ class PlanMeta(BaseModel):
     doc_id: str = Field(description="stable id, e.g. zhuhai-2023")
     title: str = Field(description="e.g. 珠海市碳达峰实施方案")
     region: str = Field(description="e.g. 珠海市 / 广东省")
-    level: str = Field(description="省 or 市")
+    level: str = Field(description="省, 市 or 县 (a county-level 区 too)")
     issuer: str | None = Field(default=None, description="e.g. 珠海市人民政府")
     doc_number: str | None = Field(default=None, description="e.g. 珠府〔2023〕39号")
     issue_date: date | None = None

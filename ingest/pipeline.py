@@ -7,28 +7,28 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ingest.clean import clean_document
-from ingest.decode import decode_plan
+from ingest.clean import clean_blocks
 from ingest.errors import IngestError
 from ingest.headings import match_heading
 from ingest.metadata import extract_meta
 from ingest.models import Chunk, ParsedPlan
+from ingest.readers import PLAN_SUFFIXES, read_blocks
 from ingest.tree import build_chunks
 
-PLAN_SUFFIXES = (".txt", ".md")
 FRONT_LINES_WITHOUT_HEADINGS = 30  # where to look for metadata in a file without numbered headings
 
 __all__ = ["IngestError", "load_corpus", "parse_plan", "plan_files", "read_chunks_jsonl", "write_chunks_jsonl"]
 
 
 def plan_files(corpus_dir: Path) -> list[Path]:
-    """The .txt/.md files of a corpus folder, sorted by name."""
+    """The plan files (.txt/.md/.docx/.pdf/.html) of a corpus folder, sorted by name."""
     if not corpus_dir.is_dir():
         raise IngestError(f"语料目录不存在 / corpus folder not found: {corpus_dir}")
     files = sorted(path for path in corpus_dir.iterdir()
                    if path.is_file() and path.suffix.lower() in PLAN_SUFFIXES and not path.name.startswith("."))
     if not files:
-        raise IngestError(f"语料目录中没有 .txt 或 .md 文件 / no .txt or .md files in corpus folder: {corpus_dir}")
+        raise IngestError(f"语料目录中没有方案文件（{' '.join(PLAN_SUFFIXES)}）/ no plan files "
+                          f"({' '.join(PLAN_SUFFIXES)}) in corpus folder: {corpus_dir}")
     return files
 
 
@@ -38,7 +38,9 @@ def parse_plan(path: Path) -> ParsedPlan:
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(f"无法读取文件 / cannot read file: {path} ({error.strerror})") from error
-    doc = clean_document(decode_plan(data, path))
+    if not data:
+        raise IngestError(f"文件为空 / file is empty: {path}")
+    doc = clean_blocks(read_blocks(data, path))
     if not doc.text.strip():
         raise IngestError(f"去除网页残留后没有正文 / no text left after removing boilerplate: {path}")
     table_lines = doc.table_line_indexes()

@@ -71,6 +71,29 @@ OTHER_PLACES = (
 ).split()
 
 
+# One administrative unit at the start of a text: 广东省, 深圳市, 南山区, 广西壮族自治区.
+_UNIT_AT_START = re.compile(rf"[\u4e00-\u9fff]{{1,8}}?(?:{_SUFFIX})")
+# Words that end like a unit but are not places, where a title goes on after its region (广州市城市更新…).
+NOT_REGION_UNITS = {"城市", "全市", "全省", "全区", "全县", "省市", "市区", "城区", "园区", "社区", "景区", "矿区",
+                    "湾区", "山区", "片区", "辖区", "新区"}
+
+
+def region_units(title: str, issuer: str | None = None) -> list[str]:
+    """The administrative units a plan title starts with: 深圳市南山区碳达峰实施方案 -> [深圳市, 南山区].
+
+    A unit after the first counts only if the issuer (深圳市南山区人民政府) starts with it too, or, with
+    no issuer, if it is not a word like 城市 (广州市城市更新领域碳达峰实施方案 is a plan of 广州市)."""
+    units: list[str] = []
+    rest = title
+    while match := _UNIT_AT_START.match(rest):
+        unit = match.group(0)
+        if units and (unit in NOT_REGION_UNITS or (issuer and not issuer.startswith("".join(units) + unit))):
+            break
+        units.append(unit)
+        rest = rest[len(unit):]
+    return units
+
+
 def region_level(region: str) -> str:
     """省 / 市 / 县 from the name's last suffix (市 if it has none)."""
     match = REGION_SUFFIX.search(region)

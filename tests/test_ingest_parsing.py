@@ -186,8 +186,8 @@ def test_bad_files_are_clear_errors_naming_the_file(tmp_path, content, message):
 def test_bad_corpus_folders_are_clear_errors(tmp_path):
     with pytest.raises(IngestError, match="corpus folder not found"):
         load_corpus(tmp_path / "missing")
-    (tmp_path / "readme.pdf").write_bytes(b"%PDF")
-    with pytest.raises(IngestError, match=r"no \.txt or \.md files"):
+    (tmp_path / "readme.xlsx").write_bytes(b"PK")
+    with pytest.raises(IngestError, match=r"no plan files \(\.txt \.md \.docx \.pdf \.html \.htm\)"):
         load_corpus(tmp_path)
 
 

@@ -1,0 +1,37 @@
+"""Plan files in the formats governments publish -> raw paragraphs and tables for `clean_blocks`.
+
+Every reader returns the document's paragraphs (or lines) and tables in reading order; cleaning,
+line joining and table captions are then the same for every format, so a plan published as .docx,
+.pdf or a web page gives the same clause chunks as its .txt version. A file that cannot be read
+(scanned PDF, password, broken file) raises IngestError naming the file and the reason.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.clean import split_text
+from ingest.decode import decode_plan
+from ingest.errors import IngestError
+from ingest.table import Table
+
+Block = str | Table
+TEXT_SUFFIXES = (".txt", ".md")
+PLAN_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf", ".html", ".htm")
+
+
+def read_blocks(data: bytes, path: Path) -> list[Block]:
+    """The raw blocks of a plan file's bytes, by its suffix."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return split_text(decode_plan(data, path))
+    if suffix == ".docx":
+        from ingest.readers.word import read_docx
+        return read_docx(data, path)
+    if suffix == ".pdf":
+        from ingest.readers.pdf import read_pdf
+        return read_pdf(data, path)
+    if suffix in (".html", ".htm"):
+        from ingest.readers.webpage import read_html
+        return read_html(data, path)
+    raise IngestError(f"不支持的文件类型 {suffix or '（无扩展名）'}，支持 {' '.join(PLAN_SUFFIXES)} / unsupported file "
+                      f"type {suffix or '(no extension)'}: {path.name}; supported: {' '.join(PLAN_SUFFIXES)}")
