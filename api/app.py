@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import swagger_ui_bundle
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
@@ -28,11 +28,14 @@ from answer.suggestions import Suggestion, starter_questions
 from api.corpus_view import CorpusView
 from api.errors import ApiError, BodyLimit, install_error_handlers
 from api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
-from api.runtime import Runtime, load_runtime
-from api.schemas import (MAX_QUESTION_CHARS, AskRequest, ChunkContext, Limits, PlanOutline, PlanSummary,
-                         QuestionRequest, Readiness, SearchRequest)
+from api.runtime import Runtime, load_runtime, plan_library, with_plans
+from api.schemas import (MAX_QUESTION_CHARS, AskRequest, ChunkContext, LibraryChange, Limits, PlanOutline,
+                         PlanSummary, QuestionRequest, Readiness, SearchRequest)
 from api.security import admin_key_guard
 from api.settings import Settings, get_settings
+from ingest.errors import IngestError
+from ingest.library import Upload
+from ingest.models import ParsedPlan
 from retriever.models import SearchResult
 
 log = logging.getLogger("carbonqa.api")
@@ -47,23 +50,70 @@ UI_CSP = (
 )
 
 
+@dataclass(frozen=True)
+class Ready:
+    """One library as served: a request takes it once and uses it throughout, so a request that
+    overlaps a library update is answered wholly from the old library or wholly from the new one."""
+
+    runtime: Runtime
+    view: CorpusView
+    starters: list[Suggestion]
+
+
 class Service:
-    """The loaded pipeline, or why it is not ready yet."""
+    """The loaded pipeline, or why it is not ready yet; and the library updates that replace it."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.runtime: Runtime | None = None
-        self.view: CorpusView | None = None
-        self.starters: list[Suggestion] = []
+        self.live: Ready | None = None
         self.error: str | None = None
         self.load_seconds: float | None = None
         self.limits = Limits(max_question_chars=settings.max_question_chars,
                              max_history_turns=settings.max_history_turns)
+        self.library = plan_library(settings)
+        self.update_lock = threading.Lock()  # one library update at a time; questions never wait for it
+
+    @property
+    def runtime(self) -> Runtime | None:
+        return self.live.runtime if self.live else None
 
     def attach(self, runtime: Runtime) -> None:
-        self.view = CorpusView(runtime.plans, runtime.tree)
-        self.starters = starter_questions(runtime.plans, runtime.tree)
-        self.runtime = runtime  # set last: readiness is `runtime is not None`
+        added = {plan.meta.doc_id for plan in runtime.plans if not self.library.is_shipped(plan)}
+        # One assignment: the switch to another library is atomic.
+        self.live = Ready(runtime, CorpusView(runtime.plans, runtime.tree, added),
+                          starter_questions(runtime.plans, runtime.tree))
+
+    def add_plans(self, uploads: list[Upload], replace: bool) -> tuple[list[ParsedPlan], Runtime]:
+        """Check the uploads, keep their files, index the new plans' chunks, then switch to the new library.
+        Any failure leaves the library, the index in use and the files as they were."""
+        with self.update_lock:
+            current = self.live.runtime
+            staged = self.library.stage(uploads, current.plans, replace)
+            try:
+                staged.keep()
+                new_ids = {plan.meta.doc_id for plan in staged.plans}
+                plans = [p for p in current.plans if p.meta.doc_id not in new_ids] + staged.plans
+                runtime = with_plans(current, self.library.ordered(plans))
+            except BaseException:
+                staged.undo()
+                raise
+            finally:
+                staged.discard()
+            self.attach(runtime)
+            return staged.plans, runtime
+
+    def remove_plan(self, doc_id: str) -> tuple[Path, Runtime]:
+        """Take an added plan out of the library; its file is kept in the library's .removed/ folder."""
+        with self.update_lock:
+            current = self.live.runtime
+            retired = self.library.remove(doc_id, current.plans)
+            try:
+                runtime = with_plans(current, [p for p in current.plans if p.meta.doc_id != doc_id])
+            except BaseException:
+                self.library.restore(retired, doc_id)
+                raise
+            self.attach(runtime)
+            return retired, runtime
 
     def load(self) -> None:
         started = time.perf_counter()
@@ -82,7 +132,7 @@ class Service:
             log.exception("loading failed")
 
     def readiness(self) -> Readiness:
-        if self.runtime is not None:
+        if self.live is not None:
             return Readiness(status="ready", detail="就绪 / ready", limits=self.limits, plans=len(self.runtime.plans),
                              chunks=len(self.runtime.tree), load_seconds=self.load_seconds)
         if self.error:
@@ -91,21 +141,16 @@ class Service:
                          limits=self.limits)
 
 
-@dataclass
-class Ready:
-    runtime: Runtime
-    view: CorpusView
-
-
 async def ready(request: Request) -> Ready:
-    """The loaded pipeline, or a 503 while it loads (or after it failed to load)."""
+    """The library being served, or a 503 while it loads (or after it failed to load)."""
     service: Service = request.app.state.service
-    if service.runtime is None or service.view is None:
+    live = service.live
+    if live is None:
         if service.error:
             raise ApiError(503, f"服务加载失败 / the service failed to load: {service.error}")
         raise ApiError(503, "服务正在加载索引和模型，请稍后重试 / the service is loading the index and model, "
                             "please retry shortly", headers={"Retry-After": "5"})
-    return Ready(service.runtime, service.view)
+    return live
 
 
 def region_filter(body: QuestionRequest, runtime: Runtime) -> list[str] | None:
@@ -143,6 +188,21 @@ class RequestLimits:
             await self.app(scope, receive, send)
         finally:
             MAX_QUESTION_CHARS.reset(token)
+
+
+def checked_count(files: list[UploadFile], most: int) -> list[UploadFile]:
+    if len(files) > most:
+        raise ApiError(413, f"一次最多上传 {most} 个文件 / at most {most} files per upload", field="files")
+    return files
+
+
+def read_limited(file: UploadFile, max_bytes: int) -> bytes:
+    """The uploaded file's bytes, or a 413 naming the file if it is over the limit."""
+    data = file.file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        limit = f"{max_bytes / 1_000_000:g} MB"
+        raise ApiError(413, f"文件过大，上限 {limit} / file too large (limit {limit}): {file.filename}", field="files")
+    return data
 
 
 def sse(event: str, data: object) -> str:
@@ -184,11 +244,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.service = service
     install_error_handlers(app)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Uploads may be larger than questions; each file's own limit is checked in the endpoint.
+    upload_bytes = settings.max_upload_bytes * settings.max_upload_files + settings.max_body_bytes
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, larger={"/documents": upload_bytes})
     app.add_middleware(RequestLimits, max_question_chars=settings.max_question_chars)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type"])
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST", "DELETE"], allow_headers=["Content-Type", "X-API-Key"])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
 
@@ -242,6 +304,39 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         """The plans with their metadata and clause counts."""
         return live.view.documents()
 
+    @app.post("/documents", tags=["library"], response_model=LibraryChange, dependencies=[Depends(admin_only)],
+              responses={401: {}, 403: {}, 409: {}, 413: {}, 422: {}})
+    def add_documents(files: list[UploadFile] = File(..., description="plan files: .txt .md .docx .pdf .html"),
+                      replace: bool = Form(False, description="replace an added plan with the same doc id"),
+                      live: Ready = Depends(ready)) -> LibraryChange:
+        """Add plans (admin key in X-API-Key). Every file is checked first: one bad file adds nothing.
+        Only the new plans' chunks are embedded; questions asked meanwhile are answered from the old library."""
+        uploads = [Upload(file.filename or "", read_limited(file, settings.max_upload_bytes))
+                   for file in checked_count(files, settings.max_upload_files)]
+        try:
+            added, runtime = service.add_plans(uploads, replace)
+        except IngestError as error:
+            raise ApiError(422, str(error), field="files") from error
+        view = service.live.view
+        return LibraryChange(added=[view.summaries[p.meta.doc_id] for p in added], plans=len(runtime.plans),
+                             chunks=len(runtime.index.chunks), index=runtime.index_status)
+
+    @app.delete("/documents/{doc_id}", tags=["library"], response_model=LibraryChange,
+                dependencies=[Depends(admin_only)], responses={401: {}, 403: {}, 404: {}, 409: {}})
+    def remove_document(doc_id: str, live: Ready = Depends(ready)) -> LibraryChange:
+        """Remove an added plan (admin key in X-API-Key); its file is kept in the library's .removed/ folder."""
+        if doc_id not in live.view.summaries:
+            raise ApiError(404, f"未找到文件 {doc_id} / no plan with id {doc_id!r}", field="doc_id")
+        try:
+            kept, runtime = service.remove_plan(doc_id)
+        except IngestError as error:
+            raise ApiError(409, str(error), field="doc_id") from error
+        except KeyError as error:  # removed by another request meanwhile
+            raise ApiError(404, f"未找到文件 {doc_id} / no plan with id {doc_id!r}", field="doc_id") from error
+        return LibraryChange(removed=[doc_id], plans=len(runtime.plans), chunks=len(runtime.index.chunks),
+                             index=runtime.index_status,
+                             kept_file=str(kept.relative_to(settings.library_path)))
+
     @app.get("/documents/{doc_id}", tags=["corpus"], response_model=PlanOutline)
     def document_outline(doc_id: str, live: Ready = Depends(ready)) -> PlanOutline:
         """The plan's outline: its tree of headings, each with its chunk id."""
@@ -251,10 +346,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         return outline
 
     @app.get("/suggestions", tags=["corpus"], response_model=list[Suggestion])
-    def suggestions(_: Ready = Depends(ready)) -> list[Suggestion]:
+    def suggestions(live: Ready = Depends(ready)) -> list[Suggestion]:
         """Starter questions built from the plans' clause trees: per plan a target, a measure and a
         structure question, then one comparison."""
-        return service.starters
+        return live.starters
 
     @app.post("/feedback", tags=["feedback"], response_model=FeedbackRecord, status_code=201)
     def post_feedback(body: FeedbackIn) -> FeedbackRecord:

@@ -115,9 +115,10 @@ class BodyLimit:
     The body is read here (it is small by then) and replayed to the app.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None):
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}  # path -> its own limit (file uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -125,7 +126,8 @@ class BodyLimit:
             return
         declared = Headers(scope=scope).get("content-length", "")
         too_large = JSONResponse(error_body(HTTP_MESSAGES[413]), status_code=413)
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        max_bytes = self.larger.get(scope["path"], self.max_bytes)
+        if declared.isdigit() and int(declared) > max_bytes:
             await too_large(scope, receive, send)
             return
         body = b""
@@ -136,7 +138,7 @@ class BodyLimit:
                 return
             body += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > self.max_bytes:
+            if len(body) > max_bytes:
                 await too_large(scope, receive, send)
                 return
         replayed = False

@@ -15,10 +15,11 @@ from answer.pipeline import Answerer
 from api.settings import Settings
 from index.batching import QueryBatcher
 from index.embedder import QUERY_THREADS, Embedder
-from index.store import HybridIndex, load_or_build
+from index.store import HybridIndex, build_index, load_or_build, save_index
+from ingest.library import PlanLibrary
 from ingest.models import ParsedPlan
-from ingest.pipeline import load_corpus
 from ingest.tree import ClauseTree
+from index.interface import QueryEmbedder
 from retriever.search import Retriever
 
 log = logging.getLogger("carbonqa")
@@ -49,9 +50,14 @@ def llm_client(settings: Settings) -> LLMClient | None:
     return LLMClient(settings.llm_base_url, settings.llm_model, api_key=key, timeout_s=settings.llm_timeout_s)
 
 
+def plan_library(settings: Settings) -> PlanLibrary:
+    return PlanLibrary(settings.corpus_path, settings.library_path)
+
+
 def load_runtime(settings: Settings, progress: bool = True, rebuild: bool = False, serving: bool = False) -> Runtime:
-    """Parse the corpus, load (or convert) the model, load the index or (re)build it if missing or stale."""
-    plans = load_corpus(settings.corpus_path)
+    """Parse the shipped and added plans, load (or convert) the model, load the index or (re)build it
+    if missing or stale (a changed library re-embeds only the chunks that are new)."""
+    plans = plan_library(settings).load()
     chunks = [chunk for plan in plans for chunk in plan.chunks]
     threads = settings.serve_torch_threads if serving else QUERY_THREADS
     embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
@@ -61,10 +67,24 @@ def load_runtime(settings: Settings, progress: bool = True, rebuild: bool = Fals
     return assemble_runtime(settings, plans, embedder, index, status, serving=serving)
 
 
+def with_plans(runtime: Runtime, plans: list[ParsedPlan]) -> Runtime:
+    """A new runtime for another set of plans, sharing the loaded model (and the service's batcher): the
+    index is rebuilt embedding only chunks it did not have, and saved. The old runtime is left untouched
+    (it may be serving)."""
+    chunks = [chunk for plan in plans for chunk in plan.chunks]
+    index = build_index(chunks, runtime.embedder, progress=False, previous=runtime.index)
+    save_index(index, runtime.settings.index_path)
+    status = f"updated: {index.manifest.embedded_count} of {len(chunks)} chunks embedded"
+    log.info("index %s", status)
+    return assemble_runtime(runtime.settings, plans, runtime.embedder, index, status, serving=runtime.serving,
+                            query_embedder=runtime.retriever.embedder)
+
+
 def assemble_runtime(settings: Settings, plans: list[ParsedPlan], embedder: Embedder, index: HybridIndex,
-                     index_status: str, serving: bool = False) -> Runtime:
-    """The retriever and answerer over a loaded model and index; serving wraps the model in a QueryBatcher."""
-    query_embedder = QueryBatcher(embedder) if serving else embedder
+                     index_status: str, serving: bool = False, query_embedder: QueryEmbedder | None = None) -> Runtime:
+    """The retriever and answerer over a loaded model and index; serving wraps the model in a QueryBatcher
+    (or reuses `query_embedder`, the batcher of the runtime this one replaces)."""
+    query_embedder = query_embedder or (QueryBatcher(embedder) if serving else embedder)
     retriever = Retriever(index, query_embedder, settings.fusion_config)
     answerer = Answerer(retriever, llm=llm_client(settings), top_k=settings.top_k)
     return Runtime(settings, plans, embedder, index, index_status, retriever, answerer, serving)

@@ -83,6 +83,18 @@ class PlanSummary(BaseModel):
     counts_by_kind: dict[ChunkKind, int] = Field(description="how many parts, sections, clauses, items, rows")
 
 
+class LibraryChange(BaseModel):
+    """What an upload or removal changed, and the library served from now on."""
+
+    added: list[PlanSummary] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    plans: int = Field(description="plans in the library now")
+    chunks: int
+    index: str = Field(description="how the index was updated, e.g. 'updated: 18 of 415 chunks embedded'")
+    kept_file: str | None = Field(default=None, description="where a removed plan's original file is kept, "
+                                                            "relative to the library folder")
+
+
 class OutlineNode(BaseModel):
     id: str
     kind: ChunkKind

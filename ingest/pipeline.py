@@ -17,7 +17,7 @@ from ingest.tree import build_chunks
 
 FRONT_LINES_WITHOUT_HEADINGS = 30  # where to look for metadata in a file without numbered headings
 
-__all__ = ["IngestError", "load_corpus", "parse_plan", "plan_files", "read_chunks_jsonl", "write_chunks_jsonl"]
+__all__ = ["IngestError", "load_corpus", "parse_files", "parse_plan", "plan_files", "read_chunks_jsonl", "write_chunks_jsonl"]
 
 
 def plan_files(corpus_dir: Path) -> list[Path]:
@@ -54,7 +54,11 @@ def parse_plan(path: Path) -> ParsedPlan:
 
 def load_corpus(corpus_dir: Path, on_file: Callable[[int, int, Path], None] | None = None) -> list[ParsedPlan]:
     """Parse every plan of a corpus folder; `on_file(index, total, path)` is called before each file."""
-    files = plan_files(corpus_dir)
+    return parse_files(plan_files(corpus_dir), on_file)
+
+
+def parse_files(files: list[Path], on_file: Callable[[int, int, Path], None] | None = None) -> list[ParsedPlan]:
+    """Parse plan files; two files giving the same doc id are an error."""
     plans: list[ParsedPlan] = []
     for index, path in enumerate(files):
         if on_file:

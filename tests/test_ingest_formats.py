@@ -162,4 +162,4 @@ def test_a_bad_file_is_a_clear_bilingual_error_naming_it(tmp_path, name):
     with pytest.raises(IngestError) as error:
         parse_plan(path)
     message = str(error.value)
-    assert name in message and reason in message and " / " in message
+    assert name in message and reason in message and "/ " in message  # 中文 / English

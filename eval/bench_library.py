@@ -1,0 +1,191 @@
+"""Library benchmark (a script, not a test): add plans to a running service under load.
+
+    .venv/bin/python -m eval.bench_library [--concurrency 8] [--settle-s 8]
+
+Starts `carbonqa serve` on a free loopback port with the shipped corpus, an empty library and a copy
+of the index in a temporary folder, keeps `--concurrency` clients asking the eval questions, and while
+they ask uploads two plans from eval/library_plans/: a plan of a region the corpus lacks
+(深圳市南山区, as .docx) and a 2025 revision of 珠海's plan (as a text-layer .pdf). Prints: requests and
+failures before, during and after each upload, latency, how long each update took and how many chunks
+it embedded, whether each new plan answers its own question right after, and then, in process, the
+eval metrics on the original five plans' questions with 5 and with 7 plans in the library, including
+the share of top-5 chunks from another plan.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from eval.bench_load import free_port, memory_mb, wait_ready
+from eval.metrics import percentile, score_all, summarize
+from eval.plan_formats import write_format
+from eval.qa_models import load_qa
+
+REPO = Path(__file__).resolve().parents[1]
+PLANS = Path(__file__).resolve().parent / "library_plans"
+SHIPPED_DOCS = 5
+# Each upload and a question only it answers, with a figure the answer must quote.
+UPLOADS = [
+    ("nanshan-2024", "docx", "南山区到2025年新能源汽车保有量目标是多少？", "25万辆"),
+    ("zhuhai-2025", "pdf", "珠海修订后的方案中虚拟电厂可调节能力目标是多少？", "50万千瓦"),
+]
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies_ms: list[float] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)
+
+    def line(self) -> str:
+        ms = self.latencies_ms
+        fails = sum(self.failures.values())
+        stats = f"p50 {percentile(ms, 50):.0f} ms, p95 {percentile(ms, 95):.0f} ms" if ms else "no answers"
+        return f"  {self.name:<28} {len(ms) + fails:>5} requests, {fails} failed {self.failures or ''}; {stats}"
+
+
+class Load:
+    """Clients asking in a loop; every result is counted in the phase current when it was sent."""
+
+    def __init__(self, base: str, questions: list[str], concurrency: int):
+        self.base, self.questions, self.concurrency = base, questions, concurrency
+        self.phase = Phase("warm-up")
+        self.phases = [self.phase]
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.client, args=(n,)) for n in range(concurrency)]
+
+    def switch(self, name: str) -> None:
+        self.phase = Phase(name)
+        self.phases.append(self.phase)
+
+    def client(self, number: int) -> None:
+        with httpx.Client(base_url=self.base, timeout=60) as client:
+            i = number
+            while not self.stop.is_set():
+                phase = self.phase
+                started = time.perf_counter()
+                try:
+                    response = client.post("/ask", json={"question": self.questions[i % len(self.questions)]})
+                    response.json()
+                    kind = None if response.status_code == 200 else f"HTTP {response.status_code}"
+                except (httpx.HTTPError, ValueError) as error:
+                    kind = type(error).__name__
+                if kind is None:
+                    phase.latencies_ms.append((time.perf_counter() - started) * 1000)
+                else:
+                    phase.failures[kind] = phase.failures.get(kind, 0) + 1
+                i += self.concurrency
+
+    def __enter__(self) -> "Load":
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+
+
+def eval_on_shipped(settings, items) -> dict[str, float]:
+    """The eval metrics of the library in `settings`, plus the share of top-5 chunks from a plan other
+    than the one asked about (by region) and from a plan added to the library (by document)."""
+    from api.runtime import load_runtime
+    from eval.run import run_eval
+
+    runtime = load_runtime(settings, progress=False)
+    shipped = {plan.meta.doc_id for plan in runtime.plans[:SHIPPED_DOCS]}
+    run = run_eval(runtime, items, fusion=settings.fusion, ablation=False, show_progress=False)
+    overall = summarize(score_all(items, run.predictions))
+    wrong_region = added = total = 0
+    for item, prediction in zip(items, run.predictions):
+        if not item.docs:
+            continue
+        for chunk in (runtime.chunks_by_id[chunk_id] for chunk_id in prediction.retrieved_ids[:5]):
+            total += 1
+            wrong_region += chunk.region not in item.docs
+            added += chunk.doc_id not in shipped
+    return {"plans": len(runtime.plans), "R@1": overall.recall[1], "R@5": overall.recall[5], "MRR@10": overall.mrr,
+            "answer-key accuracy": overall.answer_key_accuracy, "refusal accuracy": overall.refusal_accuracy,
+            "wrong-region share of top-5": wrong_region / total, "added-plan share of top-5": added / total}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, default=8, help="clients asking during the uploads")
+    parser.add_argument("--settle-s", type=float, default=8.0, help="seconds of load before and after uploads")
+    args = parser.parse_args()
+
+    from api.settings import Settings, get_settings
+
+    base_settings = get_settings()
+    work = Path(tempfile.mkdtemp(prefix="carbonqa-library-bench-"))
+    if base_settings.index_path.is_dir():  # start from the built index, as a deployed service would
+        shutil.copytree(base_settings.index_path, work / "index")
+    key = secrets.token_urlsafe(16)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CARBONQA_INDEX_DIR": str(work / "index"),
+           "CARBONQA_LIBRARY_DIR": str(work / "library"), "CARBONQA_ADMIN_KEY": key}
+    files = [write_format(PLANS / f"{name}.txt", fmt, work / f"{name}.{fmt}") for name, fmt, _, _ in UPLOADS]
+    items = load_qa()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = work / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port",
+                                   str(port)], cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        print(f"ready after {wait_ready(base, server, log_path):.1f} s; work folder {work}")
+        with Load(base, [item.question for item in items], args.concurrency) as load, \
+                httpx.Client(base_url=base, timeout=600) as admin:
+            time.sleep(args.settle_s)
+            load.switch("before the uploads")
+            time.sleep(args.settle_s)
+            for path, (name, fmt, question, figure) in zip(files, UPLOADS):
+                load.switch(f"during upload of {path.name}")
+                started = time.perf_counter()
+                response = admin.post("/documents", headers={"X-API-Key": key},
+                                      files=[("files", (path.name, path.read_bytes()))])
+                seconds = time.perf_counter() - started
+                if response.status_code != 200:
+                    sys.exit(f"upload of {path.name} failed: {response.status_code} {response.text}")
+                change = response.json()
+                load.switch(f"after {path.name}")
+                answer = admin.post("/ask", json={"question": question}).json()
+                cited = sorted({c["chunk_id"].split("/")[0] for c in answer["citations"] if not c["related"]})
+                print(f"added {change['added'][0]['doc_id']} ({fmt}, {change['added'][0]['chunk_count']} chunks) "
+                      f"in {seconds:.1f} s under load; index {change['index']}; now {change['plans']} plans")
+                print(f"  right after: {question} -> cites {cited}; quotes {figure}: {figure in answer['answer']}")
+                time.sleep(args.settle_s / 2)
+        print(f"requests during the run ({args.concurrency} clients asking the eval questions):")
+        for phase in load.phases[1:]:
+            print(phase.line())
+        total_failed = sum(sum(p.failures.values()) for p in load.phases)
+        print(f"  failed requests in total (warm-up included): {total_failed}")
+        memory = memory_mb(server.pid)
+        print(f"server memory: resident {memory['VmRSS']:.0f} MB, peak {memory['VmHWM']:.0f} MB")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print("eval on the original five plans' questions (in process, same index folder):")
+    before = eval_on_shipped(base_settings, items)
+    after = eval_on_shipped(Settings(index_dir=work / "index", library_dir=work / "library"), items)
+    for metric in before:
+        print(f"  {metric:<28} {before[metric]:.3f}  ->  {after[metric]:.3f}" if metric != "plans" else
+              f"  {metric:<28} {before[metric]}  ->  {after[metric]}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The plan library: the shipped corpus (never changed) plus plans users add, each kept as its original file.
+
+Layout of the library folder (`CARBONQA_LIBRARY_DIR`, default data/library):
+
+    library/<doc_id>/<original file name>      an added plan, exactly the bytes that were uploaded
+    library/.removed/<UTC time>-<doc_id>/...   a removed or replaced plan's file, kept, never deleted
+    library/.staging-*/                        uploads being checked (removed when the operation ends)
+
+Adding checks every file before anything is kept: a batch with one bad file adds nothing.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.models import ParsedPlan
+from ingest.pipeline import parse_files, parse_plan, plan_files
+from ingest.readers import PLAN_SUFFIXES
+
+REMOVED = ".removed"
+# A file name as uploaded: no folders, no control characters, a plan suffix.
+UNSAFE_NAME = re.compile(r"[\x00-\x1f/\\\\:*?\"<>|]")
+MAX_NAME_CHARS = 150
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+class PlanLibrary:
+    """Which plan files carbonqa answers from, and the file operations behind add and remove."""
+
+    def __init__(self, corpus_dir: Path, library_dir: Path):
+        self.corpus_dir = Path(corpus_dir)
+        self.library_dir = Path(library_dir)
+
+    def added_files(self) -> list[Path]:
+        """The plans added to the library, one folder per plan, sorted by doc id."""
+        if not self.library_dir.is_dir():
+            return []
+        return [file for folder in sorted(self.library_dir.iterdir())
+                if folder.is_dir() and not folder.name.startswith(".")
+                for file in sorted(folder.iterdir())[:1]
+                if file.is_file() and file.suffix.lower() in PLAN_SUFFIXES]
+
+    def load(self) -> list[ParsedPlan]:
+        """The shipped plans, then the added ones."""
+        return parse_files(plan_files(self.corpus_dir) + self.added_files())
+
+    def is_shipped(self, plan: ParsedPlan) -> bool:
+        return (self.corpus_dir / plan.meta.source_file).is_file() and \
+            not (self.library_dir / plan.meta.doc_id / plan.meta.source_file).is_file()
+
+    def ordered(self, plans: list[ParsedPlan]) -> list[ParsedPlan]:
+        """Plans in library order, as `load` gives them: shipped first, then added ones by doc id."""
+        shipped = [plan for plan in plans if self.is_shipped(plan)]
+        return shipped + sorted((p for p in plans if not self.is_shipped(p)), key=lambda p: p.meta.doc_id)
+
+    def stage(self, uploads: list[Upload], current: list[ParsedPlan], replace: bool = False) -> "Staged":
+        """Check and parse uploaded files in a staging folder; raises IngestError (nothing kept) if any
+        file is bad, names a plan already in the library (without `replace`) or repeats another upload."""
+        if not uploads:
+            raise IngestError("没有上传文件 / no files uploaded")
+        self.library_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.library_dir))
+        try:
+            files = [self._write(staging, upload) for upload in uploads]
+            plans = [parse_plan(file) for file in files]
+            by_id = {plan.meta.doc_id: plan for plan in current}
+            seen: set[str] = set()
+            for plan in plans:
+                doc_id = plan.meta.doc_id
+                if doc_id in seen:
+                    raise IngestError(f"上传的文件中有两份相同的方案 {doc_id} / two uploaded files are the same plan "
+                                      f"{doc_id}: {plan.meta.source_file}")
+                seen.add(doc_id)
+                existing = by_id.get(doc_id)
+                if existing is not None and self.is_shipped(existing):
+                    raise IngestError(f"{doc_id} 是内置方案，不能替换 / {doc_id} is a shipped plan and cannot be "
+                                      f"replaced: {plan.meta.source_file}")
+                if existing is not None and not replace:
+                    raise IngestError(f"文库中已有方案 {doc_id}（《{existing.meta.title}》），如需替换请选择“替换” / "
+                                      f"the library already has {doc_id} ({existing.meta.source_file}); add it with "
+                                      f"replace to replace it: {plan.meta.source_file}")
+            return Staged(self, staging, plans, files)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    def remove(self, doc_id: str, current: list[ParsedPlan]) -> Path:
+        """Move an added plan's folder to .removed/ (the original file is kept there); returns where."""
+        plan = next((p for p in current if p.meta.doc_id == doc_id), None)
+        if plan is None:
+            raise KeyError(doc_id)
+        if self.is_shipped(plan):
+            raise IngestError(f"{doc_id} 是随系统提供的方案，不能删除 / {doc_id} is a shipped plan "
+                              f"(data/corpus) and cannot be removed")
+        return self.retire(self.library_dir / doc_id) / plan.meta.source_file
+
+    def restore(self, removed_file: Path, doc_id: str) -> None:
+        """Undo `remove` (the index update after it failed)."""
+        os.replace(removed_file.parent, self.library_dir / doc_id)
+
+    def retire(self, folder: Path) -> Path:
+        """Move a plan's folder to .removed/<UTC time>-<doc_id>; returns its new place."""
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.library_dir / REMOVED / f"{stamp}-{folder.name}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(folder, target)
+        return target
+
+    @staticmethod
+    def _write(staging: Path, upload: Upload) -> Path:
+        name = Path(upload.name.replace("\\", "/")).name.strip()
+        if not name or name.startswith(".") or len(name) > MAX_NAME_CHARS or UNSAFE_NAME.search(name):
+            raise IngestError(f"文件名无效 / invalid file name: {upload.name!r}")
+        if Path(name).suffix.lower() not in PLAN_SUFFIXES:
+            raise IngestError(f"不支持的文件类型，支持 {' '.join(PLAN_SUFFIXES)} / unsupported file type "
+                              f"(supported: {' '.join(PLAN_SUFFIXES)}): {name}")
+        folder = staging / str(len(list(staging.iterdir())))  # one folder per upload: names may repeat
+        folder.mkdir()
+        path = folder / name
+        path.write_bytes(upload.data)
+        return path
+
+
+class Staged:
+    """Checked uploads waiting in the staging folder: `keep()` moves them into the library,
+    `discard()` deletes them. Replaced plans' folders go to .removed/."""
+
+    def __init__(self, library: PlanLibrary, staging: Path, plans: list[ParsedPlan], files: list[Path]):
+        self.library = library
+        self.staging = staging
+        self.plans = plans
+        self.files = files  # the staged file of each plan
+        self.kept: list[Path] = []
+        self.retired: list[tuple[Path, Path]] = []  # (library folder, where its old plan went)
+
+    def keep(self) -> None:
+        for plan, source in zip(self.plans, self.files):
+            folder = self.library.library_dir / plan.meta.doc_id
+            if folder.exists():  # replacing an added plan: its file is kept in .removed/
+                self.retired.append((folder, self.library.retire(folder)))
+            folder.mkdir()
+            os.replace(source, folder / plan.meta.source_file)
+            self.kept.append(folder)
+        self.discard()
+
+    def undo(self) -> None:
+        """Put the library back as it was before `keep()` (the index update after it failed)."""
+        for folder in self.kept:
+            shutil.rmtree(folder, ignore_errors=True)
+        for folder, retired in self.retired:
+            os.replace(retired, folder)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)

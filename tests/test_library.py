@@ -1,0 +1,226 @@
+"""The plan library: add, replace and remove plans through the API and the CLI, guarded by the admin key,
+indexed incrementally, switched atomically; the shipped corpus never changes."""
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api.app import create_app
+from api.cli import app as cli_app
+from api.runtime import assemble
+from api.settings import Settings, get_settings
+from eval.plan_formats import plan_blocks, write_docx, write_pdf
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+LIBRARY_PLANS = REPO_DIR / "eval" / "library_plans"
+KEY = "test-admin-key"
+ADMIN = {"X-API-Key": KEY}
+
+
+@pytest.fixture
+def library_settings(tmp_path) -> Settings:
+    """The shipped corpus, with the library and the index in a temporary folder."""
+    return Settings(corpus_dir=REPO_DIR / "data" / "corpus", library_dir=tmp_path / "library",
+                    index_dir=tmp_path / "index", admin_key=KEY, max_upload_bytes=200_000)
+
+
+@pytest.fixture
+def library_runtime(runtime, library_settings):
+    """The session's loaded model and index, serving from the temporary library."""
+    return assemble(library_settings, runtime.plans, runtime.embedder, runtime.index, "loaded", runtime.embedder)
+
+
+@pytest.fixture
+def client(library_settings, library_runtime):
+    with TestClient(create_app(library_settings, library_runtime)) as test_client:
+        yield test_client
+
+
+def docx_bytes(txt: Path) -> bytes:
+    out = io.BytesIO()
+    write_docx(plan_blocks(txt), out)
+    return out.getvalue()
+
+
+def pdf_bytes(txt: Path, tmp_path: Path) -> bytes:
+    path = tmp_path / f"{txt.stem}.pdf"
+    write_pdf(plan_blocks(txt), path)
+    return path.read_bytes()
+
+
+def upload(client: TestClient, files: list[tuple[str, bytes]], headers=ADMIN, **form):
+    return client.post("/documents", headers=headers, data=form,
+                       files=[("files", (name, data, "application/octet-stream")) for name, data in files])
+
+
+def search_ids(client: TestClient, question: str, top_k: int = 10) -> list[str]:
+    response = client.post("/search", json={"question": question, "top_k": top_k})
+    assert response.status_code == 200, response.text
+    return [hit["chunk"]["id"] for hit in response.json()["hits"]]
+
+
+def corpus_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((REPO_DIR / "data" / "corpus").iterdir()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_library_changes_need_the_admin_key(library_settings, library_runtime):
+    nanshan = ("nanshan-2024.txt", (LIBRARY_PLANS / "nanshan-2024.txt").read_bytes())
+    disabled = library_settings.model_copy(update={"admin_key": None})
+    with TestClient(create_app(disabled, library_runtime)) as client:
+        response = upload(client, [nanshan])
+        assert response.status_code == 403 and "CARBONQA_ADMIN_KEY" in response.json()["detail"]
+        assert client.delete("/documents/zhuhai-2023", headers=ADMIN).status_code == 403
+    with TestClient(create_app(library_settings, library_runtime)) as client:
+        for headers in ({}, {"X-API-Key": "wrong"}):
+            response = upload(client, [nanshan], headers=headers)
+            assert response.status_code == 401 and "X-API-Key" in response.json()["detail"]
+            assert client.delete("/documents/zhuhai-2023", headers=headers).status_code == 401
+        assert len(client.get("/documents").json()) == 5
+    assert not (library_settings.library_path / "shenzhen-nanshan-2024").exists()
+
+
+def test_add_two_plans_then_remove_one(client, library_settings, library_runtime, tmp_path):
+    before = {chunk.id: chunk.text for chunk in library_runtime.index.chunks}
+    shipped = corpus_digest()
+    response = upload(client, [("南山区碳达峰实施方案.docx", docx_bytes(LIBRARY_PLANS / "nanshan-2024.txt")),
+                               ("zhuhai-2025.pdf", pdf_bytes(LIBRARY_PLANS / "zhuhai-2025.txt", tmp_path))])
+    assert response.status_code == 200, response.text
+    change = response.json()
+    assert [plan["doc_id"] for plan in change["added"]] == ["shenzhen-nanshan-2024", "zhuhai-2025"]
+    assert change["added"][0]["region"] == "深圳市南山区" and change["added"][0]["level"] == "县"
+    new_chunks = sum(plan["chunk_count"] for plan in change["added"])
+    assert change["plans"] == 7 and change["chunks"] == len(before) + new_chunks
+    assert change["index"].startswith(f"updated: {new_chunks} of ")  # only the new plans were embedded
+
+    # The original files are kept as uploaded; the shipped corpus is untouched; existing ids did not change.
+    assert (library_settings.library_path / "shenzhen-nanshan-2024" / "南山区碳达峰实施方案.docx").is_file()
+    assert corpus_digest() == shipped
+    served = client.app.state.service.runtime
+    assert {cid: served.chunks_by_id[cid].text for cid in before} == before
+
+    # Answerable at once, from the right plan; the revision is told apart from the 2023 plan.
+    assert search_ids(client, "南山区超充站建设目标是多少？")[0].startswith("shenzhen-nanshan-2024/")
+    answer = client.post("/ask", json={"question": "南山区到2025年新能源汽车保有量目标是多少？"}).json()
+    assert "25万辆" in answer["answer"] and answer["citations"][0]["chunk_id"].startswith("shenzhen-nanshan-2024/")
+    assert search_ids(client, "珠海虚拟电厂可调节能力目标")[0].startswith("zhuhai-2025/")
+    plans = {plan["doc_id"]: plan for plan in client.get("/documents").json()}
+    assert plans["zhuhai-2025"]["title"] == "珠海市碳达峰实施方案（2025年修订）"
+    assert plans["zhuhai-2023"]["title"] == "珠海市碳达峰实施方案"
+
+    # Remove: its chunks leave search, the reader and the outline; every other id stays; the file is kept.
+    removed = client.delete("/documents/shenzhen-nanshan-2024", headers=ADMIN)
+    assert removed.status_code == 200, removed.text
+    kept = library_settings.library_path / removed.json()["kept_file"]
+    assert kept.is_file() and kept.name == "南山区碳达峰实施方案.docx" and ".removed" in kept.parts
+    assert removed.json()["index"].startswith("updated: 0 of ")
+    assert not any(cid.startswith("shenzhen-nanshan-2024/") for cid in search_ids(client, "南山区超充站", 20))
+    assert client.get("/chunks/shenzhen-nanshan-2024/2.2.3").status_code == 404
+    assert client.get("/documents/shenzhen-nanshan-2024").status_code == 404
+    served = client.app.state.service.runtime
+    assert {cid: served.chunks_by_id[cid].text for cid in before} == before
+    assert any(cid.startswith("zhuhai-2025/") for cid in served.chunks_by_id)
+
+    # A new service on the same folders loads the same library (the index is current, nothing re-embedded).
+    from api.runtime import load_runtime
+    reloaded = load_runtime(library_settings, progress=False)
+    assert reloaded.index_status == "loaded" and sorted(reloaded.chunks_by_id) == sorted(served.chunks_by_id)
+
+
+BAD_UPLOADS = {
+    "a scan": ([("scan.pdf", b"%PDF-1.4\n%%EOF")], 422, "scan.pdf"),
+    "a program": ([("setup.exe", b"MZ")], 422, "setup.exe"),
+    "over the size limit": ([("big.txt", "碳".encode() * 100_000)], 413, "big.txt"),
+    "a plan already there": ([("copy.txt", (REPO_DIR / "data/corpus/000_a2636c5fe94d8a8f.txt").read_bytes())],
+                             422, "zhuhai-2023"),
+    "the same plan twice": ([("a.txt", (LIBRARY_PLANS / "nanshan-2024.txt").read_bytes()),
+                             ("b.txt", (LIBRARY_PLANS / "nanshan-2024.txt").read_bytes())], 422, "b.txt"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_UPLOADS)
+def test_a_bad_upload_adds_nothing_and_says_why(client, library_settings, case):
+    files, status, named = BAD_UPLOADS[case]
+    good = ("zhuhai-2025.txt", (LIBRARY_PLANS / "zhuhai-2025.txt").read_bytes())
+    response = upload(client, [good, *files] if case != "the same plan twice" else files)
+    assert response.status_code == status, response.text
+    detail = response.json()["detail"]
+    assert named in detail and "/ " in detail  # 中文 / English
+    assert len(client.get("/documents").json()) == 5
+    library = library_settings.library_path
+    assert not library.exists() or [p.name for p in library.iterdir()] == []  # no plan, no staging left
+
+
+def test_replacing_an_added_plan_keeps_the_old_file(client, library_settings):
+    nanshan = (LIBRARY_PLANS / "nanshan-2024.txt").read_bytes()
+    assert upload(client, [("nanshan.txt", nanshan)]).status_code == 200
+    again = upload(client, [("nanshan-v2.txt", nanshan.replace("25万辆".encode(), "30万辆".encode()))])
+    assert again.status_code == 422 and "replace" in again.json()["detail"]
+    replaced = upload(client, [("nanshan-v2.txt", nanshan.replace("25万辆".encode(), "30万辆".encode()))],
+                      replace="true")
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.json()["index"].startswith("updated: 1 of ")  # only the changed clause
+    removed = list((library_settings.library_path / ".removed").glob("*/nanshan.txt"))
+    assert len(removed) == 1
+    shipped = client.delete("/documents/zhuhai-2023", headers=ADMIN)
+    assert shipped.status_code == 409 and "shipped" in shipped.json()["detail"]
+    assert client.delete("/documents/nowhere-2020", headers=ADMIN).status_code == 404
+
+
+def test_questions_during_an_update_are_answered_from_one_library(client):
+    """Questions keep being answered while a plan is added; each from the old or the new library whole."""
+    failures, answers = [], []
+    stop = threading.Event()
+
+    def ask_repeatedly() -> None:
+        while not stop.is_set():
+            response = client.post("/search", json={"question": "南山区超充站建设目标", "top_k": 5})
+            if response.status_code != 200:
+                failures.append(response.status_code)
+            else:
+                answers.append({hit["chunk"]["doc_id"] for hit in response.json()["hits"]})
+
+    thread = threading.Thread(target=ask_repeatedly)
+    thread.start()
+    try:
+        response = upload(client, [("nanshan.txt", (LIBRARY_PLANS / "nanshan-2024.txt").read_bytes())])
+    finally:
+        stop.set()
+        thread.join()
+    assert response.status_code == 200 and failures == [] and answers
+    assert "shenzhen-nanshan-2024" in {doc for hit_docs in answers for doc in hit_docs} or \
+        search_ids(client, "南山区超充站建设目标")[0].startswith("shenzhen-nanshan-2024/")
+
+
+def test_cli_add_list_remove(library_runtime, library_settings, monkeypatch):
+    import api.runtime
+
+    # Each command loads the library as it is now, reusing the session's model and index vectors.
+    monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: api.runtime.with_plans(
+        library_runtime, api.runtime.plan_library(library_settings).load()))
+    monkeypatch.setenv("CARBONQA_LIBRARY_DIR", str(library_settings.library_path))
+    monkeypatch.setenv("COLUMNS", "250")  # rich tables are not cut to a narrow terminal
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        added = runner.invoke(cli_app, ["add", str(LIBRARY_PLANS / "zhuhai-2025.txt")])
+        assert added.exit_code == 0, added.output
+        assert "zhuhai-2025" in added.output and "updated: 12 of" in added.output
+        listed = runner.invoke(cli_app, ["list"])
+        assert listed.exit_code == 0 and "zhuhai-2025" in listed.output and "added: zhuhai-2025.txt" in listed.output
+        bad = runner.invoke(cli_app, ["add", str(REPO_DIR / "README.md")])
+        assert bad.exit_code == 2 and "README.md" in bad.output
+        shipped = runner.invoke(cli_app, ["remove", "guangdong-2022"])
+        assert shipped.exit_code == 2 and "shipped" in " ".join(shipped.output.split())
+        removed = runner.invoke(cli_app, ["remove", "zhuhai-2025"])
+        assert removed.exit_code == 0 and ".removed" in removed.output
+    finally:
+        get_settings.cache_clear()
