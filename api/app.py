@@ -35,7 +35,7 @@ from api.security import admin_key_guard
 from api.settings import Settings, get_settings
 from ingest.errors import IngestError
 from ingest.library import Upload
-from ingest.models import ParsedPlan
+from ingest.models import Chunk, ParsedPlan
 from retriever.models import SearchResult
 
 log = logging.getLogger("carbonqa.api")
@@ -258,6 +258,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     def chat_ui() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", headers={"Content-Security-Policy": UI_CSP})
 
+    @app.get("/library", include_in_schema=False)
+    def library_ui() -> FileResponse:
+        return FileResponse(STATIC_DIR / "library.html", headers={"Content-Security-Policy": UI_CSP})
+
     @app.get("/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:
         return get_swagger_ui_html(
@@ -369,6 +373,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         except (OSError, sqlite3.Error) as error:
             log.exception("reading feedback failed")
             raise ApiError(503, f"反馈暂时无法读取，请稍后重试 / feedback could not be read, please retry ({error})")
+
+    @app.get("/documents/{doc_id}/chunks", tags=["corpus"], response_model=list[Chunk])
+    def document_text(doc_id: str, live: Ready = Depends(ready)) -> list[Chunk]:
+        """The plan's full text as its chunks in document order (the reader of the 文库 page)."""
+        chunks = live.view.chunks_of(doc_id)
+        if chunks is None:
+            raise ApiError(404, f"未找到文件 {doc_id} / no plan with id {doc_id!r}", field="doc_id")
+        return chunks
 
     @app.get("/chunks/{chunk_id:path}", tags=["corpus"], response_model=ChunkContext)
     def chunk(chunk_id: str, live: Ready = Depends(ready)) -> ChunkContext:

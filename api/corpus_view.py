@@ -10,7 +10,7 @@ from ingest.tree import ClauseTree
 LABEL_CHARS = 40  # unheaded items and table rows are labelled by the start of their text
 
 
-def summarise(plan: ParsedPlan) -> PlanSummary:
+def summarise(plan: ParsedPlan, added: bool = False) -> PlanSummary:
     meta = plan.meta
     return PlanSummary(
         doc_id=meta.doc_id,
@@ -23,6 +23,7 @@ def summarise(plan: ParsedPlan) -> PlanSummary:
         source_file=meta.source_file,
         chunk_count=len(plan.chunks),
         counts_by_kind=dict(Counter(chunk.kind for chunk in plan.chunks)),
+        added=added,
     )
 
 
@@ -36,8 +37,9 @@ def label(chunk: Chunk) -> str:
 class CorpusView:
     """The plans' summaries, and their clause tree (the runtime's one ClauseTree) as API views."""
 
-    def __init__(self, plans: list[ParsedPlan], tree: ClauseTree):
-        self.summaries = {plan.meta.doc_id: summarise(plan) for plan in plans}
+    def __init__(self, plans: list[ParsedPlan], tree: ClauseTree, added: set[str] = frozenset()):
+        """`added`: ids of the plans users added (the others were shipped)."""
+        self.summaries = {plan.meta.doc_id: summarise(plan, plan.meta.doc_id in added) for plan in plans}
         self.tree = tree
 
     def documents(self) -> list[PlanSummary]:
@@ -47,6 +49,12 @@ class CorpusView:
         if doc_id not in self.summaries:
             return None
         return PlanOutline(plan=self.summaries[doc_id], outline=self._subtree(self.tree.roots(doc_id)))
+
+    def chunks_of(self, doc_id: str) -> list[Chunk] | None:
+        """The plan's chunks in document order (its full text, clause by clause)."""
+        if doc_id not in self.summaries:
+            return None
+        return sorted((c for c in self.tree if c.doc_id == doc_id), key=lambda c: c.start)
 
     def context(self, chunk_id: str) -> ChunkContext | None:
         chunk = self.tree.get(chunk_id)

@@ -81,6 +81,7 @@ class PlanSummary(BaseModel):
     source_file: str
     chunk_count: int
     counts_by_kind: dict[ChunkKind, int] = Field(description="how many parts, sections, clauses, items, rows")
+    added: bool = Field(default=False, description="added to the library by a user (false: shipped with carbonqa)")
 
 
 class LibraryChange(BaseModel):
