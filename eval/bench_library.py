@@ -98,33 +98,41 @@ class Load:
             thread.join()
 
 
-def eval_on_shipped(settings, items) -> dict[str, float]:
-    """The eval metrics of the library in `settings`, plus the share of top-5 chunks from a plan other
-    than the one asked about (by region) and from a plan added to the library (by document)."""
+def eval_on_shipped(settings, items) -> tuple[dict[str, float], dict[str, tuple]]:
+    """The eval metrics of the library in `settings`, and per item (correct, first-hit rank, top-5 plans).
+
+    Wrong-plan share as in bench_retrieval: over the questions that name their plans, the share of
+    top-5 chunks from a region not asked about; and the share from a plan added to the library."""
     from api.runtime import load_runtime
     from eval.run import run_eval
 
     runtime = load_runtime(settings, progress=False)
     shipped = {plan.meta.doc_id for plan in runtime.plans[:SHIPPED_DOCS]}
     run = run_eval(runtime, items, fusion=settings.fusion, ablation=False, show_progress=False)
-    overall = summarize(score_all(items, run.predictions))
+    scores = score_all(items, run.predictions)
+    overall = summarize(scores)
     wrong_region = added = total = 0
-    for item, prediction in zip(items, run.predictions):
-        if not item.docs:
+    per_item = {}
+    for item, prediction, score in zip(items, run.predictions, scores):
+        top = [runtime.chunks_by_id[chunk_id] for chunk_id in prediction.retrieved_ids[:5]]
+        per_item[item.id] = (score.correct, score.first_hit_rank, sorted({chunk.doc_id for chunk in top}))
+        if not (item.docs and runtime.retriever.resolve_regions(item.question, None, True).regions):
             continue
-        for chunk in (runtime.chunks_by_id[chunk_id] for chunk_id in prediction.retrieved_ids[:5]):
+        for chunk in top:
             total += 1
             wrong_region += chunk.region not in item.docs
             added += chunk.doc_id not in shipped
-    return {"plans": len(runtime.plans), "R@1": overall.recall[1], "R@5": overall.recall[5], "MRR@10": overall.mrr,
-            "answer-key accuracy": overall.answer_key_accuracy, "refusal accuracy": overall.refusal_accuracy,
-            "wrong-region share of top-5": wrong_region / total, "added-plan share of top-5": added / total}
+    metrics = {"plans": len(runtime.plans), "R@1": overall.recall[1], "R@5": overall.recall[5],
+               "MRR@10": overall.mrr, "answer-key accuracy": overall.answer_key_accuracy,
+               "refusal accuracy": overall.refusal_accuracy,
+               "wrong-plan share of top-5": wrong_region / total, "added-plan share of top-5": added / total}
+    return metrics, per_item
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=8, help="clients asking during the uploads")
-    parser.add_argument("--settle-s", type=float, default=8.0, help="seconds of load before and after uploads")
+    parser.add_argument("--settle-s", type=float, default=15.0, help="seconds of load before and after uploads")
     args = parser.parse_args()
 
     from api.settings import Settings, get_settings
@@ -179,11 +187,17 @@ def main() -> None:
         server.wait(timeout=30)
 
     print("eval on the original five plans' questions (in process, same index folder):")
-    before = eval_on_shipped(base_settings, items)
-    after = eval_on_shipped(Settings(index_dir=work / "index", library_dir=work / "library"), items)
+    before, before_items = eval_on_shipped(base_settings, items)
+    after, after_items = eval_on_shipped(Settings(index_dir=work / "index", library_dir=work / "library"), items)
     for metric in before:
         print(f"  {metric:<28} {before[metric]:.3f}  ->  {after[metric]:.3f}" if metric != "plans" else
               f"  {metric:<28} {before[metric]}  ->  {after[metric]}")
+    by_id = {item.id: item for item in items}
+    changed = [i for i in before_items if before_items[i][:2] != after_items[i][:2]]
+    print(f"items whose outcome changed (correct, rank of first hit, plans in top 5): {len(changed)}")
+    for item_id in changed:
+        print(f"  {item_id} [{by_id[item_id].type}] {by_id[item_id].question}\n"
+              f"      {before_items[item_id]}  ->  {after_items[item_id]}")
     shutil.rmtree(work, ignore_errors=True)
 
 

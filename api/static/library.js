@@ -154,16 +154,16 @@ function upload(event) {
     if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100);
     if (e.loaded === e.total) adminMessage("上传完成，正在解析并更新索引……", "");
   };
-  request.onload = () => {
+  request.onload = async () => {
     $("upload").disabled = false;
     progress.hidden = true;
     let body = null;
     try { body = JSON.parse(request.responseText); } catch { /* not JSON */ }
     if (request.status === 200 && body) {
       const names = body.added.map((plan) => `《${plan.title}》（${plan.doc_id}，${plan.chunk_count} 条）`).join("、");
-      adminMessage(`已添加 ${names}。现有 ${body.plans} 个方案。`, "ok");
       $("files").value = "";
-      loadPlans();
+      await loadPlans(); // the list shows the new plans before the message says they are there
+      adminMessage(`已添加 ${names}。现有 ${body.plans} 个方案。`, "ok");
     } else {
       adminMessage(body && body.detail ? body.detail : `上传失败（HTTP ${request.status}）。`, "error");
     }
@@ -192,8 +192,8 @@ async function removePlan(plan) {
   }
   if (!response.ok) return adminMessage(await errorMessage(response), "error");
   const body = await response.json();
+  await loadPlans();
   adminMessage(`已删除 ${plan.doc_id}；原文件保留在 ${body.kept_file}。`, "ok");
-  loadPlans();
 }
 
 function init() {
