@@ -107,6 +107,7 @@ def eval_on_shipped(settings, items) -> tuple[dict[str, float], dict[str, tuple]
     from eval.run import run_eval
 
     runtime = load_runtime(settings, progress=False)
+    chunks = {chunk.id: chunk for chunk in runtime.index.chunks}
     shipped = {plan.meta.doc_id for plan in runtime.plans[:SHIPPED_DOCS]}
     run = run_eval(runtime, items, fusion=settings.fusion, ablation=False, show_progress=False)
     scores = score_all(items, run.predictions)
@@ -114,9 +115,9 @@ def eval_on_shipped(settings, items) -> tuple[dict[str, float], dict[str, tuple]
     wrong_region = added = total = 0
     per_item = {}
     for item, prediction, score in zip(items, run.predictions, scores):
-        top = [runtime.chunks_by_id[chunk_id] for chunk_id in prediction.retrieved_ids[:5]]
+        top = [chunks[chunk_id] for chunk_id in prediction.retrieved_ids[:5]]
         per_item[item.id] = (score.correct, score.first_hit_rank, sorted({chunk.doc_id for chunk in top}))
-        if not (item.docs and runtime.retriever.resolve_regions(item.question, None, True).regions):
+        if not (item.docs and runtime.retriever.read(item.question).regions.regions):
             continue
         for chunk in top:
             total += 1

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.cli import app as cli_app
-from api.runtime import assemble
+from api.runtime import assemble_runtime
 from api.settings import Settings, get_settings
 from eval.plan_formats import plan_blocks, write_docx, write_pdf
 
@@ -33,7 +33,7 @@ def library_settings(tmp_path) -> Settings:
 @pytest.fixture
 def library_runtime(runtime, library_settings):
     """The session's loaded model and index, serving from the temporary library."""
-    return assemble(library_settings, runtime.plans, runtime.embedder, runtime.index, "loaded", runtime.embedder)
+    return assemble_runtime(library_settings, runtime.plans, runtime.embedder, runtime.index, "loaded")
 
 
 @pytest.fixture
@@ -104,8 +104,8 @@ def test_add_two_plans_then_remove_one(client, library_settings, library_runtime
     # The original files are kept as uploaded; the shipped corpus is untouched; existing ids did not change.
     assert (library_settings.library_path / "shenzhen-nanshan-2024" / "南山区碳达峰实施方案.docx").is_file()
     assert corpus_digest() == shipped
-    served = client.app.state.service.runtime
-    assert {cid: served.chunks_by_id[cid].text for cid in before} == before
+    served = {chunk.id: chunk.text for chunk in client.app.state.service.runtime.index.chunks}
+    assert {cid: served[cid] for cid in before} == before
 
     # Answerable at once, from the right plan; the revision is told apart from the 2023 plan.
     assert search_ids(client, "南山区超充站建设目标是多少？")[0].startswith("shenzhen-nanshan-2024/")
@@ -125,14 +125,14 @@ def test_add_two_plans_then_remove_one(client, library_settings, library_runtime
     assert not any(cid.startswith("shenzhen-nanshan-2024/") for cid in search_ids(client, "南山区超充站", 20))
     assert client.get("/chunks/shenzhen-nanshan-2024/2.2.3").status_code == 404
     assert client.get("/documents/shenzhen-nanshan-2024").status_code == 404
-    served = client.app.state.service.runtime
-    assert {cid: served.chunks_by_id[cid].text for cid in before} == before
-    assert any(cid.startswith("zhuhai-2025/") for cid in served.chunks_by_id)
+    served = {chunk.id: chunk.text for chunk in client.app.state.service.runtime.index.chunks}
+    assert {cid: served[cid] for cid in before} == before
+    assert any(cid.startswith("zhuhai-2025/") for cid in served)
 
     # A new service on the same folders loads the same library (the index is current, nothing re-embedded).
     from api.runtime import load_runtime
     reloaded = load_runtime(library_settings, progress=False)
-    assert reloaded.index_status == "loaded" and sorted(reloaded.chunks_by_id) == sorted(served.chunks_by_id)
+    assert reloaded.index_status == "loaded" and sorted(c.id for c in reloaded.index.chunks) == sorted(served)
 
 
 BAD_UPLOADS = {
