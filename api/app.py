@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import swagger_ui_bundle
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -28,11 +29,13 @@ from answer.suggestions import Suggestion, starter_questions
 from api.corpus_view import CorpusView
 from api.errors import ApiError, BodyLimit, install_error_handlers
 from api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
+from api.indicator_view import IndicatorView, to_csv
 from api.runtime import Runtime, load_runtime
-from api.schemas import (MAX_QUESTION_CHARS, AskRequest, ChunkContext, Limits, PlanOutline, PlanSummary,
-                         QuestionRequest, Readiness, SearchRequest)
+from api.schemas import (MAX_QUESTION_CHARS, AskRequest, ChunkContext, IndicatorName, Limits, PlanOutline,
+                         PlanSummary, QuestionRequest, Readiness, SearchRequest)
 from api.security import admin_key_guard
 from api.settings import Settings, get_settings
+from indicators.models import Indicator
 from retriever.models import SearchResult
 
 log = logging.getLogger("carbonqa.api")
@@ -55,6 +58,7 @@ class Service:
         self.runtime: Runtime | None = None
         self.view: CorpusView | None = None
         self.starters: list[Suggestion] = []
+        self.indicators: IndicatorView | None = None
         self.error: str | None = None
         self.load_seconds: float | None = None
         self.limits = Limits(max_question_chars=settings.max_question_chars,
@@ -63,6 +67,7 @@ class Service:
     def attach(self, runtime: Runtime) -> None:
         self.view = CorpusView(runtime.plans, runtime.tree)
         self.starters = starter_questions(runtime.plans, runtime.tree)
+        self.indicators = IndicatorView(runtime.index.indicators, runtime.plans)
         self.runtime = runtime  # set last: readiness is `runtime is not None`
 
     def load(self) -> None:
@@ -95,17 +100,18 @@ class Service:
 class Ready:
     runtime: Runtime
     view: CorpusView
+    indicators: IndicatorView
 
 
 async def ready(request: Request) -> Ready:
     """The loaded pipeline, or a 503 while it loads (or after it failed to load)."""
     service: Service = request.app.state.service
-    if service.runtime is None or service.view is None:
+    if service.runtime is None or service.view is None or service.indicators is None:
         if service.error:
             raise ApiError(503, f"服务加载失败 / the service failed to load: {service.error}")
         raise ApiError(503, "服务正在加载索引和模型，请稍后重试 / the service is loading the index and model, "
                             "please retry shortly", headers={"Retry-After": "5"})
-    return Ready(service.runtime, service.view)
+    return Ready(service.runtime, service.view, service.indicators)
 
 
 def region_filter(body: QuestionRequest, runtime: Runtime) -> list[str] | None:
@@ -282,5 +288,38 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if context is None:
             raise ApiError(404, f"未找到条款 {chunk_id} / no chunk with id {chunk_id!r}", field="chunk_id")
         return context
+
+    @app.get("/indicators", tags=["indicators"], response_model=list[Indicator],
+             responses={200: {"content": {"text/csv": {}}}})
+    async def indicators(
+        request: Request,
+        indicator: str | None = Query(None, description="normalised name (or any wording of it, e.g. 单位GDP能耗)"),
+        region: str | None = Query(None, description="e.g. 珠海 / 珠海市 / 广东省"),
+        year: int | None = Query(None, ge=1900, le=2100, description="target year, e.g. 2025"),
+        format: Literal["json", "csv"] | None = Query(None, description="csv, or send Accept: text/csv"),
+    ) -> Response:
+        """Every quantitative target matching the filters, each with its citation (clause id, plan, path,
+        sentence); JSON by default, CSV with `?format=csv` or `Accept: text/csv`. A browser navigating
+        here (Accept: text/html) gets the 指标对照 page, which loads the same rows as JSON."""
+        if format is None and "text/html" in request.headers.get("accept", ""):
+            return FileResponse(STATIC_DIR / "indicators.html", headers={"Content-Security-Policy": UI_CSP})
+        live = await ready(request)
+        region_name = None
+        if region:
+            region_name = live.indicators.region(region)
+            if region_name is None:
+                raise ApiError(422, f"没有{region}的方案；可选：{'、'.join(live.indicators.regions)} / "
+                                    f"no plan for region {region!r}", field="region")
+        rows = live.indicators.rows(indicator, region_name, year)
+        wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
+        if wants_csv:
+            return Response(to_csv(rows), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="indicators.csv"'})
+        return JSONResponse([row.model_dump(mode="json") for row in rows])
+
+    @app.get("/indicators/names", tags=["indicators"], response_model=list[IndicatorName])
+    def indicator_names(live: Ready = Depends(ready)) -> list[IndicatorName]:
+        """Each normalised indicator name with the plans and years that set it, most plans first."""
+        return live.indicators.names()
 
     return app
