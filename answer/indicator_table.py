@@ -1,0 +1,57 @@
+"""Comparison questions about one indicator, answered from the extracted targets as a small table.
+
+"各市2025年单位GDP能耗下降目标分别是多少？" names an indicator the plans set figures for: the reply is
+one line per compared plan with its figure and a citation of the sentence stating it, or
+方案未给出该指标的数值 where a plan sets none. A plan that words the indicator more narrowly or more
+broadly (绿色出行比例 / 城市绿色出行比例) answers under its own name. Questions that name no extracted indicator return None and get the
+usual sentence-based comparison.
+"""
+from __future__ import annotations
+
+import re
+
+from answer.compose import CitationBook
+from indicators.models import Indicator
+from indicators.vocabulary import PRE_QUALIFIERS, indicator_name
+from ingest.tree import ClauseTree
+
+# A question may name the measured thing without its measure word: 新型储能装机 for 新型储能装机容量.
+MEASURE_SUFFIX = re.compile(r"(?:容量|规模|比重|比例|占比|总量)$")
+MIN_CORE_CHARS = 4
+NO_FIGURE = "方案未给出该指标的数值。"
+
+
+def asked_indicator(question: str, names: set[str]) -> str | None:
+    """The longest indicator name the question uses (its abbreviations written out), if any."""
+    text = indicator_name(question)
+    found = [n for n in names
+             if n in text or (len(core := MEASURE_SUFFIX.sub("", n)) >= MIN_CORE_CHARS and core in text)]
+    return max(found, key=len, default=None)
+
+
+def figure(record: Indicator) -> str:
+    base = f"比{record.base_year}年" if record.base_year else ""
+    before = "".join(q for q in record.qualifiers if q in PRE_QUALIFIERS)
+    after = "".join(q for q in record.qualifiers if q not in PRE_QUALIFIERS)
+    return f"{record.year}年{base}{before}{record.direction}{record.value_text}{record.unit}{after}"
+
+
+def indicator_comparison(question: str, years: set[int], regions: list[str], records: list[Indicator],
+                         tree: ClauseTree) -> tuple[str, CitationBook] | None:
+    """One line per region (in the given order) with its figures for the asked indicator and years."""
+    name = asked_indicator(question, {r.indicator for r in records})
+    if name is None:
+        return None
+    in_scope = [r for r in records if r.region in regions and (not years or r.year in years)]
+    exact = [r for r in in_scope if r.indicator == name]
+    if not exact:
+        return None
+    book = CitationBook()
+    lines = [f"{name}（{'、'.join(f'{y}年' for y in sorted({r.year for r in exact}))}）："]
+    for region in regions:
+        mine = [r for r in exact if r.region == region] or \
+               [r for r in in_scope if r.region == region and (r.indicator in name or name in r.indicator)]
+        cells = [f"{'' if r.indicator == name else r.indicator}{figure(r)}[{book.cite(chunks[r.clause_id], r.sentence)}]"
+                 for r in mine]
+        lines.append(f"{region}：{'；'.join(cells) + '。' if cells else NO_FIGURE}")
+    return "\n".join(lines), book
