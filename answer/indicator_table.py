@@ -12,7 +12,7 @@ import re
 
 from answer.compose import CitationBook
 from indicators.models import Indicator
-from indicators.vocabulary import PRE_QUALIFIERS, indicator_name
+from indicators.vocabulary import indicator_name
 from ingest.tree import ClauseTree
 
 # A question may name the measured thing without its measure word: 新型储能装机 for 新型储能装机容量.
@@ -27,13 +27,6 @@ def asked_indicator(question: str, names: set[str]) -> str | None:
     found = [n for n in names
              if n in text or (len(core := MEASURE_SUFFIX.sub("", n)) >= MIN_CORE_CHARS and core in text)]
     return max(found, key=len, default=None)
-
-
-def figure(record: Indicator) -> str:
-    base = f"比{record.base_year}年" if record.base_year else ""
-    before = "".join(q for q in record.qualifiers if q in PRE_QUALIFIERS)
-    after = "".join(q for q in record.qualifiers if q not in PRE_QUALIFIERS)
-    return f"{record.year}年{base}{before}{record.direction}{record.value_text}{record.unit}{after}"
 
 
 def indicator_comparison(question: str, years: set[int], regions: list[str], records: list[Indicator],
@@ -51,7 +44,7 @@ def indicator_comparison(question: str, years: set[int], regions: list[str], rec
     for region in regions:
         mine = [r for r in exact if r.region == region] or \
                [r for r in in_scope if r.region == region and (r.indicator in name or name in r.indicator)]
-        cells = [f"{'' if r.indicator == name else r.indicator}{figure(r)}[{book.cite(chunks[r.clause_id], r.sentence)}]"
+        cells = [f"{'' if r.indicator == name else r.indicator}{r.year}年{r.label}[{book.cite(tree[r.clause_id], r.sentence)}]"
                  for r in mine]
         lines.append(f"{region}：{'；'.join(cells) + '。' if cells else NO_FIGURE}")
     return "\n".join(lines), book

@@ -11,7 +11,7 @@ from ingest.models import ParsedPlan
 from retriever.regions import normalise_region
 
 # Column order of the CSV download; list fields are joined so each row stays one line of cells.
-CSV_COLUMNS = ["indicator", "region", "year", "value", "unit", "direction", "qualifiers", "base_year",
+CSV_COLUMNS = ["indicator", "region", "year", "value", "unit", "direction", "qualifiers", "base_year", "label",
                "subject", "title", "clause_id", "path", "sentence"]
 
 

@@ -202,6 +202,13 @@ def group_subjects(group: list[Figure], earlier: str) -> list[str]:
     return [name] * len(group)
 
 
+def label(figure: Figure) -> str:
+    base = f"比{figure.base_year}年" if figure.base_year else ""
+    before = "".join(q for q in figure.qualifiers if q in PRE_QUALIFIERS)
+    after = "".join(q for q in figure.qualifiers if q not in PRE_QUALIFIERS)
+    return f"{base}{before}{figure.direction}{figure.value_text}{figure.unit}{after}"
+
+
 def make_record(chunk: Chunk, sentence: str, figure: Figure, name: str, year: int) -> Indicator:
     return Indicator(
         indicator=name,
@@ -217,6 +224,7 @@ def make_record(chunk: Chunk, sentence: str, figure: Figure, name: str, year: in
         direction=figure.direction,
         qualifiers=figure.qualifiers,
         base_year=figure.base_year,
+        label=label(figure),
         clause_id=chunk.id,
         path=chunk.path,
         sentence=sentence,

@@ -20,6 +20,7 @@ class Indicator(BaseModel):
     direction: str = Field(description="the verb before the figure as written: 达到 / 下降 / 不低于 / 新增 …")
     qualifiers: list[str] = Field(default_factory=list, description="力争 / 确保 / 约 / 以上 / 左右 / 以内 …")
     base_year: int | None = Field(default=None, description="比2020年下降 -> 2020")
+    label: str = Field(description="the target in short, as the plan qualifies it: 比2020年力争下降14.5%以上")
     clause_id: str = Field(description="the chunk the figure is quoted from")
     path: list[str] = Field(default_factory=list, description="heading path of that chunk")
     sentence: str = Field(description="the sentence holding the figure, verbatim from the chunk")

@@ -1,40 +1,18 @@
 // 指标对照 page: every plan's quantitative targets for one year, regions as columns, each value cited.
 // All text from the plans goes into the DOM through textContent; charts are SVG built with DOM calls.
-"use strict";
+
+import { $, el, getJSON, initSiteNav, shortRegion } from "./dom.js";
+import { SourcePanel } from "./source-panel.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const $ = (id) => document.getElementById(id);
 const state = { regions: [], province: new Set(), years: [], year: null };
-
-function el(tag, options = {}, children = []) {
-  const node = document.createElement(tag);
-  if (options.className) node.className = options.className;
-  if (options.text !== undefined) node.textContent = options.text;
-  for (const [name, value] of Object.entries(options.attrs || {})) node.setAttribute(name, value);
-  if (options.onClick) node.addEventListener("click", options.onClick);
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
+let panel; // the SourcePanel shared with the chat page, created in init()
 
 function svg(tag, attrs = {}, text) {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-function shortRegion(region) {
-  return region.endsWith("市") && region.length > 2 ? region.slice(0, -1) : region;
-}
-
-async function getJSON(url) {
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
-  if (!response.ok) {
-    let detail = `HTTP ${response.status}`;
-    try { detail = (await response.json()).detail || detail; } catch { /* not JSON */ }
-    throw new Error(detail);
-  }
-  return response.json();
 }
 
 function showStatus(text, isError = false) {
@@ -57,21 +35,12 @@ async function waitUntilReady() {
 
 // ---------- the table ----------
 
-// "力争达到 32%以上（比2020年）": the figure with the words that qualify it, as the plan states them.
-function valueLabel(row) {
-  const before = row.qualifiers.filter((q) => ["力争", "确保", "原则上", "约"].includes(q)).join("");
-  const after = row.qualifiers.filter((q) => !["力争", "确保", "原则上", "约"].includes(q)).join("");
-  return `${before}${row.direction}${row.value_text}${row.unit}${after}`;
-}
-
 function valueButton(row) {
   return el("button", {
     className: "value", attrs: { type: "button", title: row.sentence, "data-clause": row.clause_id },
-    onClick: () => openChunk(row.clause_id, row.sentence),
-  }, [
-    document.createTextNode(valueLabel(row)),
-    row.base_year ? el("span", { className: "value-note", text: `比${row.base_year}年` }) : null,
-  ]);
+    onClick: (event) => panel.open(row.clause_id, row.sentence, event.currentTarget),
+    text: row.label,
+  });
 }
 
 // One bar per region that states the indicator with the most common unit; bars scale to the largest value.
@@ -146,48 +115,11 @@ async function selectYear(year) {
   }
 }
 
-// ---------- source panel ----------
-
-function clauseText(text, quote) {
-  const block = el("div", { className: "clause-text" });
-  const at = quote ? text.indexOf(quote) : -1;
-  if (at < 0) {
-    block.textContent = text;
-    return block;
-  }
-  block.append(document.createTextNode(text.slice(0, at)), el("mark", { text: quote }),
-    document.createTextNode(text.slice(at + quote.length)));
-  return block;
-}
-
-async function openChunk(chunkId, quote) {
-  $("panel").hidden = false;
-  document.body.classList.add("panel-open");
-  const body = $("panel-body");
-  body.replaceChildren(el("div", { className: "muted", text: "正在加载条款……" }));
-  try {
-    const context = await getJSON("/chunks/" + chunkId.split("/").map(encodeURIComponent).join("/"));
-    $("panel-title").textContent = context.plan.title;
-    $("panel-path").replaceChildren(...context.chunk.path.map((heading) => el("li", { text: heading })));
-    body.replaceChildren(el("section", { className: "clause cited" }, [
-      el("div", { className: "clause-id", text: context.chunk.id }),
-      clauseText(context.chunk.text, quote),
-    ]));
-  } catch (error) {
-    body.replaceChildren(el("div", { className: "error-text", text: error.message }));
-  }
-}
-
-function closePanel() {
-  $("panel").hidden = true;
-  document.body.classList.remove("panel-open");
-}
-
 // ---------- start ----------
 
 async function init() {
-  $("panel-close").addEventListener("click", closePanel);
-  document.addEventListener("keydown", (event) => { if (event.key === "Escape") closePanel(); });
+  panel = new SourcePanel(document.querySelector(".layout"));
+  initSiteNav();
   try {
     await waitUntilReady();
     const [plans, names] = await Promise.all([getJSON("/documents"), getJSON("/indicators/names")]);
