@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     o = scores.overall
     print(f"overall: gold {o.gold}, extracted {o.extracted}, matched {o.matched}, "
           f"precision {o.precision:.3f}, recall {o.recall:.3f}, name agreement {scores.name_agreement:.3f}\n")
-    print(table("plan", dict(sorted(scores.by_plan.items(), key=lambda kv: order.get(kv[0], 99)))), "\n")
+    print(table("plan", dict(sorted(scores.by_plan.items(), key=lambda kv: order.get(kv[0], 99)))), end="\n\n")
     counts = Counter({name: t.gold + t.extracted for name, t in scores.by_indicator.items()})
     print(table("indicator", {name: scores.by_indicator[name] for name, _ in counts.most_common()}))
     if args.misses:
