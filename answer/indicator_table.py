@@ -1,9 +1,9 @@
 """Comparison questions about one indicator, answered from the extracted targets as a small table.
 
 "各市2025年单位GDP能耗下降目标分别是多少？" names an indicator the plans set figures for: the reply is
-one line per compared plan with its figure and a citation of the sentence stating it, or
-方案未给出该指标的数值 where a plan sets none. A plan that words the indicator more narrowly or more
-broadly (绿色出行比例 / 城市绿色出行比例) answers under its own name. Questions that name no extracted indicator return None and get the
+one line per compared plan, "珠海市：单位地区生产总值能源消耗2025年比2020年下降14.5%[1]。", citing the
+sentence stating it, or 方案未给出该指标的数值 where a plan sets none. A plan that words the indicator
+more narrowly or more broadly (绿色出行比例 / 城市绿色出行比例) answers under its own name. Questions that name no extracted indicator return None and get the
 usual sentence-based comparison.
 """
 from __future__ import annotations
@@ -40,11 +40,10 @@ def indicator_comparison(question: str, years: set[int], regions: list[str], rec
     if not exact:
         return None
     book = CitationBook()
-    lines = [f"{name}（{'、'.join(f'{y}年' for y in sorted({r.year for r in exact}))}）："]
+    lines = []
     for region in regions:
         mine = [r for r in exact if r.region == region] or \
                [r for r in in_scope if r.region == region and (r.indicator in name or name in r.indicator)]
-        cells = [f"{'' if r.indicator == name else r.indicator}{r.year}年{r.label}[{book.cite(tree[r.clause_id], r.sentence)}]"
-                 for r in mine]
+        cells = [f"{r.indicator}{r.year}年{r.label}[{book.cite(tree[r.clause_id], r.sentence)}]" for r in mine]
         lines.append(f"{region}：{'；'.join(cells) + '。' if cells else NO_FIGURE}")
     return "\n".join(lines), book
