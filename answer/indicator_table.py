@@ -1,9 +1,9 @@
 """Comparison questions about one indicator, answered from the extracted targets as a small table.
 
 "各市2025年单位GDP能耗下降目标分别是多少？" names an indicator the plans set figures for: the reply is
-one line per compared plan, "珠海市：单位地区生产总值能源消耗2025年比2020年下降14.5%[1]。", citing the
-sentence stating it, or 方案未给出该指标的数值 where a plan sets none. A plan that words the indicator
-more narrowly or more broadly (绿色出行比例 / 城市绿色出行比例) answers under its own name. Questions that name no extracted indicator return None and get the
+one line per compared plan quoting the words that set the figure, "珠海市：（2025年）单位地区生产总值能源
+消耗比2020年下降14.5%[1]。", or 方案未给出该指标的数值 where a plan sets none. A plan that words the
+indicator more narrowly or more broadly (绿色出行比例 / 城市绿色出行比例) answers with its own wording. Questions that name no extracted indicator return None and get the
 usual sentence-based comparison.
 """
 from __future__ import annotations
@@ -44,6 +44,7 @@ def indicator_comparison(question: str, years: set[int], regions: list[str], rec
     for region in regions:
         mine = [r for r in exact if r.region == region] or \
                [r for r in in_scope if r.region == region and (r.indicator in name or name in r.indicator)]
-        cells = [f"{r.indicator}{r.year}年{r.label}[{book.cite(tree[r.clause_id], r.sentence)}]" for r in mine]
+        # The plan's own words for each figure, verbatim, so the citation is true by construction.
+        cells = [f"（{r.year}年）{r.quote}[{book.cite(tree[r.clause_id], r.quote)}]" for r in mine]
         lines.append(f"{region}：{'；'.join(cells) + '。' if cells else NO_FIGURE}")
     return "\n".join(lines), book

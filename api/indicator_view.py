@@ -12,7 +12,7 @@ from retriever.regions import normalise_region
 
 # Column order of the CSV download; list fields are joined so each row stays one line of cells.
 CSV_COLUMNS = ["indicator", "region", "year", "value", "unit", "direction", "qualifiers", "base_year", "label",
-               "subject", "title", "clause_id", "path", "sentence"]
+               "subject", "title", "clause_id", "path", "quote", "sentence"]
 
 
 class IndicatorView:

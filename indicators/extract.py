@@ -63,18 +63,21 @@ def chunk_indicators(chunk: Chunk) -> list[Indicator]:
     years: list[int] = []
     for sentence in split_sentences(chunk.text):
         flat = squash(sentence.text)
-        subject = ""
-        for piece in comma_pieces(flat):
+        subject, subject_start = "", 0
+        for start, end in comma_pieces(sentence.text):
+            piece = squash(sentence.text[start:end])
             years = target_years(piece) or years
-            figures = piece_figures(piece)
-            for group in list_groups(figures):
+            for group in list_groups(piece_figures(piece)):
                 names = group_subjects(group, subject)
+                if group[0].subject:  # the quote starts where its subject is said (达到95% takes it from before)
+                    subject_start = start
                 # 到2025年和2030年，X分别达到A和B: one year per figure.
                 paired = len(group) > 1 and len(years) == len(group) and len(set(names)) == 1
+                quote = sentence.text[subject_start:end]
                 for position, (figure, name) in enumerate(zip(group, names)):
                     if years:
                         year = years[position] if paired else years[-1]
-                        records.append(make_record(chunk, sentence.text, figure, name, year))
+                        records.append(make_record(chunk, sentence.text, quote, figure, name, year))
                 subject = names[-1] or subject
         # "到2025年，A达到x；B达到y。": B is about 2025 too; a new sentence after 。 states its own year.
         if not flat.endswith(("；", ";")):
@@ -82,16 +85,17 @@ def chunk_indicators(chunk: Chunk) -> list[Indicator]:
     return records
 
 
-def comma_pieces(flat: str) -> list[str]:
-    """The sentence cut at ，/, outside brackets and quotes."""
-    pieces, depth, start = [], 0, 0
-    for i, ch in enumerate(flat):
+def comma_pieces(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each piece of the sentence cut at ，/, outside brackets and quotes, its final
+    stop excluded, so that a piece is a verbatim slice of the sentence."""
+    spans, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
         depth += (ch in OPENERS) - (ch in CLOSERS and depth > 0)
         if ch in "，," and depth == 0:
-            pieces.append(flat[start:i])
+            spans.append((start, i))
             start = i + 1
-    pieces.append(flat[start:].rstrip(SENTENCE_END))
-    return [p for p in pieces if p]
+    spans.append((start, len(text.rstrip(SENTENCE_END + " \u3000\n"))))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
 def masked(piece: str) -> str:
@@ -209,7 +213,7 @@ def label(figure: Figure) -> str:
     return f"{base}{before}{figure.direction}{figure.value_text}{figure.unit}{after}"
 
 
-def make_record(chunk: Chunk, sentence: str, figure: Figure, name: str, year: int) -> Indicator:
+def make_record(chunk: Chunk, sentence: str, quote: str, figure: Figure, name: str, year: int) -> Indicator:
     return Indicator(
         indicator=name,
         subject=figure.subject or name,
@@ -228,4 +232,5 @@ def make_record(chunk: Chunk, sentence: str, figure: Figure, name: str, year: in
         clause_id=chunk.id,
         path=chunk.path,
         sentence=sentence,
+        quote=quote.strip(),
     )

@@ -24,3 +24,4 @@ class Indicator(BaseModel):
     clause_id: str = Field(description="the chunk the figure is quoted from")
     path: list[str] = Field(default_factory=list, description="heading path of that chunk")
     sentence: str = Field(description="the sentence holding the figure, verbatim from the chunk")
+    quote: str = Field(description="the shortest verbatim part of the sentence naming the subject and the figure")

@@ -29,9 +29,9 @@ def test_every_value_appears_verbatim_in_its_cited_clause(client, runtime):
     assert len(everything) >= 150
     for row in everything:
         chunk = runtime.chunks_by_id[row["clause_id"]]
-        assert row["sentence"] in chunk.text, row
-        assert row["value_text"] in row["sentence"] and float(row["value_text"]) == row["value"], row
-        assert squash(row["value_text"] + row["unit"]) in squash(row["sentence"]), row
+        assert row["sentence"] in chunk.text and row["quote"] in row["sentence"], row
+        assert row["value_text"] in row["quote"] and float(row["value_text"]) == row["value"], row
+        assert squash(row["value_text"] + row["unit"]) in squash(row["quote"]), row
         assert row["region"] == chunk.region and row["title"] == chunk.title and row["path"] == chunk.path
 
 
@@ -41,7 +41,7 @@ def test_rows_are_typed_fields_province_first(client):
     first = everything[0]
     assert isinstance(first["value"], float) and isinstance(first["year"], int)
     assert {"indicator", "region", "year", "value", "unit", "direction", "qualifiers", "base_year", "clause_id",
-            "title", "path", "sentence"} <= set(first)
+            "title", "path", "sentence", "quote"} <= set(first)
 
 
 def test_filters_accept_any_wording_and_region_alias(client):

@@ -37,8 +37,8 @@ async function waitUntilReady() {
 
 function valueButton(row) {
   return el("button", {
-    className: "value", attrs: { type: "button", title: row.sentence, "data-clause": row.clause_id },
-    onClick: (event) => panel.open(row.clause_id, row.sentence, event.currentTarget),
+    className: "value", attrs: { type: "button", title: row.quote, "data-clause": row.clause_id },
+    onClick: (event) => panel.open(row.clause_id, row.quote, event.currentTarget),
     text: row.label,
   });
 }
