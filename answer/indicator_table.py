@@ -3,20 +3,17 @@
 "各市2025年单位GDP能耗下降目标分别是多少？" names an indicator the plans set figures for: the reply is
 one line per compared plan quoting the words that set the figure, "珠海市：（2025年）单位地区生产总值能源
 消耗比2020年下降14.5%[1]。", or 方案未给出该指标的数值 where a plan sets none. A plan that words the
-indicator more narrowly or more broadly (绿色出行比例 / 城市绿色出行比例) answers with its own wording. Questions that name no extracted indicator return None and get the
-usual sentence-based comparison.
+indicator more narrowly or more broadly (绿色出行比例 / 城市绿色出行比例) answers with its own wording.
+Questions that name no extracted indicator return None and get the usual sentence-based comparison.
 """
 from __future__ import annotations
 
-import re
-
 from answer.compose import CitationBook
 from indicators.models import Indicator
-from indicators.vocabulary import indicator_name
+from indicators.names import indicator_name
 from ingest.tree import ClauseTree
+from ingest.vocabulary import MEASURE_SUFFIX
 
-# A question may name the measured thing without its measure word: 新型储能装机 for 新型储能装机容量.
-MEASURE_SUFFIX = re.compile(r"(?:容量|规模|比重|比例|占比|总量)$")
 MIN_CORE_CHARS = 4
 NO_FIGURE = "方案未给出该指标的数值。"
 

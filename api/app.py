@@ -67,7 +67,7 @@ class Service:
     def attach(self, runtime: Runtime) -> None:
         self.view = CorpusView(runtime.plans, runtime.tree)
         self.starters = starter_questions(runtime.plans, runtime.tree)
-        self.indicators = IndicatorView(runtime.index.indicators, runtime.plans)
+        self.indicators = IndicatorView(runtime.index.indicators, runtime.retriever.regions)
         self.runtime = runtime  # set last: readiness is `runtime is not None`
 
     def load(self) -> None:

@@ -6,9 +6,8 @@ import io
 
 from api.schemas import IndicatorName
 from indicators.models import Indicator
-from indicators.vocabulary import indicator_name
-from ingest.models import ParsedPlan
-from retriever.regions import normalise_region
+from indicators.names import indicator_name
+from retriever.regions import RegionCatalog
 
 # Column order of the CSV download; list fields are joined so each row stays one line of cells.
 CSV_COLUMNS = ["indicator", "region", "year", "value", "unit", "direction", "qualifiers", "base_year", "label",
@@ -18,14 +17,15 @@ CSV_COLUMNS = ["indicator", "region", "year", "value", "unit", "direction", "qua
 class IndicatorView:
     """All extracted targets, ordered province first then plan order, then as the plan states them."""
 
-    def __init__(self, indicators: list[Indicator], plans: list[ParsedPlan]):
-        self.regions = [p.meta.region for p in sorted(plans, key=lambda p: p.meta.level != "省")]
+    def __init__(self, indicators: list[Indicator], catalog: RegionCatalog):
+        self.catalog = catalog
+        self.regions = catalog.answer_order
         rank = {region: i for i, region in enumerate(self.regions)}
         self.records = sorted(indicators, key=lambda r: rank.get(r.region, len(rank)))
 
     def region(self, name: str) -> str | None:
         """A region filter (珠海 / 珠海市 / 全省) as a plan region, None if no plan has it."""
-        return normalise_region(name, self.regions)
+        return self.catalog.resolve(name)
 
     def rows(self, indicator: str | None = None, region: str | None = None, year: int | None = None) -> list[Indicator]:
         """Records matching every given filter; the indicator is normalised (单位GDP能耗 finds 单位地区生产总值能源消耗)."""

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from answer.text import OPENERS, SENTENCE_END, split_sentences
 from indicators.models import Indicator
-from indicators.vocabulary import (ACTIONS, BASE_YEAR, COMPARATIVES, NOTE, NUMBER, PERIOD, PERIOD_END_YEAR,
-                                   POST_QUALIFIERS, PRE_QUALIFIERS, RANGE_OR_RATIO, TARGET_YEAR, UNIT,
-                                   indicator_name, share_modifier)
+from indicators.names import indicator_name, share_modifier
 from ingest.clean import CLOSERS
 from ingest.models import Chunk, ChunkKind
 from ingest.text import squash
+from ingest.vocabulary import (ACTIONS, BASE_YEAR, COMPARATIVES, NOTE, NUMBER, PERIOD, PERIOD_END_YEAR,
+                               POST_QUALIFIERS, PRE_QUALIFIERS, RANGE_OR_RATIO, TARGET_UNIT, TARGET_YEAR)
 
 VERBS = re.compile("|".join(sorted(COMPARATIVES + ACTIONS, key=len, reverse=True)))
 COMPARATIVE = re.compile("|".join(sorted(COMPARATIVES, key=len, reverse=True)))
@@ -117,7 +117,7 @@ def piece_figures(piece: str) -> list[Figure]:
     previous_end = 0
     for number in NUMBER.finditer(text):
         start, end = number.span()
-        unit = UNIT.match(text, end)
+        unit = TARGET_UNIT.match(text, end)
         if any(s <= start < e for s, e in taken) or unit is None \
                 or RANGE_OR_RATIO.search(text[:start]) or RANGE_OR_RATIO.search(text[end:]):
             continue
@@ -150,7 +150,7 @@ def piece_figures(piece: str) -> list[Figure]:
 
 def is_last(text: str, after: int) -> bool:
     """No other figure with a unit follows in the piece."""
-    return not any(UNIT.match(text, m.end()) for m in NUMBER.finditer(text, after))
+    return not any(TARGET_UNIT.match(text, m.end()) for m in NUMBER.finditer(text, after))
 
 
 def last_match(pattern: re.Pattern, text: str) -> re.Match | None:

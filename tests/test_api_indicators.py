@@ -28,7 +28,7 @@ def test_every_value_appears_verbatim_in_its_cited_clause(client, runtime):
     everything = rows(client)
     assert len(everything) >= 150
     for row in everything:
-        chunk = runtime.chunks_by_id[row["clause_id"]]
+        chunk = runtime.tree[row["clause_id"]]
         assert row["sentence"] in chunk.text and row["quote"] in row["sentence"], row
         assert row["value_text"] in row["quote"] and float(row["value_text"]) == row["value"], row
         assert squash(row["value_text"] + row["unit"]) in squash(row["quote"]), row

@@ -8,7 +8,7 @@ import pytest
 
 from eval.bench_indicators import GOLD, read_gold, score
 from indicators.extract import extract_indicators
-from indicators.vocabulary import indicator_name
+from indicators.names import indicator_name
 from ingest.models import Chunk, ChunkKind
 from ingest.tree import ClauseTree
 from ingest.text import squash
