@@ -184,7 +184,6 @@ def test_index_of_an_older_format_is_rebuilt_not_corrupt(tmp_path, runtime, smal
     ("manifest.json", b"{not json"),
     ("dense.faiss", b"\x00garbage"),
     ("tokens.json", "[]".encode()),
-    ("indicators.jsonl", b"{not json"),
     ("indicators.jsonl", b""),  # targets lost: the manifest's count and hash no longer match
 ])
 def test_corrupt_index_gives_error_naming_the_fix(tmp_path, runtime, small_chunks, broken_file, content):
