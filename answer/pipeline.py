@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from answer.compose import CitationBook, attributed, comparison_line, structure_list
 from answer.evidence import Candidate, SentenceIndex, most_specific
 from answer.grounding import Clause, build_messages, numbered_clauses, verify
+from answer.indicator_table import indicator_comparison
 from answer.followup import resolve_followup
 from answer.llm import LLMClient, LLMError
 from answer.models import Answer, FilterConflict
@@ -121,7 +122,7 @@ class Answerer:
         if result.regions.unknown and not result.regions.regions:
             reply = self._no_plan(info, result.hits)
         elif compared:
-            reply = self._comparison(info, result.hits, compared)
+            reply = self._indicator_table(info) or self._comparison(info, result.hits, compared)
         else:
             reply = self._structure(info, result.hits) or self._single(info, result.hits)
         timings["answer"] = _ms(started)
@@ -147,6 +148,13 @@ class Answerer:
         if not outside:
             return None
         return FilterConflict(selected=info.regions.regions, named=info.places_named, outside=outside)
+
+    def _indicator_table(self, info: QuestionFrame) -> Reply | None:
+        """A comparison about one extracted indicator: a line per plan from the target records."""
+        target_years = info.years - {info.base_year}  # 比2020年 names the base, not a target year
+        found = indicator_comparison(info.text, target_years, info.compared_regions, self.retriever.index.indicators,
+                                     self.retriever.tree)
+        return Reply(*found) if found else None
 
     def _single(self, info: QuestionFrame, hits: list[SearchHit]) -> Reply:
         """One plan named, or none (then the best plan(s) answer and are named)."""

@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import swagger_ui_bundle
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -29,13 +30,15 @@ from api.corpus_view import CorpusView
 from api.errors import ApiError, BodyLimit, install_error_handlers
 from api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
 from api.runtime import Runtime, load_runtime, plan_library, with_plans
-from api.schemas import (MAX_QUESTION_CHARS, AskRequest, ChunkContext, LibraryChange, Limits, PlanOutline,
-                         PlanSummary, QuestionRequest, Readiness, SearchRequest)
+from api.schemas import (MAX_QUESTION_CHARS, AskRequest, ChunkContext, IndicatorName, LibraryChange, Limits,
+                         PlanOutline, PlanSummary, QuestionRequest, Readiness, SearchRequest)
 from api.security import admin_key_guard
 from api.settings import Settings, get_settings
 from ingest.errors import IngestError
 from ingest.library import Upload
 from ingest.models import Chunk, ParsedPlan
+from api.indicator_view import IndicatorView, to_csv
+from indicators.models import Indicator
 from retriever.models import SearchResult
 
 log = logging.getLogger("carbonqa.api")
@@ -58,6 +61,7 @@ class Ready:
     runtime: Runtime
     view: CorpusView
     starters: list[Suggestion]
+    indicators: IndicatorView
 
 
 class Service:
@@ -81,7 +85,8 @@ class Service:
         added = {plan.meta.doc_id for plan in runtime.plans if not self.library.is_shipped(plan)}
         # One assignment: the switch to another library is atomic.
         self.live = Ready(runtime, CorpusView(runtime.plans, runtime.tree, added),
-                          starter_questions(runtime.plans, runtime.tree))
+                          starter_questions(runtime.plans, runtime.tree),
+                          IndicatorView(runtime.index.indicators, runtime.retriever.regions))
 
     def add_plans(self, uploads: list[Upload], replace: bool) -> tuple[list[ParsedPlan], Runtime]:
         """Check the uploads, keep their files, index the new plans' chunks, then switch to the new library.
@@ -389,5 +394,38 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if context is None:
             raise ApiError(404, f"未找到条款 {chunk_id} / no chunk with id {chunk_id!r}", field="chunk_id")
         return context
+
+    @app.get("/indicators", tags=["indicators"], response_model=list[Indicator],
+             responses={200: {"content": {"text/csv": {}}}})
+    async def indicators(
+        request: Request,
+        indicator: str | None = Query(None, description="normalised name (or any wording of it, e.g. 单位GDP能耗)"),
+        region: str | None = Query(None, description="e.g. 珠海 / 珠海市 / 广东省"),
+        year: int | None = Query(None, ge=1900, le=2100, description="target year, e.g. 2025"),
+        format: Literal["json", "csv"] | None = Query(None, description="csv, or send Accept: text/csv"),
+    ) -> Response:
+        """Every quantitative target matching the filters, each with its citation (clause id, plan, path,
+        sentence); JSON by default, CSV with `?format=csv` or `Accept: text/csv`. A browser navigating
+        here (Accept: text/html) gets the 指标对照 page, which loads the same rows as JSON."""
+        if format is None and "text/html" in request.headers.get("accept", ""):
+            return FileResponse(STATIC_DIR / "indicators.html", headers={"Content-Security-Policy": UI_CSP})
+        live = await ready(request)
+        region_name = None
+        if region:
+            region_name = live.indicators.region(region)
+            if region_name is None:
+                raise ApiError(422, f"没有{region}的方案；可选：{'、'.join(live.indicators.regions)} / "
+                                    f"no plan for region {region!r}", field="region")
+        rows = live.indicators.rows(indicator, region_name, year)
+        wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
+        if wants_csv:
+            return Response(to_csv(rows), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="indicators.csv"'})
+        return JSONResponse([row.model_dump(mode="json") for row in rows])
+
+    @app.get("/indicators/names", tags=["indicators"], response_model=list[IndicatorName])
+    def indicator_names(live: Ready = Depends(ready)) -> list[IndicatorName]:
+        """Each normalised indicator name with the plans and years that set it, most plans first."""
+        return live.indicators.names()
 
     return app

@@ -181,7 +181,8 @@ def index_command(
     """Build (or check) the persisted hybrid index: embeddings in FAISS + jieba BM25."""
     runtime = loaded_runtime(load_settings(), progress=True, rebuild=rebuild)
     manifest = runtime.index.manifest
-    console.print(f"索引 / index {runtime.index_status}: {manifest.chunk_count} chunks, model {manifest.model_id}, "
+    console.print(f"索引 / index {runtime.index_status}: {manifest.chunk_count} chunks, "
+                  f"{manifest.indicator_count} targets, model {manifest.model_id}, "
                   f"dim {manifest.dimension}, build {manifest.build_seconds}s -> {runtime.settings.index_path}")
 
 

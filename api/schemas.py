@@ -135,3 +135,12 @@ class Readiness(BaseModel):
     plans: int = 0
     chunks: int = 0
     load_seconds: float | None = None
+
+
+class IndicatorName(BaseModel):
+    """One normalised indicator name with where and for which years the plans set it."""
+
+    indicator: str
+    regions: list[str] = Field(description="plans that set it, province first")
+    years: list[int]
+    count: int = Field(description="number of targets under this name")

@@ -1,7 +1,7 @@
 """The persisted hybrid index: chunk embeddings in FAISS plus BM25 token lists, with a manifest.
 
 Folder layout: manifest.json, chunks.jsonl, tokens.json (domain terms + one token list per chunk),
-dense.faiss. BM25 itself is rebuilt from tokens.json on load (milliseconds), so nothing is pickled.
+dense.faiss, indicators.jsonl (the plans' quantitative targets, extracted from the same chunks). BM25 itself is rebuilt from tokens.json on load (milliseconds), so nothing is pickled.
 """
 from __future__ import annotations
 
@@ -23,15 +23,18 @@ from tqdm import tqdm
 from index.files import replace_dir
 from index.interface import PassageEmbedder
 from index.tokenizer import Tokenizer, domain_terms
+from indicators.extract import extract_indicators
+from indicators.models import Indicator
 from ingest.models import Chunk
 from ingest.pipeline import read_chunks_jsonl, write_chunks_jsonl
 
 # Bump when the folder layout, the embedded text or the tokenizer changes: old indexes become stale.
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 TOKENS = "tokens.json"
 DENSE = "dense.faiss"
+INDICATORS = "indicators.jsonl"
 
 
 class IndexCorruptError(RuntimeError):
@@ -46,6 +49,8 @@ class IndexManifest(BaseModel):
     corpus_hash: str
     chunk_count: int
     embedded_count: int | None = None  # chunks embedded by this build; the others kept their vectors
+    indicator_count: int = 0
+    indicators_hash: str = ""  # of the extracted targets: changes when the extraction rules change
     built_at: datetime
     build_seconds: float
     library_versions: dict[str, str]
@@ -55,9 +60,10 @@ class HybridIndex:
     """Chunks with their BM25 model and FAISS vectors, row i of each belonging to chunks[i]."""
 
     def __init__(self, manifest: IndexManifest, chunks: list[Chunk], tokenizer: Tokenizer,
-                 chunk_tokens: list[list[str]], dense: faiss.Index):
+                 chunk_tokens: list[list[str]], dense: faiss.Index, indicators: list[Indicator]):
         self.manifest = manifest
         self.chunks = chunks
+        self.indicators = indicators
         self.tokenizer = tokenizer
         self.chunk_tokens = chunk_tokens
         self.bm25 = BM25Okapi(chunk_tokens)
@@ -69,6 +75,13 @@ def corpus_hash(chunks: list[Chunk]) -> str:
     digest = hashlib.sha256()
     for chunk in chunks:
         digest.update(chunk.model_dump_json().encode("utf-8"))
+    return digest.hexdigest()
+
+
+def indicators_hash(indicators: list[Indicator]) -> str:
+    digest = hashlib.sha256()
+    for record in indicators:
+        digest.update(record.model_dump_json().encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -92,6 +105,7 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
     vectors, embedded = _vectors([embedding_text(c) for c in chunks], embedder, progress, previous)
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    indicators = extract_indicators(chunks)
     manifest = IndexManifest(
         format=INDEX_FORMAT,
         model_id=embedder.model_id,
@@ -100,12 +114,14 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
         corpus_hash=corpus_hash(chunks),
         chunk_count=len(chunks),
         embedded_count=embedded,
+        indicator_count=len(indicators),
+        indicators_hash=indicators_hash(indicators),
         built_at=datetime.now(timezone.utc),
         build_seconds=round(time.perf_counter() - started, 2),
         library_versions={name: version(name) for name in
                           ("faiss-cpu", "rank-bm25", "jieba", "sentence-transformers", "torch")},
     )
-    return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense)
+    return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense, indicators)
 
 
 def _vectors(texts: list[str], embedder: PassageEmbedder, progress: bool,
@@ -137,6 +153,7 @@ def save_index(index: HybridIndex, directory: Path) -> None:
         {"user_terms": index.tokenizer.user_terms, "chunk_tokens": index.chunk_tokens}, ensure_ascii=False),
         encoding="utf-8")
     faiss.write_index(index.dense, str(temp / DENSE))
+    (temp / INDICATORS).write_text("".join(r.model_dump_json() + "\n" for r in index.indicators), encoding="utf-8")
     # The manifest goes last: its presence marks a complete folder.
     (temp / MANIFEST).write_text(index.manifest.model_dump_json(indent=2), encoding="utf-8")
     replace_dir(temp, directory)
@@ -166,6 +183,8 @@ def stale_reasons(manifest: IndexManifest, embedder: PassageEmbedder, chunks: li
         reasons.append(f"dimension {manifest.dimension} != {embedder.dimension}")
     if manifest.corpus_hash != corpus_hash(chunks):
         reasons.append("corpus changed")
+    elif manifest.indicators_hash != indicators_hash(extract_indicators(chunks)):
+        reasons.append("indicator extraction changed")
     return reasons
 
 
@@ -179,12 +198,16 @@ def load_index(directory: Path) -> HybridIndex:
         tokens = json.loads((directory / TOKENS).read_text(encoding="utf-8"))
         user_terms, chunk_tokens = tokens["user_terms"], tokens["chunk_tokens"]
         dense = faiss.read_index(str(directory / DENSE))
+        lines = (directory / INDICATORS).read_text(encoding="utf-8").splitlines()
+        indicators = [Indicator.model_validate_json(line) for line in lines if line]
     except (OSError, ValueError, RuntimeError, KeyError, TypeError) as error:
         raise corrupt(directory, f"{type(error).__name__}: {str(error)[:200]}") from error
     counts = {len(chunks), len(chunk_tokens), dense.ntotal, manifest.chunk_count}
     if len(counts) != 1 or dense.d != manifest.dimension:
         raise corrupt(directory, f"parts disagree (chunks/tokens/vectors/manifest counts {sorted(counts)})")
-    return HybridIndex(manifest, chunks, Tokenizer(user_terms), chunk_tokens, dense)
+    if len(indicators) != manifest.indicator_count or indicators_hash(indicators) != manifest.indicators_hash:
+        raise corrupt(directory, f"{INDICATORS} does not match the manifest")
+    return HybridIndex(manifest, chunks, Tokenizer(user_terms), chunk_tokens, dense, indicators)
 
 
 def corrupt(directory: Path, detail: str) -> IndexCorruptError:

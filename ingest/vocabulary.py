@@ -14,6 +14,10 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
 - Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`, `years_in`) and numbers (`NUMBER`).
 - Units (`UNIT_FAMILIES`, `NUMBER_UNITS`, `ASKED_UNIT`, `unit_family`).
 - Abbreviations, read both ways (`ABBREVIATIONS`, `INTERCHANGEABLE`, `term_forms`, `full_forms`).
+- Quantitative targets (`TARGET_YEAR`, `PERIOD`, `COMPARATIVES`, `ACTIONS`, `PRE_QUALIFIERS`,
+  `POST_QUALIFIERS`, `TARGET_UNIT`, `RANGE_OR_RATIO`, and the indicator-name rules `SCOPE_PREFIX`,
+  `EDGE_WORDS`, `NOTE`, `ENUMERATION`, `MEASURE_VARIANTS`, `MEASURE_SUFFIX`): how a plan writes
+  "到2025年，X比2020年下降14.5%以上"; read by indicators/extract.py and indicators/names.py.
 """
 from __future__ import annotations
 
@@ -178,18 +182,19 @@ def years_in(text: str) -> set[int]:
 
 # Units the plans state quantities in, by what they measure.
 UNIT_FAMILIES = {
-    "share": ("%", "％", "百分点"),
+    "share": ("%", "％", "‰", "个百分点", "百分点"),
     "energy": ("万千瓦时", "千瓦时", "亿千瓦时"),
     "power": ("万千瓦", "千瓦", "兆瓦", "吉瓦"),
     "mass": ("万吨标准煤", "万吨标煤", "万吨", "吨"),
     "money": ("亿元", "万元"),
     "volume": ("亿立方米", "立方米"),
-    "area": ("万亩", "亩", "公顷", "平方米", "万平方米"),
-    "count": ("万辆", "辆", "个", "座", "家", "项"),
+    "area": ("万亩", "亩", "公顷", "平方米", "万平方米", "平方公里"),
+    "count": ("万辆", "辆", "个", "座", "家", "项", "处"),
+    "length": ("公里", "千米"),
 }
 # What may follow a number as one token ("355万千瓦", "2025年"): every unit (longest first, so the
 # regex takes 万千瓦时 over 万千瓦), then dates and bare magnitudes.
-NUMBER_UNITS = sorted({u for units in UNIT_FAMILIES.values() for u in units if u != "百分点"},
+NUMBER_UNITS = sorted({u for units in UNIT_FAMILIES.values() for u in units if u not in ("百分点", "个百分点")},
                       key=lambda unit: -len(unit)) + ["年", "月", "万", "亿"]
 # A unit the question asks in: after 多少/几 or a number ("多少万千瓦", "几座").
 ASKED_UNIT = re.compile(r"(?:多少|几|\d+(?:\.\d+)?)\s*(" + "|".join(
@@ -245,3 +250,43 @@ def term_forms(term: str) -> tuple[str, ...]:
 def full_forms(question: str) -> list[str]:
     """The plans' wording of the abbreviations a question uses that it does not spell out itself."""
     return [forms[0] for word, forms in ABBREVIATIONS.items() if word in question and forms[0] not in question]
+
+
+# ---- quantitative targets (指标) ----------------------------------------------------------------
+
+# A target year: 到2025年 / 2025年底前 / 2030年前, not a base year (比2020年); a five-year-plan period
+# (“十四五”期间) ends in a known year.
+TARGET_YEAR = re.compile(rf"(?<![比较与同\d])(?<!相比)(?<!对比)({YEAR_NUMBER})\s*年(?:底|末)?(?:前|以前)?")
+PERIOD_END_YEAR = {"十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
+PERIOD = re.compile("“?(" + "|".join(PERIOD_END_YEAR) + ")”?(?:期间|时期|末)?")
+# Words between a subject and its figure: its direction (达到/下降/不低于…).
+COMPARATIVES = (
+    "提高到", "提高至", "提升到", "提升至", "下降到", "下降至", "降低到", "降低至", "控制在", "稳定在", "保持在",
+    "不低于", "不高于", "不超过", "不少于", "不多于", "超过", "低于", "高于", "达到", "累计", "具备",
+    "下降", "降低", "减少", "提高", "提升", "增长", "增加", "降到", "降至", "达",
+)
+# Verbs that open a verb-object target (新增…1万平方米, 培育…超过170家): part of the indicator's name.
+ACTIONS = ("新增", "完成", "建成", "建设", "培育", "打造", "创建", "实施")
+PRE_QUALIFIERS = ("力争", "确保", "原则上", "约")
+POST_QUALIFIERS = ("及以上", "以上", "左右", "以内", "以下")
+# The unit of a target figure, with its magnitude (亿吨, 万立方米) and possibly per something (300吨/万平方米,
+# 1公里/万人); a figure without one
+# (4A级, 5G, 9种) is not a target value.
+TARGET_UNIT = re.compile(
+    "(?:万|亿)?(?:" + "|".join(re.escape(u) for u in sorted({u for us in UNIT_FAMILIES.values() for u in us}, key=len, reverse=True))
+    + r")(?:/(?:万|亿)?(?:平方公里|平方米|人|年))?"
+)
+# A number that is part of a range (5-10个, 1—2个, 3~5个) or a ratio (1:6.4) is not one target value.
+RANGE_OR_RATIO = re.compile(r"\d\s*[-—–~～－:：]\s*$|^\s*[-—–~～－:：]\s*\d")
+# Plan-wide scope words in front of a subject: 全市森林覆盖率 is the 森林覆盖率 of the plan's region.
+SCOPE_PREFIX = re.compile(r"^(?:全[省市区县]|[我本][省市区县]|各[县市区]+|推动|推进|实现)+")
+# Adverbs and particles left at the edges of a subject once the figure is cut out.
+EDGE_WORDS = re.compile(r"^(?:或|和|及|并|且|其中|的|、|力争|确保)+|(?:基本|力争|确保|进一步|原则上|约|均|分别|全部|的|要|将|和|及)+$")
+# Notes, titles and quotation marks inside a subject: not part of the indicator's name.
+NOTE = re.compile(r"（[^（）]*）|\([^()]*\)|《[^》]*》|[“”\"]")
+# An enumeration in front of its category: 废钢铁、废铜…等9种主要再生资源 -> 9种主要再生资源.
+ENUMERATION = re.compile(r"^[^，]*、[^，]*?等(?=.)")
+# Variant wordings of one measure across plans (佛山 装机规模 / 广东 装机容量).
+MEASURE_VARIANTS = {"装机规模": "装机容量"}
+# A question may name the measured thing without its measure word: 新型储能装机 for 新型储能装机容量.
+MEASURE_SUFFIX = re.compile(r"(?:容量|规模|比重|比例|占比|总量)$")

@@ -141,6 +141,7 @@ def test_index_round_trips_from_disk(tmp_path, runtime, small_chunks):
     assert [c.id for c in loaded.chunks] == [c.id for c in index.chunks]
     assert loaded.chunk_tokens == index.chunk_tokens
     assert loaded.dense.ntotal == index.dense.ntotal == 30
+    assert loaded.indicators == index.indicators and index.manifest.indicator_count == len(index.indicators) > 0
     assert not list(tmp_path.glob(".idx.*")), "no temporary folders left behind"
 
 
@@ -183,6 +184,7 @@ def test_index_of_an_older_format_is_rebuilt_not_corrupt(tmp_path, runtime, smal
     ("manifest.json", b"{not json"),
     ("dense.faiss", b"\x00garbage"),
     ("tokens.json", "[]".encode()),
+    ("indicators.jsonl", b""),  # targets lost: the manifest's count and hash no longer match
 ])
 def test_corrupt_index_gives_error_naming_the_fix(tmp_path, runtime, small_chunks, broken_file, content):
     index, _ = load_or_build(tmp_path / "idx", small_chunks, runtime.embedder, progress=False)

@@ -1,6 +1,8 @@
 """The chat UI in real headless Chromium (Debian's), against the real server started by `carbonqa serve`."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -515,3 +517,35 @@ def test_conversation_list_slides_in_on_a_phone(open_page):
     expect(sidebar).to_be_hidden()
     expect(page.locator(".turn .user-text")).to_have_text(ZHUHAI_ENERGY)
     assert not page.locator("main.chat").evaluate("n => n.inert")
+# ---------- 指标对照 ----------
+
+def test_indicator_table_opens_clauses_and_downloads_the_api_rows(page, server):
+    page.goto(f"{server}/indicators")
+    head = page.locator("#matrix-head th")
+    expect(head.nth(1)).to_have_text("广东省")  # the province first, then the cities
+    expect(page.locator('.chip[data-year="2025"]')).to_have_class(re.compile(r"\bactive\b"))
+    rows = page.locator("#matrix-body tr")
+    expect(rows.first).to_be_visible()
+    api_rows = httpx.get(f"{server}/indicators", params={"year": 2025}, timeout=10).json()
+    assert page.locator("#matrix-body .value").count() == len(api_rows)
+    expect(page.locator("#matrix-body td.empty").first).to_have_text("未提及")
+    assert page.locator("#matrix-body svg.chart rect.bar").count() > 0
+
+    row = page.locator("#matrix-body tr", has=page.locator("th", has_text=re.compile("^非化石能源消费比重$")))
+    value = row.locator(".value").first
+    clause_id = value.get_attribute("data-clause")
+    value.click()
+    panel = page.locator("#panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator(".clause-id")).to_have_text(clause_id)
+    expect(panel.locator(".clause.cited mark")).to_contain_text("非化石能源消费比重")
+
+    page.locator('.chip[data-year="2030"]').click()
+    expect(page.locator("#summary")).to_contain_text("2030年")
+    with page.expect_download() as download_info:
+        page.locator("#csv").click()
+    text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    downloaded = list(csv.DictReader(io.StringIO(text)))
+    expected = httpx.get(f"{server}/indicators", params={"year": 2030}, timeout=10).json()
+    assert [(r["clause_id"], r["indicator"], float(r["value"])) for r in downloaded] == \
+           [(r["clause_id"], r["indicator"], r["value"]) for r in expected]

@@ -1,0 +1,47 @@
+"""Comparison questions about one indicator, answered from the extracted targets as a small table.
+
+"各市2025年单位GDP能耗下降目标分别是多少？" names an indicator the plans set figures for: the reply is
+one line per compared plan quoting the words that set the figure, "珠海市：（2025年）单位地区生产总值能源
+消耗比2020年下降14.5%[1]。", or 方案未给出该指标的数值 where a plan sets none. A plan that words the
+indicator more narrowly or more broadly (绿色出行比例 / 城市绿色出行比例) answers with its own wording.
+Questions that name no extracted indicator return None and get the usual sentence-based comparison.
+"""
+from __future__ import annotations
+
+from answer.compose import CitationBook
+from indicators.models import Indicator
+from indicators.names import indicator_name
+from ingest.tree import ClauseTree
+from ingest.vocabulary import MEASURE_SUFFIX
+
+MIN_CORE_CHARS = 4
+NO_FIGURE = "方案未给出该指标的数值。"
+
+
+def asked_indicator(question: str, names: set[str]) -> str | None:
+    """The longest indicator name the question uses (its abbreviations written out), if any."""
+    text = indicator_name(question)
+    found = [n for n in names
+             if n in text or (len(core := MEASURE_SUFFIX.sub("", n)) >= MIN_CORE_CHARS and core in text)]
+    return max(found, key=len, default=None)
+
+
+def indicator_comparison(question: str, years: set[int], regions: list[str], records: list[Indicator],
+                         tree: ClauseTree) -> tuple[str, CitationBook] | None:
+    """One line per region (in the given order) with its figures for the asked indicator and years."""
+    name = asked_indicator(question, {r.indicator for r in records})
+    if name is None:
+        return None
+    in_scope = [r for r in records if r.region in regions and (not years or r.year in years)]
+    exact = [r for r in in_scope if r.indicator == name]
+    if not exact:
+        return None
+    book = CitationBook()
+    lines = []
+    for region in regions:
+        mine = [r for r in exact if r.region == region] or \
+               [r for r in in_scope if r.region == region and (r.indicator in name or name in r.indicator)]
+        # The plan's own words for each figure, verbatim, so the citation is true by construction.
+        cells = [f"（{r.year}年）{r.quote}[{book.cite(tree[r.clause_id], r.quote)}]" for r in mine]
+        lines.append(f"{region}：{'；'.join(cells) + '。' if cells else NO_FIGURE}")
+    return "\n".join(lines), book
