@@ -6,15 +6,15 @@ LLM client the numbered clauses go to the model, and its reply is kept only as f
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
 
 from answer.compose import CitationBook, attributed, comparison_line, structure_list
 from answer.evidence import Candidate, SentenceIndex, most_specific
-from answer.grounding import Clause, build_messages, numbered_clauses, verify
+from answer.grounding import Clause, build_messages, complete_part, numbered_clauses, verify
 from answer.followup import resolve_followup
 from answer.llm import LLMClient, LLMError
-from answer.models import Answer, FilterConflict
+from answer.models import Answer, FilterConflict, Outcome
 from answer.policy import AnswerPolicy
 from answer.structure import Outline
 from answer.suggestions import FollowUps
@@ -31,7 +31,14 @@ DEFAULT_TOP_K = 8  # clauses retrieved for a question, unless the caller asks fo
 class Reply:
     text: str
     book: CitationBook
-    refusal_reason: str | None = None
+    refusal_reason: str | None = None  # set: the plans do not state it
+    unstated: list[str] = field(default_factory=list)  # parts of the question the plans do not state
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.refusal_reason is not None:
+            return Outcome.not_stated
+        return Outcome.partial if self.unstated else Outcome.answered
 
 
 @dataclass
@@ -71,26 +78,16 @@ class Answerer:
                history: list[str] | None = None) -> Iterator[dict]:
         """Events: delta (text pieces), then citations, then done with the whole Answer.
 
-        Extractive, the deltas are the answer's sentences: joined, they are its text exactly. In LLM
-        mode they are the model's raw tokens as they come, shown before verification; the reply is
-        verified at the end, and the Answer in "done" is authoritative (it may be trimmed, or
-        replaced by the extractive one).
+        Joined, the deltas are the answer's text exactly. Extractive, they are its sentences. In LLM
+        mode they are the model's sentences as each one completes and passes verification: no
+        unverified text is ever sent.
         """
         started = time.perf_counter()
         draft = self._draft(question, regions, top_k, mode, fusion, use_region_detection, history)
         answer = draft.answer
-        if self.llm is not None and not answer.refused:
+        if self.llm is not None and answer.outcome is Outcome.answered:
             llm_started = time.perf_counter()
-            messages, clauses = self._llm_prompt(draft)
-            pieces: list[str] = []
-            try:
-                for piece in self.llm.stream(messages):
-                    pieces.append(piece)
-                    yield {"event": "delta", "data": {"text": piece}}
-            except LLMError as error:
-                answer = self._fallback(draft, str(error))
-            else:
-                answer = self._checked(draft, "".join(pieces), clauses)
+            answer = yield from self._llm_stream(draft)
             answer.timings_ms["llm"] = _ms(llm_started)
         else:
             for piece in sentence_pieces(answer.answer):
@@ -132,7 +129,9 @@ class Answerer:
             regions=result.regions.regions,
             answer=reply.text,
             citations=reply.book.citations,
-            refused=reply.refusal_reason is not None,
+            outcome=reply.outcome,
+            unstated=reply.unstated,
+            refused=reply.outcome is Outcome.not_stated,
             refusal_reason=reply.refusal_reason,
             filter_conflict=self._filter_conflict(info) if info.regions.source == RegionSource.filter else None,
             retrieved=result.hits,
@@ -209,17 +208,20 @@ class Answerer:
     def _comparison(self, info: QuestionFrame, hits: list[SearchHit], regions: list[str]) -> Reply:
         book = CitationBook()
         lines = []
+        silent = []
         for region in regions:
             candidates = self.sentences.candidates(info, [h for h in hits if h.chunk.region == region])
             usable = [] if self._absent_terms(info, [region]) else [c for c in candidates if self.policy.answers(info, c)]
             picked = self._pick(info, usable, self.policy.max_per_region, 1) if usable else []
             lines.append(comparison_line(book, region, picked))
+            if not picked:
+                silent.append(region)
         if not book.citations:
             return self._refusal("各方案均未找到能回答该问题的条款。", "no_supporting_clause",
                                  self.sentences.candidates(info, hits))
         for place in info.regions.unknown:
             lines.append(f"{place}：现有语料未收录该地的碳达峰实施方案。")
-        return Reply("\n".join(lines), book)
+        return Reply("\n".join(lines), book, unstated=silent + info.regions.unknown)
 
     def _structure(self, info: QuestionFrame, hits: list[SearchHit]) -> Reply | None:
         """A question enumerating a plan's parts: list the items of the best-matching section."""
@@ -242,7 +244,7 @@ class Answerer:
         closest = sorted((c for c in candidates if self.policy.related(c)),
                          key=lambda c: (-c.coverage, -c.score))[:1]
         if closest:
-            message += f"\n与之最接近的内容：{attributed(book, closest, related=True)}"
+            message += f"\n以下是方案中最接近的内容，并非所问的答案：{attributed(book, closest, related=True)}"
         return Reply(message, book, reason)
 
     # ---- LLM mode ---------------------------------------------------------------------------
@@ -255,17 +257,43 @@ class Answerer:
         clauses = numbered_clauses(chunks)
         return build_messages(draft.answer.understood_as, clauses), clauses
 
-    def _checked(self, draft: Draft, reply: str, clauses: list[Clause]) -> Answer:
+    def _llm_stream(self, draft: Draft) -> Generator[dict, None, Answer]:
+        """Delta events of the model's verified sentences as they complete; returns the Answer. If the
+        reply fails (error, timeout) after some sentences were shown, those stand; if nothing verified
+        was shown, the extractive answer replaces it."""
+        messages, clauses = self._llm_prompt(draft)
+        reply, shown, failure = "", "", None
+        try:
+            for piece in self.llm.stream(messages):
+                reply += piece
+                verified = verify(complete_part(reply), clauses).text
+                if len(verified) > len(shown):
+                    yield {"event": "delta", "data": {"text": verified[len(shown):]}}
+                    shown = verified
+        except LLMError as error:
+            failure = str(error)
+            reply = complete_part(reply)
+        answer = self._checked(draft, reply, clauses, failure)
+        # What was shown is a prefix of the answer: verification keeps the same sentences of a prefix.
+        rest = answer.answer[len(shown):]
+        for text in [rest] if shown else sentence_pieces(rest):
+            if text:
+                yield {"event": "delta", "data": {"text": text}}
+        return answer
+
+    def _checked(self, draft: Draft, reply: str, clauses: list[Clause], failure: str | None = None) -> Answer:
         verified = verify(reply, clauses)
         if not verified.citations:
-            reason = verified.removed[0] if verified.removed else "empty reply"
-            return self._fallback(draft, f"LLM reply failed verification ({reason})")
+            reason = failure or (verified.removed[0] if verified.removed else "empty reply")
+            return self._fallback(draft, reason if failure else f"LLM reply failed verification ({reason})")
         answer = draft.answer.model_copy(deep=True)
         answer.answer = verified.text
         answer.citations = verified.citations
         answer.mode = "llm"
+        notes = [f"reply cut short ({failure}); kept its verified sentences"] if failure else []
         if verified.removed:
-            answer.mode_note = f"removed {len(verified.removed)} unverified sentence(s): " + "; ".join(verified.removed)
+            notes.append(f"removed {len(verified.removed)} unverified sentence(s): " + "; ".join(verified.removed))
+        answer.mode_note = "; ".join(notes) or None
         return answer
 
     def _fallback(self, draft: Draft, why: str) -> Answer:

@@ -141,6 +141,20 @@ def test_retrieval_only_predictions_have_no_answer_metrics():
     assert s.answer_key_accuracy is None and s.refusal_accuracy is None and s.citation_recall is None
 
 
+def test_outcome_accuracy_compares_expected_and_predicted_outcomes():
+    items = [*ITEMS, QAItem(id="p1", question="风电和光伏目标？", type="number", docs=["广东省"],
+                            evidence=[SPAN_A], answer_keys=["32%"], outcome="partial")]
+    partial = Prediction(id="p1", question="", retrieved=[CHUNK_A], answer="32%[1]；未提出风电目标。",
+                         citations=[CHUNK_A], refused=False, outcome="partial")
+    scores = score_all(items, [*oracle(), partial])  # oracle predictions carry no outcome: from `refused`
+    assert [s.outcome_correct for s in scores] == [True, True, True, True]
+    assert summarize(scores).outcome_accuracy == 1.0
+    wrong = partial.model_copy(update={"outcome": "answered"})
+    groups = summarize_by_type(score_all(items, [*oracle(), wrong]))
+    assert groups["overall"].outcome_accuracy == 0.75 and groups["number"].outcome_accuracy == 0.5
+    assert groups["number"].answer_key_accuracy == 1.0  # the keys are there; only the outcome is wrong
+
+
 def test_items_without_gold_or_prediction_are_skipped():
     items = [*ITEMS, QAItem(id="x", question="只有问题")]
     assert [s.id for s in score_all(items, oracle()[:2])] == ["n1", "c1"]
