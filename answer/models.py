@@ -44,6 +44,8 @@ class Answer(BaseModel):
     outcome: Outcome = Field(default=Outcome.answered, description="answered | partial | not_stated")
     unstated: list[str] = Field(default_factory=list,
                                 description="parts of the question the plans do not state (partial replies)")
+    skipped: list[str] = Field(default_factory=list,
+                               description="parts of an over-long question that were not answered (ask them separately)")
     refused: bool = Field(default=False, description="outcome is not_stated")
     refusal_reason: str | None = Field(default=None, description="why not_stated: no_plan_for_region, "
                                        "year_not_stated, topic_not_in_plan, figure_not_stated, no_supporting_clause")

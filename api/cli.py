@@ -253,6 +253,9 @@ def ask(
     console.print(answer.answer, markup=False, highlight=False)
     if answer.unstated:
         console.print(f"（方案未提及 / not stated: {'、'.join(answer.unstated)}）", style="yellow", markup=False)
+    if answer.skipped:
+        console.print(f"（未回答，请分开提问 / not answered, ask separately: {'、'.join(answer.skipped)}）",
+                      style="yellow", markup=False)
     if answer.refused:
         console.print(f"（原因 / reason: {answer.refusal_reason}）", style="yellow", markup=False)
     if answer.mode_note:

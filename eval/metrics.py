@@ -56,11 +56,21 @@ def has_all_keys(keys: list[str], answer: str) -> bool:
     return all(squash(key) in flat for key in keys)
 
 
-def citation_precision(spans: list[str], cited: list[str]) -> float:
-    """Fraction of cited chunks that contain some gold span."""
+def citation_precision(spans: list[str], cited: list[str], cited_ids: list[str] | None = None) -> float:
+    """Fraction of cited chunks that contain some gold span, or lie inside a cited chunk that does
+    (with `cited_ids`, parallel to `cited`): a list cites its section and each item's own clause."""
     flat_spans = [squash(s) for s in spans]
-    good = sum(1 for text in cited if any(s in squash(text) for s in flat_spans))
+    holds = [any(s in squash(text) for s in flat_spans) for text in cited]
+    gold_ids = [i for i, ok in zip(cited_ids or [], holds) if ok]
+    good = sum(1 for n, ok in enumerate(holds)
+               if ok or (cited_ids and any(inside(cited_ids[n], gold) for gold in gold_ids)))
     return good / len(cited)
+
+
+def inside(chunk_id: str, section_id: str) -> bool:
+    """Is the chunk a descendant of the section? Ids are "<doc>/<position>", a child's position
+    extending its parent's with "." ("foshan-2023/2.3" is inside "foshan-2023/2")."""
+    return chunk_id.startswith(section_id + ".")
 
 
 def citation_recall(spans: list[str], cited: list[str]) -> float:
@@ -104,7 +114,7 @@ def score_item(item: QAItem, pred: Prediction) -> ItemScore:
         if item.evidence:
             score.citation_recall = citation_recall(item.evidence, pred.citations)
             if pred.citations:
-                score.citation_precision = citation_precision(item.evidence, pred.citations)
+                score.citation_precision = citation_precision(item.evidence, pred.citations, pred.citation_ids)
     return score
 
 

@@ -91,6 +91,14 @@ def test_citation_precision_and_recall():
     assert citation_recall([SPAN_A, SPAN_B], [CHUNK_B, CHUNK_A]) == 1.0
 
 
+def test_citing_the_items_of_a_cited_gold_section_is_precise():
+    section, item, elsewhere = "二、重点任务\n重点实施十三大行动。", "（一）产业绿色提质行动。", "（一）加强组织领导。"
+    ids = ["foshan-2023/2", "foshan-2023/2.1", "foshan-2023/4.1"]
+    assert citation_precision(["重点实施十三大行动"], [section, item, elsewhere], ids) == 2 / 3
+    assert citation_precision(["重点实施十三大行动"], [section, item, elsewhere]) == 1 / 3  # no ids: text only
+    assert citation_precision(["重点实施十三大行动"], [item], ids[1:2]) == 0.0  # its section is not cited
+
+
 def test_answer_keys_whitespace_insensitive():
     assert has_all_keys(["32%", "20.5%"], "分别为 32 %与20.5%")
     assert not has_all_keys(["32%", "20.5%"], "32%")

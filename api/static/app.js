@@ -369,7 +369,10 @@ function answerParts(turn) {
 function outcomeTitle(answer) {
   if (answer.outcome === "not_stated") return el("div", { className: "refusal-title", text: "方案未说明此内容" });
   if (answer.outcome !== "partial") return null;
-  return el("div", { className: "partial-title", text: `部分回答：方案未提及${answer.unstated.join("、")}` });
+  const parts = [];
+  if (answer.unstated.length) parts.push(`方案未提及${answer.unstated.join("、")}`);
+  if (answer.skipped.length) parts.push(`问题包含的方面较多，未回答${answer.skipped.join("、")}`);
+  return el("div", { className: "partial-title", text: `部分回答：${parts.join("；")}` });
 }
 
 // "二、重点任务 › （一）… › 2.大力…" -> "二（一）2": the numbers of the heading path.
