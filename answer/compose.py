@@ -9,8 +9,10 @@ import re
 
 from answer.evidence import Candidate
 from answer.models import Citation
+from answer.structure import ListItem
 from answer.text import first_sentence, strip_end
 from ingest.models import Chunk
+from ingest.vocabulary import HEADING_LABEL
 
 SILENT = "方案未提及相关内容。"
 
@@ -84,11 +86,33 @@ def attributed(book: CitationBook, picked: list[Candidate], related: bool = Fals
     return "\n".join(parts)
 
 
-def structure_list(book: CitationBook, section: Chunk, items: list[str], whole_text: str) -> str:
-    """The items of a part/section (its child headings), citing the section as a whole."""
-    heading = first_sentence(section.text)  # its numbered heading line (Outline.sections have one)
-    marker = book.cite(section, heading, clause_text=whole_text)
-    return f"据《{section.title}》，“{strip_end(heading)}”包括以下{len(items)}项[{marker}]：{'；'.join(items)}。"
+def structure_list(book: CitationBook, section: Chunk, items: list[ListItem], whole_text: str,
+                   picked: slice | None = None, count_sentence: str | None = None) -> str:
+    """The section (its heading, or the sentence stating its count, cited with all its descendants),
+    then the items asked for (all, or those `picked`), one numbered line each, cited to its clause."""
+    heading = strip_end(first_sentence(section.text))  # its numbered heading line (Outline.sections have one)
+    marker = book.cite(section, count_sentence or first_sentence(section.text), clause_text=whole_text)
+    if count_sentence:
+        intro = f"据《{section.title}》，{strip_end(display(count_sentence))}[{marker}]，“{heading}”共{len(items)}项"
+    else:
+        intro = f"据《{section.title}》，“{heading}”包括以下{len(items)}项[{marker}]"
+    numbered = list(enumerate(items, start=1))
+    if picked is not None:
+        numbered = numbered[picked]
+        intro += f"，其中{_which(picked, len(items))}是"
+    # Numbered lines: the plan's own label ("（三）", "16.") where it has one, else the position.
+    lines = [f"{'' if HEADING_LABEL.match(item.title) else f'{n}. '}{item.title}[{book.cite(item.chunk, item.quote)}]"
+             for n, item in numbered]
+    return intro + "：\n" + "\n".join(lines)
+
+
+def _which(picked: slice, total: int) -> str:
+    """第3项 / 最后一项 / 前3项, for the intro of a list that shows only some items."""
+    if picked.start == -1:
+        return "最后一项"
+    if not picked.start and picked.stop != 1:
+        return f"前{min(picked.stop, total)}项"
+    return f"第{picked.start + 1}项"
 
 
 def comparison_line(book: CitationBook, region: str, picked: list[Candidate]) -> str:

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from answer.policy import AnswerPolicy
-from answer.text import Sentence, has_figure, split_sentences
+from answer.text import Sentence, split_sentences
 from ingest.models import Chunk, ChunkKind
 from ingest.text import squash
-from ingest.vocabulary import HEADING_LABEL, term_forms, years_in
+from ingest.vocabulary import HEADING_LABEL, figure_families, term_forms, years_in
 from retriever.models import QuestionFrame, SearchHit
 
 PIECE_SPLIT = re.compile(r"[，,：:]")
@@ -102,6 +102,15 @@ class SentenceIndex:
                 got += self.policy.context_credit * weight
         return got / total
 
+    def states(self, term: str, candidate: Candidate, figure: bool = False, family: str | None = None) -> bool:
+        """Does the sentence hold the term (or another form of it)? For a figure, in a piece stating a
+        figure (of that unit family, if given): "二氧化碳排放强度下降率确保完成省下达的目标" states none."""
+        forms = term_forms(term)
+        if not figure:
+            return any(f in candidate.flat for f in forms)
+        return any(any(f in piece for f in forms) and states_figure(piece, family)
+                   for piece in PIECE_SPLIT.split(candidate.flat))
+
     def known_terms(self, terms: list[str]) -> list[str]:
         return [t for t in terms if self.df(t) > 0]
 
@@ -112,7 +121,8 @@ class SentenceIndex:
     def candidates(self, question: QuestionFrame, hits: list[SearchHit]) -> list[Candidate]:
         """Every content sentence of the hits, best first."""
         vocabulary = self.vocabulary_terms(question.terms)
-        term = most_specific(self, [t for t in vocabulary if t in self.domain_terms])
+        # A dictionary term is plan vocabulary however rare (抽水蓄能电站 is in four sentences).
+        term = most_specific(self, [t for t in question.terms if t in self.domain_terms and self.df(t)])
         topic = Topic(
             key_term=most_specific(self, vocabulary),
             term=term,
@@ -143,7 +153,8 @@ class SentenceIndex:
         context = self._context[chunk.id]
         coverage = self.coverage(question.terms, sent.flat, context)
         figure_coverage = max((self.coverage(question.terms, piece, sent.flat + context)
-                               for piece in PIECE_SPLIT.split(sent.flat) if has_figure(piece)), default=0.0)
+                               for piece in PIECE_SPLIT.split(sent.flat) if states_figure(piece, question.unit_family)),
+                              default=0.0)
         score = coverage + self.policy.rank_prior / (1 + rank)
         if question.years:
             if sent.years & question.years:
@@ -173,6 +184,13 @@ class Topic:
     term: str | None  # the rarest domain term (the index dictionary's: 核电, 海上风电)
     broader: list[str]  # question terms inside it (风电 in 海上风电): a sentence with only these is off topic
     chunks: set[str]  # retrieved chunks that hold it
+
+
+def states_figure(text: str, family: str | None) -> bool:
+    """Does the text state a figure (not a year), of this unit family if one is given? A plan's
+    200万千瓦 is no answer to "多少亿千瓦时"; its 14.5% none to "多少万吨标准煤"."""
+    families = figure_families(text)
+    return bool(families) and (family is None or family in families)
 
 
 def most_specific(index: SentenceIndex, terms: list[str]) -> str | None:

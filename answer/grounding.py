@@ -1,18 +1,22 @@
 """LLM mode's guard rails: the numbered-clause prompt, and verification of the reply against it.
 
 A reply sentence survives only if it carries a marker, every marker names a clause that was sent,
-and every number in it occurs in one of the clauses it cites.
+every number in it occurs in one of the clauses it cites, and its words come from them: most of its
+character pairs (numbers and punctuation aside) occur in the cited clauses. A sentence without
+numbers is checked as strictly as one with them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from answer.models import Citation
 from answer.text import MARKER, numbers_in, sentence_pieces, split_sentences
 from ingest.models import Chunk
-from ingest.text import squash
 
 MAX_CLAUSE_CHARS = 1500  # longer clauses are cut in the prompt (and verified against what was sent)
+MIN_SUPPORT = 0.5  # share of a sentence's character pairs that must occur in the clauses it cites
+NOT_WORDS = re.compile(r"[^\u4e00-\u9fffA-Za-z]+")  # numbers, punctuation, spaces: left out of the overlap
 
 SYSTEM_PROMPT = (
     "你是碳达峰实施方案问答助手。只能依据用户给出的编号条款回答，不得使用条款以外的知识。"
@@ -70,8 +74,36 @@ def verify(reply: str, clauses: list[Clause]) -> Verified:
         if missing:
             removed.append(f"number {missing[0]} not in cited clause: {sentence[:30]}")
             continue
+        if support(sentence, [by_number[m].text for m in markers]) < MIN_SUPPORT:
+            removed.append(f"words not in cited clause: {sentence[:30]}")
+            continue
         kept.append((sentence, markers))
     return _renumber(kept, by_number, removed)
+
+
+def complete_part(reply: str) -> str:
+    """The reply up to its last sentence that is surely complete: one followed by the words of the
+    next (markers or closing quotes written after a full stop still belong to the sentence before)."""
+    pieces = sentence_pieces(reply)
+    for end in range(len(pieces) - 1, 0, -1):
+        if _words(pieces[end]):
+            return "".join(pieces[:end])
+    return ""
+
+
+def support(sentence: str, clause_texts: list[str]) -> float:
+    """Share of the sentence's character pairs (words only) that occur in the cited clauses."""
+    wanted = _pairs(_words(sentence))
+    have = set().union(*(_pairs(_words(text)) for text in clause_texts))
+    return len(wanted & have) / len(wanted) if wanted else 0.0
+
+
+def _words(text: str) -> str:
+    return NOT_WORDS.sub("", MARKER.sub("", text))
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 def _renumber(kept: list[tuple[str, list[int]]], by_number: dict[int, Clause], removed: list[str]) -> Verified:
@@ -99,15 +131,7 @@ def _closest_quote(chunk: Chunk, reply_sentences_: list[str]) -> str:
     sentences = split_sentences(chunk.text)
     if not sentences:
         return chunk.text
-    picked = [max(sentences, key=lambda s: _overlap(squash(MARKER.sub("", r)), squash(s.text)))
-              for r in reply_sentences_]
+    picked = [max(sentences, key=lambda s: support(r, [s.text])) for r in reply_sentences_]
     start = min(s.start for s in picked)
     end = max(s.end for s in picked)
     return chunk.text[start:end]
-
-
-def _overlap(reply: str, source: str) -> float:
-    """Share of the reply sentence's character bigrams found in the source sentence."""
-    wanted = {reply[i:i + 2] for i in range(len(reply) - 1)}
-    have = {source[i:i + 2] for i in range(len(source) - 1)}
-    return len(wanted & have) / (len(wanted) or 1)

@@ -27,8 +27,9 @@ def asked_indicator(question: str, names: set[str]) -> str | None:
 
 
 def indicator_comparison(question: str, years: set[int], regions: list[str], records: list[Indicator],
-                         tree: ClauseTree) -> tuple[str, CitationBook] | None:
-    """One line per region (in the given order) with its figures for the asked indicator and years."""
+                         tree: ClauseTree) -> tuple[str, CitationBook, list[str]] | None:
+    """One line per region (in the given order) with its figures for the asked indicator and years,
+    and the regions that give no figure for it."""
     name = asked_indicator(question, {r.indicator for r in records})
     if name is None:
         return None
@@ -38,10 +39,13 @@ def indicator_comparison(question: str, years: set[int], regions: list[str], rec
         return None
     book = CitationBook()
     lines = []
+    silent = []
     for region in regions:
         mine = [r for r in exact if r.region == region] or \
                [r for r in in_scope if r.region == region and (r.indicator in name or name in r.indicator)]
         # The plan's own words for each figure, verbatim, so the citation is true by construction.
         cells = [f"（{r.year}年）{r.quote}[{book.cite(tree[r.clause_id], r.quote)}]" for r in mine]
         lines.append(f"{region}：{'；'.join(cells) + '。' if cells else NO_FIGURE}")
-    return "\n".join(lines), book
+        if not cells:
+            silent.append(region)
+    return "\n".join(lines), book, silent

@@ -2,10 +2,16 @@
 
 Any failure (timeout, connection, HTTP error, malformed reply) raises LLMError, so the caller can fall
 back to the extractive answer. The API key is never part of a message, a repr or a log line.
+
+The timeout covers the whole reply: the HTTP exchange runs in a worker thread and the caller stops
+waiting at the deadline, so a server that trickles bytes (each read arriving in time) cannot hold a
+request open longer than `timeout_s`.
 """
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
 from collections.abc import Iterator
 
@@ -14,6 +20,9 @@ import httpx
 
 class LLMError(RuntimeError):
     """The LLM server could not give a usable reply."""
+
+
+_DONE = object()  # end of the reply, in the worker's queue
 
 
 class LLMClient:
@@ -34,28 +43,54 @@ class LLMClient:
                 "stream": True}
 
     def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
-        """Yield the reply's text pieces as the server sends them (server-sent events)."""
+        """Yield the reply's text pieces as the server sends them (server-sent events), until the
+        reply ends or the deadline passes (LLMError)."""
         deadline = time.monotonic() + self.timeout_s
+        received: queue.Queue = queue.Queue()
+        stop = threading.Event()
+        threading.Thread(target=self._receive, args=(messages, received, stop), daemon=True).start()
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                try:
+                    if remaining <= 0:
+                        raise queue.Empty
+                    item = received.get(timeout=remaining)
+                except queue.Empty:
+                    raise LLMError(f"LLM timed out after {self.timeout_s:g}s") from None
+                if item is _DONE:
+                    return
+                if isinstance(item, LLMError):
+                    raise item
+                yield item
+        finally:
+            stop.set()  # the worker drops the connection at its next read
+
+    def _receive(self, messages: list[dict[str, str]], out: queue.Queue, stop: threading.Event) -> None:
+        """The HTTP exchange (worker thread): text pieces, then _DONE or an LLMError, into `out`."""
         try:
             with httpx.stream("POST", self.url, json=self._body(messages), headers=self._headers,
                               timeout=self.timeout_s) as response:
                 if response.status_code >= 400:
                     raise LLMError(f"LLM server error: HTTP {response.status_code}")
                 for line in response.iter_lines():
-                    if time.monotonic() > deadline:
-                        raise LLMError(f"LLM timed out after {self.timeout_s:g}s")
+                    if stop.is_set():
+                        return
                     if not line.startswith("data:"):
                         continue
                     data = line[len("data:"):].strip()
                     if data == "[DONE]":
-                        return
+                        break
                     piece = _delta_text(data)
                     if piece:
-                        yield piece
+                        out.put(piece)
+            out.put(_DONE)
+        except LLMError as error:
+            out.put(error)
         except httpx.TimeoutException:
-            raise LLMError(f"LLM timed out after {self.timeout_s:g}s") from None
+            out.put(LLMError(f"LLM timed out after {self.timeout_s:g}s"))
         except httpx.HTTPError as error:
-            raise LLMError(f"LLM unreachable: {type(error).__name__}") from None
+            out.put(LLMError(f"LLM unreachable: {type(error).__name__}"))
 
 
 def _delta_text(data: str) -> str:

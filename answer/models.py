@@ -1,9 +1,19 @@
 """Contracts of the answer stage: what /ask and `carbonqa ask` return."""
 from __future__ import annotations
 
+from enum import Enum
+
 from pydantic import BaseModel, Field
 
 from retriever.models import SearchHit
+
+
+class Outcome(str, Enum):
+    """What a reply does with the question."""
+
+    answered = "answered"  # every part of the question is answered, with citations
+    partial = "partial"  # some parts are answered and cited; `unstated` says which the plans do not state
+    not_stated = "not_stated"  # the plans do not state it; `refusal_reason` says why
 
 
 class Citation(BaseModel):
@@ -14,7 +24,7 @@ class Citation(BaseModel):
     path: list[str]
     quote: str = Field(description="the sentence(s) quoted verbatim from the clause")
     clause_text: str
-    related: bool = Field(default=False, description="cited as closest related text in a refusal")
+    related: bool = Field(default=False, description="closest related text of a not_stated reply: not the answer")
 
 
 class FilterConflict(BaseModel):
@@ -31,8 +41,14 @@ class Answer(BaseModel):
     regions: list[str] = Field(default_factory=list)
     answer: str = Field(description="Chinese answer text with inline [n] markers")
     citations: list[Citation] = Field(default_factory=list)
-    refused: bool = False
-    refusal_reason: str | None = None
+    outcome: Outcome = Field(default=Outcome.answered, description="answered | partial | not_stated")
+    unstated: list[str] = Field(default_factory=list,
+                                description="parts of the question the plans do not state (partial replies)")
+    skipped: list[str] = Field(default_factory=list,
+                               description="parts of an over-long question that were not answered (ask them separately)")
+    refused: bool = Field(default=False, description="outcome is not_stated")
+    refusal_reason: str | None = Field(default=None, description="why not_stated: no_plan_for_region, "
+                                       "year_not_stated, topic_not_in_plan, figure_not_stated, no_supporting_clause")
     mode: str = Field(default="extractive", description="extractive | llm | llm_fallback")
     mode_note: str | None = Field(default=None, description="why an LLM reply was trimmed or replaced")
     filter_conflict: FilterConflict | None = Field(

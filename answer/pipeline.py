@@ -6,20 +6,21 @@ LLM client the numbered clauses go to the model, and its reply is kept only as f
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
 
 from answer.compose import CitationBook, attributed, comparison_line, structure_list
 from answer.evidence import Candidate, SentenceIndex, most_specific
-from answer.grounding import Clause, build_messages, numbered_clauses, verify
+from answer.grounding import Clause, build_messages, complete_part, numbered_clauses, verify
+from answer.facets import Facet, Facets, split_facets
 from answer.indicator_table import indicator_comparison
 from answer.followup import resolve_followup
 from answer.llm import LLMClient, LLMError
-from answer.models import Answer, FilterConflict
+from answer.models import Answer, FilterConflict, Outcome
 from answer.policy import AnswerPolicy
 from answer.structure import Outline
 from answer.suggestions import FollowUps
-from answer.text import sentence_pieces
+from answer.text import first_sentence, sentence_pieces, strip_end
 from ingest.text import squash
 from ingest.vocabulary import term_forms, years_in
 from retriever.models import Fusion, QuestionFrame, RegionSource, SearchHit, SearchMode, SearchResult
@@ -32,7 +33,15 @@ DEFAULT_TOP_K = 8  # clauses retrieved for a question, unless the caller asks fo
 class Reply:
     text: str
     book: CitationBook
-    refusal_reason: str | None = None
+    refusal_reason: str | None = None  # set: the plans do not state it
+    unstated: list[str] = field(default_factory=list)  # parts of the question the plans do not state
+    skipped: list[str] = field(default_factory=list)  # parts of an over-long question not answered
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.refusal_reason is not None:
+            return Outcome.not_stated
+        return Outcome.partial if self.unstated or self.skipped else Outcome.answered
 
 
 @dataclass
@@ -72,26 +81,16 @@ class Answerer:
                history: list[str] | None = None) -> Iterator[dict]:
         """Events: delta (text pieces), then citations, then done with the whole Answer.
 
-        Extractive, the deltas are the answer's sentences: joined, they are its text exactly. In LLM
-        mode they are the model's raw tokens as they come, shown before verification; the reply is
-        verified at the end, and the Answer in "done" is authoritative (it may be trimmed, or
-        replaced by the extractive one).
+        Joined, the deltas are the answer's text exactly. Extractive, they are its sentences. In LLM
+        mode they are the model's sentences as each one completes and passes verification: no
+        unverified text is ever sent.
         """
         started = time.perf_counter()
         draft = self._draft(question, regions, top_k, mode, fusion, use_region_detection, history)
         answer = draft.answer
-        if self.llm is not None and not answer.refused:
+        if self.llm is not None and answer.outcome is Outcome.answered:
             llm_started = time.perf_counter()
-            messages, clauses = self._llm_prompt(draft)
-            pieces: list[str] = []
-            try:
-                for piece in self.llm.stream(messages):
-                    pieces.append(piece)
-                    yield {"event": "delta", "data": {"text": piece}}
-            except LLMError as error:
-                answer = self._fallback(draft, str(error))
-            else:
-                answer = self._checked(draft, "".join(pieces), clauses)
+            answer = yield from self._llm_stream(draft)
             answer.timings_ms["llm"] = _ms(llm_started)
         else:
             for piece in sentence_pieces(answer.answer):
@@ -133,7 +132,10 @@ class Answerer:
             regions=result.regions.regions,
             answer=reply.text,
             citations=reply.book.citations,
-            refused=reply.refusal_reason is not None,
+            outcome=reply.outcome,
+            unstated=reply.unstated,
+            skipped=reply.skipped,
+            refused=reply.outcome is Outcome.not_stated,
             refusal_reason=reply.refusal_reason,
             filter_conflict=self._filter_conflict(info) if info.regions.source == RegionSource.filter else None,
             retrieved=result.hits,
@@ -154,7 +156,10 @@ class Answerer:
         target_years = info.years - {info.base_year}  # 比2020年 names the base, not a target year
         found = indicator_comparison(info.text, target_years, info.compared_regions, self.retriever.index.indicators,
                                      self.retriever.tree)
-        return Reply(*found) if found else None
+        if found is None:
+            return None
+        text, book, silent = found
+        return Reply(text, book, unstated=silent)
 
     def _single(self, info: QuestionFrame, hits: list[SearchHit]) -> Reply:
         """One plan named, or none (then the best plan(s) answer and are named)."""
@@ -162,18 +167,65 @@ class Answerer:
         if info.years and not any(info.years & years_in(squash(h.chunk.text)) for h in hits):
             years = "、".join(str(y) for y in sorted(info.years))
             return self._refusal(f"方案未提及{years}年的相关内容。", "year_not_stated", candidates)
+        split = split_facets(info.text, self.retriever.index.tokenizer.segment,
+                             self.retriever.regions.names_of(self.region_order + info.regions.unknown))
+        if len(split.facets) >= 2:
+            reply = self._facet_reply(info, hits, split)
+            if reply is not None:
+                return reply
         absent = self._absent_terms(info, info.regions.regions)
         if absent:
             return self._refusal(f"方案未提及“{absent[0]}”。", "topic_not_in_plan", candidates)
         usable = [c for c in candidates if self.policy.answers(info, c)]
         if not usable:
             if self.policy.figure_missing(info, candidates):
-                years = "、".join(f"{y}年" for y in sorted(info.years))
-                return self._refusal(f"方案提到了相关内容，但没有给出所问的{years}具体数值。", "figure_not_stated",
+                return self._refusal(f"方案提到了相关内容，但没有给出所问的{asked_figure(info)}。", "figure_not_stated",
                                      candidates)
             return self._refusal("方案中没有找到能回答该问题的条款。", "no_supporting_clause", candidates)
         book = CitationBook()
         return Reply(attributed(book, self._pick(info, usable, self.policy.max_sentences, self.policy.max_clauses)), book)
+
+    def _facet_reply(self, info: QuestionFrame, hits: list[SearchHit], split: Facets) -> Reply | None:
+        """One answer per facet, each cited; the facets the plans do not state are named. None if no
+        facet is answered (the question is then refused as a whole)."""
+        picked: list[Candidate] = []
+        notes, unstated = [], []
+        for facet in split.facets:
+            sub = self.retriever.read(facet.question, info.regions.regions or None)
+            # "X是什么，Y是多少": the year named once holds for both parts.
+            sub = sub.model_copy(update={"years": sub.years or info.years})
+            found = self._facet_answer(sub, facet, hits)
+            if found:
+                picked += [c for c in found if all(c.flat != p.flat for p in picked)]
+            else:
+                unstated.append(facet.label)
+                notes.append(self._not_stated_note(sub, facet))
+        if not picked:
+            return None
+        book = CitationBook()
+        lines = [attributed(book, picked), *notes]
+        if split.skipped:
+            lines.append(f"问题包含的方面较多，以下未作回答，请分开提问：{'、'.join(split.skipped)}。")
+        return Reply("\n".join(lines), book, unstated=unstated, skipped=split.skipped)
+
+    def _facet_answer(self, sub: QuestionFrame, facet: Facet, hits: list[SearchHit]) -> list[Candidate]:
+        """The sentence answering one facet: it answers the facet's sub-question and states the
+        facet's own words (in the piece giving the figure, for a figure question)."""
+        key = most_specific(self.sentences, self.sentences.known_terms(facet.key))
+        if key and key in self._absent_terms(sub, sub.regions.regions):
+            return []
+        usable = [c for c in self.sentences.candidates(sub, hits) if self.policy.answers(sub, c)
+                  and (key is None or self.sentences.states(key, c, sub.wants_figure, sub.unit_family))]
+        return self._pick(sub, usable, 1, 1) if usable else []
+
+    def _not_stated_note(self, sub: QuestionFrame, facet: Facet) -> str:
+        key = most_specific(self.sentences, self.sentences.known_terms(facet.key))
+        label = facet.label if facet.year else f"“{facet.label}”"
+        if key and key in self._absent_terms(sub, sub.regions.regions):
+            return f"方案未提及{label}。"
+        if sub.wants_figure:
+            return f"方案未给出{label}的{asked_figure(sub, with_years=not facet.year)}。"
+        return f"方案未提及{label}的相关内容。"
 
     def _absent_terms(self, info: QuestionFrame, regions: list[str]) -> list[str]:
         """Plan vocabulary the question uses that these plans never do (longest first): other plans
@@ -217,25 +269,35 @@ class Answerer:
     def _comparison(self, info: QuestionFrame, hits: list[SearchHit], regions: list[str]) -> Reply:
         book = CitationBook()
         lines = []
+        silent = []
         for region in regions:
             candidates = self.sentences.candidates(info, [h for h in hits if h.chunk.region == region])
             usable = [] if self._absent_terms(info, [region]) else [c for c in candidates if self.policy.answers(info, c)]
             picked = self._pick(info, usable, self.policy.max_per_region, 1) if usable else []
             lines.append(comparison_line(book, region, picked))
+            if not picked:
+                silent.append(region)
         if not book.citations:
             return self._refusal("各方案均未找到能回答该问题的条款。", "no_supporting_clause",
                                  self.sentences.candidates(info, hits))
         for place in info.regions.unknown:
             lines.append(f"{place}：现有语料未收录该地的碳达峰实施方案。")
-        return Reply("\n".join(lines), book)
+        return Reply("\n".join(lines), book, unstated=silent + info.regions.unknown)
 
     def _structure(self, info: QuestionFrame, hits: list[SearchHit]) -> Reply | None:
         """A question enumerating a plan's parts: list the items of the best-matching section."""
         section = self.outline.best_section(info, hits, self.sentences) if info.wants_structure else None
         if section is None:
             return None
+        items = self.outline.list_items(section)
+        picked = asked_items(info)
+        if picked is not None and not items[picked]:
+            heading = strip_end(first_sentence(section.text))
+            return self._refusal(f"“{heading}”只有{len(items)}项。", "no_supporting_clause", [])
+        count = self.outline.count_sentence(section, len(items)) if info.wants_count else None
         book = CitationBook()
-        return Reply(structure_list(book, section, self.outline.items(section), self.outline.tree.whole_text(section.id)), book)
+        text = structure_list(book, section, items, self.outline.tree.whole_text(section.id), picked, count)
+        return Reply(text, book)
 
     def _no_plan(self, info: QuestionFrame, hits: list[SearchHit]) -> Reply:
         places = "、".join(info.regions.unknown)
@@ -250,7 +312,7 @@ class Answerer:
         closest = sorted((c for c in candidates if self.policy.related(c)),
                          key=lambda c: (-c.coverage, -c.score))[:1]
         if closest:
-            message += f"\n与之最接近的内容：{attributed(book, closest, related=True)}"
+            message += f"\n以下是方案中最接近的内容，并非所问的答案：{attributed(book, closest, related=True)}"
         return Reply(message, book, reason)
 
     # ---- LLM mode ---------------------------------------------------------------------------
@@ -263,17 +325,43 @@ class Answerer:
         clauses = numbered_clauses(chunks)
         return build_messages(draft.answer.understood_as, clauses), clauses
 
-    def _checked(self, draft: Draft, reply: str, clauses: list[Clause]) -> Answer:
+    def _llm_stream(self, draft: Draft) -> Generator[dict, None, Answer]:
+        """Delta events of the model's verified sentences as they complete; returns the Answer. If the
+        reply fails (error, timeout) after some sentences were shown, those stand; if nothing verified
+        was shown, the extractive answer replaces it."""
+        messages, clauses = self._llm_prompt(draft)
+        reply, shown, failure = "", "", None
+        try:
+            for piece in self.llm.stream(messages):
+                reply += piece
+                verified = verify(complete_part(reply), clauses).text
+                if len(verified) > len(shown):
+                    yield {"event": "delta", "data": {"text": verified[len(shown):]}}
+                    shown = verified
+        except LLMError as error:
+            failure = str(error)
+            reply = complete_part(reply)
+        answer = self._checked(draft, reply, clauses, failure)
+        # What was shown is a prefix of the answer: verification keeps the same sentences of a prefix.
+        rest = answer.answer[len(shown):]
+        for text in [rest] if shown else sentence_pieces(rest):
+            if text:
+                yield {"event": "delta", "data": {"text": text}}
+        return answer
+
+    def _checked(self, draft: Draft, reply: str, clauses: list[Clause], failure: str | None = None) -> Answer:
         verified = verify(reply, clauses)
         if not verified.citations:
-            reason = verified.removed[0] if verified.removed else "empty reply"
-            return self._fallback(draft, f"LLM reply failed verification ({reason})")
+            reason = failure or (verified.removed[0] if verified.removed else "empty reply")
+            return self._fallback(draft, reason if failure else f"LLM reply failed verification ({reason})")
         answer = draft.answer.model_copy(deep=True)
         answer.answer = verified.text
         answer.citations = verified.citations
         answer.mode = "llm"
+        notes = [f"reply cut short ({failure}); kept its verified sentences"] if failure else []
         if verified.removed:
-            answer.mode_note = f"removed {len(verified.removed)} unverified sentence(s): " + "; ".join(verified.removed)
+            notes.append(f"removed {len(verified.removed)} unverified sentence(s): " + "; ".join(verified.removed))
+        answer.mode_note = "; ".join(notes) or None
         return answer
 
     def _fallback(self, draft: Draft, why: str) -> Answer:
@@ -281,6 +369,26 @@ class Answerer:
         answer.mode = "llm_fallback"
         answer.mode_note = f"{why}; showing the extractive answer"
         return answer
+
+
+def asked_items(info: QuestionFrame) -> slice | None:
+    """The list items asked for: 第3项 [2:3], 最后一项 [-1:], 前3项 [:3]; None for all."""
+    if info.first_items:
+        return slice(0, info.first_items)
+    if info.ordinal == -1:
+        return slice(-1, None)
+    if info.ordinal:
+        return slice(info.ordinal - 1, info.ordinal)
+    return None
+
+
+def asked_figure(info: QuestionFrame, with_years: bool = True) -> str:
+    """The figure asked, in words: "2025年比2015年的具体数值", "以“亿千瓦时”计的具体数值"."""
+    years = "、".join(f"{y}年" for y in sorted(info.years - {info.base_year})) if with_years else ""
+    base = f"比{info.base_year}年的" if info.base_year else ""
+    unit = f"以“{info.unit}”计的" if info.unit and info.unit_family != "share" else ""
+    kind = "百分比" if info.unit_family == "share" else "具体数值"
+    return f"{years}{base}{unit}{kind}"
 
 
 def _ms(started: float) -> float:

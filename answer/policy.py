@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.text import squash
-from ingest.vocabulary import years_in
+from ingest.vocabulary import BASE_YEAR, years_in
 from retriever.models import QuestionFrame
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ class AnswerPolicy(BaseModel):
             return False
         if frame.wants_year and not candidate.years:
             return False
+        if frame.base_year and frame.wants_figure and not has_base_year(candidate.flat, frame.base_year):
+            return False  # "比2015年下降多少" is not answered by "比2020年下降14.5%"
         lexical = candidate.coverage >= self.answer_min_coverage and candidate.has_key_term and \
             (not frame.wants_figure or candidate.figure_coverage >= self.figure_min_coverage)
         semantic = candidate.dense_top and candidate.coverage >= self.semantic_min_coverage and \
@@ -84,3 +86,8 @@ class AnswerPolicy(BaseModel):
     def figure_missing(self, frame: QuestionFrame, candidates: list[Candidate]) -> bool:
         """A figure question whose topic the plan covers, but with no usable figure: say so."""
         return frame.wants_figure and any(c.coverage >= self.answer_min_coverage for c in candidates)
+
+
+def has_base_year(text: str, year: int) -> bool:
+    """Does the text measure a change against this year ("比2020年", "较2020年")?"""
+    return any(int(match.group(1)) == year for match in BASE_YEAR.finditer(text))

@@ -1,21 +1,32 @@
-"""Sections that can answer questions enumerating a plan's parts ("保障措施包括哪些？").
+"""The plans' clause tree, for questions about a plan's parts: "保障措施包括哪些？", "几大行动？",
+"第三项行动是什么？", "……下设哪些任务？".
 
-The answer lists a section's items, its children's numbered headings (or its bulleted lines), and
-cites the section as a whole: the heading quoted, the section with all its descendants as its text.
+The answer names the section (cited as a whole: its heading, or the sentence stating its count in the
+plan's own words, with all its descendants as its text), then lists the items asked for, one numbered
+line each, every item cited to its own clause (a bulleted line to its own line).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from answer.evidence import SentenceIndex
 from answer.policy import AnswerPolicy
-from answer.text import first_sentence, strip_end
+from answer.text import first_sentence, split_sentences, strip_end
 from ingest.models import Chunk, ChunkKind
 from ingest.text import squash
 from ingest.tree import ClauseTree
+from ingest.vocabulary import COUNT_PHRASE, chinese_number
 from retriever.models import QuestionFrame, SearchHit
 
 BULLET = re.compile(r"^\s*(?:——|—|-|•|·)\s*")
+
+
+@dataclass
+class ListItem:
+    title: str  # its number and heading, as the plan writes them
+    chunk: Chunk  # the clause it is cited to
+    quote: str  # the verbatim line quoted: the child's heading sentence, or the bulleted line
 
 
 class Outline:
@@ -29,15 +40,28 @@ class Outline:
         self.sections = [c for c in tree if first_sentence(c.text) and len(self.items(c)) >= 2]
 
     def items(self, section: Chunk) -> list[str]:
-        """A section's items: its children's numbered headings, or its bulleted lines; those without
+        return [item.title for item in self.list_items(section)]
+
+    def list_items(self, section: Chunk) -> list[ListItem]:
+        """A section's items: its children (numbered headings), or its bulleted lines; those without
         words (a line of dashes, an empty table row) are skipped."""
         children = self.tree.children(section.id)
         if len(children) >= 2:
-            titles = [(c.number, strip_end(c.heading or first_sentence(c.text))) for c in children]
+            items = [ListItem(c.number + strip_end(c.heading or first_sentence(c.text)), c, first_sentence(c.text))
+                     for c in children]
         else:
             lines = [line for line in section.text.split("\n") if BULLET.match(line)]
-            titles = [("", strip_end(first_sentence(BULLET.sub("", line)))) for line in lines]
-        return [number + title for number, title in titles if title]
+            items = [ListItem(strip_end(first_sentence(BULLET.sub("", line))), section, first_sentence(line))
+                     for line in lines]
+        return [item for item in items if item.title]
+
+    def count_sentence(self, section: Chunk, count: int) -> str | None:
+        """The section's sentence stating its number of items in the plan's own words, if it has one."""
+        for sentence in split_sentences(section.text):
+            match = COUNT_PHRASE.search(squash(sentence.text))
+            if match and chinese_number(match.group(1)) == count:
+                return sentence.text
+        return None
 
     def best_section(self, info: QuestionFrame, hits: list[SearchHit], sentences: SentenceIndex) -> Chunk | None:
         """The section of the plans asked about that best matches the question ("第三部分" picks part 三)."""
@@ -57,6 +81,9 @@ class Outline:
         return best
 
     def _match(self, info: QuestionFrame, section: Chunk, sentences: SentenceIndex) -> float:
-        """The heading (its lead text at half credit), plus the child headings' match at policy.child_credit."""
+        """The heading (its lead text at half credit), plus the child headings' mean match at
+        policy.child_credit: a list of 行动 fits "有哪些行动", while one child that matches well is the
+        item asked about ("工业……行动下设哪些任务" wants that child's items, not its siblings)."""
         own = sentences.coverage(info.terms, squash(section.heading), squash(section.text))
-        return own + self.policy.child_credit * sentences.coverage(info.terms, squash("".join(self.items(section))))
+        children = [sentences.coverage(info.terms, squash(title)) for title in self.items(section)]
+        return own + self.policy.child_credit * sum(children) / len(children)

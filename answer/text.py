@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from ingest.clean import CLOSERS
 from ingest.text import squash
-from ingest.vocabulary import NUMBER, YEAR
+from ingest.vocabulary import NUMBER
 
 # Where a sentence ends. Narrower than ingest.clean.SENTENCE_END (where a line may end): a quote is
 # never cut after ： or …, the text after them belongs to the same sentence.
@@ -80,12 +80,6 @@ def numbers_in(text: str) -> list[str]:
     flat = MARKER.sub("", squash(text))
     flat = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", flat)
     return NUMBER.findall(flat)
-
-
-def has_figure(text: str) -> bool:
-    """Does the text state a quantity other than a year (a percentage, an amount)?"""
-    flat = YEAR.sub("", squash(text))
-    return bool(NUMBER.search(flat))
 
 
 def strip_end(sentence: str) -> str:

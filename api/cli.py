@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 from rich.console import Console
 
+from answer.models import Outcome
 from api.settings import TOP_K_MAX, TOP_K_MIN, Settings, get_settings
 from retriever.models import Fusion, SearchMode
 from retriever.validation import QuestionError, validate_question
@@ -222,6 +223,14 @@ def search(
     console.print(table)
 
 
+OUTCOME_LABELS = {
+    Outcome.answered: "【已回答 / answered】",
+    Outcome.partial: "【部分回答 / partly answered】",
+    Outcome.not_stated: "【方案未说明 / not stated in the plans】",
+}
+OUTCOME_STYLES = {Outcome.answered: "green", Outcome.partial: "yellow", Outcome.not_stated: "yellow"}
+
+
 @app.command()
 def ask(
     question: str = typer.Argument(..., help="the question, in Chinese"),
@@ -241,15 +250,21 @@ def ask(
     if as_json:
         print(answer.model_dump_json(indent=2))
         return
+    console.print(OUTCOME_LABELS[answer.outcome], style=OUTCOME_STYLES[answer.outcome], markup=False)
     console.print(answer.answer, markup=False, highlight=False)
+    if answer.unstated:
+        console.print(f"（方案未提及 / not stated: {'、'.join(answer.unstated)}）", style="yellow", markup=False)
+    if answer.skipped:
+        console.print(f"（未回答，请分开提问 / not answered, ask separately: {'、'.join(answer.skipped)}）",
+                      style="yellow", markup=False)
     if answer.refused:
-        console.print(f"（未能直接回答 / not answered: {answer.refusal_reason}）", style="yellow", markup=False)
+        console.print(f"（原因 / reason: {answer.refusal_reason}）", style="yellow", markup=False)
     if answer.mode_note:
         console.print(f"（{answer.mode}: {answer.mode_note}）", style="dim", markup=False)
     if answer.citations:
         console.print("\n引用 / citations:", style="bold")
     for citation in answer.citations:
-        related = "（相关 / related）" if citation.related else ""
+        related = "（相关条款，并非答案 / related, not the answer）" if citation.related else ""
         console.print(f"[{citation.marker}] 《{citation.plan_title}》 {' > '.join(citation.path)}{related}",
                       markup=False, highlight=False)
         console.print(f"    “{' '.join(citation.quote.split())}”", style="dim", markup=False, highlight=False)

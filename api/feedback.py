@@ -135,4 +135,5 @@ def eval_item(record: FeedbackRecord) -> dict:
     """A 👎 as an eval-format line: evaluators add type, docs, evidence and keys to make it an eval item."""
     return {"id": f"feedback-{record.id}", "question": record.question, "type": "unknown",
             "answer": record.answer, "note": record.note, "citation_ids": record.citation_ids,
-            "outcome": record.outcome, "created_at": record.created_at.isoformat()}
+            "shown_outcome": record.outcome,  # what the user saw; an eval item's `outcome` is the expected one
+            "created_at": record.created_at.isoformat()}

@@ -12,7 +12,7 @@ from collections import defaultdict
 import numpy as np
 from pydantic import BaseModel
 
-from eval.qa_models import Prediction, QAItem
+from eval.qa_models import Outcome, Prediction, QAItem
 from ingest.text import squash
 
 K_MAX = 10
@@ -56,11 +56,21 @@ def has_all_keys(keys: list[str], answer: str) -> bool:
     return all(squash(key) in flat for key in keys)
 
 
-def citation_precision(spans: list[str], cited: list[str]) -> float:
-    """Fraction of cited chunks that contain some gold span."""
+def citation_precision(spans: list[str], cited: list[str], cited_ids: list[str] | None = None) -> float:
+    """Fraction of cited chunks that contain some gold span, or lie inside a cited chunk that does
+    (with `cited_ids`, parallel to `cited`): a list cites its section and each item's own clause."""
     flat_spans = [squash(s) for s in spans]
-    good = sum(1 for text in cited if any(s in squash(text) for s in flat_spans))
+    holds = [any(s in squash(text) for s in flat_spans) for text in cited]
+    gold_ids = [i for i, ok in zip(cited_ids or [], holds) if ok]
+    good = sum(1 for n, ok in enumerate(holds)
+               if ok or (cited_ids and any(inside(cited_ids[n], gold) for gold in gold_ids)))
     return good / len(cited)
+
+
+def inside(chunk_id: str, section_id: str) -> bool:
+    """Is the chunk a descendant of the section? Ids are "<doc>/<position>", a child's position
+    extending its parent's with "." ("foshan-2023/2.3" is inside "foshan-2023/2")."""
+    return chunk_id.startswith(section_id + ".")
 
 
 def citation_recall(spans: list[str], cited: list[str]) -> float:
@@ -82,6 +92,7 @@ class ItemScore(BaseModel):
     citation_precision: float | None = None
     citation_recall: float | None = None
     refused: bool | None = None
+    outcome_correct: bool | None = None  # the reply's outcome (answered/partial/not_stated) is the expected one
 
     @property
     def correct(self) -> bool | None:
@@ -93,6 +104,8 @@ class ItemScore(BaseModel):
 
 def score_item(item: QAItem, pred: Prediction) -> ItemScore:
     score = ItemScore(id=item.id, type=item.type.value, answerable=item.answerable, refused=pred.refused)
+    if pred.answer is not None:
+        score.outcome_correct = predicted_outcome(pred) is item.expected_outcome
     if item.answerable and item.evidence:
         score.first_hit_rank = first_hit_rank(item.evidence, pred.retrieved)
         score.ndcg = ndcg_at_k(item.evidence, pred.retrieved)
@@ -101,8 +114,15 @@ def score_item(item: QAItem, pred: Prediction) -> ItemScore:
         if item.evidence:
             score.citation_recall = citation_recall(item.evidence, pred.citations)
             if pred.citations:
-                score.citation_precision = citation_precision(item.evidence, pred.citations)
+                score.citation_precision = citation_precision(item.evidence, pred.citations, pred.citation_ids)
     return score
+
+
+def predicted_outcome(pred: Prediction) -> Outcome:
+    """The prediction's outcome; predictions written before outcomes existed have only `refused`."""
+    if pred.outcome is not None:
+        return pred.outcome
+    return Outcome.not_stated if pred.refused else Outcome.answered
 
 
 def score_all(items: list[QAItem], preds: list[Prediction]) -> list[ItemScore]:
@@ -124,6 +144,7 @@ class Summary(BaseModel):
     citation_recall: float | None
     refusal_accuracy: float | None  # unanswerable items that were refused
     false_refusal_rate: float | None  # answerable items that were refused
+    outcome_accuracy: float | None = None  # items whose outcome (answered/partial/not_stated) is the expected one
 
 
 def _mean(values: list[float]) -> float | None:
@@ -155,6 +176,7 @@ def summarize(scores: list[ItemScore]) -> Summary:
         citation_recall=_mean([s.citation_recall for s in answered if s.citation_recall is not None]),
         refusal_accuracy=_mean([1.0 if s.refused else 0.0 for s in unanswerable]),
         false_refusal_rate=_mean([1.0 if s.refused else 0.0 for s in answered]),
+        outcome_accuracy=_mean([1.0 if s.outcome_correct else 0.0 for s in scores if s.outcome_correct is not None]),
     )
 
 

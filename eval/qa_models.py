@@ -8,6 +8,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from answer.models import Outcome
+
 # The project's eval set, shipped inside the eval package.
 DEFAULT_QA_PATH = Path(__file__).resolve().parent / "qa.jsonl"
 
@@ -32,6 +34,7 @@ class QAItem(BaseModel):
     docs: list[str] = Field(default_factory=list, description="regions of the plans that answer it")
     evidence: list[str] = Field(default_factory=list, description="verbatim spans, each unique in the corpus")
     answer_keys: list[str] = Field(default_factory=list, description="strings a correct answer contains")
+    outcome: Outcome | None = Field(default=None, description="expected outcome; default from the type")
 
     @field_validator("type", mode="before")
     @classmethod
@@ -54,6 +57,13 @@ class QAItem(BaseModel):
     def answerable(self) -> bool:
         return self.type is not None and self.type is not QAType.unanswerable
 
+    @property
+    def expected_outcome(self) -> Outcome | None:
+        """The outcome given, else not_stated for an unanswerable item and answered for the others."""
+        if self.outcome is not None or self.type is None:
+            return self.outcome
+        return Outcome.answered if self.answerable else Outcome.not_stated
+
 
 class Prediction(BaseModel):
     """One line of a predictions file. Answer fields are None for a retrieval-only run."""
@@ -68,6 +78,7 @@ class Prediction(BaseModel):
     citations: list[str] = Field(default_factory=list, description="full texts of the chunks the answer cites")
     citation_ids: list[str] = Field(default_factory=list)
     refused: bool | None = None
+    outcome: Outcome | None = Field(default=None, description="answered | partial | not_stated")
     latency_ms: float | None = Field(default=None, description="wall-clock time of the whole call")
     timings_ms: dict[str, float] = Field(default_factory=dict, description="per pipeline stage")
 

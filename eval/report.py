@@ -14,6 +14,7 @@ from eval.metrics import (
     ItemScore,
     Summary,
     latency_percentiles,
+    predicted_outcome,
     recall_at,
     score_all,
     summarize,
@@ -41,7 +42,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 RETRIEVAL_HEADER = [f"R@{k}" for k in RECALL_KS] + ["MRR@10", "nDCG@10"]
-ANSWER_HEADER = ["key acc", "cite P", "cite R", "refusal acc", "false refusal"]
+ANSWER_HEADER = ["key acc", "cite P", "cite R", "refusal acc", "false refusal", "outcome acc"]
 
 
 def _retrieval_cells(s: Summary) -> list[str]:
@@ -55,6 +56,7 @@ def _answer_cells(s: Summary) -> list[str]:
         fmt_metric(s.citation_recall),
         fmt_metric(s.refusal_accuracy),
         fmt_metric(s.false_refusal_rate),
+        fmt_metric(s.outcome_accuracy),
     ]
 
 
@@ -117,21 +119,23 @@ def _ablation_section(runs: dict[str, tuple[list[Prediction], list[ItemScore]]])
 
 def _items_section(items: list[QAItem], preds: list[Prediction], scores: list[ItemScore]) -> list[str]:
     by_id = {p.id: p for p in preds}
-    questions = {i.id: i.question for i in items}
+    by_item = {i.id: i for i in items}
     rows = []
     for s in _worst_first(scores):
         pred = by_id[s.id]
         answer = ("(refused) " if pred.refused else "") + (pred.answer or "")
+        expected = by_item[s.id].expected_outcome
         rows.append([
             s.id,
             s.type,
             "✓" if s.correct else "✗",
-            _cell(questions[s.id]),
+            f"{predicted_outcome(pred).value}{'' if s.outcome_correct else ' ≠ ' + expected.value}",
+            _cell(by_item[s.id].question),
             "—" if not s.answerable else str(s.first_hit_rank or "miss"),
             _cell(", ".join(pred.retrieved_ids[:3])),
             _cell(answer[:SNIPPET_CHARS]),
         ])
-    header = ["id", "type", "ok", "question", "first hit", "top-3 retrieved", "answer"]
+    header = ["id", "type", "ok", "outcome", "question", "first hit", "top-3 retrieved", "answer"]
     return ["## Items, worst first", "", *_table(header, rows), ""]
 
 

@@ -103,6 +103,7 @@ def predict(answerer: Answerer, item: QAItem, mode: SearchMode, fusion: Fusion |
         citations=list(cited.values()),
         citation_ids=list(cited),
         refused=answer.refused,
+        outcome=answer.outcome,
         latency_ms=latency_ms,
         timings_ms=answer.timings_ms,
     )

@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from eval.qa_models import DEFAULT_QA_PATH, EvalFileError, QAItem, QAType, load_qa
+from eval.qa_models import DEFAULT_QA_PATH, EvalFileError, Outcome, QAItem, QAType, load_qa
 from ingest.models import Chunk, ParsedPlan
 from ingest.pipeline import load_corpus
 from ingest.text import squash
@@ -61,7 +61,12 @@ def _check_item(item: QAItem, corpus: CorpusText) -> list[str]:
     if item.type is None:
         return [f"{where} 缺少 type / missing type"]
     if item.type is QAType.unanswerable:
-        return [f"{where} 不可回答的题目不应有 evidence / unanswerable item has evidence"] if item.evidence else []
+        problems = [f"{where} 不可回答的题目不应有 evidence / unanswerable item has evidence"] if item.evidence else []
+        if item.expected_outcome is not Outcome.not_stated:
+            problems.append(f"{where} 不可回答的题目 outcome 应为 not_stated / unanswerable item must expect not_stated")
+        return problems
+    if item.expected_outcome is Outcome.not_stated:
+        return [f"{where} outcome not_stated 的题目 type 应为 unanswerable / a not_stated item must be unanswerable"]
 
     problems = []
     if not item.evidence:

@@ -89,6 +89,11 @@ class Tokenizer:
         tokens.extend(self._words(text[position:]))
         return tokens
 
+    def segment(self, text: str) -> list[str]:
+        """The text cut into words (jieba precise mode, same dictionary), every character kept:
+        joined, the words are the text. For reading a question's grammar, not for BM25."""
+        return list(self._jieba.cut(text))
+
     def _words(self, text: str) -> list[str]:
         return [
             word

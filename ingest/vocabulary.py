@@ -8,11 +8,13 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   `OTHER_PLACES`): no plan's region is listed here. A plan's region and level come from its own
   metadata; the names a question may use for it are derived from that name (深圳市南山区 ->
   南山区, 南山, 深圳南山 …), so a plan of any 省/市/县/区 works.
-- Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINAL`, `LAST_ITEM`, `PART_ORDINAL`,
+- Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINAL`, `LAST_ITEM`, `FIRST_ITEMS`, `PART_ORDINAL`,
+  `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`, `ASKING_TAIL`,
   `ALL_PLANS`, `FIGURE_WORDS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`,
   `FRAME_WORDS`): read once per question by `retriever.frame.read_question`.
 - Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`, `years_in`) and numbers (`NUMBER`).
-- Units (`UNIT_FAMILIES`, `NUMBER_UNITS`, `ASKED_UNIT`, `unit_family`).
+- Units (`UNIT_FAMILIES`, `NUMBER_UNITS`, `ASKED_UNIT`, `unit_family`) and the figures a text states
+  (`FIGURE`, `figure_families`).
 - Abbreviations, read both ways (`ABBREVIATIONS`, `INTERCHANGEABLE`, `term_forms`, `full_forms`).
 - Quantitative targets (`TARGET_YEAR`, `PERIOD`, `COMPARATIVES`, `ACTIONS`, `PRE_QUALIFIERS`,
   `POST_QUALIFIERS`, `TARGET_UNIT`, `RANGE_OR_RATIO`, and the indicator-name rules `SCOPE_PREFIX`,
@@ -142,6 +144,19 @@ COUNT_WORDS = re.compile(r"几[大项条个类]|几个方面|几方面|多少[�
 # Asks for one item by position: "第三项", "第2条"; "最后一项".
 ORDINAL = re.compile(rf"第({CN_NUMERAL}|\d+)(?:项|条|点|个|方面)")
 LAST_ITEM = re.compile(r"最后一[项条点个]")
+# Asks for the first few items: "前三项", "前2条".
+FIRST_ITEMS = re.compile(rf"前({CN_NUMERAL}|\d+)(?:项|条|点|个)")
+# How many items a plan says a section has, in its own words: "碳达峰十三大行动", "五项任务".
+COUNT_PHRASE = re.compile(rf"({CN_NUMERAL})(?:大|项|个|条)[\u4e00-\u9fff“”]{{0,8}}?(?:行动|任务|工程|举措|措施|方面|领域)")
+# Words that join the facets of a multi-part question ("风电和光伏", "A、B及C"), and the words of its
+# frame that end a conjunct (the region names and years end one too).
+COORDINATORS = {"和", "及", "与", "、", "以及"}
+CONJUNCT_FRAME = {"的", "要", "是", "将", "分别", "各", "各自", "都", "达到", "多少", "什么", "哪些", "几", "比", "到",
+                  "在", "对", "为", "中", "由", "目标", "提出", "有", "有何", "如何", "怎样", "怎么", "年", "之", "其",
+                  "方案", "实施方案", "计划", "要求", "规定", "情况", "安排", "提高", "提升", "下降", "降低", "控制"}
+# Words that make a clause of a question a question of its own ("X执行什么标准，Y占比多少").
+QUESTION_WORD = re.compile(r"什么|多少|哪|几|如何|怎么|怎样|是否|吗|呢")
+ASKING_TAIL = re.compile(r"(?:是|为|要|有|执行)?(?:什么|多少|哪些|哪个|几|如何|怎么样?|怎样)[^，,；;]*$")  # "占比多少"
 PART_ORDINAL = re.compile(rf"第({CN_NUMERAL})部分")
 # Words that ask about every plan at once. Not 分别/对比/相比: "2025年和2030年分别" or "与2020年相比"
 # compare years; a comparison of plans names them (two or more named regions).
@@ -170,7 +185,7 @@ YEAR_NUMBER = r"(?:19|20)\d{2}"
 YEAR = re.compile(rf"({YEAR_NUMBER})\s*年")  # a year as the plans and full questions write it
 YEAR_MENTION = re.compile(rf"{YEAR_NUMBER}\s*年?")  # also a bare year in a follow-up ("那2030呢？")
 # The year a change is measured from: "比2020年下降", "较2020年", "与2020年相比".
-BASE_YEAR = re.compile(rf"(?:比|较|相比|与|同|对比)\s*({YEAR_NUMBER})\s*年")
+BASE_YEAR = re.compile(rf"(?<![占年])(?:比|较|相比|与|同|对比)\s*({YEAR_NUMBER})\s*年")  # not 占比2025年, 2025年与2030年
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -205,6 +220,17 @@ SHARE_WORDS = re.compile(r"比重|比例|占比|百分|覆盖率|利用率|下�
 
 def unit_family(unit: str) -> str | None:
     return next((family for family, units in UNIT_FAMILIES.items() if unit in units), None)
+
+
+# A figure in plan text: a number (or a range "5-10", "1—2"), a magnitude (249万立方米), its unit if any.
+FIGURE = re.compile(r"\d+(?:\.\d+)?(?:[-—~～至]\d+(?:\.\d+)?)?(?:万|亿)?(" +
+                    "|".join(re.escape(u) for u in sorted({u for units in UNIT_FAMILIES.values() for u in units},
+                                                          key=len, reverse=True)) + ")?")
+
+
+def figure_families(text: str) -> list[str | None]:
+    """What each figure in the (squashed) text measures, years left out; None for a bare number."""
+    return [unit_family(match.group(1)) if match.group(1) else None for match in FIGURE.finditer(YEAR.sub("", text))]
 
 
 # ---- abbreviations ------------------------------------------------------------------------------

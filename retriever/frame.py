@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 
 from ingest.text import squash
-from ingest.vocabulary import (ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_WORDS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END,
+from ingest.vocabulary import (ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_WORDS, FIRST_ITEMS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END,
                                LIST_WORDS, MEASURE_ONLY, NUMBER, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
                                STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family, years_in)
 from retriever.models import QuestionFrame, RegionQuery
@@ -28,10 +28,12 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
         region_query = RegionQuery()
     base_year = BASE_YEAR.search(question)
     ordinal = ORDINAL.search(question)
+    first = FIRST_ITEMS.search(question)
     part = PART_ORDINAL.search(question)
     asked_unit = ASKED_UNIT.search(question)
     unit = asked_unit.group(1) if asked_unit else None
-    wants_figure = bool(FIGURE_WORDS.search(question))
+    wants_year = bool(WHEN_WORDS.search(question))
+    wants_figure = bool(FIGURE_WORDS.search(question)) and not wants_year  # "哪一年……省级以上……": a year
     family = unit_family(unit) if unit else ("share" if wants_figure and SHARE_WORDS.search(question) else None)
     return QuestionFrame(
         text=question,
@@ -44,12 +46,13 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
         unit=unit,
         unit_family=family,
         wants_figure=wants_figure,
-        wants_year=bool(WHEN_WORDS.search(question)),
+        wants_year=wants_year,
         wants_list=bool(LIST_WORDS.search(question)),
-        wants_structure=asks_for_structure(question),
+        wants_structure=asks_for_structure(question) or bool(ordinal or first or LAST_ITEM.search(question)),
         wants_count=bool(COUNT_WORDS.search(question)),
         wants_overview=bool(OVERVIEW_WORDS.search(question)),
         ordinal=-1 if LAST_ITEM.search(question) else (chinese_number(ordinal.group(1)) if ordinal else None),
+        first_items=chinese_number(first.group(1)) if first else None,
         part_number=part.group(1) if part else None,
     )
 
@@ -60,7 +63,8 @@ def topic_terms(question: str, place_names: list[str], tokenize: Callable[[str],
     topic = question
     for name in place_names:  # longest first, so 珠海市 goes before 珠海
         topic = topic.replace(name, " ")
-    topic = PART_ORDINAL.sub(" ", FRAME_WORDS.sub(" ", topic))
+    for pattern in (FRAME_WORDS, PART_ORDINAL, ORDINAL, FIRST_ITEMS, LAST_ITEM):  # 第三项/前三项: no topic
+        topic = pattern.sub(" ", topic)
     terms: list[str] = []
     for token in tokenize(topic):
         token = squash(token)

@@ -57,6 +57,7 @@ class QuestionFrame(BaseModel):
     wants_count: bool = Field(default=False, description="asks how many (几项/多少个)")
     wants_overview: bool = Field(default=False, description="asks what a plan says about a topic (有什么安排)")
     ordinal: int | None = Field(default=None, description="asks for one item by position: 第3项 -> 3, 最后一项 -> -1")
+    first_items: int | None = Field(default=None, description="asks for the first items: 前三项 -> 3")
     part_number: str | None = Field(default=None, description="第三部分 -> 三")
 
 

@@ -164,21 +164,57 @@ def test_comparison_says_which_plan_is_silent(runtime):
     assert_cited(answer, runtime)
 
 
-def test_structure_question_lists_the_child_headings_citing_the_section(runtime):
+def test_structure_question_lists_the_child_headings_each_cited_to_its_clause(runtime):
     answer = runtime.answerer.ask("佛山方案有哪些重点行动？")
     for action in ("产业绿色提质行动", "城乡建设低碳行动", "试点建设行动"):
         assert action in answer.answer
     assert "13项" in answer.answer
-    [citation] = answer.citations
-    section = runtime.tree[citation.chunk_id]
+    section_citation, *item_citations = answer.citations
+    section = runtime.tree[section_citation.chunk_id]
     assert section.kind == ChunkKind.part and section.region == "佛山市"
-    assert "试点建设行动" in citation.clause_text  # the section cited as a whole, children included
+    assert "试点建设行动" in section_citation.clause_text  # the section cited as a whole, children included
+    assert [runtime.tree[c.chunk_id].parent_id for c in item_citations] == [section.id] * 13
+    assert len(answer.answer.splitlines()) == 14  # the section line, then one numbered line per item
     assert_cited(answer, runtime)
 
 
 def test_structure_question_by_part_number(runtime):
     answer = runtime.answerer.ask("广东方案第三部分讲什么，包括哪些方面？")
     assert "政策保障" in answer.answer and "建立碳排放统计监测体系" in answer.answer
+    assert_cited(answer, runtime)
+
+
+@pytest.mark.parametrize("question, outcome, figures, unstated", [
+    ("珠海2030年生物质发电和海上风电装机容量各是多少？", "partial", ["20万千瓦"], ["海上风电装机容量"]),
+    ("佛山新型储能2025年和2030年装机规模分别是多少？", "partial", ["50万千瓦"], ["2030年"]),
+    ("江门2025年和2030年非化石能源消费比重各是多少？", "answered", ["32%左右", "35%左右"], []),
+    ("广东2030年风电和光伏发电量要达到多少亿千瓦时？", "not_stated", [], []),  # the plan gives 万千瓦
+    ("云浮2025年单位GDP能耗比2010年下降多少？", "not_stated", [], []),  # the plan measures from 2020
+])
+def test_each_facet_is_answered_or_said_to_be_not_stated(runtime, question, outcome, figures, unstated):
+    answer = runtime.answerer.ask(question)
+    assert answer.outcome == outcome and answer.unstated == unstated, answer.answer
+    for figure in figures:
+        assert figure in squash(answer.answer)
+    if outcome == "not_stated":
+        assert answer.refusal_reason == "figure_not_stated" and all(c.related for c in answer.citations)
+    else:
+        assert not any(c.related for c in answer.citations)
+    for label in unstated:
+        assert f"方案未给出“{label}”" in answer.answer or f"方案未给出{label}" in answer.answer
+    assert_cited(answer, runtime)
+
+
+@pytest.mark.parametrize("question, expected, lines", [
+    ("广东方案第五项重点行动是什么？", "城乡建设碳达峰行动", 2),
+    ("广东方案重点实施几大行动？", "十五大行动", 16),
+    ("江门生态碳汇能力提升行动下设哪些任务？", "挖掘蓝色生态系统碳汇", 4),
+])
+def test_list_questions_answer_by_position_count_or_children(runtime, question, expected, lines):
+    answer = runtime.answerer.ask(question)
+    assert answer.outcome == "answered" and expected in answer.answer
+    assert len(answer.answer.splitlines()) == lines
+    assert len(answer.citations) == lines  # the section, then each item's own clause
     assert_cited(answer, runtime)
 
 

@@ -28,6 +28,7 @@ def test_ask_prints_the_answer_then_its_citations(use_loaded_runtime):
     result = runner.invoke(app, ["ask", "云浮2025年非化石能源消费比重目标？"])
     assert result.exit_code == 0, result.output
     answer, _, citations = result.output.partition("引用 / citations:")
+    assert answer.startswith("【已回答 / answered】")
     assert "16%" in answer and "[1]" in answer
     assert "[1] 《云浮市碳达峰实施方案》" in citations and "非化石能源消费比重" in citations
 
@@ -36,8 +37,23 @@ def test_ask_json_is_the_answer_contract(use_loaded_runtime):
     result = runner.invoke(app, ["ask", "深圳到2025年光伏装机目标是多少？", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["refused"] is True and data["refusal_reason"] == "no_plan_for_region"
+    assert data["outcome"] == "not_stated" and data["refused"] is True
+    assert data["refusal_reason"] == "no_plan_for_region"
     assert all(c["related"] for c in data["citations"])
+
+
+@pytest.mark.parametrize("question, label, notes", [
+    ("珠海、佛山、江门2030年电网尖峰负荷响应能力分别要达到多少？", "【部分回答 / partly answered】",
+     ["方案未提及 / not stated: 江门市"]),
+    ("深圳到2025年光伏装机目标是多少？", "【方案未说明 / not stated in the plans】",
+     ["原因 / reason: no_plan_for_region", "（相关条款，并非答案 / related, not the answer）"]),
+])
+def test_ask_prints_the_outcome_and_what_is_not_stated(use_loaded_runtime, question, label, notes):
+    result = runner.invoke(app, ["ask", question])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(label)
+    for note in notes:
+        assert note in one_line(result.output)
 
 
 def test_ask_with_an_unknown_region_is_a_clear_error(use_loaded_runtime):

@@ -179,8 +179,19 @@ def test_ask_answers_with_citations(client, runtime):
 
 def test_ask_refuses_a_place_without_a_plan(client):
     answer = ask(client, "深圳市2025年的碳达峰目标是什么？")
-    assert answer["refused"]
-    assert answer["refusal_reason"]
+    assert answer["refused"] and answer["outcome"] == "not_stated"
+    assert answer["refusal_reason"] == "no_plan_for_region"
+    assert all(c["related"] for c in answer["citations"])  # shown as related text, not as the answer
+
+
+def test_ask_outcomes_answered_and_partial(client):
+    answered = ask(client, ZHUHAI_ENERGY)
+    assert answered["outcome"] == "answered" and answered["unstated"] == [] and not answered["refused"]
+    partial = ask(client, "珠海、佛山、江门2030年电网尖峰负荷响应能力分别要达到多少？")
+    assert partial["outcome"] == "partial" and partial["unstated"] == ["江门市"]
+    assert not partial["refused"] and partial["refusal_reason"] is None
+    assert "5%以上" in "".join(partial["answer"].split()) and "江门市：方案未提及" in partial["answer"]
+    assert partial["citations"] and not any(c["related"] for c in partial["citations"])
 
 
 @pytest.mark.parametrize("name", ["广东", "广东省"])
@@ -218,7 +229,7 @@ def test_stream_gives_the_same_answer_as_ask(client):
     names = [name for name, _ in events]
     assert names[-2:] == ["citations", "done"] and set(names[:-2]) == {"delta"}
     streamed = events[-1][1]
-    for field in ("question", "understood_as", "answer", "citations", "refused", "regions"):
+    for field in ("question", "understood_as", "answer", "citations", "outcome", "refused", "regions"):
         assert streamed[field] == plain[field], field
     deltas = "".join(data["text"] for name, data in events if name == "delta")
     assert "".join(deltas.split()) == "".join(plain["answer"].split())

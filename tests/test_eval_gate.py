@@ -14,6 +14,9 @@ FLOORS_PATH = DEFAULT_QA_PATH.parent / "floors.json"
 METRICS = {
     "recall_at_5": lambda s: s.recall[5],
     "answer_key_accuracy": lambda s: s.answer_key_accuracy,
+    "citation_precision": lambda s: s.citation_precision,
+    "refusal_accuracy": lambda s: s.refusal_accuracy,
+    "outcome_accuracy": lambda s: s.outcome_accuracy,
 }
 
 

@@ -91,6 +91,14 @@ def test_citation_precision_and_recall():
     assert citation_recall([SPAN_A, SPAN_B], [CHUNK_B, CHUNK_A]) == 1.0
 
 
+def test_citing_the_items_of_a_cited_gold_section_is_precise():
+    section, item, elsewhere = "二、重点任务\n重点实施十三大行动。", "（一）产业绿色提质行动。", "（一）加强组织领导。"
+    ids = ["foshan-2023/2", "foshan-2023/2.1", "foshan-2023/4.1"]
+    assert citation_precision(["重点实施十三大行动"], [section, item, elsewhere], ids) == 2 / 3
+    assert citation_precision(["重点实施十三大行动"], [section, item, elsewhere]) == 1 / 3  # no ids: text only
+    assert citation_precision(["重点实施十三大行动"], [item], ids[1:2]) == 0.0  # its section is not cited
+
+
 def test_answer_keys_whitespace_insensitive():
     assert has_all_keys(["32%", "20.5%"], "分别为 32 %与20.5%")
     assert not has_all_keys(["32%", "20.5%"], "32%")
@@ -139,6 +147,20 @@ def test_retrieval_only_predictions_have_no_answer_metrics():
     s = summarize(score_all(ITEMS, preds))
     assert s.recall[10] == 1.0
     assert s.answer_key_accuracy is None and s.refusal_accuracy is None and s.citation_recall is None
+
+
+def test_outcome_accuracy_compares_expected_and_predicted_outcomes():
+    items = [*ITEMS, QAItem(id="p1", question="风电和光伏目标？", type="number", docs=["广东省"],
+                            evidence=[SPAN_A], answer_keys=["32%"], outcome="partial")]
+    partial = Prediction(id="p1", question="", retrieved=[CHUNK_A], answer="32%[1]；未提出风电目标。",
+                         citations=[CHUNK_A], refused=False, outcome="partial")
+    scores = score_all(items, [*oracle(), partial])  # oracle predictions carry no outcome: from `refused`
+    assert [s.outcome_correct for s in scores] == [True, True, True, True]
+    assert summarize(scores).outcome_accuracy == 1.0
+    wrong = partial.model_copy(update={"outcome": "answered"})
+    groups = summarize_by_type(score_all(items, [*oracle(), wrong]))
+    assert groups["overall"].outcome_accuracy == 0.75 and groups["number"].outcome_accuracy == 0.5
+    assert groups["number"].answer_key_accuracy == 1.0  # the keys are there; only the outcome is wrong
 
 
 def test_items_without_gold_or_prediction_are_skipped():

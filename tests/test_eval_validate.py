@@ -66,6 +66,8 @@ def test_good_items_pass():
         ({"answer_keys": []}, "has no answer keys"),
         ({"type": None}, "missing type"),
         ({"type": "unanswerable"}, "unanswerable item has evidence"),
+        ({"outcome": "not_stated"}, "must be unanswerable"),
+        ({"type": "unanswerable", "evidence": [], "answer_keys": [], "outcome": "partial"}, "must expect not_stated"),
     ],
 )
 def test_bad_items_are_reported(fields, expected):

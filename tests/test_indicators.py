@@ -138,8 +138,9 @@ def test_comparison_of_one_indicator_is_a_line_per_plan_with_citations():
     other = clause("到2025年，森林覆盖率达到60%。", region="乙市", number="2", start=100)
     records = extract_indicators([city, other])
     chunks = ClauseTree([city, other])
-    text, book = indicator_comparison("甲市和乙市2025年单位GDP能耗下降目标分别是多少？", {2025}, ["甲市", "乙市"],
-                                      records, chunks)
+    text, book, silent = indicator_comparison("甲市和乙市2025年单位GDP能耗下降目标分别是多少？", {2025},
+                                              ["甲市", "乙市"], records, chunks)
+    assert silent == ["乙市"]  # the reply is a partial answer
     assert text.splitlines() == ["甲市：（2025年）单位地区生产总值能耗比2020年下降14%[1]。", "乙市：方案未给出该指标的数值。"]
     assert book.citations[0].chunk_id == city.id and book.citations[0].quote == "单位地区生产总值能耗比2020年下降14%"
     assert indicator_comparison("甲市和乙市的碳汇政策有何不同？", set(), ["甲市", "乙市"], records, chunks) is None
@@ -152,6 +153,6 @@ def test_a_plan_wording_the_indicator_more_broadly_answers_under_its_own_name():
     city = clause("到2030年，城市绿色出行比例不低于70%。", region="甲市")
     other = clause("到2030年，绿色出行比例不低于65%。", region="乙市", number="2", start=100)
     records = extract_indicators([city, other])
-    text, _ = indicator_comparison("甲市和乙市的城市绿色出行比例目标对比", set(), ["甲市", "乙市"], records,
+    text, _, _ = indicator_comparison("甲市和乙市的城市绿色出行比例目标对比", set(), ["甲市", "乙市"], records,
                                    ClauseTree([city, other]))
     assert text.splitlines() == ["甲市：（2030年）城市绿色出行比例不低于70%[1]。", "乙市：（2030年）绿色出行比例不低于65%[2]。"]

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from answer.grounding import Clause, build_messages, reply_sentences, verify
+from answer.grounding import Clause, build_messages, complete_part, reply_sentences, verify
 from answer.llm import LLMClient, LLMError
 from answer.pipeline import Answerer
 from ingest.models import Chunk, ChunkKind
@@ -17,10 +17,12 @@ from ingest.models import Chunk, ChunkKind
 API_KEY = "sk-test-secret-123"
 CLAUSE = re.compile(r"\[(\d+)\]《[^》]+》[^\n]*\n(.*?)(?=\n\n\[\d+\]《|\n\n问题：)", re.S)
 SLOW_S = 2.0
+TRICKLE_S = 0.05  # between bytes of a trickled reply: ~10 s for the whole of it
 
 
 class ScriptedLLM(BaseHTTPRequestHandler):
-    """Replies per `server.script`: good | wrong_number | partly_wrong | no_markers | error | slow.
+    """Replies per `server.script`: good | wrong_number | partly_wrong | made_up | no_markers | error |
+    slow | trickle.
 
     Replies are built from the clauses in the request, as a model would: "good" restates the first
     clause sentence that holds a number and cites it; "wrong_number" cites a clause that lacks it.
@@ -50,6 +52,13 @@ class ScriptedLLM(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
+        if script == "trickle":  # one byte at a time: every read arrives in time, the reply never ends
+            event = f"data: {json.dumps({'choices': [{'delta': {'content': reply}}]}, ensure_ascii=False)}\n\n"
+            for byte in event.encode():
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(TRICKLE_S)
+            return
         for i in range(0, len(reply), 4):
             event = {"choices": [{"delta": {"content": reply[i:i + 4]}}]}
             self.wfile.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
@@ -70,6 +79,8 @@ class ScriptedLLM(BaseHTTPRequestHandler):
             return f"方案提出{fact}[{other}]。"
         if script == "partly_wrong":
             return f"方案提出{fact}[{number}]。另外，相关比重要达到99.9%[{number}]。"
+        if script == "made_up":  # a sentence without numbers that no clause says
+            return f"方案提出{fact}[{number}]。同时要求每户居民家中配备家用储能设备[{number}]。"
         return f"方案提出{fact}[{number}]。"
 
 
@@ -130,6 +141,15 @@ def test_client_errors_and_timeouts_raise_llm_error_without_the_key(server, llm)
         assert API_KEY not in str(caught.value)
 
 
+def test_client_timeout_covers_a_trickling_reply(server, llm):
+    server.script = "trickle"
+    messages = build_messages("问题", [Clause(1, _chunk("到2025年，比重达到16%。"), "到2025年，比重达到16%。")])
+    started = time.monotonic()
+    with pytest.raises(LLMError, match="timed out after 0.5s"):
+        list(llm.stream(messages))
+    assert time.monotonic() - started < 3.0  # the reply would take ~10 s; the deadline is 0.5 s
+
+
 def test_client_unreachable_server_is_an_llm_error():
     client = LLMClient("http://127.0.0.1:9", "none", timeout_s=0.5)
     with pytest.raises(LLMError, match="unreachable|timed out"):
@@ -164,6 +184,26 @@ def test_verify_removes_unsupported_sentences(reply, reason):
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize("reply", [
+    "方案要求每户居民家中配备家用储能设备[1]。",  # no number, nothing the clause says
+    "到2025年，全市推广氢燃料电池公交车达到16%[1]。",  # its numbers are in the clause, its words are not
+])
+def test_verify_removes_sentences_whose_words_the_clause_does_not_say(reply):
+    text = "到2025年，非化石能源消费比重提升至16%。"
+    result = verify(reply, [Clause(1, _chunk(text), text)])
+    assert result.text == "" and result.removed[0].startswith("words not in cited clause")
+
+
+@pytest.mark.unit
+def test_complete_part_waits_for_the_markers_after_a_full_stop():
+    assert complete_part("甲达到16%。") == ""
+    assert complete_part("甲达到16%。[1") == ""
+    assert complete_part("甲达到16%。[1] [2") == ""
+    assert complete_part("甲达到16%。[1]乙") == "甲达到16%。[1]"
+    assert complete_part("甲达到16%[1]。乙达到20%[2]。丙") == "甲达到16%[1]。乙达到20%[2]。"
+
+
+@pytest.mark.unit
 def test_reply_sentences_keep_markers_written_after_the_full_stop():
     assert reply_sentences("甲达到16%。[1]乙达到20%[2]。\n") == ["甲达到16%。[1]", "乙达到20%[2]。"]
     assert reply_sentences("甲达到“16%。”[1] [2]\n乙达到20%。") == ["甲达到“16%。”[1] [2]", "乙达到20%。"]
@@ -189,11 +229,15 @@ def test_reply_citing_a_clause_without_the_number_falls_back(server, llm_answere
     assert_citations_true(answer)
 
 
-def test_partly_wrong_reply_is_trimmed(server, llm_answerer):
-    server.script = "partly_wrong"
+@pytest.mark.parametrize("script, unsupported, note", [
+    ("partly_wrong", "99.9", "number 99.9 not in cited clause"),
+    ("made_up", "储能设备", "words not in cited clause"),  # a sentence without numbers is checked too
+])
+def test_unsupported_sentences_are_trimmed(server, llm_answerer, script, unsupported, note):
+    server.script = script
     answer = llm_answerer.ask(QUESTION)
-    assert answer.mode == "llm" and "removed 1" in answer.mode_note
-    assert "99.9" not in answer.answer and "16%" in answer.answer
+    assert answer.mode == "llm" and "removed 1" in answer.mode_note and note in answer.mode_note
+    assert unsupported not in answer.answer and "16%" in answer.answer
     assert_citations_true(answer)
 
 
@@ -213,16 +257,25 @@ def test_refusals_do_not_call_the_llm(server, llm_answerer):
     assert server.requests == []
 
 
-def test_stream_yields_tokens_then_the_verified_answer(server, llm_answerer):
-    server.script = "partly_wrong"
+@pytest.mark.parametrize("script", ["partly_wrong", "made_up"])
+def test_stream_sends_only_verified_sentences(server, llm_answerer, script):
+    server.script = script
     events = list(llm_answerer.stream(QUESTION))
     kinds = [e["event"] for e in events]
     assert kinds[-2:] == ["citations", "done"] and set(kinds[:-2]) == {"delta"}
     streamed = "".join(e["data"]["text"] for e in events[:-2])
-    assert "99.9%" in streamed  # the raw tokens, as the model sent them
     done = events[-1]["data"]
-    assert done["mode"] == "llm" and "99.9" not in done["answer"] and "16%" in done["answer"]
+    assert streamed == done["answer"]  # nothing unverified was ever sent
+    assert done["mode"] == "llm" and "99.9" not in streamed and "储能设备" not in streamed and "16%" in streamed
     assert events[-2]["data"]["citations"] == done["citations"]
+
+
+def test_stream_of_a_trickling_reply_falls_back_at_the_deadline(server, llm_answerer):
+    server.script = "trickle"
+    events = list(llm_answerer.stream(QUESTION))
+    done = events[-1]["data"]
+    assert done["mode"] == "llm_fallback" and "timed out" in done["mode_note"]
+    assert "".join(e["data"]["text"] for e in events[:-2]) == done["answer"]
 
 
 def test_stream_falls_back_on_server_error(server, llm_answerer):

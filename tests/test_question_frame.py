@@ -96,3 +96,20 @@ def test_list_count_and_ordinal_intent(tokenize, question, wants_list, wants_cou
 ])
 def test_structure_questions_enumerate_the_plans_own_parts(question, expected):
     assert asks_for_structure(question) is expected
+
+
+def test_list_positions_are_structure_questions_and_not_topic_words(tokenize):
+    first = read_question("珠海重点任务的前三项行动分别是什么？", CORPUS, tokenize)
+    assert first.first_items == 3 and first.wants_structure and "三项" not in first.terms
+    third = read_question("佛山方案重点任务的第三项行动是什么？", CORPUS, tokenize)
+    assert third.ordinal == 3 and third.wants_structure
+    last = read_question("江门十二大行动中的最后一项是什么？", CORPUS, tokenize)
+    assert last.ordinal == -1 and last.wants_structure
+
+
+def test_a_year_question_is_not_a_figure_question_and_占比_is_no_base_year(tokenize):
+    when = read_question("云浮全市省级以上工业园区哪一年要全部实现循环化改造？", CORPUS, tokenize)
+    assert when.wants_year and not when.wants_figure  # "以上" in 省级以上 asks for no figure
+    share = read_question("江门高技术制造业增加值占比2025年目标？", CORPUS, tokenize)
+    assert share.base_year is None and share.years == {2025}
+    assert read_question("珠海2025年能耗要比2015年下降多少？", CORPUS, tokenize).base_year == 2015

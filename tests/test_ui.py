@@ -214,15 +214,35 @@ def test_follow_up_and_history_survive_a_reload(page):
     expect(page.locator(".turn").last.locator(".understood")).to_contain_text("云浮")
 
 
-def test_out_of_corpus_question_shows_the_refusal_state(page):
+def test_out_of_corpus_question_shows_the_not_stated_state(page):
     send(page, "深圳市的碳达峰目标是什么？")
     card = last_answer(page)
     expect(card).to_have_class("bubble bot refused")
-    expect(card.locator(".refusal-title")).to_have_text("资料中未找到")
-    # The closest related clauses are listed and open like citations.
-    expect(card.locator(".citations-title")).to_have_text("最相关的条款（仅供参考）")
+    expect(card.locator(".refusal-title")).to_have_text("方案未说明此内容")
+    # The closest related clauses are listed, labelled as not the answer, and open like citations.
+    expect(card.locator(".citations-title").first).to_have_text("相关条款（并非答案，仅供参考）")
+    expect(card.locator(".citations.related .citation")).not_to_have_count(0)
     card.locator(".citation").first.click()
     expect(page.locator("#panel .clause.cited mark")).to_have_count(1)
+
+
+def test_partial_answer_is_an_answer_that_names_what_is_missing(page):
+    send(page, "珠海、佛山、江门2030年电网尖峰负荷响应能力分别要达到多少？")
+    card = last_answer(page)
+    expect(card).to_have_class("bubble bot partial")
+    expect(card.locator(".partial-title")).to_have_text("部分回答：方案未提及江门市")
+    expect(card.locator(".refusal-title")).to_have_count(0)
+    expect(card.locator(".citations-title").first).to_have_text("出处")
+    expect(card.locator(".citations.related")).to_have_count(0)
+    expect(card.locator(".answer-text")).to_contain_text("5%以上")
+
+
+def test_answered_question_has_no_outcome_warning(page):
+    send(page, "云浮2025年非化石能源消费比重目标？")
+    card = last_answer(page)
+    expect(card).to_have_class("bubble bot")
+    expect(card.locator(".refusal-title, .partial-title, .citations.related")).to_have_count(0)
+    expect(card.locator(".answer-text")).to_contain_text("16%")
 
 
 def test_markup_in_a_question_is_shown_as_text(page):
@@ -244,15 +264,20 @@ def test_region_chip_filters_the_question(page):
     assert sources and all("佛山市" in source for source in sources)
 
 
-def test_a_rejected_question_is_explained_kindly(page):
-    # The text box stops at the server's limit (from /readyz); past it (e.g. pasted by a script) the
-    # server's reason is shown.
+def test_an_over_long_question_is_reported_not_cut(page):
+    # Pasting past the server's limit (from /readyz) keeps every character and says why it cannot be
+    # sent; a script that sends it anyway gets the server's reason.
     box = page.locator("#question")
-    expect(box).to_have_attribute("maxlength", "500")
     box.fill("碳达峰")
     expect(page.locator("#counter")).to_have_text("3/500")
-    box.evaluate("box => box.removeAttribute('maxlength')")
-    send(page, "碳" * 501)
+    expect(page.locator("#too-long")).to_be_hidden()
+    box.fill("碳" * 501)
+    expect(box).to_have_value("碳" * 501)
+    expect(page.locator("#counter")).to_have_text("501/500")
+    expect(page.locator("#too-long")).to_contain_text("超过500字上限")
+    expect(page.locator("#send")).to_be_disabled()
+    page.locator("#send").evaluate("button => { button.disabled = false; }")  # a script sending it anyway
+    page.locator("#send").click()
     card = last_answer(page)
     expect(card).to_have_class("bubble bot failed")
     expect(card.locator(".error-text")).to_have_text("问题过长：最多 500 个字符 / question too long: at most 500 characters")

@@ -306,7 +306,9 @@ function fillCard(turn) {
     card.append(conflictNotice(turn, answer.filter_conflict));
     return;
   }
-  if (answer.refused) card.classList.add("refused");
+  // The outcome heads the card: a partial answer is an answer; only a not_stated one says "未说明".
+  if (answer.outcome === "not_stated") card.classList.add("refused");
+  if (answer.outcome === "partial") card.classList.add("partial");
   card.append(...answerParts(turn));
 }
 
@@ -355,12 +357,22 @@ function answerParts(turn) {
   return [
     answer.understood_as && answer.understood_as !== answer.question
       ? el("div", { className: "understood", text: `理解为：${answer.understood_as}` }) : null,
-    answer.refused ? el("div", { className: "refusal-title", text: "资料中未找到" }) : null,
+    outcomeTitle(answer),
     answerParagraph(answer),
-    citationList(answer),
+    citationList("出处", answer.citations.filter((c) => !c.related), "citations"),
+    citationList("相关条款（并非答案，仅供参考）", answer.citations.filter((c) => c.related), "citations related"),
     followUpList(answer),
     cardFooter(turn),
   ].filter(Boolean);
+}
+
+function outcomeTitle(answer) {
+  if (answer.outcome === "not_stated") return el("div", { className: "refusal-title", text: "方案未说明此内容" });
+  if (answer.outcome !== "partial") return null;
+  const parts = [];
+  if (answer.unstated.length) parts.push(`方案未提及${answer.unstated.join("、")}`);
+  if (answer.skipped.length) parts.push(`问题包含的方面较多，未回答${answer.skipped.join("、")}`);
+  return el("div", { className: "partial-title", text: `部分回答：${parts.join("；")}` });
 }
 
 // "二、重点任务 › （一）… › 2.大力…" -> "二（一）2": the numbers of the heading path.
@@ -399,9 +411,9 @@ function answerParagraph(answer) {
   return paragraph;
 }
 
-function citationList(answer) {
-  if (!answer.citations.length) return null;
-  const list = el("ol", { className: "citations" }, answer.citations.map((citation) => el("li", {}, [
+function citationList(title, citations, className) {
+  if (!citations.length) return null;
+  const list = el("ol", { className }, citations.map((citation) => el("li", {}, [
     el("button", {
       className: "citation", attrs: { type: "button", "aria-label": `${citationLabel(citation)}，${citation.quote}` },
       onClick: (event) => panel.open(citation.chunk_id, citation.quote, event.currentTarget),
@@ -413,7 +425,6 @@ function citationList(answer) {
       ]),
     ]),
   ])));
-  const title = answer.refused ? "最相关的条款（仅供参考）" : "出处";
   return el("div", { className: "citations-block" }, [el("div", { className: "citations-title", text: title }), list]);
 }
 
@@ -518,8 +529,7 @@ async function copyText(text) {
 }
 
 function applyLimits(limits) {
-  state.limits = limits;
-  $("question").maxLength = limits.max_question_chars;
+  state.limits = limits;  // no maxLength: a pasted question over the limit is reported, never cut
   updateComposer();
 }
 
@@ -597,8 +607,13 @@ function retry(turn) {
 
 function updateComposer() {
   const text = $("question").value;
-  $("counter").textContent = state.limits ? `${text.length}/${state.limits.max_question_chars}` : `${text.length}`;
-  $("send").disabled = !state.ready || state.busy || !text.trim();
+  const limit = state.limits ? state.limits.max_question_chars : Infinity;
+  const tooLong = text.length > limit;
+  $("counter").textContent = state.limits ? `${text.length}/${limit}` : `${text.length}`;
+  $("counter").classList.toggle("over", tooLong);
+  $("too-long").hidden = !tooLong;
+  $("too-long").textContent = tooLong ? `问题共${text.length}字，超过${limit}字上限，请删减后再发送（不会自动截断）。` : "";
+  $("send").disabled = !state.ready || state.busy || !text.trim() || tooLong;
   $("send").textContent = state.busy ? "回答中…" : "发送";
   $("export").disabled = turns().length === 0;
   $("print").disabled = turns().length === 0;

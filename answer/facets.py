@@ -1,0 +1,118 @@
+"""Multi-facet questions, split into one sub-question per facet so that each is answered and cited, or
+said to be not stated, on its own: "风电和光伏装机目标" (topics), "2025年和2030年" (years), and both
+("A、B分别……2025年和2030年……" is topics × years), or "X执行什么标准，Y占比多少" (two questions in one).
+
+A coordination is found in the question's words: a run of topic words joined by 和/及/与/、/以及,
+bounded by the question's frame (region names, years, 的/要/是/分别/目标/多少 …). Each facet's
+sub-question is the question with only that conjunct left in the coordination, so words the conjuncts
+share ("装机" in "风电和光伏装机") stay with every facet.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ingest.vocabulary import ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS, FRAME_WORDS, QUESTION_WORD, YEAR_NUMBER
+
+_JOIN = "|".join(sorted(COORDINATORS, key=len, reverse=True))
+YEARS = re.compile(rf"({YEAR_NUMBER})\s*年(?:\s*(?:{_JOIN})\s*{YEAR_NUMBER}\s*年)+")  # "2025年和2030年"
+PARTS = re.compile(r"[，,；;]")
+MAX_FACETS = 6  # more facets than this are reported as not answered, never dropped silently
+
+
+@dataclass
+class Facet:
+    label: str  # the facet as the question words it: "风电", "2030年", "风电 · 2030年"
+    question: str  # the question with only this facet's conjuncts left
+    key: list[str] = field(default_factory=list)  # its own words, not shared with its siblings
+    year: int | None = None  # a year facet's year
+
+
+@dataclass
+class Facets:
+    facets: list[Facet]  # at most MAX_FACETS
+    skipped: list[str]  # labels of facets beyond MAX_FACETS
+
+
+def split_facets(question: str, segment: Callable[[str], list[str]], places: list[str]) -> Facets:
+    """The question's facets; fewer than two means it is a single question. `segment` cuts text into
+    words (all characters kept); `places` are region names, which a comparison handles instead."""
+    parts = [p for p in PARTS.split(question) if p.strip()]
+    if len(parts) >= 2 and all(QUESTION_WORD.search(p) for p in parts):
+        return _capped([Facet(label=ASKING_TAIL.sub("", p.strip(" ？?")) or p.strip(" ？?"), question=p.strip()) for p in parts])
+    years = YEARS.search(question)
+    year_facets = [(int(y), f"{y}年") for y in re.findall(YEAR_NUMBER, years.group(0))] if years else []
+    topics = _coordination(question, segment, places)
+    if not topics and not year_facets:
+        return Facets([], [])
+    facets = []
+    topic_choices = topics[1] if topics else [None]
+    for conjunct, year in itertools.product(topic_choices, year_facets or [None]):
+        text, labels, key = question, [], []
+        if conjunct is not None:
+            (start, end), siblings = topics[0], topics[1]
+            text = text[:start] + conjunct + text[end:]
+            labels.append(conjunct)
+            key = [w for w in segment(conjunct) if w.strip() and w not in CONJUNCT_FRAME
+                   and not any(w in segment(other) for other in siblings if other != conjunct)]
+        if year is not None:
+            text = YEARS.sub(year[1], text, count=1)
+            labels.append(year[1])
+        facets.append(Facet(label=" · ".join(labels), question=text, key=key, year=year[0] if year else None))
+    return _capped(facets)
+
+
+def _coordination(question: str, segment: Callable[[str], list[str]], places: list[str]
+                  ) -> tuple[tuple[int, int], list[str]] | None:
+    """The first run of topic words joined by coordinators: its span in the question and its conjuncts."""
+    words = segment(question)
+    spans, position = [], 0
+    for word in words:
+        spans.append((position, position + len(word)))
+        position += len(word)
+    frame = [_is_frame(w, places) for w in words]
+    i = 0
+    while i < len(words):
+        if frame[i] or words[i] in COORDINATORS:
+            i += 1
+            continue
+        j = i
+        while j < len(words) and (not frame[j] or words[j] in COORDINATORS):
+            j += 1
+        run = words[i:j]
+        conjuncts = _split_run(run)
+        if len(conjuncts) >= 2 and all(any(_is_topic(w) for w in c) for c in conjuncts):
+            start, end = spans[i][0], spans[j - 1][1]
+            return (start, end), ["".join(c) for c in conjuncts]
+        i = j
+    return None
+
+
+def _split_run(run: list[str]) -> list[list[str]]:
+    conjuncts: list[list[str]] = [[]]
+    for word in run:
+        if word in COORDINATORS:
+            conjuncts.append([])
+        else:
+            conjuncts[-1].append(word)
+    while conjuncts and not conjuncts[-1]:  # a run ending in a coordinator has nothing after it
+        conjuncts.pop()
+    return conjuncts
+
+
+def _is_frame(word: str, places: list[str]) -> bool:
+    if word in COORDINATORS:
+        return False
+    return (word in CONJUNCT_FRAME or bool(FRAME_WORDS.fullmatch(word)) or not _is_topic(word) or word.isdigit()
+            or any(word in place or place in word for place in places))
+
+
+def _is_topic(word: str) -> bool:
+    """A word that can name a topic: Chinese or Latin letters ("GDP", "LNG"), not punctuation."""
+    return bool(re.search(r"[\u4e00-\u9fffA-Za-z]", word))
+
+
+def _capped(facets: list[Facet]) -> Facets:
+    return Facets(facets[:MAX_FACETS], [f.label for f in facets[MAX_FACETS:]])

@@ -1,0 +1,136 @@
+"""Answered / partial / not stated on hand-made cases (no model): facets of a multi-part question,
+the kind of figure asked, list items by position or count, and the numbered, per-item cited list."""
+from __future__ import annotations
+
+import pytest
+
+from answer.compose import CitationBook, structure_list
+from answer.evidence import states_figure
+from answer.facets import MAX_FACETS, split_facets
+from answer.pipeline import asked_figure, asked_items
+from answer.policy import has_base_year
+from answer.structure import Outline
+from index.tokenizer import CURATED_TERMS, Tokenizer
+from ingest.models import Chunk, ChunkKind
+from ingest.tree import ClauseTree
+from ingest.vocabulary import figure_families
+from retriever.models import QuestionFrame, RegionQuery
+
+pytestmark = pytest.mark.unit
+PLACES = ["佛山市", "佛山", "珠海市", "珠海", "江门市", "江门", "云浮市", "云浮"]
+
+
+@pytest.fixture(scope="module")
+def segment():
+    return Tokenizer(CURATED_TERMS).segment
+
+
+# ---- facets --------------------------------------------------------------------------------------
+
+def test_two_topics_make_two_sub_questions_sharing_the_rest(segment):
+    split = split_facets("佛山2025年风电和光伏装机目标分别是多少？", segment, PLACES)
+    assert [(f.label, f.key) for f in split.facets] == [("风电", ["风电"]), ("光伏装机", ["光伏", "装机"])]
+    assert [f.question for f in split.facets] == ["佛山2025年风电目标分别是多少？", "佛山2025年光伏装机目标分别是多少？"]
+    assert split.skipped == []
+
+
+def test_years_and_topics_multiply(segment):
+    split = split_facets("珠海2025年和2030年风电和光伏装机容量分别要达到多少？", segment, PLACES)
+    assert [f.label for f in split.facets] == ["风电 · 2025年", "风电 · 2030年", "光伏装机容量 · 2025年",
+                                               "光伏装机容量 · 2030年"]
+    assert split.facets[1].year == 2030 and "2025" not in split.facets[1].question
+
+
+def test_two_questions_in_one_are_two_facets(segment):
+    split = split_facets("云浮城镇新建民用建筑执行什么标准，星级绿色建筑占比多少？", segment, PLACES)
+    assert [f.label for f in split.facets] == ["云浮城镇新建民用建筑", "星级绿色建筑占比"]
+
+
+@pytest.mark.parametrize("question", [
+    "珠海和江门2025年能耗下降目标分别是多少？",  # places: a comparison, not facets
+    "江门哪些燃煤电厂要开展“三改联动”？",
+    "碳达峰碳中和工作领导小组怎么分工？",  # 和 inside a word
+])
+def test_single_questions_have_no_facets(segment, question):
+    assert split_facets(question, segment, PLACES).facets == []
+
+
+def test_facets_beyond_the_limit_are_reported_not_dropped(segment):
+    topics = "、".join(["光伏", "风电", "核电", "氢能", "储能", "生物质", "地热能"])
+    split = split_facets(f"佛山{topics}装机目标分别是多少？", segment, PLACES)
+    assert len(split.facets) == MAX_FACETS and split.skipped == ["地热能装机"]
+
+
+# ---- the kind of figure asked ---------------------------------------------------------------------
+
+def test_a_figure_answers_only_in_the_unit_family_asked():
+    capacity = "到2025年，光伏发电装机容量达到200万千瓦"
+    assert figure_families(capacity) == ["power"]  # the year is not a figure
+    assert states_figure(capacity, "power") and states_figure(capacity, None)
+    assert not states_figure(capacity, "energy") and not states_figure(capacity, "share")
+    assert not states_figure("到2025年，城市新增公交车全部使用电动汽车", "count")  # "全部" is no count
+    assert figure_families("选取5—10个单位") == ["count"]
+
+
+def test_the_base_year_must_be_the_one_asked():
+    assert has_base_year("单位地区生产总值能源消耗比2020年下降14.5%", 2020)
+    assert not has_base_year("单位地区生产总值能源消耗比2020年下降14.5%", 2015)
+
+
+def test_the_reason_names_the_figure_that_is_missing():
+    frame = QuestionFrame(text="", regions=RegionQuery(), years={2025, 2015}, base_year=2015, unit_family="share")
+    assert asked_figure(frame) == "2025年比2015年的百分比"
+    frame = QuestionFrame(text="", regions=RegionQuery(), years={2025}, unit="亿千瓦时", unit_family="energy")
+    assert asked_figure(frame) == "2025年以“亿千瓦时”计的具体数值"
+
+
+# ---- lists: which items, how many, each cited to its own clause -----------------------------------
+
+@pytest.mark.parametrize("fields, expected", [
+    ({"ordinal": 3}, slice(2, 3)), ({"ordinal": -1}, slice(-1, None)), ({"first_items": 3}, slice(0, 3)), ({}, None),
+])
+def test_asked_items(fields, expected):
+    assert asked_items(QuestionFrame(text="", regions=RegionQuery(), **fields)) == expected
+
+
+def _chunk(chunk_id: str, text: str, kind: ChunkKind, number: str = "", heading: str = "",
+           parent_id: str | None = None) -> Chunk:
+    return Chunk(id=chunk_id, doc_id="t", title="测试方案", region="云浮市", level="市", kind=kind, number=number,
+                 heading=heading, parent_id=parent_id, text=text, start=0, end=len(text))
+
+
+PART = _chunk("t/2", "二、重点任务\n重点实施“碳达峰三大行动”。", ChunkKind.part, "二、", "重点任务")
+ACTIONS = [_chunk(f"t/2.{i}", f"（{n}）{name}行动。", ChunkKind.section, f"（{n}）", f"{name}行动", "t/2")
+           for i, (n, name) in enumerate([("一", "产业绿色提质"), ("二", "能源绿色低碳转型"), ("三", "节能降碳增效")], 1)]
+
+
+def test_a_list_cites_its_section_then_each_item_to_its_own_clause():
+    outline = Outline(ClauseTree([PART, *ACTIONS]))
+    items = outline.list_items(PART)
+    book = CitationBook()
+    text = structure_list(book, PART, items, PART.text)
+    assert text.splitlines() == ["据《测试方案》，“二、重点任务”包括以下3项[1]：", "（一）产业绿色提质行动[2]",
+                                 "（二）能源绿色低碳转型行动[3]", "（三）节能降碳增效行动[4]"]
+    assert [(c.chunk_id, c.quote) for c in book.citations[1:]] == [(a.id, a.text) for a in ACTIONS]
+
+
+def test_a_count_is_given_in_the_plans_own_words_and_an_ordinal_picks_one_item():
+    outline = Outline(ClauseTree([PART, *ACTIONS]))
+    items = outline.list_items(PART)
+    count = outline.count_sentence(PART, len(items))
+    assert count == "重点实施“碳达峰三大行动”。"
+    assert outline.count_sentence(PART, 4) is None  # a count that does not match the list is not quoted
+    book = CitationBook()
+    text = structure_list(book, PART, items, PART.text, slice(-1, None), count)
+    assert text.splitlines() == ["据《测试方案》，重点实施“碳达峰三大行动”[1]，“二、重点任务”共3项，其中最后一项是：",
+                                 "（三）节能降碳增效行动[2]"]
+
+
+def test_bulleted_items_are_numbered_and_cite_their_own_line():
+    principles = _chunk("t/1.2", "（二）基本原则。\n——科学谋划，服务发展。坚持系统思维。\n——稳妥有序，安全降碳。优化结构。",
+                        ChunkKind.section, "（二）", "基本原则")
+    outline = Outline(ClauseTree([principles]))
+    book = CitationBook()
+    text = structure_list(book, principles, outline.list_items(principles), principles.text)
+    assert text.splitlines()[1:] == ["1. 科学谋划，服务发展[2]", "2. 稳妥有序，安全降碳[3]"]
+    assert book.citations[1].quote == "——科学谋划，服务发展。" and book.citations[1].quote in principles.text
