@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     feedback_max_rows: int = Field(default=100_000, ge=1, description="feedback kept; the oldest rows are dropped past it")
     admin_key: SecretStr | None = Field(default=None, description="X-API-Key for admin endpoints (GET /feedback); unset = disabled")
     serve_torch_threads: int = Field(
-        default=1, ge=1, description="torch threads per request in the service (requests run side by side)"
+        default=1, ge=1,
+        description="embedding threads for a single question in the service (requests run side by side)"
     )
 
     @property
