@@ -57,7 +57,8 @@ def load_runtime(settings: Settings, progress: bool = True, rebuild: bool = Fals
     embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
                              query_threads=threads)
     index, status = load_or_build(settings.index_path, chunks, embedder, progress=progress, rebuild=rebuild)
-    log.info("index %s: %d chunks, model %s", status, len(index.chunks), embedder.model_id)
+    log.info("index %s: %d chunks (%d embedded by the last build, the rest cached), model %s", status,
+             len(index.chunks), index.manifest.embedded_count, embedder.model_id)
     return assemble_runtime(settings, plans, embedder, index, status, serving=serving)
 
 

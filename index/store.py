@@ -1,7 +1,9 @@
 """The persisted hybrid index: chunk embeddings in FAISS plus BM25 token lists, with a manifest.
 
 Folder layout: manifest.json, chunks.jsonl, tokens.json (domain terms + one token list per chunk),
-dense.faiss. BM25 itself is rebuilt from tokens.json on load (milliseconds), so nothing is pickled.
+dense.faiss, embeddings.npz (the passage vectors by text hash, reused by the next build: see
+index/embedding_cache.py). BM25 itself is rebuilt from tokens.json on load (milliseconds), so nothing
+is pickled.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from rank_bm25 import BM25Okapi
 from tqdm import tqdm
 
+from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
 from index.files import replace_dir
 from index.interface import PassageEmbedder
 from index.tokenizer import Tokenizer, domain_terms
@@ -47,6 +50,7 @@ class IndexManifest(BaseModel):
     chunk_count: int
     built_at: datetime
     build_seconds: float
+    embedded_count: int = 0  # chunks embedded by the build; the others came from the embedding cache
     library_versions: dict[str, str]
 
 
@@ -54,13 +58,14 @@ class HybridIndex:
     """Chunks with their BM25 model and FAISS vectors, row i of each belonging to chunks[i]."""
 
     def __init__(self, manifest: IndexManifest, chunks: list[Chunk], tokenizer: Tokenizer,
-                 chunk_tokens: list[list[str]], dense: faiss.Index):
+                 chunk_tokens: list[list[str]], dense: faiss.Index, embedding_cache: EmbeddingCache | None = None):
         self.manifest = manifest
         self.chunks = chunks
         self.tokenizer = tokenizer
         self.chunk_tokens = chunk_tokens
         self.bm25 = BM25Okapi(chunk_tokens)
         self.dense = dense
+        self.embedding_cache = embedding_cache  # set by a build; saved with the index
 
 
 def corpus_hash(chunks: list[Chunk]) -> str:
@@ -77,14 +82,17 @@ def embedding_text(chunk: Chunk) -> str:
         else f"{chunk.title}\n{chunk.text}"
 
 
-def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool = True) -> HybridIndex:
+def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool = True,
+                cache: EmbeddingCache | None = None) -> HybridIndex:
+    """Tokenise and embed chunks; passages whose vectors `cache` holds for this model are not embedded again."""
     if not chunks:
         raise ValueError("没有可索引的条款 / no chunks to index")
     started = time.perf_counter()
     tokenizer = Tokenizer(domain_terms(chunks))
     chunk_tokens = [tokenizer.tokenize(chunk.title + " " + " ".join(chunk.path) + " " + chunk.text)
                     for chunk in tqdm(chunks, desc="BM25 tokens", disable=not progress)]
-    vectors = embedder.embed_passages([embedding_text(c) for c in chunks], show_progress=progress)
+    vectors, cache, embedded = embed_passages_cached([embedding_text(c) for c in chunks], embedder, cache,
+                                                     show_progress=progress)
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
     manifest = IndexManifest(
@@ -96,10 +104,11 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
         chunk_count=len(chunks),
         built_at=datetime.now(timezone.utc),
         build_seconds=round(time.perf_counter() - started, 2),
+        embedded_count=embedded,
         library_versions={name: version(name) for name in
                           ("faiss-cpu", "rank-bm25", "jieba", "sentence-transformers", "torch")},
     )
-    return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense)
+    return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense, cache)
 
 
 def save_index(index: HybridIndex, directory: Path) -> None:
@@ -114,6 +123,10 @@ def save_index(index: HybridIndex, directory: Path) -> None:
         {"user_terms": index.tokenizer.user_terms, "chunk_tokens": index.chunk_tokens}, ensure_ascii=False),
         encoding="utf-8")
     faiss.write_index(index.dense, str(temp / DENSE))
+    if index.embedding_cache is not None:
+        index.embedding_cache.save(temp / CACHE_FILE)
+    elif (directory / CACHE_FILE).exists():  # a loaded index saved again keeps its cache
+        shutil.copy2(directory / CACHE_FILE, temp / CACHE_FILE)
     # The manifest goes last: its presence marks a complete folder.
     (temp / MANIFEST).write_text(index.manifest.model_dump_json(indent=2), encoding="utf-8")
     replace_dir(temp, directory)
@@ -175,6 +188,8 @@ def load_or_build(directory: Path, chunks: list[Chunk], embedder: PassageEmbedde
                   progress: bool = True, rebuild: bool = False) -> tuple[HybridIndex, str]:
     """The index for these chunks and this model: loaded if current, else (re)built and saved.
 
+    This is also the incremental update: after plans are added, edited or removed, only chunks whose
+    embedded text is new are embedded (the others come from the folder's embedding cache).
     Returns the index and what happened: "loaded", "built" (none existed) or "rebuilt: <reasons>".
     A corrupt folder raises IndexCorruptError unless `rebuild` is set.
     """
@@ -186,6 +201,8 @@ def load_or_build(directory: Path, chunks: list[Chunk], embedder: PassageEmbedde
         status = "rebuilt: " + "; ".join(reasons)
     else:
         status = "rebuilt" if rebuild else "built"
-    index = build_index(chunks, embedder, progress=progress)
+    # --rebuild is a build from scratch: it trusts no vector on disk.
+    cache = None if rebuild else EmbeddingCache.load(Path(directory) / CACHE_FILE, embedder.model_fingerprint)
+    index = build_index(chunks, embedder, progress=progress, cache=cache)
     save_index(index, directory)
     return index, status
