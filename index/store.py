@@ -19,7 +19,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 from pydantic import BaseModel, ValidationError
-from rank_bm25 import BM25Okapi
+from index.bm25 import BM25Index
 from tqdm import tqdm
 
 from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
@@ -63,7 +63,7 @@ class HybridIndex:
         self.chunks = chunks
         self.tokenizer = tokenizer
         self.chunk_tokens = chunk_tokens
-        self.bm25 = BM25Okapi(chunk_tokens)
+        self.bm25 = BM25Index(chunk_tokens)
         self.dense = dense
         self.embedding_cache = embedding_cache  # set by a build; saved with the index
 
@@ -106,7 +106,7 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
         build_seconds=round(time.perf_counter() - started, 2),
         embedded_count=embedded,
         library_versions={name: version(name) for name in
-                          ("faiss-cpu", "rank-bm25", "jieba", "sentence-transformers", "torch")},
+                          ("faiss-cpu", "onnxruntime", "jieba", "sentence-transformers", "torch")},
     )
     return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense, cache)
 
