@@ -9,18 +9,12 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
+from index.interface import PassageEmbedder
+
 CACHE_FILE = "embeddings.npz"
-
-
-class PassageEmbedder(Protocol):
-    model_fingerprint: str
-    dimension: int
-
-    def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
 
 
 def text_key(text: str) -> str:

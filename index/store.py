@@ -19,9 +19,9 @@ from pathlib import Path
 import faiss
 import numpy as np
 from pydantic import BaseModel, ValidationError
-from index.bm25 import BM25Index
 from tqdm import tqdm
 
+from index.bm25 import BM25Index
 from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
 from index.files import replace_dir
 from index.interface import PassageEmbedder
