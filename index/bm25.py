@@ -15,11 +15,17 @@ class BM25Index:
     def __init__(self, documents: list[list[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25):
         self.size = len(documents)
         self.vocabulary: dict[str, int] = {}  # term -> id, in order of first occurrence
-        term_ids = [self.vocabulary.setdefault(term, len(self.vocabulary)) for doc in documents for term in doc]
+        vocabulary = self.vocabulary
+        # One small int32 array per document: a flat Python list would cost ~36 bytes per token.
+        term_ids = [np.fromiter((vocabulary.setdefault(term, len(vocabulary)) for term in doc), np.int32, len(doc))
+                    for doc in documents]
         lengths = np.array([len(doc) for doc in documents], dtype=np.int64)
         rows = np.repeat(np.arange(self.size, dtype=np.int64), lengths)
         # One posting per (term, row), sorted by term then row, with the term's count in the row.
-        pairs, counts = np.unique(np.array(term_ids, dtype=np.int64) * max(self.size, 1) + rows, return_counts=True)
+        flat = np.concatenate(term_ids).astype(np.int64) if term_ids else np.zeros(0, np.int64)
+        del term_ids
+        pairs, counts = np.unique(flat * max(self.size, 1) + rows, return_counts=True)
+        del flat, rows
         terms = pairs // max(self.size, 1)
         self.rows = (pairs % max(self.size, 1)).astype(np.int64)
         self.starts = np.searchsorted(terms, np.arange(len(self.vocabulary) + 1))
