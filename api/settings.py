@@ -56,7 +56,8 @@ class Settings(BaseSettings):
     admin_key: SecretStr | None = Field(default=None, description="X-API-Key for admin endpoints (GET /feedback, "
                                                                   "POST/DELETE /documents); unset = disabled")
     serve_torch_threads: int = Field(
-        default=1, ge=1, description="torch threads per request in the service (requests run side by side)"
+        default=1, ge=1,
+        description="embedding threads for a single question in the service (requests run side by side)"
     )
 
     @property

