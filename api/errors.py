@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -9,10 +10,10 @@ from pydantic import BaseModel, Field
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from index.batching import QueryEmbeddingError
 from retriever.search import UnknownRegionError
 
 log = logging.getLogger("carbonqa.api")
@@ -21,7 +22,7 @@ log = logging.getLogger("carbonqa.api")
 # Machine-readable error codes by HTTP status (an ApiError may name a more specific one).
 STATUS_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    413: "body_too_large", 422: "invalid_request", 429: "rate_limited", 500: "internal_error",
+    408: "body_timeout", 413: "body_too_large", 422: "invalid_request", 429: "rate_limited", 500: "internal_error",
     503: "unavailable",
 }
 
@@ -145,50 +146,54 @@ def install_error_handlers(app: FastAPI) -> None:
         message = HTTP_MESSAGES.get(exc.status_code) or f"请求无法处理 / request failed: {exc.detail}"
         return error_response(exc.status_code, message, headers=exc.headers)
 
-    @app.exception_handler(Exception)
-    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-        # Last resort: the bug is logged with its traceback, the client gets a clean message.
-        log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return error_response(500, "服务内部错误，请稍后重试 / internal server error, please retry")
+    @app.exception_handler(QueryEmbeddingError)
+    async def unembeddable_question(_: Request, exc: QueryEmbeddingError) -> JSONResponse:
+        # Only this request's question failed (the batch was retried without it); the cause goes to the log.
+        log.warning("question could not be embedded: %r", exc.__cause__)
+        return error_response(422, str(exc), [{"field": "question", "message": str(exc)}], "question_unprocessable")
 
 
-class BodyLimit:
-    """Answers a JSON 413 for a request body over `max_bytes`, declared or streamed, before the app reads it.
+INTERNAL_ERROR = "服务内部错误，请稍后重试 / internal server error, please retry"
+# An absolute file path: "/" starting a word (not "a/b", not the " / " between languages), at least two
+# levels deep (so an endpoint such as /readyz named in a message stays).
+ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[\w.@+~-]+/)+[\w.@+~-]*")
 
-    The body is read here (it is small by then) and replayed to the app.
+
+def public_message(error: Exception, explained: tuple[type[Exception], ...]) -> str:
+    """What a client may see of a server-side error: the bilingual message of our own `explained` errors
+    with server paths replaced by "…", a generic line for anything else (the log has the details)."""
+    if isinstance(error, explained):
+        return ABSOLUTE_PATH.sub("…", str(error))
+    return "原因见服务器日志 / see the server log for the cause"
+
+
+class LastResort:
+    """Any exception no handler took becomes a JSON 500; the traceback goes to the server log only.
+
+    Starlette's own last-resort handler re-raises after answering, which makes uvicorn close the
+    keep-alive connection; here the exception ends with the response, so the connection stays usable.
+    Only when part of a response was already sent is the exception passed on (closing the connection
+    is then the only way to tell the client the response is incomplete).
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    def __init__(self, app: ASGIApp):
         self.app = app
-        self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length", "")
-        too_large = error_response(413, HTTP_MESSAGES[413])
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await too_large(scope, receive, send)
-            return
-        body = b""
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > self.max_bytes:
-                await too_large(scope, receive, send)
-                return
-        replayed = False
+        started = False
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()  # e.g. a streaming response waiting for the disconnect
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
 
-        await self.app(scope, replay, send)
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            await error_response(500, INTERNAL_ERROR)(scope, receive, send)

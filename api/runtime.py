@@ -54,8 +54,9 @@ def load_runtime(settings: Settings, progress: bool = True, rebuild: bool = Fals
     plans = load_corpus(settings.corpus_path)
     chunks = [chunk for plan in plans for chunk in plan.chunks]
     threads = settings.serve_torch_threads if serving else QUERY_THREADS
+    # A rebuild also converts the default model again, which repairs damaged model files.
     embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
-                             query_threads=threads)
+                             query_threads=threads, reconvert=rebuild)
     index, status = load_or_build(settings.index_path, chunks, embedder, progress=progress, rebuild=rebuild)
     log.info("index %s: %d chunks, model %s", status, len(index.chunks), embedder.model_id)
     return assemble_runtime(settings, plans, embedder, index, status, serving=serving)

@@ -56,12 +56,34 @@ class Settings(BaseSettings):
         default=1, ge=1, description="torch threads per request in the service (requests run side by side)"
     )
 
+    # Resource bounds (api/limits.py, api/serving.py); measured with `python -m eval.bench_load`.
+    max_connections: int = Field(
+        default=8192, ge=16, description="open connections served at once; beyond, new ones get a 503 "
+                                         "(capped below the process's open-file limit)"
+    )
+    keep_alive_s: int = Field(default=5, ge=1, description="an idle keep-alive connection is closed after this")
+    body_timeout_s: float = Field(default=10.0, gt=0, description="a request body must arrive within this (408)")
+    max_concurrent_questions: int = Field(default=32, ge=1, description="question requests (POST) run at once")
+    queue_timeout_s: float = Field(default=15.0, ge=0, description="how long a question waits for a slot (503)")
+    rate_limit: str = Field(default="600/minute", description="requests per client address, `limits` notation")
+    rate_limit_loopback: bool = Field(default=False, description="also rate-limit 127.0.0.1/::1 clients")
+    log_repeats: int = Field(default=20, ge=1, description="same log message at most this often per window")
+    log_window_s: float = Field(default=10.0, gt=0, description="window of log_repeats")
+
     # Access control (api/security.py).
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list, description="comma-separated keys; empty = the question endpoints are open"
     )
     admin_key: SecretStr | None = Field(default=None, description="key of the admin endpoints (GET /feedback, "
                                                                   "library upload/remove); unset = disabled (403)")
+
+    @field_validator("rate_limit")
+    @classmethod
+    def parsable_rate(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)  # ValueError for a malformed rate, e.g. "10 per"
+        return value
 
     @field_validator("api_keys", mode="before")
     @classmethod

