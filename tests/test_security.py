@@ -23,7 +23,7 @@ def keyed_client(**settings) -> TestClient:
 def test_keys_are_off_by_default():
     client = keyed_client()
     assert client.post("/ask", json=QUESTION).status_code == 503
-    assert "securitySchemes" not in client.get("/openapi.json").json().get("components", {})
+    assert "security" not in client.get("/openapi.json").json()["paths"]["/ask"]["post"]
 
 
 def test_api_keys_from_a_comma_separated_setting(monkeypatch):
@@ -56,6 +56,7 @@ def test_health_and_docs_need_no_key():
     assert client.get("/readyz").status_code == 503
     spec = client.get("/openapi.json").json()
     assert set(spec["components"]["securitySchemes"]) == {"APIKeyHeader", "HTTPBearer"}
+    assert spec["paths"]["/ask"]["post"]["security"] == [{"APIKeyHeader": []}, {"HTTPBearer": []}]
 
 
 def admin_client(**settings) -> TestClient:
