@@ -53,7 +53,7 @@ def replace_dir(temp: Path, final: Path) -> None:
     """Move the finished folder `temp` to `final`, replacing any existing `final` by renames only, so a
     crash never leaves a half-written `final`. Swaps are serialised across threads and processes by a
     lock file next to `final`, so two builders finishing together cannot trip over each other."""
-    with FileLock(str(final.parent / f".{final.name}.lock")):
+    with FileLock(str(final.parent / f".{final.name}-swap.lock")):  # kept: deleting lock files is racy
         remove_leftovers(final)
         old = None
         if final.exists():

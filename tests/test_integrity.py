@@ -129,7 +129,7 @@ def test_concurrent_swaps_are_serialised_and_leave_no_leftovers(runtime, tmp_pat
         thread.join()
     assert errors == []
     assert len(load_index(folder).chunks) == len(runtime.index.chunks)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".index.lock", "index"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".index-swap.lock", "index"]
 
 
 def test_replace_dir_keeps_a_live_builders_folder(tmp_path):
