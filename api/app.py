@@ -27,18 +27,23 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from answer.models import Answer
 from answer.suggestions import Suggestion, starter_questions
 from api.corpus_view import CorpusView
-from api.errors import ApiError, BodyLimit, install_error_handlers
+from api.errors import ApiError, LastResort, bilingual, install_error_handlers, public_message
 from api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
+from api.indicator_view import IndicatorView, to_csv
+from api.limits import BodyLimit, ConcurrencyLimit, RateLimit
+from api.openapi import (COMMON_ERRORS, LIST_ERRORS, LOOKUP_ERRORS, QUESTION_ERRORS, errors, publish_limits,
+                         region_names)
 from api.runtime import Runtime, load_runtime, plan_library, with_plans
 from api.schemas import (MAX_QUESTION_CHARS, AskRequest, ChunkContext, IndicatorName, LibraryChange, Limits,
                          PlanOutline, PlanSummary, QuestionRequest, Readiness, SearchRequest)
-from api.security import admin_key_guard
+from api.security import require_admin_key, require_api_key
 from api.settings import Settings, get_settings
+from index.embedder import EmbeddingModelError
+from index.store import IndexCorruptError
+from indicators.models import Indicator
 from ingest.errors import IngestError
 from ingest.library import Upload
 from ingest.models import Chunk, ParsedPlan
-from api.indicator_view import IndicatorView, to_csv
-from indicators.models import Indicator
 from retriever.models import SearchResult
 
 log = logging.getLogger("carbonqa.api")
@@ -46,6 +51,8 @@ log = logging.getLogger("carbonqa.api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 # A first question pays for lazy initialisation (tokeniser, jieba dictionary, model graph).
 WARMUP_QUESTION = "碳达峰的主要目标是什么？"
+# Load failures whose (bilingual) message may be shown to clients, paths removed; others show a generic line.
+EXPLAINED_LOAD_ERRORS = (IndexCorruptError, EmbeddingModelError, IngestError)
 # The chat UI loads nothing from elsewhere and runs no inline script.
 UI_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -133,15 +140,20 @@ class Service:
             log.info("ready in %.1f s: %d plans, %d chunks", self.load_seconds, len(runtime.plans),
                      len(runtime.tree))
         except Exception as exc:  # reported by /readyz; the process stays up to say why
-            self.error = f"{type(exc).__name__}: {exc}"
+            self.error = public_message(exc, EXPLAINED_LOAD_ERRORS)
             log.exception("loading failed")
+
+    def failure(self, zh: str, en: str) -> str:
+        """"<zh>：<why in Chinese> / <en>: <why in English>" for a failed load."""
+        why = bilingual(self.error or "")
+        return f"{zh}：{why.zh} / {en}: {why.en}"
 
     def readiness(self) -> Readiness:
         if self.live is not None:
             return Readiness(status="ready", detail="就绪 / ready", limits=self.limits, plans=len(self.runtime.plans),
                              chunks=len(self.runtime.tree), load_seconds=self.load_seconds)
         if self.error:
-            return Readiness(status="failed", detail=f"加载失败 / loading failed: {self.error}", limits=self.limits)
+            return Readiness(status="failed", detail=self.failure("加载失败", "loading failed"), limits=self.limits)
         return Readiness(status="loading", detail="正在加载索引和模型 / loading the index and model",
                          limits=self.limits)
 
@@ -152,9 +164,9 @@ async def ready(request: Request) -> Ready:
     live = service.live
     if live is None:
         if service.error:
-            raise ApiError(503, f"服务加载失败 / the service failed to load: {service.error}")
+            raise ApiError(503, service.failure("服务加载失败", "the service failed to load"), code="load_failed")
         raise ApiError(503, "服务正在加载索引和模型，请稍后重试 / the service is loading the index and model, "
-                            "please retry shortly", headers={"Retry-After": "5"})
+                            "please retry shortly", headers={"Retry-After": "5"}, code="loading")
     return live
 
 
@@ -229,7 +241,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     settings = settings or get_settings()
     service = Service(settings)
     feedback = FeedbackStore(settings.feedback_path, settings.feedback_max_rows)
-    admin_only = admin_key_guard(settings)
     if runtime is not None:
         service.attach(runtime)
 
@@ -248,16 +259,40 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         redoc_url=None,
     )
     app.state.service = service
+    app.state.settings = settings  # read by the request dependencies (api/security.py)
     install_error_handlers(app)
-    # Uploads may be larger than questions; each file's own limit is checked in the endpoint.
-    upload_bytes = settings.max_upload_bytes * settings.max_upload_files + settings.max_body_bytes
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, larger={"/documents": upload_bytes})
+    # The last added runs first: rate limit, then the whole body is read, and only then does a question
+    # take one of the slots (so clients sending slow bodies cannot hold the slots).
     app.add_middleware(RequestLimits, max_question_chars=settings.max_question_chars)
+    app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrent_questions, wait_s=settings.queue_timeout_s)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, read_timeout_s=settings.body_timeout_s)
+    app.add_middleware(RateLimit, rate=settings.rate_limit, limit_loopback=settings.rate_limit_loopback)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["GET", "POST", "DELETE"], allow_headers=["Content-Type", "X-API-Key"])
+                           allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Content-Type", "X-API-Key", "Authorization"])
+    app.add_middleware(LastResort)  # added last = outermost: also catches the middlewares' own errors
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    # The question and corpus endpoints need an API key once CARBONQA_API_KEYS is set; the health
+    # checks, docs and the chat UI's static files never do. Attached only when keys are set, so the
+    # OpenAPI spec declares a key exactly when one is required.
+    keyed = [Depends(require_api_key)] if settings.api_keys else []
+    key_errors = errors(401) if settings.api_keys else {}
+    generated_openapi = app.openapi
+
+    def openapi() -> dict:
+        """FastAPI's spec plus the limits; the region names are known (and the spec cached) once loaded."""
+        if app.openapi_schema is None:
+            runtime = service.runtime
+            spec = publish_limits(generated_openapi(), settings,
+                                  region_names(runtime.retriever.regions) if runtime else None)
+            app.openapi_schema = spec if runtime else None
+            return spec
+        return app.openapi_schema
+
+    app.openapi = openapi
 
     @app.get("/", include_in_schema=False)
     def chat_ui() -> FileResponse:
@@ -277,44 +312,51 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             swagger_favicon_url="/docs-assets/favicon-32x32.png",
         )
 
-    @app.get("/healthz", tags=["service"])
+    @app.get("/healthz", tags=["service"], responses=COMMON_ERRORS)
     def healthz() -> dict[str, str]:
         """Liveness: the process answers HTTP."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["service"], response_model=Readiness, responses={503: {"model": Readiness}})
+    @app.get("/readyz", tags=["service"], response_model=Readiness, responses={
+        **COMMON_ERRORS, 503: {"description": "not ready (Readiness), or the open-connection cap is reached (ErrorBody)",
+                               "content": {"application/json": {"schema": {"anyOf": [
+                                   {"$ref": "#/components/schemas/Readiness"},
+                                   {"$ref": "#/components/schemas/ErrorBody"}]}}}}})
     def readyz() -> JSONResponse:
         """Readiness: 200 once the plans, index and warmed model are loaded, 503 before; with the request limits."""
         state = service.readiness()
         return JSONResponse(state.model_dump(), status_code=200 if state.status == "ready" else 503)
 
-    @app.post("/ask", tags=["qa"], response_model=Answer)
+    @app.post("/ask", tags=["qa"], dependencies=keyed, response_model=Answer,
+              responses={**QUESTION_ERRORS, **key_errors})
     def ask(body: AskRequest, live: Ready = Depends(ready)) -> Answer:
         """A short answer citing the clauses it quotes, or a refusal with the closest related clauses."""
         return live.runtime.answerer.ask(**answer_args(body, settings, live.runtime))
 
-    @app.post("/ask/stream", tags=["qa"], response_class=StreamingResponse,
-              responses={200: {"content": {"text/event-stream": {}}}})
+    @app.post("/ask/stream", tags=["qa"], dependencies=keyed, response_class=StreamingResponse,
+              responses={200: {"content": {"text/event-stream": {}}}, **QUESTION_ERRORS, **key_errors})
     def ask_stream(body: AskRequest, live: Ready = Depends(ready)) -> StreamingResponse:
         """/ask as server-sent events: `delta` (answer text), `citations`, then `done` (the full Answer)."""
         args = answer_args(body, settings, live.runtime)
         return StreamingResponse(stream_answer(live.runtime, args), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
-    @app.post("/search", tags=["qa"], response_model=SearchResult)
+    @app.post("/search", tags=["qa"], dependencies=keyed, response_model=SearchResult,
+              responses={**QUESTION_ERRORS, **key_errors})
     def search(body: SearchRequest, live: Ready = Depends(ready)) -> SearchResult:
         """Ranked chunks with their fused, BM25 and dense scores."""
         regions = region_filter(body, live.runtime)
         return live.runtime.retriever.search(body.question, regions=regions, top_k=body.top_k or settings.top_k,
                                              mode=body.mode)
 
-    @app.get("/documents", tags=["corpus"], response_model=list[PlanSummary])
+    @app.get("/documents", tags=["corpus"], dependencies=keyed, response_model=list[PlanSummary],
+             responses={**LIST_ERRORS, **key_errors})
     def documents(live: Ready = Depends(ready)) -> list[PlanSummary]:
         """The plans with their metadata and clause counts."""
         return live.view.documents()
 
-    @app.post("/documents", tags=["library"], response_model=LibraryChange, dependencies=[Depends(admin_only)],
-              responses={401: {}, 403: {}, 409: {}, 413: {}, 422: {}})
+    @app.post("/documents", tags=["library"], response_model=LibraryChange, dependencies=[Depends(require_admin_key)],
+              responses={**COMMON_ERRORS, **errors(401, 403, 409, 422, 429)})
     def add_documents(files: list[UploadFile] = File(..., description="plan files: .txt .md .docx .pdf .html"),
                       replace: bool = Form(False, description="replace an added plan with the same doc id"),
                       live: Ready = Depends(ready)) -> LibraryChange:
@@ -331,7 +373,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                              chunks=len(runtime.index.chunks), index=runtime.index_status)
 
     @app.delete("/documents/{doc_id}", tags=["library"], response_model=LibraryChange,
-                dependencies=[Depends(admin_only)], responses={401: {}, 403: {}, 404: {}, 409: {}})
+                dependencies=[Depends(require_admin_key)], responses={**LOOKUP_ERRORS, **errors(401, 403, 409)})
     def remove_document(doc_id: str, live: Ready = Depends(ready)) -> LibraryChange:
         """Remove an added plan (admin key in X-API-Key); its file is kept in the library's .removed/ folder."""
         if doc_id not in live.view.summaries:
@@ -346,7 +388,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                              index=runtime.index_status,
                              kept_file=str(kept.relative_to(settings.library_path)))
 
-    @app.get("/documents/{doc_id}", tags=["corpus"], response_model=PlanOutline)
+    @app.get("/documents/{doc_id}", tags=["corpus"], dependencies=keyed, response_model=PlanOutline,
+             responses={**LOOKUP_ERRORS, **key_errors})
     def document_outline(doc_id: str, live: Ready = Depends(ready)) -> PlanOutline:
         """The plan's outline: its tree of headings, each with its chunk id."""
         outline = live.view.outline(doc_id)
@@ -354,13 +397,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             raise ApiError(404, f"未找到文件 {doc_id} / no plan with id {doc_id!r}", field="doc_id")
         return outline
 
-    @app.get("/suggestions", tags=["corpus"], response_model=list[Suggestion])
-    def suggestions(live: Ready = Depends(ready)) -> list[Suggestion]:
+    @app.get("/suggestions", tags=["corpus"], dependencies=keyed, response_model=list[Suggestion],
+             responses={**LIST_ERRORS, **key_errors})
+    def suggestions(_: Ready = Depends(ready)) -> list[Suggestion]:
         """Starter questions built from the plans' clause trees: per plan a target, a measure and a
         structure question, then one comparison."""
         return live.starters
 
-    @app.post("/feedback", tags=["feedback"], response_model=FeedbackRecord, status_code=201)
+    @app.post("/feedback", tags=["feedback"], dependencies=keyed, response_model=FeedbackRecord, status_code=201,
+              responses={**QUESTION_ERRORS, **key_errors})
     def post_feedback(body: FeedbackIn) -> FeedbackRecord:
         """👍/👎 on an answer, with an optional note; stored with the time only (nothing personal)."""
         try:
@@ -369,7 +414,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             log.exception("storing feedback failed")
             raise ApiError(503, f"反馈暂时无法保存，请稍后重试 / feedback could not be stored, please retry ({error})")
 
-    @app.get("/feedback", tags=["feedback"], response_model=list[FeedbackRecord], dependencies=[Depends(admin_only)])
+    @app.get("/feedback", tags=["feedback"], response_model=list[FeedbackRecord], dependencies=[Depends(require_admin_key)],
+             responses={**COMMON_ERRORS, **errors(401, 403, 422, 429)})
     def list_feedback(rating: Rating | None = None,
                       limit: int = Query(default=100, ge=1, le=1000)) -> list[FeedbackRecord]:
         """Stored feedback, newest first (admin: X-API-Key = CARBONQA_ADMIN_KEY)."""
@@ -379,7 +425,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             log.exception("reading feedback failed")
             raise ApiError(503, f"反馈暂时无法读取，请稍后重试 / feedback could not be read, please retry ({error})")
 
-    @app.get("/documents/{doc_id}/chunks", tags=["corpus"], response_model=list[Chunk])
+    @app.get("/documents/{doc_id}/chunks", tags=["corpus"], dependencies=keyed, response_model=list[Chunk],
+             responses={**LOOKUP_ERRORS, **key_errors})
     def document_text(doc_id: str, live: Ready = Depends(ready)) -> list[Chunk]:
         """The plan's full text as its chunks in document order (the reader of the 文库 page)."""
         chunks = live.view.chunks_of(doc_id)
@@ -387,7 +434,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             raise ApiError(404, f"未找到文件 {doc_id} / no plan with id {doc_id!r}", field="doc_id")
         return chunks
 
-    @app.get("/chunks/{chunk_id:path}", tags=["corpus"], response_model=ChunkContext)
+    @app.get("/chunks/{chunk_id:path}", tags=["corpus"], dependencies=keyed, response_model=ChunkContext,
+             responses={**LOOKUP_ERRORS, **key_errors})
     def chunk(chunk_id: str, live: Ready = Depends(ready)) -> ChunkContext:
         """One chunk with its parent, previous/next siblings, children and heading path."""
         context = live.view.context(chunk_id)
@@ -395,8 +443,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             raise ApiError(404, f"未找到条款 {chunk_id} / no chunk with id {chunk_id!r}", field="chunk_id")
         return context
 
-    @app.get("/indicators", tags=["indicators"], response_model=list[Indicator],
-             responses={200: {"content": {"text/csv": {}}}})
+    @app.get("/indicators", tags=["indicators"], dependencies=keyed, response_model=list[Indicator],
+             responses={200: {"content": {"text/csv": {}}}, **errors(422, 429), **COMMON_ERRORS, **key_errors})
     async def indicators(
         request: Request,
         indicator: str | None = Query(None, description="normalised name (or any wording of it, e.g. 单位GDP能耗)"),
@@ -423,7 +471,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                             headers={"Content-Disposition": 'attachment; filename="indicators.csv"'})
         return JSONResponse([row.model_dump(mode="json") for row in rows])
 
-    @app.get("/indicators/names", tags=["indicators"], response_model=list[IndicatorName])
+    @app.get("/indicators/names", tags=["indicators"], dependencies=keyed, response_model=list[IndicatorName],
+             responses={**LIST_ERRORS, **key_errors})
     def indicator_names(live: Ready = Depends(ready)) -> list[IndicatorName]:
         """Each normalised indicator name with the plans and years that set it, most plans first."""
         return live.indicators.names()

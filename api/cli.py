@@ -348,15 +348,14 @@ def serve(
     """Serve the chat UI (/) and the JSON API (/docs); the index is built on first start."""
     import logging
 
-    import uvicorn
-
     from api.app import create_app
+    from api.serving import serve as run_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings()
     host, port = host or settings.host, port or settings.port
     console.print(f"carbonqa: http://{host}:{port}/  (API docs: /docs, ready when /readyz returns 200)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    run_server(create_app(settings), settings, host, port)
 
 
 feedback_app = typer.Typer(help="Staff feedback stored by the service (POST /feedback).", no_args_is_help=True)

@@ -1,30 +1,63 @@
-"""Every error the service returns is JSON {"detail": "中文 / English", "errors": [...]}, never a traceback."""
+"""Every error the service returns is one JSON model (ErrorBody), never a traceback or a server path."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
+
+from pydantic import BaseModel, Field
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from index.batching import QueryEmbeddingError
 from retriever.search import UnknownRegionError
 
 log = logging.getLogger("carbonqa.api")
 
 
+# Machine-readable error codes by HTTP status (an ApiError may name a more specific one).
+STATUS_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    408: "body_timeout", 413: "body_too_large", 422: "invalid_request", 429: "rate_limited", 500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ErrorMessage(BaseModel):
+    zh: str
+    en: str
+
+
+class ErrorItem(BaseModel):
+    field: str | None = Field(description="the request field at fault, e.g. question or history[0].question")
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx/5xx response."""
+
+    code: str = Field(description="machine-readable: " + ", ".join(sorted(set(STATUS_CODES.values()))) + ", …")
+    message: ErrorMessage = Field(description="what is wrong and how to fix it, in Chinese and English")
+    field: str | None = Field(default=None, description="the request field at fault, if one is")
+    detail: str = Field(description="the message as one line, \"中文 / English\"")
+    errors: list[ErrorItem] = Field(description="every problem found, first one = message")
+
+
 class ApiError(Exception):
     """A request the service refuses, with a bilingual message and an HTTP status."""
 
-    def __init__(self, status: int, message: str, field: str | None = None, headers: dict[str, str] | None = None):
+    def __init__(self, status: int, message: str, field: str | None = None, headers: dict[str, str] | None = None,
+                 code: str | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.field = field
         self.headers = headers
+        self.code = code or STATUS_CODES.get(status, "error")
 
 
 # Messages for the HTTP statuses Starlette raises itself (unknown route, wrong method, body limit).
@@ -77,77 +110,90 @@ def describe(error: dict[str, Any]) -> str:
     return f"{field} 无效 / invalid {field}: {error['msg']}"
 
 
-def error_body(message: str, errors: list[dict[str, str | None]] | None = None) -> dict[str, Any]:
-    return {"detail": message, "errors": errors or [{"field": None, "message": message}]}
+def bilingual(message: str) -> ErrorMessage:
+    """Our messages are written "中文 / English"; split at the first " / " (both halves if there is none)."""
+    zh, sep, en = message.partition(" / ")
+    return ErrorMessage(zh=zh, en=en) if sep else ErrorMessage(zh=message, en=message)
+
+
+def error_response(status: int, message: str, errors: list[dict[str, str | None]] | None = None,
+                   code: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    """An ErrorBody response; `errors` defaults to the message itself, not tied to a field."""
+    errors = errors or [{"field": None, "message": message}]
+    body = ErrorBody(code=code or STATUS_CODES.get(status, "error"), message=bilingual(message),
+                     field=errors[0]["field"], detail=message, errors=errors)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        body = error_body(exc.message, [{"field": exc.field, "message": exc.message}])
-        return JSONResponse(body, status_code=exc.status, headers=exc.headers)
+        return error_response(exc.status, exc.message, [{"field": exc.field, "message": exc.message}], exc.code,
+                              exc.headers)
 
     @app.exception_handler(UnknownRegionError)
     async def unknown_region(_: Request, exc: UnknownRegionError) -> JSONResponse:
         # The retriever's message is bilingual already.
-        return JSONResponse(error_body(str(exc), [{"field": "regions", "message": str(exc)}]), status_code=422)
+        return error_response(422, str(exc), [{"field": "regions", "message": str(exc)}], "unknown_region")
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"field": field_name(tuple(e["loc"])) or None, "message": describe(e)} for e in exc.errors()]
-        return JSONResponse(error_body(errors[0]["message"], errors), status_code=422)
+        return error_response(422, errors[0]["message"], errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = HTTP_MESSAGES.get(exc.status_code) or f"请求无法处理 / request failed: {exc.detail}"
-        return JSONResponse(error_body(message), status_code=exc.status_code, headers=exc.headers)
+        return error_response(exc.status_code, message, headers=exc.headers)
 
-    @app.exception_handler(Exception)
-    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-        # Last resort: the bug is logged with its traceback, the client gets a clean message.
-        log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(error_body("服务内部错误，请稍后重试 / internal server error"), status_code=500)
+    @app.exception_handler(QueryEmbeddingError)
+    async def unembeddable_question(_: Request, exc: QueryEmbeddingError) -> JSONResponse:
+        # Only this request's question failed (the batch was retried without it); the cause goes to the log.
+        log.warning("question could not be embedded: %r", exc.__cause__)
+        return error_response(422, str(exc), [{"field": "question", "message": str(exc)}], "question_unprocessable")
 
 
-class BodyLimit:
-    """Answers a JSON 413 for a request body over `max_bytes`, declared or streamed, before the app reads it.
+INTERNAL_ERROR = "服务内部错误，请稍后重试 / internal server error, please retry"
+# An absolute file path: "/" starting a word (not "a/b", not the " / " between languages), at least two
+# levels deep (so an endpoint such as /readyz named in a message stays).
+ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[\w.@+~-]+/)+[\w.@+~-]*")
 
-    The body is read here (it is small by then) and replayed to the app.
+
+def public_message(error: Exception, explained: tuple[type[Exception], ...]) -> str:
+    """What a client may see of a server-side error: the bilingual message of our own `explained` errors
+    with server paths replaced by "…", a generic line for anything else (the log has the details)."""
+    if isinstance(error, explained):
+        return ABSOLUTE_PATH.sub("…", str(error))
+    return "原因见服务器日志 / see the server log for the cause"
+
+
+class LastResort:
+    """Any exception no handler took becomes a JSON 500; the traceback goes to the server log only.
+
+    Starlette's own last-resort handler re-raises after answering, which makes uvicorn close the
+    keep-alive connection; here the exception ends with the response, so the connection stays usable.
+    Only when part of a response was already sent is the exception passed on (closing the connection
+    is then the only way to tell the client the response is incomplete).
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None):
+    def __init__(self, app: ASGIApp):
         self.app = app
-        self.max_bytes = max_bytes
-        self.larger = larger or {}  # path -> its own limit (file uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length", "")
-        too_large = JSONResponse(error_body(HTTP_MESSAGES[413]), status_code=413)
-        max_bytes = self.larger.get(scope["path"], self.max_bytes)
-        if declared.isdigit() and int(declared) > max_bytes:
-            await too_large(scope, receive, send)
-            return
-        body = b""
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > max_bytes:
-                await too_large(scope, receive, send)
-                return
-        replayed = False
+        started = False
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()  # e.g. a streaming response waiting for the disconnect
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
 
-        await self.app(scope, replay, send)
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            await error_response(500, INTERNAL_ERROR)(scope, receive, send)

@@ -60,8 +60,9 @@ def load_runtime(settings: Settings, progress: bool = True, rebuild: bool = Fals
     plans = plan_library(settings).load()
     chunks = [chunk for plan in plans for chunk in plan.chunks]
     threads = settings.serve_torch_threads if serving else QUERY_THREADS
+    # A rebuild also converts the default model again, which repairs damaged model files.
     embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
-                             query_threads=threads)
+                             query_threads=threads, reconvert=rebuild)
     index, status = load_or_build(settings.index_path, chunks, embedder, progress=progress, rebuild=rebuild)
     log.info("index %s: %d chunks (%d embedded by the last build, the rest cached), model %s", status,
              len(index.chunks), index.manifest.embedded_count, embedder.model_id)

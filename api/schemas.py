@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 from api.settings import TOP_K_MAX, TOP_K_MIN, Settings
 from ingest.models import Chunk, ChunkKind
 from retriever.models import SearchMode
-from retriever.validation import validate_question
+from retriever.validation import normalize_text, validate_question
 
 
 # The longest question the app serving this request accepts: each app sets it from its own settings
@@ -37,6 +37,11 @@ class HistoryTurn(BaseModel):
 
     _checked_question = field_validator("question")(checked_question)
 
+    @field_validator("answer")
+    @classmethod
+    def checked_answer(cls, value: str | None) -> str | None:
+        return None if value is None else normalize_text(value, "回答", "answer")
+
 
 class QuestionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -48,6 +53,17 @@ class QuestionRequest(BaseModel):
     top_k: int | None = Field(default=None, strict=True, description=f"{TOP_K_MIN}-{TOP_K_MAX} chunks to use")
 
     _checked_question = field_validator("question")(checked_question)
+
+    @field_validator("regions")
+    @classmethod
+    def checked_regions(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [normalize_text(region, "地区", "region") for region in value]
+
+    @field_validator("top_k", mode="before")
+    @classmethod
+    def integral_top_k(cls, value: object) -> object:
+        """10.0 is the integer 10 in JSON (and in the spec's "type": "integer"); 2.5 and "5" stay errors."""
+        return int(value) if isinstance(value, float) and value.is_integer() else value
 
     @field_validator("top_k")
     @classmethod

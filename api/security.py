@@ -1,28 +1,78 @@
-"""Access to admin endpoints: the key in CARBONQA_ADMIN_KEY, sent by the caller as the X-API-Key header."""
+"""Who may call the service: optional API keys for the question endpoints, the admin key for the
+library and feedback endpoints.
+
+Both are FastAPI dependencies. A key is sent as `X-API-Key: KEY` or `Authorization: Bearer KEY`.
+
+- `require_api_key`: open while `CARBONQA_API_KEYS` is empty (the local default); once keys are set,
+  a request without one of them (or the admin key) is a 401.
+- `require_admin_key`: the admin endpoints are disabled (403) while `CARBONQA_ADMIN_KEY` is unset;
+  once it is set, a request without it is a 401.
+
+    @app.post("/documents", dependencies=[Depends(require_admin_key)])
+"""
 from __future__ import annotations
 
-import hmac
-from collections.abc import Callable
+import secrets
 
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import ApiError
 from api.settings import Settings
 
-ADMIN_KEY_HEADER = "X-API-Key"
+# auto_error=False: a missing key is decided below with a bilingual error, not FastAPI's default 403.
+_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key or the admin key")
+_bearer = HTTPBearer(auto_error=False, description="the same key as `Authorization: Bearer KEY`")
+
+UNAUTHORIZED = "缺少或无效的 API 密钥：请在 X-API-Key 或 Authorization: Bearer 中提供 / " \
+               "missing or invalid API key: send it as X-API-Key or Authorization: Bearer"
+ADMIN_DISABLED = "管理接口未启用：请设置 CARBONQA_ADMIN_KEY / " \
+                 "admin endpoints are disabled: set CARBONQA_ADMIN_KEY to enable them"
 
 
-def admin_key_guard(settings: Settings) -> Callable[[Request], None]:
-    """A FastAPI dependency that lets a request through only with the admin key; with no key set,
-    admin endpoints are disabled for everyone (403), so nothing is open by accident."""
+def presented_key(header_key: str | None = Security(_key_header),
+                  bearer: HTTPAuthorizationCredentials | None = Security(_bearer)) -> str | None:
+    """The key the client sent, from either header (X-API-Key wins when both are sent)."""
+    if header_key:
+        return header_key
+    return bearer.credentials if bearer else None
 
-    def require_admin_key(request: Request) -> None:
-        if settings.admin_key is None or not settings.admin_key.get_secret_value():
-            raise ApiError(403, "管理接口未启用：请设置 CARBONQA_ADMIN_KEY / admin endpoints are disabled: "
-                                "set CARBONQA_ADMIN_KEY")
-        given = request.headers.get(ADMIN_KEY_HEADER, "")
-        if not hmac.compare_digest(given.encode(), settings.admin_key.get_secret_value().encode()):
-            raise ApiError(401, f"管理密钥缺失或错误：请在 {ADMIN_KEY_HEADER} 请求头中提供 / missing or wrong admin key: "
-                                f"send it in the {ADMIN_KEY_HEADER} header")
 
-    return require_admin_key
+def matches(key: str | None, allowed: list[str]) -> bool:
+    """Constant-time comparison against every allowed key, so timing does not reveal a key's prefix."""
+    if not key:
+        return False
+    found = False
+    for candidate in allowed:
+        found |= secrets.compare_digest(key.encode("utf-8"), candidate.encode("utf-8"))
+    return found
+
+
+def app_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def unauthorized() -> ApiError:
+    return ApiError(401, UNAUTHORIZED, field="X-API-Key", headers={"WWW-Authenticate": "Bearer"}, code="unauthorized")
+
+
+def admin_keys(settings: Settings) -> list[str]:
+    key = settings.admin_key.get_secret_value() if settings.admin_key else ""
+    return [key] if key else []
+
+
+def require_api_key(request: Request, key: str | None = Security(presented_key)) -> None:
+    """Lets the request through when API keys are off, or when it carries an API key or the admin key."""
+    settings = app_settings(request)
+    api_keys = [k.get_secret_value() for k in settings.api_keys if k.get_secret_value()]
+    if api_keys and not matches(key, api_keys + admin_keys(settings)):
+        raise unauthorized()
+
+
+def require_admin_key(request: Request, key: str | None = Security(presented_key)) -> None:
+    """Lets the request through only with the admin key; 403 while no admin key is configured."""
+    allowed = admin_keys(app_settings(request))
+    if not allowed:
+        raise ApiError(403, ADMIN_DISABLED, code="admin_disabled")
+    if not matches(key, allowed):
+        raise unauthorized()

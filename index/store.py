@@ -4,12 +4,14 @@ Folder layout: manifest.json, chunks.jsonl, tokens.json (domain terms + one toke
 dense.faiss, indicators.jsonl (the plans' quantitative targets, extracted from the same chunks),
 embeddings.npz (the passage vectors by text hash, reused by the next build: see index/embedding_cache.py).
 BM25 itself is rebuilt from tokens.json on load (milliseconds), so nothing is pickled.
+The manifest records the sha256 of every data file and of every chunk's text; load checks them
+before parsing anything, so a damaged or edited index is refused instead of quoted.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
+import logging
 import shutil
 import time
 from datetime import datetime, timezone
@@ -23,7 +25,7 @@ from tqdm import tqdm
 
 from index.bm25 import BM25Index
 from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
-from index.files import replace_dir
+from index.files import replace_dir, sha256_file, temp_dir_for
 from index.interface import PassageEmbedder
 from index.tokenizer import Tokenizer, domain_terms
 from indicators.extract import extract_indicators
@@ -32,12 +34,17 @@ from ingest.models import Chunk
 from ingest.pipeline import read_chunks_jsonl, write_chunks_jsonl
 
 # Bump when the folder layout, the embedded text or the tokenizer changes: old indexes become stale.
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 TOKENS = "tokens.json"
 DENSE = "dense.faiss"
 INDICATORS = "indicators.jsonl"
+# Hashed in the manifest. The embedding cache is not: it only seeds a rebuild, and a file that does not
+# read back as this model's cache counts as empty.
+DATA_FILES = (CHUNKS, TOKENS, DENSE, INDICATORS)
+
+log = logging.getLogger("carbonqa.index")
 
 
 class IndexCorruptError(RuntimeError):
@@ -57,6 +64,8 @@ class IndexManifest(BaseModel):
     build_seconds: float
     embedded_count: int = 0  # chunks embedded by the build; the others came from the embedding cache
     library_versions: dict[str, str]
+    file_sha256: dict[str, str] = {}  # file name -> sha256, for every file but the manifest (set on save)
+    chunk_sha256: dict[str, str] = {}  # chunk id -> sha256 of its text
 
 
 class HybridIndex:
@@ -88,6 +97,10 @@ def indicators_hash(indicators: list[Indicator]) -> str:
     for record in indicators:
         digest.update(record.model_dump_json().encode("utf-8"))
     return digest.hexdigest()
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -124,6 +137,7 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
         embedded_count=embedded,
         library_versions={name: version(name) for name in
                           ("faiss-cpu", "onnxruntime", "jieba", "sentence-transformers", "torch")},
+        chunk_sha256={chunk.id: text_sha256(chunk.text) for chunk in chunks},
     )
     return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense, indicators, cache)
 
@@ -131,23 +145,26 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
 def save_index(index: HybridIndex, directory: Path) -> None:
     """Write to a temporary sibling folder, then swap it in, so a crash never leaves half an index."""
     directory = Path(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    temp = directory.parent / f".{directory.name}.tmp-{os.getpid()}"
-    shutil.rmtree(temp, ignore_errors=True)
-    temp.mkdir()
-    write_chunks_jsonl(index.chunks, temp / CHUNKS)
-    (temp / TOKENS).write_text(json.dumps(
-        {"user_terms": index.tokenizer.user_terms, "chunk_tokens": index.chunk_tokens}, ensure_ascii=False),
-        encoding="utf-8")
-    faiss.write_index(index.dense, str(temp / DENSE))
-    (temp / INDICATORS).write_text("".join(r.model_dump_json() + "\n" for r in index.indicators), encoding="utf-8")
-    if index.embedding_cache is not None:
-        index.embedding_cache.save(temp / CACHE_FILE)
-    elif (directory / CACHE_FILE).exists():  # a loaded index saved again keeps its cache
-        shutil.copy2(directory / CACHE_FILE, temp / CACHE_FILE)
-    # The manifest goes last: its presence marks a complete folder.
-    (temp / MANIFEST).write_text(index.manifest.model_dump_json(indent=2), encoding="utf-8")
-    replace_dir(temp, directory)
+    temp = temp_dir_for(directory)
+    try:
+        write_chunks_jsonl(index.chunks, temp / CHUNKS)
+        (temp / TOKENS).write_text(json.dumps(
+            {"user_terms": index.tokenizer.user_terms, "chunk_tokens": index.chunk_tokens}, ensure_ascii=False),
+            encoding="utf-8")
+        faiss.write_index(index.dense, str(temp / DENSE))
+        (temp / INDICATORS).write_text("".join(r.model_dump_json() + "\n" for r in index.indicators),
+                                       encoding="utf-8")
+        if index.embedding_cache is not None:
+            index.embedding_cache.save(temp / CACHE_FILE)
+        elif (directory / CACHE_FILE).exists():  # a loaded index saved again keeps its cache
+            shutil.copy2(directory / CACHE_FILE, temp / CACHE_FILE)
+        index.manifest.file_sha256 = {name: sha256_file(temp / name) for name in DATA_FILES}
+        # The manifest goes last: its presence marks a complete folder.
+        (temp / MANIFEST).write_text(index.manifest.model_dump_json(indent=2), encoding="utf-8")
+        replace_dir(temp, directory)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
 
 
 def read_manifest(directory: Path) -> IndexManifest | None:
@@ -179,11 +196,34 @@ def stale_reasons(manifest: IndexManifest, embedder: PassageEmbedder, chunks: li
     return reasons
 
 
+def verify_files(directory: Path, manifest: IndexManifest) -> None:
+    """IndexCorruptError unless every data file has the sha256 the manifest recorded."""
+    for name in DATA_FILES:
+        recorded = manifest.file_sha256.get(name)
+        try:
+            actual = sha256_file(directory / name)
+        except OSError as error:
+            raise corrupt(directory, f"{name} unreadable ({type(error).__name__})") from error
+        if actual != recorded:
+            raise corrupt(directory, f"{name} does not match the sha256 recorded when the index was built")
+
+
+def verify_chunks(directory: Path, manifest: IndexManifest, chunks: list[Chunk]) -> None:
+    """IndexCorruptError unless the chunks are exactly those the manifest recorded, text for text."""
+    if [chunk.id for chunk in chunks] != list(manifest.chunk_sha256):
+        raise corrupt(directory, "chunk ids differ from the manifest")
+    for chunk in chunks:
+        if text_sha256(chunk.text) != manifest.chunk_sha256[chunk.id]:
+            raise corrupt(directory, f"the text of chunk {chunk.id} differs from the one indexed")
+
+
 def load_index(directory: Path) -> HybridIndex:
     directory = Path(directory)
     manifest = read_manifest(directory)
     if manifest is None:
         raise FileNotFoundError(f"no index at {directory}")
+    started = time.perf_counter()
+    verify_files(directory, manifest)  # before parsing: damaged bytes never reach FAISS or the answer
     try:
         chunks = read_chunks_jsonl(directory / CHUNKS)
         tokens = json.loads((directory / TOKENS).read_text(encoding="utf-8"))
@@ -198,13 +238,17 @@ def load_index(directory: Path) -> HybridIndex:
         raise corrupt(directory, f"parts disagree (chunks/tokens/vectors/manifest counts {sorted(counts)})")
     if len(indicators) != manifest.indicator_count or indicators_hash(indicators) != manifest.indicators_hash:
         raise corrupt(directory, f"{INDICATORS} does not match the manifest")
+    verify_chunks(directory, manifest, chunks)
+    log.info("index read and verified (sha256 of %d files and %d chunk texts) in %.0f ms", len(DATA_FILES),
+             len(chunks), (time.perf_counter() - started) * 1000)
     return HybridIndex(manifest, chunks, Tokenizer(user_terms), chunk_tokens, dense, indicators)
 
 
 def corrupt(directory: Path, detail: str) -> IndexCorruptError:
     return IndexCorruptError(
-        f"索引已损坏 / the index at {directory} is corrupt: {detail}. "
-        f"修复 / fix: run `carbonqa index --rebuild` (or delete {directory} and restart)."
+        f"索引已损坏或被修改（{detail}），拒绝使用。修复：运行 `carbonqa index --rebuild` / "
+        f"the index at {directory} is corrupt or was modified: {detail}. "
+        f"Fix: run `carbonqa index --rebuild` (or delete {directory} and restart)."
     )
 
 

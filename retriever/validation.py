@@ -1,26 +1,57 @@
-"""What makes a question acceptable, checked once for every entry point (HTTP API and CLI)."""
+"""What makes a question acceptable, checked once for every entry point (HTTP API and CLI).
+
+Every user text (questions, history turns, region names) is checked here for characters no text
+should hold, before it reaches the tokenizers and the shared embedding batch, then brought to NFKC
+form: full-width digits (２０２５) become 2025, and a lone surrogate is a clear 4xx instead of a
+failure inside a batch shared with other users' questions.
+
+The rules are also written as regular expressions (TEXT_PATTERN, QUESTION_PATTERN) that the OpenAPI
+spec publishes; a text matches the pattern exactly when it passes the check (lone surrogates, which
+no UTF-8 JSON schema validator can represent, are refused besides).
+"""
 from __future__ import annotations
 
+import re
 import unicodedata
 
-# Tab and line breaks are ordinary in pasted text; other control characters are not.
-ALLOWED_CONTROLS = "\t\n\r"
+# Control characters other than tab and line breaks (which are ordinary in pasted text), and the
+# Unicode non-characters (U+FDD0..U+FDEF and the last two code points of every plane).
+FORBIDDEN = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+             + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)))
+# What counts as a word character of a question: Latin letters and digits (also full-width, as NFKC
+# makes them ASCII) and CJK ideographs.
+WORD = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TEXT_PATTERN = f"^[^{FORBIDDEN}]*$"
+QUESTION_PATTERN = f"^[^{FORBIDDEN}]*[{WORD}][^{FORBIDDEN}]*$"
+_BAD = re.compile(f"[{FORBIDDEN}\ud800-\udfff]")
+_WORD = re.compile(f"[{WORD}]")
 
 
 class QuestionError(ValueError):
     """A question that cannot be searched; the message is bilingual and shown to the user as it is."""
 
 
+def normalize_text(text: str, label_zh: str = "文本", label_en: str = "text") -> str:
+    """text in NFKC form, or QuestionError naming the first character no text may hold."""
+    bad = _BAD.search(text)
+    if bad is not None:
+        code = f"U+{ord(bad.group()):04X}"
+        raise QuestionError(f"{label_zh}包含无效字符 {code}（控制字符、代理项或非字符）/ {label_en} contains an "
+                            f"invalid character {code} (a control character, surrogate or non-character)")
+    return unicodedata.normalize("NFKC", text)
+
+
 def validate_question(text: str, max_chars: int) -> str:
-    """The question stripped of surrounding whitespace, or QuestionError saying what is wrong with it."""
-    question = text.strip()
+    """The question in NFKC form stripped of surrounding whitespace, or QuestionError saying what is wrong.
+
+    The length is counted as sent (as the spec's maxLength is).
+    """
+    question = normalize_text(text, "问题", "question").strip()
     if not question:
         raise QuestionError("问题不能为空 / question must not be empty")
-    if len(question) > max_chars:
+    if len(text) > max_chars:
         raise QuestionError(f"问题过长：最多 {max_chars} 个字符 / "
                             f"question too long: at most {max_chars} characters")
-    if any(unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROLS for ch in question):
-        raise QuestionError("问题包含控制字符 / question contains control characters")
-    if not any(ch.isalnum() for ch in question):
+    if not _WORD.search(text):
         raise QuestionError("问题中没有文字 / question contains no words")
     return question

@@ -79,7 +79,7 @@ def test_search_takes_top_k_from_the_settings_unless_given(use_loaded_runtime, f
 BAD_QUESTIONS = [
     ("？？？", "问题中没有文字 / question contains no words"),
     ("碳" * 600, "问题过长：最多 500 个字符 / question too long: at most 500 characters"),
-    ("碳达峰\x07目标", "问题包含控制字符 / question contains control characters"),
+    ("碳达峰\x07目标", "问题包含无效字符 U+0007"),
     ("  ", "问题不能为空 / question must not be empty"),
 ]
 

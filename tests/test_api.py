@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+import unicodedata
 
 import pytest
 from fastapi.testclient import TestClient
@@ -97,7 +99,8 @@ def test_a_failed_load_is_reported_by_readyz(tmp_path):
         assert "corpus folder not found" in readiness.json()["detail"]
         response = client.post("/ask", json={"question": "碳达峰目标是什么？"})
         assert response.status_code == 503
-        assert response.json()["detail"].startswith("服务加载失败 / the service failed to load")
+        assert response.json()["detail"].startswith("服务加载失败：语料目录不存在 / the service failed to load: corpus")
+        assert response.json()["code"] == "load_failed"
 
 
 def test_startup_load_makes_the_service_ready(runtime, monkeypatch):
@@ -204,7 +207,7 @@ def test_region_filter_accepts_short_and_full_names(client, name):
 def test_follow_up_inherits_topic_and_year(client):
     first = ask(client, ZHUHAI_ENERGY)
     follow = ask(client, "那云浮呢？", history=[{"question": ZHUHAI_ENERGY, "answer": first["answer"]}])
-    assert follow["question"] == "那云浮呢？"
+    assert follow["question"] == "那云浮呢?"  # NFKC form: full-width ？ is ?
     assert "云浮" in follow["understood_as"] and "2025" in follow["understood_as"]
     assert follow["regions"] == ["云浮市"]
     assert not follow["refused"]
@@ -325,6 +328,7 @@ BAD_ASKS = [
     ({"question": "？？？"}, "问题中没有文字 / question contains no words"),
     ({"question": "碳" * 501}, "问题过长：最多 500 个字符 / question too long: at most 500 characters"),
     ({"question": "？" * 501}, "问题过长：最多 500 个字符"),
+    ({"question": " " + "碳" * 500}, "问题过长：最多 500 个字符"),  # counted as sent
     ({"question": 123}, "question 应为字符串 / question must be a string"),
     ({"question": None}, "question 应为字符串 / question must be a string"),
     ({}, "缺少字段 question / field question is required"),
@@ -343,17 +347,70 @@ BAD_ASKS = [
     ({"question": "碳达峰", "history": [{"question": "……"}]}, "问题中没有文字 / question contains no words"),
     ({"question": "碳达峰", "history": [{"question": "碳达峰"}] * 21}, "历史对话过长：最多 20 轮"),
     ({"question": "碳达峰", "topk": 5}, "未知字段 topk / unknown field topk"),
-    ({"question": "碳达\x00峰"}, "问题包含控制字符 / question contains control characters"),
-    ({"question": "碳达峰\x1b[2J"}, "问题包含控制字符 / question contains control characters"),
+    ({"question": "碳达\x00峰"}, "问题包含无效字符 U+0000"),
+    ({"question": "碳达峰\x1b[2J"}, "问题包含无效字符 U+001B"),
+    ({"question": "\ud800光伏"}, "问题包含无效字符 U+D800"),  # a lone surrogate
+    ({"question": "光伏\uffff"}, "问题包含无效字符 U+FFFF"),  # a non-character
+    ({"question": "碳达峰", "regions": ["珠\udc00海"]}, "地区包含无效字符 U+DC00"),
+    ({"question": "碳达峰", "history": [{"question": "\ud83d光伏"}]}, "问题包含无效字符 U+D83D"),
+    ({"question": "碳达峰", "history": [{"question": "光伏", "answer": "\udfff"}]}, "回答包含无效字符 U+DFFF"),
 ]
 
 
 @pytest.mark.parametrize(("body", "message"), BAD_ASKS, ids=[m.split(" /")[0][:24] for _, m in BAD_ASKS])
 def test_ask_rejects_bad_input_with_a_clear_message(client, body, message):
-    response = client.post("/ask", json=body)
+    # Serialised with \u escapes, as client libraries send lone surrogates (they have no UTF-8 form).
+    response = client.post("/ask", content=json.dumps(body), headers={"Content-Type": "application/json"})
     assert response.status_code == 422, response.text
     assert response.json()["detail"].startswith(message)
     assert response.json()["errors"][0]["message"] == response.json()["detail"]
+
+
+def test_lone_surrogates_in_raw_json_are_422_on_every_endpoint(client):
+    # Sent as the JSON escape a client library produces, not as (unencodable) UTF-8.
+    for path in ("/ask", "/search", "/ask/stream"):
+        for body in ('{"question": "\\ud800光伏"}', '{"question": "光伏", "regions": ["\\udfff"]}'):
+            response = client.post(path, content=body.encode(), headers={"Content-Type": "application/json"})
+            assert response.status_code == 422, (path, body, response.text)
+            assert response.json()["code"] == "invalid_request"
+
+
+def test_full_width_digits_ask_the_same_question(client):
+    full_width = ask(client, "珠海２０２５年风电和光伏装机目标是多少？")
+    assert full_width["answer"] == ask(client, "珠海2025年风电和光伏装机目标是多少？")["answer"]
+    assert "2025" in full_width["answer"]
+
+
+def test_an_unexpected_error_is_a_json_500_without_a_traceback(runtime, monkeypatch):
+    def broken(**_):
+        raise RuntimeError("boom at /secret/path/module.py line 7")
+
+    monkeypatch.setattr(runtime.answerer, "ask", broken)
+    # raise_server_exceptions=True: the test fails if the exception escapes the app (which would make
+    # uvicorn drop the keep-alive connection).
+    with TestClient(create_app(get_settings(), runtime), raise_server_exceptions=True) as client:
+        response = client.post("/ask", json={"question": "碳达峰的主要目标是什么？"})
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal_error"
+    assert response.json()["message"] == {"zh": "服务内部错误，请稍后重试", "en": "internal server error, please retry"}
+    assert "boom" not in response.text and "/secret" not in response.text
+
+
+SERVER_PATH = re.compile(r"(?<![\w.])/(?:tmp|work|home|usr|opt|root|var|etc|proc|srv|mnt)/|site-packages|Traceback")
+
+
+def test_no_response_shows_a_server_path_or_traceback(client, runtime):
+    chunk_id = runtime.index.chunks[0].id
+    responses = [client.get(path) for path in (
+        "/", "/docs", "/openapi.json", "/healthz", "/readyz", "/documents", "/documents/zhuhai-2023",
+        f"/chunks/{chunk_id}", "/documents/nowhere", "/chunks/x/y", "/no/such/page")]
+    responses += [client.post("/ask", json={"question": ZHUHAI_ENERGY}), client.post("/ask/stream", json={"question": "光伏"}),
+                  client.post("/search", json={"question": "光伏"}), client.post("/ask", json={"question": ""}),
+                  client.post("/ask", content=b"{", headers={"Content-Type": "application/json"}),
+                  client.post("/ask", content=b"\xff", headers={"Content-Type": "application/json"}),
+                  client.put("/ask"), client.post("/ask", content=b"x" * 70_000)]
+    for response in responses:
+        assert not SERVER_PATH.search(response.text), (response.request.url, response.text[:300])
 
 
 def test_errors_name_the_field(client):
@@ -371,11 +428,17 @@ def test_history_answers_are_accepted_but_ignored(client):
     assert with_answer["understood_as"] == bare["understood_as"] and with_answer["answer"] == bare["answer"]
 
 
-@pytest.mark.parametrize("question", ["碳" * 500, "  " + "碳" * 500 + "\n", "碳达峰\t目标\n是什么？"])
+@pytest.mark.parametrize("question", ["碳" * 500, "  " + "碳" * 497 + "\n", "碳达峰\t目标\n是什么？"])
 def test_questions_within_the_limits_are_accepted(client, question):
     response = client.post("/search", json={"question": question, "top_k": 1})
     assert response.status_code == 200, response.text
-    assert response.json()["question"] == question.strip()
+    assert response.json()["question"] == unicodedata.normalize("NFKC", question).strip()
+
+
+def test_an_integral_float_top_k_is_an_integer(client):
+    # JSON (and the spec's "type": "integer") does not tell 3.0 from 3.
+    response = client.post("/search", json={"question": "碳达峰", "top_k": 3.0})
+    assert response.status_code == 200 and len(response.json()["hits"]) == 3
 
 
 def test_search_rejects_an_unknown_mode(client):

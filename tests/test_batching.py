@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from index.batching import QueryBatcher
+from index.batching import QueryBatcher, QueryEmbeddingError
 
 # Different lengths, so a shared forward pass pads the shorter ones.
 QUESTIONS = [
@@ -65,7 +65,37 @@ def test_embedder_errors_reach_every_caller():
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = [pool.submit(batcher.embed_queries, [q]) for q in QUESTIONS[:4]]
     for future in futures:
-        with pytest.raises(RuntimeError, match="model crashed"):
+        with pytest.raises(QueryEmbeddingError) as caught:
             future.result()
-    with pytest.raises(RuntimeError, match="model crashed"):  # the worker survives a failed pass
+        assert isinstance(caught.value.__cause__, RuntimeError)  # the cause is kept for the server log
+    with pytest.raises(QueryEmbeddingError):  # the worker survives a failed pass
         batcher.embed_queries(["再问一次"])
+
+
+class FailsOnPoison:
+    """A model that cannot embed one particular text, like a tokenizer meeting a lone surrogate."""
+
+    def __init__(self):
+        self.passes: list[int] = []
+
+    def embed_queries(self, texts):
+        self.passes.append(len(texts))
+        if "毒" in texts:
+            raise UnicodeEncodeError("utf-8", "毒", 0, 1, "surrogates not allowed")
+        return np.array([[float(len(text)), 1.0] for text in texts])
+
+
+@pytest.mark.unit
+def test_one_bad_text_fails_only_its_own_request():
+    model = FailsOnPoison()
+    batcher = QueryBatcher(model, max_wait_s=0.2)  # a long wait: the calls share one pass
+    texts = ["碳达峰", "毒", "新型储能装机", "光伏"]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(batcher.embed_queries, [text]) for text in texts]
+    assert model.passes[0] == 4  # the shared pass failed, then each request was retried on its own
+    for text, future in zip(texts, futures):
+        if text == "毒":
+            with pytest.raises(QueryEmbeddingError):
+                future.result()
+        else:
+            assert future.result().tolist() == [[float(len(text)), 1.0]]

@@ -1,0 +1,77 @@
+"""The OpenAPI spec states what the service enforces, so generated clients and fuzzers agree with it:
+every 4xx/5xx an operation can answer (all with the one error model, api.errors.ErrorBody), and the
+request limits (lengths, patterns, ranges, list sizes, the accepted region names) from the app's settings.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from api.errors import ErrorBody
+from api.settings import TOP_K_MAX, TOP_K_MIN, Settings
+from retriever.regions import RegionCatalog
+from retriever.validation import QUESTION_PATTERN, TEXT_PATTERN
+
+ERROR_DESCRIPTIONS = {
+    400: "the body is not UTF-8",
+    401: "no valid API key (only when CARBONQA_API_KEYS is set; on admin endpoints: no valid admin key)",
+    403: "admin endpoints are disabled (CARBONQA_ADMIN_KEY is unset)",
+    404: "no such plan, chunk or path",
+    409: "the plan cannot be changed that way (a shipped plan, or an added plan that exists without replace)",
+    408: "the request body did not arrive within CARBONQA_BODY_TIMEOUT_S",
+    413: "the request body is over CARBONQA_MAX_BODY_BYTES",
+    422: "the request breaks a rule of its schema (see `field`), or names an unknown region",
+    429: "this client sent more than CARBONQA_RATE_LIMIT requests (see Retry-After)",
+    500: "an unexpected server error (details only in the server log)",
+    503: "the service is loading or failed to load, all question slots are busy, or the open-connection "
+         "cap is reached",
+}
+# Request bodies whose fields carry the limits below (the responses echo some of the same fields).
+REQUEST_SCHEMAS = ("AskRequest", "SearchRequest", "HistoryTurn")
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses` entries of a route for these error statuses."""
+    return {status: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[status]} for status in statuses}
+
+
+# Every route reads its body first (api/limits.py), so a slow or oversized body can hit any of them.
+COMMON_ERRORS = errors(408, 413, 500, 503)
+QUESTION_ERRORS = {**COMMON_ERRORS, **errors(400, 422, 429)}
+LOOKUP_ERRORS = {**COMMON_ERRORS, **errors(404, 422, 429)}
+LIST_ERRORS = {**COMMON_ERRORS, **errors(429)}
+
+
+def region_names(catalog: RegionCatalog) -> list[str]:
+    """Every name a region filter accepts (the catalog's aliases of each plan region)."""
+    return list(dict.fromkeys(alias for region in catalog.regions for alias in catalog.aliases[region]))
+
+
+def _string_branch(schema: dict[str, Any]) -> dict[str, Any]:
+    """The string (or integer, or array) part of an optional field's anyOf [X, null]."""
+    for branch in schema.get("anyOf", []):
+        if branch.get("type") != "null":
+            return branch
+    return schema
+
+
+def publish_limits(spec: dict[str, Any], settings: Settings, region_names: list[str] | None) -> dict[str, Any]:
+    """Write the request limits into the generated spec; `region_names` (None while loading) become an enum."""
+    schemas = spec.get("components", {}).get("schemas", {})
+    for name in REQUEST_SCHEMAS:
+        properties = schemas.get(name, {}).get("properties", {})
+        if "question" in properties:
+            properties["question"].update(minLength=1, maxLength=settings.max_question_chars,
+                                          pattern=QUESTION_PATTERN)
+        if "answer" in properties:
+            _string_branch(properties["answer"])["pattern"] = TEXT_PATTERN
+        if "top_k" in properties:
+            _string_branch(properties["top_k"]).update(minimum=TOP_K_MIN, maximum=TOP_K_MAX)
+        if "history" in properties:
+            properties["history"]["maxItems"] = settings.max_history_turns
+        if "regions" in properties:
+            items = _string_branch(properties["regions"])["items"]
+            if region_names:
+                items["enum"] = region_names
+            else:
+                items["pattern"] = TEXT_PATTERN
+    return spec

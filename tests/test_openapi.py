@@ -1,0 +1,66 @@
+"""The OpenAPI spec tells the truth: schemathesis fuzzes every operation with all its checks.
+
+All checks run (server errors, status codes, content types, response schemas and headers, positive data
+accepted, negative data rejected, unsupported methods, ...) on at least 200 examples per operation.
+"""
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.generation.modes import GenerationMode
+
+from api.app import create_app
+from api.settings import get_settings
+from retriever.validation import QUESTION_PATTERN
+
+EXAMPLES_PER_OPERATION = 200
+
+
+@pytest.fixture(scope="module")
+def app(runtime):
+    # A rate limit the fuzzer cannot reach (its client is not loopback): the checks are about the spec.
+    return create_app(get_settings().model_copy(update={"rate_limit": "1000000/minute"}), runtime)
+
+
+def test_every_operation_conforms_to_the_spec(app):
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    examples = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        # Valid and invalid requests alike, as `schemathesis run` generates them.
+        cases = st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE))
+        examples[operation.label] = 0
+
+        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=cases)
+        def conforms(case):
+            examples[case.operation.label] += 1
+            case.call_and_validate()  # every check of this schemathesis version
+
+        conforms()
+    print("schemathesis examples per operation:", examples)
+    # Operations without parameters or body (GET /healthz) have fewer distinct requests than that.
+    assert sum(count >= EXAMPLES_PER_OPERATION for count in examples.values()) >= 5, examples
+
+
+def test_spec_states_the_limits_and_the_error_model(app):
+    spec = TestClient(app).get("/openapi.json").json()
+    ask = spec["components"]["schemas"]["AskRequest"]["properties"]
+    assert ask["question"]["maxLength"] == get_settings().max_question_chars
+    assert ask["question"]["pattern"] == QUESTION_PATTERN
+    assert ask["history"]["maxItems"] == get_settings().max_history_turns
+    assert {"珠海", "珠海市", "广东省", "全省"} <= set(ask["regions"]["anyOf"][0]["items"]["enum"])
+    top_k = next(branch for branch in ask["top_k"]["anyOf"] if branch["type"] == "integer")
+    assert (top_k["minimum"], top_k["maximum"]) == (1, 20)
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            errors = {status for status in operation["responses"] if status >= "400"}
+            assert {"408", "413", "500", "503"} <= errors, (method, path)
+            for status in errors - ({"503"} if path == "/readyz" else set()):
+                schema_ref = operation["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+                assert schema_ref == "#/components/schemas/ErrorBody", (method, path, status)
