@@ -399,7 +399,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @app.get("/suggestions", tags=["corpus"], dependencies=keyed, response_model=list[Suggestion],
              responses={**LIST_ERRORS, **key_errors})
-    def suggestions(_: Ready = Depends(ready)) -> list[Suggestion]:
+    def suggestions(live: Ready = Depends(ready)) -> list[Suggestion]:
         """Starter questions built from the plans' clause trees: per plan a target, a measure and a
         structure question, then one comparison."""
         return live.starters

