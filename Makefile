@@ -2,8 +2,10 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The UI tests drive Debian's headless Chromium (never a downloaded browser build).
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install
+.PHONY: run test install chromium
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -17,5 +19,18 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/carbonqa serve
 
-test: $(STAMP)
+# Installs Debian's chromium when it is missing and this user can (root + apt-get); else says how.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then \
+	    true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the UI tests (apt-get) ..."; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+	    echo "错误 / error: the UI tests need Debian's chromium at $(CHROMIUM), and this user cannot install it." >&2; \
+	    echo "修复 / fix: sudo apt-get install -y chromium   (then run make test again)" >&2; \
+	    exit 2; \
+	fi
+
+test: $(STAMP) chromium
 	$(VENV)/bin/pytest -q
