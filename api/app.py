@@ -265,7 +265,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     # take one of the slots (so clients sending slow bodies cannot hold the slots).
     app.add_middleware(RequestLimits, max_question_chars=settings.max_question_chars)
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrent_questions, wait_s=settings.queue_timeout_s)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, read_timeout_s=settings.body_timeout_s)
+    # Uploads may be larger than questions; each file's own limit is checked in the endpoint.
+    upload_bytes = settings.max_upload_bytes * settings.max_upload_files + settings.max_body_bytes
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, read_timeout_s=settings.body_timeout_s,
+                       larger={"/documents": upload_bytes})
     app.add_middleware(RateLimit, rate=settings.rate_limit, limit_loopback=settings.rate_limit_loopback)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,

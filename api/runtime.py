@@ -15,7 +15,7 @@ from answer.pipeline import Answerer
 from api.settings import Settings
 from index.batching import QueryBatcher
 from index.embedder import QUERY_THREADS, Embedder
-from index.store import HybridIndex, build_index, load_or_build, save_index, stored_cache
+from index.store import HybridIndex, build_index, index_cache, load_or_build, save_index
 from ingest.library import PlanLibrary
 from ingest.models import ParsedPlan
 from ingest.tree import ClauseTree
@@ -74,8 +74,7 @@ def with_plans(runtime: Runtime, plans: list[ParsedPlan]) -> Runtime:
     index is rebuilt embedding only chunks it did not have, and saved. The old runtime is left untouched
     (it may be serving)."""
     chunks = [chunk for plan in plans for chunk in plan.chunks]
-    cache = stored_cache(runtime.settings.index_path, runtime.embedder)
-    index = build_index(chunks, runtime.embedder, progress=False, cache=cache)
+    index = build_index(chunks, runtime.embedder, progress=False, cache=index_cache(runtime.index))
     save_index(index, runtime.settings.index_path)
     status = f"updated: {index.manifest.embedded_count} of {len(chunks)} chunks embedded"
     log.info("index %s", status)

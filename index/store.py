@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from tqdm import tqdm
 
 from index.bm25 import BM25Index
-from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
+from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached, text_key
 from index.files import replace_dir, sha256_file, temp_dir_for
 from index.interface import PassageEmbedder
 from index.tokenizer import Tokenizer, domain_terms
@@ -255,6 +255,14 @@ def corrupt(directory: Path, detail: str) -> IndexCorruptError:
 def stored_cache(directory: Path, embedder: PassageEmbedder) -> EmbeddingCache:
     """The passage vectors saved with the index in `directory` by this model (empty if none)."""
     return EmbeddingCache.load(Path(directory) / CACHE_FILE, embedder.model_fingerprint)
+
+
+def index_cache(index: HybridIndex) -> EmbeddingCache:
+    """The passage vectors an index holds in memory, as a cache for the next build (a build by another
+    model ignores it)."""
+    vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
+    return EmbeddingCache(index.manifest.model_fingerprint,
+                          {text_key(embedding_text(chunk)): vector for chunk, vector in zip(index.chunks, vectors)})
 
 
 def load_or_build(directory: Path, chunks: list[Chunk], embedder: PassageEmbedder,

@@ -26,8 +26,10 @@ ADMIN = {"X-API-Key": KEY}
 @pytest.fixture
 def library_settings(tmp_path) -> Settings:
     """The shipped corpus, with the library and the index in a temporary folder."""
+    # The test client is not a loopback address: its rate limit is raised, since it is not under test here.
     return Settings(corpus_dir=REPO_DIR / "data" / "corpus", library_dir=tmp_path / "library",
-                    index_dir=tmp_path / "index", admin_key=KEY, max_upload_bytes=200_000)
+                    index_dir=tmp_path / "index", admin_key=KEY, max_upload_bytes=200_000,
+                    rate_limit="100000/minute")
 
 
 @pytest.fixture
