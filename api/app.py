@@ -359,7 +359,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         return live.view.documents()
 
     @app.post("/documents", tags=["library"], response_model=LibraryChange, dependencies=[Depends(require_admin_key)],
-              responses={**COMMON_ERRORS, **errors(401, 403, 409, 422, 429)})
+              responses={**COMMON_ERRORS, **errors(400, 401, 403, 409, 422, 429)})
     def add_documents(files: list[UploadFile] = File(..., description="plan files: .txt .md .docx .pdf .html"),
                       replace: bool = Form(False, description="replace an added plan with the same doc id"),
                       live: Ready = Depends(ready)) -> LibraryChange:

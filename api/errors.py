@@ -62,7 +62,8 @@ class ApiError(Exception):
 
 # Messages for the HTTP statuses Starlette raises itself (unknown route, wrong method, body limit).
 HTTP_MESSAGES = {
-    400: "请求体无法解析（应为 UTF-8 编码的 JSON）/ request body could not be parsed (expected UTF-8 JSON)",
+    400: "请求体无法解析（应为 UTF-8 编码的 JSON，上传文件应为 multipart/form-data）/ request body could not be parsed "
+         "(expected UTF-8 JSON, or multipart/form-data for uploads)",
     404: "未找到该地址 / not found",
     405: "不支持该请求方法 / method not allowed",
     413: "请求体过大 / request body too large",
@@ -103,6 +104,12 @@ def describe(error: dict[str, Any]) -> str:
         return f"{field} 应为列表 / {field} must be a list"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"{field} 应为 JSON 对象 / {field} must be a JSON object"
+    if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        return f"{field} 过长：最多 {limit} 个字符 / {field} too long: at most {limit} characters"
+    if kind == "too_long":
+        limit = ctx.get("max_length")
+        return f"{field} 过长：最多 {limit} 项 / {field} too long: at most {limit} items"
     if kind == "enum":
         return f"{field} 应为 {ctx.get('expected')} 之一 / {field} must be one of {ctx.get('expected')}"
     if kind.startswith("value_error") or kind in CUSTOM_ERRORS:  # our validators' messages (e.g. QuestionError)
@@ -110,10 +117,14 @@ def describe(error: dict[str, Any]) -> str:
     return f"{field} 无效 / invalid {field}: {error['msg']}"
 
 
+# The "/ " between the two languages of a message: the English half starts with a Latin letter.
+LANGUAGE_SEPARATOR = re.compile(r"\s?/ (?=[A-Za-z])")
+
+
 def bilingual(message: str) -> ErrorMessage:
-    """Our messages are written "中文 / English"; split at the first " / " (both halves if there is none)."""
-    zh, sep, en = message.partition(" / ")
-    return ErrorMessage(zh=zh, en=en) if sep else ErrorMessage(zh=message, en=message)
+    """Our messages are written "中文 / English"; split at the first separator (both halves if there is none)."""
+    halves = LANGUAGE_SEPARATOR.split(message, maxsplit=1)
+    return ErrorMessage(zh=halves[0], en=halves[1]) if len(halves) == 2 else ErrorMessage(zh=message, en=message)
 
 
 def error_response(status: int, message: str, errors: list[dict[str, str | None]] | None = None,

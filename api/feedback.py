@@ -14,14 +14,16 @@ from contextlib import closing, contextmanager
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.schemas import checked_question
+from api.schemas import checked_answer, checked_question
 
 MAX_ANSWER_CHARS = 8000
 MAX_NOTE_CHARS = 1000
 MAX_CITATIONS = 50
+MAX_CHUNK_ID_CHARS = 200
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -51,24 +53,18 @@ class FeedbackIn(BaseModel):
     answer: str = Field(max_length=MAX_ANSWER_CHARS, description="the answer text shown, with its [n] markers")
     rating: Rating
     note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS, description="what was wrong or good, optional")
-    citation_ids: list[str] = Field(default_factory=list, max_length=MAX_CITATIONS,
-                                    description="chunk ids the answer cited")
+    citation_ids: list[Annotated[str, Field(max_length=MAX_CHUNK_ID_CHARS)]] = Field(
+        default_factory=list, max_length=MAX_CITATIONS, description="chunk ids the answer cited")
     outcome: str | None = Field(default=None, max_length=40,
                                 description="the answer's outcome as shown (e.g. answered / refused)")
 
     _checked_question = field_validator("question")(checked_question)
+    _checked_answer = field_validator("answer")(checked_answer)
 
     @field_validator("note")
     @classmethod
     def blank_note_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
-
-    @field_validator("citation_ids")
-    @classmethod
-    def short_ids(cls, value: list[str]) -> list[str]:
-        if any(len(chunk_id) > 200 for chunk_id in value):
-            raise ValueError("条款编号过长 / chunk id too long")
-        return value
 
 
 class FeedbackRecord(FeedbackIn):

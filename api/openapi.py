@@ -12,7 +12,7 @@ from retriever.regions import RegionCatalog
 from retriever.validation import QUESTION_PATTERN, TEXT_PATTERN
 
 ERROR_DESCRIPTIONS = {
-    400: "the body is not UTF-8",
+    400: "the body cannot be parsed (not UTF-8 JSON, or a malformed multipart upload)",
     401: "no valid API key (only when CARBONQA_API_KEYS is set; on admin endpoints: no valid admin key)",
     403: "admin endpoints are disabled (CARBONQA_ADMIN_KEY is unset)",
     404: "no such plan, chunk or path",
@@ -26,7 +26,7 @@ ERROR_DESCRIPTIONS = {
          "cap is reached",
 }
 # Request bodies whose fields carry the limits below (the responses echo some of the same fields).
-REQUEST_SCHEMAS = ("AskRequest", "SearchRequest", "HistoryTurn")
+REQUEST_SCHEMAS = ("AskRequest", "SearchRequest", "HistoryTurn", "FeedbackIn")
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -55,7 +55,8 @@ def _string_branch(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def publish_limits(spec: dict[str, Any], settings: Settings, region_names: list[str] | None) -> dict[str, Any]:
-    """Write the request limits into the generated spec; `region_names` (None while loading) become an enum."""
+    """Write the request limits into the generated spec; `region_names` (None while loading) become an enum
+    (of request bodies' `regions` and of the `region` query parameter)."""
     schemas = spec.get("components", {}).get("schemas", {})
     for name in REQUEST_SCHEMAS:
         properties = schemas.get(name, {}).get("properties", {})
@@ -74,4 +75,9 @@ def publish_limits(spec: dict[str, Any], settings: Settings, region_names: list[
                 items["enum"] = region_names
             else:
                 items["pattern"] = TEXT_PATTERN
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "region" and region_names:  # GET /indicators?region= (empty = all)
+                    _string_branch(parameter["schema"])["enum"] = ["", *region_names]
     return spec

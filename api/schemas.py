@@ -24,6 +24,11 @@ def checked_question(value: str) -> str:
     return validate_question(value, MAX_QUESTION_CHARS.get())
 
 
+def checked_answer(value: str | None) -> str | None:
+    """An earlier answer sent back by a client, checked for characters no text may hold."""
+    return None if value is None else normalize_text(value, "回答", "answer")
+
+
 class HistoryTurn(BaseModel):
     """One earlier turn of the conversation, oldest first."""
 
@@ -36,11 +41,7 @@ class HistoryTurn(BaseModel):
     )
 
     _checked_question = field_validator("question")(checked_question)
-
-    @field_validator("answer")
-    @classmethod
-    def checked_answer(cls, value: str | None) -> str | None:
-        return None if value is None else normalize_text(value, "回答", "answer")
+    _checked_answer = field_validator("answer")(checked_answer)
 
 
 class QuestionRequest(BaseModel):
