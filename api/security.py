@@ -26,6 +26,8 @@ _bearer = HTTPBearer(auto_error=False, description="the same key as `Authorizati
 
 UNAUTHORIZED = "缺少或无效的 API 密钥：请在 X-API-Key 或 Authorization: Bearer 中提供 / " \
                "missing or invalid API key: send it as X-API-Key or Authorization: Bearer"
+ADMIN_UNAUTHORIZED = "管理密钥缺失或错误：请在 X-API-Key 或 Authorization: Bearer 中提供 CARBONQA_ADMIN_KEY / " \
+                     "missing or wrong admin key: send CARBONQA_ADMIN_KEY as X-API-Key or Authorization: Bearer"
 ADMIN_DISABLED = "管理接口未启用：请设置 CARBONQA_ADMIN_KEY / " \
                  "admin endpoints are disabled: set CARBONQA_ADMIN_KEY to enable them"
 
@@ -52,8 +54,8 @@ def app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def unauthorized() -> ApiError:
-    return ApiError(401, UNAUTHORIZED, field="X-API-Key", headers={"WWW-Authenticate": "Bearer"}, code="unauthorized")
+def unauthorized(message: str = UNAUTHORIZED) -> ApiError:
+    return ApiError(401, message, field="X-API-Key", headers={"WWW-Authenticate": "Bearer"}, code="unauthorized")
 
 
 def admin_keys(settings: Settings) -> list[str]:
@@ -75,4 +77,4 @@ def require_admin_key(request: Request, key: str | None = Security(presented_key
     if not allowed:
         raise ApiError(403, ADMIN_DISABLED, code="admin_disabled")
     if not matches(key, allowed):
-        raise unauthorized()
+        raise unauthorized(ADMIN_UNAUTHORIZED)

@@ -14,11 +14,13 @@ from ingest.vocabulary import (ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_WORDS,
                                STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family, years_in)
 from retriever.models import QuestionFrame, RegionQuery
 from retriever.regions import RegionCatalog
+from retriever.validation import matching_form
 
 def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str], list[str]],
                   regions: list[str] | None = None, use_region_detection: bool = True) -> QuestionFrame:
     """The question's frame. An explicit `regions` filter wins over detection (a name without a plan
     raises UnknownRegionError); with detection off and no filter, every plan is searched."""
+    question = matching_form(question)  # "珠海２０２５年" is about 2025
     named = catalog.detect(question)
     if regions:
         region_query = catalog.resolve_filter(regions)

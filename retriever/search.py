@@ -88,7 +88,7 @@ class Retriever:
         if frame.wants_list and not frame.compared_regions:
             hits = self._expand_list(frame.text, hits, fused, ranks, top_k)
         timings["fuse"] = _ms(started)
-        return SearchResult(question=frame.text, mode=mode, regions=region_query, hits=hits, timings_ms=timings)
+        return SearchResult(question=question, mode=mode, regions=region_query, hits=hits, timings_ms=timings)
 
     def _allowed_rows(self, frame: QuestionFrame) -> np.ndarray:
         if not frame.regions.regions:

@@ -1,9 +1,10 @@
 """What makes a question acceptable, checked once for every entry point (HTTP API and CLI).
 
 Every user text (questions, history turns, region names) is checked here for characters no text
-should hold, before it reaches the tokenizers and the shared embedding batch, then brought to NFKC
-form: full-width digits (２０２５) become 2025, and a lone surrogate is a clear 4xx instead of a
-failure inside a batch shared with other users' questions.
+should hold, before it reaches the tokenizers and the shared embedding batch: a lone surrogate is a
+clear 4xx instead of a failure inside a batch shared with other users' questions. A question keeps
+the user's own characters (it is shown and stored as typed); it is read in NFKC form
+(`matching_form`: full-width digits ２０２５ are 2025), as region names are.
 
 The rules are also written as regular expressions (TEXT_PATTERN, QUESTION_PATTERN) that the OpenAPI
 spec publishes; a text matches the pattern exactly when it passes the check (lone surrogates, which
@@ -31,22 +32,32 @@ class QuestionError(ValueError):
     """A question that cannot be searched; the message is bilingual and shown to the user as it is."""
 
 
-def normalize_text(text: str, label_zh: str = "文本", label_en: str = "text") -> str:
-    """text in NFKC form, or QuestionError naming the first character no text may hold."""
+def check_characters(text: str, label_zh: str = "文本", label_en: str = "text") -> str:
+    """The text unchanged, or QuestionError naming the first character no text may hold."""
     bad = _BAD.search(text)
     if bad is not None:
         code = f"U+{ord(bad.group()):04X}"
         raise QuestionError(f"{label_zh}包含无效字符 {code}（控制字符、代理项或非字符）/ {label_en} contains an "
                             f"invalid character {code} (a control character, surrogate or non-character)")
+    return text
+
+
+def matching_form(text: str) -> str:
+    """The form text is matched in: NFKC (full-width digits and letters are ASCII, ideographic spaces spaces)."""
     return unicodedata.normalize("NFKC", text)
 
 
+def normalize_text(text: str, label_zh: str = "文本", label_en: str = "text") -> str:
+    """text checked and in matching form (region names, earlier answers)."""
+    return matching_form(check_characters(text, label_zh, label_en))
+
+
 def validate_question(text: str, max_chars: int) -> str:
-    """The question in NFKC form stripped of surrounding whitespace, or QuestionError saying what is wrong.
+    """The question as typed, stripped of surrounding whitespace, or QuestionError saying what is wrong.
 
     The length is counted as sent (as the spec's maxLength is).
     """
-    question = normalize_text(text, "问题", "question").strip()
+    question = check_characters(text, "问题", "question").strip()
     if not question:
         raise QuestionError("问题不能为空 / question must not be empty")
     if len(text) > max_chars:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import unicodedata
 
 import pytest
 from fastapi.testclient import TestClient
@@ -112,8 +111,8 @@ def test_export_writes_the_negative_feedback_as_eval_items(feedback_env, tmp_pat
     result = CliRunner().invoke(cli, ["feedback", "export"])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    # Oldest first, 👎 only; questions are stored as checked, in NFKC form (？ is ?).
-    assert [line["question"] for line in lines] == [unicodedata.normalize("NFKC", DOWN["question"]), "佛山的光伏目标?"]
+    # Oldest first, 👎 only; questions are stored as typed.
+    assert [line["question"] for line in lines] == [DOWN["question"], "佛山的光伏目标？"]
     first = lines[0]
     assert first["id"] == "feedback-1" and first["type"] == "unknown"
     assert first["answer"] == DOWN["answer"] and first["note"] == DOWN["note"]

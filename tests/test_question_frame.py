@@ -60,6 +60,8 @@ def test_years_base_year_and_asked_quantity(tokenize):
     frame = read_question("广东到2030年光伏装机要达到多少万千瓦？", CORPUS, tokenize)
     assert frame.unit == "万千瓦" and frame.unit_family == "power" and frame.base_year is None
     assert read_question("珠海哪一年实现碳达峰？", CORPUS, tokenize).wants_year
+    full_width = read_question("珠海２０２５年单位GDP能耗要比２０２０年下降多少？", CORPUS, tokenize)
+    assert full_width.years == {2025, 2020} and full_width.base_year == 2020  # read in NFKC form
     frame = read_question("每个城市要建几座加氢站？", CORPUS, tokenize)
     assert frame.unit == "座" and frame.unit_family == "count"  # the unit asked, not the 个 of 每个
 

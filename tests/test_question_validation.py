@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retriever.validation import QUESTION_PATTERN, QuestionError, normalize_text, validate_question
+from retriever.validation import QUESTION_PATTERN, QuestionError, matching_form, normalize_text, validate_question
 
 pytestmark = pytest.mark.unit
 
@@ -15,14 +15,13 @@ pytestmark = pytest.mark.unit
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("  珠海的碳达峰目标是什么？\n", "珠海的碳达峰目标是什么?"),  # NFKC: full-width ？ is ?
+        ("  珠海的碳达峰目标是什么？\n", "珠海的碳达峰目标是什么？"),  # kept as typed, stripped
         ("碳达峰\t目标\r\n是什么", "碳达峰\t目标\r\n是什么"),  # tabs and line breaks are ordinary text
-        ("\u3000碳" * 5, "碳 碳 碳 碳 碳"),  # NFKC: ideographic spaces are spaces
+        ("\u3000碳" * 5, "碳\u3000碳\u3000碳\u3000碳\u3000碳"),
         ("碳" * 20, "碳" * 20),  # exactly at the limit
         ("2030", "2030"),
         ("\u200b碳达峰", "\u200b碳达峰"),  # a zero-width space is a format character, not a control one
-        ("珠海２０２５年光伏", "珠海2025年光伏"),  # NFKC: full-width digits are digits
-        ("ＰＭ２．５浓度", "PM2.5浓度"),
+        ("珠海２０２５年光伏", "珠海２０２５年光伏"),  # full-width digits are read as digits (matching_form)
         ("\u3000碳\u3000", "碳"),
     ],
 )
@@ -59,7 +58,16 @@ def test_length_is_counted_as_sent():
     # As the spec's maxLength counts it: surrounding spaces count, NFKC expansion (U+FDFA = 18 chars) does not.
     with pytest.raises(QuestionError, match="问题过长"):
         validate_question("  " + "碳" * 20, max_chars=20)
-    assert len(validate_question("碳\ufdfa", max_chars=2)) == 19
+    assert validate_question("碳\ufdfa", max_chars=2) == "碳\ufdfa"
+
+
+@pytest.mark.parametrize(("text", "read_as"), [
+    ("珠海２０２５年光伏", "珠海2025年光伏"),  # full-width digits are digits
+    ("ＰＭ２．５浓度", "PM2.5浓度"),
+    ("\u3000碳？", " 碳?"),  # ideographic space and full-width ？
+])
+def test_questions_are_matched_in_nfkc_form(text, read_as):
+    assert matching_form(text) == read_as
 
 
 def test_other_texts_are_checked_the_same_way():
