@@ -17,22 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from answer.policy import AnswerPolicy
-from answer.text import Sentence, split_sentences
 from ingest.models import Chunk, ChunkKind
+from ingest.sentences import Sent, Sentence, content_sentences
 from ingest.text import squash
-from ingest.vocabulary import HEADING_LABEL, figure_families, term_forms, years_in
+from ingest.vocabulary import figure_families, term_forms
 from retriever.models import QuestionFrame, SearchHit
 
 PIECE_SPLIT = re.compile(r"[，,：:]")
-
-
-@dataclass
-class Sent:
-    """A content sentence of a chunk, with the years it is about."""
-
-    sentence: Sentence
-    flat: str
-    years: set[int]  # its own, or those of the sentence it continues after a ；
 
 
 @dataclass
@@ -196,39 +187,3 @@ def states_figure(text: str, family: str | None) -> bool:
 def most_specific(index: SentenceIndex, terms: list[str]) -> str | None:
     """The rarest term, the longest among equally rare ones (海上风电 over 海上)."""
     return max(terms, key=lambda t: (index.idf(t), len(t))) if terms else None
-
-
-def content_sentences(chunk: Chunk, min_chars: int = AnswerPolicy().min_sentence_chars) -> list[Sent]:
-    """The chunk's sentences minus heading lines and fragments too short to say anything.
-
-    A table row is a record: it is one "sentence" (its cells, without the row label line).
-    """
-    if chunk.kind == ChunkKind.table_row:
-        first_line = chunk.text.split("\n", 1)[0]
-        start = len(first_line) + 1 if chunk.path and first_line.strip() == chunk.path[-1] else 0
-        row = Sentence(chunk.text[start:].strip(), start, len(chunk.text.rstrip()))
-        return [Sent(row, squash(row.text), years_in(squash(row.text)))] if row.text else []
-    sents: list[Sent] = []
-    years: set[int] = set()
-    continues = False
-    for sentence in split_sentences(chunk.text):
-        flat = squash(sentence.text)
-        own = years_in(flat)
-        # "到2025年，A达到x；B达到y。": B is about 2025 too.
-        years = own or (years if continues else set())
-        continues = flat.endswith(("；", ";"))
-        if is_heading(chunk, sentence) or len(flat) < min_chars:
-            continue
-        sents.append(Sent(sentence, flat, years))
-    return sents
-
-
-def is_heading(chunk: Chunk, sentence: Sentence) -> bool:
-    """The sentence is a heading: the chunk's own heading title, or a short numbered line."""
-    flat = squash(sentence.text).rstrip("。：:；")
-    label = HEADING_LABEL.match(flat)
-    bare = flat[label.end():] if label else flat
-    heading = squash(chunk.heading).rstrip("。：:；")
-    if heading and bare == heading:
-        return True
-    return bool(label) and len(bare) <= 30 and not re.search(r"[。；！？]", sentence.text.rstrip("。；"))

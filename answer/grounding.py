@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from answer.models import Citation
-from answer.text import MARKER, numbers_in, sentence_pieces, split_sentences
+from answer.text import MARKER, numbers_in, sentence_pieces
+from ingest.sentences import split_sentences
 from ingest.models import Chunk
 
 MAX_CLAUSE_CHARS = 1500  # longer clauses are cut in the prompt (and verified against what was sent)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ingest.sentences import MIN_SENTENCE_CHARS
 from ingest.text import squash
 from ingest.vocabulary import BASE_YEAR, years_in
 from retriever.models import QuestionFrame
@@ -46,7 +47,8 @@ class AnswerPolicy(BaseModel):
     domain_term_min_df: int = Field(5, description="a term in this many corpus sentences is plan vocabulary, not chance wording")
     dense_top_hits: int = Field(2, description="the dense arm's first choices: its best two among the hits ...")
     dense_top_max: int = Field(5, description="... that also rank this high in the whole corpus")
-    min_sentence_chars: int = Field(6, description="shorter fragments say nothing quotable")
+    min_sentence_chars: int = Field(MIN_SENTENCE_CHARS, description="shorter fragments say nothing quotable "
+                                    "(the index embeds the sentences of the default length)")
 
     # ---- structure questions (answer/structure.py)
     section_min_score: float = Field(0.6, description="how well a section (heading, lead, child headings) must match")

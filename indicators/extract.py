@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from answer.text import OPENERS, SENTENCE_END, split_sentences
+from ingest.sentences import OPENERS, SENTENCE_END, split_sentences
 from indicators.models import Indicator
 from indicators.names import indicator_name, share_modifier
 from ingest.clean import CLOSERS

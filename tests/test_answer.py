@@ -5,10 +5,11 @@ import re
 
 import pytest
 
-from answer.evidence import SentenceIndex, content_sentences
+from answer.evidence import SentenceIndex
 from answer.pipeline import Answerer
 from answer.structure import Outline
-from answer.text import numbers_in, sentence_pieces, split_sentences
+from answer.text import numbers_in, sentence_pieces
+from ingest.sentences import content_sentences, split_sentences
 from ingest.models import Chunk, ChunkKind
 from ingest.text import squash
 from ingest.tree import ClauseTree

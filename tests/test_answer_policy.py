@@ -5,7 +5,7 @@ import pytest
 
 from answer.evidence import Candidate
 from answer.policy import AnswerPolicy
-from answer.text import Sentence
+from ingest.sentences import Sentence
 from ingest.models import Chunk, ChunkKind
 from retriever.models import QuestionFrame, RegionQuery
 
