@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from answer.models import Citation
 from answer.text import MARKER, numbers_in, sentence_pieces
-from ingest.sentences import split_sentences
 from ingest.models import Chunk
+from ingest.sentences import split_sentences
 
 MAX_CLAUSE_CHARS = 1500  # longer clauses are cut in the prompt (and verified against what was sent)
 MIN_SUPPORT = 0.5  # share of a sentence's character pairs that must occur in the clauses it cites

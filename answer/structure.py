@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from answer.evidence import SentenceIndex
 from answer.policy import AnswerPolicy
 from answer.text import first_sentence, strip_end
-from ingest.sentences import split_sentences
 from ingest.models import Chunk, ChunkKind
+from ingest.sentences import split_sentences
 from ingest.text import squash
 from ingest.tree import ClauseTree
 from ingest.vocabulary import COUNT_PHRASE, chinese_number
