@@ -7,16 +7,23 @@ they can neither support nor undermine an answer. The score adds a small prior f
 retrieval rank and what the question asks for: the year it names, a figure, a date.
 
 Each candidate also records the evidence the answerer's acceptance rule needs: whether it holds the
-question's most specific terms, and whether the dense arm ranked its clause first (a paraphrase).
+question's most specific terms, whether the dense arm ranked its clause first (a paraphrase), and how
+far it stands out from the other retrieved sentences in meaning: the cosine of its vector (embedded at
+index time) to the question's, as a z-score among them. A paraphrase ("山林面积" for 森林覆盖率) shares
+few words with its answer but is much closer to it in meaning than to the sentences around it.
 """
 from __future__ import annotations
 
 import math
 import re
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from answer.policy import AnswerPolicy
+from index.sentence_vectors import SentenceVectors
 from ingest.models import Chunk, ChunkKind
 from ingest.sentences import Sent, Sentence, content_sentences
 from ingest.text import squash
@@ -39,13 +46,17 @@ class Candidate:
     has_key_term: bool  # it (or its context) holds the question's most specific plan-vocabulary term
     misses_topic: bool  # it lacks the question's most specific domain term (核电), which another
     # retrieved clause has, or has only a broader form of it (风电 for 海上风电)
+    states_asked_figure: bool  # it states a figure of the asked unit family (any figure if none asked)
+    semantic: float = 0.0  # z-score of its similarity to the question among the candidates (0: unknown)
 
 
 class SentenceIndex:
     """Content sentences of every chunk, and IDF weights of terms counted over all of them."""
 
-    def __init__(self, chunks: list[Chunk], domain_terms: Iterable[str] = (), policy: AnswerPolicy | None = None):
+    def __init__(self, chunks: list[Chunk], domain_terms: Iterable[str] = (), policy: AnswerPolicy | None = None,
+                 vectors: SentenceVectors | None = None):
         self.policy = policy or AnswerPolicy()
+        self.vectors = vectors  # the index's sentence vectors; without them no semantic evidence
         self.domain_terms = set(domain_terms)  # the index's dictionary: curated terms, headings, names
         self._sents: dict[str, list[Sent]] = {}
         self._flat: dict[str, str] = {}
@@ -109,8 +120,10 @@ class SentenceIndex:
         """Terms the plans use often enough to be their vocabulary, not a paraphrase's chance wording."""
         return [t for t in terms if self.df(t) >= self.policy.domain_term_min_df]
 
-    def candidates(self, question: QuestionFrame, hits: list[SearchHit]) -> list[Candidate]:
-        """Every content sentence of the hits, best first."""
+    def candidates(self, question: QuestionFrame, hits: list[SearchHit],
+                   query_vector: np.ndarray | None = None) -> list[Candidate]:
+        """Every content sentence of the hits, best first; with the question's vector, each also gets
+        its semantic standing among them."""
         vocabulary = self.vocabulary_terms(question.terms)
         # A dictionary term is plan vocabulary however rare (抽水蓄能电站 is in four sentences).
         term = most_specific(self, [t for t in question.terms if t in self.domain_terms and self.df(t)])
@@ -132,8 +145,23 @@ class SentenceIndex:
                     continue
                 seen.add((hit.chunk.region, sent.flat))
                 out.append(self._score(question, topic, hit.chunk, sent, rank[id(hit)], dense_top))
+        if query_vector is not None and self.vectors is not None:
+            self._standing(out, query_vector)
         out.sort(key=lambda c: -c.score)
         return out
+
+    def _standing(self, candidates: list[Candidate], query_vector: np.ndarray) -> None:
+        """Set each candidate's z-score of similarity to the question among the candidates."""
+        similarities = self.vectors.similarities(query_vector, [c.flat for c in candidates])
+        known = [s for s in similarities if s is not None]
+        if len(known) < self.policy.semantic_min_sentences:
+            return
+        mean, spread = statistics.fmean(known), statistics.pstdev(known)
+        if spread == 0:
+            return
+        for candidate, similarity in zip(candidates, similarities):
+            if similarity is not None:
+                candidate.semantic = (similarity - mean) / spread
 
     def _holds(self, term: str, chunk: Chunk, text: str | None = None) -> bool:
         """Is the term (or a synonym) in the text (default: the whole chunk) or the chunk's context?"""
@@ -164,6 +192,7 @@ class SentenceIndex:
             chunk, sent.sentence, sent.flat, coverage, figure_coverage, score, sent.years, dense_top,
             has_key_term=topic.key_term is None or self._holds(topic.key_term, chunk, sent.flat),
             misses_topic=misses_topic,
+            states_asked_figure=states_figure(sent.flat, question.unit_family),
         )
 
 

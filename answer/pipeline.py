@@ -9,6 +9,8 @@ import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from answer.compose import CitationBook, attributed, comparison_line, structure_list
 from answer.evidence import Candidate, SentenceIndex, most_specific
 from answer.grounding import Clause, build_messages, complete_part, numbered_clauses, verify
@@ -62,7 +64,8 @@ class Answerer:
         self.top_k = top_k  # used when ask/stream get top_k=None
         self.policy = policy or AnswerPolicy()
         self.region_order = retriever.regions.answer_order  # province first: the order of comparison lines
-        self.sentences = SentenceIndex(retriever.tree.chunks, retriever.index.tokenizer.user_terms, self.policy)
+        self.sentences = SentenceIndex(retriever.tree.chunks, retriever.index.tokenizer.user_terms, self.policy,
+                                       retriever.index.sentences)
         self.outline = Outline(retriever.tree, self.policy)
         self.follow_ups = FollowUps(retriever.tree)
 
@@ -123,7 +126,7 @@ class Answerer:
         elif compared:
             reply = self._indicator_table(info) or self._comparison(info, result.hits, compared)
         else:
-            reply = self._structure(info, result.hits) or self._single(info, result.hits)
+            reply = self._structure(info, result.hits) or self._single(info, result.hits, result.query_vector)
         timings["answer"] = _ms(started)
 
         answer = Answer(
@@ -161,9 +164,10 @@ class Answerer:
         text, book, silent = found
         return Reply(text, book, unstated=silent)
 
-    def _single(self, info: QuestionFrame, hits: list[SearchHit]) -> Reply:
-        """One plan named, or none (then the best plan(s) answer and are named)."""
-        candidates = self.sentences.candidates(info, hits)
+    def _single(self, info: QuestionFrame, hits: list[SearchHit], query_vector: np.ndarray | None = None) -> Reply:
+        """One plan named, or none (then the best plan(s) answer and are named). With the question's
+        vector, a sentence that stands out in meaning can answer a paraphrase."""
+        candidates = self.sentences.candidates(info, hits, query_vector)
         if info.years and not any(info.years & years_in(squash(h.chunk.text)) for h in hits):
             years = "、".join(str(y) for y in sorted(info.years))
             return self._refusal(f"方案未提及{years}年的相关内容。", "year_not_stated", candidates)
@@ -182,6 +186,8 @@ class Answerer:
                 return self._refusal(f"方案提到了相关内容，但没有给出所问的{asked_figure(info)}。", "figure_not_stated",
                                      candidates)
             return self._refusal("方案中没有找到能回答该问题的条款。", "no_supporting_clause", candidates)
+        if not any(self.policy.matches_words(info, c) for c in usable):
+            usable.sort(key=lambda c: -c.semantic)  # a paraphrase: the sentence closest in meaning first
         book = CitationBook()
         return Reply(attributed(book, self._pick(info, usable, self.policy.max_sentences, self.policy.max_clauses)), book)
 

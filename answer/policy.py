@@ -34,6 +34,10 @@ class AnswerPolicy(BaseModel):
     figure_min_coverage: float = Field(0.5, description="for a figure question, the same share for the comma-piece stating it")
     semantic_min_coverage: float = Field(
         0.1, description="a paraphrase needs less if its clause is among the dense arm's first choices")
+    semantic_min_z: float = Field(
+        1.5, description="a sentence this many standard deviations closer in meaning to the question than the "
+                         "other retrieved sentences answers a paraphrase that shares few of its words")
+    semantic_min_sentences: int = Field(3, description="sentences needed to tell one standing out from the rest")
     related_min_coverage: float = Field(0.25, description="below this a refusal cites nothing as related")
     near_best: float = Field(0.15, description="further sentences score within this of the best (twice for overviews)")
 
@@ -62,8 +66,8 @@ class AnswerPolicy(BaseModel):
     def answers(self, frame: QuestionFrame, candidate: Candidate) -> bool:
         """Can this sentence answer? It must be about the year asked and state the figure or date
         asked; and be on topic: either lexically (enough of the question's terms, its most specific
-        one included) or semantically (its clause is the dense arm's first choice and it shares some
-        terms: a paraphrased question)."""
+        one included) or semantically (a paraphrased question): its clause is the dense arm's first
+        choice, and it shares some terms or stands out from the other retrieved sentences in meaning."""
         if frame.years and not candidate.years & frame.years and \
                 (candidate.years or not frame.years & years_in(squash(candidate.chunk.text))):
             return False
@@ -71,11 +75,18 @@ class AnswerPolicy(BaseModel):
             return False
         if frame.base_year and frame.wants_figure and not has_base_year(candidate.flat, frame.base_year):
             return False  # "比2015年下降多少" is not answered by "比2020年下降14.5%"
-        lexical = candidate.coverage >= self.answer_min_coverage and candidate.has_key_term and \
+        shares_words = candidate.coverage >= self.semantic_min_coverage and \
+            (not frame.wants_figure or candidate.figure_coverage > 0)
+        stands_out = candidate.semantic >= self.semantic_min_z and \
+            (not frame.wants_figure or candidate.states_asked_figure)
+        semantic = candidate.dense_top and not candidate.misses_topic and (shares_words or stands_out)
+        return self.matches_words(frame, candidate) or semantic
+
+    def matches_words(self, frame: QuestionFrame, candidate: Candidate) -> bool:
+        """On topic by the question's own words: enough of its terms, its most specific one included
+        (and, for a figure question, in the piece stating the figure)."""
+        return candidate.coverage >= self.answer_min_coverage and candidate.has_key_term and \
             (not frame.wants_figure or candidate.figure_coverage >= self.figure_min_coverage)
-        semantic = candidate.dense_top and candidate.coverage >= self.semantic_min_coverage and \
-            not candidate.misses_topic and (not frame.wants_figure or candidate.figure_coverage > 0)
-        return lexical or semantic
 
     def related(self, candidate: Candidate) -> bool:
         """Close enough to the question to be shown beside a refusal."""

@@ -2,6 +2,7 @@
 
 Folder layout: manifest.json, chunks.jsonl, tokens.json (domain terms + one token list per chunk),
 dense.faiss, indicators.jsonl (the plans' quantitative targets, extracted from the same chunks),
+sentences.npz (vectors of the clauses' content sentences, for the answer stage: index/sentence_vectors.py),
 embeddings.npz (the passage vectors by text hash, reused by the next build: see index/embedding_cache.py).
 BM25 itself is rebuilt from tokens.json on load (milliseconds), so nothing is pickled.
 The manifest records the sha256 of every data file and of every chunk's text; load checks them
@@ -27,6 +28,7 @@ from index.bm25 import BM25Index
 from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached, text_key
 from index.files import replace_dir, sha256_file, temp_dir_for
 from index.interface import PassageEmbedder
+from index.sentence_vectors import SENTENCES, SentenceVectors, sentence_texts
 from index.tokenizer import Tokenizer, domain_terms
 from indicators.extract import extract_indicators
 from indicators.models import Indicator
@@ -34,7 +36,7 @@ from ingest.models import Chunk
 from ingest.pipeline import read_chunks_jsonl, write_chunks_jsonl
 
 # Bump when the folder layout, the embedded text or the tokenizer changes: old indexes become stale.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 TOKENS = "tokens.json"
@@ -42,7 +44,7 @@ DENSE = "dense.faiss"
 INDICATORS = "indicators.jsonl"
 # Hashed in the manifest. The embedding cache is not: it only seeds a rebuild, and a file that does not
 # read back as this model's cache counts as empty.
-DATA_FILES = (CHUNKS, TOKENS, DENSE, INDICATORS)
+DATA_FILES = (CHUNKS, TOKENS, DENSE, INDICATORS, SENTENCES)
 
 log = logging.getLogger("carbonqa.index")
 
@@ -63,6 +65,8 @@ class IndexManifest(BaseModel):
     built_at: datetime
     build_seconds: float
     embedded_count: int = 0  # chunks embedded by the build; the others came from the embedding cache
+    sentence_count: int = 0
+    embedded_sentences: int = 0  # content sentences embedded by the build (the others: from the cache)
     library_versions: dict[str, str]
     file_sha256: dict[str, str] = {}  # file name -> sha256, for every file but the manifest (set on save)
     chunk_sha256: dict[str, str] = {}  # chunk id -> sha256 of its text
@@ -73,7 +77,7 @@ class HybridIndex:
 
     def __init__(self, manifest: IndexManifest, chunks: list[Chunk], tokenizer: Tokenizer,
                  chunk_tokens: list[list[str]], dense: faiss.Index, indicators: list[Indicator],
-                 embedding_cache: EmbeddingCache | None = None):
+                 sentences: SentenceVectors, embedding_cache: EmbeddingCache | None = None):
         self.manifest = manifest
         self.chunks = chunks
         self.indicators = indicators
@@ -81,6 +85,7 @@ class HybridIndex:
         self.chunk_tokens = chunk_tokens
         self.bm25 = BM25Index(chunk_tokens)
         self.dense = dense
+        self.sentences = sentences
         self.embedding_cache = embedding_cache  # set by a build; saved with the index
 
 
@@ -111,15 +116,20 @@ def embedding_text(chunk: Chunk) -> str:
 
 def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool = True,
                 cache: EmbeddingCache | None = None) -> HybridIndex:
-    """Tokenise and embed chunks; passages whose vectors `cache` holds for this model are not embedded again."""
+    """Tokenise and embed chunks and their content sentences; texts whose vectors `cache` holds for this
+    model are not embedded again."""
     if not chunks:
         raise ValueError("没有可索引的条款 / no chunks to index")
     started = time.perf_counter()
     tokenizer = Tokenizer(domain_terms(chunks))
     chunk_tokens = [tokenizer.tokenize(chunk.title + " " + " ".join(chunk.path) + " " + chunk.text)
                     for chunk in tqdm(chunks, desc="BM25 tokens", disable=not progress)]
-    vectors, cache, embedded = embed_passages_cached([embedding_text(c) for c in chunks], embedder, cache,
-                                                     show_progress=progress)
+    vectors, chunk_cache, embedded = embed_passages_cached([embedding_text(c) for c in chunks], embedder, cache,
+                                                           show_progress=progress)
+    texts = sentence_texts(chunks)
+    sentence_matrix, sentence_cache, embedded_sentences = embed_passages_cached(texts, embedder, cache,
+                                                                                show_progress=progress)
+    chunk_cache.vectors.update(sentence_cache.vectors)
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
     indicators = extract_indicators(chunks)
@@ -135,11 +145,14 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
         built_at=datetime.now(timezone.utc),
         build_seconds=round(time.perf_counter() - started, 2),
         embedded_count=embedded,
+        sentence_count=len(texts),
+        embedded_sentences=embedded_sentences,
         library_versions={name: version(name) for name in
                           ("faiss-cpu", "onnxruntime", "jieba", "sentence-transformers", "torch")},
         chunk_sha256={chunk.id: text_sha256(chunk.text) for chunk in chunks},
     )
-    return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense, indicators, cache)
+    return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense, indicators,
+                       SentenceVectors(texts, sentence_matrix), chunk_cache)
 
 
 def save_index(index: HybridIndex, directory: Path) -> None:
@@ -154,6 +167,7 @@ def save_index(index: HybridIndex, directory: Path) -> None:
         faiss.write_index(index.dense, str(temp / DENSE))
         (temp / INDICATORS).write_text("".join(r.model_dump_json() + "\n" for r in index.indicators),
                                        encoding="utf-8")
+        index.sentences.save(temp / SENTENCES)
         if index.embedding_cache is not None:
             index.embedding_cache.save(temp / CACHE_FILE)
         elif (directory / CACHE_FILE).exists():  # a loaded index saved again keeps its cache
@@ -231,6 +245,7 @@ def load_index(directory: Path) -> HybridIndex:
         dense = faiss.read_index(str(directory / DENSE))
         lines = (directory / INDICATORS).read_text(encoding="utf-8").splitlines()
         indicators = [Indicator.model_validate_json(line) for line in lines if line]
+        sentences = SentenceVectors.load(directory / SENTENCES)
     except (OSError, ValueError, RuntimeError, KeyError, TypeError) as error:
         raise corrupt(directory, f"{type(error).__name__}: {str(error)[:200]}") from error
     counts = {len(chunks), len(chunk_tokens), dense.ntotal, manifest.chunk_count}
@@ -238,10 +253,12 @@ def load_index(directory: Path) -> HybridIndex:
         raise corrupt(directory, f"parts disagree (chunks/tokens/vectors/manifest counts {sorted(counts)})")
     if len(indicators) != manifest.indicator_count or indicators_hash(indicators) != manifest.indicators_hash:
         raise corrupt(directory, f"{INDICATORS} does not match the manifest")
+    if len(sentences.texts) != manifest.sentence_count or sentences.matrix.shape[1:] != (manifest.dimension,):
+        raise corrupt(directory, f"{SENTENCES} does not match the manifest")
     verify_chunks(directory, manifest, chunks)
     log.info("index read and verified (sha256 of %d files and %d chunk texts) in %.0f ms", len(DATA_FILES),
              len(chunks), (time.perf_counter() - started) * 1000)
-    return HybridIndex(manifest, chunks, Tokenizer(user_terms), chunk_tokens, dense, indicators)
+    return HybridIndex(manifest, chunks, Tokenizer(user_terms), chunk_tokens, dense, indicators, sentences)
 
 
 def corrupt(directory: Path, detail: str) -> IndexCorruptError:
@@ -258,11 +275,12 @@ def stored_cache(directory: Path, embedder: PassageEmbedder) -> EmbeddingCache:
 
 
 def index_cache(index: HybridIndex) -> EmbeddingCache:
-    """The passage vectors an index holds in memory, as a cache for the next build (a build by another
-    model ignores it)."""
+    """The passage vectors an index holds in memory (clauses and sentences), as a cache for the next
+    build (a build by another model ignores it)."""
     vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
-    return EmbeddingCache(index.manifest.model_fingerprint,
-                          {text_key(embedding_text(chunk)): vector for chunk, vector in zip(index.chunks, vectors)})
+    cached = {text_key(embedding_text(chunk)): vector for chunk, vector in zip(index.chunks, vectors)}
+    cached.update((text_key(text), vector) for text, vector in zip(index.sentences.texts, index.sentences.matrix))
+    return EmbeddingCache(index.manifest.model_fingerprint, cached)
 
 
 def load_or_build(directory: Path, chunks: list[Chunk], embedder: PassageEmbedder,

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
-from pydantic import BaseModel, Field
+import numpy as np
+from pydantic import BaseModel, Field, PrivateAttr
 
 from ingest.models import Chunk
 
@@ -77,3 +79,10 @@ class SearchResult(BaseModel):
     regions: RegionQuery
     hits: list[SearchHit]
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    # The question's vector from the dense arm (None without one): the answer stage compares it with
+    # the retrieved clauses' sentence vectors. Not part of the API's JSON.
+    _query_vector: Any = PrivateAttr(default=None)
+
+    @property
+    def query_vector(self) -> np.ndarray | None:
+        return self._query_vector

@@ -63,7 +63,7 @@ class Retriever:
         allowed = self._allowed_rows(frame)
         query = widen(frame.text)
 
-        bm25_scores = dense_scores = None
+        bm25_scores = dense_scores = vector = None
         if mode in (SearchMode.bm25, SearchMode.hybrid):
             started = time.perf_counter()
             bm25_scores = self.index.bm25.get_scores(self.index.tokenizer.tokenize(query))
@@ -88,7 +88,9 @@ class Retriever:
         if frame.wants_list and not frame.compared_regions:
             hits = self._expand_list(frame.text, hits, fused, ranks, top_k)
         timings["fuse"] = _ms(started)
-        return SearchResult(question=question, mode=mode, regions=region_query, hits=hits, timings_ms=timings)
+        result = SearchResult(question=question, mode=mode, regions=region_query, hits=hits, timings_ms=timings)
+        result._query_vector = None if vector is None else vector[0]
+        return result
 
     def _allowed_rows(self, frame: QuestionFrame) -> np.ndarray:
         if not frame.regions.regions:

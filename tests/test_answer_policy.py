@@ -5,8 +5,8 @@ import pytest
 
 from answer.evidence import Candidate
 from answer.policy import AnswerPolicy
-from ingest.sentences import Sentence
 from ingest.models import Chunk, ChunkKind
+from ingest.sentences import Sentence
 from retriever.models import QuestionFrame, RegionQuery
 
 pytestmark = pytest.mark.unit
@@ -16,11 +16,11 @@ CLAUSE = "到2025年，非化石能源消费比重达到20%。到2030年，达�
 
 def candidate(coverage: float = 0.8, figure_coverage: float = 0.8, score: float = 1.0, years=frozenset({2025}),
               dense_top: bool = False, has_key_term: bool = True, misses_topic: bool = False,
-              text: str = CLAUSE) -> Candidate:
+              states_asked_figure: bool = True, semantic: float = 0.0, text: str = CLAUSE) -> Candidate:
     chunk = Chunk(id="t/1", doc_id="t", title="测试方案", region="测试市", level="市", kind=ChunkKind.clause,
                   text=text, start=0, end=len(text))
     return Candidate(chunk, Sentence(text, 0, len(text)), text, coverage, figure_coverage, score, set(years),
-                     dense_top, has_key_term, misses_topic)
+                     dense_top, has_key_term, misses_topic, states_asked_figure, semantic)
 
 
 def frame(**fields) -> QuestionFrame:
@@ -58,6 +58,21 @@ def test_a_paraphrase_answers_through_the_dense_arm_unless_it_misses_the_subject
     assert POLICY.answers(frame(), candidate(dense_top=True, **weak))
     assert not POLICY.answers(frame(), candidate(dense_top=True, misses_topic=True, **weak))
     assert not POLICY.answers(frame(), candidate(dense_top=True, coverage=0.05, has_key_term=False))
+
+
+def test_a_paraphrase_answers_when_its_sentence_stands_out_in_meaning():
+    unrelated_words = dict(coverage=0.0, figure_coverage=0.0, has_key_term=False, dense_top=True)
+    # Only in a clause the dense arm ranked first: some sentence always stands out among the rest.
+    assert not POLICY.answers(frame(), candidate(semantic=3.0, **{**unrelated_words, "dense_top": False}))
+    assert not POLICY.answers(frame(), candidate(semantic=POLICY.semantic_min_z - 0.1, **unrelated_words))
+    assert POLICY.answers(frame(), candidate(semantic=POLICY.semantic_min_z, **unrelated_words))
+    # Standing out is no excuse for another subject, another year, or a figure of another kind.
+    assert not POLICY.answers(frame(), candidate(semantic=3.0, misses_topic=True, **unrelated_words))
+    assert not POLICY.answers(frame(years={2030}), candidate(semantic=3.0, years={2025}, **unrelated_words))
+    assert POLICY.answers(frame(wants_figure=True), candidate(semantic=3.0, **unrelated_words))
+    assert not POLICY.answers(frame(wants_figure=True),
+                              candidate(semantic=3.0, states_asked_figure=False, **unrelated_words))
+    assert not POLICY.matches_words(frame(), candidate(semantic=3.0, **unrelated_words))
 
 
 def test_related_nearly_as_good_and_missing_figures():
