@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
-from index.store import load_or_build
+from index.sentence_vectors import sentence_texts
+from index.store import embedding_text, load_or_build
 
 
 class FakeEmbedder:
@@ -65,6 +66,13 @@ class CountingEmbedder:
         return self.embedder.embed_passages(texts)
 
 
+def new_passages(chunks, known_chunks) -> set[str]:
+    """What a build must embed for `chunks` when it has the vectors of `known_chunks`: the clauses'
+    texts and content sentences it has not seen."""
+    old = {embedding_text(c) for c in known_chunks} | set(sentence_texts(known_chunks))
+    return ({embedding_text(c) for c in chunks} | set(sentence_texts(chunks))) - old
+
+
 def test_adding_and_editing_a_plan_embeds_only_its_chunks(tmp_path, runtime):
     by_plan: dict[str, list] = {}
     for chunk in runtime.index.chunks:
@@ -74,16 +82,20 @@ def test_adding_and_editing_a_plan_embeds_only_its_chunks(tmp_path, runtime):
 
     counting = CountingEmbedder(runtime.embedder)
     index, status = load_or_build(tmp_path / "idx", first + second, counting, progress=False)
-    assert status.startswith("rebuilt") and len(counting.embedded) == len(second) == index.manifest.embedded_count
+    assert status.startswith("rebuilt") and len(second) == index.manifest.embedded_count
+    assert sorted(counting.embedded) == sorted(new_passages(first + second, first))
+    assert index.manifest.embedded_sentences == len(counting.embedded) - len(second) > 0
 
     edited = first[:-1] + [first[-1].model_copy(update={"text": first[-1].text + "（修订）"})] + second
     counting = CountingEmbedder(runtime.embedder)
     index, _ = load_or_build(tmp_path / "idx", edited, counting, progress=False)
-    assert len(counting.embedded) == 1 and counting.embedded[0].endswith("（修订）")
-    fresh = runtime.embedder.embed_passages(counting.embedded)
+    assert sorted(counting.embedded) == sorted(new_passages(edited, first + second))
+    assert index.manifest.embedded_count == 1 and counting.embedded[0].endswith("（修订）")
+    fresh = runtime.embedder.embed_passages(counting.embedded[:1])
     assert np.allclose(index.dense.reconstruct(len(first) - 1), fresh[0], atol=1e-6)
     saved = EmbeddingCache.load(tmp_path / "idx" / CACHE_FILE, runtime.embedder.model_fingerprint)
-    assert len(saved.vectors) == len(edited)  # the edited clause's old text left the cache
+    # The edited clause's old text left the cache; it holds exactly the clauses and sentences indexed.
+    assert len(saved.vectors) == len(edited) + len(sentence_texts(edited))
 
 
 def test_forced_rebuild_embeds_everything(tmp_path, runtime):
@@ -91,4 +103,4 @@ def test_forced_rebuild_embeds_everything(tmp_path, runtime):
     load_or_build(tmp_path / "idx", chunks, runtime.embedder, progress=False)
     counting = CountingEmbedder(runtime.embedder)
     load_or_build(tmp_path / "idx", chunks, counting, progress=False, rebuild=True)
-    assert len(counting.embedded) == 10
+    assert len(counting.embedded) == 10 + len(sentence_texts(chunks))
