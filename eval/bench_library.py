@@ -109,7 +109,7 @@ def eval_on_shipped(settings, items) -> tuple[dict[str, float], dict[str, tuple]
     runtime = load_runtime(settings, progress=False)
     chunks = {chunk.id: chunk for chunk in runtime.index.chunks}
     shipped = {plan.meta.doc_id for plan in runtime.plans[:SHIPPED_DOCS]}
-    run = run_eval(runtime, items, fusion=settings.fusion, ablation=False, show_progress=False)
+    run = run_eval(runtime.answerer, items, fusion=settings.fusion, ablation=False, show_progress=False)
     scores = score_all(items, run.predictions)
     overall = summarize(scores)
     wrong_region = added = total = 0
