@@ -170,25 +170,27 @@ async def ready(request: Request) -> Ready:
     return live
 
 
-def region_filter(body: QuestionRequest, runtime: Runtime) -> list[str] | None:
-    """The requested regions as plan regions (an unknown one is a 422).
+def plan_filter(body: QuestionRequest, runtime: Runtime) -> dict:
+    """The requested regions and documents, resolved (an unknown one is a 422), as keyword arguments of
+    Retriever.search / Answerer.ask.
 
     Resolved before answering so that a streamed answer fails with a 4xx, not inside the stream.
     """
-    if not body.regions:
-        return None
-    return runtime.retriever.regions.resolve_filter(body.regions).regions
+    retriever = runtime.retriever
+    regions = retriever.regions.resolve_filter(body.regions).regions if body.regions else None
+    if body.documents:
+        retriever.plans.resolve_filter(body.documents)
+    return {"regions": regions, "documents": body.documents or None}
 
 
 def answer_args(body: AskRequest, settings: Settings, runtime: Runtime) -> dict:
     """The keyword arguments of Answerer.ask/stream for a valid request."""
-    regions = region_filter(body, runtime)
     turns = settings.max_history_turns
     if len(body.history) > turns:
         raise ApiError(422, f"历史对话过长：最多 {turns} 轮 / history too long: at most {turns} turns",
                        field="history")
     # The answerer resolves follow-ups ("那佛山呢？") against the earlier questions (answer/followup.py).
-    return {"question": body.question, "regions": regions, "top_k": body.top_k,
+    return {"question": body.question, **plan_filter(body, runtime), "top_k": body.top_k,
             "history": [turn.question for turn in body.history]}
 
 
@@ -285,14 +287,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     key_errors = errors(401) if settings.api_keys else {}
     generated_openapi = app.openapi
 
+    described: list[object] = [object()]  # the runtime (None while loading) the cached spec describes
+
     def openapi() -> dict:
-        """FastAPI's spec plus the limits; the region names are known (and the spec cached) once loaded."""
-        if app.openapi_schema is None:
-            runtime = service.runtime
-            spec = publish_limits(generated_openapi(), settings,
-                                  region_names(runtime.retriever.regions) if runtime else None)
-            app.openapi_schema = spec if runtime else None
-            return spec
+        """FastAPI's spec plus the limits; once loaded, the region names and plan ids of the library being
+        served (made again after a library update, so an added plan is in it)."""
+        runtime = service.runtime
+        if described[0] is not runtime:
+            app.openapi_schema = None  # FastAPI's generator caches its spec here
+            publish_limits(generated_openapi(), settings,  # edits app.openapi_schema in place
+                           region_names(runtime.retriever.regions) if runtime else None,
+                           list(runtime.retriever.plans.by_id) if runtime else None)
+            described[0] = runtime
         return app.openapi_schema
 
     app.openapi = openapi
@@ -348,9 +354,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
               responses={**QUESTION_ERRORS, **key_errors})
     def search(body: SearchRequest, live: Ready = Depends(ready)) -> SearchResult:
         """Ranked chunks with their fused, BM25 and dense scores."""
-        regions = region_filter(body, live.runtime)
-        return live.runtime.retriever.search(body.question, regions=regions, top_k=body.top_k or settings.top_k,
-                                             mode=body.mode)
+        return live.runtime.retriever.search(body.question, **plan_filter(body, live.runtime),
+                                             top_k=body.top_k or settings.top_k, mode=body.mode)
 
     @app.get("/documents", tags=["corpus"], dependencies=keyed, response_model=list[PlanSummary],
              responses={**LIST_ERRORS, **key_errors})

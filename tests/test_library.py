@@ -226,3 +226,36 @@ def test_cli_add_list_remove(library_runtime, library_settings, monkeypatch):
         assert removed.exit_code == 0 and ".removed" in removed.output
     finally:
         get_settings.cache_clear()
+
+
+def test_a_revision_is_told_apart_from_its_plan(client):
+    """Two plans of 珠海: a question naming one (修订后 / 原方案), or the `documents` filter, is answered from
+    it alone; one naming neither searches both and the answer says which plans it quotes."""
+    assert upload(client, [("zhuhai-2025.txt", (LIBRARY_PLANS / "zhuhai-2025.txt").read_bytes())]).status_code == 200
+
+    def ask(question: str, **body) -> dict:
+        response = client.post("/ask", json={"question": question, **body})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def cited_plans(answer: dict) -> set[str]:
+        return {citation["chunk_id"].split("/")[0] for citation in answer["citations"]}
+
+    revised = ask("珠海修订后的方案中新型储能装机规模目标是多少？")
+    assert revised["documents"] == ["zhuhai-2025"] and cited_plans(revised) == {"zhuhai-2025"}
+    assert "100万千瓦" in revised["answer"] and "注：" not in revised["answer"]
+    original = ask("珠海原方案中风电和光伏装机目标是多少？")
+    assert original["documents"] == ["zhuhai-2023"] and cited_plans(original) == {"zhuhai-2023"}
+    assert "355万千瓦" in original["answer"]
+    either = ask("珠海虚拟电厂可调节能力目标是多少？")
+    assert either["documents"] == [] and "50万千瓦" in either["answer"]
+    assert "珠海市有2份方案" in either["answer"] and "以上引自《珠海市碳达峰实施方案（2025年修订）》" in either["answer"]
+
+    # The explicit filter, declared in the spec (the added plan's id too) and checked like `regions`.
+    filtered = client.post("/search", json={"question": "珠海新型储能目标", "documents": ["zhuhai-2023"], "top_k": 10})
+    assert filtered.status_code == 200 and {h["chunk"]["doc_id"] for h in filtered.json()["hits"]} == {"zhuhai-2023"}
+    spec = client.get("/openapi.json").json()["components"]["schemas"]["AskRequest"]["properties"]
+    assert "zhuhai-2025" in spec["documents"]["anyOf"][0]["items"]["enum"]
+    unknown = client.post("/ask", json={"question": "珠海新型储能目标", "documents": ["zhuhai-2030"]})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "documents"
+    assert "zhuhai-2030" in unknown.json()["detail"] and " / " in unknown.json()["detail"]
