@@ -302,7 +302,7 @@ def add(
     files: list[Path] = typer.Argument(..., help="plan files: .txt .md .docx .pdf .html"),
     replace: bool = typer.Option(False, "--replace", help="replace an added plan with the same doc id"),
 ) -> None:
-    """Add plans to the library and index only their chunks (a running service sees them after a restart)."""
+    """Add plans to the library and index only their chunks (a running service switches to them within a second)."""
     from api.app import Service
     from ingest.errors import IngestError
     from ingest.library import Upload
