@@ -13,6 +13,7 @@ from answer.structure import ListItem
 from answer.text import first_sentence, strip_end
 from ingest.models import Chunk
 from ingest.vocabulary import HEADING_LABEL
+from retriever.models import PlanInfo
 
 SILENT = "方案未提及相关内容。"
 
@@ -115,7 +116,20 @@ def _which(picked: slice, total: int) -> str:
     return f"第{picked.start + 1}项"
 
 
-def comparison_line(book: CitationBook, region: str, picked: list[Candidate]) -> str:
+def comparison_line(book: CitationBook, region: str, picked: list[Candidate], name_plans: bool = False) -> str:
+    """"珠海市：……[1]"; with `name_plans` (the region has several plans) each quote says its plan."""
     if not picked:
         return f"{region}：{SILENT}"
-    return f"{region}：{cited_quotes(book, picked)}"
+    return f"{region}：{attributed(book, picked) if name_plans else cited_quotes(book, picked)}"
+
+
+def plans_note(region: str, plans: list[PlanInfo], quoted: set[str]) -> str:
+    """For a question that picks none of a region's several plans: which plans there are, which ones the
+    reply quotes, and how to ask about one of them."""
+    listing = "、".join(f"《{plan.title}》（{plan.year}年）" if plan.year else f"《{plan.title}》" for plan in plans)
+    used = "、".join(f"《{plan.title}》" for plan in plans if plan.doc_id in quoted)
+    hints = ["年份（如“{}年版”）".format(plans[-1].year)] if plans[-1].year else []
+    hints += ["“修订版”或“原方案”"] if any(plan.revision for plan in plans) else []
+    hints += [f"“{plan.sector}方案”" for plan in plans if plan.sector]
+    return (f"注：{region}有{len(plans)}份方案：{listing}，均已检索" + (f"，以上引自{used}" if used else "")
+            + f"。如只问其中一份，请在问题中注明{'、'.join(hints) or '方案标题'}。")

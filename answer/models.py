@@ -39,6 +39,9 @@ class Answer(BaseModel):
     question: str
     understood_as: str = Field(description="the question as interpreted, after history and region detection")
     regions: list[str] = Field(default_factory=list)
+    documents: list[str] = Field(
+        default_factory=list, description="the plans (doc ids) the answer was restricted to, by the `documents` "
+                                          "filter or by the plan the question names; empty = every plan of its regions")
     answer: str = Field(description="Chinese answer text with inline [n] markers")
     citations: list[Citation] = Field(default_factory=list)
     outcome: Outcome = Field(default=Outcome.answered, description="answered | partial | not_stated")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from answer.compose import CitationBook, attributed, comparison_line, structure_list
+from answer.compose import CitationBook, attributed, comparison_line, plans_note, structure_list
 from answer.evidence import Candidate, SentenceIndex, most_specific
 from answer.grounding import Clause, build_messages, complete_part, numbered_clauses, verify
 from answer.facets import Facet, Facets, split_facets
@@ -73,15 +73,16 @@ class Answerer:
 
     def ask(self, question: str, regions: list[str] | None = None, top_k: int | None = None,
             mode: SearchMode = SearchMode.hybrid, fusion: Fusion | None = None,
-            use_region_detection: bool = True, history: list[str] | None = None) -> Answer:
+            use_region_detection: bool = True, history: list[str] | None = None,
+            documents: list[str] | None = None) -> Answer:
         """The whole answer at once: the Answer of `stream`'s final "done" event."""
-        *_, done = self.stream(question, regions, top_k, mode, fusion, use_region_detection, history)
+        *_, done = self.stream(question, regions, top_k, mode, fusion, use_region_detection, history, documents)
         return Answer.model_validate(done["data"])
 
     def stream(self, question: str, regions: list[str] | None = None, top_k: int | None = None,
                mode: SearchMode = SearchMode.hybrid, fusion: Fusion | None = None,
                use_region_detection: bool = True,
-               history: list[str] | None = None) -> Iterator[dict]:
+               history: list[str] | None = None, documents: list[str] | None = None) -> Iterator[dict]:
         """Events: delta (text pieces), then citations, then done with the whole Answer.
 
         Joined, the deltas are the answer's text exactly. Extractive, they are its sentences. In LLM
@@ -89,7 +90,7 @@ class Answerer:
         unverified text is ever sent.
         """
         started = time.perf_counter()
-        draft = self._draft(question, regions, top_k, mode, fusion, use_region_detection, history)
+        draft = self._draft(question, regions, top_k, mode, fusion, use_region_detection, history, documents)
         answer = draft.answer
         if self.llm is not None and answer.outcome is Outcome.answered:
             llm_started = time.perf_counter()
@@ -106,12 +107,12 @@ class Answerer:
 
     def _draft(self, question: str, regions: list[str] | None, top_k: int | None, mode: SearchMode,
                fusion: Fusion | None, use_region_detection: bool,
-               history: list[str] | None) -> Draft:
+               history: list[str] | None, documents: list[str] | None) -> Draft:
         if not question or not question.strip():
             raise EmptyQueryError("问题不能为空 / the question must not be empty")
         question = question.strip()
         understood = resolve_followup(question, history, self.retriever.regions) if history else question
-        info = self.retriever.read(understood, regions, use_region_detection)  # the one reading of the question
+        info = self.retriever.read(understood, regions, use_region_detection, documents)  # the one reading
         k = top_k or self.top_k
         compared = info.compared_regions
         if compared:
@@ -127,13 +128,15 @@ class Answerer:
             reply = self._indicator_table(info) or self._comparison(info, result.hits, compared)
         else:
             reply = self._structure(info, result.hits) or self._single(info, result.hits, result.query_vector)
+        notes = self._plans_notes(info, reply.book)
         timings["answer"] = _ms(started)
 
         answer = Answer(
             question=question,
             understood_as=understood,
             regions=result.regions.regions,
-            answer=reply.text,
+            documents=result.regions.documents,
+            answer="\n".join([reply.text, *notes]),
             citations=reply.book.citations,
             outcome=reply.outcome,
             unstated=reply.unstated,
@@ -146,6 +149,18 @@ class Answerer:
         )
         answer.follow_ups = self.follow_ups.run(answer)
         return Draft(answer=answer, result=result)
+
+    def _plans_notes(self, info: QuestionFrame, book: CitationBook) -> list[str]:
+        """A note per region with several plans when the question picks none: every plan of the region
+        is searched (a revision changes only part of its plan, a sector plan adds to the overall one),
+        so the reply names them and the ones it quotes."""
+        if info.regions.documents:
+            return []
+        quoted = {citation.chunk_id.split("/")[0] for citation in book.citations}
+        regions = info.regions.regions or [r for r in self.retriever.regions.regions
+                                           if any(c.region == r for c in book.citations)]
+        plans = self.retriever.plans
+        return [plans_note(region, plans.of_region(region), quoted) for region in plans.regions_with_several(regions)]
 
     def _filter_conflict(self, info: QuestionFrame) -> FilterConflict | None:
         """The places the question names that the explicit region filter leaves out, if any."""
@@ -280,7 +295,7 @@ class Answerer:
             candidates = self.sentences.candidates(info, [h for h in hits if h.chunk.region == region])
             usable = [] if self._absent_terms(info, [region]) else [c for c in candidates if self.policy.answers(info, c)]
             picked = self._pick(info, usable, self.policy.max_per_region, 1) if usable else []
-            lines.append(comparison_line(book, region, picked))
+            lines.append(comparison_line(book, region, picked, name_plans=len(self.retriever.plans.of_region(region)) > 1))
             if not picked:
                 silent.append(region)
         if not book.citations:

@@ -33,13 +33,13 @@ from api.indicator_view import IndicatorView, to_csv
 from api.limits import BodyLimit, ConcurrencyLimit, RateLimit
 from api.openapi import (COMMON_ERRORS, LIST_ERRORS, LOOKUP_ERRORS, QUESTION_ERRORS, errors, publish_limits,
                          region_names)
-from api.runtime import Runtime, load_runtime, plan_library, with_plans
+from api.runtime import Runtime, load_runtime, plan_library, reloaded, with_plans
 from api.schemas import (MAX_QUESTION_CHARS, AskRequest, ChunkContext, IndicatorName, LibraryChange, Limits,
                          PlanOutline, PlanSummary, QuestionRequest, Readiness, SearchRequest)
 from api.security import require_admin_key, require_api_key
 from api.settings import Settings, get_settings
 from index.embedder import EmbeddingModelError
-from index.store import IndexCorruptError
+from index.store import IndexCorruptError, manifest_stamp
 from indicators.models import Indicator
 from ingest.errors import IngestError
 from ingest.library import Upload
@@ -51,6 +51,8 @@ log = logging.getLogger("carbonqa.api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 # A first question pays for lazy initialisation (tokeniser, jieba dictionary, model graph).
 WARMUP_QUESTION = "碳达峰的主要目标是什么？"
+# How often (at most) a request looks whether another process (carbonqa add/remove) saved a new index.
+LIBRARY_CHECK_S = 1.0
 # Load failures whose (bilingual) message may be shown to clients, paths removed; others show a generic line.
 EXPLAINED_LOAD_ERRORS = (IndexCorruptError, EmbeddingModelError, IngestError)
 # The chat UI loads nothing from elsewhere and runs no inline script.
@@ -83,6 +85,8 @@ class Service:
                              max_history_turns=settings.max_history_turns)
         self.library = plan_library(settings)
         self.update_lock = threading.Lock()  # one library update at a time; questions never wait for it
+        self.index_stamp = None  # the index manifest's stamp when last looked at (index.store.manifest_stamp)
+        self.next_check = 0.0
 
     @property
     def runtime(self) -> Runtime | None:
@@ -131,6 +135,7 @@ class Service:
         started = time.perf_counter()
         try:
             log.info("loading plans, model and index (the index is built on first start) ...")
+            self.index_stamp = manifest_stamp(self.settings.index_path)  # before: a change while loading is seen
             runtime = load_runtime(self.settings, progress=True, serving=True)
             warm = time.perf_counter()
             runtime.answerer.ask(WARMUP_QUESTION)
@@ -142,6 +147,30 @@ class Service:
         except Exception as exc:  # reported by /readyz; the process stays up to say why
             self.error = public_message(exc, EXPLAINED_LOAD_ERRORS)
             log.exception("loading failed")
+
+    def check_library(self) -> None:
+        """Switch to the library another process (carbonqa add/remove) changed: at most once a second a
+        request compares the index manifest's stamp (one stat); when it changed, the new library is loaded
+        beside the one serving (in a thread: no request waits) and switched to atomically, like an upload."""
+        now = time.monotonic()
+        if self.live is None or now < self.next_check:
+            return
+        self.next_check = now + LIBRARY_CHECK_S
+        stamp = manifest_stamp(self.settings.index_path)
+        if stamp == self.index_stamp or not self.update_lock.acquire(blocking=False):
+            return  # unchanged, or an update is running (it is looked at again after it)
+        self.index_stamp = stamp
+        threading.Thread(target=self._reload, name="library-reload", daemon=True).start()
+
+    def _reload(self) -> None:
+        try:
+            runtime = reloaded(self.live.runtime)
+            if runtime is not None:
+                self.attach(runtime)
+        except Exception:  # the library being served stays; the next change is tried again
+            log.exception("reloading the library changed by another process failed")
+        finally:
+            self.update_lock.release()
 
     def failure(self, zh: str, en: str) -> str:
         """"<zh>：<why in Chinese> / <en>: <why in English>" for a failed load."""
@@ -161,6 +190,7 @@ class Service:
 async def ready(request: Request) -> Ready:
     """The library being served, or a 503 while it loads (or after it failed to load)."""
     service: Service = request.app.state.service
+    service.check_library()
     live = service.live
     if live is None:
         if service.error:
@@ -170,25 +200,27 @@ async def ready(request: Request) -> Ready:
     return live
 
 
-def region_filter(body: QuestionRequest, runtime: Runtime) -> list[str] | None:
-    """The requested regions as plan regions (an unknown one is a 422).
+def plan_filter(body: QuestionRequest, runtime: Runtime) -> dict:
+    """The requested regions and documents, resolved (an unknown one is a 422), as keyword arguments of
+    Retriever.search / Answerer.ask.
 
     Resolved before answering so that a streamed answer fails with a 4xx, not inside the stream.
     """
-    if not body.regions:
-        return None
-    return runtime.retriever.regions.resolve_filter(body.regions).regions
+    retriever = runtime.retriever
+    regions = retriever.regions.resolve_filter(body.regions).regions if body.regions else None
+    if body.documents:
+        retriever.plans.resolve_filter(body.documents)
+    return {"regions": regions, "documents": body.documents or None}
 
 
 def answer_args(body: AskRequest, settings: Settings, runtime: Runtime) -> dict:
     """The keyword arguments of Answerer.ask/stream for a valid request."""
-    regions = region_filter(body, runtime)
     turns = settings.max_history_turns
     if len(body.history) > turns:
         raise ApiError(422, f"历史对话过长：最多 {turns} 轮 / history too long: at most {turns} turns",
                        field="history")
     # The answerer resolves follow-ups ("那佛山呢？") against the earlier questions (answer/followup.py).
-    return {"question": body.question, "regions": regions, "top_k": body.top_k,
+    return {"question": body.question, **plan_filter(body, runtime), "top_k": body.top_k,
             "history": [turn.question for turn in body.history]}
 
 
@@ -285,14 +317,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     key_errors = errors(401) if settings.api_keys else {}
     generated_openapi = app.openapi
 
+    described: list[object] = [object()]  # the runtime (None while loading) the cached spec describes
+
     def openapi() -> dict:
-        """FastAPI's spec plus the limits; the region names are known (and the spec cached) once loaded."""
-        if app.openapi_schema is None:
-            runtime = service.runtime
-            spec = publish_limits(generated_openapi(), settings,
-                                  region_names(runtime.retriever.regions) if runtime else None)
-            app.openapi_schema = spec if runtime else None
-            return spec
+        """FastAPI's spec plus the limits; once loaded, the region names and plan ids of the library being
+        served (made again after a library update, so an added plan is in it)."""
+        runtime = service.runtime
+        if described[0] is not runtime:
+            app.openapi_schema = None  # FastAPI's generator caches its spec here
+            publish_limits(generated_openapi(), settings,  # edits app.openapi_schema in place
+                           region_names(runtime.retriever.regions) if runtime else None,
+                           list(runtime.retriever.plans.by_id) if runtime else None)
+            described[0] = runtime
         return app.openapi_schema
 
     app.openapi = openapi
@@ -348,9 +384,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
               responses={**QUESTION_ERRORS, **key_errors})
     def search(body: SearchRequest, live: Ready = Depends(ready)) -> SearchResult:
         """Ranked chunks with their fused, BM25 and dense scores."""
-        regions = region_filter(body, live.runtime)
-        return live.runtime.retriever.search(body.question, regions=regions, top_k=body.top_k or settings.top_k,
-                                             mode=body.mode)
+        return live.runtime.retriever.search(body.question, **plan_filter(body, live.runtime),
+                                             top_k=body.top_k or settings.top_k, mode=body.mode)
 
     @app.get("/documents", tags=["corpus"], dependencies=keyed, response_model=list[PlanSummary],
              responses={**LIST_ERRORS, **key_errors})

@@ -191,6 +191,8 @@ def index_command(
 def search(
     question: str = typer.Argument(..., help="the question, in Chinese"),
     region: Optional[list[str]] = typer.Option(None, "--region", "-r", help="restrict to a plan region (repeatable)"),
+    document: Optional[list[str]] = typer.Option(None, "--document", "-d",
+                                                 help="restrict to a plan by doc id, e.g. zhuhai-2025 (repeatable)"),
     k: Optional[int] = typer.Option(None, "-k", min=TOP_K_MIN, max=TOP_K_MAX, help="chunks (default: settings)"),
     mode: SearchMode = typer.Option(SearchMode.hybrid, "--mode", help="retrieval mode"),
     fusion: Optional[Fusion] = typer.Option(None, "--fusion", help="hybrid fusion (default: settings)"),
@@ -199,15 +201,15 @@ def search(
     """Print the ranked chunks for a question, with their scores."""
     from rich.table import Table
 
-    from retriever.search import UnknownRegionError
+    from retriever.search import UnknownDocumentError, UnknownRegionError
 
     settings = load_settings()
     question = checked_question(question, settings)
     runtime = loaded_runtime(settings)
     try:
         result = runtime.retriever.search(question, regions=region, top_k=k or settings.top_k, mode=mode,
-                                          fusion=fusion)
-    except UnknownRegionError as error:
+                                          fusion=fusion, documents=document)
+    except (UnknownRegionError, UnknownDocumentError) as error:
         fail(str(error))
     if as_json:
         print(result.model_dump_json(indent=2))
@@ -235,17 +237,19 @@ OUTCOME_STYLES = {Outcome.answered: "green", Outcome.partial: "yellow", Outcome.
 def ask(
     question: str = typer.Argument(..., help="the question, in Chinese"),
     region: Optional[list[str]] = typer.Option(None, "--region", "-r", help="restrict to a plan region (repeatable)"),
+    document: Optional[list[str]] = typer.Option(None, "--document", "-d",
+                                                 help="restrict to a plan by doc id, e.g. zhuhai-2025 (repeatable)"),
     as_json: bool = typer.Option(False, "--json", help="print the whole Answer as JSON"),
 ) -> None:
     """Answer a question, citing the clauses it quotes (or say what the plans do not cover)."""
-    from retriever.search import UnknownRegionError
+    from retriever.search import UnknownDocumentError, UnknownRegionError
 
     settings = load_settings()
     question = checked_question(question, settings)
     runtime = loaded_runtime(settings)
     try:
-        answer = runtime.answerer.ask(question, regions=region)
-    except UnknownRegionError as error:
+        answer = runtime.answerer.ask(question, regions=region, documents=document)
+    except (UnknownRegionError, UnknownDocumentError) as error:
         fail(str(error))
     if as_json:
         print(answer.model_dump_json(indent=2))
@@ -298,7 +302,7 @@ def add(
     files: list[Path] = typer.Argument(..., help="plan files: .txt .md .docx .pdf .html"),
     replace: bool = typer.Option(False, "--replace", help="replace an added plan with the same doc id"),
 ) -> None:
-    """Add plans to the library and index only their chunks (a running service sees them after a restart)."""
+    """Add plans to the library and index only their chunks (a running service switches to them within a second)."""
     from api.app import Service
     from ingest.errors import IngestError
     from ingest.library import Upload

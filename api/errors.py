@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from index.batching import QueryEmbeddingError
-from retriever.search import UnknownRegionError
+from retriever.search import UnknownDocumentError, UnknownRegionError
 
 log = logging.getLogger("carbonqa.api")
 
@@ -146,6 +146,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unknown_region(_: Request, exc: UnknownRegionError) -> JSONResponse:
         # The retriever's message is bilingual already.
         return error_response(422, str(exc), [{"field": "regions", "message": str(exc)}], "unknown_region")
+
+    @app.exception_handler(UnknownDocumentError)
+    async def unknown_document(_: Request, exc: UnknownDocumentError) -> JSONResponse:
+        return error_response(422, str(exc), [{"field": "documents", "message": str(exc)}], "unknown_document")
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -19,7 +19,7 @@ ERROR_DESCRIPTIONS = {
     409: "the plan cannot be changed that way (a shipped plan, or an added plan that exists without replace)",
     408: "the request body did not arrive within CARBONQA_BODY_TIMEOUT_S",
     413: "the request body is over CARBONQA_MAX_BODY_BYTES",
-    422: "the request breaks a rule of its schema (see `field`), or names an unknown region",
+    422: "the request breaks a rule of its schema (see `field`), or names an unknown region or plan",
     429: "this client sent more than CARBONQA_RATE_LIMIT requests (see Retry-After)",
     500: "an unexpected server error (details only in the server log)",
     503: "the service is loading or failed to load, all question slots are busy, or the open-connection "
@@ -54,9 +54,10 @@ def _string_branch(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def publish_limits(spec: dict[str, Any], settings: Settings, region_names: list[str] | None) -> dict[str, Any]:
-    """Write the request limits into the generated spec; `region_names` (None while loading) become an enum
-    (of request bodies' `regions` and of the `region` query parameter)."""
+def publish_limits(spec: dict[str, Any], settings: Settings, region_names: list[str] | None,
+                   doc_ids: list[str] | None = None) -> dict[str, Any]:
+    """Write the request limits into the generated spec; `region_names` and `doc_ids` (None while loading)
+    become enums (of request bodies' `regions` and `documents`, and of the `region` query parameter)."""
     schemas = spec.get("components", {}).get("schemas", {})
     for name in REQUEST_SCHEMAS:
         properties = schemas.get(name, {}).get("properties", {})
@@ -69,12 +70,13 @@ def publish_limits(spec: dict[str, Any], settings: Settings, region_names: list[
             _string_branch(properties["top_k"]).update(minimum=TOP_K_MIN, maximum=TOP_K_MAX)
         if "history" in properties:
             properties["history"]["maxItems"] = settings.max_history_turns
-        if "regions" in properties:
-            items = _string_branch(properties["regions"])["items"]
-            if region_names:
-                items["enum"] = region_names
-            else:
-                items["pattern"] = TEXT_PATTERN
+        for field, names in (("regions", region_names), ("documents", doc_ids)):
+            if field in properties:
+                items = _string_branch(properties[field])["items"]
+                if names:
+                    items["enum"] = names
+                else:
+                    items["pattern"] = TEXT_PATTERN
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):

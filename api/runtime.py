@@ -15,7 +15,7 @@ from answer.pipeline import Answerer
 from api.settings import Settings
 from index.batching import QueryBatcher
 from index.embedder import QUERY_THREADS, Embedder
-from index.store import HybridIndex, build_index, index_cache, load_or_build, save_index
+from index.store import HybridIndex, build_index, index_cache, load_index, load_or_build, read_manifest, save_index, stale_reasons
 from ingest.library import PlanLibrary
 from ingest.models import ParsedPlan
 from ingest.tree import ClauseTree
@@ -80,6 +80,28 @@ def with_plans(runtime: Runtime, plans: list[ParsedPlan]) -> Runtime:
     log.info("index %s", status)
     return assemble_runtime(runtime.settings, plans, runtime.embedder, index, status, serving=runtime.serving,
                             query_embedder=runtime.retriever.embedder)
+
+
+def reloaded(runtime: Runtime) -> Runtime | None:
+    """The library as another process (`carbonqa add`/`remove`) left it on disk, sharing the loaded model:
+    its plans and the index saved for them, loaded, never built (that process saves the index last, once
+    the library folder is complete). None when the index on disk is the one in use, or does not match
+    the library folder (yet)."""
+    settings = runtime.settings
+    manifest = read_manifest(settings.index_path)
+    if manifest is None or manifest.corpus_hash == runtime.index.manifest.corpus_hash:
+        return None
+    plans = plan_library(settings).load()
+    reasons = stale_reasons(manifest, runtime.embedder, [chunk for plan in plans for chunk in plan.chunks])
+    if reasons:
+        log.info("library on disk not reloaded (%s); waiting for the process changing it", "; ".join(reasons))
+        return None
+    index = load_index(settings.index_path)
+    if index.manifest.corpus_hash != manifest.corpus_hash:  # saved again meanwhile: the next check takes it
+        return None
+    log.info("library changed by another process: %d plans, %d chunks", len(plans), len(index.chunks))
+    return assemble_runtime(settings, plans, runtime.embedder, index, "reloaded: changed by another process",
+                            serving=runtime.serving, query_embedder=runtime.retriever.embedder)
 
 
 def assemble_runtime(settings: Settings, plans: list[ParsedPlan], embedder: Embedder, index: HybridIndex,

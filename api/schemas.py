@@ -51,6 +51,10 @@ class QuestionRequest(BaseModel):
     regions: list[str] | None = Field(
         default=None, description="restrict to these plans, e.g. ['珠海'] or ['广东省']; empty or null = all"
     )
+    documents: list[str] | None = Field(
+        default=None, description="restrict to these plans by doc id (GET /documents), e.g. ['zhuhai-2025'] for one "
+                                  "of a region's several plans; empty or null = the plans of the regions asked about"
+    )
     top_k: int | None = Field(default=None, strict=True, description=f"{TOP_K_MIN}-{TOP_K_MAX} chunks to use")
 
     _checked_question = field_validator("question")(checked_question)
@@ -59,6 +63,11 @@ class QuestionRequest(BaseModel):
     @classmethod
     def checked_regions(cls, value: list[str] | None) -> list[str] | None:
         return None if value is None else [normalize_text(region, "地区", "region") for region in value]
+
+    @field_validator("documents")
+    @classmethod
+    def checked_documents(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [normalize_text(doc_id, "方案", "document") for doc_id in value]
 
     @field_validator("top_k", mode="before")
     @classmethod

@@ -5,11 +5,15 @@
 Starts `carbonqa serve` on a free loopback port with the shipped corpus, an empty library and a copy
 of the index in a temporary folder, keeps `--concurrency` clients asking the eval questions, and while
 they ask uploads two plans from eval/library_plans/: a plan of a region the corpus lacks
-(深圳市南山区, as .docx) and a 2025 revision of 珠海's plan (as a text-layer .pdf). Prints: requests and
-failures before, during and after each upload, latency, how long each update took and how many chunks
-it embedded, whether each new plan answers its own question right after, and then, in process, the
-eval metrics on the original five plans' questions with 5 and with 7 plans in the library, including
-the share of top-5 chunks from another plan.
+(深圳市南山区, as .docx) and a 2025 revision of 珠海's plan (as a text-layer .pdf); then removes and
+adds back the 南山区 plan with `carbonqa remove`/`add` in another process.
+
+Prints: requests and failures before, during and after each change, latency, how long each update took
+and how many chunks it embedded, whether each new plan answers its own question right after, how soon
+the service served a change made by another process; then, in process, the eval metrics on the
+original five plans' questions with 5 and with 7 plans in the library (with the share of top-5 chunks
+from another plan), and questions naming one of 珠海's two plans (修订后 / 原方案 / a year): the plans
+searched and the share of top-5 chunks from the other plan.
 """
 from __future__ import annotations
 
@@ -39,6 +43,14 @@ SHIPPED_DOCS = 5
 UPLOADS = [
     ("nanshan-2024", "docx", "南山区到2025年新能源汽车保有量目标是多少？", "25万辆"),
     ("zhuhai-2025", "pdf", "珠海修订后的方案中虚拟电厂可调节能力目标是多少？", "50万千瓦"),
+]
+# Questions naming one of 珠海's two plans (the 2023 plan and its 2025 revision), the plan meant and a
+# figure only that plan gives.
+PLAN_QUESTIONS = [
+    ("珠海修订后的方案中新型储能装机规模目标是多少？", "zhuhai-2025", "100万千瓦"),
+    ("珠海2025年修订版方案提出建成多少个零碳建筑示范项目？", "zhuhai-2025", "10个"),
+    ("珠海原方案中风电和光伏装机目标是多少？", "zhuhai-2023", "355万千瓦"),
+    ("珠海2023年印发的方案中单位地区生产总值能耗要比2020年下降多少？", "zhuhai-2023", "14.5%"),
 ]
 
 
@@ -98,18 +110,26 @@ class Load:
             thread.join()
 
 
-def eval_on_shipped(settings, items) -> tuple[dict[str, float], dict[str, tuple]]:
-    """The eval metrics of the library in `settings`, and per item (correct, first-hit rank, top-5 plans).
+def served_after(client: httpx.Client, plans: int, timeout_s: float = 120.0) -> float:
+    """Seconds until the service lists `plans` plans (it checks for another process's index once a second)."""
+    started = time.perf_counter()
+    while len(client.get("/documents").json()) != plans:
+        if time.perf_counter() - started > timeout_s:
+            sys.exit(f"the service did not switch to {plans} plans within {timeout_s:.0f} s")
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def eval_on_shipped(runtime, items) -> tuple[dict[str, float], dict[str, tuple]]:
+    """The eval metrics of the runtime's library, and per item (correct, first-hit rank, top-5 plans).
 
     Wrong-plan share as in bench_retrieval: over the questions that name their plans, the share of
     top-5 chunks from a region not asked about; and the share from a plan added to the library."""
-    from api.runtime import load_runtime
     from eval.run import run_eval
 
-    runtime = load_runtime(settings, progress=False)
     chunks = {chunk.id: chunk for chunk in runtime.index.chunks}
     shipped = {plan.meta.doc_id for plan in runtime.plans[:SHIPPED_DOCS]}
-    run = run_eval(runtime, items, fusion=settings.fusion, ablation=False, show_progress=False)
+    run = run_eval(runtime.answerer, items, fusion=runtime.settings.fusion, ablation=False, show_progress=False)
     scores = score_all(items, run.predictions)
     overall = summarize(scores)
     wrong_region = added = total = 0
@@ -128,6 +148,21 @@ def eval_on_shipped(settings, items) -> tuple[dict[str, float], dict[str, tuple]
                "refusal accuracy": overall.refusal_accuracy,
                "wrong-plan share of top-5": wrong_region / total, "added-plan share of top-5": added / total}
     return metrics, per_item
+
+
+def plan_choice(runtime) -> None:
+    """Print, per question naming one of a region's plans, the plans searched, the share of top-5 chunks
+    from another plan and whether the answer quotes the plan's figure."""
+    wrong = total = right = 0
+    for question, doc_id, figure in PLAN_QUESTIONS:
+        answer = runtime.answerer.ask(question)
+        top = [hit.chunk.doc_id for hit in answer.retrieved[:5]]
+        wrong += sum(doc != doc_id for doc in top)
+        total += len(top)
+        right += figure in answer.answer
+        print(f"  {question} -> searched {answer.documents}; top 5 from {sorted(set(top))}; quotes {figure}: "
+              f"{figure in answer.answer}")
+    print(f"  other-plan share of top-5: {wrong}/{total}; figure quoted: {right}/{len(PLAN_QUESTIONS)}")
 
 
 def main() -> None:
@@ -176,6 +211,20 @@ def main() -> None:
                       f"in {seconds:.1f} s under load; index {change['index']}; now {change['plans']} plans")
                 print(f"  right after: {question} -> cites {cited}; quotes {figure}: {figure in answer['answer']}")
                 time.sleep(args.settle_s / 2)
+            # The same library changed by another process: the service notices the index it saved.
+            for command, plans in ((["remove", "shenzhen-nanshan-2024"], 6), (["add", str(files[0])], 7)):
+                load.switch(f"during carbonqa {command[0]}")
+                started = time.perf_counter()
+                done = subprocess.run([sys.executable, "-m", "api.cli", *command], cwd=REPO, env=env,
+                                      capture_output=True, text=True)
+                if done.returncode:
+                    sys.exit(f"carbonqa {' '.join(command)} failed: {done.stdout}{done.stderr}")
+                seconds = time.perf_counter() - started
+                switched = served_after(admin, plans)
+                load.switch(f"after carbonqa {command[0]}")
+                print(f"carbonqa {command[0]} (another process, under load) took {seconds:.1f} s; the service "
+                      f"served {plans} plans {switched:.2f} s after it finished")
+                time.sleep(args.settle_s / 2)
         print(f"requests during the run ({args.concurrency} clients asking the eval questions):")
         for phase in load.phases[1:]:
             print(phase.line())
@@ -187,9 +236,12 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
 
+    from api.runtime import load_runtime
+
     print("eval on the original five plans' questions (in process, same index folder):")
-    before, before_items = eval_on_shipped(base_settings, items)
-    after, after_items = eval_on_shipped(Settings(index_dir=work / "index", library_dir=work / "library"), items)
+    before, before_items = eval_on_shipped(load_runtime(base_settings, progress=False), items)
+    seven = load_runtime(Settings(index_dir=work / "index", library_dir=work / "library"), progress=False)
+    after, after_items = eval_on_shipped(seven, items)
     for metric in before:
         print(f"  {metric:<28} {before[metric]:.3f}  ->  {after[metric]:.3f}" if metric != "plans" else
               f"  {metric:<28} {before[metric]}  ->  {after[metric]}")
@@ -199,6 +251,8 @@ def main() -> None:
     for item_id in changed:
         print(f"  {item_id} [{by_id[item_id].type}] {by_id[item_id].question}\n"
               f"      {before_items[item_id]}  ->  {after_items[item_id]}")
+    print("questions naming one of 珠海's two plans (7 plans):")
+    plan_choice(seven)
     shutil.rmtree(work, ignore_errors=True)
 
 

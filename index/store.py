@@ -192,6 +192,16 @@ def read_manifest(directory: Path) -> IndexManifest | None:
         raise corrupt(directory, f"manifest.json unreadable ({type(error).__name__})") from error
 
 
+def manifest_stamp(directory: Path) -> tuple[int, int, int] | None:
+    """A cheap fingerprint of the index folder's manifest (inode, size, mtime), None without one: it
+    changes whenever an index is saved (the folder is swapped in whole), by this process or another."""
+    try:
+        stat = (Path(directory) / MANIFEST).stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
 def stale_reasons(manifest: IndexManifest, embedder: PassageEmbedder, chunks: list[Chunk]) -> list[str]:
     """Why an index no longer matches the current model and corpus (empty list: it matches)."""
     reasons = []

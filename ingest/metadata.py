@@ -19,6 +19,7 @@ TITLE_OF_NOTICE = re.compile(r"关于印发《?([^《》]{2,60}?)》?的通知")
 ISSUER_OF_NOTICE = re.compile(r"^(.{2,30}?)关于印发")
 # A sector plan's title: the sector between the region and 碳达峰…方案 (工业领域碳达峰实施方案).
 SECTOR_PLAN = re.compile(r"(.+?)(碳达峰|碳排放达峰)\S{0,6}方案$")
+DOC_ID_YEAR = re.compile(rf"-({YEAR_NUMBER})$")
 MAX_TITLE_CHARS = 60
 MAX_TOPIC_CHARS = 6
 
@@ -72,6 +73,12 @@ def make_doc_id(units: list[str], year: int | None, topic: str = "") -> str:
     names = [REGION_SUFFIX.sub("", unit) or unit for unit in units] + ([topic[:MAX_TOPIC_CHARS]] if topic else [])
     slug = "-".join(filter(None, (_slug(name) for name in names))) or "plan"
     return f"{slug}-{year}" if year else slug
+
+
+def issue_year(doc_id: str) -> int | None:
+    """The issue year a doc id ends in (zhuhai-2025 -> 2025), None for an id made without one."""
+    match = DOC_ID_YEAR.search(doc_id)
+    return int(match.group(1)) if match else None
 
 
 def _slug(text: str) -> str:

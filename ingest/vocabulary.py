@@ -12,6 +12,9 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`, `ASKING_TAIL`,
   `ALL_PLANS`, `FIGURE_WORDS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`,
   `FRAME_WORDS`): read once per question by `retriever.frame.read_question`.
+- Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
+  `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
+  by the features of their own titles and dates.
 - Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`, `years_in`) and numbers (`NUMBER`).
 - Units (`UNIT_FAMILIES`, `NUMBER_UNITS`, `ASKED_UNIT`, `unit_family`) and the figures a text states
   (`FIGURE`, `figure_families`).
@@ -191,6 +194,35 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 def years_in(text: str) -> set[int]:
     return {int(year) for year in YEAR.findall(text)}
+
+
+# ---- telling plans of one region apart ----------------------------------------------------------
+
+# A title marking a revision of an earlier plan: 珠海市碳达峰实施方案（2025年修订）, （调整版）.
+REVISION_TITLE = re.compile(r"修订|修编|修改|调整")
+# A question asking for the original plan of a region, or for its revised (newest) one. The original
+# is checked first: 修订前 is the original.
+ORIGINAL_PLAN = re.compile(r"原方案|原版|旧版|初版|首版|原来的?方案|(?:修订|调整)前|最初的?方案")
+REVISED_PLAN = re.compile(r"(?:修订|修编)[版后]?|调整后|新版|最新版?|更新后")
+# A plan named by its year: 2023年版, 2022年印发的, 2025年修订, 2023年的方案 (group 1 is the year).
+PLAN_YEAR = re.compile(rf"({YEAR_NUMBER})\s*年?\s*(?:版|印发|发布|出台|修订|修编|制定|颁布|的?(?:实施)?方案)")
+# A sector plan named in a question: its sector, then 领域/行业, 碳达峰, 实施, 方案 as in its title.
+SECTOR_PLAN_TAIL = r"(?:领域|行业)?的?(?:碳达峰|碳排放达峰)?(?:实施)?方案"
+SECTOR_WORD_END = re.compile(r"(?:领域|行业)$")
+
+
+def sector_names(sector: str) -> list[str]:
+    """The names a question may use for a sector plan's sector, longest first: 交通运输领域 -> 交通运输领域,
+    交通运输, 交通 (a four-character sector also by its first word)."""
+    head = SECTOR_WORD_END.sub("", sector) or sector
+    names = {sector, head} | ({head[:2]} if len(head) >= 4 else set())
+    return sorted(names, key=lambda name: (-len(name), name))
+
+
+def sector_plan_name(sector: str) -> re.Pattern[str]:
+    """How a question names the plan of this sector (工业领域方案, 交通运输领域碳达峰实施方案, 交通方案), not
+    just its topic (工业领域的目标)."""
+    return re.compile("(?:" + "|".join(map(re.escape, sector_names(sector))) + ")" + SECTOR_PLAN_TAIL)
 
 
 # ---- units --------------------------------------------------------------------------------------

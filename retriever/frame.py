@@ -12,22 +12,36 @@ from ingest.text import squash
 from ingest.vocabulary import (ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_WORDS, FIRST_ITEMS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END,
                                LIST_WORDS, MEASURE_ONLY, NUMBER, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
                                STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family, years_in)
-from retriever.models import QuestionFrame, RegionQuery
+from retriever.models import QuestionFrame, RegionQuery, RegionSource
+from retriever.plans import PlanCatalog
 from retriever.regions import RegionCatalog
 from retriever.validation import matching_form
 
 def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str], list[str]],
-                  regions: list[str] | None = None, use_region_detection: bool = True) -> QuestionFrame:
+                  regions: list[str] | None = None, use_region_detection: bool = True,
+                  plans: PlanCatalog | None = None, documents: list[str] | None = None) -> QuestionFrame:
     """The question's frame. An explicit `regions` filter wins over detection (a name without a plan
-    raises UnknownRegionError); with detection off and no filter, every plan is searched."""
+    raises UnknownRegionError); with detection off and no filter, every plan is searched.
+
+    With the `plans` catalog, the question may pick one of a region's several plans (2025年修订版); an
+    explicit `documents` filter (doc ids, UnknownDocumentError for one not in the library) wins over
+    that and narrows the regions it touches to its plans (PlanCatalog.resolve_filter)."""
     question = matching_form(question)  # "珠海２０２５年" is about 2025
     named = catalog.detect(question)
     if regions:
         region_query = catalog.resolve_filter(regions)
+    elif documents and plans is not None:
+        region_query = RegionQuery(source=RegionSource.filter)
     elif use_region_detection:
         region_query = named
     else:
         region_query = RegionQuery()
+    if plans is not None and documents:
+        asked, region_query.documents = plans.resolve_filter(documents, region_query.regions)
+        region_query.regions = [region for region in catalog.regions if region in asked]
+    elif plans is not None and region_query.source != RegionSource.off:
+        region_query.documents = plans.named(question, region_query.regions)
+    topic = plans.without_cues(question) if plans is not None else question
     base_year = BASE_YEAR.search(question)
     ordinal = ORDINAL.search(question)
     first = FIRST_ITEMS.search(question)
@@ -42,8 +56,8 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
         regions=region_query,
         places_named=named.regions + named.unknown,
         compared_regions=catalog.compared(region_query),
-        terms=topic_terms(question, catalog.names_of(catalog.regions + region_query.unknown), tokenize),
-        years=years_in(question),
+        terms=topic_terms(topic, catalog.names_of(catalog.regions + region_query.unknown), tokenize),
+        years=years_in(topic),
         base_year=int(base_year.group(1)) if base_year else None,
         unit=unit,
         unit_family=family,

@@ -34,6 +34,20 @@ class RegionQuery(BaseModel):
     unknown: list[str] = Field(default_factory=list, description="places named that have no plan, e.g. ['深圳']")
     all_regions: bool = Field(default=False, description="the question asks about every plan (各市/哪些城市/所有方案)")
     source: RegionSource = Field(default=RegionSource.off, description="filter, detected, or off")
+    documents: list[str] = Field(
+        default_factory=list, description="the plans (doc ids) the question is restricted to, by the `documents` "
+                                          "filter or by the plan it names (2025年修订版); empty = every plan of its regions")
+
+
+class PlanInfo(BaseModel):
+    """What tells a plan from the other plans of its region, read from its own title and date."""
+
+    doc_id: str = Field(description="e.g. zhuhai-2025")
+    title: str = Field(description="e.g. 珠海市碳达峰实施方案（2025年修订）")
+    region: str
+    year: int | None = Field(default=None, description="year of issue (from the notice's date line or number)")
+    revision: bool = Field(default=False, description="the title marks a revision (修订/调整)")
+    sector: str = Field(default="", description="a sector plan's sector (工业领域); empty for a region's overall plan")
 
 
 class QuestionFrame(BaseModel):

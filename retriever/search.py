@@ -20,9 +20,10 @@ from ingest.tree import ClauseTree
 from retriever.frame import read_question
 from retriever.fusion import FusionConfig, fuse, kth_highest
 from retriever.models import Fusion, QuestionFrame, SearchHit, SearchMode, SearchResult
+from retriever.plans import PlanCatalog, UnknownDocumentError
 from retriever.regions import RegionCatalog, UnknownRegionError
 
-__all__ = ["EmptyQueryError", "Retriever", "UnknownRegionError"]
+__all__ = ["EmptyQueryError", "Retriever", "UnknownDocumentError", "UnknownRegionError"]
 
 CONTAINER_KINDS = (ChunkKind.part, ChunkKind.section)
 
@@ -43,21 +44,26 @@ class Retriever:
             regions, levels={c.region: c.level for c in index.chunks},
             plan_texts={r: "".join(squash(c.text) for c in index.chunks if c.region == r) for r in regions})
         self.region_rows = {r: np.array([c.region == r for c in index.chunks]) for r in regions}
+        self.plans = PlanCatalog.from_chunks(index.chunks)
+        self.doc_rows = {d: np.array([c.doc_id == d for c in index.chunks]) for d in self.plans.by_id}
 
-    def read(self, question: str, regions: list[str] | None = None, use_region_detection: bool = True) -> QuestionFrame:
+    def read(self, question: str, regions: list[str] | None = None, use_region_detection: bool = True,
+             documents: list[str] | None = None) -> QuestionFrame:
         """The question's frame (see retriever/frame.py); a filter naming a place without a plan is an
-        UnknownRegionError."""
+        UnknownRegionError, one naming a plan not in the library an UnknownDocumentError."""
         if not question or not question.strip():
             raise EmptyQueryError("问题不能为空 / the question must not be empty")
-        return read_question(question, self.regions, self.index.tokenizer.tokenize, regions, use_region_detection)
+        return read_question(question, self.regions, self.index.tokenizer.tokenize, regions, use_region_detection,
+                             plans=self.plans, documents=documents)
 
     def search(self, question: str, regions: list[str] | None = None, top_k: int = 8,
                mode: SearchMode = SearchMode.hybrid, fusion: Fusion | None = None,
-               use_region_detection: bool = True, frame: QuestionFrame | None = None) -> SearchResult:
-        """`frame`, when the caller already read the question, replaces `regions` and detection;
-        `fusion` overrides the configured method for this search (the eval's ablation)."""
+               use_region_detection: bool = True, frame: QuestionFrame | None = None,
+               documents: list[str] | None = None) -> SearchResult:
+        """`frame`, when the caller already read the question, replaces `regions`, `documents` and
+        detection; `fusion` overrides the configured method for this search (the eval's ablation)."""
         if frame is None:
-            frame = self.read(question, regions, use_region_detection)
+            frame = self.read(question, regions, use_region_detection, documents)
         timings: dict[str, float] = {}
         region_query = frame.regions
         allowed = self._allowed_rows(frame)
@@ -93,6 +99,9 @@ class Retriever:
         return result
 
     def _allowed_rows(self, frame: QuestionFrame) -> np.ndarray:
+        """The chunks of the plans asked about: of the plans picked, else of the regions named, else all."""
+        if frame.regions.documents:
+            return np.logical_or.reduce([self.doc_rows[d] for d in frame.regions.documents])
         if not frame.regions.regions:
             return np.ones(len(self.index.chunks), dtype=bool)
         return np.logical_or.reduce([self.region_rows[r] for r in frame.regions.regions])

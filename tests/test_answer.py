@@ -286,3 +286,18 @@ def test_stream_yields_the_sentences_then_citations_then_the_answer(runtime):
     assert "".join(deltas) == done["answer"]  # exactly: line breaks between the plans' lines too
     assert events[-2]["data"]["citations"] == done["citations"]
     assert done == runtime.answerer.ask(question).model_dump(mode="json") | {"timings_ms": done["timings_ms"]}
+
+
+@pytest.mark.unit
+def test_a_note_names_a_regions_plans_and_the_ones_quoted():
+    from answer.compose import plans_note
+    from retriever.plans import describe
+    plans = [describe("zhuhai-2023", "珠海市碳达峰实施方案", "珠海市"),
+             describe("zhuhai-2025", "珠海市碳达峰实施方案（2025年修订）", "珠海市")]
+    note = plans_note("珠海市", plans, {"zhuhai-2025"})
+    assert "珠海市有2份方案：《珠海市碳达峰实施方案》（2023年）、《珠海市碳达峰实施方案（2025年修订）》（2025年）" in note
+    assert "以上引自《珠海市碳达峰实施方案（2025年修订）》。" in note and "“修订版”" in note
+    sector = [describe("guangdong-2022", "广东省碳达峰实施方案", "广东省"),
+              describe("guangdong-gongyelingyu-2022", "广东省工业领域碳达峰实施方案", "广东省")]
+    note = plans_note("广东省", sector, set())
+    assert "均已检索。" in note and "“工业领域方案”" in note and "修订版" not in note

@@ -226,3 +226,75 @@ def test_cli_add_list_remove(library_runtime, library_settings, monkeypatch):
         assert removed.exit_code == 0 and ".removed" in removed.output
     finally:
         get_settings.cache_clear()
+
+
+def test_a_revision_is_told_apart_from_its_plan(client):
+    """Two plans of 珠海: a question naming one (修订后 / 原方案), or the `documents` filter, is answered from
+    it alone; one naming neither searches both and the answer says which plans it quotes."""
+    assert upload(client, [("zhuhai-2025.txt", (LIBRARY_PLANS / "zhuhai-2025.txt").read_bytes())]).status_code == 200
+
+    def ask(question: str, **body) -> dict:
+        response = client.post("/ask", json={"question": question, **body})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def cited_plans(answer: dict) -> set[str]:
+        return {citation["chunk_id"].split("/")[0] for citation in answer["citations"]}
+
+    revised = ask("珠海修订后的方案中新型储能装机规模目标是多少？")
+    assert revised["documents"] == ["zhuhai-2025"] and cited_plans(revised) == {"zhuhai-2025"}
+    assert "100万千瓦" in revised["answer"] and "注：" not in revised["answer"]
+    original = ask("珠海原方案中风电和光伏装机目标是多少？")
+    assert original["documents"] == ["zhuhai-2023"] and cited_plans(original) == {"zhuhai-2023"}
+    assert "355万千瓦" in original["answer"]
+    either = ask("珠海虚拟电厂可调节能力目标是多少？")
+    assert either["documents"] == [] and "50万千瓦" in either["answer"]
+    assert "珠海市有2份方案" in either["answer"] and "以上引自《珠海市碳达峰实施方案（2025年修订）》" in either["answer"]
+
+    # The explicit filter, declared in the spec (the added plan's id too) and checked like `regions`.
+    filtered = client.post("/search", json={"question": "珠海新型储能目标", "documents": ["zhuhai-2023"], "top_k": 10})
+    assert filtered.status_code == 200 and {h["chunk"]["doc_id"] for h in filtered.json()["hits"]} == {"zhuhai-2023"}
+    spec = client.get("/openapi.json").json()["components"]["schemas"]["AskRequest"]["properties"]
+    assert "zhuhai-2025" in spec["documents"]["anyOf"][0]["items"]["enum"]
+    unknown = client.post("/ask", json={"question": "珠海新型储能目标", "documents": ["zhuhai-2030"]})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "documents"
+    assert "zhuhai-2030" in unknown.json()["detail"] and " / " in unknown.json()["detail"]
+
+
+def test_a_running_service_sees_plans_added_and_removed_by_the_cli(client, library_runtime, library_settings,
+                                                                  monkeypatch):
+    """`carbonqa add`/`remove` in another process change only the folders on disk; the service notices the
+    new index (one stat a second, on requests) and switches to it, answering throughout."""
+    import api.runtime
+
+    monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: api.runtime.with_plans(
+        library_runtime, api.runtime.plan_library(library_settings).load()))
+    monkeypatch.setenv("CARBONQA_LIBRARY_DIR", str(library_settings.library_path))
+    monkeypatch.setenv("CARBONQA_INDEX_DIR", str(library_settings.index_path))
+    get_settings.cache_clear()
+
+    def plans_served(count: int) -> list[str]:
+        """Ask until the service serves `count` plans (every request must succeed meanwhile)."""
+        for _ in range(120):
+            answer = client.post("/ask", json={"question": "南山区到2025年新能源汽车保有量目标是多少？"})
+            assert answer.status_code == 200, answer.text
+            ids = [plan["doc_id"] for plan in client.get("/documents").json()]
+            if len(ids) == count:
+                return ids
+            threading.Event().wait(0.25)
+        raise AssertionError(f"the service still serves {ids}")
+
+    try:
+        assert len(plans_served(5)) == 5
+        added = CliRunner().invoke(cli_app, ["add", str(LIBRARY_PLANS / "nanshan-2024.txt")])
+        assert added.exit_code == 0, added.output
+        assert "shenzhen-nanshan-2024" in plans_served(6)
+        answer = client.post("/ask", json={"question": "南山区到2025年新能源汽车保有量目标是多少？"}).json()
+        assert "25万辆" in answer["answer"] and answer["citations"][0]["chunk_id"].startswith("shenzhen-nanshan-2024/")
+        assert client.get("/chunks/shenzhen-nanshan-2024/2.2.3").status_code == 200
+        removed = CliRunner().invoke(cli_app, ["remove", "shenzhen-nanshan-2024"])
+        assert removed.exit_code == 0, removed.output
+        assert "shenzhen-nanshan-2024" not in plans_served(5)
+        assert client.get("/chunks/shenzhen-nanshan-2024/2.2.3").status_code == 404
+    finally:
+        get_settings.cache_clear()

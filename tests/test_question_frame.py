@@ -115,3 +115,85 @@ def test_a_year_question_is_not_a_figure_question_and_占比_is_no_base_year(tok
     share = read_question("江门高技术制造业增加值占比2025年目标？", CORPUS, tokenize)
     assert share.base_year is None and share.years == {2025}
     assert read_question("珠海2025年能耗要比2015年下降多少？", CORPUS, tokenize).base_year == 2015
+
+
+# ---- several plans of one region: told apart by their own titles and dates ---------------------
+
+def _plans():
+    from retriever.plans import PlanCatalog, describe
+    return PlanCatalog([describe(*plan) for plan in (
+        ("zhuhai-2023", "珠海市碳达峰实施方案", "珠海市"),
+        ("guangdong-2022", "广东省碳达峰实施方案", "广东省"),
+        ("zhuhai-2025", "珠海市碳达峰实施方案（2025年修订）", "珠海市"),
+        ("guangdong-gongyelingyu-2022", "广东省工业领域碳达峰实施方案", "广东省"),
+        ("guangdong-jiaotongyunshulingyu-2023", "广东省交通运输领域碳达峰实施方案", "广东省"),
+        ("jiangmen-2023", "江门市碳达峰实施方案", "江门市"),
+    )])
+
+
+SEVERAL = RegionCatalog(["珠海市", "广东省", "江门市"], levels={"广东省": "省"})
+
+
+def test_plans_are_described_by_their_own_title_and_id():
+    plans = _plans().by_id
+    assert (plans["zhuhai-2025"].year, plans["zhuhai-2025"].revision, plans["zhuhai-2025"].sector) == (2025, True, "")
+    assert (plans["zhuhai-2023"].year, plans["zhuhai-2023"].revision) == (2023, False)
+    assert plans["guangdong-gongyelingyu-2022"].sector == "工业领域"
+    assert plans["guangdong-jiaotongyunshulingyu-2023"].sector == "交通运输领域"
+
+
+@pytest.mark.parametrize("question, documents", [
+    ("珠海修订后的方案中虚拟电厂目标是多少？", ["zhuhai-2025"]),
+    ("珠海2025年修订版的光伏目标", ["zhuhai-2025"]),
+    ("珠海最新方案的储能目标", ["zhuhai-2025"]),
+    ("珠海原方案的光伏目标是多少？", ["zhuhai-2023"]),
+    ("珠海修订前的光伏目标", ["zhuhai-2023"]),
+    ("珠海2023年版方案的光伏目标", ["zhuhai-2023"]),
+    ("珠海2023年印发的方案提出了哪些行动？", ["zhuhai-2023"]),
+    ("广东工业领域碳达峰实施方案的主要目标", ["guangdong-gongyelingyu-2022"]),
+    ("广东交通方案中新能源汽车的目标", ["guangdong-jiaotongyunshulingyu-2023"]),
+    ("广东2022年印发的方案中光伏目标", ["guangdong-2022"]),  # the year fits two plans: the overall one
+    ("珠海和江门修订版方案的储能目标", ["zhuhai-2025", "jiangmen-2023"]),  # 江门 has one plan: kept
+    ("修订后的方案中虚拟电厂目标是多少？", ["guangdong-2022", "zhuhai-2025", "jiangmen-2023"]),  # corpus order
+])
+def test_a_question_picks_one_of_a_regions_plans(tokenize, question, documents):
+    frame = read_question(question, SEVERAL, tokenize, plans=_plans())
+    assert frame.regions.documents == documents
+
+
+@pytest.mark.parametrize("question", [
+    "珠海光伏装机目标是多少？",  # no plan named: every plan of the region
+    "广东工业领域的碳达峰目标是什么？",  # the topic 工业, not the 工业 plan
+    "珠海2024年版方案的光伏目标",  # no plan of that year: nothing narrowed
+    "江门最新方案的储能目标",  # one plan: nothing to choose
+    "珠海2025年光伏装机目标",  # a target year, not a plan's
+])
+def test_no_plan_picked_without_a_fitting_cue(tokenize, question):
+    assert read_question(question, SEVERAL, tokenize, plans=_plans()).regions.documents == []
+
+
+def test_the_words_naming_a_plan_are_neither_topic_nor_asked_year(tokenize):
+    frame = read_question("珠海2025年修订版方案中新型储能的目标", SEVERAL, tokenize, plans=_plans())
+    assert frame.years == set() and frame.regions.documents == ["zhuhai-2025"]
+    assert not any("修订" in term or "2025" in term for term in frame.terms) and "新型储能" in frame.terms
+    frame = read_question("广东工业领域方案到2030年的目标", SEVERAL, tokenize, plans=_plans())
+    assert frame.years == {2030} and not any("工业" in term for term in frame.terms)
+
+
+def test_documents_filter_wins_and_narrows_only_its_regions(tokenize):
+    from retriever.plans import UnknownDocumentError
+    plans = _plans()
+    frame = read_question("光伏目标", SEVERAL, tokenize, plans=plans, documents=["zhuhai-2025"])
+    assert frame.regions.regions == ["珠海市"] and frame.regions.documents == ["zhuhai-2025"]
+    assert frame.regions.source == RegionSource.filter
+    frame = read_question("珠海原方案的光伏目标", SEVERAL, tokenize, plans=plans, documents=["zhuhai-2025"])
+    assert frame.regions.documents == ["zhuhai-2025"]  # the filter wins over the question's cue
+    # With a region filter: a region with a named plan is narrowed to it, the others keep all their plans.
+    frame = read_question("光伏目标", SEVERAL, tokenize, regions=["珠海", "广东"], plans=plans,
+                          documents=["zhuhai-2025", "jiangmen-2023"])
+    assert frame.regions.regions == ["珠海市", "广东省", "江门市"]
+    assert frame.regions.documents == ["guangdong-2022", "zhuhai-2025", "guangdong-gongyelingyu-2022",
+                                       "guangdong-jiaotongyunshulingyu-2023", "jiangmen-2023"]
+    assert frame.compared_regions == ["广东省", "珠海市", "江门市"]
+    with pytest.raises(UnknownDocumentError, match="shenzhen-2024"):
+        read_question("光伏目标", SEVERAL, tokenize, plans=plans, documents=["shenzhen-2024"])

@@ -167,6 +167,20 @@ def test_answer_cites_and_opens_the_clause(page):
     expect(panel.locator(".neighbour").first).to_be_visible()
     assert "null" not in panel.inner_text() and "undefined" not in panel.inner_text()
 
+    # "Open in context": the 文库 reader opens (a new tab) at the cited clause, scrolled to and highlighted.
+    chunk_id = panel.locator(".clause.cited .clause-id").inner_text()
+    with page.context.expect_page() as opened:
+        panel.get_by_role("link", name=re.compile("在文库中查看全文")).click()
+    reader = opened.value
+    assert reader.url.endswith(f"/library?doc={chunk_id.split('/')[0]}#{chunk_id}")
+    expect(reader.locator("#reader-title")).to_have_text("珠海市碳达峰实施方案")
+    target = reader.locator(f'[id="chunk:{chunk_id}"]')
+    expect(target).to_have_class(re.compile(r"\btarget\b"))
+    expect(target).to_be_in_viewport()
+    expect(reader.locator(".chunk.target")).to_have_count(1)
+    assert "".join(quote.split()) in "".join(target.inner_text().split())
+    reader.close()
+
     page.locator("#panel-close").click()
     expect(panel).to_be_hidden()
 

@@ -6,6 +6,7 @@
 //   button.addEventListener("click", () => panel.open("zhuhai-2023/2.1.2", "quoted sentence", button));
 //
 // Focus moves into the panel when it opens and back to the opener when it closes (× or Escape).
+// "在文库中查看全文" opens the clause in the 文库 reader (a new tab), scrolled to and highlighted there.
 import { el, getJSON, icon } from "./dom.js";
 
 // [start, end) of the quote in text, ignoring whitespace differences (the plans break lines mid-sentence).
@@ -35,6 +36,11 @@ function clauseText(text, quote) {
     document.createTextNode(text.slice(span[1])),
   );
   return block;
+}
+
+// The 文库 reader's address of a clause: the plan opened at the clause, which it highlights.
+export function libraryHref(chunk) {
+  return `/library?doc=${encodeURIComponent(chunk.doc_id)}#${chunk.id}`;
 }
 
 function chunkTitle(chunk) {
@@ -106,6 +112,11 @@ export class SourcePanel {
         el("div", { className: "clause-id", text: chunk.id }),
         clauseText(chunk.text, quote),
       ]),
+      el("a", {
+        className: "open-in-library", text: "在文库中查看全文",
+        attrs: { href: libraryHref(chunk), target: "_blank", rel: "noopener",
+          "aria-label": `在文库中查看全文：${plan.title} ${chunkTitle(chunk) || chunk.id}` },
+      }),
       this.neighbour("下一条", context.next),
     ];
     this.body.replaceChildren(...parts.filter(Boolean));
