@@ -79,14 +79,31 @@ def _coordination(question: str, segment: Callable[[str], list[str]], places: li
             i += 1
             continue
         j = i
-        while j < len(words) and (not frame[j] or words[j] in COORDINATORS):
-            j += 1
+        while j < len(words):
+            if not frame[j] or words[j] in COORDINATORS:
+                j += 1
+            elif (bridge := _bridge(words, frame, j, places)) is not None:
+                j = bridge  # "能耗下降目标和星级绿色建筑占比": the conjunct keeps its 下降目标
+            else:
+                break
         run = words[i:j]
         conjuncts = _split_run(run)
         if len(conjuncts) >= 2 and all(any(_is_topic(w) for w in c) for c in conjuncts):
             start, end = spans[i][0], spans[j - 1][1]
             return (start, end), ["".join(c) for c in conjuncts]
         i = j
+    return None
+
+
+def _bridge(words: list[str], frame: list[bool], j: int, places: list[str]) -> int | None:
+    """Where a conjunct's trailing frame words (下降、目标 …) starting at j reach a coordinator that a
+    topic word follows, the coordinator's position; else None."""
+    k = j
+    while k < len(words) and frame[k] and words[k] in CONJUNCT_FRAME and words[k] != "年" \
+            and not QUESTION_WORD.search(words[k]) and not any(words[k] in place for place in places):
+        k += 1
+    if j < k < len(words) - 1 and words[k] in COORDINATORS and not frame[k + 1]:
+        return k
     return None
 
 

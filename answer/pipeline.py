@@ -28,6 +28,7 @@ from ingest.vocabulary import term_forms, years_in
 from retriever.models import Fusion, QuestionFrame, RegionSource, SearchHit, SearchMode, SearchResult
 from retriever.search import EmptyQueryError, Retriever
 
+TOO_MANY_FACETS = "问题包含的方面较多，以下未作回答，请分开提问："
 DEFAULT_TOP_K = 8  # clauses retrieved for a question, unless the caller asks for another number
 
 
@@ -125,7 +126,11 @@ class Answerer:
         if result.regions.unknown and not result.regions.regions:
             reply = self._no_plan(info, result.hits)
         elif compared:
-            reply = self._indicator_table(info) or self._comparison(info, result.hits, compared)
+            split = self._facets(info)
+            if len(split.facets) >= 2:  # "珠海、江门的A和B分别是多少": a line per plan, each facet in it
+                reply = self._comparison(info, result.hits, compared, split)
+            else:
+                reply = self._indicator_table(info) or self._comparison(info, result.hits, compared)
         else:
             reply = self._structure(info, result.hits) or self._single(info, result.hits, result.query_vector)
         notes = self._plans_notes(info, reply.book)
@@ -186,8 +191,7 @@ class Answerer:
         if info.years and not any(info.years & years_in(squash(h.chunk.text)) for h in hits):
             years = "、".join(str(y) for y in sorted(info.years))
             return self._refusal(f"方案未提及{years}年的相关内容。", "year_not_stated", candidates)
-        split = split_facets(info.text, self.retriever.index.tokenizer.segment,
-                             self.retriever.regions.names_of(self.region_order + info.regions.unknown))
+        split = self._facets(info)
         if len(split.facets) >= 2:
             reply = self._facet_reply(info, hits, split)
             if reply is not None:
@@ -206,13 +210,30 @@ class Answerer:
         book = CitationBook()
         return Reply(attributed(book, self._pick(info, usable, self.policy.max_sentences, self.policy.max_clauses)), book)
 
+    def _facets(self, info: QuestionFrame) -> Facets:
+        return split_facets(info.text, self.retriever.index.tokenizer.segment,
+                            self.retriever.regions.names_of(self.region_order + info.regions.unknown))
+
     def _facet_reply(self, info: QuestionFrame, hits: list[SearchHit], split: Facets) -> Reply | None:
         """One answer per facet, each cited; the facets the plans do not state are named. None if no
         facet is answered (the question is then refused as a whole)."""
+        picked, notes, unstated = self._answer_facets(info, hits, split, info.regions.regions)
+        if not picked:
+            return None
+        book = CitationBook()
+        lines = [attributed(book, picked), *notes]
+        if split.skipped:
+            lines.append(f"{TOO_MANY_FACETS}{'、'.join(split.skipped)}。")
+        return Reply("\n".join(lines), book, unstated=unstated, skipped=split.skipped)
+
+    def _answer_facets(self, info: QuestionFrame, hits: list[SearchHit], split: Facets,
+                       regions: list[str]) -> tuple[list[Candidate], list[str], list[str]]:
+        """The sentences answering the facets from these plans' hits, a note for each facet they do
+        not state, and those facets' labels."""
         picked: list[Candidate] = []
         notes, unstated = [], []
         for facet in split.facets:
-            sub = self.retriever.read(facet.question, info.regions.regions or None)
+            sub = self.retriever.read(facet.question, regions or None)
             # "X是什么，Y是多少": the year named once holds for both parts.
             sub = sub.model_copy(update={"years": sub.years or info.years})
             found = self._facet_answer(sub, facet, hits)
@@ -221,13 +242,7 @@ class Answerer:
             else:
                 unstated.append(facet.label)
                 notes.append(self._not_stated_note(sub, facet))
-        if not picked:
-            return None
-        book = CitationBook()
-        lines = [attributed(book, picked), *notes]
-        if split.skipped:
-            lines.append(f"问题包含的方面较多，以下未作回答，请分开提问：{'、'.join(split.skipped)}。")
-        return Reply("\n".join(lines), book, unstated=unstated, skipped=split.skipped)
+        return picked, notes, unstated
 
     def _facet_answer(self, sub: QuestionFrame, facet: Facet, hits: list[SearchHit]) -> list[Candidate]:
         """The sentence answering one facet: it answers the facet's sub-question and states the
@@ -287,15 +302,25 @@ class Answerer:
         new_terms = [t for t in self.sentences.known_terms(info.terms) if t in candidate.flat and t not in have]
         return bool(new_terms) or bool((candidate.years & info.years) - years)
 
-    def _comparison(self, info: QuestionFrame, hits: list[SearchHit], regions: list[str]) -> Reply:
+    def _comparison(self, info: QuestionFrame, hits: list[SearchHit], regions: list[str],
+                    split: Facets | None = None) -> Reply:
+        """A line per plan; with facets, each plan's line answers every facet or says which it does not state."""
         book = CitationBook()
         lines = []
         silent = []
         for region in regions:
-            candidates = self.sentences.candidates(info, [h for h in hits if h.chunk.region == region])
-            usable = [] if self._absent_terms(info, [region]) else [c for c in candidates if self.policy.answers(info, c)]
-            picked = self._pick(info, usable, self.policy.max_per_region, 1) if usable else []
-            lines.append(comparison_line(book, region, picked, name_plans=len(self.retriever.plans.of_region(region)) > 1))
+            region_hits = [h for h in hits if h.chunk.region == region]
+            notes: list[str] = []
+            if split is not None:
+                picked, notes, unstated = self._answer_facets(info, region_hits, split, [region])
+                silent += [f"{region}：{label}" for label in unstated] if picked else []
+            else:
+                candidates = self.sentences.candidates(info, region_hits)
+                usable = [] if self._absent_terms(info, [region]) else \
+                    [c for c in candidates if self.policy.answers(info, c)]
+                picked = self._pick(info, usable, self.policy.max_per_region, 1) if usable else []
+            name_plans = len(self.retriever.plans.of_region(region)) > 1
+            lines.append(comparison_line(book, region, picked, name_plans=name_plans) + "".join(notes if picked else []))
             if not picked:
                 silent.append(region)
         if not book.citations:
@@ -303,7 +328,10 @@ class Answerer:
                                  self.sentences.candidates(info, hits))
         for place in info.regions.unknown:
             lines.append(f"{place}：现有语料未收录该地的碳达峰实施方案。")
-        return Reply("\n".join(lines), book, unstated=silent + info.regions.unknown)
+        skipped = split.skipped if split is not None else []
+        if skipped:
+            lines.append(f"{TOO_MANY_FACETS}{'、'.join(skipped)}。")
+        return Reply("\n".join(lines), book, unstated=silent + info.regions.unknown, skipped=skipped)
 
     def _structure(self, info: QuestionFrame, hits: list[SearchHit]) -> Reply | None:
         """A question enumerating a plan's parts: list the items of the best-matching section."""

@@ -36,7 +36,7 @@ from ingest.models import Chunk
 from ingest.pipeline import read_chunks_jsonl, write_chunks_jsonl
 
 # Bump when the folder layout, the embedded text or the tokenizer changes: old indexes become stale.
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 TOKENS = "tokens.json"

@@ -206,6 +206,15 @@ def test_each_facet_is_answered_or_said_to_be_not_stated(runtime, question, outc
     assert_cited(answer, runtime)
 
 
+def test_a_comparison_answers_each_facet_in_each_plans_line(runtime):
+    answer = runtime.answerer.ask("珠海和江门2025年非化石能源消费比重和星级绿色建筑占比分别是多少？")
+    assert answer.outcome == "partial" and answer.unstated == ["珠海市：非化石能源消费比重"], answer.answer
+    zhuhai, jiangmen = answer.answer.split("\n")
+    assert zhuhai.startswith("珠海市：") and "95%以上" in squash(zhuhai) and "方案未提及“非化石能源消费比重”" in zhuhai
+    assert jiangmen.startswith("江门市：") and "32%左右" in squash(jiangmen) and "30%以上" in squash(jiangmen)
+    assert_cited(answer, runtime)
+
+
 @pytest.mark.parametrize("question, expected, lines", [
     ("广东方案第五项重点行动是什么？", "城乡建设碳达峰行动", 2),
     ("广东方案重点实施几大行动？", "十五大行动", 16),

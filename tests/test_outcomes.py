@@ -41,6 +41,13 @@ def test_years_and_topics_multiply(segment):
     assert split.facets[1].year == 2030 and "2025" not in split.facets[1].question
 
 
+def test_a_conjunct_keeps_its_own_frame_words(segment):
+    split = split_facets("珠海2025年单位地区生产总值能耗下降目标和星级绿色建筑占比分别是多少？", segment, PLACES)
+    assert [f.label for f in split.facets] == ["单位地区生产总值能耗下降目标", "星级绿色建筑占比"]
+    assert split.facets[1].question == "珠海2025年星级绿色建筑占比分别是多少？"
+    assert "下降" not in split.facets[0].key and "星级" in split.facets[1].key
+
+
 def test_two_questions_in_one_are_two_facets(segment):
     split = split_facets("云浮城镇新建民用建筑执行什么标准，星级绿色建筑占比多少？", segment, PLACES)
     assert [f.label for f in split.facets] == ["云浮城镇新建民用建筑", "星级绿色建筑占比"]
