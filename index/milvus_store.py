@@ -258,8 +258,9 @@ def open_store(client: MilvusClient, collection: str, manifest: IndexManifest) -
             raise corrupt(collection, f"the text of chunk {row['id']} differs from the one indexed")
     chunks = [Chunk.model_validate({name: row[name] for name in CHUNK_FIELDS} | {"parent_id": row["parent_id"] or None})
               for row in rows]
-    if len(chunks) != manifest.chunk_count or content_hash(chunks) != manifest.corpus_hash:
-        raise corrupt(collection, f"its {len(chunks)} chunks differ from the {manifest.chunk_count} the manifest records")
+    stored = client.query(collection, filter="", output_fields=["count(*)"])[0]["count(*)"]  # rows past next_seq too
+    if stored != len(chunks) or len(chunks) != manifest.chunk_count or content_hash(chunks) != manifest.corpus_hash:
+        raise corrupt(collection, f"its {stored} chunks differ from the {manifest.chunk_count} the manifest records")
     seq = {row["id"]: row["seq"] for row in rows}
     return MilvusStore(client, collection, manifest, chunks, seq, next_seq, Tokenizer(user_terms))
 

@@ -170,6 +170,10 @@ def test_an_edited_row_is_refused_until_rebuilt(lib, client, store):
     client.upsert(lib, [row | {"text": "到2025年风电装机达到900万千瓦。"}])
     with pytest.raises(IndexCorruptError, match="zhuhai-2023/1.*carbonqa index --rebuild"):
         milvus_store.load_or_build(client, lib, CHUNKS, LetterEmbedder(), progress=False)
+    client.upsert(lib, [row])  # the text back, then a row written by someone else
+    client.upsert(lib, [row | {"id": "zhuhai-2023/99", "seq": 99}])
+    with pytest.raises(IndexCorruptError, match="6 chunks differ from the 5"):
+        milvus_store.load_or_build(client, lib, CHUNKS, LetterEmbedder(), progress=False)
     _, status = milvus_store.load_or_build(client, lib, CHUNKS, LetterEmbedder(), progress=False, rebuild=True)
     assert status == "rebuilt"
 
