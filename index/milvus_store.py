@@ -14,6 +14,7 @@ the engine and are not hashed here.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from datetime import datetime, timezone
 from functools import cached_property
@@ -55,6 +56,10 @@ def connect(uri: str, token: str | None = None) -> MilvusClient:
             raise StoreUnavailableError(f"Milvus Lite 文件名须以 .db 结尾 / a Milvus Lite file must end in .db: {uri} "
                                         "(set CARBONQA_MILVUS_URI=data/milvus.db, or http://host:19530 for a server)")
         path.parent.mkdir(parents=True, exist_ok=True)
+    # Milvus Lite logs a traceback when it cannot open the file; the error below says it in one line.
+    lite_log = logging.getLogger("milvus_lite")
+    level = lite_log.level
+    lite_log.setLevel(logging.CRITICAL)
     try:
         return MilvusClient(uri=uri, token=token or "")
     except MilvusException as error:
@@ -62,6 +67,8 @@ def connect(uri: str, token: str | None = None) -> MilvusClient:
                 if lite else "check CARBONQA_MILVUS_URI and CARBONQA_MILVUS_TOKEN")
         raise StoreUnavailableError(f"无法连接 Milvus / cannot connect to Milvus at {uri}: {error.message} ({hint})") \
             from error
+    finally:
+        lite_log.setLevel(level)
 
 
 def analyzer_params(user_terms: list[str]) -> dict:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -201,6 +203,21 @@ def test_unfinished_collection_is_rebuilt(lib, client):
 def test_lite_uri_must_be_a_db_file(tmp_path):
     with pytest.raises(StoreUnavailableError, match=r"\.db"):
         milvus_store.connect(str(tmp_path / "lib.sqlite"))
+
+
+def test_a_lite_file_held_by_another_process_is_a_clear_error(tmp_path, caplog):
+    path = tmp_path / "held.db"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pymilvus import MilvusClient; "
+                               f"MilvusClient({str(path)!r}); print('open', flush=True); time.sleep(60)"],
+                              stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"open"
+        with pytest.raises(StoreUnavailableError, match="one process at a time"):
+            milvus_store.connect(str(path))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not [record for record in caplog.records if record.name.startswith("milvus_lite")]  # no traceback
 
 
 @pytest.fixture
