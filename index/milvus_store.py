@@ -303,6 +303,15 @@ def load_or_build(client: MilvusClient, collection: str, chunks: list[Chunk], em
     """Like `index.store.load_or_build`: the collection if it holds these chunks; updated in place if the
     library changed (only new or changed chunks embedded); rebuilt for another model or format. A collection
     that fails its checks raises IndexCorruptError unless `rebuild` is set."""
+    try:
+        return _load_or_build(client, collection, chunks, embedder, progress, rebuild)
+    except MilvusException as error:
+        raise StoreUnavailableError(f"Milvus 不可用 / Milvus failed on collection {collection}: {error.message} "
+                                    "(check that the server is up, or run `carbonqa index --rebuild`)") from error
+
+
+def _load_or_build(client: MilvusClient, collection: str, chunks: list[Chunk], embedder: PassageEmbedder,
+                   progress: bool, rebuild: bool) -> tuple[MilvusStore, str]:
     manifest = None if rebuild else read_manifest(client, collection)
     if manifest is not None:
         reasons = model_reasons(manifest, embedder, MILVUS_FORMAT)
