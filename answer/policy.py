@@ -50,7 +50,7 @@ class AnswerPolicy(BaseModel):
     goals_bonus: float = Field(0.1, description="a figure question prefers the plan's own statement of its targets (主要目标)")
     domain_term_min_df: int = Field(5, description="a term in this many corpus sentences is plan vocabulary, not chance wording")
     dense_top_hits: int = Field(2, description="the dense arm's first choices: its best two among the hits ...")
-    dense_top_max: int = Field(5, description="... that also rank this high in the whole corpus")
+    dense_top_max: int = Field(5, description="... that also rank this high among the plans searched")
     min_sentence_chars: int = Field(MIN_SENTENCE_CHARS, description="shorter fragments say nothing quotable "
                                     "(the index embeds the sentences of the default length)")
 

@@ -58,12 +58,13 @@ def checked_question(question: str, settings: Settings) -> str:
 def loaded_runtime(settings: Settings, progress: bool = False, rebuild: bool = False):
     """The pipeline loaded from settings, or a clear error (bad corpus, missing model, corrupt index)."""
     from api.runtime import load_runtime
+    from index.chunk_store import StoreUnavailableError
     from index.embedder import EmbeddingModelError
     from index.store import IndexCorruptError
 
     try:
         return load_runtime(settings, progress=progress, rebuild=rebuild)
-    except (IndexCorruptError, EmbeddingModelError, OSError, ValueError) as error:
+    except (IndexCorruptError, StoreUnavailableError, EmbeddingModelError, OSError, ValueError) as error:
         fail(str(error))
 
 
@@ -179,12 +180,12 @@ def bench_retrieval_command(
 def index_command(
     rebuild: bool = typer.Option(False, "--rebuild", help="rebuild even if the index is current (fixes a corrupt one)"),
 ) -> None:
-    """Build (or check) the persisted hybrid index: embeddings in FAISS + jieba BM25."""
+    """Build (or check) the index in the selected store (CARBONQA_STORE): FAISS + jieba BM25, or Milvus."""
     runtime = loaded_runtime(load_settings(), progress=True, rebuild=rebuild)
     manifest = runtime.index.manifest
     console.print(f"索引 / index {runtime.index_status}: {manifest.chunk_count} chunks, "
-                  f"{manifest.indicator_count} targets, model {manifest.model_id}, "
-                  f"dim {manifest.dimension}, build {manifest.build_seconds}s -> {runtime.settings.index_path}")
+                  f"{len(runtime.index.indicators)} targets, model {manifest.model_id}, dim {manifest.dimension}, "
+                  f"build {manifest.build_seconds}s -> {runtime.settings.store.value} {runtime.settings.store_location}")
 
 
 @app.command()
@@ -304,6 +305,7 @@ def add(
 ) -> None:
     """Add plans to the library and index only their chunks (a running service switches to them within a second)."""
     from api.app import Service
+    from index.chunk_store import StoreUnavailableError
     from ingest.errors import IngestError
     from ingest.library import Upload
 
@@ -318,7 +320,7 @@ def add(
     service.attach(loaded_runtime(settings, progress=True))
     try:
         added, runtime = service.add_plans(uploads, replace)
-    except IngestError as error:
+    except (IngestError, StoreUnavailableError) as error:
         fail(str(error))
     for plan in added:
         console.print(f"已添加 / added {plan.meta.doc_id}: 《{plan.meta.title}》 {len(plan.chunks)} chunks")
@@ -329,6 +331,7 @@ def add(
 def remove(doc_id: str = typer.Argument(..., help="the plan's id, see `carbonqa list`")) -> None:
     """Remove an added plan; its original file is kept in the library's .removed/ folder."""
     from api.app import Service
+    from index.chunk_store import StoreUnavailableError
     from ingest.errors import IngestError
 
     settings = load_settings()
@@ -338,7 +341,7 @@ def remove(doc_id: str = typer.Argument(..., help="the plan's id, see `carbonqa 
         kept, runtime = service.remove_plan(doc_id)
     except KeyError:
         fail(f"文库中没有方案 {doc_id}（见 carbonqa list）/ no plan {doc_id!r} in the library (see carbonqa list)")
-    except IngestError as error:
+    except (IngestError, StoreUnavailableError) as error:
         fail(str(error))
     console.print(f"已删除 / removed {doc_id}; 原文件保留在 / original file kept at {kept}")
     console.print(f"索引 / index {runtime.index_status}; {len(runtime.plans)} plans")

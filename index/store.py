@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from tqdm import tqdm
 
 from index.bm25 import BM25Index
+from index.chunk_store import ArmHit
 from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached, text_key
 from index.files import replace_dir, sha256_file, temp_dir_for
 from index.interface import PassageEmbedder
@@ -87,6 +88,42 @@ class HybridIndex:
         self.dense = dense
         self.sentences = sentences
         self.embedding_cache = embedding_cache  # set by a build; saved with the index
+        self.region_rows = {region: np.array([c.region == region for c in chunks])
+                            for region in dict.fromkeys(c.region for c in chunks)}
+        self.document_rows = {doc: np.array([c.doc_id == doc for c in chunks])
+                              for doc in dict.fromkeys(c.doc_id for c in chunks)}
+
+    def bm25_search(self, query: str, regions: list[str], limit: int,
+                    documents: list[str] | None = None) -> list[ArmHit]:
+        return self._best(self.bm25.get_scores(self.tokenizer.tokenize(query)), regions, limit, documents)
+
+    def dense_search(self, vector: np.ndarray, regions: list[str], limit: int,
+                     documents: list[str] | None = None) -> list[ArmHit]:
+        scores, rows = self.dense.search(vector, self.dense.ntotal)
+        by_row = np.empty(self.dense.ntotal, dtype=np.float32)
+        by_row[rows[0]] = scores[0]
+        return self._best(by_row, regions, limit, documents)
+
+    def _best(self, scores: np.ndarray, regions: list[str], limit: int,
+              documents: list[str] | None) -> list[ArmHit]:
+        """The best `limit` rows of `documents` if given, else inside `regions` (all if empty), ties in corpus order."""
+        rows_of, names = (self.document_rows, documents) if documents else (self.region_rows, regions)
+        if names:
+            allowed = np.logical_or.reduce([rows_of.get(n, np.zeros(len(scores), bool)) for n in names])
+            scores = np.where(allowed, scores, -np.inf)
+        return [ArmHit(self.chunks[row].id, float(scores[row])) for row in top_rows(scores, limit)
+                if np.isfinite(scores[row])]
+
+
+def kth_highest(scores: np.ndarray, k: int) -> float:
+    return float(np.partition(scores, len(scores) - k)[len(scores) - k]) if len(scores) > k else float(scores.min())
+
+
+def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """The rows of the k highest scores, best first, ties in row order: what a stable full argsort
+    gives, without sorting the whole corpus (one partition, then a sort of the few rows left)."""
+    rows = np.flatnonzero(scores >= kth_highest(scores, k))  # all rows tied with the k-th, in row order
+    return rows[np.argsort(-scores[rows], kind="stable")][:k]
 
 
 def corpus_hash(chunks: list[Chunk]) -> str:
@@ -108,6 +145,11 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def bm25_text(chunk: Chunk) -> str:
+    """What the BM25 arm indexes: the plan title, heading path and clause text."""
+    return chunk.title + " " + " ".join(chunk.path) + " " + chunk.text
+
+
 def embedding_text(chunk: Chunk) -> str:
     """What the dense arm embeds: the plan title and heading path in front of the clause text."""
     return f"{chunk.title}｜{' > '.join(chunk.path[:-1])}\n{chunk.text}" if len(chunk.path) > 1 \
@@ -122,8 +164,7 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
         raise ValueError("没有可索引的条款 / no chunks to index")
     started = time.perf_counter()
     tokenizer = Tokenizer(domain_terms(chunks))
-    chunk_tokens = [tokenizer.tokenize(chunk.title + " " + " ".join(chunk.path) + " " + chunk.text)
-                    for chunk in tqdm(chunks, desc="BM25 tokens", disable=not progress)]
+    chunk_tokens = [tokenizer.tokenize(bm25_text(chunk)) for chunk in tqdm(chunks, desc="BM25 tokens", disable=not progress)]
     vectors, chunk_cache, embedded = embed_passages_cached([embedding_text(c) for c in chunks], embedder, cache,
                                                            show_progress=progress)
     texts = sentence_texts(chunks)
@@ -147,12 +188,16 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
         embedded_count=embedded,
         sentence_count=len(texts),
         embedded_sentences=embedded_sentences,
-        library_versions={name: version(name) for name in
-                          ("faiss-cpu", "onnxruntime", "jieba", "sentence-transformers", "torch")},
+        library_versions=library_versions("faiss-cpu"),
         chunk_sha256={chunk.id: text_sha256(chunk.text) for chunk in chunks},
     )
     return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense, indicators,
                        SentenceVectors(texts, sentence_matrix), chunk_cache)
+
+
+def library_versions(*engine: str) -> dict[str, str]:
+    """Versions of the store's engine and of what makes the vectors and the BM25 terms."""
+    return {name: version(name) for name in (*engine, "onnxruntime", "jieba", "sentence-transformers", "torch")}
 
 
 def save_index(index: HybridIndex, directory: Path) -> None:
@@ -204,19 +249,25 @@ def manifest_stamp(directory: Path) -> tuple[int, int, int] | None:
 
 def stale_reasons(manifest: IndexManifest, embedder: PassageEmbedder, chunks: list[Chunk]) -> list[str]:
     """Why an index no longer matches the current model and corpus (empty list: it matches)."""
+    reasons = model_reasons(manifest, embedder, INDEX_FORMAT)
+    if manifest.corpus_hash != corpus_hash(chunks):
+        reasons.append("corpus changed")
+    elif manifest.indicators_hash != indicators_hash(extract_indicators(chunks)):
+        reasons.append("indicator extraction changed")
+    return reasons
+
+
+def model_reasons(manifest: IndexManifest, embedder: PassageEmbedder, index_format: int) -> list[str]:
+    """Why no stored vector can be reused: another format or another model (empty list: all can)."""
     reasons = []
-    if manifest.format != INDEX_FORMAT:
-        reasons.append(f"index format {manifest.format} != {INDEX_FORMAT}")
+    if manifest.format != index_format:
+        reasons.append(f"index format {manifest.format} != {index_format}")
     if manifest.model_id != embedder.model_id:
         reasons.append(f"model {manifest.model_id} != {embedder.model_id}")
     elif manifest.model_fingerprint != embedder.model_fingerprint:  # same name, other weights or files
         reasons.append("model files changed")
     if manifest.dimension != embedder.dimension:
         reasons.append(f"dimension {manifest.dimension} != {embedder.dimension}")
-    if manifest.corpus_hash != corpus_hash(chunks):
-        reasons.append("corpus changed")
-    elif manifest.indicators_hash != indicators_hash(extract_indicators(chunks)):
-        reasons.append("indicator extraction changed")
     return reasons
 
 

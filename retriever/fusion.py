@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from retriever.models import Fusion
@@ -26,39 +25,30 @@ class FusionConfig(BaseModel):
     candidates: int = Field(default=50, ge=1, description="top chunks taken from each arm before fusing")
 
 
-def fuse(bm25: np.ndarray | None, dense: np.ndarray | None, allowed: np.ndarray,
-         config: FusionConfig) -> list[tuple[int, float]]:
-    """(row, fused score) best first, over the allowed rows' top `config.candidates` of each arm.
+# One arm's candidates: row -> (score, 1-based rank). The store picks them: the arm's best
+# `config.candidates` chunks inside the plans asked about, best first.
+Arm = dict[int, tuple[float, int]]
+
+
+def fuse(bm25: Arm | None, dense: Arm | None, config: FusionConfig) -> list[tuple[int, float]]:
+    """(row, fused score) best first, over each arm's candidates.
 
     With one arm the score is that arm's own; RRF adds 1/(rrf_k + rank) per arm; weighted fusion adds
     each arm's min-max normalised score (over its candidates), the dense arm weighted dense_weight.
     Ties go to the lower row (earlier in the corpus).
     """
-    arms = [(scores, weight) for scores, weight in ((bm25, 1 - config.dense_weight), (dense, config.dense_weight))
-            if scores is not None]
+    arms = [(arm, weight) for arm, weight in ((bm25, 1 - config.dense_weight), (dense, config.dense_weight))
+            if arm is not None]
     fused: dict[int, float] = defaultdict(float)
-    for scores, weight in arms:
-        masked = np.where(allowed, scores, -np.inf)
-        top = [int(row) for row in top_rows(masked, config.candidates) if np.isfinite(masked[row])]
-        if not top:
+    for arm, weight in arms:
+        if not arm:
             continue
-        low, high = float(masked[top].min()), float(masked[top].max())
-        for rank, row in enumerate(top):
+        low, high = min(score for score, _ in arm.values()), max(score for score, _ in arm.values())
+        for row, (score, rank) in arm.items():
             if len(arms) == 1:
-                fused[row] = float(scores[row])
+                fused[row] = score
             elif config.method == Fusion.rrf:
-                fused[row] += 1 / (config.rrf_k + rank + 1)
+                fused[row] += 1 / (config.rrf_k + rank)
             else:
-                fused[row] += weight * (float(scores[row]) - low) / ((high - low) or 1.0)
+                fused[row] += weight * (score - low) / ((high - low) or 1.0)
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-
-
-def kth_highest(scores: np.ndarray, k: int) -> float:
-    return float(np.partition(scores, len(scores) - k)[len(scores) - k]) if len(scores) > k else float(scores.min())
-
-
-def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
-    """The rows of the k highest scores, best first, ties in row order: what a stable full argsort
-    gives, without sorting the whole corpus (one partition, then a sort of the few rows left)."""
-    rows = np.flatnonzero(scores >= kth_highest(scores, k))  # all rows tied with the k-th, in row order
-    return rows[np.argsort(-scores[rows], kind="stable")][:k]

@@ -80,6 +80,8 @@ class QuestionFrame(BaseModel):
 class SearchHit(BaseModel):
     chunk: Chunk
     score: float = Field(description="fused score, higher is better")
+    # Per arm: None when the arm was not run or did not return this chunk among its candidates;
+    # ranks are 1-based among the candidates of the plans searched.
     bm25_score: float | None = None
     dense_score: float | None = None
     bm25_rank: int | None = None

@@ -9,16 +9,14 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-import numpy as np
-
+from index.chunk_store import ArmHit, ChunkStore
 from index.interface import QueryEmbedder
-from index.store import HybridIndex
 from index.tokenizer import widen
 from ingest.models import Chunk, ChunkKind
 from ingest.text import squash
 from ingest.tree import ClauseTree
 from retriever.frame import read_question
-from retriever.fusion import FusionConfig, fuse, kth_highest
+from retriever.fusion import Arm, FusionConfig, fuse
 from retriever.models import Fusion, QuestionFrame, SearchHit, SearchMode, SearchResult
 from retriever.plans import PlanCatalog, UnknownDocumentError
 from retriever.regions import RegionCatalog, UnknownRegionError
@@ -33,7 +31,7 @@ class EmptyQueryError(ValueError):
 
 
 class Retriever:
-    def __init__(self, index: HybridIndex, embedder: QueryEmbedder, fusion: FusionConfig | None = None):
+    def __init__(self, index: ChunkStore, embedder: QueryEmbedder, fusion: FusionConfig | None = None):
         self.index = index
         self.embedder = embedder
         self.fusion = fusion or FusionConfig()
@@ -43,9 +41,7 @@ class Retriever:
         self.regions = RegionCatalog(
             regions, levels={c.region: c.level for c in index.chunks},
             plan_texts={r: "".join(squash(c.text) for c in index.chunks if c.region == r) for r in regions})
-        self.region_rows = {r: np.array([c.region == r for c in index.chunks]) for r in regions}
         self.plans = PlanCatalog.from_chunks(index.chunks)
-        self.doc_rows = {d: np.array([c.doc_id == d for c in index.chunks]) for d in self.plans.by_id}
 
     def read(self, question: str, regions: list[str] | None = None, use_region_detection: bool = True,
              documents: list[str] | None = None) -> QuestionFrame:
@@ -66,45 +62,39 @@ class Retriever:
             frame = self.read(question, regions, use_region_detection, documents)
         timings: dict[str, float] = {}
         region_query = frame.regions
-        allowed = self._allowed_rows(frame)
         query = widen(frame.text)
+        # Each arm returns its best candidates inside the plans asked about (the store filters): the
+        # plans picked, else the regions named, else all.
+        regions, documents, limit = region_query.regions, region_query.documents, self.fusion.candidates
 
-        bm25_scores = dense_scores = vector = None
+        bm25 = dense = vector = None
         if mode in (SearchMode.bm25, SearchMode.hybrid):
             started = time.perf_counter()
-            bm25_scores = self.index.bm25.get_scores(self.index.tokenizer.tokenize(query))
+            bm25 = self._arm(self.index.bm25_search(query, regions, limit, documents))
             timings["bm25"] = _ms(started)
         if mode in (SearchMode.dense, SearchMode.hybrid):
             started = time.perf_counter()
             vector = self.embedder.embed_queries([query])
             timings["embed"] = _ms(started)
             started = time.perf_counter()
-            scores, rows = self.index.dense.search(vector, self.index.dense.ntotal)
-            dense_scores = np.empty(self.index.dense.ntotal, dtype=np.float32)
-            dense_scores[rows[0]] = scores[0]
+            dense = self._arm(self.index.dense_search(vector, regions, limit, documents))
             timings["dense"] = _ms(started)
 
         started = time.perf_counter()
         config = self.fusion if fusion is None else self.fusion.model_copy(update={"method": fusion})
-        ranked = fuse(bm25_scores, dense_scores, allowed, config)
+        ranked = fuse(bm25, dense, config)
         selected = self._per_region(ranked, frame, top_k)
         fused = dict(ranked)
-        ranks = _Ranks(bm25_scores, dense_scores, config.candidates)
-        hits = [self._hit(row, fused, ranks) for row, _ in selected]
+        hits = [self._hit(row, fused, bm25, dense) for row, _ in selected]
         if frame.wants_list and not frame.compared_regions:
-            hits = self._expand_list(frame.text, hits, fused, ranks, top_k)
+            hits = self._expand_list(frame.text, hits, fused, bm25, dense, top_k)
         timings["fuse"] = _ms(started)
         result = SearchResult(question=question, mode=mode, regions=region_query, hits=hits, timings_ms=timings)
         result._query_vector = None if vector is None else vector[0]
         return result
 
-    def _allowed_rows(self, frame: QuestionFrame) -> np.ndarray:
-        """The chunks of the plans asked about: of the plans picked, else of the regions named, else all."""
-        if frame.regions.documents:
-            return np.logical_or.reduce([self.doc_rows[d] for d in frame.regions.documents])
-        if not frame.regions.regions:
-            return np.ones(len(self.index.chunks), dtype=bool)
-        return np.logical_or.reduce([self.region_rows[r] for r in frame.regions.regions])
+    def _arm(self, hits: list[ArmHit]) -> Arm:
+        return {self.row_of[hit.chunk_id]: (hit.score, rank) for rank, hit in enumerate(hits, 1)}
 
     def _per_region(self, ranked: list[tuple[int, float]], frame: QuestionFrame,
                     top_k: int) -> list[tuple[int, float]]:
@@ -123,7 +113,7 @@ class Retriever:
         return picked
 
     def _expand_list(self, question: str, hits: list[SearchHit], fused: dict[int, float],
-                     ranks: _Ranks, top_k: int) -> list[SearchHit]:
+                     bm25: Arm | None, dense: Arm | None, top_k: int) -> list[SearchHit]:
         """Put the best-matching part/section first, followed by all its children in document order.
 
         The container and all its children are kept even beyond top_k (a list is answered whole);
@@ -133,7 +123,7 @@ class Retriever:
         if container is None:
             return hits
         rows = [self.row_of[chunk.id] for chunk in (container, *self.tree.children(container.id))]
-        head = [self._hit(row, fused, ranks, via_tree=row != rows[0]) for row in rows]
+        head = [self._hit(row, fused, bm25, dense, via_tree=row != rows[0]) for row in rows]
         ids = {hit.chunk.id for hit in head}
         return head + [hit for hit in hits if hit.chunk.id not in ids][: max(0, top_k - len(head))]
 
@@ -163,34 +153,13 @@ class Retriever:
                 best, best_score = chunk, score
         return best
 
-    def _hit(self, row: int, fused: dict[int, float], ranks: _Ranks, via_tree: bool = False) -> SearchHit:
-        bm25, dense = ranks.bm25, ranks.dense
-        return SearchHit(
-            chunk=self.index.chunks[row],
-            score=fused.get(row, 0.0),
-            bm25_score=None if bm25 is None else float(bm25[row]),
-            dense_score=None if dense is None else float(dense[row]),
-            bm25_rank=None if bm25 is None else ranks.rank(bm25, row),
-            dense_rank=None if dense is None else ranks.rank(dense, row),
-            via_tree=via_tree,
-        )
-
-
-class _Ranks:
-    """A hit's rank in each arm over the whole corpus. Hits nearly always lie among an arm's best
-    candidates, so those scores are sorted once per query and a rank there is a binary search; only a
-    row below them (a list's child added from the tree) is compared with every chunk."""
-
-    def __init__(self, bm25: np.ndarray | None, dense: np.ndarray | None, candidates: int) -> None:
-        self.bm25, self.dense = bm25, dense
-        self._heads = {id(s): np.sort(s[s >= kth_highest(s, candidates)]) for s in (bm25, dense) if s is not None}
-
-    def rank(self, scores: np.ndarray, row: int) -> int:
-        """1-based: 1 + how many chunks score strictly higher."""
-        head, value = self._heads[id(scores)], scores[row]
-        if value >= head[0]:  # every higher score is in the head
-            return len(head) - int(np.searchsorted(head, value, side="right")) + 1
-        return int(np.count_nonzero(scores > value)) + 1
+    def _hit(self, row: int, fused: dict[int, float], bm25: Arm | None, dense: Arm | None,
+             via_tree: bool = False) -> SearchHit:
+        """Arm scores and ranks are None when the arm was not run or the chunk is not among its candidates."""
+        bm25_score, bm25_rank = (bm25 or {}).get(row, (None, None))
+        dense_score, dense_rank = (dense or {}).get(row, (None, None))
+        return SearchHit(chunk=self.index.chunks[row], score=fused.get(row, 0.0), bm25_score=bm25_score,
+                         dense_score=dense_score, bm25_rank=bm25_rank, dense_rank=dense_rank, via_tree=via_tree)
 
 
 def _ms(started: float) -> float:

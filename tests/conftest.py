@@ -41,3 +41,40 @@ def use_loaded_runtime(runtime, monkeypatch):
     import api.runtime
 
     monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: runtime)
+
+
+@pytest.fixture(scope="session")
+def milvus_copy(runtime):
+    """milvus_copy(settings): a Milvus Lite collection at the settings' URI holding the session index's
+    chunks and vectors (nothing is embedded again)."""
+    from index import milvus_store
+
+    clients = []
+
+    def copy(settings):
+        client = milvus_store.connect(settings.milvus_location)
+        clients.append(client)
+        vectors = runtime.index.dense.reconstruct_n(0, runtime.index.dense.ntotal)
+        return milvus_store.build_store(client, settings.milvus_collection, runtime.index.chunks, runtime.embedder,
+                                        progress=False, vectors=vectors)
+
+    yield copy
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def milvus_runtime(runtime, milvus_copy, tmp_path_factory):
+    """The session runtime over Milvus Lite: retrieval and API tests run against both stores."""
+    from api.runtime import assemble_runtime
+    from api.settings import StoreKind
+
+    settings = runtime.settings.model_copy(update={
+        "store": StoreKind.milvus, "milvus_uri": str(tmp_path_factory.mktemp("milvus") / "carbonqa.db")})
+    return assemble_runtime(settings, runtime.plans, runtime.embedder, milvus_copy(settings), "built")
+
+
+@pytest.fixture(scope="session", params=["faiss", "milvus"])
+def store_runtime(request):
+    """The session runtime over each store in turn: FAISS + BM25 in process, then Milvus Lite."""
+    return request.getfixturevalue("runtime" if request.param == "faiss" else "milvus_runtime")

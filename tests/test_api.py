@@ -12,7 +12,7 @@ import api.app
 import api.runtime
 from api.app import create_app
 from api.runtime import assemble_runtime
-from api.settings import get_settings
+from api.settings import StoreKind, get_settings
 from index.batching import QueryBatcher
 
 PLAN_REGIONS = {"广东省", "珠海市", "佛山市", "江门市", "云浮市"}
@@ -20,8 +20,9 @@ ZHUHAI_ENERGY = "珠海2025年单位地区生产总值能耗要比2020年下降�
 
 
 @pytest.fixture(scope="session")
-def client(runtime):
-    with TestClient(create_app(get_settings(), runtime)) as test_client:
+def client(store_runtime):
+    """The service over each store in turn (FAISS, then Milvus Lite)."""
+    with TestClient(create_app(get_settings(), store_runtime)) as test_client:
         yield test_client
 
 
@@ -143,6 +144,24 @@ def test_serving_threads_reach_the_loaded_model(monkeypatch):
     assert threads == [2, api.runtime.QUERY_THREADS]
 
 
+def test_restart_on_an_existing_milvus_lite_file_embeds_nothing(runtime, milvus_runtime, monkeypatch):
+    """A service pointed at a built Milvus Lite file loads the collection as it is and answers."""
+
+    def no_embedding(*args, **kwargs):
+        raise AssertionError("nothing may be embedded when the collection is current")
+
+    monkeypatch.setattr(api.runtime.Embedder, "load", lambda *args, **kwargs: runtime.embedder)
+    monkeypatch.setattr(runtime.embedder, "embed_passages", no_embedding)
+    settings = milvus_runtime.settings
+    assert settings.store == StoreKind.milvus
+    milvus_runtime.index.client.release_collection(settings.milvus_collection)  # as after a restart
+    with TestClient(create_app(settings)) as fresh:
+        wait_while_loading(fresh)
+        assert fresh.get("/readyz").status_code == 200, fresh.get("/readyz").text
+        answer = ask(fresh, ZHUHAI_ENERGY)
+    assert not answer["refused"] and answer["citations"][0]["chunk_id"].startswith("zhuhai-2023/")
+
+
 def test_docs_are_served_offline(client):
     page = client.get("/docs")
     assert page.status_code == 200
@@ -166,7 +185,7 @@ def test_chat_ui_is_self_contained(client):
 
 # ---------- /ask ----------
 
-def test_ask_answers_with_citations(client, runtime):
+def test_ask_answers_with_citations(client, store_runtime):
     answer = ask(client, ZHUHAI_ENERGY)
     assert not answer["refused"]
     assert "14.5%" in answer["answer"]
@@ -174,7 +193,7 @@ def test_ask_answers_with_citations(client, runtime):
     assert answer["citations"] and answer["timings_ms"]["total"] > 0
     for citation in answer["citations"]:
         assert f"[{citation['marker']}]" in answer["answer"]
-        chunk = runtime.tree[citation["chunk_id"]]
+        chunk = store_runtime.tree[citation["chunk_id"]]
         assert chunk.region == "珠海市"
         assert citation["quote"] in chunk.text
 
@@ -266,35 +285,35 @@ def test_search_mode_bm25_has_only_bm25_scores(client):
 
 # ---------- corpus ----------
 
-def test_documents_list_the_plans(client, runtime):
+def test_documents_list_the_plans(client, store_runtime):
     plans = client.get("/documents").json()
     assert {plan["region"] for plan in plans} == PLAN_REGIONS
     for plan in plans:
-        expected = sum(1 for chunk in runtime.tree if chunk.doc_id == plan["doc_id"])
+        expected = sum(1 for chunk in store_runtime.tree if chunk.doc_id == plan["doc_id"])
         assert plan["chunk_count"] == expected == sum(plan["counts_by_kind"].values())
         assert plan["title"].endswith("方案")
 
 
-def test_outline_holds_every_chunk_once(client, runtime):
+def test_outline_holds_every_chunk_once(client, store_runtime):
     doc_id = client.get("/documents").json()[0]["doc_id"]
     outline = client.get(f"/documents/{doc_id}").json()
     seen: list[str] = []
 
     def walk(nodes, parent):
         for node in nodes:
-            assert runtime.tree[node["id"]].parent_id == parent
+            assert store_runtime.tree[node["id"]].parent_id == parent
             seen.append(node["id"])
             walk(node["children"], node["id"])
 
     walk(outline["outline"], None)
-    expected = [chunk.id for chunk in runtime.tree if chunk.doc_id == doc_id]
+    expected = [chunk.id for chunk in store_runtime.tree if chunk.doc_id == doc_id]
     assert sorted(seen) == sorted(expected)
 
 
-def test_chunk_with_its_neighbours(client, runtime):
+def test_chunk_with_its_neighbours(client, store_runtime):
     # A chunk with a parent and siblings on both sides; its id contains "/".
-    chunk = next(c for c in runtime.tree
-                 if c.parent_id and sum(o.parent_id == c.parent_id for o in runtime.tree) >= 3
+    chunk = next(c for c in store_runtime.tree
+                 if c.parent_id and sum(o.parent_id == c.parent_id for o in store_runtime.tree) >= 3
                  and c.kind.value == "clause")
     assert "/" in chunk.id
     context = client.get(f"/chunks/{chunk.id}").json()

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.cli import app as cli_app
 from api.runtime import assemble_runtime
-from api.settings import Settings, get_settings
+from api.settings import Settings, StoreKind, get_settings
 from eval.plan_formats import plan_blocks, write_docx, write_pdf
 
 REPO_DIR = Path(__file__).resolve().parents[1]
@@ -23,19 +23,31 @@ KEY = "test-admin-key"
 ADMIN = {"X-API-Key": KEY}
 
 
+# Library updates on both stores: FAISS (a new index swapped in) and Milvus Lite (the difference written).
+BOTH_STORES = pytest.mark.parametrize("store", [StoreKind.faiss, StoreKind.milvus], indirect=True)
+
+
 @pytest.fixture
-def library_settings(tmp_path) -> Settings:
-    """The shipped corpus, with the library and the index in a temporary folder."""
+def store(request) -> StoreKind:
+    return getattr(request, "param", StoreKind.faiss)
+
+
+@pytest.fixture
+def library_settings(tmp_path, store) -> Settings:
+    """The shipped corpus, with the library and the index (or Milvus Lite file) in a temporary folder."""
     # The test client is not a loopback address: its rate limit is raised, since it is not under test here.
     return Settings(corpus_dir=REPO_DIR / "data" / "corpus", library_dir=tmp_path / "library",
                     index_dir=tmp_path / "index", admin_key=KEY, max_upload_bytes=200_000,
-                    rate_limit="100000/minute")
+                    rate_limit="100000/minute", store=store, milvus_uri=str(tmp_path / "milvus.db"))
 
 
 @pytest.fixture
-def library_runtime(runtime, library_settings):
-    """The session's loaded model and index, serving from the temporary library."""
-    return assemble_runtime(library_settings, runtime.plans, runtime.embedder, runtime.index, "loaded")
+def library_runtime(runtime, library_settings, request):
+    """The session's loaded model and index (or a Milvus copy of it), serving from the temporary library."""
+    index = runtime.index
+    if library_settings.store == StoreKind.milvus:
+        index = request.getfixturevalue("milvus_copy")(library_settings)
+    return assemble_runtime(library_settings, runtime.plans, runtime.embedder, index, "loaded")
 
 
 @pytest.fixture
@@ -90,6 +102,7 @@ def test_library_changes_need_the_admin_key(library_settings, library_runtime):
     assert not (library_settings.library_path / "shenzhen-nanshan-2024").exists()
 
 
+@BOTH_STORES
 def test_add_two_plans_then_remove_one(client, library_settings, library_runtime, tmp_path):
     before = {chunk.id: chunk.text for chunk in library_runtime.index.chunks}
     shipped = corpus_digest()
@@ -161,6 +174,7 @@ def test_a_bad_upload_adds_nothing_and_says_why(client, library_settings, case):
     assert not library.exists() or [p.name for p in library.iterdir()] == []  # no plan, no staging left
 
 
+@BOTH_STORES
 def test_replacing_an_added_plan_keeps_the_old_file(client, library_settings):
     nanshan = (LIBRARY_PLANS / "nanshan-2024.txt").read_bytes()
     assert upload(client, [("nanshan.txt", nanshan)]).status_code == 200
@@ -177,6 +191,7 @@ def test_replacing_an_added_plan_keeps_the_old_file(client, library_settings):
     assert client.delete("/documents/nowhere-2020", headers=ADMIN).status_code == 404
 
 
+@BOTH_STORES
 def test_questions_during_an_update_are_answered_from_one_library(client):
     """Questions keep being answered while a plan is added; each from the old or the new library whole."""
     failures, answers = [], []

@@ -1,0 +1,45 @@
+"""What the retriever asks of an index, whichever engine holds it (FAISS + BM25 in process, or Milvus).
+
+A store holds every chunk with its dense vector and its BM25 terms. Each search arm returns its own
+best candidates inside the plans asked for (by region, or by plan id); fusing the arms is the
+retriever's job.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+import numpy as np
+
+from index.tokenizer import Tokenizer
+from indicators.models import Indicator
+from ingest.models import Chunk
+
+if TYPE_CHECKING:
+    from index.store import IndexManifest
+
+
+class StoreUnavailableError(RuntimeError):
+    """The store's engine cannot be reached or refuses a request; the message says how to fix it."""
+
+
+class ArmHit(NamedTuple):
+    chunk_id: str
+    score: float  # higher is better (BM25 score or inner product)
+
+
+class ChunkStore(Protocol):
+    manifest: IndexManifest  # the model and corpus the store was built from
+    chunks: list[Chunk]  # every indexed chunk, in library order
+    indicators: list[Indicator]  # the plans' quantitative targets, extracted from the same chunks
+    tokenizer: Tokenizer  # the BM25 tokenizer with the store's domain dictionary
+
+    def bm25_search(self, query: str, regions: list[str], limit: int,
+                    documents: list[str] | None = None) -> list[ArmHit]:
+        """The `limit` best chunks by BM25 over the query's terms, only from `documents` (plan ids) if
+        given, else from `regions` (all if empty)."""
+        ...
+
+    def dense_search(self, vector: np.ndarray, regions: list[str], limit: int,
+                     documents: list[str] | None = None) -> list[ArmHit]:
+        """The `limit` best chunks by inner product with the (1, dim) query vector, from the same plans."""
+        ...
