@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
 
+from index.sentence_vectors import SentenceVectors
 from index.tokenizer import Tokenizer
 from indicators.models import Indicator
 from ingest.models import Chunk
@@ -32,6 +33,7 @@ class ChunkStore(Protocol):
     chunks: list[Chunk]  # every indexed chunk, in library order
     indicators: list[Indicator]  # the plans' quantitative targets, extracted from the same chunks
     tokenizer: Tokenizer  # the BM25 tokenizer with the store's domain dictionary
+    sentences: SentenceVectors  # the chunks' content sentences and their vectors (for the answer stage)
 
     def bm25_search(self, query: str, regions: list[str], limit: int,
                     documents: list[str] | None = None) -> list[ArmHit]:

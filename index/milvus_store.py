@@ -4,7 +4,9 @@ Each row is one chunk: its fields, the sha256 of its text, the dense vector (inn
 index) and a BM25 sparse vector that the engine computes itself from `bm25_text` with its jieba
 analyzer, fed with the project's domain dictionary and stop words. Region filters run inside the engine.
 The manifest (model, content hash, format) is a collection property written last, so a collection
-without one is unfinished.
+without one is unfinished. The chunks' content sentences and their vectors (for the answer stage, as
+the FAISS store's sentences.npz) live in a sibling collection `<collection>_sentences`, one row per
+distinct sentence keyed by the sha256 of its text; they are read into memory when the store opens.
 
 Integrity (as the FAISS store's manifest, issue 11): opening a collection reads every chunk back and
 checks each text against the sha256 stored with it, then the hash of all chunks (every field) against
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +31,7 @@ from tqdm import tqdm
 from index.chunk_store import ArmHit, StoreUnavailableError
 from index.embedding_cache import EmbeddingCache, embed_passages_cached, text_key
 from index.interface import PassageEmbedder
+from index.sentence_vectors import SentenceVectors, sentence_texts
 from index.store import IndexCorruptError, IndexManifest, bm25_text, corpus_hash, embedding_text, library_versions, \
     model_reasons, text_sha256
 from index.tokenizer import STOPWORDS, Tokenizer, domain_terms
@@ -36,9 +40,10 @@ from indicators.models import Indicator
 from ingest.models import Chunk
 
 # Bump when the schema, the analyzer or the indexed text changes: old collections are rebuilt.
-MILVUS_FORMAT = 2
+MILVUS_FORMAT = 3
 MANIFEST_PROPERTY = "carbonqa.manifest"
 NEXT_SEQ_PROPERTY = "carbonqa.next_seq"  # one more than the highest seq ever stored
+SENTENCE_SEQ_PROPERTY = "carbonqa.next_sentence_seq"  # the same for the sentences' collection
 BATCH = 256  # chunks embedded and upserted per request
 READ_WINDOW = 5000  # chunks read back per query when a collection is opened
 BM25_PARAMS = {"bm25_k1": 1.5, "bm25_b": 0.75}  # rank_bm25's BM25Okapi defaults, as in the FAISS store
@@ -98,14 +103,16 @@ class MilvusStore:
     answering (the service swaps runtimes atomically) and never returns a chunk it does not hold."""
 
     def __init__(self, client: MilvusClient, collection: str, manifest: IndexManifest, chunks: list[Chunk],
-                 seq: dict[str, int], next_seq: int, tokenizer: Tokenizer):
+                 seq: dict[str, int], next_seq: int, tokenizer: Tokenizer, sentences: StoredSentences):
         self.client = client
+        self.sentences = sentences.vectors  # the answer stage's sentence vectors, in memory
         self.collection = collection
         self.manifest = manifest
         self.chunks = chunks
         self.seq = seq  # chunk id -> its row's number, for reading the collection back in windows
         self.next_seq = next_seq
         self.tokenizer = tokenizer
+        self.stored_sentences = sentences
         self.ids = {chunk.id for chunk in chunks}
 
     @cached_property
@@ -165,11 +172,15 @@ class MilvusStore:
         except BaseException:
             self._restore([chunk.id for chunk in changed if chunk.id not in stored], old_rows)
             raise
+        sentences, embedded_sentences = self._call("sentence update", lambda: update_sentences(
+            self.client, self.collection, self.stored_sentences, chunks, embedder, progress))
         manifest = self.manifest.model_copy(update={
             "corpus_hash": content_hash(chunks), "chunk_count": len(chunks), "embedded_count": embedded,
+            "sentence_count": len(sentences.vectors.texts), "embedded_sentences": embedded_sentences,
             "built_at": datetime.now(timezone.utc)})
-        write_manifest(self.client, self.collection, manifest, next_seq)
-        return MilvusStore(self.client, self.collection, manifest, chunks, seq, next_seq, self.tokenizer), embedded
+        write_manifest(self.client, self.collection, manifest, next_seq, sentences.next_seq)
+        return MilvusStore(self.client, self.collection, manifest, chunks, seq, next_seq, self.tokenizer,
+                           sentences), embedded
 
     def _rows(self, chunk_ids: list[str]) -> list[dict]:
         """These chunks' stored rows (every field but the engine's sparse vector)."""
@@ -238,9 +249,94 @@ def create_collection(client: MilvusClient, collection: str, dimension: int, use
     client.create_collection(collection, schema=schema, index_params=index_params, consistency_level="Strong")
 
 
-def write_manifest(client: MilvusClient, collection: str, manifest: IndexManifest, next_seq: int) -> None:
+def write_manifest(client: MilvusClient, collection: str, manifest: IndexManifest, next_seq: int,
+                   next_sentence_seq: int) -> None:
     client.alter_collection_properties(collection, properties={MANIFEST_PROPERTY: manifest.model_dump_json(),
-                                                               NEXT_SEQ_PROPERTY: str(next_seq)})
+                                                               NEXT_SEQ_PROPERTY: str(next_seq),
+                                                               SENTENCE_SEQ_PROPERTY: str(next_sentence_seq)})
+
+
+# ---- the content sentences' vectors ---------------------------------------------------------------
+
+@dataclass
+class StoredSentences:
+    vectors: SentenceVectors
+    next_seq: int  # one more than the highest seq ever stored in the sentences' collection
+
+
+def sentences_collection(collection: str) -> str:
+    return f"{collection}_sentences"
+
+
+def create_sentences_collection(client: MilvusClient, collection: str, dimension: int) -> None:
+    name = sentences_collection(collection)
+    if client.has_collection(name):
+        client.drop_collection(name)
+    schema = client.create_schema(auto_id=False, description="carbonqa content sentences")
+    schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)  # sha256 of the text
+    schema.add_field("seq", DataType.INT64)
+    schema.add_field("text", DataType.VARCHAR, max_length=MAX_TEXT_BYTES)
+    schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dimension)
+    index_params = client.prepare_index_params()
+    index_params.add_index("dense", index_type="FLAT", metric_type="IP")
+    client.create_collection(name, schema=schema, index_params=index_params, consistency_level="Strong")
+
+
+def write_sentences(client: MilvusClient, collection: str, texts: list[str], vectors: np.ndarray, first_seq: int,
+                    progress: bool = False) -> None:
+    name = sentences_collection(collection)
+    for start in tqdm(range(0, len(texts), BATCH), desc="Milvus sentences", unit="batch", disable=not progress):
+        client.upsert(name, [{"id": text_key(text), "seq": first_seq + start + i, "text": text,
+                              "dense": np.asarray(vector, dtype=np.float32)}
+                             for i, (text, vector) in enumerate(zip(texts[start:start + BATCH],
+                                                                    vectors[start:start + BATCH]))])
+
+
+def build_sentences(client: MilvusClient, collection: str, chunks: list[Chunk], embedder: PassageEmbedder,
+                    progress: bool, vectors: SentenceVectors | None = None) -> tuple[StoredSentences, int]:
+    """A fresh sentences' collection for these chunks; `vectors` (if given) skips embedding. Returns it and
+    how many sentences were embedded."""
+    create_sentences_collection(client, collection, embedder.dimension)
+    embedded = 0
+    if vectors is None:
+        texts = sentence_texts(chunks)
+        vectors, embedded = SentenceVectors(texts, embedder.embed_passages(texts, show_progress=progress)), len(texts)
+    write_sentences(client, collection, vectors.texts, vectors.matrix, 0, progress)
+    return StoredSentences(vectors, len(vectors.texts)), embedded
+
+
+def update_sentences(client: MilvusClient, collection: str, stored: StoredSentences, chunks: list[Chunk],
+                     embedder: PassageEmbedder, progress: bool) -> tuple[StoredSentences, int]:
+    """The sentences of `chunks`: new ones embedded and upserted, gone ones deleted, the rest kept."""
+    texts = sentence_texts(chunks)
+    old = stored.vectors
+    cache = EmbeddingCache(embedder.model_fingerprint, {text_key(t): v for t, v in zip(old.texts, old.matrix)})
+    matrix, _, embedded = embed_passages_cached(texts, embedder, cache, show_progress=progress)
+    known, wanted = set(old.texts), set(texts)
+    new = [(text, vector) for text, vector in zip(texts, matrix) if text not in known]
+    if new:
+        write_sentences(client, collection, [t for t, _ in new], np.array([v for _, v in new]), stored.next_seq,
+                        progress)
+    gone = [text_key(text) for text in old.texts if text not in wanted]
+    if gone:
+        client.delete(sentences_collection(collection), ids=gone)
+    return StoredSentences(SentenceVectors(texts, matrix), stored.next_seq + len(new)), embedded
+
+
+def read_sentences(client: MilvusClient, collection: str, next_seq: int, expected: int) -> StoredSentences:
+    """The sentences' collection read back; each text checked against its key, the count against the manifest."""
+    name = sentences_collection(collection)
+    if not client.has_collection(name):
+        raise corrupt(collection, f"its sentences' collection {name} is missing")
+    client.load_collection(name)
+    rows: list[dict] = []
+    for low in range(0, next_seq, READ_WINDOW):
+        rows += client.query(name, filter=f"seq >= {low} and seq < {low + READ_WINDOW}",
+                             output_fields=["id", "text", "dense"], limit=READ_WINDOW)
+    if len(rows) != expected or any(text_key(row["text"]) != row["id"] for row in rows):
+        raise corrupt(collection, f"its {len(rows)} sentences differ from the {expected} the manifest records")
+    matrix = np.array([row["dense"] for row in rows], dtype=np.float32).reshape(len(rows), -1)
+    return StoredSentences(SentenceVectors([row["text"] for row in rows], matrix), next_seq)
 
 
 def read_manifest(client: MilvusClient, collection: str) -> IndexManifest | None:
@@ -278,12 +374,16 @@ def open_store(client: MilvusClient, collection: str, manifest: IndexManifest) -
     if stored != len(chunks) or len(chunks) != manifest.chunk_count or content_hash(chunks) != manifest.corpus_hash:
         raise corrupt(collection, f"its {stored} chunks differ from the {manifest.chunk_count} the manifest records")
     seq = {row["id"]: row["seq"] for row in rows}
-    return MilvusStore(client, collection, manifest, chunks, seq, next_seq, Tokenizer(user_terms))
+    sentences = read_sentences(client, collection, int(described["properties"].get(SENTENCE_SEQ_PROPERTY, 0)),
+                               manifest.sentence_count)
+    return MilvusStore(client, collection, manifest, chunks, seq, next_seq, Tokenizer(user_terms), sentences)
 
 
 def build_store(client: MilvusClient, collection: str, chunks: list[Chunk], embedder: PassageEmbedder,
-                progress: bool = True, vectors: np.ndarray | None = None) -> MilvusStore:
-    """A fresh collection holding these chunks; `vectors` (row i for chunks[i]) skips embedding."""
+                progress: bool = True, vectors: np.ndarray | None = None,
+                sentence_vectors: SentenceVectors | None = None) -> MilvusStore:
+    """A fresh collection holding these chunks and their sentences; `vectors` (row i for chunks[i]) and
+    `sentence_vectors` skip embedding."""
     if not chunks:
         raise ValueError("没有可索引的条款 / no chunks to index")
     started = time.perf_counter()
@@ -296,15 +396,16 @@ def build_store(client: MilvusClient, collection: str, chunks: list[Chunk], embe
     if vectors is None:
         vectors = embedder.embed_passages([embedding_text(chunk) for chunk in chunks], show_progress=progress)
     write_rows(client, collection, chunks, vectors, seq, progress)
+    sentences, embedded_sentences = build_sentences(client, collection, chunks, embedder, progress, sentence_vectors)
     manifest = IndexManifest(
         format=MILVUS_FORMAT, model_id=embedder.model_id, model_fingerprint=embedder.model_fingerprint,
         dimension=embedder.dimension, corpus_hash=content_hash(chunks), chunk_count=len(chunks),
         built_at=datetime.now(timezone.utc), build_seconds=round(time.perf_counter() - started, 2),
-        embedded_count=embedded,
+        embedded_count=embedded, sentence_count=len(sentences.vectors.texts), embedded_sentences=embedded_sentences,
         library_versions=library_versions("pymilvus", "milvus-lite"))
     # Written last: a collection without it is unfinished and gets rebuilt.
-    write_manifest(client, collection, manifest, len(chunks))
-    return MilvusStore(client, collection, manifest, chunks, seq, len(chunks), Tokenizer(user_terms))
+    write_manifest(client, collection, manifest, len(chunks), sentences.next_seq)
+    return MilvusStore(client, collection, manifest, chunks, seq, len(chunks), Tokenizer(user_terms), sentences)
 
 
 def load_or_build(client: MilvusClient, collection: str, chunks: list[Chunk], embedder: PassageEmbedder,
@@ -329,7 +430,7 @@ def _load_or_build(client: MilvusClient, collection: str, chunks: list[Chunk], e
             if manifest.corpus_hash == content_hash(chunks):
                 # Same chunks: serve them in library order, as the FAISS store does.
                 return MilvusStore(client, collection, manifest, chunks, store.seq, store.next_seq,
-                                   store.tokenizer), "loaded"
+                                   store.tokenizer, store.stored_sentences), "loaded"
             store, embedded = store.updated(chunks, embedder, progress)
             return store, f"updated: {embedded} of {len(chunks)} chunks embedded"
         status = "rebuilt: " + "; ".join(reasons)
