@@ -12,6 +12,7 @@ from pymilvus import MilvusException
 
 from index import milvus_store
 from index.chunk_store import StoreUnavailableError
+from index.sentence_vectors import sentence_texts
 from index.store import IndexCorruptError, build_index, embedding_text
 from ingest.models import Chunk, ChunkKind
 
@@ -129,7 +130,11 @@ def test_a_library_update_writes_only_the_difference(lib, client, store):
     moved = CHUNKS[4].model_copy(update={"id": "yunfu-2024/9"})  # same text under a new id
     wanted = [CHUNKS[0], CHUNKS[1], changed, CHUNKS[3], moved, added]
     new, embedded = store.updated(wanted, embedder)
-    assert embedded == 2 and embedder.embedded == [embedding_text(changed), embedding_text(added)]
+    assert embedded == 2 and embedder.embedded[:2] == [embedding_text(changed), embedding_text(added)]
+    # Then the content sentences it did not have; the store holds exactly the sentences of its chunks.
+    assert embedder.embedded[2:] == [t for t in sentence_texts([changed, added]) if t not in sentence_texts(CHUNKS)]
+    assert embedder.embedded[2:] == ["佛山建设氢能产业园。"]
+    assert sorted(new.sentences.texts) == sorted(sentence_texts(wanted))
     assert new.chunks == wanted and client.get_collection_stats(lib)["row_count"] == len(wanted)
     assert new.bm25_search("氢能", [], 5)[0].chunk_id == "foshan-2023/1"
     assert new.bm25_search("新型储能", ["佛山市"], 5) == []
@@ -141,6 +146,7 @@ def test_a_library_update_writes_only_the_difference(lib, client, store):
     client.release_collection(lib)
     reopened, status = milvus_store.load_or_build(client, lib, wanted, embedder, progress=False)
     assert status == "loaded" and reopened.chunks == wanted
+    assert sorted(reopened.sentences.texts) == sorted(sentence_texts(wanted))  # read back, nothing embedded
 
     kept = [c for c in wanted if c.doc_id != "foshan-2023"]  # a plan removed: its chunks are deleted
     removed, embedded = reopened.updated(kept, embedder)
