@@ -63,7 +63,8 @@ def load_runtime(settings: Settings, progress: bool = True, rebuild: bool = Fals
     # A rebuild also converts the default model again, which repairs damaged model files.
     embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
                              query_threads=threads, reconvert=rebuild)
-    index, status = load_or_build(settings.index_path, chunks, embedder, progress=progress, rebuild=rebuild)
+    index, status = load_or_build(settings.index_path, chunks, embedder, progress=progress, rebuild=rebuild,
+                                  dense_config=settings.dense_config)
     log.info("index %s: %d chunks (%d embedded by the last build, the rest cached), model %s", status,
              len(index.chunks), index.manifest.embedded_count, embedder.model_id)
     return assemble_runtime(settings, plans, embedder, index, status, serving=serving)
@@ -74,7 +75,8 @@ def with_plans(runtime: Runtime, plans: list[ParsedPlan]) -> Runtime:
     index is rebuilt embedding only chunks it did not have, and saved. The old runtime is left untouched
     (it may be serving)."""
     chunks = [chunk for plan in plans for chunk in plan.chunks]
-    index = build_index(chunks, runtime.embedder, progress=False, cache=index_cache(runtime.index))
+    index = build_index(chunks, runtime.embedder, progress=False, cache=index_cache(runtime.index),
+                        dense_config=runtime.settings.dense_config)
     save_index(index, runtime.settings.index_path)
     status = f"updated: {index.manifest.embedded_count} of {len(chunks)} chunks embedded"
     log.info("index %s", status)

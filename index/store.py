@@ -19,11 +19,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 import faiss
-import numpy as np
 from pydantic import BaseModel, ValidationError
 from tqdm import tqdm
 
 from index.bm25 import BM25Index
+from index.dense import DenseIndexConfig, build_dense, configure, is_approximate, wants_approximate
 from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached, text_key
 from index.files import replace_dir, sha256_file, temp_dir_for
 from index.interface import PassageEmbedder
@@ -66,6 +66,7 @@ class IndexManifest(BaseModel):
     library_versions: dict[str, str]
     file_sha256: dict[str, str] = {}  # file name -> sha256, for every file but the manifest (set on save)
     chunk_sha256: dict[str, str] = {}  # chunk id -> sha256 of its text
+    dense_approximate: bool = False  # the dense arm is an IVF index (index/dense.py)
 
 
 class HybridIndex:
@@ -110,8 +111,9 @@ def embedding_text(chunk: Chunk) -> str:
 
 
 def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool = True,
-                cache: EmbeddingCache | None = None) -> HybridIndex:
-    """Tokenise and embed chunks; passages whose vectors `cache` holds for this model are not embedded again."""
+                cache: EmbeddingCache | None = None, dense_config: DenseIndexConfig | None = None) -> HybridIndex:
+    """Tokenise and embed chunks; passages whose vectors `cache` holds for this model are not embedded again.
+    The dense arm is exact or approximate by `dense_config` (index/dense.py)."""
     if not chunks:
         raise ValueError("没有可索引的条款 / no chunks to index")
     started = time.perf_counter()
@@ -120,8 +122,7 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
                     for chunk in tqdm(chunks, desc="BM25 tokens", disable=not progress)]
     vectors, cache, embedded = embed_passages_cached([embedding_text(c) for c in chunks], embedder, cache,
                                                      show_progress=progress)
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    dense = build_dense(vectors, dense_config or DenseIndexConfig())
     indicators = extract_indicators(chunks)
     manifest = IndexManifest(
         format=INDEX_FORMAT,
@@ -138,6 +139,7 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
         library_versions={name: version(name) for name in
                           ("faiss-cpu", "onnxruntime", "jieba", "sentence-transformers", "torch")},
         chunk_sha256={chunk.id: text_sha256(chunk.text) for chunk in chunks},
+        dense_approximate=is_approximate(dense),
     )
     return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense, indicators, cache)
 
@@ -178,9 +180,14 @@ def read_manifest(directory: Path) -> IndexManifest | None:
         raise corrupt(directory, f"manifest.json unreadable ({type(error).__name__})") from error
 
 
-def stale_reasons(manifest: IndexManifest, embedder: PassageEmbedder, chunks: list[Chunk]) -> list[str]:
-    """Why an index no longer matches the current model and corpus (empty list: it matches)."""
+def stale_reasons(manifest: IndexManifest, embedder: PassageEmbedder, chunks: list[Chunk],
+                  dense_config: DenseIndexConfig) -> list[str]:
+    """Why an index no longer matches the current model, corpus and dense-index setting (empty list: it matches)."""
     reasons = []
+    if manifest.dense_approximate != wants_approximate(manifest.chunk_count, dense_config):
+        reasons.append(f"dense index {'approximate' if manifest.dense_approximate else 'exact'} but "
+                       f"the setting says {'approximate' if not manifest.dense_approximate else 'exact'} for "
+                       f"{manifest.chunk_count} chunks (exact up to {dense_config.exact_max_chunks})")
     if manifest.format != INDEX_FORMAT:
         reasons.append(f"index format {manifest.format} != {INDEX_FORMAT}")
     if manifest.model_id != embedder.model_id:
@@ -217,7 +224,7 @@ def verify_chunks(directory: Path, manifest: IndexManifest, chunks: list[Chunk])
             raise corrupt(directory, f"the text of chunk {chunk.id} differs from the one indexed")
 
 
-def load_index(directory: Path) -> HybridIndex:
+def load_index(directory: Path, dense_config: DenseIndexConfig | None = None) -> HybridIndex:
     directory = Path(directory)
     manifest = read_manifest(directory)
     if manifest is None:
@@ -239,6 +246,7 @@ def load_index(directory: Path) -> HybridIndex:
     if len(indicators) != manifest.indicator_count or indicators_hash(indicators) != manifest.indicators_hash:
         raise corrupt(directory, f"{INDICATORS} does not match the manifest")
     verify_chunks(directory, manifest, chunks)
+    configure(dense, dense_config or DenseIndexConfig())
     log.info("index read and verified (sha256 of %d files and %d chunk texts) in %.0f ms", len(DATA_FILES),
              len(chunks), (time.perf_counter() - started) * 1000)
     return HybridIndex(manifest, chunks, Tokenizer(user_terms), chunk_tokens, dense, indicators)
@@ -265,8 +273,8 @@ def index_cache(index: HybridIndex) -> EmbeddingCache:
                           {text_key(embedding_text(chunk)): vector for chunk, vector in zip(index.chunks, vectors)})
 
 
-def load_or_build(directory: Path, chunks: list[Chunk], embedder: PassageEmbedder,
-                  progress: bool = True, rebuild: bool = False) -> tuple[HybridIndex, str]:
+def load_or_build(directory: Path, chunks: list[Chunk], embedder: PassageEmbedder, progress: bool = True,
+                  rebuild: bool = False, dense_config: DenseIndexConfig | None = None) -> tuple[HybridIndex, str]:
     """The index for these chunks and this model: loaded if current, else (re)built and saved.
 
     This is also the incremental update: after plans are added, edited or removed, only chunks whose
@@ -274,15 +282,17 @@ def load_or_build(directory: Path, chunks: list[Chunk], embedder: PassageEmbedde
     Returns the index and what happened: "loaded", "built" (none existed) or "rebuilt: <reasons>".
     A corrupt folder raises IndexCorruptError unless `rebuild` is set.
     """
+    dense_config = dense_config or DenseIndexConfig()
     manifest = None if rebuild else read_manifest(directory)
     if manifest is not None:
-        reasons = stale_reasons(manifest, embedder, chunks)
+        reasons = stale_reasons(manifest, embedder, chunks, dense_config)
         if not reasons:
-            return load_index(directory), "loaded"
+            return load_index(directory, dense_config), "loaded"
         status = "rebuilt: " + "; ".join(reasons)
     else:
         status = "rebuilt" if rebuild else "built"
     # --rebuild is a build from scratch: it trusts no vector on disk.
-    index = build_index(chunks, embedder, progress=progress, cache=None if rebuild else stored_cache(directory, embedder))
+    index = build_index(chunks, embedder, progress=progress, cache=None if rebuild else stored_cache(directory, embedder),
+                        dense_config=dense_config)
     save_index(index, directory)
     return index, status

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from index.dense import dense_scores as dense_arm_scores
 from index.interface import QueryEmbedder
 from index.store import HybridIndex
 from index.tokenizer import widen
@@ -73,9 +74,7 @@ class Retriever:
             vector = self.embedder.embed_queries([query])
             timings["embed"] = _ms(started)
             started = time.perf_counter()
-            scores, rows = self.index.dense.search(vector, self.index.dense.ntotal)
-            dense_scores = np.empty(self.index.dense.ntotal, dtype=np.float32)
-            dense_scores[rows[0]] = scores[0]
+            dense_scores = dense_arm_scores(self.index.dense, vector, allowed, self.fusion.candidates)
             timings["dense"] = _ms(started)
 
         started = time.perf_counter()
@@ -154,13 +153,15 @@ class Retriever:
 
     def _hit(self, row: int, fused: dict[int, float], ranks: _Ranks, via_tree: bool = False) -> SearchHit:
         bm25, dense = ranks.bm25, ranks.dense
+        # An approximate dense index scores only its candidates: other rows have no dense score or rank.
+        dense_found = dense is not None and bool(np.isfinite(dense[row]))
         return SearchHit(
             chunk=self.index.chunks[row],
             score=fused.get(row, 0.0),
             bm25_score=None if bm25 is None else float(bm25[row]),
-            dense_score=None if dense is None else float(dense[row]),
+            dense_score=float(dense[row]) if dense_found else None,
             bm25_rank=None if bm25 is None else ranks.rank(bm25, row),
-            dense_rank=None if dense is None else ranks.rank(dense, row),
+            dense_rank=ranks.rank(dense, row) if dense_found else None,
             via_tree=via_tree,
         )
 
@@ -172,7 +173,9 @@ class _Ranks:
 
     def __init__(self, bm25: np.ndarray | None, dense: np.ndarray | None, candidates: int) -> None:
         self.bm25, self.dense = bm25, dense
-        self._heads = {id(s): np.sort(s[s >= kth_highest(s, candidates)]) for s in (bm25, dense) if s is not None}
+        # Finite scores only: rows an approximate dense arm did not retrieve are -inf and never ranked.
+        self._heads = {id(s): np.sort(s[(s >= kth_highest(s, candidates)) & np.isfinite(s)])
+                       for s in (bm25, dense) if s is not None}
 
     def rank(self, scores: np.ndarray, row: int) -> int:
         """1-based: 1 + how many chunks score strictly higher."""
