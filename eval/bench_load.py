@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import resource
 import socket
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,14 +199,17 @@ async def mixed(base: str, port: int, questions: list[str], users: int, seconds:
     normal = Run(f"mixed: {users} normal users", users)
     bad_statuses: dict[str, int] = {}
     deadline = time.monotonic() + seconds
+    short_bodies: list[asyncio.Future] = []
+
+    async def short_body() -> None:
+        count(bad_statuses, f"short body: {await send_short_body('127.0.0.1', port)}")
 
     async def bad_requests(client: httpx.AsyncClient) -> None:
         i = 0
         while time.monotonic() < deadline:
             tick = time.monotonic()
             if i % (len(BAD_BODIES) + 1) == len(BAD_BODIES):
-                asyncio.ensure_future(send_short_body("127.0.0.1", port)).add_done_callback(
-                    lambda task: count(bad_statuses, f"short body: {task.result()}"))
+                short_bodies.append(asyncio.ensure_future(short_body()))
             else:
                 body = BAD_BODIES[i % (len(BAD_BODIES) + 1)]
                 try:
@@ -221,10 +226,41 @@ async def mixed(base: str, port: int, questions: list[str], users: int, seconds:
         await asyncio.gather(bad_requests(client),
                              *(ask_until(client, questions, deadline, normal, u * 7) for u in range(users)))
         normal.wall_s = time.perf_counter() - started
-        await asyncio.sleep(1)  # let a last short-body request be answered
+        await asyncio.gather(*short_bodies)  # the last ones are answered when the body timeout ends
     print(normal.report())
     print(f"  FAILED NORMAL REQUESTS: {sum(normal.errors.values())}")
     print(f"bad requests (one per second): {sum(bad_statuses.values())} {dict(sorted(bad_statuses.items()))}")
+
+
+def probe_while_held(base: str, questions: list[str], seconds: float) -> tuple[Run, Run]:
+    """/healthz every 0.1 s and two users asking, for `seconds` (run in a separate process)."""
+    health = Run("/healthz while held open", 1)
+    normal = Run("/ask while held open (2 users)", 2)
+
+    async def probe(client: httpx.AsyncClient, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                response = await client.get("/healthz")
+                ok, kind = response.status_code == 200, f"HTTP {response.status_code}"
+            except httpx.HTTPError as error:
+                ok, kind = False, type(error).__name__
+            if ok:
+                health.latencies_ms.append((time.perf_counter() - started) * 1000)
+            else:
+                count(health.errors, kind)
+            await asyncio.sleep(0.1)
+
+    async def run() -> None:
+        deadline = time.monotonic() + seconds
+        async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
+            started = time.perf_counter()
+            await asyncio.gather(probe(client, deadline),
+                                 *(ask_until(client, questions, deadline, normal, u) for u in range(2)))
+            health.wall_s = normal.wall_s = time.perf_counter() - started
+
+    asyncio.run(run())
+    return health, normal
 
 
 async def held_open(base: str, port: int, questions: list[str], connections: int, seconds: float,
@@ -260,42 +296,24 @@ async def held_open(base: str, port: int, questions: list[str], connections: int
                 held.remove(writer)
                 writer.close()
 
-    health = Run("/healthz while held open", 1)
-    normal = Run("/ask while held open (2 users)", 2)
     log_before = log_path.stat().st_size
     holders = []
     for start in range(0, connections, 250):  # open them in waves, as a crowd of clients would
         holders += [asyncio.ensure_future(hold_one()) for _ in range(start, min(connections, start + 250))]
         await asyncio.sleep(0.05)
-    deadline = time.monotonic() + seconds
-
-    async def probe(client: httpx.AsyncClient) -> None:
-        while time.monotonic() < deadline:
-            started = time.perf_counter()
-            try:
-                response = await client.get("/healthz")
-                ok, kind = response.status_code == 200, f"HTTP {response.status_code}"
-            except httpx.HTTPError as error:
-                ok, kind = False, type(error).__name__
-            if ok:
-                health.latencies_ms.append((time.perf_counter() - started) * 1000)
-            else:
-                count(health.errors, kind)
-            await asyncio.sleep(0.1)
-
     peak_held = 0
 
-    async def watch() -> None:
+    async def watch(done: asyncio.Future) -> None:
         nonlocal peak_held
-        while time.monotonic() < deadline:
+        while not done.done():
             peak_held = max(peak_held, len(held))
             await asyncio.sleep(0.5)
 
-    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
-        started = time.perf_counter()
-        await asyncio.gather(probe(client), watch(),
-                             *(ask_until(client, questions, deadline, normal, u) for u in range(2)))
-        health.wall_s = normal.wall_s = time.perf_counter() - started
+    # The probes run in their own process: in this one, the holders' event loop would delay them.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        probes = asyncio.get_running_loop().run_in_executor(pool, probe_while_held, base, questions, seconds)
+        await watch(probes)
+        health, normal = await probes
     stop.set()
     await asyncio.gather(*holders)
     grown = log_path.stat().st_size - log_before
