@@ -78,6 +78,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (/proc/PID/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def memory_mb(pid: int) -> dict[str, float]:
     """Resident memory now (VmRSS) and at its peak (VmHWM), from /proc."""
     values = {}
@@ -264,7 +270,7 @@ def probe_while_held(base: str, questions: list[str], seconds: float) -> tuple[R
 
 
 async def held_open(base: str, port: int, questions: list[str], connections: int, seconds: float,
-                    log_path: Path) -> None:
+                    log_path: Path, server_pid: int) -> None:
     held: list[asyncio.StreamWriter] = []
     outcomes: dict[str, int] = {}
     stop = asyncio.Event()
@@ -309,11 +315,13 @@ async def held_open(base: str, port: int, questions: list[str], connections: int
             peak_held = max(peak_held, len(held))
             await asyncio.sleep(0.5)
 
+    cpu_before = cpu_seconds(server_pid), cpu_seconds(os.getpid())
     # The probes run in their own process: in this one, the holders' event loop would delay them.
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         probes = asyncio.get_running_loop().run_in_executor(pool, probe_while_held, base, questions, seconds)
         await watch(probes)
         health, normal = await probes
+    server_cpu, holders_cpu = cpu_seconds(server_pid) - cpu_before[0], cpu_seconds(os.getpid()) - cpu_before[1]
     stop.set()
     await asyncio.gather(*holders)
     grown = log_path.stat().st_size - log_before
@@ -321,6 +329,9 @@ async def held_open(base: str, port: int, questions: list[str], connections: int
           f"{dict(sorted(outcomes.items()))}")
     print(health.report())
     print(normal.report())
+    print(f"CPU used in those {health.wall_s:.0f} s (2 cores = {2 * health.wall_s:.0f} CPU-s): server "
+          f"{server_cpu:.1f} s, this process holding the connections {holders_cpu:.1f} s; "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"server log grew {grown / 1024:.1f} kB in {health.wall_s:.0f} s "
           f"({grown / 1024 / health.wall_s * 60:.1f} kB per minute)")
 
@@ -349,12 +360,13 @@ def main() -> None:
         readiness = httpx.get(f"{base}/readyz").json()
         print(f"ready after {ready_s:.1f} s (server load {readiness['load_seconds']} s; "
               f"{readiness['plans']} plans, {readiness['chunks']} chunks); memory at ready {memory_mb(server.pid)}")
-        print(f"{len(questions)} questions from {args.qa}, cycled; server log: {log_path}")
+        print(f"{len(questions)} questions from {args.qa}, cycled; server log: {log_path}; "
+              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
         if args.scenario == "mixed":
             asyncio.run(mixed(base, port, questions, args.users, args.seconds))
         elif args.scenario == "held-open":
             print(f"open-file limit of this process: {raise_open_file_limit(args.connections + 1024)}")
-            asyncio.run(held_open(base, port, questions, args.connections, args.seconds, log_path))
+            asyncio.run(held_open(base, port, questions, args.connections, args.seconds, log_path, server.pid))
         else:
             serial = asyncio.run(load(base, questions, args.serial_requests, 1, "concurrency 1"))
             print(serial.report())
