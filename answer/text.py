@@ -7,11 +7,12 @@ some write "2025 年" with spaces.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from ingest.clean import CLOSERS
 from ingest.text import squash
-from ingest.vocabulary import NUMBER
+from ingest.vocabulary import NUMBER, years_in
 
 # Where a sentence ends. Narrower than ingest.clean.SENTENCE_END (where a line may end): a quote is
 # never cut after ： or …, the text after them belongs to the same sentence.
@@ -85,3 +86,9 @@ def numbers_in(text: str) -> list[str]:
 def strip_end(sentence: str) -> str:
     """A quoted sentence without its final ；，。 so the answer can close it with its own 。."""
     return sentence.rstrip("；;，,。 \u3000")
+
+
+@lru_cache(maxsize=8192)
+def clause_years(text: str) -> frozenset[int]:
+    """Every year a clause's text mentions. Cached: the same clauses come back question after question."""
+    return frozenset(years_in(squash(text)))
