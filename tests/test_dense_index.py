@@ -1,11 +1,10 @@
 """The dense arm: exact up to CARBONQA_DENSE_EXACT_MAX_CHUNKS, approximate (IVF) above it."""
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
+from eval.qa_models import DEFAULT_QA_PATH, load_qa
 from index.dense import DenseIndexConfig, build_dense, dense_scores, is_approximate
 from index.store import build_index, index_cache, load_index, load_or_build
 from retriever.search import Retriever
@@ -85,8 +84,7 @@ def test_an_ivf_index_searching_every_list_gives_the_exact_top_ten(runtime):
     assert index.manifest.embedded_count == 0
     assert is_approximate(index.dense)
     approximate = Retriever(index, runtime.embedder, runtime.retriever.fusion)
-    qa = (runtime.settings.data_dir.parent / "eval" / "qa.jsonl").read_text(encoding="utf-8").splitlines()
-    for line in qa[:QA_QUESTIONS]:
-        question = json.loads(line)["question"]
+    for item in load_qa(DEFAULT_QA_PATH)[:QA_QUESTIONS]:
+        question = item.question
         expected = [hit.chunk.id for hit in runtime.retriever.search(question, top_k=10).hits]
         assert [hit.chunk.id for hit in approximate.search(question, top_k=10).hits] == expected, question
