@@ -19,7 +19,7 @@ from ingest.models import Chunk, ChunkKind
 from ingest.text import squash
 from ingest.tree import ClauseTree
 from retriever.frame import read_question
-from retriever.fusion import FusionConfig, fuse, kth_highest
+from retriever.fusion import FusionConfig, finite_top_rows, fuse
 from retriever.models import Fusion, QuestionFrame, SearchHit, SearchMode, SearchResult
 from retriever.regions import RegionCatalog, UnknownRegionError
 
@@ -174,8 +174,7 @@ class _Ranks:
     def __init__(self, bm25: np.ndarray | None, dense: np.ndarray | None, candidates: int) -> None:
         self.bm25, self.dense = bm25, dense
         # Finite scores only: rows an approximate dense arm did not retrieve are -inf and never ranked.
-        self._heads = {id(s): np.sort(s[(s >= kth_highest(s, candidates)) & np.isfinite(s)])
-                       for s in (bm25, dense) if s is not None}
+        self._heads = {id(s): np.sort(s[finite_top_rows(s, candidates)]) for s in (bm25, dense) if s is not None}
 
     def rank(self, scores: np.ndarray, row: int) -> int:
         """1-based: 1 + how many chunks score strictly higher."""

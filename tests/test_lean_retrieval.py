@@ -10,7 +10,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from index.bm25 import BM25Index
-from retriever.fusion import top_rows
+from retriever.fusion import finite_top_rows, top_rows
 from retriever.search import _Ranks
 
 CANDIDATES = 50
@@ -48,6 +48,19 @@ def test_top_rows_equal_a_stable_full_sort():
         scores[rng.integers(0, size, size // 5)] = -np.inf  # rows outside the region filter
         for k in (1, 10, CANDIDATES, size + 3):
             assert list(top_rows(scores, k)) == list(np.argsort(-scores, kind="stable")[:k])
+
+
+@pytest.mark.unit
+def test_finite_top_rows_equal_the_finite_rows_of_a_stable_full_sort():
+    rng = np.random.default_rng(5)
+    for size in (5, 60, 400):
+        for finite_share in (0.0, 0.1, 0.9):
+            scores = np.full(size, -np.inf)
+            rows = rng.random(size) < finite_share  # an approximate arm's candidates, a region's rows
+            scores[rows] = rng.integers(0, 6, rows.sum())  # many ties
+            for k in (1, 10, CANDIDATES):
+                expected = [r for r in np.argsort(-scores, kind="stable")[:k] if np.isfinite(scores[r])]
+                assert list(finite_top_rows(scores, k)) == expected
 
 
 @pytest.mark.unit
