@@ -61,14 +61,14 @@ def test_a_region_filter_is_applied_inside_the_approximate_search():
 
 
 def test_the_setting_decides_the_kind_and_a_change_rebuilds(tmp_path, runtime):
-    chunks = runtime.index.chunks[:120]
-    small = DenseIndexConfig(exact_max_chunks=100, nprobe=4)
+    chunks = runtime.index.chunks[:60]
+    small = DenseIndexConfig(exact_max_chunks=50, nprobe=4)
     index, status = load_or_build(tmp_path / "idx", chunks, runtime.embedder, progress=False, dense_config=small)
     assert status == "built" and is_approximate(index.dense) and index.manifest.dense_approximate
     loaded, status = load_or_build(tmp_path / "idx", chunks, runtime.embedder, progress=False, dense_config=small)
     assert status == "loaded" and is_approximate(loaded.dense) and loaded.dense.nprobe == 4
     # the vectors can be read back (the embedding cache of a library update uses them)
-    assert np.allclose(loaded.dense.reconstruct_n(0, 120), index.dense.reconstruct_n(0, 120))
+    assert np.allclose(loaded.dense.reconstruct_n(0, 60), index.dense.reconstruct_n(0, 60))
     _, status = load_or_build(tmp_path / "idx", chunks, runtime.embedder, progress=False)
     assert status.startswith("rebuilt: dense index approximate")
     assert not is_approximate(load_index(tmp_path / "idx").dense)
