@@ -19,6 +19,7 @@ import re
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -206,6 +207,7 @@ class Topic:
     chunks: set[str]  # retrieved chunks that hold it
 
 
+@lru_cache(maxsize=65536)  # the same sentence pieces are checked question after question
 def states_figure(text: str, family: str | None) -> bool:
     """Does the text state a figure (not a year), of this unit family if one is given? A plan's
     200万千瓦 is no answer to "多少亿千瓦时"; its 14.5% none to "多少万吨标准煤"."""

@@ -22,9 +22,9 @@ from answer.models import Answer, FilterConflict, Outcome
 from answer.policy import AnswerPolicy
 from answer.structure import Outline
 from answer.suggestions import FollowUps
-from answer.text import first_sentence, sentence_pieces, strip_end
+from answer.text import clause_years, first_sentence, sentence_pieces, strip_end
 from ingest.text import squash
-from ingest.vocabulary import term_forms, years_in
+from ingest.vocabulary import term_forms
 from retriever.models import Fusion, QuestionFrame, RegionSource, SearchHit, SearchMode, SearchResult
 from retriever.search import EmptyQueryError, Retriever
 
@@ -188,7 +188,7 @@ class Answerer:
         """One plan named, or none (then the best plan(s) answer and are named). With the question's
         vector, a sentence that stands out in meaning can answer a paraphrase."""
         candidates = self.sentences.candidates(info, hits, query_vector)
-        if info.years and not any(info.years & years_in(squash(h.chunk.text)) for h in hits):
+        if info.years and not any(info.years & clause_years(h.chunk.text) for h in hits):
             years = "、".join(str(y) for y in sorted(info.years))
             return self._refusal(f"方案未提及{years}年的相关内容。", "year_not_stated", candidates)
         split = self._facets(info)

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from answer.text import clause_years
 from ingest.sentences import MIN_SENTENCE_CHARS
-from ingest.text import squash
-from ingest.vocabulary import BASE_YEAR, years_in
+from ingest.vocabulary import BASE_YEAR
 from retriever.models import QuestionFrame
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class AnswerPolicy(BaseModel):
         one included) or semantically (a paraphrased question): its clause is the dense arm's first
         choice, and it shares some terms or stands out from the other retrieved sentences in meaning."""
         if frame.years and not candidate.years & frame.years and \
-                (candidate.years or not frame.years & years_in(squash(candidate.chunk.text))):
+                (candidate.years or not frame.years & clause_years(candidate.chunk.text)):
             return False
         if frame.wants_year and not candidate.years:
             return False

@@ -36,6 +36,7 @@ class Outline:
     def __init__(self, tree: ClauseTree, policy: AnswerPolicy | None = None):
         self.tree = tree
         self.policy = policy or AnswerPolicy()
+        self._items: dict[str, list[ListItem]] = {}  # by section id: the tree does not change
         # Sections that can answer "包括哪些": a heading line to quote, and two or more children or
         # bulleted lines.
         self.sections = [c for c in tree if first_sentence(c.text) and len(self.items(c)) >= 2]
@@ -46,6 +47,11 @@ class Outline:
     def list_items(self, section: Chunk) -> list[ListItem]:
         """A section's items: its children (numbered headings), or its bulleted lines; those without
         words (a line of dashes, an empty table row) are skipped."""
+        if section.id not in self._items:
+            self._items[section.id] = self._list_items(section)
+        return self._items[section.id]
+
+    def _list_items(self, section: Chunk) -> list[ListItem]:
         children = self.tree.children(section.id)
         if len(children) >= 2:
             items = [ListItem(c.number + strip_end(c.heading or first_sentence(c.text)), c, first_sentence(c.text))

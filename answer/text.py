@@ -6,10 +6,11 @@ some write "2025 年" with spaces.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.sentences import split_sentences
 from ingest.text import squash
-from ingest.vocabulary import NUMBER
+from ingest.vocabulary import NUMBER, years_in
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 LEADING_MARKERS = re.compile(r"(?:\s*\[\d{1,3}\])*\s*")  # at a sentence start, they close the one before
@@ -38,3 +39,9 @@ def numbers_in(text: str) -> list[str]:
 def strip_end(sentence: str) -> str:
     """A quoted sentence without its final ；，。 so the answer can close it with its own 。."""
     return sentence.rstrip("；;，,。 \u3000")
+
+
+@lru_cache(maxsize=8192)
+def clause_years(text: str) -> frozenset[int]:
+    """Every year a clause's text mentions. Cached: the same clauses come back question after question."""
+    return frozenset(years_in(squash(text)))

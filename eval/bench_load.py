@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import resource
 import socket
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +76,12 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (/proc/PID/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def memory_mb(pid: int) -> dict[str, float]:
@@ -197,14 +205,17 @@ async def mixed(base: str, port: int, questions: list[str], users: int, seconds:
     normal = Run(f"mixed: {users} normal users", users)
     bad_statuses: dict[str, int] = {}
     deadline = time.monotonic() + seconds
+    short_bodies: list[asyncio.Future] = []
+
+    async def short_body() -> None:
+        count(bad_statuses, f"short body: {await send_short_body('127.0.0.1', port)}")
 
     async def bad_requests(client: httpx.AsyncClient) -> None:
         i = 0
         while time.monotonic() < deadline:
             tick = time.monotonic()
             if i % (len(BAD_BODIES) + 1) == len(BAD_BODIES):
-                asyncio.ensure_future(send_short_body("127.0.0.1", port)).add_done_callback(
-                    lambda task: count(bad_statuses, f"short body: {task.result()}"))
+                short_bodies.append(asyncio.ensure_future(short_body()))
             else:
                 body = BAD_BODIES[i % (len(BAD_BODIES) + 1)]
                 try:
@@ -221,14 +232,45 @@ async def mixed(base: str, port: int, questions: list[str], users: int, seconds:
         await asyncio.gather(bad_requests(client),
                              *(ask_until(client, questions, deadline, normal, u * 7) for u in range(users)))
         normal.wall_s = time.perf_counter() - started
-        await asyncio.sleep(1)  # let a last short-body request be answered
+        await asyncio.gather(*short_bodies)  # the last ones are answered when the body timeout ends
     print(normal.report())
     print(f"  FAILED NORMAL REQUESTS: {sum(normal.errors.values())}")
     print(f"bad requests (one per second): {sum(bad_statuses.values())} {dict(sorted(bad_statuses.items()))}")
 
 
+def probe_while_held(base: str, questions: list[str], seconds: float) -> tuple[Run, Run]:
+    """/healthz every 0.1 s and two users asking, for `seconds` (run in a separate process)."""
+    health = Run("/healthz while held open", 1)
+    normal = Run("/ask while held open (2 users)", 2)
+
+    async def probe(client: httpx.AsyncClient, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                response = await client.get("/healthz")
+                ok, kind = response.status_code == 200, f"HTTP {response.status_code}"
+            except httpx.HTTPError as error:
+                ok, kind = False, type(error).__name__
+            if ok:
+                health.latencies_ms.append((time.perf_counter() - started) * 1000)
+            else:
+                count(health.errors, kind)
+            await asyncio.sleep(0.1)
+
+    async def run() -> None:
+        deadline = time.monotonic() + seconds
+        async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
+            started = time.perf_counter()
+            await asyncio.gather(probe(client, deadline),
+                                 *(ask_until(client, questions, deadline, normal, u) for u in range(2)))
+            health.wall_s = normal.wall_s = time.perf_counter() - started
+
+    asyncio.run(run())
+    return health, normal
+
+
 async def held_open(base: str, port: int, questions: list[str], connections: int, seconds: float,
-                    log_path: Path) -> None:
+                    log_path: Path, server_pid: int) -> None:
     held: list[asyncio.StreamWriter] = []
     outcomes: dict[str, int] = {}
     stop = asyncio.Event()
@@ -260,42 +302,26 @@ async def held_open(base: str, port: int, questions: list[str], connections: int
                 held.remove(writer)
                 writer.close()
 
-    health = Run("/healthz while held open", 1)
-    normal = Run("/ask while held open (2 users)", 2)
     log_before = log_path.stat().st_size
     holders = []
     for start in range(0, connections, 250):  # open them in waves, as a crowd of clients would
         holders += [asyncio.ensure_future(hold_one()) for _ in range(start, min(connections, start + 250))]
         await asyncio.sleep(0.05)
-    deadline = time.monotonic() + seconds
-
-    async def probe(client: httpx.AsyncClient) -> None:
-        while time.monotonic() < deadline:
-            started = time.perf_counter()
-            try:
-                response = await client.get("/healthz")
-                ok, kind = response.status_code == 200, f"HTTP {response.status_code}"
-            except httpx.HTTPError as error:
-                ok, kind = False, type(error).__name__
-            if ok:
-                health.latencies_ms.append((time.perf_counter() - started) * 1000)
-            else:
-                count(health.errors, kind)
-            await asyncio.sleep(0.1)
-
     peak_held = 0
 
-    async def watch() -> None:
+    async def watch(done: asyncio.Future) -> None:
         nonlocal peak_held
-        while time.monotonic() < deadline:
+        while not done.done():
             peak_held = max(peak_held, len(held))
             await asyncio.sleep(0.5)
 
-    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
-        started = time.perf_counter()
-        await asyncio.gather(probe(client), watch(),
-                             *(ask_until(client, questions, deadline, normal, u) for u in range(2)))
-        health.wall_s = normal.wall_s = time.perf_counter() - started
+    cpu_before = cpu_seconds(server_pid), cpu_seconds(os.getpid())
+    # The probes run in their own process: in this one, the holders' event loop would delay them.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        probes = asyncio.get_running_loop().run_in_executor(pool, probe_while_held, base, questions, seconds)
+        await watch(probes)
+        health, normal = await probes
+    server_cpu, holders_cpu = cpu_seconds(server_pid) - cpu_before[0], cpu_seconds(os.getpid()) - cpu_before[1]
     stop.set()
     await asyncio.gather(*holders)
     grown = log_path.stat().st_size - log_before
@@ -303,6 +329,9 @@ async def held_open(base: str, port: int, questions: list[str], connections: int
           f"{dict(sorted(outcomes.items()))}")
     print(health.report())
     print(normal.report())
+    print(f"CPU used in those {health.wall_s:.0f} s (2 cores = {2 * health.wall_s:.0f} CPU-s): server "
+          f"{server_cpu:.1f} s, this process holding the connections {holders_cpu:.1f} s; "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"server log grew {grown / 1024:.1f} kB in {health.wall_s:.0f} s "
           f"({grown / 1024 / health.wall_s * 60:.1f} kB per minute)")
 
@@ -331,12 +360,13 @@ def main() -> None:
         readiness = httpx.get(f"{base}/readyz").json()
         print(f"ready after {ready_s:.1f} s (server load {readiness['load_seconds']} s; "
               f"{readiness['plans']} plans, {readiness['chunks']} chunks); memory at ready {memory_mb(server.pid)}")
-        print(f"{len(questions)} questions from {args.qa}, cycled; server log: {log_path}")
+        print(f"{len(questions)} questions from {args.qa}, cycled; server log: {log_path}; "
+              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
         if args.scenario == "mixed":
             asyncio.run(mixed(base, port, questions, args.users, args.seconds))
         elif args.scenario == "held-open":
             print(f"open-file limit of this process: {raise_open_file_limit(args.connections + 1024)}")
-            asyncio.run(held_open(base, port, questions, args.connections, args.seconds, log_path))
+            asyncio.run(held_open(base, port, questions, args.connections, args.seconds, log_path, server.pid))
         else:
             serial = asyncio.run(load(base, questions, args.serial_requests, 1, "concurrency 1"))
             print(serial.report())

@@ -124,8 +124,8 @@ def main() -> None:
 
     from answer.pipeline import Answerer
 
-    retriever = Retriever(index, embedder, settings.fusion)
-    answerer = Answerer(retriever, load_corpus(settings.corpus_path), top_k=settings.top_k)
+    retriever = Retriever(index, embedder, settings.fusion_config)
+    answerer = Answerer(retriever, top_k=settings.top_k)
     systems = {
         "carbonqa": lambda q: retriever.search(q, top_k=TOP_K),
         "recipe": recipe.search,

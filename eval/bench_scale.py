@@ -12,17 +12,19 @@ extrapolated instead; the same for jieba tokenisation):
 - queries are the eval questions, tokenised by the index's tokenizer and embedded by the real model.
 Each size runs in its own subprocess, so the memory it reports (resident set growth while building
 an arm, and the peak) is its own. Arms: BM25 as an inverted index (index/bm25.py) and, up to
---rank-bm25-max, rank_bm25 for comparison; dense exact (FAISS IndexFlatIP) and approximate (FAISS
-IndexIVFFlat), with the approximate index's recall of the exact top 10 / top 50; the fusion step
-(top 50 of a corpus-long score array). The plot goes to REPORT/scale.png, the numbers to scale.json
-and scale.md.
+--rank-bm25-max, rank_bm25 for comparison; the product's dense arm (index/dense.py) exact (FAISS
+IndexFlatIP, every row scored) and approximate (IndexIVFFlat, its best 50), with the approximate
+index's recall of the exact top 10 / top 50; the product's fusion (retriever/fusion.py) of a
+corpus-long BM25 array with 50 dense candidates. The whole search at a size is estimated as the sum of
+the p50s of the question's embedding, BM25, the arm the product uses at that size
+(CARBONQA_DENSE_EXACT_MAX_CHUNKS) and fusion. The plot goes to REPORT/scale.png, the numbers to
+scale.json and scale.md.
 """
 from __future__ import annotations
 
 import argparse
 import gc
 import json
-import math
 import os
 import subprocess
 import sys
@@ -32,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from eval.metrics import percentile
+from index.dense import DenseIndexConfig
 
 CANDIDATES = 50  # per arm, as retriever.search.CANDIDATES
 NPROBES = (16, 64)  # IVF lists searched per query
@@ -114,13 +117,13 @@ def arm(build, query, queries: list, limit: int, extra=None) -> dict:
     return result
 
 
-def measure_size(size: int, rank_bm25_max: int, queries_limit: int) -> dict:
+def measure_size(size: int, rank_bm25_max: int, queries_limit: int, exact_queries: int) -> dict:
     """All arms at one corpus size (runs inside its own subprocess, each arm in a forked child)."""
-    import faiss
-
     from index.bm25 import BM25Index
+    from index.dense import build_dense, dense_scores, ivf_lists
     from index.store import load_index
-    from index.store import top_rows
+    from index.store import finite_top_rows
+    from retriever.fusion import FusionConfig, fuse
 
     real = load_index(Path(os.environ.get("CARBONQA_INDEX_DIR", "data/index")))
     real_vectors = real.dense.reconstruct_n(0, real.dense.ntotal)
@@ -144,47 +147,44 @@ def measure_size(size: int, rank_bm25_max: int, queries_limit: int) -> dict:
     del docs
     gc.collect()
 
-    def flat():
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        index.add(vectors)
-        return index
+    # Both dense arms are the product's own (index/dense.py): built by build_dense, searched by
+    # dense_scores (the exact one scores every row, the approximate one its best CANDIDATES).
+    def search(index, q):
+        return dense_scores(index, q[None], None, CANDIDATES)
 
     def exact_top(index):
         return {"top": index.search(query_vectors, CANDIDATES)[1].tolist()}
 
-    def search(index, q):
-        return index.search(q[None], CANDIDATES)
-
-    arms["dense exact (flat)"] = in_child(lambda: arm(flat, search, query_vectors, queries_limit, exact_top))
+    exact_config = DenseIndexConfig(exact_max_chunks=size)
+    arms["dense exact (flat)"] = in_child(lambda: arm(
+        lambda: build_dense(vectors, exact_config), search, query_vectors, min(queries_limit, exact_queries), exact_top))
     exact = np.array(arms["dense exact (flat)"].pop("top"))
 
-    nlist = max(16, int(4 * math.sqrt(size)))
-
-    def ivf():
-        quantizer = faiss.IndexFlatIP(vectors.shape[1])
-        index = faiss.IndexIVFFlat(quantizer, vectors.shape[1], nlist, faiss.METRIC_INNER_PRODUCT)
-        index.train(vectors[rng.choice(size, min(size, 40 * nlist), replace=False)])
-        index.add(vectors)
-        return index
-
     for nprobe in NPROBES:
-        def search_ivf(index, q, nprobe=nprobe):
-            index.nprobe = nprobe
-            return index.search(q[None], CANDIDATES)
-
-        def recall(index, nprobe=nprobe):
-            index.nprobe = nprobe
-            approx = index.search(query_vectors, CANDIDATES)[1]
+        def recall(index):
+            approx = np.array([np.argsort(-search(index, q), kind="stable")[:CANDIDATES] for q in query_vectors])
             return {f"recall@{k}_vs_exact": round(float(np.mean(
                 [len(set(a[:k]) & set(e[:k])) / k for a, e in zip(approx, exact)])), 4) for k in (10, CANDIDATES)}
 
+        config = DenseIndexConfig(exact_max_chunks=0, nprobe=nprobe)
         name = f"dense approximate (IVF, nprobe {nprobe})"
-        arms[name] = in_child(lambda: arm(ivf, search_ivf, query_vectors, queries_limit, recall))
-        arms[name]["nlist"] = nlist
+        arms[name] = in_child(lambda: arm(lambda: build_dense(vectors, config), search, query_vectors,
+                                          queries_limit, recall))
+        arms[name]["nlist"] = ivf_lists(size)
 
-    scores = vectors @ query_vectors[0]
-    arms["fusion: top 50 of the corpus"] = {"build_s": 0.0, "rss_mb": 0.0, **timed_queries(
-        lambda _: top_rows(scores, CANDIDATES), list(range(queries_limit)), queries_limit)}
+    # What the FAISS store does per arm over a corpus-long score array (the best 50 finite scores), then
+    # the retriever's fusion of two arms' 50 candidates.
+    bm25_like = (vectors @ query_vectors[0]).astype(np.float64)
+    dense_rows = np.linspace(0, size - 1, CANDIDATES, dtype=int)
+
+    def select_and_fuse(_):
+        rows = finite_top_rows(bm25_like, CANDIDATES)
+        bm25_arm = {int(row): (float(bm25_like[row]), rank) for rank, row in enumerate(rows, 1)}
+        dense_arm = {int(row): (0.5, rank) for rank, row in enumerate(dense_rows, 1)}
+        return fuse(bm25_arm, dense_arm, FusionConfig())
+
+    arms["candidates + fusion (weighted, 50 per arm)"] = {"build_s": 0.0, "rss_mb": 0.0, **timed_queries(
+        select_and_fuse, list(range(queries_limit)), queries_limit)}
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)  # the parent: synthetic corpus and vectors
     return result
 
@@ -256,6 +256,12 @@ def markdown(results: list[dict], model: dict, real_chunks: int) -> str:
                          f"{arm['p95_ms']} | {notes} |")
         lines.append(f"| {r['size']:,} | (synthetic corpus in memory: peak RSS) | {r['synthesis_s']} | "
                      f"{r['peak_rss_mb']} | | | |")
+        dense = "dense approximate (IVF, nprobe 64)" if r["size"] > DenseIndexConfig().exact_max_chunks \
+            else "dense exact (flat)"
+        parts = [model["query_embedding"]["p50_ms"]] + [r["arms"][name]["p50_ms"] for name in
+                                                        ("bm25 inverted index", dense, "candidates + fusion (weighted, 50 per arm)")]
+        lines.append(f"| {r['size']:,} | **whole search, estimated** (embedding + BM25 + {dense.split(' (')[0]} "
+                     f"+ fusion) | | | **{sum(parts):.1f}** | | sum of the p50s |")
     return "\n".join(lines) + "\n"
 
 
@@ -264,11 +270,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=100, help="eval questions timed per arm")
     parser.add_argument("--rank-bm25-max", type=int, default=100_000, help="largest size rank_bm25 is run at")
+    parser.add_argument("--exact-queries", type=int, default=30, help="questions timed on the exact dense arm")
     parser.add_argument("--report", type=Path, default=Path("reports/scale"))
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size, print JSON
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure_size(args.one, args.rank_bm25_max, args.queries)))
+        print(json.dumps(measure_size(args.one, args.rank_bm25_max, args.queries, args.exact_queries)))
         return
 
     from eval.qa_models import load_qa
@@ -291,7 +298,7 @@ def main() -> None:
         env = {**os.environ, "BENCH_SCALE_QUERIES": str(queries_file),
                "CARBONQA_INDEX_DIR": str(get_settings().index_path)}
         command = [sys.executable, "-m", "eval.bench_scale", "--one", str(size), "--queries", str(args.queries),
-                   "--rank-bm25-max", str(args.rank_bm25_max)]
+                   "--rank-bm25-max", str(args.rank_bm25_max), "--exact-queries", str(args.exact_queries)]
         done = subprocess.run(command, env=env, capture_output=True, text=True)
         if done.returncode:
             raise SystemExit(f"size {size} failed:\n{done.stderr[-3000:]}")

@@ -10,7 +10,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from index.bm25 import BM25Index
-from index.store import top_rows
+from index.store import finite_top_rows, top_rows
 
 CANDIDATES = 50
 
@@ -56,3 +56,16 @@ def test_faiss_arms_are_a_stable_sort_inside_the_regions(runtime):
     scores = np.where(allowed, index.bm25.get_scores(index.tokenizer.tokenize(query)), -np.inf)
     expected = [index.chunks[row].id for row in np.argsort(-scores, kind="stable")[:CANDIDATES]]
     assert [hit.chunk_id for hit in index.bm25_search(query, regions, CANDIDATES)] == expected
+
+
+@pytest.mark.unit
+def test_finite_top_rows_equal_the_finite_rows_of_a_stable_full_sort():
+    rng = np.random.default_rng(5)
+    for size in (5, 60, 400):
+        for finite_share in (0.0, 0.1, 0.9):
+            scores = np.full(size, -np.inf)
+            rows = rng.random(size) < finite_share  # an approximate arm's candidates, a region's rows
+            scores[rows] = rng.integers(0, 6, rows.sum())  # many ties
+            for k in (1, 10, CANDIDATES):
+                expected = [r for r in np.argsort(-scores, kind="stable")[:k] if np.isfinite(scores[r])]
+                assert list(finite_top_rows(scores, k)) == expected
