@@ -29,7 +29,8 @@ from eval.bench_retrieval import wrong_plan_share
 from eval.metrics import percentile
 from eval.qa_models import load_qa
 from index import milvus_store
-from index.embedding_cache import EmbeddingCache, text_key
+from index.embedding_cache import EmbeddingCache
+from index.files import text_sha256
 from index.interface import TextEmbedder
 from index.sentence_vectors import SentenceVectors
 from index.store import build_index, embedding_text, load_index, save_index
@@ -105,8 +106,8 @@ def bench(label: str, chunks: list[Chunk], vectors: np.ndarray, embedder: TextEm
     sentence_vector = {sent.flat: vector for chunk, vector in zip(chunks, vectors) for sent in content_sentences(chunk)}
     sentences = SentenceVectors(list(sentence_vector), np.array(list(sentence_vector.values()), dtype=np.float32))
     cache = EmbeddingCache(embedder.model_fingerprint,
-                           {text_key(embedding_text(chunk)): vector for chunk, vector in zip(chunks, vectors)}
-                           | {text_key(text): vector for text, vector in sentence_vector.items()})
+                           {text_sha256(embedding_text(chunk)): vector for chunk, vector in zip(chunks, vectors)}
+                           | {text_sha256(text): vector for text, vector in sentence_vector.items()})
     faiss_store = timed("build from vectors", lambda: build_index(chunks, embedder, progress=False, cache=cache))
     timed("save", lambda: save_index(faiss_store, workdir / label))
     faiss_store = timed("reopen (read and verify, nothing embedded)", lambda: load_index(workdir / label))

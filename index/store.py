@@ -27,8 +27,8 @@ from tqdm import tqdm
 from index.bm25 import BM25Index
 from index.chunk_store import ArmHit
 from index.dense import DenseIndexConfig, build_dense, configure, dense_scores, is_approximate, wants_approximate
-from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached, text_key
-from index.files import replace_dir, sha256_file, temp_dir_for
+from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
+from index.files import replace_dir, sha256_file, temp_dir_for, text_sha256
 from index.interface import PassageEmbedder
 from index.sentence_vectors import SENTENCES, SentenceVectors, sentence_texts
 from index.tokenizer import Tokenizer, domain_terms
@@ -152,10 +152,6 @@ def indicators_hash(indicators: list[Indicator]) -> str:
     for record in indicators:
         digest.update(record.model_dump_json().encode("utf-8"))
     return digest.hexdigest()
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def bm25_text(chunk: Chunk) -> str:
@@ -359,8 +355,8 @@ def index_cache(index: HybridIndex) -> EmbeddingCache:
     """The passage vectors an index holds in memory (clauses and sentences), as a cache for the next
     build (a build by another model ignores it)."""
     vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
-    cached = {text_key(embedding_text(chunk)): vector for chunk, vector in zip(index.chunks, vectors)}
-    cached.update((text_key(text), vector) for text, vector in zip(index.sentences.texts, index.sentences.matrix))
+    cached = {text_sha256(embedding_text(chunk)): vector for chunk, vector in zip(index.chunks, vectors)}
+    cached.update((text_sha256(text), vector) for text, vector in zip(index.sentences.texts, index.sentences.matrix))
     return EmbeddingCache(index.manifest.model_fingerprint, cached)
 
 
