@@ -169,11 +169,13 @@ class MilvusStore:
             write_rows(self.client, self.collection, changed, vectors, seq, progress)
             if gone:
                 self._call("delete", lambda: self.client.delete(self.collection, ids=gone))
+            # Inside the try: a failed sentence update puts the chunk rows back too (a sentences'
+            # collection left half-updated no longer matches the manifest: the next open refuses it).
+            sentences, embedded_sentences = self._call("sentence update", lambda: update_sentences(
+                self.client, self.collection, self.stored_sentences, chunks, embedder, progress))
         except BaseException:
             self._restore([chunk.id for chunk in changed if chunk.id not in stored], old_rows)
             raise
-        sentences, embedded_sentences = self._call("sentence update", lambda: update_sentences(
-            self.client, self.collection, self.stored_sentences, chunks, embedder, progress))
         manifest = self.manifest.model_copy(update={
             "corpus_hash": content_hash(chunks), "chunk_count": len(chunks), "embedded_count": embedded,
             "sentence_count": len(sentences.vectors.texts), "embedded_sentences": embedded_sentences,

@@ -173,6 +173,19 @@ def test_a_failed_update_puts_the_rows_back(lib, client, store, monkeypatch):
     assert status == "loaded" and reopened.chunks == CHUNKS
 
 
+def test_a_failed_sentence_update_puts_the_chunk_rows_back(lib, client, store, monkeypatch):
+    def sentences_fail(*args, **kwargs):
+        raise MilvusException(message="connection lost")
+
+    monkeypatch.setattr(milvus_store, "update_sentences", sentences_fail)
+    changed = chunk("zhuhai-2023", "珠海市", 1, "珠海建设氢能产业园。")
+    with pytest.raises(StoreUnavailableError, match="connection lost"):
+        store.updated([changed, *CHUNKS[1:]], LetterEmbedder())  # the chunk rows are written first
+    client.release_collection(lib)
+    reopened, status = milvus_store.load_or_build(client, lib, CHUNKS, LetterEmbedder(), progress=False)
+    assert status == "loaded" and reopened.chunks == CHUNKS
+
+
 def test_an_edited_row_is_refused_until_rebuilt(lib, client, store):
     row = client.get(lib, ids=["zhuhai-2023/1"], output_fields=milvus_store.STORED_FIELDS)[0]
     client.upsert(lib, [row | {"text": "到2025年风电装机达到900万千瓦。"}])
