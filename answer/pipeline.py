@@ -161,7 +161,7 @@ class Answerer:
         so the reply names them and the ones it quotes."""
         if info.regions.documents:
             return []
-        quoted = {citation.chunk_id.split("/")[0] for citation in book.citations}
+        quoted = {self.retriever.tree[citation.chunk_id].doc_id for citation in book.citations}
         regions = info.regions.regions or [r for r in self.retriever.regions.regions
                                            if any(c.region == r for c in book.citations)]
         plans = self.retriever.plans
