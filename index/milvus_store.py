@@ -45,7 +45,7 @@ MANIFEST_PROPERTY = "carbonqa.manifest"
 NEXT_SEQ_PROPERTY = "carbonqa.next_seq"  # one more than the highest seq ever stored
 SENTENCE_SEQ_PROPERTY = "carbonqa.next_sentence_seq"  # the same for the sentences' collection
 BATCH = 256  # chunks embedded and upserted per request
-READ_WINDOW = 5000  # chunks read back per query when a collection is opened
+READ_WINDOW = 5000  # rows read back per query when a collection is opened
 BM25_PARAMS = {"bm25_k1": 1.5, "bm25_b": 0.75}  # rank_bm25's BM25Okapi defaults, as in the FAISS store
 MAX_TEXT_BYTES = 65_535  # Milvus VARCHAR limit
 CHUNK_FIELDS = list(Chunk.model_fields)
@@ -217,12 +217,16 @@ def chunk_row(chunk: Chunk, seq: int, vector: np.ndarray) -> dict:
 
 def write_rows(client: MilvusClient, collection: str, chunks: list[Chunk], vectors: np.ndarray, seq: dict[str, int],
                progress: bool = False) -> None:
-    """Upsert these chunks (row i of `vectors` for chunks[i]) in batches: a stored id is replaced."""
-    for start in tqdm(range(0, len(chunks), BATCH), desc="Milvus upsert", unit="batch", disable=not progress):
-        rows = [chunk_row(chunk, seq[chunk.id], vector)
-                for chunk, vector in zip(chunks[start : start + BATCH], vectors[start : start + BATCH])]
+    """Upsert these chunks (row i of `vectors` for chunks[i]): a stored id is replaced."""
+    upsert(client, collection, [chunk_row(chunk, seq[chunk.id], vector) for chunk, vector in zip(chunks, vectors)],
+           "Milvus upsert", progress)
+
+
+def upsert(client: MilvusClient, collection: str, rows: list[dict], description: str, progress: bool) -> None:
+    """Upsert rows in batches of BATCH, with a progress bar."""
+    for start in tqdm(range(0, len(rows), BATCH), desc=description, unit="batch", disable=not progress):
         try:
-            client.upsert(collection, rows)
+            client.upsert(collection, rows[start : start + BATCH])
         except MilvusException as error:
             raise StoreUnavailableError(f"Milvus upsert 失败 / Milvus upsert failed: {error.message}") from error
 
@@ -286,12 +290,9 @@ def create_sentences_collection(client: MilvusClient, collection: str, dimension
 
 def write_sentences(client: MilvusClient, collection: str, texts: list[str], vectors: np.ndarray, first_seq: int,
                     progress: bool = False) -> None:
-    name = sentences_collection(collection)
-    for start in tqdm(range(0, len(texts), BATCH), desc="Milvus sentences", unit="batch", disable=not progress):
-        client.upsert(name, [{"id": text_sha256(text), "seq": first_seq + start + i, "text": text,
-                              "dense": np.asarray(vector, dtype=np.float32)}
-                             for i, (text, vector) in enumerate(zip(texts[start:start + BATCH],
-                                                                    vectors[start:start + BATCH]))])
+    rows = [{"id": text_sha256(text), "seq": first_seq + i, "text": text, "dense": np.asarray(vector, dtype=np.float32)}
+            for i, (text, vector) in enumerate(zip(texts, vectors))]
+    upsert(client, sentences_collection(collection), rows, "Milvus sentences", progress)
 
 
 def build_sentences(client: MilvusClient, collection: str, chunks: list[Chunk], embedder: PassageEmbedder,
@@ -325,16 +326,23 @@ def update_sentences(client: MilvusClient, collection: str, stored: StoredSenten
     return StoredSentences(SentenceVectors(texts, matrix), stored.next_seq + len(new)), embedded
 
 
+def read_rows(client: MilvusClient, collection: str, next_seq: int, fields: list[str]) -> list[dict]:
+    """Every row of a collection, read in windows of `seq` below `next_seq`: one query's result window is
+    limited (Lite has no query iterator)."""
+    rows: list[dict] = []
+    for low in range(0, next_seq, READ_WINDOW):
+        rows += client.query(collection, filter=f"seq >= {low} and seq < {low + READ_WINDOW}",
+                             output_fields=fields, limit=READ_WINDOW)
+    return rows
+
+
 def read_sentences(client: MilvusClient, collection: str, next_seq: int, expected: int) -> StoredSentences:
     """The sentences' collection read back; each text checked against its key, the count against the manifest."""
     name = sentences_collection(collection)
     if not client.has_collection(name):
         raise corrupt(collection, f"its sentences' collection {name} is missing")
     client.load_collection(name)
-    rows: list[dict] = []
-    for low in range(0, next_seq, READ_WINDOW):
-        rows += client.query(name, filter=f"seq >= {low} and seq < {low + READ_WINDOW}",
-                             output_fields=["id", "text", "dense"], limit=READ_WINDOW)
+    rows = read_rows(client, name, next_seq, ["id", "text", "dense"])
     if len(rows) != expected or any(text_sha256(row["text"]) != row["id"] for row in rows):
         raise corrupt(collection, f"its {len(rows)} sentences differ from the {expected} the manifest records")
     matrix = np.array([row["dense"] for row in rows], dtype=np.float32).reshape(len(rows), -1)
@@ -361,11 +369,7 @@ def open_store(client: MilvusClient, collection: str, manifest: IndexManifest) -
     fields = {field["name"]: field for field in described["fields"]}
     user_terms = json.loads(fields["bm25_text"]["params"]["analyzer_params"])["tokenizer"]["dict"][1:]
     next_seq = int(described["properties"].get(NEXT_SEQ_PROPERTY, 0))
-    rows: list[dict] = []
-    # Read in windows of seq: one query's result window is limited (Lite has no query iterator).
-    for low in range(0, next_seq, READ_WINDOW):
-        rows += client.query(collection, filter=f"seq >= {low} and seq < {low + READ_WINDOW}",
-                             output_fields=[*CHUNK_FIELDS, "seq", "text_sha256"], limit=READ_WINDOW)
+    rows = read_rows(client, collection, next_seq, [*CHUNK_FIELDS, "seq", "text_sha256"])
     rows.sort(key=lambda row: row["seq"])
     for row in rows:
         if text_sha256(row["text"]) != row["text_sha256"]:
