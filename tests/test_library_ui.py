@@ -2,23 +2,17 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from test_ui import browser, free_port  # noqa: F401  (the module's Chromium fixture)
+from test_ui import Server, browser  # noqa: F401  (the module's Chromium fixture)
 
 from eval.plan_formats import plan_blocks, write_docx
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = "ui-test-admin-key"
-READY_TIMEOUT_S = 600
 
 
 @pytest.fixture(scope="module")
@@ -26,29 +20,13 @@ def server(tmp_path_factory):
     work = tmp_path_factory.mktemp("library-ui")
     if (REPO / "data" / "index").is_dir():  # start from the built index (a copy: this server changes it)
         shutil.copytree(REPO / "data" / "index", work / "index")
-    port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CARBONQA_INDEX_DIR": str(work / "index"),
-           "CARBONQA_LIBRARY_DIR": str(work / "library"), "CARBONQA_ADMIN_KEY": KEY}
-    log_path = work / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                   cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
+    running = Server(work, {"CARBONQA_INDEX_DIR": str(work / "index"), "CARBONQA_LIBRARY_DIR": str(work / "library"),
+                            "CARBONQA_ADMIN_KEY": KEY})
     try:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
-            assert process.poll() is None, f"server exited:\n{log_path.read_text()}"
-            assert time.monotonic() < deadline, f"server not ready:\n{log_path.read_text()}"
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
-        yield base, work
+        running.start()
+        yield running.base, work
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        running.stop()
 
 
 @pytest.fixture

@@ -38,12 +38,12 @@ ADMIN_KEY = "ui-test-admin-key"
 class Server:
     """`carbonqa serve` on a free loopback port, with its own feedback database; can be restarted."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, settings: dict[str, str] | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / "server.log"
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", "CARBONQA_FEEDBACK_DB": str(workdir / "feedback.sqlite3"),
-                    "CARBONQA_ADMIN_KEY": ADMIN_KEY}
+                    "CARBONQA_ADMIN_KEY": ADMIN_KEY, **(settings or {})}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
