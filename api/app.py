@@ -317,18 +317,19 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     key_errors = errors(401) if settings.api_keys else {}
     generated_openapi = app.openapi
 
-    described: list[object] = [object()]  # the runtime (None while loading) the cached spec describes
+    described: object = object()  # the runtime (None while loading) the cached spec describes
 
     def openapi() -> dict:
         """FastAPI's spec plus the limits; once loaded, the region names and plan ids of the library being
         served (made again after a library update, so an added plan is in it)."""
+        nonlocal described
         runtime = service.runtime
-        if described[0] is not runtime:
+        if described is not runtime:
             app.openapi_schema = None  # FastAPI's generator caches its spec here
             publish_limits(generated_openapi(), settings,  # edits app.openapi_schema in place
                            region_names(runtime.retriever.regions) if runtime else None,
                            list(runtime.retriever.plans.by_id) if runtime else None)
-            described[0] = runtime
+            described = runtime
         return app.openapi_schema
 
     app.openapi = openapi
