@@ -67,7 +67,8 @@ class AnswerPolicy(BaseModel):
         """Can this sentence answer? It must be about the year asked and state the figure or date
         asked; and be on topic: either lexically (enough of the question's terms, its most specific
         one included) or semantically (a paraphrased question): its clause is the dense arm's first
-        choice, and it shares some terms or stands out from the other retrieved sentences in meaning."""
+        choice, and it shares some terms or stands out from the other retrieved sentences in meaning; or
+        it does both, its most specific term included, whatever the dense arm chose."""
         if frame.years and not candidate.years & frame.years and \
                 (candidate.years or not frame.years & clause_years(candidate.chunk.text)):
             return False
@@ -79,8 +80,11 @@ class AnswerPolicy(BaseModel):
             (not frame.wants_figure or candidate.figure_coverage > 0)
         stands_out = candidate.semantic >= self.semantic_min_z and \
             (not frame.wants_figure or candidate.states_asked_figure)
-        semantic = candidate.dense_top and not candidate.misses_topic and (shares_words or stands_out)
-        return self.matches_words(frame, candidate) or semantic
+        # Either the dense arm chose its clause, or the sentence itself is evidence both ways: it shares
+        # words (the most specific one included) and stands out in meaning.
+        semantic = (candidate.dense_top and (shares_words or stands_out)) or \
+            (shares_words and stands_out and candidate.has_key_term)
+        return self.matches_words(frame, candidate) or (semantic and not candidate.misses_topic)
 
     def matches_words(self, frame: QuestionFrame, candidate: Candidate) -> bool:
         """On topic by the question's own words: enough of its terms, its most specific one included

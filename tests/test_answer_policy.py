@@ -75,6 +75,16 @@ def test_a_paraphrase_answers_when_its_sentence_stands_out_in_meaning():
     assert not POLICY.matches_words(frame(), candidate(semantic=3.0, **unrelated_words))
 
 
+def test_a_sentence_sharing_words_and_standing_out_answers_whatever_the_dense_arm_chose():
+    both = dict(coverage=0.2, figure_coverage=0.2, semantic=POLICY.semantic_min_z, dense_top=False)
+    assert POLICY.answers(frame(wants_figure=True), candidate(**both))
+    assert not POLICY.answers(frame(), candidate(**{**both, "semantic": POLICY.semantic_min_z - 0.1}))
+    assert not POLICY.answers(frame(), candidate(**{**both, "coverage": 0.05}))
+    assert not POLICY.answers(frame(), candidate(has_key_term=False, **both))  # its most specific word too
+    assert not POLICY.answers(frame(), candidate(misses_topic=True, **both))
+    assert not POLICY.answers(frame(wants_figure=True), candidate(**{**both, "figure_coverage": 0.0}))
+
+
 def test_related_nearly_as_good_and_missing_figures():
     assert POLICY.related(candidate(coverage=0.25)) and not POLICY.related(candidate(coverage=0.2))
     best = candidate(score=1.0)
