@@ -10,7 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-BATCH_SIZE = 32  # texts per forward pass when embedding many
+# Texts per forward pass when embedding many: as many as fit this many tokens (padding included), at
+# most MAX_BATCH. Measured on the five plans, 2 cores: 512 embeds the clauses 1.5x faster than 32 texts
+# a pass (17.6 vs 26.4 s fp32); short batches of long texts keep the attention matrices in cache.
+TOKENS_PER_BATCH = 512
+MAX_BATCH = 64
 
 
 class OnnxEncoder:
@@ -28,8 +32,7 @@ class OnnxEncoder:
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         # sentence-transformers truncates to max_seq_length tokens, special tokens included.
         self._tokenizer.enable_truncation(int(config["max_seq_length"]))
-        pad_id = self._tokenizer.token_to_id("<pad>")
-        self._tokenizer.enable_padding(pad_id=pad_id, pad_token="<pad>")
+        self._pad_id = self._tokenizer.token_to_id("<pad>")
         self._sessions: dict[int, object] = {}
 
     def _session(self, threads: int):
@@ -46,17 +49,23 @@ class OnnxEncoder:
         return self._sessions[threads]
 
     def encode(self, texts: list[str], threads: int) -> np.ndarray:
-        """Vectors of texts (prompts already prepended); long inputs are batched by length."""
+        """Vectors of texts (prompts already prepended); texts of similar token counts share a batch."""
         session = self._session(threads)
-        order = np.argsort([-len(text) for text in texts], kind="stable")  # similar lengths share padding
+        token_ids = [encoding.ids for encoding in self._tokenizer.encode_batch(texts)]
+        order = np.argsort([-len(ids) for ids in token_ids], kind="stable")  # longest first
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(texts), BATCH_SIZE):
-            rows = order[start:start + BATCH_SIZE]
-            encodings = self._tokenizer.encode_batch([texts[row] for row in rows])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        start = 0
+        while start < len(texts):
+            longest = len(token_ids[order[start]])
+            rows = order[start:start + max(1, min(MAX_BATCH, TOKENS_PER_BATCH // longest))]
+            ids = np.full((len(rows), longest), self._pad_id, dtype=np.int64)
+            mask = np.zeros((len(rows), longest), dtype=np.int64)
+            for i, row in enumerate(rows):
+                ids[i, :len(token_ids[row])] = token_ids[row]
+                mask[i, :len(token_ids[row])] = 1
             (hidden,) = session.run(None, {"input_ids": ids, "attention_mask": mask})
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             vectors[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            start += len(rows)
         return vectors
