@@ -146,10 +146,24 @@ class SentenceIndex:
                     continue
                 seen.add((hit.chunk.region, sent.flat))
                 out.append(self._score(question, topic, hit.chunk, sent, rank[id(hit)], dense_top))
+        out.sort(key=lambda c: -c.score)
         if query_vector is not None and self.vectors is not None:
             self._standing(out, query_vector)
-        out.sort(key=lambda c: -c.score)
+            if not question.wants_figure:
+                out = self._ties_by_meaning(out)
         return out
+
+    def _ties_by_meaning(self, candidates: list[Candidate]) -> list[Candidate]:
+        """Sentences holding the question's words as fully as the best one and scoring nearly as well
+        go first in order of meaning ("文明餐桌、“光盘行动”" before "倡导简约适度……" for 吃饭不剩菜). Not
+        for a figure question: there the plan's own statement of its targets comes first."""
+        best = candidates[0] if candidates else None
+        if best is None:
+            return candidates
+        tied = [c for c in candidates if c.coverage >= best.coverage and c.figure_coverage >= best.figure_coverage
+                and c.score >= best.score - self.policy.near_best]
+        rest = [c for c in candidates if not any(c is t for t in tied)]
+        return sorted(tied, key=lambda c: -c.semantic) + rest
 
     def _standing(self, candidates: list[Candidate], query_vector: np.ndarray) -> None:
         """Set each candidate's z-score of similarity to the question among the candidates."""

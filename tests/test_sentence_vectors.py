@@ -57,3 +57,19 @@ def test_the_sentence_closest_in_meaning_stands_out_among_the_retrieved_ones():
     assert forest.semantic > 1.0 > max(by_text[CLAUSES["t/2"]].semantic, by_text[CLAUSES["t/3"]].semantic)
     # Without the question's vector (e.g. BM25 only) nothing stands out.
     assert all(c.semantic == 0.0 for c in index.candidates(frame, hits))
+
+
+def test_sentences_as_much_on_topic_as_the_best_are_ordered_by_meaning_unless_a_figure_is_asked():
+    # Two clauses with the same question words ("倡导"); the second answers 吃饭不剩菜 in meaning.
+    clauses = {"u/1": "倡导简约适度、绿色低碳的生活方式。", "u/2": "开展文明餐桌、“光盘行动”，倡导节约。",
+               "u/3": "推进垃圾分类和资源化利用工作。"}
+    chunks = [chunk(chunk_id, text) for chunk_id, text in clauses.items()]
+    vectors = SentenceVectors(sentence_texts(chunks), np.stack([unit(0.3, 1, 0), unit(1, 0.1, 0), unit(0, 0.2, 1)]))
+    index = SentenceIndex(chunks, vectors=vectors)
+    hits = [SearchHit(chunk=c, score=1.0 - i / 10) for i, c in enumerate(chunks)]  # u/1 retrieved first
+    frame = QuestionFrame(text="怎么倡导大家吃饭不剩菜", regions=RegionQuery(), terms=["倡导", "吃饭", "剩菜"])
+    first = index.candidates(frame, hits, QUESTION)[0]
+    assert first.chunk.id == "u/2"  # as fully on topic, closer in meaning
+    assert index.candidates(frame, hits)[0].chunk.id == "u/1"  # without the question's vector: retrieval order
+    figure = frame.model_copy(update={"wants_figure": True})
+    assert index.candidates(figure, hits, QUESTION)[0].chunk.id == "u/1"
