@@ -10,7 +10,7 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   南山区, 南山, 深圳南山 …), so a plan of any 省/市/县/区 works.
 - Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINAL`, `LAST_ITEM`, `FIRST_ITEMS`, `PART_ORDINAL`,
   `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`, `ASKING_TAIL`,
-  `ALL_PLANS`, `FIGURE_WORDS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`,
+  `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`,
   `FRAME_WORDS`): read once per question by `retriever.frame.read_question`.
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
   `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
@@ -166,11 +166,13 @@ PART_ORDINAL = re.compile(rf"第({CN_NUMERAL})部分")
 ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|[两二三四五六七八九十]个?(?:城市|方案)|[两二三四五六七八九十]市(?!场)|"
                        r"哪些城市|哪几个城市")
 # Asks for a quantity: a share, a target value, a capacity, a count.
-FIGURE_WORDS = re.compile(r"多少|多大|多高|几[个项座家辆条所]|比重|比例|占比|百分|[%％]|规模|容量|装机|覆盖率|利用率|什么水平|以内|以下|以上")
+FIGURE_WORDS = re.compile(r"多少|多大|多高|几[个项座家辆条所]|百分|[%％]|什么水平|以内|以下|以上")
+# Names a quantity: asks for it unless the question asks what the plan intends for it ("……的比例有什么打算").
+FIGURE_NOUNS = re.compile(r"比重|比例|占比|规模|容量|装机|覆盖率|利用率")
 # Asks for a point in time.
 WHEN_WORDS = re.compile(r"哪一?年|何时|什么时候|什么时间|时间节点|年份|时限")
 # Asks what a plan says about a topic, not for one fact: a few sentences make the answer.
-OVERVIEW_WORDS = re.compile(r"有什么安排|有何安排|怎么说|说了什么|提到了?什么|有哪些(?:举措|措施|安排|要求|部署)|怎样推进|如何推进|有什么(?:要求|举措|措施)")
+OVERVIEW_WORDS = re.compile(r"有什么(?:安排|打算|计划)|有何(?:安排|打算)|怎么说|说了什么|提到了?什么|有哪些(?:举措|措施|安排|要求|部署)|怎样推进|如何推进|有什么(?:要求|举措|措施)")
 # What a structure question enumerates: the plan's own parts, not things named inside them.
 STRUCTURAL_NOUNS = re.compile(r"行动|任务|措施|方面|内容|原则|部分|保障|举措|重点工作|领域")
 MEASURE_ONLY = re.compile(r"^(?:项|条|个方面|方面)?[？?。\s]*$")

@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable
 
 from ingest.text import squash
-from ingest.vocabulary import (ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_WORDS, FIRST_ITEMS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END,
-                               LIST_WORDS, MEASURE_ONLY, NUMBER, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
+from ingest.vocabulary import (ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS, FRAME_WORDS,
+                               LAST_ITEM, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NUMBER, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
                                STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family, years_in)
 from retriever.models import QuestionFrame, RegionQuery, RegionSource
 from retriever.plans import PlanCatalog
@@ -49,7 +49,9 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
     asked_unit = ASKED_UNIT.search(question)
     unit = asked_unit.group(1) if asked_unit else None
     wants_year = bool(WHEN_WORDS.search(question))
-    wants_figure = bool(FIGURE_WORDS.search(question)) and not wants_year  # "哪一年……省级以上……": a year
+    wants_overview = bool(OVERVIEW_WORDS.search(question))
+    names_figure = bool(FIGURE_NOUNS.search(question)) and not wants_overview
+    wants_figure = (bool(FIGURE_WORDS.search(question)) or names_figure) and not wants_year  # "哪一年……省级以上……"
     family = unit_family(unit) if unit else ("share" if wants_figure and SHARE_WORDS.search(question) else None)
     return QuestionFrame(
         text=question,
@@ -66,7 +68,7 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
         wants_list=bool(LIST_WORDS.search(question)),
         wants_structure=asks_for_structure(question) or bool(ordinal or first or LAST_ITEM.search(question)),
         wants_count=bool(COUNT_WORDS.search(question)),
-        wants_overview=bool(OVERVIEW_WORDS.search(question)),
+        wants_overview=wants_overview,
         ordinal=-1 if LAST_ITEM.search(question) else (chinese_number(ordinal.group(1)) if ordinal else None),
         first_items=chinese_number(first.group(1)) if first else None,
         part_number=part.group(1) if part else None,

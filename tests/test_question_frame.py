@@ -117,6 +117,14 @@ def test_a_year_question_is_not_a_figure_question_and_占比_is_no_base_year(tok
     assert read_question("珠海2025年能耗要比2015年下降多少？", CORPUS, tokenize).base_year == 2015
 
 
+def test_a_named_quantity_is_asked_for_unless_the_question_asks_what_is_intended_for_it(tokenize):
+    assert read_question("佛山光伏装机容量目标？", CORPUS, tokenize).wants_figure
+    assert read_question("江门高技术制造业增加值占比2025年目标？", CORPUS, tokenize).wants_figure
+    intent = read_question("佛山居民用管道燃气的比例有什么打算？", CORPUS, tokenize)
+    assert intent.wants_overview and not intent.wants_figure  # "提升……普及率" answers it without a figure
+    assert read_question("佛山居民用管道燃气的比例要达到多少？", CORPUS, tokenize).wants_figure
+
+
 # ---- several plans of one region: told apart by their own titles and dates ---------------------
 
 def _plans():
