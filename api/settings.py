@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     allow_hub_download: bool = Field(default=False, description="let sentence-transformers fetch from a hub")
     embedding_precision: Literal["fp32", "int8"] = Field(
         default=DEFAULT_PRECISION, description="weights of the default model in ONNX Runtime: fp32, or int8 "
-                                               "(2.4x faster per question, answer-key accuracy -0.014); "
+                                               "(2.3x faster per question, answer-key accuracy -0.018); "
                                                "changing it rebuilds the index")
 
     store: StoreKind = Field(default=StoreKind.faiss, description="faiss (in process) or milvus")

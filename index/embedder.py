@@ -30,7 +30,7 @@ QUERY_THREADS = 1
 BACKENDS = ("onnx", "sentence-transformers")
 # The default model's ONNX weights. int8 would be the default only if it kept R@5, MRR@10 and answer-key
 # accuracy within 0.005 of fp32 on the eval set (python -m eval.bench_precision); it embeds a question
-# 2.4x faster but loses 0.014 answer-key accuracy (paraphrases decided by small similarity gaps), so fp32.
+# 2.3x faster but loses 0.018 answer-key accuracy (paraphrases decided by small similarity gaps), so fp32.
 PRECISIONS = {"fp32": ONNX_FILE, "int8": ONNX_INT8_FILE}
 DEFAULT_PRECISION = "fp32"
 
