@@ -157,12 +157,14 @@ class SentenceIndex:
         """Sentences holding the question's words as fully as the best one and scoring nearly as well
         go first in order of meaning ("文明餐桌、“光盘行动”" before "倡导简约适度……" for 吃饭不剩菜). Not
         for a figure question: there the plan's own statement of its targets comes first."""
-        best = candidates[0] if candidates else None
-        if best is None:
+        if not candidates:
             return candidates
-        tied = [c for c in candidates if c.coverage >= best.coverage and c.figure_coverage >= best.figure_coverage
-                and c.score >= best.score - self.policy.near_best]
-        rest = [c for c in candidates if not any(c is t for t in tied)]
+        best = candidates[0]
+        tied, rest = [], []
+        for c in candidates:
+            as_good = c.coverage >= best.coverage and c.figure_coverage >= best.figure_coverage and \
+                c.score >= best.score - self.policy.near_best
+            (tied if as_good else rest).append(c)
         return sorted(tied, key=lambda c: -c.semantic) + rest
 
     def _standing(self, candidates: list[Candidate], query_vector: np.ndarray) -> None:

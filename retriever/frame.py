@@ -10,8 +10,9 @@ from collections.abc import Callable
 
 from ingest.text import squash
 from ingest.vocabulary import (ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS, FRAME_WORDS,
-                               LAST_ITEM, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NUMBER, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
-                               STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family, years_in)
+                               LAST_ITEM, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NUMBER, ORDINAL, OVERVIEW_WORDS,
+                               PART_ORDINAL, SHARE_WORDS, STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family,
+                               years_in)
 from retriever.models import QuestionFrame, RegionQuery, RegionSource
 from retriever.plans import PlanCatalog
 from retriever.regions import RegionCatalog
