@@ -43,7 +43,7 @@ class Candidate:
     figure_coverage: float  # best coverage of a comma-piece that states a figure (0 if none)
     score: float
     years: set[int]
-    dense_top: bool  # its clause is among the semantic arm's first choices (policy.dense_top_*)
+    dense_top: bool  # its clause is among the semantic arm's first choices (policy.dense_top_*, dense_tie)
     has_key_term: bool  # it (or its context) holds the question's most specific plan-vocabulary term
     misses_topic: bool  # it lacks the question's most specific domain term (核电), which another
     # retrieved clause has, or has only a broader form of it (风电 for 海上风电)
@@ -135,12 +135,14 @@ class SentenceIndex:
             chunks={h.chunk.id for h in hits if term and self._holds(term, h.chunk)},
         )
         dense_firsts = sorted(h.dense_rank for h in hits if h.dense_rank is not None)[:self.policy.dense_top_hits]
+        dense_best = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
         # Rank by fused score: a list question's hits come in tree order, not relevance order.
         rank = {id(hit): i for i, hit in enumerate(sorted(hits, key=lambda h: -h.score))}
         out: list[Candidate] = []
         seen: set[tuple[str, str]] = set()
         for hit in hits:
-            dense_top = hit.dense_rank in dense_firsts and hit.dense_rank <= self.policy.dense_top_max
+            dense_top = (hit.dense_rank in dense_firsts and hit.dense_rank <= self.policy.dense_top_max) or \
+                (hit.dense_score is not None and hit.dense_score >= dense_best - self.policy.dense_tie)
             for sent in self.sents(hit.chunk):
                 if (hit.chunk.region, sent.flat) in seen:  # the same words in a section and in a row
                     continue
