@@ -3,14 +3,14 @@
 Run: .venv/bin/python -m eval.bench_precision [--repeat 3]
 
 The conversion writes both model.onnx and model_int8.onnx (onnxruntime.quantization.quantize_dynamic,
-weights QInt8). This builds an index with each in a temporary folder (data/ is not touched), runs the
+weights QInt8 with per-channel scales). This builds an index with each in a temporary folder (data/ is not touched), runs the
 whole eval (every question through Answerer.ask) with each encoder and prints R@5, MRR@10 and
 answer-key accuracy side by side, the cosine between the two encoders' vectors, and each encoder's
 single-question latency (alternating runs).
 
 The rule: int8 is used only if each of R@5, MRR@10 and answer-key accuracy is within 0.005 of fp32
-(none lower by more than that); otherwise the encoder stays fp32. The script prints which one the rule
-chooses.
+(none lower by more than that); otherwise the encoder is fp32. The script prints which one the rule
+chooses (index/embedder.py DEFAULT_PRECISION records the choice).
 """
 from __future__ import annotations
 

