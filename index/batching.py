@@ -1,7 +1,8 @@
-"""Micro-batching of query embeddings: concurrent requests share one forward pass.
+"""Micro-batching of query embeddings: concurrent requests share one embedding call.
 
-One question alone costs ~45 ms of model time; a batch of them costs far less per question, so under
-load the service embeds whatever questions are waiting together instead of one by one.
+Under load the service embeds whatever questions are waiting in one call instead of one by one: with
+torch or fp32 weights they share a forward pass (far cheaper per question); with int8 weights the
+encoder gives each its own pass (index/onnx_encoder.py), run side by side on the cores.
 """
 from __future__ import annotations
 
