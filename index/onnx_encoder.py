@@ -6,6 +6,7 @@ same tokenizer, same truncation), without torch at query time: ~3x faster per qu
 from __future__ import annotations
 
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -42,20 +43,22 @@ class OnnxEncoder:
         # sentence-transformers truncates to max_seq_length tokens, special tokens included.
         self._tokenizer.enable_truncation(int(config["max_seq_length"]))
         self._pad_id = self._tokenizer.token_to_id("<pad>")
-        self._session_made = None
+        self._session_lock = threading.Lock()  # passes on several threads must not each load the model
+        self._loaded_session = None
 
-    @property
     def _session(self):
-        if self._session_made is None:
-            import onnxruntime as ort
+        with self._session_lock:
+            if self._loaded_session is None:
+                import onnxruntime as ort
 
-            options = ort.SessionOptions()
-            # One thread per pass: run() is thread-safe, and with one intra-op thread a pass runs on the
-            # calling thread, so passes on several threads share the weights and run side by side.
-            options.intra_op_num_threads = 1
-            options.inter_op_num_threads = 1
-            self._session_made = ort.InferenceSession(self._onnx_path, options, providers=["CPUExecutionProvider"])
-        return self._session_made
+                options = ort.SessionOptions()
+                # One thread per pass: run() is thread-safe, and with one intra-op thread a pass runs on the
+                # calling thread, so passes on several threads share the weights and run side by side.
+                options.intra_op_num_threads = 1
+                options.inter_op_num_threads = 1
+                self._loaded_session = ort.InferenceSession(self._onnx_path, options,
+                                                            providers=["CPUExecutionProvider"])
+            return self._loaded_session
 
     def encode(self, texts: list[str], threads: int) -> np.ndarray:
         """Vectors of texts (prompts already prepended), passes run on `threads` threads; texts of
@@ -68,10 +71,11 @@ class OnnxEncoder:
             size = max(1, min(MAX_BATCH, TOKENS_PER_BATCH // longest)) if self._texts_share_passes else 1
             passes.append(order[start:start + size])
             start += size
+        session = self._session()
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
 
         def run(rows: np.ndarray) -> None:
-            vectors[rows] = self._pass([token_ids[row] for row in rows])
+            vectors[rows] = self._pass(session, [token_ids[row] for row in rows])
 
         if threads <= 1 or len(passes) == 1:
             for rows in passes:
@@ -81,7 +85,7 @@ class OnnxEncoder:
                 list(pool.map(run, passes))  # list(): re-raises a pass's exception here
         return vectors
 
-    def _pass(self, token_ids: list[list[int]]) -> np.ndarray:
+    def _pass(self, session, token_ids: list[list[int]]) -> np.ndarray:
         """One forward pass over texts padded to the longest: mean of the real tokens' states, L2-normalised."""
         longest = max(len(ids) for ids in token_ids)
         ids = np.full((len(token_ids), longest), self._pad_id, dtype=np.int64)
@@ -89,7 +93,7 @@ class OnnxEncoder:
         for i, row in enumerate(token_ids):
             ids[i, :len(row)] = row
             mask[i, :len(row)] = 1
-        (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+        (hidden,) = session.run(None, {"input_ids": ids, "attention_mask": mask})
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)

@@ -162,7 +162,7 @@ def test_onnx_passes_run_side_by_side_on_one_thread_each(embedder: Embedder) -> 
     texts = PLAN_SENTENCES * 8 + QUESTIONS * 8  # several passes
     encoder = embedder._encoder
     side_by_side = encoder.encode(texts, threads=2)
-    assert encoder._session.get_session_options().intra_op_num_threads == 1
+    assert encoder._session().get_session_options().intra_op_num_threads == 1
     assert np.array_equal(side_by_side, encoder.encode(texts, threads=1))
 
 
