@@ -141,8 +141,9 @@ class SentenceIndex:
         out: list[Candidate] = []
         seen: set[tuple[str, str]] = set()
         for hit in hits:
-            dense_top = (hit.dense_rank in dense_firsts and hit.dense_rank <= self.policy.dense_top_max) or \
-                (hit.dense_score is not None and hit.dense_score >= dense_best - self.policy.dense_tie)
+            near_best = hit.dense_score is not None and hit.dense_score >= dense_best - self.policy.dense_tie
+            dense_top = hit.dense_rank is not None and hit.dense_rank <= self.policy.dense_top_max and \
+                (hit.dense_rank in dense_firsts or near_best)
             for sent in self.sents(hit.chunk):
                 if (hit.chunk.region, sent.flat) in seen:  # the same words in a section and in a row
                     continue

@@ -52,8 +52,9 @@ class AnswerPolicy(BaseModel):
     dense_top_hits: int = Field(2, description="the dense arm's first choices: its best two among the hits ...")
     dense_top_max: int = Field(5, description="... that also rank this high among the plans searched")
     dense_tie: float = Field(
-        0.005, description="a clause this close to the best hit's dense similarity is a first choice too: "
-                           "int8 weights move similarities by ~0.003, so nearer ranks are a coin toss")
+        0.005, description="a clause ranked within dense_top_max and this close to the best hit's dense "
+                           "similarity is a first choice too: int8 weights move similarities by ~0.003, "
+                           "so nearer ranks are a coin toss")
     min_sentence_chars: int = Field(MIN_SENTENCE_CHARS, description="shorter fragments say nothing quotable "
                                     "(the index embeds the sentences of the default length)")
 

@@ -1,9 +1,10 @@
 """Everything a running carbonqa needs, loaded once from settings: plans, model, index, answerer.
 
 `load_runtime(settings, serving=...)` builds one of two variants directly, nothing is patched after:
-- the default (CLI, eval, tests): the embedder as loaded, torch using every core for one question;
-- `serving=True` (the web service): one question runs on `serve_torch_threads` threads, because
-  requests run side by side, and questions arriving together share one forward pass (QueryBatcher).
+- the default (CLI, eval, tests): the embedder as loaded;
+- `serving=True` (the web service): questions arriving together are embedded in one call (QueryBatcher),
+  and with torch one question runs on `serve_torch_threads` threads, because requests run side by side
+  (ONNX Runtime runs each pass on one thread anyway).
 """
 from __future__ import annotations
 

@@ -80,7 +80,8 @@ class Settings(BaseSettings):
     feedback_max_rows: int = Field(default=100_000, ge=1, description="feedback kept; the oldest rows are dropped past it")
     serve_torch_threads: int = Field(
         default=1, ge=1,
-        description="embedding threads for a single question in the service (requests run side by side)"
+        description="torch threads for a single question in the service (requests run side by side); "
+                    "ONNX Runtime, the default model's runtime, runs each pass on one thread"
     )
 
     # Resource bounds (api/limits.py, api/serving.py); measured with `python -m eval.bench_load`.

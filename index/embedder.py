@@ -87,7 +87,8 @@ class Embedder:
 
     `encoder` turns texts into vectors (ONNX Runtime or sentence-transformers); `model_fingerprint`
     identifies the model's weights and how they are run (an index or cached vector made with another
-    one is stale); `query_threads` is the thread count for embedding a single text.
+    one is stale); `query_threads` is torch's thread count for embedding a single text (ONNX Runtime
+    runs every pass on one thread).
     """
 
     def __init__(self, encoder: OnnxEncoder | _SentenceTransformerEncoder, prompts: dict[str, str],

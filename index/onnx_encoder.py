@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 
 # Texts per forward pass when embedding many: as many as fit this many tokens (padding included), at
-# most MAX_BATCH. Measured on the five plans, 2 cores: 512 embeds the clauses 1.5x faster than 32 texts
-# a pass (17.6 vs 26.4 s fp32); short batches of long texts keep the attention matrices in cache.
+# most MAX_BATCH. Measured on the five plans, 2 cores, one pass at a time: 512 embeds the clauses 1.5x
+# faster than 32 texts a pass (17.6 vs 26.4 s fp32); short batches of long texts keep the attention
+# matrices in cache.
 TOKENS_PER_BATCH = 512
 MAX_BATCH = 64
 
@@ -63,6 +64,8 @@ class OnnxEncoder:
     def encode(self, texts: list[str], threads: int) -> np.ndarray:
         """Vectors of texts (prompts already prepended), passes run on `threads` threads; texts of
         similar token counts share a pass unless `texts_share_passes` is off."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
         token_ids = [encoding.ids for encoding in self._tokenizer.encode_batch(texts)]
         order = np.argsort([-len(ids) for ids in token_ids], kind="stable")  # longest first
         passes, start = [], 0
@@ -82,7 +85,11 @@ class OnnxEncoder:
                 run(rows)
         else:
             with ThreadPoolExecutor(min(threads, len(passes))) as pool:
-                list(pool.map(run, passes))  # list(): re-raises a pass's exception here
+                try:
+                    list(pool.map(run, passes))  # list(): re-raises a pass's exception here
+                except BaseException:
+                    pool.shutdown(cancel_futures=True)  # a failed build stops now, not after every pass
+                    raise
         return vectors
 
     def _pass(self, session, token_ids: list[list[int]]) -> np.ndarray:

@@ -108,18 +108,23 @@ def test_part_number_picks_that_part_only():
 
 @pytest.mark.unit
 def test_the_dense_arms_first_choices_include_its_near_ties():
-    # Ranks 1 and 2 among the hits are first choices; so is a clause whose similarity is within
-    # dense_tie of the best (rank 5 here), but not one further behind, nor one the dense arm did not return.
+    # Ranks 1 and 2 among the hits are first choices; so is a clause ranked within dense_top_max (5)
+    # whose similarity is within dense_tie of the best, but not one further behind or ranked lower,
+    # nor one the dense arm did not return.
     texts = ["推进城市燃气设施建设。", "提升居民管道天然气普及率。", "推广绿色照明灯具应用。",
-             "建设海绵城市示范项目。", "加快老旧小区改造进度。"]
+             "建设海绵城市示范项目。", "加快老旧小区改造进度。", "完善城市供电设施布局。"]
     chunks = [_chunk(f"t/{i}", text) for i, text in enumerate(texts, start=1)]
     best = 0.86
-    arms = [(1, best), (2, best - 0.001), (5, best - 0.004), (4, best - 0.02), (None, None)]
-    hits = [SearchHit(chunk=chunk, score=1.0 - i / 10, dense_rank=rank, dense_score=score)
-            for i, (chunk, (rank, score)) in enumerate(zip(chunks, arms))]
+    arms = [(1, best), (2, best - 0.001), (5, best - 0.004), (4, best - 0.02), (None, None), (7, best - 0.004)]
     info = QuestionFrame(text="管道燃气普及率有什么打算？", regions=RegionQuery(), terms=["管道", "燃气"])
-    first_choice = {c.chunk.id: c.dense_top for c in SentenceIndex(chunks).candidates(info, hits)}
-    assert first_choice == {"t/1": True, "t/2": True, "t/3": True, "t/4": False, "t/5": False}
+
+    def first_choices(arms):
+        hits = [SearchHit(chunk=chunk, score=1.0 - i / 10, dense_rank=rank, dense_score=score)
+                for i, (chunk, (rank, score)) in enumerate(zip(chunks, arms))]
+        return {c.chunk.id: c.dense_top for c in SentenceIndex(chunks).candidates(info, hits)}
+
+    assert first_choices(arms) == {"t/1": True, "t/2": True, "t/3": True, "t/4": False, "t/5": False, "t/6": False}
+    assert not any(first_choices([(None, None)] * len(chunks)).values())  # a BM25-only search
 
 
 # ---- question types on the real plans --------------------------------------------------------
