@@ -167,14 +167,12 @@ def bench_retrieval_command(
     repeat: int = typer.Option(3, "--repeat", min=1, help="passes over the eval questions per mode"),
 ) -> None:
     """Benchmark retrieval: model load, index build, query latency per mode (prints numbers only)."""
+    from api.runtime import load_embedder
     from eval.bench_retrieval import bench
-    from index.embedder import Embedder
 
     settings = load_settings()
-    bench(settings.corpus_path,
-          lambda: Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
-                                precision=settings.embedding_precision),
-          settings.fusion_config, repeat=repeat, out=console.print)
+    bench(settings.corpus_path, lambda: load_embedder(settings), settings.fusion_config, repeat=repeat,
+          out=console.print)
 
 
 @app.command("index")

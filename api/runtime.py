@@ -56,6 +56,12 @@ def plan_library(settings: Settings) -> PlanLibrary:
     return PlanLibrary(settings.corpus_path, settings.library_path)
 
 
+def load_embedder(settings: Settings, query_threads: int = QUERY_THREADS, reconvert: bool = False) -> Embedder:
+    """The configured embedding model, with the configured weights (CARBONQA_EMBEDDING_PRECISION)."""
+    return Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
+                         query_threads=query_threads, reconvert=reconvert, precision=settings.embedding_precision)
+
+
 def load_runtime(settings: Settings, progress: bool = True, rebuild: bool = False, serving: bool = False) -> Runtime:
     """Parse the shipped and added plans, load (or convert) the model, load the index or (re)build it
     if missing or stale (a changed library re-embeds only the chunks that are new)."""
@@ -63,8 +69,7 @@ def load_runtime(settings: Settings, progress: bool = True, rebuild: bool = Fals
     chunks = [chunk for plan in plans for chunk in plan.chunks]
     threads = settings.serve_torch_threads if serving else QUERY_THREADS
     # A rebuild also converts the default model again, which repairs damaged model files.
-    embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
-                             query_threads=threads, reconvert=rebuild, precision=settings.embedding_precision)
+    embedder = load_embedder(settings, query_threads=threads, reconvert=rebuild)
     index, status = open_store(settings, chunks, embedder, progress=progress, rebuild=rebuild)
     log.info("index %s (%s %s): %d chunks (%d embedded by the last build, the rest cached), model %s", status,
              settings.store.value, settings.store_location, len(index.chunks), index.manifest.embedded_count,

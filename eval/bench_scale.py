@@ -191,13 +191,12 @@ def measure_size(size: int, rank_bm25_max: int, queries_limit: int, exact_querie
 
 def model_throughput(passages: list[str], questions: list[str]):
     """Real-model numbers: passages/s when building, one question's latency, jieba clauses/s."""
+    from api.runtime import load_embedder
     from api.settings import get_settings
-    from index.embedder import Embedder
     from index.store import load_index
 
     settings = get_settings()
-    embedder = Embedder.load(settings.embedding_model, settings.model_path, settings.allow_hub_download,
-                             precision=settings.embedding_precision)
+    embedder = load_embedder(settings)
     tokenizer = load_index(settings.index_path).tokenizer
     embedder.embed_passages(passages[:8])
     started = time.perf_counter()
