@@ -455,8 +455,10 @@ def drop_softmax_nan_guards(model) -> int:
     kept = [node for node in graph.node if id(node) not in dropped]
     for node in kept:
         node.input[:] = [replaced.get(name, name) for name in node.input]
-    used = {name for node in kept for name in node.input}
-    initializers = [init for init in graph.initializer if init.name in used]  # the guards' zero constants
+    used = {name for node in kept for name in node.input} | {output.name for output in graph.output}
+    # The guards' zeros: Constant nodes or initializers nothing reads now.
+    kept = [node for node in kept if node.op_type != "Constant" or node.output[0] in used]
+    initializers = [init for init in graph.initializer if init.name in used]
     del graph.node[:], graph.initializer[:]
     graph.node.extend(kept)
     graph.initializer.extend(initializers)

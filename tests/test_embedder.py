@@ -263,7 +263,8 @@ def test_softmax_nan_guards_are_dropped_and_nothing_else() -> None:
     graph = helper.make_graph(
         [helper.make_node("Softmax", ["x"], ["soft"], axis=-1),
          helper.make_node("IsNaN", ["soft"], ["nan"]),
-         helper.make_node("Where", ["nan", "zero", "soft"], ["guarded"]),
+         helper.make_node("Constant", [], ["guard_zero"], value=zero),
+         helper.make_node("Where", ["nan", "guard_zero", "soft"], ["guarded"]),
          helper.make_node("Greater", ["x", "zero"], ["positive"]),
          helper.make_node("Where", ["positive", "guarded", "zero"], ["y"])],
         "guarded", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])],
