@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 import api.app
 import api.runtime
+from answer.models import Answer
 from api.app import create_app
 from api.runtime import assemble_runtime
 from api.settings import StoreKind, get_settings
@@ -196,6 +197,10 @@ def test_ask_answers_with_citations(client, store_runtime):
         chunk = store_runtime.tree[citation["chunk_id"]]
         assert chunk.region == "珠海市"
         assert citation["quote"] in chunk.text
+    # The body is the Answer contract, field for field, as the answerer made it (timings aside).
+    in_process = store_runtime.answerer.ask(question=ZHUHAI_ENERGY).model_dump(exclude={"timings_ms"})
+    assert Answer.model_validate(answer).model_dump(exclude={"timings_ms"}) == in_process
+    assert client.post("/ask", json={"question": ZHUHAI_ENERGY}).headers["content-type"] == "application/json"
 
 
 def test_ask_refuses_a_place_without_a_plan(client):
