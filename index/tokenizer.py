@@ -70,7 +70,7 @@ def domain_terms(chunks: Iterable[Chunk]) -> list[str]:
 @lru_cache(maxsize=1)
 def _default_dictionary() -> tuple[dict[str, int], int]:
     """jieba's default dictionary (word -> frequency, total), read once per process: reading it takes
-    ~0.6 s, copying it ~0.05 s, and every index build or load makes a Tokenizer."""
+    ~0.6 s, copying it ~0.02 s, and every index build or load makes a Tokenizer."""
     reader = jieba.Tokenizer()
     reader.initialize()
     return reader.FREQ, reader.total
