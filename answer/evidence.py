@@ -67,6 +67,8 @@ class SentenceIndex:
         # Document frequency over distinct sentences (the same words can sit in a section and a row).
         self._corpus = list({s.flat for sents in self._sents.values() for s in sents})
         self._df: dict[str, int] = {}
+        # A question's terms are weighed once, then matched against every candidate sentence.
+        self._weighed = lru_cache(maxsize=1024)(self._weigh)
 
     def sents(self, chunk: Chunk) -> list[Sent]:
         if chunk.id not in self._sents:
@@ -92,18 +94,21 @@ class SentenceIndex:
 
     def coverage(self, terms: list[str], text: str, context: str = "") -> float:
         """Weighted share of terms in text; a term only in context gets policy.context_credit."""
-        weights = [max(self.idf(t), 0.0) for t in terms]
-        total = sum(weights)
+        weighted = self._weighed(tuple(terms))
+        total = sum(weight for _, weight in weighted)
         if total == 0:
             return 0.0
         got = 0.0
-        for term, weight in zip(terms, weights):
-            forms = term_forms(term)
+        for forms, weight in weighted:
             if any(f in text for f in forms):
                 got += weight
             elif context and any(f in context for f in forms):
                 got += self.policy.context_credit * weight
         return got / total
+
+    def _weigh(self, terms: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], float], ...]:
+        """Each term's forms with its IDF weight."""
+        return tuple((term_forms(t), max(self.idf(t), 0.0)) for t in terms)
 
     def states(self, term: str, candidate: Candidate, figure: bool = False, family: str | None = None) -> bool:
         """Does the sentence hold the term (or another form of it)? For a figure, in a piece stating a
