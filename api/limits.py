@@ -42,27 +42,22 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length", "")
-        too_large = error_response(413, HTTP_MESSAGES[413])
         max_bytes = self.larger.get(scope["path"], self.max_bytes)
         if declared.isdigit() and int(declared) > max_bytes:
-            await too_large(scope, receive, send)
+            await error_response(413, HTTP_MESSAGES[413])(scope, receive, send)
             return
-        body = b""
-        more = True
-        deadline = time.monotonic() + self.read_timeout_s
-        while more:
-            try:
-                message = await asyncio.wait_for(receive(), timeout=max(0.0, deadline - time.monotonic()))
-            except TimeoutError:
-                await error_response(408, BODY_TIMEOUT, headers={"Connection": "close"})(scope, receive, send)
-                return
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > max_bytes:
-                await too_large(scope, receive, send)
-                return
+        try:
+            # A deadline, not asyncio.wait_for: that would wrap each receive() in a task of its own.
+            async with asyncio.timeout(self.read_timeout_s):
+                body = await read_body(receive, max_bytes)
+        except TimeoutError:
+            await error_response(408, BODY_TIMEOUT, headers={"Connection": "close"})(scope, receive, send)
+            return
+        if body is None:
+            return
+        if len(body) > max_bytes:
+            await error_response(413, HTTP_MESSAGES[413])(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -73,6 +68,19 @@ class BodyLimit:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+async def read_body(receive: Receive, max_bytes: int) -> bytes | None:
+    """The request body, read until it ends or is over max_bytes; None if the client disconnected."""
+    body = b""
+    more = True
+    while more and len(body) <= max_bytes:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    return body
 
 
 class ConcurrencyLimit:
@@ -89,7 +97,8 @@ class ConcurrencyLimit:
             await self.app(scope, receive, send)
             return
         try:
-            await asyncio.wait_for(self.slots.acquire(), timeout=self.wait_s)
+            async with asyncio.timeout(self.wait_s):
+                await self.slots.acquire()
         except TimeoutError:
             await error_response(503, BUSY, code="busy", headers={"Retry-After": "1"})(scope, receive, send)
             return
