@@ -57,6 +57,9 @@ def test_years_base_year_and_asked_quantity(tokenize):
     frame = read_question("珠海2025年单位GDP能耗要比2020年下降多少？", CORPUS, tokenize)
     assert frame.years == {2025, 2020} and frame.base_year == 2020
     assert frame.wants_figure and frame.unit_family == "share" and frame.unit is None
+    # "几成" (how many tenths) asks for a share too.
+    tenths = read_question("珠海到2030年新买的小轿车里电动车能占到几成？", CORPUS, tokenize)
+    assert tenths.wants_figure and tenths.unit_family == "share"
     frame = read_question("广东到2030年光伏装机要达到多少万千瓦？", CORPUS, tokenize)
     assert frame.unit == "万千瓦" and frame.unit_family == "power" and frame.base_year is None
     assert read_question("珠海哪一年实现碳达峰？", CORPUS, tokenize).wants_year
