@@ -49,6 +49,7 @@ class Candidate:
     # retrieved clause has, or has only a broader form of it (风电 for 海上风电)
     states_asked_figure: bool  # it states a figure of the asked unit family (any figure if none asked)
     semantic: float = 0.0  # z-score of its similarity to the question among the candidates (0: unknown)
+    outshone: bool = False  # it lacks the key term, and a sentence holding it is closer to the question in meaning
 
 
 class SentenceIndex:
@@ -187,6 +188,11 @@ class SentenceIndex:
         for candidate, similarity in zip(candidates, similarities):
             if similarity is not None:
                 candidate.semantic = (similarity - mean) / spread
+        # Where the plan names the question's topic and that sentence is nearer in meaning, a sentence
+        # without the name is about something else ("铁路……综合能耗下降10%" for 单位GDP能耗).
+        named = [c.semantic for c in candidates if c.has_key_term]
+        for candidate in candidates:
+            candidate.outshone = bool(named) and not candidate.has_key_term and candidate.semantic < max(named)
 
     def _holds(self, term: str, chunk: Chunk, text: str | None = None) -> bool:
         """Is the term (or a synonym) in the text (default: the whole chunk) or the chunk's context?"""

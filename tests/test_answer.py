@@ -134,6 +134,7 @@ def test_the_dense_arms_first_choices_include_its_near_ties():
     ("珠海到2025年风电和光伏装机目标是多少？", "355万千瓦", "珠海市"),
     ("广东到2030年风电和光伏发电装机容量要达到多少？", "7400万千瓦", "广东省"),
     ("江门到2030年大宗固废年利用量要达到多少？", "500万吨", "江门市"),
+    ("珠海希望到2030年新买的小轿车里电动车能占到几成？", "30%", "珠海市"),  # 几成: a share
 ])
 def test_figure_questions_quote_the_figure_for_the_year_asked(runtime, question, figure, region):
     answer = runtime.answerer.ask(question)
@@ -265,6 +266,8 @@ def test_generic_question_names_the_plan_it_answers_from(runtime):
     ("云浮有哪些核电项目？", "topic_not_in_plan", "核电"),
     ("广东2025年核电装机容量目标是多少？", None, None),
     ("佛山2030年非化石能源消费比重目标是多少？", None, None),
+    # Only 铁路's 综合能耗 has a 下降 figure; the goal naming 单位地区生产总值能源消耗 gives none.
+    ("广东省方案里，2025年单位GDP能耗要比2020年下降百分之几？", None, None),
 ])
 def test_questions_the_plans_do_not_answer_are_refused(runtime, question, reason, named):
     answer = runtime.answerer.ask(question)

@@ -16,11 +16,12 @@ CLAUSE = "到2025年，非化石能源消费比重达到20%。到2030年，达�
 
 def candidate(coverage: float = 0.8, figure_coverage: float = 0.8, score: float = 1.0, years=frozenset({2025}),
               dense_top: bool = False, has_key_term: bool = True, misses_topic: bool = False,
-              states_asked_figure: bool = True, semantic: float = 0.0, text: str = CLAUSE) -> Candidate:
+              states_asked_figure: bool = True, semantic: float = 0.0, outshone: bool = False,
+              text: str = CLAUSE) -> Candidate:
     chunk = Chunk(id="t/1", doc_id="t", title="测试方案", region="测试市", level="市", kind=ChunkKind.clause,
                   text=text, start=0, end=len(text))
     return Candidate(chunk, Sentence(text, 0, len(text)), text, coverage, figure_coverage, score, set(years),
-                     dense_top, has_key_term, misses_topic, states_asked_figure, semantic)
+                     dense_top, has_key_term, misses_topic, states_asked_figure, semantic, outshone)
 
 
 def frame(**fields) -> QuestionFrame:
@@ -58,6 +59,8 @@ def test_a_paraphrase_answers_through_the_dense_arm_unless_it_misses_the_subject
     assert POLICY.answers(frame(), candidate(dense_top=True, **weak))
     assert not POLICY.answers(frame(), candidate(dense_top=True, misses_topic=True, **weak))
     assert not POLICY.answers(frame(), candidate(dense_top=True, coverage=0.05, has_key_term=False))
+    # Nor when a sentence naming the question's key term is nearer in meaning: that one is on topic.
+    assert not POLICY.answers(frame(), candidate(dense_top=True, outshone=True, **weak))
 
 
 def test_a_paraphrase_answers_when_its_sentence_stands_out_in_meaning():

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from answer.evidence import SentenceIndex
+from answer.policy import AnswerPolicy
 from index.sentence_vectors import SentenceVectors, sentence_texts
 from ingest.models import Chunk, ChunkKind
 from retriever.models import QuestionFrame, RegionQuery, SearchHit
@@ -73,3 +74,22 @@ def test_sentences_as_much_on_topic_as_the_best_are_ordered_by_meaning_unless_a_
     assert index.candidates(frame, hits)[0].chunk.id == "u/1"  # without the question's vector: retrieval order
     figure = frame.model_copy(update={"wants_figure": True})
     assert index.candidates(figure, hits, QUESTION)[0].chunk.id == "u/1"
+
+
+def test_a_sentence_without_the_key_term_is_outshone_by_a_nearer_one_that_names_it():
+    # 单位GDP能耗: the goal sentence names it (as 地区生产总值) without a figure; the railway sentence has
+    # a 下降 figure but is about another 能耗.
+    clauses = {"g/1": "到2025年，单位地区生产总值能源消耗确保完成国家下达指标。",
+               "g/2": "到2030年，铁路单位换算周转量综合能耗比2020年下降10%。",
+               "g/3": "到2030年，新建建筑全面执行绿色建筑标准。"}
+    chunks = [chunk(chunk_id, text) for chunk_id, text in clauses.items()]
+    index = SentenceIndex(chunks, policy=AnswerPolicy(domain_term_min_df=1), vectors=SentenceVectors(
+        sentence_texts(chunks), np.stack([unit(1, 0.2, 0), unit(0.6, 1, 0), unit(0, 0.1, 1)])))
+    frame = QuestionFrame(text="2025年单位GDP能耗下降多少", regions=RegionQuery(), terms=["单位", "GDP", "能耗", "下降"],
+                          wants_figure=True)
+    hits = [SearchHit(chunk=c, score=1.0 - i / 10) for i, c in enumerate(chunks)]
+    by_id = {c.chunk.id: c for c in index.candidates(frame, hits, QUESTION)}
+    assert by_id["g/2"].outshone and not by_id["g/1"].outshone
+    # Were the railway sentence the nearest, nothing would outshine it.
+    index.vectors = SentenceVectors(sentence_texts(chunks), np.stack([unit(0.6, 1, 0), unit(1, 0.2, 0), unit(0, 0.1, 1)]))
+    assert not {c.chunk.id: c for c in index.candidates(frame, hits, QUESTION)}["g/2"].outshone
