@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -56,7 +56,7 @@ class SentenceIndex:
     """Content sentences of every chunk, and IDF weights of terms counted over all of them."""
 
     def __init__(self, chunks: list[Chunk], domain_terms: Iterable[str] = (), policy: AnswerPolicy | None = None,
-                 vectors: SentenceVectors | None = None):
+                 vectors: SentenceVectors | None = None, segment: Callable[[str], list[str]] | None = None):
         self.policy = policy or AnswerPolicy()
         self.vectors = vectors  # the index's sentence vectors; without them no semantic evidence
         self.domain_terms = set(domain_terms)  # the index's dictionary: curated terms, headings, names
@@ -68,6 +68,8 @@ class SentenceIndex:
         # Document frequency over distinct sentences (the same words can sit in a section and a row).
         self._corpus = list({s.flat for sents in self._sents.values() for s in sents})
         self._df: dict[str, int] = {}
+        # The words the plans write on their own (precise segmentation): 树林 inside 红树林 is not one.
+        self._words = {word for text in self._corpus for word in segment(text)} if segment else None
         # A question's terms are weighed once, then matched against every candidate sentence.
         self._weighed = lru_cache(maxsize=1024)(self._weigh)
 
@@ -126,6 +128,14 @@ class SentenceIndex:
     def vocabulary_terms(self, terms: list[str]) -> list[str]:
         """Terms the plans use often enough to be their vocabulary, not a paraphrase's chance wording."""
         return [t for t in terms if self.df(t) >= self.policy.domain_term_min_df]
+
+    def plan_words(self, terms: list[str]) -> list[str]:
+        """Vocabulary terms the plans also write as words of their own (in some form), not only inside
+        longer words: the plans' 树林 is all 红树林, so a plan without it says nothing about 树林 either way."""
+        vocabulary = self.vocabulary_terms(terms)
+        if self._words is None:
+            return vocabulary
+        return [t for t in vocabulary if any(form in self._words for form in term_forms(t))]
 
     def candidates(self, question: QuestionFrame, hits: list[SearchHit],
                    query_vector: np.ndarray | None = None) -> list[Candidate]:

@@ -66,7 +66,7 @@ class Answerer:
         self.policy = policy or AnswerPolicy()
         self.region_order = retriever.regions.answer_order  # province first: the order of comparison lines
         self.sentences = SentenceIndex(retriever.tree.chunks, retriever.index.tokenizer.user_terms, self.policy,
-                                       retriever.index.sentences)
+                                       retriever.index.sentences, retriever.index.tokenizer.segment)
         self.outline = Outline(retriever.tree, self.policy)
         self.follow_ups = FollowUps(retriever.tree)
 
@@ -269,7 +269,7 @@ class Answerer:
         if not regions:
             return []
         plan_texts = self.retriever.regions.plan_texts  # squashed, like the terms
-        absent = [t for t in self.sentences.vocabulary_terms(info.terms)
+        absent = [t for t in self.sentences.plan_words(info.terms)
                   if not any(form in plan_texts[r] for r in regions for form in term_forms(t))]
         return sorted(absent, key=len, reverse=True)
 

@@ -7,8 +7,10 @@ import pytest
 
 from answer.evidence import SentenceIndex
 from answer.pipeline import Answerer
+from answer.policy import AnswerPolicy
 from answer.structure import Outline
 from answer.text import numbers_in, sentence_pieces
+from index.tokenizer import Tokenizer
 from ingest.sentences import content_sentences, split_sentences
 from ingest.models import Chunk, ChunkKind
 from ingest.text import squash
@@ -107,6 +109,17 @@ def test_part_number_picks_that_part_only():
 
 
 @pytest.mark.unit
+def test_plan_words_are_terms_the_plans_write_on_their_own_not_only_inside_longer_words():
+    chunks = [_chunk("w/1", "严守红树林保护红线。"), _chunk("w/2", "安全有序发展核电。")]
+    sentences = SentenceIndex(chunks, policy=AnswerPolicy(domain_term_min_df=1), segment=Tokenizer().segment)
+    # Both are in the plans' text (树林 inside 红树林), only 核电 as a word: a plan without 树林 is not
+    # silent on a question about woods.
+    assert sentences.vocabulary_terms(["树林", "核电"]) == ["树林", "核电"]
+    assert sentences.plan_words(["树林", "核电"]) == ["核电"]
+    assert SentenceIndex(chunks, policy=AnswerPolicy(domain_term_min_df=1)).plan_words(["树林"]) == ["树林"]
+
+
+@pytest.mark.unit
 def test_the_dense_arms_first_choices_include_its_near_ties():
     # Ranks 1 and 2 among the hits are first choices; so is a clause ranked within dense_top_max (5)
     # whose similarity is within dense_tie of the best, but not one further behind or ranked lower,
@@ -135,6 +148,7 @@ def test_the_dense_arms_first_choices_include_its_near_ties():
     ("广东到2030年风电和光伏发电装机容量要达到多少？", "7400万千瓦", "广东省"),
     ("江门到2030年大宗固废年利用量要达到多少？", "500万吨", "江门市"),
     ("珠海希望到2030年新买的小轿车里电动车能占到几成？", "30%", "珠海市"),  # 几成: a share
+    ("云浮到2030年，全市被树林覆盖的面积比例打算达到多少？", "69%", "云浮市"),  # the plans' 树林 is all 红树林
 ])
 def test_figure_questions_quote_the_figure_for_the_year_asked(runtime, question, figure, region):
     answer = runtime.answerer.ask(question)
