@@ -19,6 +19,7 @@ from answer.indicator_table import indicator_comparison
 from answer.followup import resolve_followup
 from answer.llm import LLMClient, LLMError
 from answer.models import Answer, FilterConflict, Outcome
+from answer.notice import notice_line, read_notice
 from answer.policy import AnswerPolicy
 from answer.structure import Outline
 from answer.suggestions import FollowUps
@@ -125,6 +126,8 @@ class Answerer:
         started = time.perf_counter()
         if result.regions.unknown and not result.regions.regions:
             reply = self._no_plan(info, result.hits)
+        elif info.notice:
+            reply = self._notice(info)
         elif compared:
             split = self._facets(info)
             if len(split.facets) >= 2:  # "珠海、江门的A和B分别是多少": a line per plan, each facet in it
@@ -347,6 +350,23 @@ class Answerer:
         book = CitationBook()
         text = structure_list(book, section, items, self.outline.tree.whole_text(section.id), picked, count)
         return Reply(text, book)
+
+    def _notice(self, info: QuestionFrame) -> Reply:
+        """The 文号, 印发日期 or 印发机关 asked, for each plan asked about (every plan when the question names
+        none), quoted from the plans' notices; what a notice does not state is said to be unstated."""
+        plans = self.retriever.plans
+        regions = [region for region in self.region_order if region in (info.regions.regions or plans.regions)]
+        doc_ids = info.regions.documents or [plan.doc_id for region in regions for plan in plans.of_region(region)]
+        book = CitationBook()
+        lines, unstated = [], []
+        for doc_id in doc_ids:
+            chunks = [chunk for chunk in self.retriever.tree if chunk.doc_id == doc_id]
+            line, missing = notice_line(book, plans.by_id[doc_id].title, read_notice(chunks), info.notice)
+            lines.append(line)
+            unstated += [label for label in missing if label not in unstated]
+        if not book.citations:
+            return Reply("\n".join(lines), book, "no_supporting_clause")
+        return Reply("\n".join(lines), book, unstated=unstated)
 
     def _no_plan(self, info: QuestionFrame, hits: list[SearchHit]) -> Reply:
         places = "、".join(info.regions.unknown)

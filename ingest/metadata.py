@@ -35,7 +35,8 @@ def extract_meta(front: list[str], source_file: str, sha256: str) -> tuple[PlanM
     if not title:
         title = front[0][:MAX_TITLE_CHARS] if front else source_file
         warnings.append(f"未找到方案标题，使用首行 / no plan title found, using the first line: {title}")
-    issue_date, issuer = _date_and_issuer(front)
+    signed = notice_date(front)
+    issue_date, issuer = (signed[1], signer_above(front, signed[0])) if signed else (None, None)
     if issuer is None:
         issuer = _first_group(ISSUER_OF_NOTICE, joined)
     units = region_units(title, issuer) if not title.startswith("关于") else []
@@ -43,15 +44,15 @@ def extract_meta(front: list[str], source_file: str, sha256: str) -> tuple[PlanM
         raise IngestError(f"无法从标题识别地区（标题应以“某某市/省/县/区”开头）/ no region found in the title of "
                           f"{source_file}: {title!r} (the title should start with the region, e.g. 珠海市)")
     region = "".join(units)
-    doc_number = _doc_number(front)
-    year = issue_date.year if issue_date else _doc_number_year(doc_number)
+    number = doc_number(front)
+    year = issue_date.year if issue_date else _doc_number_year(number)
     meta = PlanMeta(
         doc_id=make_doc_id(units, year, topic=plan_topic(title, region)),
         title=title,
         region=region,
         level=region_level(region),
         issuer=issuer,
-        doc_number=doc_number,
+        doc_number=number,
         issue_date=issue_date,
         source_file=source_file,
         sha256=sha256,
@@ -90,23 +91,26 @@ def _first_group(pattern: re.Pattern[str], text: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def _date_and_issuer(front: list[str]) -> tuple[date | None, str | None]:
-    """The date line that closes the notice, and the signing line above it (珠海市人民政府 / 2023年5月19日)."""
+def notice_date(front: list[str]) -> tuple[int, date] | None:
+    """The date line that closes the notice (2023年5月19日): its index among the lines, and the date."""
     for index, line in enumerate(front):
         match = DATE_LINE.fullmatch(line)
         if not match:
             continue
         try:
-            issued = date(*(int(part) for part in match.groups()))
+            return index, date(*(int(part) for part in match.groups()))
         except ValueError:
             continue
-        above = front[index - 1] if index else ""
-        signer = above if above and len(above) <= 30 and not any(ch in PROSE_PUNCTUATION for ch in above) else None
-        return issued, signer
-    return None, None
+    return None
 
 
-def _doc_number(front: list[str]) -> str | None:
+def signer_above(front: list[str], index: int) -> str | None:
+    """The signing line above the notice's date line (珠海市人民政府), if the line above is one."""
+    above = front[index - 1] if index else ""
+    return above if above and len(above) <= 30 and not any(ch in PROSE_PUNCTUATION for ch in above) else None
+
+
+def doc_number(front: list[str]) -> str | None:
     """The document number, preferring a line of its own (珠府〔2023〕39号) to one inside a title."""
     for line in front:
         if DOC_NUMBER.fullmatch(line):

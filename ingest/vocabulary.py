@@ -171,6 +171,17 @@ FIGURE_WORDS = re.compile(r"多少|多大|多高|几[个项座家辆条所]|几�
 FIGURE_NOUNS = re.compile(r"比重|比例|占比|规模|容量|装机|覆盖率|利用率")
 # Asks for a point in time.
 WHEN_WORDS = re.compile(r"哪一?年|何时|什么时候|什么时间|时间节点|年份|时限")
+# Asks about a plan's notice (印发通知), not its content: its document number, date of issue, issuer. The act
+# of issuing ends the question ("……是哪天印发的"), so "什么时候出台补贴政策" asks about the content.
+_ISSUED = r"(?:正式)?(?:印发|发布|出台|下发|发文)的?(?=$|[，,。？?])"
+NOTICE_QUESTIONS = {
+    "number": re.compile(r"文号|字号"),
+    "date": re.compile(rf"(?:哪天|哪一天|哪一?年|何时|什么时候|什么时间|几月几[日号])(?:由[^，,。？?]{{2,12}})?{_ISSUED}|"
+                       r"(?:印发|发布|出台|下发|发文)(?:日期|时间)(?!表)"),
+    "issuer": re.compile(rf"(?:哪个|哪一?级|什么)(?:部门|单位|机关|机构|政府){_ISSUED}|由谁{_ISSUED}|谁{_ISSUED}|"
+                         r"(?:印发|发文|发布)(?:机关|单位|部门)"),
+}
+NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发机关"}
 # Asks what a plan says about a topic, not for one fact: a few sentences make the answer.
 OVERVIEW_WORDS = re.compile(r"有什么(?:安排|打算|计划)|有何(?:安排|打算)|怎么说|说了什么|提到了?什么|有哪些(?:举措|措施|安排|要求|部署)|怎样推进|如何推进|有什么(?:要求|举措|措施)")
 # What a structure question enumerates: the plan's own parts, not things named inside them.

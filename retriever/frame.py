@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from ingest.text import squash
 from ingest.vocabulary import (ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS, FRAME_WORDS,
-                               LAST_ITEM, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NUMBER, ORDINAL, OVERVIEW_WORDS,
-                               PART_ORDINAL, SHARE_WORDS, STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family,
-                               years_in)
+                               LAST_ITEM, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINAL,
+                               OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS, STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number,
+                               unit_family, years_in)
 from retriever.models import QuestionFrame, RegionQuery, RegionSource
 from retriever.plans import PlanCatalog
 from retriever.regions import RegionCatalog
@@ -73,6 +73,7 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
         ordinal=-1 if LAST_ITEM.search(question) else (chinese_number(ordinal.group(1)) if ordinal else None),
         first_items=chinese_number(first.group(1)) if first else None,
         part_number=part.group(1) if part else None,
+        notice=[asked for asked, pattern in NOTICE_QUESTIONS.items() if pattern.search(question)],
     )
 
 

@@ -75,6 +75,8 @@ class QuestionFrame(BaseModel):
     ordinal: int | None = Field(default=None, description="asks for one item by position: 第3项 -> 3, 最后一项 -> -1")
     first_items: int | None = Field(default=None, description="asks for the first items: 前三项 -> 3")
     part_number: str | None = Field(default=None, description="第三部分 -> 三")
+    notice: list[str] = Field(default_factory=list, description="what it asks of a plan's notice (印发通知): number, "
+                                                                "date, issuer; empty for a question about the content")
 
 
 class SearchHit(BaseModel):

@@ -5,7 +5,9 @@ import re
 
 import pytest
 
+from answer.compose import CitationBook
 from answer.evidence import SentenceIndex
+from answer.notice import notice_line, read_notice
 from answer.pipeline import Answerer
 from answer.policy import AnswerPolicy
 from answer.structure import Outline
@@ -117,6 +119,25 @@ def test_plan_words_are_terms_the_plans_write_on_their_own_not_only_inside_longe
     assert sentences.vocabulary_terms(["树林", "核电"]) == ["树林", "核电"]
     assert sentences.plan_words(["树林", "核电"]) == ["核电"]
     assert SentenceIndex(chunks, policy=AnswerPolicy(domain_term_min_df=1)).plan_words(["树林"]) == ["树林"]
+
+
+@pytest.mark.unit
+def test_a_notice_is_read_from_the_preamble_and_each_asked_part_quoted_or_said_missing():
+    notice_text = "珠府〔2023〕39号\n珠海市人民政府关于印发珠海市碳达峰实施方案的通知\n现将方案印发给你们。\n珠海市人民政府\n2023年5月19日"
+    chunks = [_chunk("t/0.1", notice_text, kind=ChunkKind.preamble), _chunk("t/1", "一、总体要求", kind=ChunkKind.part)]
+    notice = read_notice(chunks)
+    assert notice.chunk.id == "t/0.1"
+    assert notice.lines == {"number": "珠府〔2023〕39号", "date": "2023年5月19日", "issuer": "珠海市人民政府"}
+    book = CitationBook()
+    text, missing = notice_line(book, "测试方案", notice, ["number", "date"])
+    assert text == "据《测试方案》的印发通知，文号为珠府〔2023〕39号[1]，印发日期为2023年5月19日[2]。" and missing == []
+    assert [c.quote for c in book.citations] == ["珠府〔2023〕39号", "2023年5月19日"]
+    # A notice without a number (佛山, 江门) says so; a plan without a notice has nothing to quote.
+    unnumbered = read_notice([_chunk("u/0.1", "现将方案印发给你们。\n佛山市人民政府\n2023年9月11日", kind=ChunkKind.preamble)])
+    text, missing = notice_line(CitationBook(), "佛山方案", unnumbered, ["number", "date"])
+    assert missing == ["文号"] and "未载明文号" in text and "2023年9月11日" in text
+    assert read_notice(chunks[1:]) is None
+    assert notice_line(CitationBook(), "无通知方案", None, ["issuer"]) == ("《无通知方案》未附印发通知，未载明其印发机关。", ["印发机关"])
 
 
 @pytest.mark.unit
@@ -289,6 +310,23 @@ def test_questions_the_plans_do_not_answer_are_refused(runtime, question, reason
     if reason:
         assert answer.refusal_reason == reason and named in answer.answer
     assert all(c.related for c in answer.citations)
+    assert_cited(answer, runtime)
+
+
+@pytest.mark.parametrize("question, outcome, quotes", [
+    ("广东省碳达峰实施方案的发文字号是多少，哪天印发的？", "answered", ["粤府〔2022〕56号", "2022年6月23日"]),
+    ("云浮方案是哪个部门印发的？", "answered", ["云浮市人民政府"]),
+    ("江门方案的文号和印发日期是什么？", "partial", ["2023年7月3日"]),  # its notice has no number
+    ("江门方案的文号是什么？", "not_stated", []),
+])
+def test_questions_about_a_plans_notice_quote_its_number_date_or_issuer(runtime, question, outcome, quotes):
+    answer = runtime.answerer.ask(question)
+    assert answer.outcome.value == outcome
+    assert [c.quote for c in answer.citations] == quotes
+    assert all(runtime.tree[c.chunk_id].kind == ChunkKind.preamble for c in answer.citations)
+    if outcome != "answered":
+        assert "未载明文号" in answer.answer
+    assert answer.unstated == (["文号"] if outcome == "partial" else [])
     assert_cited(answer, runtime)
 
 

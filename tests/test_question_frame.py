@@ -208,3 +208,17 @@ def test_documents_filter_wins_and_narrows_only_its_regions(tokenize):
     assert frame.compared_regions == ["广东省", "珠海市", "江门市"]
     with pytest.raises(UnknownDocumentError, match="shenzhen-2024"):
         read_question("光伏目标", SEVERAL, tokenize, plans=plans, documents=["shenzhen-2024"])
+
+
+def test_questions_about_a_plans_notice_are_told_from_questions_about_its_content(tokenize):
+    def notice(question: str) -> list[str]:
+        return read_question(question, CORPUS, tokenize).notice
+
+    assert notice("广东省碳达峰实施方案的发文字号是多少，哪天印发的？") == ["number", "date"]
+    assert notice("佛山的方案是什么时候印发的？") == ["date"]
+    assert notice("江门方案的印发日期是哪天？") == ["date"]
+    assert notice("云浮方案是哪个部门印发的？") == ["issuer"]
+    # The act of issuing must end the question: these ask about the plans' content.
+    assert notice("珠海什么时候出台新能源汽车补贴政策？") == []
+    assert notice("珠海哪一年实现碳达峰？") == []
+    assert notice("江门方案提出的发布时间表是什么？") == []
