@@ -130,9 +130,11 @@ class SentenceIndex:
         return [t for t in terms if self.df(t) >= self.policy.domain_term_min_df]
 
     def plan_words(self, terms: list[str]) -> list[str]:
-        """Vocabulary terms the plans also write as words of their own (in some form), not only inside
-        longer words: the plans' 树林 is all 红树林, so a plan without it says nothing about 树林 either way."""
-        vocabulary = self.vocabulary_terms(terms)
+        """The plans' vocabulary among the terms (common in the plans, or a dictionary term however rare:
+        抽水蓄能电站 is in four sentences) that the plans also write as words of their own (in some form),
+        not only inside longer words: the plans' 树林 is all 红树林, so a plan without it says nothing
+        about 树林 either way."""
+        vocabulary = [t for t in terms if t in self.vocabulary_terms(terms) or (t in self.domain_terms and self.df(t))]
         if self._words is None:
             return vocabulary
         return [t for t in vocabulary if any(form in self._words for form in term_forms(t))]
