@@ -166,7 +166,7 @@ PART_ORDINAL = re.compile(rf"第({CN_NUMERAL})部分")
 ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|[两二三四五六七八九十]个?(?:城市|方案)|[两二三四五六七八九十]市(?!场)|"
                        r"哪些城市|哪几个城市")
 # Asks for a quantity: a share, a target value, a capacity, a count.
-FIGURE_WORDS = re.compile(r"多少|多大|多高|几[个项座家辆条所]|几成|百分|[%％]|什么水平|以内|以下|以上")
+FIGURE_WORDS = re.compile(r"多少|多大|多高|(?<!哪)几[个项座家辆条所]|几成|百分|[%％]|什么水平|以内|以下|以上")  # 哪几个: which
 # Names a quantity: asks for it unless the question asks what the plan intends for it ("……的比例有什么打算").
 FIGURE_NOUNS = re.compile(r"比重|比例|占比|规模|容量|装机|覆盖率|利用率")
 # Asks for a point in time.
@@ -257,7 +257,7 @@ UNIT_FAMILIES = {
 NUMBER_UNITS = sorted({u for units in UNIT_FAMILIES.values() for u in units if u not in ("百分点", "个百分点")},
                       key=lambda unit: -len(unit)) + ["年", "月", "万", "亿"]
 # A unit the question asks in: after 多少/几 or a number ("多少万千瓦", "几座").
-ASKED_UNIT = re.compile(r"(?:多少|几|\d+(?:\.\d+)?)\s*(" + "|".join(
+ASKED_UNIT = re.compile(r"(?:多少|(?<!哪)几|\d+(?:\.\d+)?)\s*(" + "|".join(
     re.escape(u) for u in NUMBER_UNITS if any(u in units for units in UNIT_FAMILIES.values())) + ")")
 # Words that ask for a share without naming its unit.
 SHARE_WORDS = re.compile(r"比重|比例|占比|百分|几成|覆盖率|利用率|下降|降低|提高|提升|增长")

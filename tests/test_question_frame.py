@@ -57,6 +57,10 @@ def test_years_base_year_and_asked_quantity(tokenize):
     frame = read_question("珠海2025年单位GDP能耗要比2020年下降多少？", CORPUS, tokenize)
     assert frame.years == {2025, 2020} and frame.base_year == 2020
     assert frame.wants_figure and frame.unit_family == "share" and frame.unit is None
+    # "哪几个" asks which, not how many.
+    which = read_question("江门方案里重点培育的四大战略性新兴产业集群是哪几个？", CORPUS, tokenize)
+    assert not which.wants_figure and which.unit is None
+    assert read_question("珠海要建几个零碳园区？", CORPUS, tokenize).unit == "个"
     # "几成" (how many tenths) asks for a share too.
     tenths = read_question("珠海到2030年新买的小轿车里电动车能占到几成？", CORPUS, tokenize)
     assert tenths.wants_figure and tenths.unit_family == "share"
