@@ -250,11 +250,15 @@ class Answerer:
     def _facet_answer(self, sub: QuestionFrame, facet: Facet, hits: list[SearchHit]) -> list[Candidate]:
         """The sentence answering one facet: it answers the facet's sub-question and states the
         facet's own words (in the piece giving the figure, for a figure question)."""
-        key = most_specific(self.sentences, self.sentences.known_terms(facet.key))
+        keys = self.sentences.known_terms(facet.key)
+        key = most_specific(self.sentences, keys)
         if key and key in self._absent_terms(sub, sub.regions.regions):
             return []
+        # The rarest word where the figure is, and every other word of the facet's own in the sentence:
+        # "光伏装机" is not answered by "新型储能装机容量".
         usable = [c for c in self.sentences.candidates(sub, hits) if self.policy.answers(sub, c)
-                  and (key is None or self.sentences.states(key, c, sub.wants_figure, sub.unit_family))]
+                  and (key is None or self.sentences.states(key, c, sub.wants_figure, sub.unit_family))
+                  and all(self.sentences.states(k, c) for k in keys)]
         return self._pick(sub, usable, 1, 1) if usable else []
 
     def _not_stated_note(self, sub: QuestionFrame, facet: Facet) -> str:

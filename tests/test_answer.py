@@ -303,6 +303,8 @@ def test_generic_question_names_the_plan_it_answers_from(runtime):
     ("佛山2030年非化石能源消费比重目标是多少？", None, None),
     # Only 铁路's 综合能耗 has a 下降 figure; the goal naming 单位地区生产总值能源消耗 gives none.
     ("广东省方案里，2025年单位GDP能耗要比2020年下降百分之几？", None, None),
+    # Each facet needs its own words: 新型储能装机 does not answer 光伏装机; 7400万千瓦 is for 2030.
+    ("广东省方案里2025年风电和光伏装机分别要达到多少？", "figure_not_stated", "2025年"),
 ])
 def test_questions_the_plans_do_not_answer_are_refused(runtime, question, reason, named):
     answer = runtime.answerer.ask(question)
