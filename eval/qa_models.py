@@ -12,6 +12,8 @@ from answer.models import Outcome
 
 # The project's eval set, shipped inside the eval package.
 DEFAULT_QA_PATH = Path(__file__).resolve().parent / "qa.jsonl"
+# Questions written by others from the plan files alone, without this project's eval set or code.
+HELDOUT_QA_PATH = Path(__file__).resolve().parent / "qa_heldout.jsonl"
 
 
 class QAType(str, Enum):

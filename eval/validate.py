@@ -7,7 +7,7 @@ headings above that chunk (for structure items also the headings of the listed c
 set is large enough.
 Ids are unique and types valid by construction (eval.qa_models.load_qa rejects the file otherwise).
 
-Run: python -m eval.validate [QA_FILE] [--corpus DIR]
+Run: python -m eval.validate [QA_FILE] [--corpus DIR] [--min-items N] [--min-unanswerable N]
 """
 from __future__ import annotations
 
@@ -136,13 +136,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate an eval set against the cleaned corpus.")
     parser.add_argument("qa", nargs="?", type=Path, default=DEFAULT_QA_PATH)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_DIR)
+    parser.add_argument("--min-items", type=int, default=MIN_ITEMS, help="fewest items accepted (a held-out set is smaller)")
+    parser.add_argument("--min-unanswerable", type=int, default=MIN_UNANSWERABLE, help="fewest unanswerable items accepted")
     args = parser.parse_args(argv)
     try:
         items = load_qa(args.qa)
     except EvalFileError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
-    problems = validate(items, load_corpus(args.corpus))
+    problems = validate(items, load_corpus(args.corpus), args.min_items, args.min_unanswerable)
     for problem in problems:
         print(problem)
     print(f"{len(items)} items, {len(problems)} problems")

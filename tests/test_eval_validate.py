@@ -1,7 +1,7 @@
 """The eval-set validator: the project's set is valid, and each kind of bad item is caught."""
 import pytest
 
-from eval.qa_models import DEFAULT_QA_PATH, QAItem, load_qa
+from eval.qa_models import DEFAULT_QA_PATH, HELDOUT_QA_PATH, QAItem, load_qa
 from eval.validate import main, validate
 from ingest.models import Chunk, ChunkKind, ParsedPlan, PlanMeta
 
@@ -92,6 +92,12 @@ def test_counts_are_enforced():
 
 def test_the_project_eval_set_is_valid(plans):
     assert validate(load_qa(DEFAULT_QA_PATH), plans) == []
+
+
+def test_the_held_out_set_is_valid_apart_from_its_size(plans):
+    items = load_qa(HELDOUT_QA_PATH)
+    assert validate(items, plans, min_items=0, min_unanswerable=0) == []
+    assert not {item.id for item in items} & {item.id for item in load_qa(DEFAULT_QA_PATH)}
 
 
 def test_command_reports_a_bad_file(tmp_path, capsys):
