@@ -134,7 +134,8 @@ class SentenceIndex:
         抽水蓄能电站 is in four sentences) that the plans also write as words of their own (in some form),
         not only inside longer words: the plans' 树林 is all 红树林, so a plan without it says nothing
         about 树林 either way."""
-        vocabulary = [t for t in terms if t in self.vocabulary_terms(terms) or (t in self.domain_terms and self.df(t))]
+        common = set(self.vocabulary_terms(terms))
+        vocabulary = [t for t in terms if t in common or (t in self.domain_terms and self.df(t))]
         if self._words is None:
             return vocabulary
         return [t for t in vocabulary if any(form in self._words for form in term_forms(t))]
