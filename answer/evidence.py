@@ -219,10 +219,11 @@ class SentenceIndex:
                                for piece in PIECE_SPLIT.split(sent.flat) if states_figure(piece, question.unit_family)),
                               default=0.0)
         score = coverage + self.policy.rank_prior / (1 + rank)
-        if question.years:
-            if sent.years & question.years:
+        if question.target_years:
+            stated = sent.years - {question.base_year}
+            if stated & question.target_years:
                 score += self.policy.year_match
-            elif sent.years:
+            elif stated:
                 score -= self.policy.year_mismatch
         if question.wants_figure:
             score += self.policy.figure_match * figure_coverage

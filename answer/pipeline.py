@@ -179,9 +179,8 @@ class Answerer:
 
     def _indicator_table(self, info: QuestionFrame) -> Reply | None:
         """A comparison about one extracted indicator: a line per plan from the target records."""
-        target_years = info.years - {info.base_year}  # 比2020年 names the base, not a target year
-        found = indicator_comparison(info.text, target_years, info.compared_regions, self.retriever.index.indicators,
-                                     self.retriever.tree)
+        found = indicator_comparison(info.text, info.target_years, info.compared_regions,
+                                     self.retriever.index.indicators, self.retriever.tree)
         if found is None:
             return None
         text, book, silent = found
@@ -457,7 +456,7 @@ def asked_items(info: QuestionFrame) -> slice | None:
 
 def asked_figure(info: QuestionFrame, with_years: bool = True) -> str:
     """The figure asked, in words: "2025年比2015年的具体数值", "以“亿千瓦时”计的具体数值"."""
-    years = "、".join(f"{y}年" for y in sorted(info.years - {info.base_year})) if with_years else ""
+    years = "、".join(f"{y}年" for y in sorted(info.target_years)) if with_years else ""
     base = f"比{info.base_year}年的" if info.base_year else ""
     unit = f"以“{info.unit}”计的" if info.unit and info.unit_family != "share" else ""
     kind = "百分比" if info.unit_family == "share" else "具体数值"

@@ -73,8 +73,9 @@ class AnswerPolicy(BaseModel):
         one included) or semantically (a paraphrased question): its clause is the dense arm's first
         choice, and it shares some terms or stands out from the other retrieved sentences in meaning; or
         it does both, its most specific term included, whatever the dense arm chose."""
-        if frame.years and not candidate.years & frame.years and \
-                (candidate.years or not frame.years & clause_years(candidate.chunk.text)):
+        # "到2030年……比2020年下降多少" is not answered by "到2025年……比2020年下降15%".
+        asked, stated = frame.target_years, candidate.years - {frame.base_year}
+        if asked and not stated & asked and (stated or not asked & clause_years(candidate.chunk.text)):
             return False
         if frame.wants_year and not candidate.years:
             return False

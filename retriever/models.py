@@ -78,6 +78,11 @@ class QuestionFrame(BaseModel):
     notice: list[str] = Field(default_factory=list, description="what it asks of a plan's notice (印发通知): number, "
                                                                 "date, issuer; empty for a question about the content")
 
+    @property
+    def target_years(self) -> set[int]:
+        """The years asked about: a base year (比2020年) is what a change is measured from, not a target."""
+        return self.years - {self.base_year}
+
 
 class SearchHit(BaseModel):
     chunk: Chunk

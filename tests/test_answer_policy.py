@@ -46,6 +46,15 @@ def test_a_figure_question_needs_the_figure_piece_on_topic():
     assert POLICY.answers(frame(), candidate(figure_coverage=0.0))  # no figure asked, none needed
 
 
+def test_a_base_year_is_not_a_year_asked():
+    # "云浮到2030年单位GDP能耗要比2020年下降多少？" is not answered by the 2025 target against 2020.
+    asked = frame(years={2030, 2020}, base_year=2020, wants_figure=True)
+    assert asked.target_years == {2030}
+    text = "到2025年，单位地区生产总值能源消耗比2020年下降15%。"
+    assert not POLICY.answers(asked, candidate(years={2025, 2020}, text=text))
+    assert POLICY.answers(asked, candidate(years={2030, 2020}, text=text.replace("2025", "2030")))
+
+
 def test_the_year_asked_must_match():
     assert POLICY.answers(frame(years={2025}), candidate(years={2025}))
     assert not POLICY.answers(frame(years={2030}), candidate(years={2025}))
