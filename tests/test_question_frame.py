@@ -226,3 +226,9 @@ def test_questions_about_a_plans_notice_are_told_from_questions_about_its_conten
     assert notice("珠海什么时候出台新能源汽车补贴政策？") == []
     assert notice("珠海哪一年实现碳达峰？") == []
     assert notice("江门方案提出的发布时间表是什么？") == []
+
+
+def test_the_plans_own_name_is_not_a_topic(tokenize):
+    # "碳达峰方案" names the plan; 碳达峰 stays a topic where it is asked about.
+    assert "碳达峰" not in read_question("珠海碳达峰方案里，城镇开发边界一共划了多大面积？", CORPUS, tokenize).terms
+    assert "碳达峰" in read_question("珠海哪一年实现碳达峰？", CORPUS, tokenize).terms
