@@ -89,8 +89,8 @@ class AnswerPolicy(BaseModel):
         # words (the most specific one included) and stands out in meaning.
         semantic = (candidate.dense_top and (shares_words or stands_out)) or \
             (shares_words and stands_out and candidate.has_key_term)
-        return self.matches_words(frame, candidate) or \
-            (semantic and not candidate.misses_topic and not candidate.outshone)
+        return not candidate.misses_topic and (self.matches_words(frame, candidate) or
+                                                (semantic and not candidate.outshone))
 
     def matches_words(self, frame: QuestionFrame, candidate: Candidate) -> bool:
         """On topic by the question's own words: enough of its terms, its most specific one included

@@ -38,6 +38,8 @@ def test_a_sentence_answers_when_it_covers_the_topic():
     assert POLICY.answers(frame(terms=["非化石能源"]), candidate(coverage=0.5))
     assert not POLICY.answers(frame(), candidate(coverage=0.49))
     assert not POLICY.answers(frame(), candidate(has_key_term=False))  # must hold the most specific term
+    # ... and not miss the subject another retrieved clause names (新型储能装机容量 for 风电和光伏装机).
+    assert not POLICY.answers(frame(), candidate(misses_topic=True))
 
 
 def test_a_figure_question_needs_the_figure_piece_on_topic():
