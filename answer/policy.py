@@ -72,7 +72,8 @@ class AnswerPolicy(BaseModel):
         asked; and be on topic: either lexically (enough of the question's terms, its most specific
         one included) or semantically (a paraphrased question): its clause is the dense arm's first
         choice, and it shares some terms or stands out from the other retrieved sentences in meaning; or
-        it does both, its most specific term included, whatever the dense arm chose."""
+        it does both, its most specific term included, whatever the dense arm chose. Either way it must
+        not miss the question's subject (a domain term another retrieved clause names)."""
         # "到2030年……比2020年下降多少" is not answered by "到2025年……比2020年下降15%".
         asked, stated = frame.target_years, candidate.years - {frame.base_year}
         if asked and not stated & asked and (stated or not asked & clause_years(candidate.chunk.text)):
