@@ -88,7 +88,10 @@ def _coordination(question: str, segment: Callable[[str], list[str]], places: li
                 break
         run = words[i:j]
         conjuncts = _split_run(run)
-        if len(conjuncts) >= 2 and all(any(_is_topic(w) for w in c) for c in conjuncts):
+        # "废钢铁、废纸、废塑料等9种再生资源": an enumeration closed by 等 names one thing, not facets
+        # (a 等 inside an earlier conjunct does not: "LED等高效节能灯具使用占比和城市建成区绿地率").
+        enumeration = bool(conjuncts) and ("等" in conjuncts[-1] or (j < len(words) and words[j] == "等"))
+        if len(conjuncts) >= 2 and not enumeration and all(any(_is_topic(w) for w in c) for c in conjuncts):
             start, end = spans[i][0], spans[j - 1][1]
             return (start, end), ["".join(c) for c in conjuncts]
         i = j

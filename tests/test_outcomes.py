@@ -41,6 +41,15 @@ def test_years_and_topics_multiply(segment):
     assert split.facets[1].year == 2030 and "2025" not in split.facets[1].question
 
 
+def test_an_enumeration_closed_by_deng_is_one_topic(segment):
+    split = split_facets("佛山废钢铁、废纸、废塑料等9种主要再生资源回收量，2025年和2030年各是多少？", segment, PLACES)
+    assert [f.label for f in split.facets] == ["2025年", "2030年"]
+    assert split_facets("推广光伏、风电等可再生能源有哪些措施？", segment, PLACES).facets == []
+    # A 等 inside an earlier conjunct does not close the coordination.
+    split = split_facets("佛山2030年LED等高效节能灯具使用占比和城市建成区绿地率分别是多少？", segment, PLACES)
+    assert len(split.facets) == 2
+
+
 def test_a_conjunct_keeps_its_own_frame_words(segment):
     split = split_facets("珠海2025年单位地区生产总值能耗下降目标和星级绿色建筑占比分别是多少？", segment, PLACES)
     assert [f.label for f in split.facets] == ["单位地区生产总值能耗下降目标", "星级绿色建筑占比"]
