@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from answer.text import clause_years
 from ingest.sentences import MIN_SENTENCE_CHARS
-from ingest.vocabulary import BASE_YEAR
+from ingest.vocabulary import AGENCY, BASE_YEAR
 from retriever.models import QuestionFrame
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ class AnswerPolicy(BaseModel):
             return False
         if frame.wants_year and not candidate.years:
             return False
+        if frame.wants_agency and not AGENCY.search(candidate.flat):
+            return False  # "由哪个部门牵头" is not answered by what is to be done
         if frame.base_year and frame.wants_figure and not has_base_year(candidate.flat, frame.base_year):
             return False  # "比2015年下降多少" is not answered by "比2020年下降14.5%"
         shares_words = candidate.coverage >= self.semantic_min_coverage and \

@@ -9,10 +9,10 @@ import re
 from collections.abc import Callable
 
 from ingest.text import squash
-from ingest.vocabulary import (ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS, FRAME_WORDS,
-                               LAST_ITEM, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINAL,
-                               OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS, STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number,
-                               unit_family, years_in)
+from ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS,
+                               FIRST_ITEMS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY,
+                               NOTICE_QUESTIONS, NUMBER, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
+                               STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family, years_in)
 from retriever.models import QuestionFrame, RegionQuery, RegionSource
 from retriever.plans import PlanCatalog
 from retriever.regions import RegionCatalog
@@ -50,6 +50,8 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
     asked_unit = ASKED_UNIT.search(question)
     unit = asked_unit.group(1) if asked_unit else None
     wants_year = bool(WHEN_WORDS.search(question))
+    # "重点任务分工表里……由哪些单位负责" asks who, not for the plan's list of 重点任务.
+    wants_agency = bool(AGENCY_QUESTION.search(question))
     wants_overview = bool(OVERVIEW_WORDS.search(question))
     names_figure = bool(FIGURE_NOUNS.search(question)) and not wants_overview
     wants_figure = (bool(FIGURE_WORDS.search(question)) or names_figure) and not wants_year  # "哪一年……省级以上……"
@@ -66,9 +68,10 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
         unit_family=family,
         wants_figure=wants_figure,
         wants_year=wants_year,
-        wants_list=bool(LIST_WORDS.search(question)),
-        wants_structure=asks_for_structure(question) or bool(ordinal or first or LAST_ITEM.search(question)),
+        wants_list=bool(LIST_WORDS.search(question)) and not wants_agency,
+        wants_structure=(asks_for_structure(question) and not wants_agency) or bool(ordinal or first or LAST_ITEM.search(question)),
         wants_count=bool(COUNT_WORDS.search(question)),
+        wants_agency=wants_agency,
         wants_overview=wants_overview,
         ordinal=-1 if LAST_ITEM.search(question) else (chinese_number(ordinal.group(1)) if ordinal else None),
         first_items=chinese_number(first.group(1)) if first else None,

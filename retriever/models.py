@@ -71,6 +71,7 @@ class QuestionFrame(BaseModel):
     wants_list: bool = Field(default=False, description="has an enumeration word (哪些/列举/主要内容…)")
     wants_structure: bool = Field(default=False, description="enumerates a plan's own parts (保障措施包括哪些)")
     wants_count: bool = Field(default=False, description="asks how many (几项/多少个)")
+    wants_agency: bool = Field(default=False, description="asks who is responsible (哪个部门/责任单位/由谁负责)")
     wants_overview: bool = Field(default=False, description="asks what a plan says about a topic (有什么安排)")
     ordinal: int | None = Field(default=None, description="asks for one item by position: 第3项 -> 3, 最后一项 -> -1")
     first_items: int | None = Field(default=None, description="asks for the first items: 前三项 -> 3")

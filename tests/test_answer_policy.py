@@ -57,6 +57,12 @@ def test_a_base_year_is_not_a_year_asked():
     assert POLICY.answers(asked, candidate(years={2030, 2020}, text=text.replace("2025", "2030")))
 
 
+def test_a_question_about_who_is_responsible_needs_a_department_named():
+    asked = frame(wants_agency=True)
+    assert not POLICY.answers(asked, candidate(text="推动水泥行业结构调整和布局优化。"))  # 布局 is no 局
+    assert POLICY.answers(asked, candidate(text="主要责任单位：市农业农村局、发展改革局，珠海供电局"))
+
+
 def test_the_year_asked_must_match():
     assert POLICY.answers(frame(years={2025}), candidate(years={2025}))
     assert not POLICY.answers(frame(years={2030}), candidate(years={2025}))

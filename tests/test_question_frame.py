@@ -232,3 +232,10 @@ def test_the_plans_own_name_is_not_a_topic(tokenize):
     # "碳达峰方案" names the plan; 碳达峰 stays a topic where it is asked about.
     assert "碳达峰" not in read_question("珠海碳达峰方案里，城镇开发边界一共划了多大面积？", CORPUS, tokenize).terms
     assert "碳达峰" in read_question("珠海哪一年实现碳达峰？", CORPUS, tokenize).terms
+
+
+def test_who_is_responsible_is_an_agency_question_not_a_list_of_clauses(tokenize):
+    agency = read_question("珠海方案的重点任务分工表里，农业农村减排固碳行动由哪些单位负责？", CORPUS, tokenize)
+    assert agency.wants_agency and not agency.wants_list and not agency.wants_structure
+    assert read_question("云浮方案里，水泥行业碳达峰由哪个部门牵头负责？", CORPUS, tokenize).wants_agency
+    assert not read_question("佛山牵头推进什么城市群建设？", CORPUS, tokenize).wants_agency  # asks what
