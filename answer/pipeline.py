@@ -206,6 +206,8 @@ class Answerer:
             if self.policy.figure_missing(info, candidates):
                 return self._refusal(f"方案提到了相关内容，但没有给出所问的{asked_figure(info)}。", "figure_not_stated",
                                      candidates)
+            if info.wants_agency:
+                return self._refusal("方案未写明负责的部门或单位。", "no_supporting_clause", candidates)
             return self._refusal("方案中没有找到能回答该问题的条款。", "no_supporting_clause", candidates)
         if not any(self.policy.matches_words(info, c) for c in usable):
             usable.sort(key=lambda c: -c.semantic)  # a paraphrase: the sentence closest in meaning first
