@@ -269,8 +269,8 @@ def ask(
         console.print("\n引用 / citations:", style="bold")
     for citation in answer.citations:
         related = "（相关条款，并非答案 / related, not the answer）" if citation.related else ""
-        console.print(f"[{citation.marker}] 《{citation.plan_title}》 {' > '.join(citation.path)}{related}",
-                      markup=False, highlight=False)
+        where = " ".join([f"《{citation.plan_title}》", " > ".join(citation.path)]).strip()  # a notice has no path
+        console.print(f"[{citation.marker}] {where}{related}", markup=False, highlight=False)
         console.print(f"    “{' '.join(citation.quote.split())}”", style="dim", markup=False, highlight=False)
 
 
