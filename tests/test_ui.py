@@ -259,6 +259,13 @@ def test_answered_question_has_no_outcome_warning(page):
     expect(card.locator(".answer-text")).to_contain_text("16%")
 
 
+def test_a_notice_answer_cites_the_plan_without_a_heading_path(page):
+    send(page, "广东省碳达峰实施方案的发文字号是多少？")
+    card = last_answer(page)
+    expect(card.locator(".answer-text")).to_contain_text("粤府〔2022〕56号")
+    assert card.locator(".citation-source").all_inner_texts() == ["广东省碳达峰实施方案"]
+
+
 def test_markup_in_a_question_is_shown_as_text(page):
     question = '<script>window.pwned = 1</script><img src="x" onerror="window.pwned = 2">珠海的碳达峰目标是什么？'
     send(page, question)

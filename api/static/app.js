@@ -375,6 +375,11 @@ function outcomeTitle(answer) {
   return el("div", { className: "partial-title", text: `部分回答：${parts.join("；")}` });
 }
 
+// "广东省碳达峰实施方案 · 二、重点任务 › （一）…"; a plan's notice has no heading path.
+function citationSource(citation) {
+  return [citation.plan_title, citation.path.join(" › ")].filter(Boolean).join(" · ");
+}
+
 // "二、重点任务 › （一）… › 2.大力…" -> "二（一）2": the numbers of the heading path.
 function pathNumbers(path) {
   const numbers = path.map((heading) => (heading.match(/^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.．])/) || [""])[0]
@@ -420,7 +425,7 @@ function citationList(title, citations, className) {
     }, [
       el("span", { className: "citation-marker", text: `[${citation.marker}]` }),
       el("span", { className: "citation-body" }, [
-        el("span", { className: "citation-source", text: `${citation.plan_title} · ${citation.path.join(" › ")}` }),
+        el("span", { className: "citation-source", text: citationSource(citation) }),
         el("span", { className: "citation-quote", text: citation.quote }),
       ]),
     ]),
@@ -444,7 +449,7 @@ function cardFooter(turn) {
   const copy = el("button", { className: "ghost", text: "复制", attrs: { type: "button" } });
   copy.addEventListener("click", async () => {
     const lines = [answer.answer, ""];
-    for (const c of answer.citations) lines.push(`[${c.marker}] ${c.plan_title} · ${c.path.join(" › ")}：${c.quote}`);
+    for (const c of answer.citations) lines.push(`[${c.marker}] ${citationSource(c)}：${c.quote}`);
     copy.textContent = (await copyText(lines.join("\n"))) ? "已复制" : "复制失败";
     setTimeout(() => { copy.textContent = "复制"; }, 1500);
   });
