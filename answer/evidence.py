@@ -220,7 +220,7 @@ class SentenceIndex:
                               default=0.0)
         score = coverage + self.policy.rank_prior / (1 + rank)
         if question.target_years:
-            stated = sent.years - {question.base_year}
+            stated = question.targets_among(sent.years)
             if stated & question.target_years:
                 score += self.policy.year_match
             elif stated:

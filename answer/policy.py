@@ -75,7 +75,7 @@ class AnswerPolicy(BaseModel):
         it does both, its most specific term included, whatever the dense arm chose. Either way it must
         not miss the question's subject (a domain term another retrieved clause names)."""
         # "到2030年……比2020年下降多少" is not answered by "到2025年……比2020年下降15%".
-        asked, stated = frame.target_years, candidate.years - {frame.base_year}
+        asked, stated = frame.target_years, frame.targets_among(candidate.years)
         if asked and not stated & asked and (stated or not asked & clause_years(candidate.chunk.text)):
             return False
         if frame.wants_year and not candidate.years:

@@ -136,8 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate an eval set against the cleaned corpus.")
     parser.add_argument("qa", nargs="?", type=Path, default=DEFAULT_QA_PATH)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_DIR)
-    parser.add_argument("--min-items", type=int, default=MIN_ITEMS, help="fewest items accepted (a held-out set is smaller)")
-    parser.add_argument("--min-unanswerable", type=int, default=MIN_UNANSWERABLE, help="fewest unanswerable items accepted")
+    parser.add_argument("--min-items", type=int, default=MIN_ITEMS,
+                        help="fewest items accepted (a held-out set is smaller)")
+    parser.add_argument("--min-unanswerable", type=int, default=MIN_UNANSWERABLE,
+                        help="fewest unanswerable items accepted")
     args = parser.parse_args(argv)
     try:
         items = load_qa(args.qa)

@@ -69,7 +69,8 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
         wants_figure=wants_figure,
         wants_year=wants_year,
         wants_list=bool(LIST_WORDS.search(question)) and not wants_agency,
-        wants_structure=(asks_for_structure(question) and not wants_agency) or bool(ordinal or first or LAST_ITEM.search(question)),
+        wants_structure=(asks_for_structure(question) and not wants_agency)
+        or bool(ordinal or first or LAST_ITEM.search(question)),
         wants_count=bool(COUNT_WORDS.search(question)),
         wants_agency=wants_agency,
         wants_overview=wants_overview,

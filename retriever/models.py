@@ -82,7 +82,11 @@ class QuestionFrame(BaseModel):
     @property
     def target_years(self) -> set[int]:
         """The years asked about: a base year (比2020年) is what a change is measured from, not a target."""
-        return self.years - {self.base_year}
+        return self.targets_among(self.years)
+
+    def targets_among(self, years: set[int]) -> set[int]:
+        """Years a text names, without the question's base year: "到2025年……比2020年" targets only 2025."""
+        return years - {self.base_year}
 
 
 class SearchHit(BaseModel):
