@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 
-from answer.evidence import Candidate
-from answer.models import Citation
-from answer.structure import ListItem
-from answer.text import first_sentence, strip_end
-from ingest.models import Chunk
-from ingest.vocabulary import HEADING_LABEL
-from retriever.models import PlanInfo
+from carbonqa.answer.evidence import Candidate
+from carbonqa.answer.models import Citation
+from carbonqa.answer.structure import ListItem
+from carbonqa.answer.text import first_sentence, strip_end
+from carbonqa.ingest.models import Chunk
+from carbonqa.ingest.vocabulary import HEADING_LABEL
+from carbonqa.retriever.models import PlanInfo
 
 SILENT = "方案未提及相关内容。"
 

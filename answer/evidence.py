@@ -23,13 +23,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from answer.policy import AnswerPolicy
-from index.sentence_vectors import SentenceVectors
-from ingest.models import Chunk, ChunkKind
-from ingest.sentences import Sent, Sentence, content_sentences
-from ingest.text import squash
-from ingest.vocabulary import figure_families, term_forms
-from retriever.models import QuestionFrame, SearchHit
+from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.index.sentence_vectors import SentenceVectors
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.sentences import Sent, Sentence, content_sentences
+from carbonqa.ingest.text import squash
+from carbonqa.ingest.vocabulary import figure_families, term_forms
+from carbonqa.retriever.models import QuestionFrame, SearchHit
 
 PIECE_SPLIT = re.compile(r"[，,：:]")
 

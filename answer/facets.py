@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ingest.vocabulary import ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS, FRAME_WORDS, QUESTION_WORD, YEAR_NUMBER
+from carbonqa.ingest.vocabulary import ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS, FRAME_WORDS, QUESTION_WORD, YEAR_NUMBER
 
 _JOIN = "|".join(sorted(COORDINATORS, key=len, reverse=True))
 YEARS = re.compile(rf"({YEAR_NUMBER})\s*年(?:\s*(?:{_JOIN})\s*{YEAR_NUMBER}\s*年)+")  # "2025年和2030年"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ingest.vocabulary import YEAR_MENTION as YEAR
-from retriever.regions import RegionCatalog
+from carbonqa.ingest.vocabulary import YEAR_MENTION as YEAR
+from carbonqa.retriever.regions import RegionCatalog
 
 # Words that, at the start or end, mark a question as continuing the previous one.
 POINTS_BACK = re.compile(r"^(?:那么|那|还有|另外|此外|同样|换成|如果是)|呢\W*$")

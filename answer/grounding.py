@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from answer.models import Citation
-from answer.text import MARKER, numbers_in, sentence_pieces
-from ingest.models import Chunk
-from ingest.sentences import split_sentences
+from carbonqa.answer.models import Citation
+from carbonqa.answer.text import MARKER, numbers_in, sentence_pieces
+from carbonqa.ingest.models import Chunk
+from carbonqa.ingest.sentences import split_sentences
 
 MAX_CLAUSE_CHARS = 1500  # longer clauses are cut in the prompt (and verified against what was sent)
 MIN_SUPPORT = 0.5  # share of a sentence's character pairs that must occur in the clauses it cites

@@ -8,11 +8,11 @@ Questions that name no extracted indicator return None and get the usual sentenc
 """
 from __future__ import annotations
 
-from answer.compose import CitationBook
-from indicators.models import Indicator
-from indicators.names import indicator_name
-from ingest.tree import ClauseTree
-from ingest.vocabulary import MEASURE_SUFFIX
+from carbonqa.answer.compose import CitationBook
+from carbonqa.indicators.models import Indicator
+from carbonqa.indicators.names import indicator_name
+from carbonqa.ingest.tree import ClauseTree
+from carbonqa.ingest.vocabulary import MEASURE_SUFFIX
 
 MIN_CORE_CHARS = 4
 NO_FIGURE = "方案未给出该指标的数值。"

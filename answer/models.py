@@ -5,7 +5,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
-from retriever.models import SearchHit
+from carbonqa.retriever.models import SearchHit
 
 
 class Outcome(str, Enum):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from answer.compose import CitationBook
-from ingest.metadata import doc_number, notice_date, signer_above
-from ingest.models import Chunk, ChunkKind
-from ingest.vocabulary import NOTICE_LABELS
+from carbonqa.answer.compose import CitationBook
+from carbonqa.ingest.metadata import doc_number, notice_date, signer_above
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.vocabulary import NOTICE_LABELS
 
 
 @dataclass

@@ -11,23 +11,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from answer.compose import CitationBook, attributed, comparison_line, plans_note, structure_list
-from answer.evidence import Candidate, SentenceIndex, most_specific
-from answer.grounding import Clause, build_messages, complete_part, numbered_clauses, verify
-from answer.facets import Facet, Facets, split_facets
-from answer.indicator_table import indicator_comparison
-from answer.followup import resolve_followup
-from answer.llm import LLMClient, LLMError
-from answer.models import Answer, FilterConflict, Outcome
-from answer.notice import notice_line, read_notice
-from answer.policy import AnswerPolicy
-from answer.structure import Outline
-from answer.suggestions import FollowUps
-from answer.text import clause_years, first_sentence, sentence_pieces, strip_end
-from ingest.text import squash
-from ingest.vocabulary import term_forms
-from retriever.models import Fusion, QuestionFrame, RegionSource, SearchHit, SearchMode, SearchResult
-from retriever.search import EmptyQueryError, Retriever
+from carbonqa.answer.compose import CitationBook, attributed, comparison_line, plans_note, structure_list
+from carbonqa.answer.evidence import Candidate, SentenceIndex, most_specific
+from carbonqa.answer.grounding import Clause, build_messages, complete_part, numbered_clauses, verify
+from carbonqa.answer.facets import Facet, Facets, split_facets
+from carbonqa.answer.indicator_table import indicator_comparison
+from carbonqa.answer.followup import resolve_followup
+from carbonqa.answer.llm import LLMClient, LLMError
+from carbonqa.answer.models import Answer, FilterConflict, Outcome
+from carbonqa.answer.notice import notice_line, read_notice
+from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.structure import Outline
+from carbonqa.answer.suggestions import FollowUps
+from carbonqa.answer.text import clause_years, first_sentence, sentence_pieces, strip_end
+from carbonqa.ingest.text import squash
+from carbonqa.ingest.vocabulary import term_forms
+from carbonqa.retriever.models import Fusion, QuestionFrame, RegionSource, SearchHit, SearchMode, SearchResult
+from carbonqa.retriever.search import EmptyQueryError, Retriever
 
 TOO_MANY_FACETS = "问题包含的方面较多，以下未作回答，请分开提问："
 DEFAULT_TOP_K = 8  # clauses retrieved for a question, unless the caller asks for another number

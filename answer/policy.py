@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from answer.text import clause_years
-from ingest.sentences import MIN_SENTENCE_CHARS
-from ingest.vocabulary import AGENCY, BASE_YEAR
-from retriever.models import QuestionFrame
+from carbonqa.answer.text import clause_years
+from carbonqa.ingest.sentences import MIN_SENTENCE_CHARS
+from carbonqa.ingest.vocabulary import AGENCY, BASE_YEAR
+from carbonqa.retriever.models import QuestionFrame
 
 if TYPE_CHECKING:
-    from answer.evidence import Candidate
+    from carbonqa.answer.evidence import Candidate
 
 
 class AnswerPolicy(BaseModel):

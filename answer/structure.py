@@ -10,15 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from answer.evidence import SentenceIndex
-from answer.policy import AnswerPolicy
-from answer.text import first_sentence, strip_end
-from ingest.models import Chunk, ChunkKind
-from ingest.sentences import split_sentences
-from ingest.text import squash
-from ingest.tree import ClauseTree
-from ingest.vocabulary import COUNT_PHRASE, chinese_number
-from retriever.models import QuestionFrame, SearchHit
+from carbonqa.answer.evidence import SentenceIndex
+from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.text import first_sentence, strip_end
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.sentences import split_sentences
+from carbonqa.ingest.text import squash
+from carbonqa.ingest.tree import ClauseTree
+from carbonqa.ingest.vocabulary import COUNT_PHRASE, chinese_number
+from carbonqa.retriever.models import QuestionFrame, SearchHit
 
 BULLET = re.compile(r"^\s*(?:——|—|-|•|·)\s*")
 

@@ -13,10 +13,10 @@ from enum import Enum
 
 from pydantic import BaseModel
 
-from answer.models import Answer
-from ingest.models import Chunk, ChunkKind, ParsedPlan
-from ingest.tree import ClauseTree
-from ingest.vocabulary import BASE_YEAR, NUMBER, NUMBER_UNITS, PROVINCE_ALIASES, YEAR_MENTION, YEAR_NUMBER, \
+from carbonqa.answer.models import Answer
+from carbonqa.ingest.models import Chunk, ChunkKind, ParsedPlan
+from carbonqa.ingest.tree import ClauseTree
+from carbonqa.ingest.vocabulary import BASE_YEAR, NUMBER, NUMBER_UNITS, PROVINCE_ALIASES, YEAR_MENTION, YEAR_NUMBER, \
     is_province, short_name
 
 # A target year as the plans write it: "到2025年".

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ingest.sentences import split_sentences
-from ingest.text import squash
-from ingest.vocabulary import NUMBER, years_in
+from carbonqa.ingest.sentences import split_sentences
+from carbonqa.ingest.text import squash
+from carbonqa.ingest.vocabulary import NUMBER, years_in
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 LEADING_MARKERS = re.compile(r"(?:\s*\[\d{1,3}\])*\s*")  # at a sentence start, they close the one before

@@ -24,27 +24,27 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from answer.models import Answer
-from answer.suggestions import Suggestion, starter_questions
-from api.corpus_view import CorpusView
-from api.errors import ApiError, LastResort, bilingual, install_error_handlers, public_message
-from api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
-from api.indicator_view import IndicatorView, to_csv
-from api.limits import BodyLimit, ConcurrencyLimit, RateLimit
-from api.openapi import (COMMON_ERRORS, LIST_ERRORS, LOOKUP_ERRORS, QUESTION_ERRORS, errors, publish_limits,
+from carbonqa.answer.models import Answer
+from carbonqa.answer.suggestions import Suggestion, starter_questions
+from carbonqa.api.corpus_view import CorpusView
+from carbonqa.api.errors import ApiError, LastResort, bilingual, install_error_handlers, public_message
+from carbonqa.api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
+from carbonqa.api.indicator_view import IndicatorView, to_csv
+from carbonqa.api.limits import BodyLimit, ConcurrencyLimit, RateLimit
+from carbonqa.api.openapi import (COMMON_ERRORS, LIST_ERRORS, LOOKUP_ERRORS, QUESTION_ERRORS, errors, publish_limits,
                          region_names)
-from api.runtime import Runtime, load_runtime, plan_library, reloaded, with_plans
-from api.schemas import (MAX_QUESTION_CHARS, AskRequest, ChunkContext, IndicatorName, LibraryChange, Limits,
+from carbonqa.api.runtime import Runtime, load_runtime, plan_library, reloaded, with_plans
+from carbonqa.api.schemas import (MAX_QUESTION_CHARS, AskRequest, ChunkContext, IndicatorName, LibraryChange, Limits,
                          PlanOutline, PlanSummary, QuestionRequest, Readiness, SearchRequest)
-from api.security import require_admin_key, require_api_key
-from api.settings import Settings, get_settings
-from index.embedder import EmbeddingModelError
-from index.store import IndexCorruptError, manifest_stamp
-from indicators.models import Indicator
-from ingest.errors import IngestError
-from ingest.library import Upload
-from ingest.models import Chunk, ParsedPlan
-from retriever.models import SearchResult
+from carbonqa.api.security import require_admin_key, require_api_key
+from carbonqa.api.settings import Settings, get_settings
+from carbonqa.index.embedder import EmbeddingModelError
+from carbonqa.index.store import IndexCorruptError, manifest_stamp
+from carbonqa.indicators.models import Indicator
+from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.library import Upload
+from carbonqa.ingest.models import Chunk, ParsedPlan
+from carbonqa.retriever.models import SearchResult
 
 log = logging.getLogger("carbonqa.api")
 

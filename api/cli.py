@@ -10,10 +10,10 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 from rich.console import Console
 
-from answer.models import Outcome
-from api.settings import TOP_K_MAX, TOP_K_MIN, Settings, get_settings
-from retriever.models import Fusion, SearchMode
-from retriever.validation import QuestionError, validate_question
+from carbonqa.answer.models import Outcome
+from carbonqa.api.settings import TOP_K_MAX, TOP_K_MIN, Settings, get_settings
+from carbonqa.retriever.models import Fusion, SearchMode
+from carbonqa.retriever.validation import QuestionError, validate_question
 
 app = typer.Typer(help="carbonqa: cited answers from China's 碳达峰 implementation plans.", no_args_is_help=True)
 console = Console()
@@ -57,10 +57,10 @@ def checked_question(question: str, settings: Settings) -> str:
 
 def loaded_runtime(settings: Settings, progress: bool = False, rebuild: bool = False):
     """The pipeline loaded from settings, or a clear error (bad corpus, missing model, corrupt index)."""
-    from api.runtime import load_runtime
-    from index.chunk_store import StoreUnavailableError
-    from index.embedder import EmbeddingModelError
-    from index.store import IndexCorruptError
+    from carbonqa.api.runtime import load_runtime
+    from carbonqa.index.chunk_store import StoreUnavailableError
+    from carbonqa.index.embedder import EmbeddingModelError
+    from carbonqa.index.store import IndexCorruptError
 
     try:
         return load_runtime(settings, progress=progress, rebuild=rebuild)
@@ -79,8 +79,8 @@ def ingest(
     from rich.progress import Progress
     from rich.table import Table
 
-    from ingest.models import ChunkKind
-    from ingest.pipeline import IngestError, load_corpus, write_chunks_jsonl
+    from carbonqa.ingest.models import ChunkKind
+    from carbonqa.ingest.pipeline import IngestError, load_corpus, write_chunks_jsonl
 
     corpus_dir = corpus or load_settings().corpus_path
     try:
@@ -133,9 +133,9 @@ def eval_command(
 ) -> None:
     """Answer every question of an eval set; write predictions, metrics, plots and report.md."""
     # Imported here: the report loads matplotlib.
-    from eval.qa_models import DEFAULT_QA_PATH, EvalFileError, load_qa, write_jsonl
-    from eval.report import DEFAULT_REPORT_DIR, fmt_metric, write_report
-    from eval.run import run_eval
+    from carbonqa.eval.qa_models import DEFAULT_QA_PATH, EvalFileError, load_qa, write_jsonl
+    from carbonqa.eval.report import DEFAULT_REPORT_DIR, fmt_metric, write_report
+    from carbonqa.eval.run import run_eval
 
     settings = load_settings()
     qa_path = qa or DEFAULT_QA_PATH
@@ -167,8 +167,8 @@ def bench_retrieval_command(
     repeat: int = typer.Option(3, "--repeat", min=1, help="passes over the eval questions per mode"),
 ) -> None:
     """Benchmark retrieval: model load, index build, query latency per mode (prints numbers only)."""
-    from api.runtime import load_embedder
-    from eval.bench_retrieval import bench
+    from carbonqa.api.runtime import load_embedder
+    from carbonqa.eval.bench_retrieval import bench
 
     settings = load_settings()
     bench(settings.corpus_path, lambda: load_embedder(settings), settings.fusion_config, repeat=repeat,
@@ -201,7 +201,7 @@ def search(
     """Print the ranked chunks for a question, with their scores."""
     from rich.table import Table
 
-    from retriever.search import UnknownDocumentError, UnknownRegionError
+    from carbonqa.retriever.search import UnknownDocumentError, UnknownRegionError
 
     settings = load_settings()
     question = checked_question(question, settings)
@@ -242,7 +242,7 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="print the whole Answer as JSON"),
 ) -> None:
     """Answer a question, citing the clauses it quotes (or say what the plans do not cover)."""
-    from retriever.search import UnknownDocumentError, UnknownRegionError
+    from carbonqa.retriever.search import UnknownDocumentError, UnknownRegionError
 
     settings = load_settings()
     question = checked_question(question, settings)
@@ -279,8 +279,8 @@ def list_command() -> None:
     """List the plans in the library: shipped (data/corpus) and added (the library folder)."""
     from rich.table import Table
 
-    from api.runtime import plan_library
-    from ingest.errors import IngestError
+    from carbonqa.api.runtime import plan_library
+    from carbonqa.ingest.errors import IngestError
 
     library = plan_library(load_settings())
     try:
@@ -303,10 +303,10 @@ def add(
     replace: bool = typer.Option(False, "--replace", help="replace an added plan with the same doc id"),
 ) -> None:
     """Add plans to the library and index only their chunks (a running service switches to them within a second)."""
-    from api.app import Service
-    from index.chunk_store import StoreUnavailableError
-    from ingest.errors import IngestError
-    from ingest.library import Upload
+    from carbonqa.api.app import Service
+    from carbonqa.index.chunk_store import StoreUnavailableError
+    from carbonqa.ingest.errors import IngestError
+    from carbonqa.ingest.library import Upload
 
     uploads = []
     for path in files:
@@ -329,9 +329,9 @@ def add(
 @app.command()
 def remove(doc_id: str = typer.Argument(..., help="the plan's id, see `carbonqa list`")) -> None:
     """Remove an added plan; its original file is kept in the library's .removed/ folder."""
-    from api.app import Service
-    from index.chunk_store import StoreUnavailableError
-    from ingest.errors import IngestError
+    from carbonqa.api.app import Service
+    from carbonqa.index.chunk_store import StoreUnavailableError
+    from carbonqa.ingest.errors import IngestError
 
     settings = load_settings()
     service = Service(settings)
@@ -354,8 +354,8 @@ def serve(
     """Serve the chat UI (/) and the JSON API (/docs); the index is built on first start."""
     import logging
 
-    from api.app import create_app
-    from api.serving import serve as run_server
+    from carbonqa.api.app import create_app
+    from carbonqa.api.serving import serve as run_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings()
@@ -376,7 +376,7 @@ def feedback_export(
     import json
     import sqlite3
 
-    from api.feedback import FeedbackStore, Rating, eval_item
+    from carbonqa.api.feedback import FeedbackStore, Rating, eval_item
 
     settings = load_settings()
     path = settings.feedback_path

@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from index.batching import QueryEmbeddingError
-from retriever.search import UnknownDocumentError, UnknownRegionError
+from carbonqa.index.batching import QueryEmbeddingError
+from carbonqa.retriever.search import UnknownDocumentError, UnknownRegionError
 
 log = logging.getLogger("carbonqa.api")
 

@@ -18,7 +18,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.schemas import checked_answer, checked_question
+from carbonqa.api.schemas import checked_answer, checked_question
 
 MAX_ANSWER_CHARS = 8000
 MAX_NOTE_CHARS = 1000

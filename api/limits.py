@@ -16,7 +16,7 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import HTTP_MESSAGES, error_response
+from carbonqa.api.errors import HTTP_MESSAGES, error_response
 
 BODY_TIMEOUT = "请求体未在规定时间内收到 / request body not received in time"
 BUSY = "服务繁忙，请稍后重试 / the service is busy, please retry shortly"

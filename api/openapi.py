@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.errors import ErrorBody
-from api.settings import TOP_K_MAX, TOP_K_MIN, Settings
-from retriever.regions import RegionCatalog
-from retriever.validation import QUESTION_PATTERN, TEXT_PATTERN
+from carbonqa.api.errors import ErrorBody
+from carbonqa.api.settings import TOP_K_MAX, TOP_K_MIN, Settings
+from carbonqa.retriever.regions import RegionCatalog
+from carbonqa.retriever.validation import QUESTION_PATTERN, TEXT_PATTERN
 
 ERROR_DESCRIPTIONS = {
     400: "the body cannot be parsed (not UTF-8 JSON, or a malformed multipart upload)",

@@ -11,18 +11,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from answer.llm import LLMClient
-from answer.pipeline import Answerer
-from api.settings import Settings, StoreKind
-from index.batching import QueryBatcher
-from index.chunk_store import ChunkStore
-from index.embedder import QUERY_THREADS, Embedder
-from index.interface import QueryEmbedder
-from index.store import build_index, index_cache, load_index, load_or_build, read_manifest, save_index, stale_reasons
-from ingest.library import PlanLibrary
-from ingest.models import Chunk, ParsedPlan
-from ingest.tree import ClauseTree
-from retriever.search import Retriever
+from carbonqa.answer.llm import LLMClient
+from carbonqa.answer.pipeline import Answerer
+from carbonqa.api.settings import Settings, StoreKind
+from carbonqa.index.batching import QueryBatcher
+from carbonqa.index.chunk_store import ChunkStore
+from carbonqa.index.embedder import QUERY_THREADS, Embedder
+from carbonqa.index.interface import QueryEmbedder
+from carbonqa.index.store import build_index, index_cache, load_index, load_or_build, read_manifest, save_index, stale_reasons
+from carbonqa.ingest.library import PlanLibrary
+from carbonqa.ingest.models import Chunk, ParsedPlan
+from carbonqa.ingest.tree import ClauseTree
+from carbonqa.retriever.search import Retriever
 
 log = logging.getLogger("carbonqa")
 
@@ -81,7 +81,7 @@ def open_store(settings: Settings, chunks: list[Chunk], embedder: Embedder, prog
                rebuild: bool = False) -> tuple[ChunkStore, str]:
     """The store selected by CARBONQA_STORE, loaded if current, else updated or (re)built from these chunks."""
     if settings.store == StoreKind.milvus:
-        from index import milvus_store  # imported only when used: pymilvus is slow to import
+        from carbonqa.index import milvus_store  # imported only when used: pymilvus is slow to import
 
         client = milvus_store.connect(settings.milvus_location, milvus_token(settings))
         return milvus_store.load_or_build(client, settings.milvus_collection, chunks, embedder, progress, rebuild)

@@ -7,10 +7,10 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from api.settings import TOP_K_MAX, TOP_K_MIN, Settings
-from ingest.models import Chunk, ChunkKind
-from retriever.models import SearchMode
-from retriever.validation import normalize_text, validate_question
+from carbonqa.api.settings import TOP_K_MAX, TOP_K_MIN, Settings
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.retriever.models import SearchMode
+from carbonqa.retriever.validation import normalize_text, validate_question
 
 
 # The longest question the app serving this request accepts: each app sets it from its own settings

@@ -17,8 +17,8 @@ import secrets
 from fastapi import Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from api.errors import ApiError
-from api.settings import Settings
+from carbonqa.api.errors import ApiError
+from carbonqa.api.settings import Settings
 
 # auto_error=False: a missing key is decided below with a bilingual error, not FastAPI's default 403.
 _key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key or the admin key")

@@ -18,8 +18,8 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.protocols.http import h11_impl
 
-from api.errors import error_response
-from api.settings import Settings
+from carbonqa.api.errors import error_response
+from carbonqa.api.settings import Settings
 
 log = logging.getLogger("carbonqa.api")
 

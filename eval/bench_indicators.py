@@ -1,6 +1,6 @@
 """Indicator extraction against the hand-written gold table: precision and recall by plan and indicator.
 
-    python -m eval.bench_indicators [--gold eval/indicators_gold.jsonl] [--corpus data/corpus] [--misses]
+    python -m carbonqa.eval.bench_indicators [--gold eval/indicators_gold.jsonl] [--corpus data/corpus] [--misses]
 
 A gold row and an extracted record match when they cite the same clause and state the same year,
 value and unit (each record is used once). The indicator name is scored separately: of the matched
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from indicators.extract import extract_indicators
-from indicators.models import Indicator
-from ingest.pipeline import load_corpus
+from carbonqa.indicators.extract import extract_indicators
+from carbonqa.indicators.models import Indicator
+from carbonqa.ingest.pipeline import load_corpus
 
 GOLD = Path(__file__).resolve().parent / "indicators_gold.jsonl"
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"

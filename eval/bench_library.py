@@ -1,6 +1,6 @@
 """Library benchmark (a script, not a test): add plans to a running service under load.
 
-    .venv/bin/python -m eval.bench_library [--concurrency 8] [--settle-s 8]
+    .venv/bin/python -m carbonqa.eval.bench_library [--concurrency 8] [--settle-s 8]
 
 Starts `carbonqa serve` on a free loopback port with the shipped corpus, an empty library and a copy
 of the index in a temporary folder, keeps `--concurrency` clients asking the eval questions, and while
@@ -31,10 +31,10 @@ from pathlib import Path
 
 import httpx
 
-from eval.bench_load import free_port, memory_mb, wait_ready
-from eval.metrics import percentile, score_all, summarize
-from eval.plan_formats import write_format
-from eval.qa_models import load_qa
+from carbonqa.eval.bench_load import free_port, memory_mb, wait_ready
+from carbonqa.eval.metrics import percentile, score_all, summarize
+from carbonqa.eval.plan_formats import write_format
+from carbonqa.eval.qa_models import load_qa
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = Path(__file__).resolve().parent / "library_plans"
@@ -125,7 +125,7 @@ def eval_on_shipped(runtime, items) -> tuple[dict[str, float], dict[str, tuple]]
 
     Wrong-plan share as in bench_retrieval: over the questions that name their plans, the share of
     top-5 chunks from a region not asked about; and the share from a plan added to the library."""
-    from eval.run import run_eval
+    from carbonqa.eval.run import run_eval
 
     chunks = {chunk.id: chunk for chunk in runtime.index.chunks}
     shipped = {plan.meta.doc_id for plan in runtime.plans[:SHIPPED_DOCS]}
@@ -171,7 +171,7 @@ def main() -> None:
     parser.add_argument("--settle-s", type=float, default=15.0, help="seconds of load before and after uploads")
     args = parser.parse_args()
 
-    from api.settings import Settings, get_settings
+    from carbonqa.api.settings import Settings, get_settings
 
     base_settings = get_settings()
     work = Path(tempfile.mkdtemp(prefix="carbonqa-library-bench-"))
@@ -186,7 +186,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     log_path = work / "server.log"
     with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port",
+        server = subprocess.Popen([sys.executable, "-m", "carbonqa.api.cli", "serve", "--host", "127.0.0.1", "--port",
                                    str(port)], cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         print(f"ready after {wait_ready(base, server, log_path):.1f} s; work folder {work}")
@@ -215,7 +215,7 @@ def main() -> None:
             for command, plans in ((["remove", "shenzhen-nanshan-2024"], 6), (["add", str(files[0])], 7)):
                 load.switch(f"during carbonqa {command[0]}")
                 started = time.perf_counter()
-                done = subprocess.run([sys.executable, "-m", "api.cli", *command], cwd=REPO, env=env,
+                done = subprocess.run([sys.executable, "-m", "carbonqa.api.cli", *command], cwd=REPO, env=env,
                                       capture_output=True, text=True)
                 if done.returncode:
                     sys.exit(f"carbonqa {' '.join(command)} failed: {done.stdout}{done.stderr}")
@@ -236,7 +236,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
 
-    from api.runtime import load_runtime
+    from carbonqa.api.runtime import load_runtime
 
     print("eval on the original five plans' questions (in process, same index folder):")
     before, before_items = eval_on_shipped(load_runtime(base_settings, progress=False), items)

@@ -12,9 +12,9 @@ one of three scenarios and prints what it measured:
   (reopened when the server cuts them) for D seconds, while /healthz is probed and normal /ask
   requests keep coming: /healthz latency, /ask failures, server log growth.
 
-    .venv/bin/python -m eval.bench_load [--requests 2000] [--concurrency 16] [--serial-requests 200]
-    .venv/bin/python -m eval.bench_load --scenario mixed [--users 32] [--seconds 60]
-    .venv/bin/python -m eval.bench_load --scenario held-open [--connections 5000] [--seconds 60]
+    .venv/bin/python -m carbonqa.eval.bench_load [--requests 2000] [--concurrency 16] [--serial-requests 200]
+    .venv/bin/python -m carbonqa.eval.bench_load --scenario mixed [--users 32] [--seconds 60]
+    .venv/bin/python -m carbonqa.eval.bench_load --scenario held-open [--connections 5000] [--seconds 60]
 
 Targets: p50 <= 60 ms at concurrency 1; >= 20 requests/s at concurrency 16 with 0 errors;
 ready <= 20 s after start when the index exists; resident memory <= 2 GB; mixed: 0 failed normal
@@ -42,8 +42,8 @@ from pathlib import Path
 
 import httpx
 
-from eval.metrics import percentile
-from eval.qa_models import DEFAULT_QA_PATH, load_qa
+from carbonqa.eval.metrics import percentile
+from carbonqa.eval.qa_models import DEFAULT_QA_PATH, load_qa
 
 REPO = Path(__file__).resolve().parents[1]
 READY_TIMEOUT_S = 900  # a first start builds the index
@@ -106,7 +106,7 @@ def raise_open_file_limit(needed: int) -> int:
 def start_server(port: int, log_path: Path) -> subprocess.Popen:
     with log_path.open("w") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "carbonqa.api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
 

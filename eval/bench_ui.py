@@ -1,8 +1,8 @@
 """The chat UI measured in Debian's Chromium: layout at phone, tablet and desktop widths, and the
 README screenshots (desktop and phone, light and dark) written to docs/.
 
-    python -m eval.bench_ui                 # measure and write docs/screenshot-*.png
-    python -m eval.bench_ui --no-screenshots
+    python -m carbonqa.eval.bench_ui                 # measure and write docs/screenshot-*.png
+    python -m carbonqa.eval.bench_ui --no-screenshots
 
 Starts `carbonqa serve` on a free loopback port (feedback goes to a temporary database), asks one
 question per width and prints, per width: sideways overflow, the smallest control and how many are
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from eval.bench_load import REPO, free_port, start_server, wait_ready
+from carbonqa.eval.bench_load import REPO, free_port, start_server, wait_ready
 
 CHROMIUM = "/usr/bin/chromium"
 QUESTION = "珠海2025年单位地区生产总值能耗要比2020年下降多少？"

@@ -1,6 +1,6 @@
 """Format fidelity: each shipped plan written as .docx, .pdf and .html, read back, compared with its .txt.
 
-    python -m eval.fidelity [--out DIR]
+    python -m carbonqa.eval.fidelity [--out DIR]
 
 prints, per format and plan: whether the clause tree is the same (chunk ids, parents, kinds, heading
 paths, metadata), how many chunk texts are equal exactly, how many differ only in whitespace, and
@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eval.plan_formats import FORMATS, write_format
-from ingest.models import ParsedPlan
-from ingest.pipeline import parse_plan, plan_files
-from ingest.text import squash
+from carbonqa.eval.plan_formats import FORMATS, write_format
+from carbonqa.ingest.models import ParsedPlan
+from carbonqa.ingest.pipeline import parse_plan, plan_files
+from carbonqa.ingest.text import squash
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
 META_FIELDS = {"doc_id", "title", "region", "level", "issuer", "doc_number", "issue_date"}

@@ -12,8 +12,8 @@ from collections import defaultdict
 import numpy as np
 from pydantic import BaseModel
 
-from eval.qa_models import Outcome, Prediction, QAItem
-from ingest.text import squash
+from carbonqa.eval.qa_models import Outcome, Prediction, QAItem
+from carbonqa.ingest.text import squash
 
 K_MAX = 10
 RECALL_KS = (1, 3, 5, 10)

@@ -1,6 +1,6 @@
 """Write a plain-text plan as the formats governments publish: .docx, text-layer .pdf, a saved web page.
 
-Used by the fidelity tests and `python -m eval.fidelity`: each shipped plan, written in another format
+Used by the fidelity tests and `python -m carbonqa.eval.fidelity`: each shipped plan, written in another format
 and read back by ingest, must give the same clause chunks as its .txt original. The documents are laid
 out the way real ones are: Word paragraphs and a table with merged cells; a PDF with first-line
 indents, wrapped lines, a running header, page numbers and a table that may cross a page; a web page
@@ -11,9 +11,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ingest.clean import CleanDocument, clean_document
-from ingest.decode import decode_plan
-from ingest.table import Table
+from carbonqa.ingest.clean import CleanDocument, clean_document
+from carbonqa.ingest.decode import decode_plan
+from carbonqa.ingest.table import Table
 
 Block = str | Table
 FORMATS = ("docx", "pdf", "html")

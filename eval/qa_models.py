@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from answer.models import Outcome
+from carbonqa.answer.models import Outcome
 
 # The project's eval set, shipped inside the eval package.
 DEFAULT_QA_PATH = Path(__file__).resolve().parent / "qa.jsonl"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from eval.metrics import (
+from carbonqa.eval.metrics import (
     K_MAX,
     RECALL_KS,
     WALL_CLOCK,
@@ -20,8 +20,8 @@ from eval.metrics import (
     summarize,
     summarize_by_type,
 )
-from eval.qa_models import Prediction, QAItem, write_jsonl
-from eval.run import EvalRun
+from carbonqa.eval.qa_models import Prediction, QAItem, write_jsonl
+from carbonqa.eval.run import EvalRun
 
 DEFAULT_REPORT_DIR = Path(__file__).resolve().parents[1] / "reports" / "latest"
 SNIPPET_CHARS = 60

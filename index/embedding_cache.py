@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.files import text_sha256
-from index.interface import PassageEmbedder
+from carbonqa.index.files import text_sha256
+from carbonqa.index.interface import PassageEmbedder
 
 CACHE_FILE = "embeddings.npz"
 

@@ -28,16 +28,16 @@ from pydantic import ValidationError
 from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
 from tqdm import tqdm
 
-from index.chunk_store import ArmHit, StoreUnavailableError
-from index.embedding_cache import EmbeddingCache, embed_passages_cached
-from index.files import text_sha256
-from index.interface import PassageEmbedder
-from index.sentence_vectors import SentenceVectors, sentence_texts
-from index.store import IndexCorruptError, IndexManifest, bm25_text, corpus_hash, embedding_text, library_versions, model_reasons
-from index.tokenizer import STOPWORDS, Tokenizer, domain_terms
-from indicators.extract import extract_indicators
-from indicators.models import Indicator
-from ingest.models import Chunk
+from carbonqa.index.chunk_store import ArmHit, StoreUnavailableError
+from carbonqa.index.embedding_cache import EmbeddingCache, embed_passages_cached
+from carbonqa.index.files import text_sha256
+from carbonqa.index.interface import PassageEmbedder
+from carbonqa.index.sentence_vectors import SentenceVectors, sentence_texts
+from carbonqa.index.store import IndexCorruptError, IndexManifest, bm25_text, corpus_hash, embedding_text, library_versions, model_reasons
+from carbonqa.index.tokenizer import STOPWORDS, Tokenizer, domain_terms
+from carbonqa.indicators.extract import extract_indicators
+from carbonqa.indicators.models import Indicator
+from carbonqa.ingest.models import Chunk
 
 # Bump when the schema, the analyzer or the indexed text changes: old collections are rebuilt.
 MILVUS_FORMAT = 3

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.models import Chunk
-from ingest.sentences import content_sentences
+from carbonqa.ingest.models import Chunk
+from carbonqa.ingest.sentences import content_sentences
 
 SENTENCES = "sentences.npz"
 

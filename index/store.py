@@ -24,18 +24,18 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 from tqdm import tqdm
 
-from index.bm25 import BM25Index
-from index.chunk_store import ArmHit
-from index.dense import DenseIndexConfig, build_dense, configure, dense_scores, is_approximate, wants_approximate
-from index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
-from index.files import replace_dir, sha256_file, temp_dir_for, text_sha256
-from index.interface import PassageEmbedder
-from index.sentence_vectors import SENTENCES, SentenceVectors, sentence_texts
-from index.tokenizer import Tokenizer, domain_terms
-from indicators.extract import extract_indicators
-from indicators.models import Indicator
-from ingest.models import Chunk
-from ingest.pipeline import read_chunks_jsonl, write_chunks_jsonl
+from carbonqa.index.bm25 import BM25Index
+from carbonqa.index.chunk_store import ArmHit
+from carbonqa.index.dense import DenseIndexConfig, build_dense, configure, dense_scores, is_approximate, wants_approximate
+from carbonqa.index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
+from carbonqa.index.files import replace_dir, sha256_file, temp_dir_for, text_sha256
+from carbonqa.index.interface import PassageEmbedder
+from carbonqa.index.sentence_vectors import SENTENCES, SentenceVectors, sentence_texts
+from carbonqa.index.tokenizer import Tokenizer, domain_terms
+from carbonqa.indicators.extract import extract_indicators
+from carbonqa.indicators.models import Indicator
+from carbonqa.ingest.models import Chunk
+from carbonqa.ingest.pipeline import read_chunks_jsonl, write_chunks_jsonl
 
 # Bump when the folder layout, the embedded text or the tokenizer changes: old indexes become stale.
 INDEX_FORMAT = 9

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 import jieba
 
-from ingest.models import Chunk
-from ingest.vocabulary import NUMBER_UNITS, full_forms
+from carbonqa.ingest.models import Chunk
+from carbonqa.ingest.vocabulary import NUMBER_UNITS, full_forms
 
 jieba.setLogLevel(logging.WARNING)
 

@@ -13,13 +13,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ingest.sentences import OPENERS, SENTENCE_END, split_sentences
-from indicators.models import Indicator
-from indicators.names import indicator_name, share_modifier
-from ingest.clean import CLOSERS
-from ingest.models import Chunk, ChunkKind
-from ingest.text import squash
-from ingest.vocabulary import (ACTIONS, BASE_YEAR, COMPARATIVES, NOTE, NUMBER, PERIOD, PERIOD_END_YEAR,
+from carbonqa.ingest.sentences import OPENERS, SENTENCE_END, split_sentences
+from carbonqa.indicators.models import Indicator
+from carbonqa.indicators.names import indicator_name, share_modifier
+from carbonqa.ingest.clean import CLOSERS
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.text import squash
+from carbonqa.ingest.vocabulary import (ACTIONS, BASE_YEAR, COMPARATIVES, NOTE, NUMBER, PERIOD, PERIOD_END_YEAR,
                                POST_QUALIFIERS, PRE_QUALIFIERS, RANGE_OR_RATIO, TARGET_UNIT, TARGET_YEAR)
 
 VERBS = re.compile("|".join(sorted(COMPARATIVES + ACTIONS, key=len, reverse=True)))

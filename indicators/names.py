@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from index.tokenizer import CURATED_TERMS
-from ingest.vocabulary import ABBREVIATIONS, EDGE_WORDS, ENUMERATION, MEASURE_VARIANTS, NOTE, SCOPE_PREFIX
+from carbonqa.index.tokenizer import CURATED_TERMS
+from carbonqa.ingest.vocabulary import ABBREVIATIONS, EDGE_WORDS, ENUMERATION, MEASURE_VARIANTS, NOTE, SCOPE_PREFIX
 
 
 def indicator_name(subject: str) -> str:

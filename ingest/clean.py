@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ingest.headings import match_heading
-from ingest.table import Table
+from carbonqa.ingest.headings import match_heading
+from carbonqa.ingest.table import Table
 
 INLINE_MARKUP = re.compile(r"\[bookmark:[^\]]*\]|\*\*")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from ingest.errors import IngestError
+from carbonqa.ingest.errors import IngestError
 
 # A decoded text with more control characters than this is a binary file that happened to decode.
 MAX_CONTROL_SHARE = 0.01

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.models import ChunkKind
-from ingest.vocabulary import HEADING_LABELS, chinese_number
+from carbonqa.ingest.models import ChunkKind
+from carbonqa.ingest.vocabulary import HEADING_LABELS, chinese_number
 
 MAX_TITLE_CHARS = 40  # a heading that runs into a long first sentence is cut here (with …)
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ingest.errors import IngestError
-from ingest.models import ParsedPlan
-from ingest.pipeline import parse_files, parse_plan, plan_files
-from ingest.readers import PLAN_SUFFIXES
+from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.models import ParsedPlan
+from carbonqa.ingest.pipeline import parse_files, parse_plan, plan_files
+from carbonqa.ingest.readers import PLAN_SUFFIXES
 
 REMOVED = ".removed"
 # A file name as uploaded: no folders, no control characters, a plan suffix.

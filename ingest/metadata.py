@@ -6,10 +6,10 @@ from datetime import date
 
 from pypinyin import lazy_pinyin
 
-from ingest.clean import PROSE_PUNCTUATION
-from ingest.errors import IngestError
-from ingest.models import PlanMeta
-from ingest.vocabulary import REGION_SUFFIX, YEAR_NUMBER, region_level, region_units
+from carbonqa.ingest.clean import PROSE_PUNCTUATION
+from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.models import PlanMeta
+from carbonqa.ingest.vocabulary import REGION_SUFFIX, YEAR_NUMBER, region_level, region_units
 
 DATE_LINE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,8}}[〔［\[]({YEAR_NUMBER})[〕］\]]\d+号")

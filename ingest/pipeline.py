@@ -7,13 +7,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ingest.clean import clean_blocks
-from ingest.errors import IngestError
-from ingest.headings import match_heading
-from ingest.metadata import extract_meta
-from ingest.models import Chunk, ParsedPlan
-from ingest.readers import PLAN_SUFFIXES, read_blocks
-from ingest.tree import build_chunks
+from carbonqa.ingest.clean import clean_blocks
+from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.headings import match_heading
+from carbonqa.ingest.metadata import extract_meta
+from carbonqa.ingest.models import Chunk, ParsedPlan
+from carbonqa.ingest.readers import PLAN_SUFFIXES, read_blocks
+from carbonqa.ingest.tree import build_chunks
 
 FRONT_LINES_WITHOUT_HEADINGS = 30  # where to look for metadata in a file without numbered headings
 

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ingest.clean import CLOSERS
-from ingest.models import Chunk, ChunkKind
-from ingest.text import squash
-from ingest.vocabulary import HEADING_LABEL, years_in
+from carbonqa.ingest.clean import CLOSERS
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.text import squash
+from carbonqa.ingest.vocabulary import HEADING_LABEL, years_in
 
 MIN_SENTENCE_CHARS = 6  # shorter fragments say nothing quotable
 

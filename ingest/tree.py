@@ -18,11 +18,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ingest.clean import CleanDocument
-from ingest.headings import match_heading
-from ingest.metadata import DATE_LINE
-from ingest.models import Chunk, ChunkKind, PlanMeta
-from ingest.table import Table
+from carbonqa.ingest.clean import CleanDocument
+from carbonqa.ingest.headings import match_heading
+from carbonqa.ingest.metadata import DATE_LINE
+from carbonqa.ingest.models import Chunk, ChunkKind, PlanMeta
+from carbonqa.ingest.table import Table
 
 
 @dataclass(frozen=True)

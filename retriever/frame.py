@@ -8,15 +8,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ingest.text import squash
-from ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS,
+from carbonqa.ingest.text import squash
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS,
                                FIRST_ITEMS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY,
                                NOTICE_QUESTIONS, NUMBER, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
                                STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family, years_in)
-from retriever.models import QuestionFrame, RegionQuery, RegionSource
-from retriever.plans import PlanCatalog
-from retriever.regions import RegionCatalog
-from retriever.validation import matching_form
+from carbonqa.retriever.models import QuestionFrame, RegionQuery, RegionSource
+from carbonqa.retriever.plans import PlanCatalog
+from carbonqa.retriever.regions import RegionCatalog
+from carbonqa.retriever.validation import matching_form
 
 def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str], list[str]],
                   regions: list[str] | None = None, use_region_detection: bool = True,

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from retriever.models import Fusion
+from carbonqa.retriever.models import Fusion
 
 
 class FusionConfig(BaseModel):

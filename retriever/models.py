@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field, PrivateAttr
 
-from ingest.models import Chunk
+from carbonqa.ingest.models import Chunk
 
 
 class SearchMode(str, Enum):

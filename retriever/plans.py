@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ingest.metadata import issue_year, plan_topic
-from ingest.models import Chunk
-from ingest.vocabulary import ORIGINAL_PLAN, PLAN_YEAR, REVISED_PLAN, REVISION_TITLE, sector_plan_name, years_in
-from retriever.models import PlanInfo
+from carbonqa.ingest.metadata import issue_year, plan_topic
+from carbonqa.ingest.models import Chunk
+from carbonqa.ingest.vocabulary import ORIGINAL_PLAN, PLAN_YEAR, REVISED_PLAN, REVISION_TITLE, sector_plan_name, years_in
+from carbonqa.retriever.models import PlanInfo
 
 
 class UnknownDocumentError(ValueError):

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 
 import jieba
 
-from ingest.vocabulary import ALL_PLANS, OTHER_PLACES, is_province, region_aliases, region_level
-from retriever.models import RegionQuery, RegionSource
+from carbonqa.ingest.vocabulary import ALL_PLANS, OTHER_PLACES, is_province, region_aliases, region_level
+from carbonqa.retriever.models import RegionQuery, RegionSource
 
 jieba.setLogLevel(logging.WARNING)  # no dictionary-loading chatter on the first question
 

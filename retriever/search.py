@@ -9,17 +9,17 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from index.chunk_store import ArmHit, ChunkStore
-from index.interface import QueryEmbedder
-from index.tokenizer import widen
-from ingest.models import Chunk, ChunkKind
-from ingest.text import squash
-from ingest.tree import ClauseTree
-from retriever.frame import read_question
-from retriever.fusion import Arm, FusionConfig, fuse
-from retriever.models import Fusion, QuestionFrame, SearchHit, SearchMode, SearchResult
-from retriever.plans import PlanCatalog, UnknownDocumentError
-from retriever.regions import RegionCatalog, UnknownRegionError
+from carbonqa.index.chunk_store import ArmHit, ChunkStore
+from carbonqa.index.interface import QueryEmbedder
+from carbonqa.index.tokenizer import widen
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.text import squash
+from carbonqa.ingest.tree import ClauseTree
+from carbonqa.retriever.frame import read_question
+from carbonqa.retriever.fusion import Arm, FusionConfig, fuse
+from carbonqa.retriever.models import Fusion, QuestionFrame, SearchHit, SearchMode, SearchResult
+from carbonqa.retriever.plans import PlanCatalog, UnknownDocumentError
+from carbonqa.retriever.regions import RegionCatalog, UnknownRegionError
 
 __all__ = ["EmptyQueryError", "Retriever", "UnknownDocumentError", "UnknownRegionError"]
 

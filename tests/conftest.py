@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.models import ParsedPlan
-from ingest.pipeline import load_corpus
+from carbonqa.ingest.models import ParsedPlan
+from carbonqa.ingest.pipeline import load_corpus
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 
@@ -29,8 +29,8 @@ def plan_by_region(plans: list[ParsedPlan]) -> dict[str, ParsedPlan]:
 @pytest.fixture(scope="session")
 def runtime():
     """The whole loaded pipeline (model, index, answerer), built once; imported here because it is heavy."""
-    from api.runtime import load_runtime
-    from api.settings import get_settings
+    from carbonqa.api.runtime import load_runtime
+    from carbonqa.api.settings import get_settings
 
     return load_runtime(get_settings(), progress=False)
 
@@ -38,7 +38,8 @@ def runtime():
 @pytest.fixture
 def use_loaded_runtime(runtime, monkeypatch):
     """Let CLI commands reuse the session's runtime instead of loading the model again."""
-    import api.runtime
+    import carbonqa.api.runtime
+    from carbonqa import api
 
     monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: runtime)
 
@@ -47,7 +48,7 @@ def use_loaded_runtime(runtime, monkeypatch):
 def milvus_copy(runtime):
     """milvus_copy(settings): a Milvus Lite collection at the settings' URI holding the session index's
     chunks and vectors (nothing is embedded again)."""
-    from index import milvus_store
+    from carbonqa.index import milvus_store
 
     clients = []
 
@@ -66,8 +67,8 @@ def milvus_copy(runtime):
 @pytest.fixture(scope="session")
 def milvus_runtime(runtime, milvus_copy, tmp_path_factory):
     """The session runtime over Milvus Lite: retrieval and API tests run against both stores."""
-    from api.runtime import assemble_runtime
-    from api.settings import StoreKind
+    from carbonqa.api.runtime import assemble_runtime
+    from carbonqa.api.settings import StoreKind
 
     settings = runtime.settings.model_copy(update={
         "store": StoreKind.milvus, "milvus_uri": str(tmp_path_factory.mktemp("milvus") / "carbonqa.db")})

@@ -5,21 +5,21 @@ import re
 
 import pytest
 
-from answer.compose import CitationBook
-from answer.evidence import SentenceIndex
-from answer.notice import notice_line, read_notice
-from answer.pipeline import Answerer
-from answer.policy import AnswerPolicy
-from answer.structure import Outline
-from answer.text import numbers_in, sentence_pieces
-from index.tokenizer import Tokenizer
-from ingest.sentences import content_sentences, split_sentences
-from ingest.models import Chunk, ChunkKind
-from ingest.text import squash
-from ingest.tree import ClauseTree
-from ingest.vocabulary import years_in
-from retriever.models import QuestionFrame, RegionQuery, SearchHit
-from retriever.search import EmptyQueryError, UnknownRegionError
+from carbonqa.answer.compose import CitationBook
+from carbonqa.answer.evidence import SentenceIndex
+from carbonqa.answer.notice import notice_line, read_notice
+from carbonqa.answer.pipeline import Answerer
+from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.structure import Outline
+from carbonqa.answer.text import numbers_in, sentence_pieces
+from carbonqa.index.tokenizer import Tokenizer
+from carbonqa.ingest.sentences import content_sentences, split_sentences
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.text import squash
+from carbonqa.ingest.tree import ClauseTree
+from carbonqa.ingest.vocabulary import years_in
+from carbonqa.retriever.models import QuestionFrame, RegionQuery, SearchHit
+from carbonqa.retriever.search import EmptyQueryError, UnknownRegionError
 
 
 def assert_cited(answer, runtime) -> None:
@@ -383,8 +383,8 @@ def test_stream_yields_the_sentences_then_citations_then_the_answer(runtime):
 
 @pytest.mark.unit
 def test_a_note_names_a_regions_plans_and_the_ones_quoted():
-    from answer.compose import plans_note
-    from retriever.plans import describe
+    from carbonqa.answer.compose import plans_note
+    from carbonqa.retriever.plans import describe
     plans = [describe("zhuhai-2023", "珠海市碳达峰实施方案", "珠海市"),
              describe("zhuhai-2025", "珠海市碳达峰实施方案（2025年修订）", "珠海市")]
     note = plans_note("珠海市", plans, {"zhuhai-2025"})

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from answer.evidence import Candidate
-from answer.policy import AnswerPolicy
-from ingest.models import Chunk, ChunkKind
-from ingest.sentences import Sentence
-from retriever.models import QuestionFrame, RegionQuery
+from carbonqa.answer.evidence import Candidate
+from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.sentences import Sentence
+from carbonqa.retriever.models import QuestionFrame, RegionQuery
 
 pytestmark = pytest.mark.unit
 POLICY = AnswerPolicy()

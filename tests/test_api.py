@@ -8,13 +8,14 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-import api.app
-import api.runtime
-from answer.models import Answer
-from api.app import create_app
-from api.runtime import assemble_runtime
-from api.settings import StoreKind, get_settings
-from index.batching import QueryBatcher
+import carbonqa.api.app
+import carbonqa.api.runtime
+from carbonqa import api
+from carbonqa.answer.models import Answer
+from carbonqa.api.app import create_app
+from carbonqa.api.runtime import assemble_runtime
+from carbonqa.api.settings import StoreKind, get_settings
+from carbonqa.index.batching import QueryBatcher
 
 PLAN_REGIONS = {"广东省", "珠海市", "佛山市", "江门市", "云浮市"}
 ZHUHAI_ENERGY = "珠海2025年单位地区生产总值能耗要比2020年下降多少？"

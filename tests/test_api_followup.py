@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from answer.followup import resolve_followup
-from retriever.regions import RegionCatalog
+from carbonqa.answer.followup import resolve_followup
+from carbonqa.retriever.regions import RegionCatalog
 
 pytestmark = pytest.mark.unit
 REGIONS = RegionCatalog(["珠海市", "广东省", "佛山市", "江门市", "云浮市"])

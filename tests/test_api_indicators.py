@@ -7,9 +7,9 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import get_settings
-from ingest.text import squash
+from carbonqa.api.app import create_app
+from carbonqa.api.settings import get_settings
+from carbonqa.ingest.text import squash
 
 
 @pytest.fixture(scope="module")

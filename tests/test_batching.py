@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from index.batching import QueryBatcher, QueryEmbeddingError
+from carbonqa.index.batching import QueryBatcher, QueryEmbeddingError
 
 # Different lengths, so a shared forward pass pads the shorter ones.
 QUESTIONS = [

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.models import Chunk, ChunkKind
-from ingest.tree import ClauseTree
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.tree import ClauseTree
 
 pytestmark = pytest.mark.unit
 

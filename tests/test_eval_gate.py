@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from eval.metrics import Summary, score_all, summarize
-from eval.qa_models import DEFAULT_QA_PATH, load_qa
-from eval.run import run_eval
-from retriever.models import SearchMode
+from carbonqa.eval.metrics import Summary, score_all, summarize
+from carbonqa.eval.qa_models import DEFAULT_QA_PATH, load_qa
+from carbonqa.eval.run import run_eval
+from carbonqa.retriever.models import SearchMode
 
 FLOORS_PATH = DEFAULT_QA_PATH.parent / "floors.json"
 METRICS = {

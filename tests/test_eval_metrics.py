@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from eval.metrics import (
+from carbonqa.eval.metrics import (
     citation_precision,
     citation_recall,
     first_hit_rank,
@@ -15,8 +15,8 @@ from eval.metrics import (
     summarize,
     summarize_by_type,
 )
-from eval.qa_models import Prediction, QAItem
-from ingest.text import squash
+from carbonqa.eval.qa_models import Prediction, QAItem
+from carbonqa.ingest.text import squash
 
 pytestmark = pytest.mark.unit
 

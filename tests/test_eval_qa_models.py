@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from eval.qa_models import EvalFileError, Prediction, QAType, load_predictions, load_qa, write_jsonl
+from carbonqa.eval.qa_models import EvalFileError, Prediction, QAType, load_predictions, load_qa, write_jsonl
 
 pytestmark = pytest.mark.unit
 

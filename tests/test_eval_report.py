@@ -3,11 +3,11 @@ import json
 
 import pytest
 
-from eval.qa_models import Prediction, QAItem, load_predictions
-from eval.report import write_report
-from eval.run import EvalRun, distinct_chunks
-from ingest.models import Chunk, ChunkKind
-from retriever.models import Fusion, SearchHit, SearchMode
+from carbonqa.eval.qa_models import Prediction, QAItem, load_predictions
+from carbonqa.eval.report import write_report
+from carbonqa.eval.run import EvalRun, distinct_chunks
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.retriever.models import Fusion, SearchHit, SearchMode
 
 pytestmark = pytest.mark.unit
 

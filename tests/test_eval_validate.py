@@ -1,9 +1,9 @@
 """The eval-set validator: the project's set is valid, and each kind of bad item is caught."""
 import pytest
 
-from eval.qa_models import DEFAULT_QA_PATH, HELDOUT_QA_PATH, QAItem, load_qa
-from eval.validate import main, validate
-from ingest.models import Chunk, ChunkKind, ParsedPlan, PlanMeta
+from carbonqa.eval.qa_models import DEFAULT_QA_PATH, HELDOUT_QA_PATH, QAItem, load_qa
+from carbonqa.eval.validate import main, validate
+from carbonqa.ingest.models import Chunk, ChunkKind, ParsedPlan, PlanMeta
 
 SHARED = "坚持节约优先，推动能源绿色低碳转型。"  # in both plans
 FILLER = "加快构建清洁低碳安全高效的能源体系，" * 4  # 72 characters between a span and a far key

@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.app import create_app
-from api.cli import app as cli
-from api.feedback import FeedbackIn, FeedbackStore, Rating
-from api.settings import Settings, get_settings
-from eval.qa_models import QAItem
+from carbonqa.api.app import create_app
+from carbonqa.api.cli import app as cli
+from carbonqa.api.feedback import FeedbackIn, FeedbackStore, Rating
+from carbonqa.api.settings import Settings, get_settings
+from carbonqa.eval.qa_models import QAItem
 
 pytestmark = pytest.mark.unit
 

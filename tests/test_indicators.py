@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from eval.bench_indicators import GOLD, read_gold, score
-from indicators.extract import extract_indicators
-from indicators.names import indicator_name
-from ingest.models import Chunk, ChunkKind
-from ingest.tree import ClauseTree
-from ingest.text import squash
+from carbonqa.eval.bench_indicators import GOLD, read_gold, score
+from carbonqa.indicators.extract import extract_indicators
+from carbonqa.indicators.names import indicator_name
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.tree import ClauseTree
+from carbonqa.ingest.text import squash
 
 FLOORS = json.loads((Path(__file__).resolve().parents[1] / "eval" / "indicator_floors.json").read_text(encoding="utf-8"))
 
@@ -132,7 +132,7 @@ def test_extraction_meets_the_floors_on_the_gold_table(plans):
 
 @pytest.mark.unit
 def test_comparison_of_one_indicator_is_a_line_per_plan_with_citations():
-    from answer.indicator_table import indicator_comparison
+    from carbonqa.answer.indicator_table import indicator_comparison
 
     city = clause("到2025年，单位地区生产总值能耗比2020年下降14%。", region="甲市")
     other = clause("到2025年，森林覆盖率达到60%。", region="乙市", number="2", start=100)
@@ -148,7 +148,7 @@ def test_comparison_of_one_indicator_is_a_line_per_plan_with_citations():
 
 @pytest.mark.unit
 def test_a_plan_wording_the_indicator_more_broadly_answers_under_its_own_name():
-    from answer.indicator_table import indicator_comparison
+    from carbonqa.answer.indicator_table import indicator_comparison
 
     city = clause("到2030年，城市绿色出行比例不低于70%。", region="甲市")
     other = clause("到2030年，绿色出行比例不低于65%。", region="乙市", number="2", start=100)

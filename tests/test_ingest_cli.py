@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ingest.pipeline import read_chunks_jsonl
+from carbonqa.ingest.pipeline import read_chunks_jsonl
 
 CARBONQA = Path(sys.executable).parent / "carbonqa"
 

@@ -6,10 +6,10 @@ import shutil
 from datetime import date
 import pytest
 
-from ingest.headings import match_heading
-from ingest.models import ChunkKind, ParsedPlan
-from ingest.pipeline import load_corpus
-from ingest.text import squash
+from carbonqa.ingest.headings import match_heading
+from carbonqa.ingest.models import ChunkKind, ParsedPlan
+from carbonqa.ingest.pipeline import load_corpus
+from carbonqa.ingest.text import squash
 
 REGIONS = ["广东省", "珠海市", "佛山市", "江门市", "云浮市"]
 ACTIONS = {"广东省": 15, "珠海市": 13, "佛山市": 13, "江门市": 12, "云浮市": 15}

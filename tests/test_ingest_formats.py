@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from eval.fidelity import Fidelity, convert_and_compare
-from eval.plan_formats import FORMATS, write_docx
-from ingest.errors import IngestError
-from ingest.pipeline import parse_plan, plan_files
-from ingest.table import Table
+from carbonqa.eval.fidelity import Fidelity, convert_and_compare
+from carbonqa.eval.plan_formats import FORMATS, write_docx
+from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.pipeline import parse_plan, plan_files
+from carbonqa.ingest.table import Table
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 # The .txt's last task-table row is cut off after its number (1 of 4 cells); a Word, PDF or HTML table

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.clean import clean_document
-from ingest.models import ChunkKind, ParsedPlan
-from ingest.pipeline import IngestError, load_corpus, parse_plan, read_chunks_jsonl, write_chunks_jsonl
+from carbonqa.ingest.clean import clean_document
+from carbonqa.ingest.models import ChunkKind, ParsedPlan
+from carbonqa.ingest.pipeline import IngestError, load_corpus, parse_plan, read_chunks_jsonl, write_chunks_jsonl
 
 pytestmark = pytest.mark.unit  # no model: hand-made files (and the parsed corpus)
 

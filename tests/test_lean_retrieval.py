@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from index.bm25 import BM25Index
-from index.store import finite_top_rows, top_rows
+from carbonqa.index.bm25 import BM25Index
+from carbonqa.index.store import finite_top_rows, top_rows
 
 CANDIDATES = 50
 

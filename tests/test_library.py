@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.app import create_app
-from api.cli import app as cli_app
-from api.runtime import assemble_runtime
-from api.settings import Settings, StoreKind, get_settings
-from eval.plan_formats import plan_blocks, write_docx, write_pdf
+from carbonqa.api.app import create_app
+from carbonqa.api.cli import app as cli_app
+from carbonqa.api.runtime import assemble_runtime
+from carbonqa.api.settings import Settings, StoreKind, get_settings
+from carbonqa.eval.plan_formats import plan_blocks, write_docx, write_pdf
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 LIBRARY_PLANS = REPO_DIR / "eval" / "library_plans"
@@ -145,7 +145,7 @@ def test_add_two_plans_then_remove_one(client, library_settings, library_runtime
     assert any(cid.startswith("zhuhai-2025/") for cid in served)
 
     # A new service on the same folders loads the same library (the index is current, nothing re-embedded).
-    from api.runtime import load_runtime
+    from carbonqa.api.runtime import load_runtime
     reloaded = load_runtime(library_settings, progress=False)
     assert reloaded.index_status == "loaded" and sorted(c.id for c in reloaded.index.chunks) == sorted(served)
 
@@ -218,7 +218,8 @@ def test_questions_during_an_update_are_answered_from_one_library(client):
 
 
 def test_cli_add_list_remove(library_runtime, library_settings, monkeypatch):
-    import api.runtime
+    import carbonqa.api.runtime
+    from carbonqa import api
 
     # Each command loads the library as it is now, reusing the session's model and index vectors.
     monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: api.runtime.with_plans(
@@ -280,7 +281,8 @@ def test_a_running_service_sees_plans_added_and_removed_by_the_cli(client, libra
                                                                   monkeypatch):
     """`carbonqa add`/`remove` in another process change only the folders on disk; the service notices the
     new index (one stat a second, on requests) and switches to it, answering throughout."""
-    import api.runtime
+    import carbonqa.api.runtime
+    from carbonqa import api
 
     monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: api.runtime.with_plans(
         library_runtime, api.runtime.plan_library(library_settings).load()))

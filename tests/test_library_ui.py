@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from test_ui import Server, browser  # noqa: F401  (the module's Chromium fixture)
 
-from eval.plan_formats import plan_blocks, write_docx
+from carbonqa.eval.plan_formats import plan_blocks, write_docx
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = "ui-test-admin-key"

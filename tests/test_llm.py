@@ -9,10 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from answer.grounding import Clause, build_messages, complete_part, reply_sentences, verify
-from answer.llm import LLMClient, LLMError
-from answer.pipeline import Answerer
-from ingest.models import Chunk, ChunkKind
+from carbonqa.answer.grounding import Clause, build_messages, complete_part, reply_sentences, verify
+from carbonqa.answer.llm import LLMClient, LLMError
+from carbonqa.answer.pipeline import Answerer
+from carbonqa.ingest.models import Chunk, ChunkKind
 
 API_KEY = "sk-test-secret-123"
 CLAUSE = re.compile(r"\[(\d+)\]《[^》]+》[^\n]*\n(.*?)(?=\n\n\[\d+\]《|\n\n问题：)", re.S)

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from pymilvus import MilvusException
 
-from index import milvus_store
-from index.chunk_store import StoreUnavailableError
-from index.sentence_vectors import sentence_texts
-from index.store import IndexCorruptError, build_index, embedding_text
-from ingest.models import Chunk, ChunkKind
+from carbonqa.index import milvus_store
+from carbonqa.index.chunk_store import StoreUnavailableError
+from carbonqa.index.sentence_vectors import sentence_texts
+from carbonqa.index.store import IndexCorruptError, build_index, embedding_text
+from carbonqa.ingest.models import Chunk, ChunkKind
 
 pytestmark = pytest.mark.unit
 
@@ -242,8 +242,9 @@ def test_a_lite_file_held_by_another_process_is_a_clear_error(tmp_path, caplog):
 @pytest.fixture
 def milvus_env(tmp_path, monkeypatch):
     """CARBONQA_STORE=milvus on a fresh Lite file, the tiny embedder standing in for the model."""
-    import api.runtime
-    from api.settings import get_settings
+    import carbonqa.api.runtime
+    from carbonqa import api
+    from carbonqa.api.settings import get_settings
 
     monkeypatch.setenv("CARBONQA_STORE", "milvus")
     monkeypatch.setenv("CARBONQA_MILVUS_URI", str(tmp_path / "cli.db"))
@@ -256,7 +257,7 @@ def milvus_env(tmp_path, monkeypatch):
 def test_index_command_builds_into_the_selected_store_then_loads_it(milvus_env):
     from typer.testing import CliRunner
 
-    from api.cli import app
+    from carbonqa.api.cli import app
 
     runner = CliRunner()
     built = runner.invoke(app, ["index"])
@@ -269,7 +270,7 @@ def test_index_command_builds_into_the_selected_store_then_loads_it(milvus_env):
 def test_bad_milvus_uri_is_a_clear_error(milvus_env, monkeypatch):
     from typer.testing import CliRunner
 
-    from api.cli import app
+    from carbonqa.api.cli import app
 
     monkeypatch.setenv("CARBONQA_MILVUS_URI", str(milvus_env.with_suffix(".txt")))
     result = CliRunner().invoke(app, ["index"])

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation.modes import GenerationMode
 
-from api.app import create_app
-from api.settings import get_settings
-from retriever.validation import QUESTION_PATTERN
+from carbonqa.api.app import create_app
+from carbonqa.api.settings import get_settings
+from carbonqa.retriever.validation import QUESTION_PATTERN
 
 EXAMPLES_PER_OPERATION = 200
 

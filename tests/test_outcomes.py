@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from answer.compose import CitationBook, structure_list
-from answer.evidence import states_figure
-from answer.facets import MAX_FACETS, split_facets
-from answer.pipeline import asked_figure, asked_items
-from answer.policy import has_base_year
-from answer.structure import Outline
-from index.tokenizer import CURATED_TERMS, Tokenizer
-from ingest.models import Chunk, ChunkKind
-from ingest.tree import ClauseTree
-from ingest.vocabulary import figure_families
-from retriever.models import QuestionFrame, RegionQuery
+from carbonqa.answer.compose import CitationBook, structure_list
+from carbonqa.answer.evidence import states_figure
+from carbonqa.answer.facets import MAX_FACETS, split_facets
+from carbonqa.answer.pipeline import asked_figure, asked_items
+from carbonqa.answer.policy import has_base_year
+from carbonqa.answer.structure import Outline
+from carbonqa.index.tokenizer import CURATED_TERMS, Tokenizer
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.tree import ClauseTree
+from carbonqa.ingest.vocabulary import figure_families
+from carbonqa.retriever.models import QuestionFrame, RegionQuery
 
 pytestmark = pytest.mark.unit
 PLACES = ["佛山市", "佛山", "珠海市", "珠海", "江门市", "江门", "云浮市", "云浮"]

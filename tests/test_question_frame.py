@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from index.tokenizer import Tokenizer
-from retriever.frame import asks_for_structure, read_question
-from retriever.models import RegionSource
-from retriever.regions import RegionCatalog, UnknownRegionError
+from carbonqa.index.tokenizer import Tokenizer
+from carbonqa.retriever.frame import asks_for_structure, read_question
+from carbonqa.retriever.models import RegionSource
+from carbonqa.retriever.regions import RegionCatalog, UnknownRegionError
 
 pytestmark = pytest.mark.unit
 
@@ -135,7 +135,7 @@ def test_a_named_quantity_is_asked_for_unless_the_question_asks_what_is_intended
 # ---- several plans of one region: told apart by their own titles and dates ---------------------
 
 def _plans():
-    from retriever.plans import PlanCatalog, describe
+    from carbonqa.retriever.plans import PlanCatalog, describe
     return PlanCatalog([describe(*plan) for plan in (
         ("zhuhai-2023", "珠海市碳达峰实施方案", "珠海市"),
         ("guangdong-2022", "广东省碳达峰实施方案", "广东省"),
@@ -196,7 +196,7 @@ def test_the_words_naming_a_plan_are_neither_topic_nor_asked_year(tokenize):
 
 
 def test_documents_filter_wins_and_narrows_only_its_regions(tokenize):
-    from retriever.plans import UnknownDocumentError
+    from carbonqa.retriever.plans import UnknownDocumentError
     plans = _plans()
     frame = read_question("光伏目标", SEVERAL, tokenize, plans=plans, documents=["zhuhai-2025"])
     assert frame.regions.regions == ["珠海市"] and frame.regions.documents == ["zhuhai-2025"]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retriever.validation import QUESTION_PATTERN, QuestionError, matching_form, normalize_text, validate_question
+from carbonqa.retriever.validation import QUESTION_PATTERN, QuestionError, matching_form, normalize_text, validate_question
 
 pytestmark = pytest.mark.unit
 

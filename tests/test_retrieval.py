@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from index.store import IndexCorruptError, load_index, load_or_build, save_index
-from index.tokenizer import widen
-from retriever.models import Fusion, SearchMode
-from retriever.regions import RegionCatalog
-from retriever.search import EmptyQueryError, UnknownRegionError
+from carbonqa.index.store import IndexCorruptError, load_index, load_or_build, save_index
+from carbonqa.index.tokenizer import widen
+from carbonqa.retriever.models import Fusion, SearchMode
+from carbonqa.retriever.regions import RegionCatalog
+from carbonqa.retriever.search import EmptyQueryError, UnknownRegionError
 
 REGIONS = RegionCatalog(["广东省", "珠海市", "佛山市", "江门市", "云浮市"])
 

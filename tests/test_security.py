@@ -5,10 +5,10 @@ import pytest
 from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.errors import install_error_handlers
-from api.security import require_admin_key
-from api.settings import Settings
+from carbonqa.api.app import create_app
+from carbonqa.api.errors import install_error_handlers
+from carbonqa.api.security import require_admin_key
+from carbonqa.api.settings import Settings
 
 pytestmark = pytest.mark.unit
 

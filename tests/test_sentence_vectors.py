@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from answer.evidence import SentenceIndex
-from answer.policy import AnswerPolicy
-from index.sentence_vectors import SentenceVectors, sentence_texts
-from ingest.models import Chunk, ChunkKind
-from retriever.models import QuestionFrame, RegionQuery, SearchHit
+from carbonqa.answer.evidence import SentenceIndex
+from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.index.sentence_vectors import SentenceVectors, sentence_texts
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.retriever.models import QuestionFrame, RegionQuery, SearchHit
 
 pytestmark = pytest.mark.unit
 

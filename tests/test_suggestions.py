@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from answer.models import Answer, Citation
-from answer.suggestions import FollowUps, SuggestionKind, starter_questions
-from ingest.models import Chunk, ChunkKind
-from ingest.tree import ClauseTree
+from carbonqa.answer.models import Answer, Citation
+from carbonqa.answer.suggestions import FollowUps, SuggestionKind, starter_questions
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.tree import ClauseTree
 
 
 def chunk(id_: str, text: str, heading: str = "", parent: str | None = None, start: int = 0) -> Chunk:

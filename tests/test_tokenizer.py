@@ -4,7 +4,7 @@ from __future__ import annotations
 import jieba
 import pytest
 
-from index.tokenizer import Tokenizer
+from carbonqa.index.tokenizer import Tokenizer
 
 pytestmark = pytest.mark.unit
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.vocabulary import (BASE_YEAR, HEADING_LABEL, REGION_NAME, YEAR_MENTION, chinese_number, full_forms,
+from carbonqa.ingest.vocabulary import (BASE_YEAR, HEADING_LABEL, REGION_NAME, YEAR_MENTION, chinese_number, full_forms,
                                region_aliases, region_level, term_forms, unit_family, years_in)
 
 pytestmark = pytest.mark.unit

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.clean import split_text
-from ingest.decode import decode_plan
-from ingest.errors import IngestError
-from ingest.table import Table
+from carbonqa.ingest.clean import split_text
+from carbonqa.ingest.decode import decode_plan
+from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.table import Table
 
 Block = str | Table
 TEXT_SUFFIXES = (".txt", ".md")
@@ -25,13 +25,13 @@ def read_blocks(data: bytes, path: Path) -> list[Block]:
     if suffix in TEXT_SUFFIXES:
         return split_text(decode_plan(data, path))
     if suffix == ".docx":
-        from ingest.readers.word import read_docx
+        from carbonqa.ingest.readers.word import read_docx
         return read_docx(data, path)
     if suffix == ".pdf":
-        from ingest.readers.pdf import read_pdf
+        from carbonqa.ingest.readers.pdf import read_pdf
         return read_pdf(data, path)
     if suffix in (".html", ".htm"):
-        from ingest.readers.webpage import read_html
+        from carbonqa.ingest.readers.webpage import read_html
         return read_html(data, path)
     raise IngestError(f"不支持的文件类型 {suffix or '（无扩展名）'}，支持 {' '.join(PLAN_SUFFIXES)} / unsupported file "
                       f"type {suffix or '(no extension)'}: {path.name}; supported: {' '.join(PLAN_SUFFIXES)}")

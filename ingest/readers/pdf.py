@@ -21,8 +21,8 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from ingest.errors import IngestError
-from ingest.table import Table
+from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.table import Table
 
 PAGE_NUMBER = re.compile(r"[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?([\s/／共]*\d{1,4}\s*页?)?[-—–－\s]*")
 MARGIN_BAND = 0.07  # top and bottom 7% of a page: where running headers and page numbers sit

@@ -11,9 +11,9 @@ from pathlib import Path
 import trafilatura
 from lxml import etree
 
-from ingest.decode import decode_plan
-from ingest.errors import IngestError
-from ingest.table import Table
+from carbonqa.ingest.decode import decode_plan
+from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.table import Table
 
 TEXT_TAGS = {"p", "head", "item", "quote", "code"}
 

@@ -16,9 +16,9 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable, _Cell
 from docx.text.paragraph import Paragraph
 
-from ingest.errors import IngestError
-from ingest.readers.numbering import ListNumbering
-from ingest.table import Table
+from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.readers.numbering import ListNumbering
+from carbonqa.ingest.table import Table
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # encrypted .docx files and old .doc files are OLE containers, not zips
 
