@@ -1,5 +1,5 @@
 """The chat UI measured in Debian's Chromium: layout at phone, tablet and desktop widths, and the
-README screenshots (desktop and phone, light and dark) written to docs/.
+screenshots of the docs (desktop and phone, light and dark) written to docs/.
 
     python -m carbonqa.eval.bench_ui                 # measure and write docs/screenshot-*.png
     python -m carbonqa.eval.bench_ui --no-screenshots

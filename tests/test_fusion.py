@@ -53,6 +53,6 @@ def test_ties_go_to_the_earlier_row_and_an_empty_arm_adds_nothing():
 
 def test_the_settings_default_is_the_fusion_default():
     assert Settings().fusion_config == FusionConfig()
-    assert FusionConfig().method == Fusion.weighted  # measured best (README retrieval ablation)
+    assert FusionConfig().method == Fusion.weighted  # measured best (docs/retrieval.md, fusion ablation)
     with pytest.raises(ValueError):
         FusionConfig(dense_weight=1.5)

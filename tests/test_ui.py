@@ -494,7 +494,7 @@ def test_layout_fits_the_screen(open_page, width, height):
     for selector in ("#question", "#send", "#scope", ".chip >> nth=0", ".turn .answer-text"):
         box = page.locator(selector).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] + box["height"] <= height, selector
-    # Labels stay on one line (the "范围" label used to wrap one character per line).
+    # Labels stay on one line (a squeezed "范围" label wraps one character per line).
     for selector in ("#filters-label", "#scope", ".brand h1"):
         assert page.locator(selector).evaluate("n => n.getClientRects().length === 1 && n.getBoundingClientRect().height < 32"), selector
     assert page.locator("#sidebar").is_visible() == (width > 1100)

@@ -2,7 +2,7 @@
 // A turn is { question, regions, answer, error, choice, feedback }; only those fields are stored.
 
 const STORE_KEY = "carbonqa.conversations.v1";
-const OLD_KEY = "carbonqa.conversation.v1"; // the single conversation of earlier versions
+const OLD_KEY = "carbonqa.conversation.v1"; // the older single-conversation format, moved into the list on load
 const MAX_CONVERSATIONS = 50;
 const MAX_TURNS = 50;
 const TITLE_CHARS = 30;
