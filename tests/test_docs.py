@@ -57,6 +57,28 @@ def test_the_link_check_sees_links_and_skips_code(tmp_path):
     assert relative_links(page) == ["a.md#x", "img/b.png"]
 
 
+ISSUE_REFERENCE = re.compile(r"\bissues?[ -]?#?\d+", re.I)
+SOURCE_SUFFIXES = {".py", ".js", ".html", ".css", ".md", ".toml", ".yml"}
+NOT_SOURCE = {"data", "reports", "site", "build"}
+
+
+def source_files() -> list[Path]:
+    """The project's code and docs: every source file outside hidden, generated and data folders."""
+    return [path for path in REPO_DIR.rglob("*") if path.suffix in SOURCE_SUFFIXES and path.is_file()
+            and not any(part.startswith(".") or part in NOT_SOURCE or part.endswith(".egg-info")
+                        for part in path.relative_to(REPO_DIR).parts[:-1])]
+
+
+@pytest.mark.unit
+def test_no_issue_numbers_in_code_or_docs():
+    # Comments and docs say what is true and why; the history, issue by issue, is CHANGELOG.md's.
+    found = [f"{path.relative_to(REPO_DIR)}:{number}: {line.strip()[:80]}"
+             for path in source_files() if path.name != "CHANGELOG.md"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if ISSUE_REFERENCE.search(line)]
+    assert found == [], "issue references (say why instead):\n" + "\n".join(found)
+
+
 def test_mkdocs_build_strict(tmp_path):
     try:
         import material  # noqa: F401  (the Material theme, installed with the test extra)
