@@ -124,24 +124,29 @@ def ingest(
 
 @app.command("eval")
 def eval_command(
-    qa: Optional[Path] = typer.Option(None, "--qa", help="eval set, JSON Lines (default: eval/qa.jsonl)"),
+    qa: Optional[Path] = typer.Option(None, "--qa", help="eval set: a JSON Lines file or a folder of them, "
+                                      "e.g. eval/bank/dev (default: eval/qa.jsonl)"),
     predictions: Optional[Path] = typer.Option(None, "--predictions", help="also write the predictions here"),
     report: Optional[Path] = typer.Option(None, "--report", help="report folder (default: reports/latest)"),
     mode: SearchMode = typer.Option(SearchMode.hybrid, "--mode", help="retrieval mode of the answer run"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N items"),
     ablation: bool = typer.Option(True, "--ablation/--no-ablation", help="also compare retrieval configs"),
+    sealed: bool = typer.Option(False, "--sealed", help="score the bank's sealed split (done once, and recorded "
+                                "in eval/bank/sealed_runs.jsonl)"),
 ) -> None:
     """Answer every question of an eval set; write predictions, metrics, plots and report.md."""
     # Imported here: the report loads matplotlib.
     from carbonqa.eval.qa_models import DEFAULT_QA_PATH, EvalFileError, load_qa, write_jsonl
     from carbonqa.eval.report import DEFAULT_REPORT_DIR, fmt_metric, write_report
     from carbonqa.eval.run import run_eval
+    from carbonqa.eval.sealed import SealedSplitError, check_sealed, record_sealed_run
 
     settings = load_settings()
     qa_path = qa or DEFAULT_QA_PATH
     try:
         items = load_qa(qa_path)[:limit]
-    except EvalFileError as error:
+        scores_sealed = check_sealed(items, qa_path, sealed)
+    except (EvalFileError, SealedSplitError) as error:
         fail(str(error))
     runtime = loaded_runtime(settings)
     has_gold = any(item.has_gold for item in items)
@@ -153,6 +158,8 @@ def eval_command(
         overall = write_report(run, items, out_dir, about)
         if predictions:
             write_jsonl(predictions, run.predictions)
+        if scores_sealed:
+            console.print(f"sealed run recorded: {record_sealed_run(qa_path, items, run.predictions)}")
     except OSError as error:
         fail(f"无法写入 / cannot write: {error}")
     if overall is not None:

@@ -3,21 +3,31 @@
 Retrieval metrics are over answerable items only; a "hit at k" means every gold evidence span is
 contained in some chunk of the top k (spans may sit in different chunks). All matching is done with
 whitespace removed (ingest.text.squash).
+
+The headline metrics come with bootstrap 95% intervals. An answer is "right" when it is not refused and
+holds every answer key (the answer-key criterion); the CRAG-style score gives +1 for a right answer, 0 for
+a refusal and -1 for a wrong one, and for an unanswerable question +1 for a refusal and -1 for an answer.
 """
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from pydantic import BaseModel
 
-from carbonqa.eval.qa_models import Outcome, Prediction, QAItem
+from carbonqa.eval.qa_models import Outcome, Prediction, QAItem, QAType, Tag
 from carbonqa.ingest.text import squash
 
 K_MAX = 10
 RECALL_KS = (1, 3, 5, 10)
 WALL_CLOCK = "wall_clock"  # latency key for the whole call as measured by the eval, beside the stages
+# A candidate sentence is the gold passage when it holds a gold span, lies inside one, or shares this
+# many characters with one at their edges: content sentences are at least 6 characters long.
+PASSAGE_OVERLAP = 6
+BOOTSTRAP_RESAMPLES = 1000  # enough for stable 2.5/97.5 percentiles of a mean
+BOOTSTRAP_SEED = 0  # fixed: the same predictions always give the same intervals
 
 
 def first_hit_rank(spans: list[str], texts: list[str], k_max: int = K_MAX) -> int | None:
@@ -80,6 +90,37 @@ def citation_recall(spans: list[str], cited: list[str]) -> float:
     return found / len(spans)
 
 
+def same_passage(sentence: str, span: str, min_shared: int = PASSAGE_OVERLAP) -> bool:
+    """Do the two (whitespace-removed) texts overlap: one inside the other, or an end of one being the
+    start of the other over at least `min_shared` characters?"""
+    if sentence in span or span in sentence:
+        return True
+    longest = min(len(sentence), len(span)) - 1
+    return any(sentence.endswith(span[:n]) or span.endswith(sentence[:n]) for n in range(longest, min_shared - 1, -1))
+
+
+def has_correct_candidate(spans: list[str], keys: list[str], candidates: list[str]) -> bool:
+    """Could the answer stage have answered from the sentences it scored: does every answer key lie in
+    some candidate sentence that is a gold evidence passage (see same_passage)?"""
+    flat_spans = [squash(s) for s in spans]
+    gold = [flat for flat in map(squash, candidates) if any(same_passage(flat, span) for span in flat_spans)]
+    return all(any(squash(key) in sentence for sentence in gold) for key in keys)
+
+
+def conclusion_first(conclusion: list[str], keys: list[str], answer: str) -> bool:
+    """An analytical answer leads with its conclusion: every conclusion string in the first line, and
+    every answer key (each plan's figure) somewhere in the answer."""
+    first_line = squash(answer.strip().split("\n", 1)[0])
+    return all(squash(text) in first_line for text in conclusion) and has_all_keys(keys, answer)
+
+
+def uses_candidate_sentences(item: QAItem) -> bool:
+    """Is the item answered from scored sentences? Structure questions (by type or tag) are answered
+    from the outline's headings and notice questions from the notice block, not from the candidates."""
+    return item.answerable and bool(item.evidence) and item.type is not QAType.structure \
+        and not {Tag.structure, Tag.notice} & set(item.tags)
+
+
 class ItemScore(BaseModel):
     """Per-item outcome; a field is None where the metric does not apply to this item."""
 
@@ -93,6 +134,12 @@ class ItemScore(BaseModel):
     citation_recall: float | None = None
     refused: bool | None = None
     outcome_correct: bool | None = None  # the reply's outcome (answered/partial/not_stated) is the expected one
+    candidate_hit: bool | None = None  # a correct sentence was among the answer stage's candidates
+    conclusion_first: bool | None = None  # analytical items with a conclusion: see conclusion_first()
+    writer: str | None = None
+    split: str | None = None
+    tags: list[str] = []
+    operation: str | None = None  # an analytical item's operation
 
     @property
     def correct(self) -> bool | None:
@@ -101,9 +148,20 @@ class ItemScore(BaseModel):
             return None
         return bool(self.key_correct) if self.answerable else self.refused
 
+    @property
+    def crag(self) -> int | None:
+        """+1 right, 0 refused, -1 wrong; for an unanswerable question +1 refused, -1 answered."""
+        if self.refused is None:
+            return None
+        if not self.answerable:
+            return 1 if self.refused else -1
+        return 1 if self.key_correct else 0 if self.refused else -1
+
 
 def score_item(item: QAItem, pred: Prediction) -> ItemScore:
-    score = ItemScore(id=item.id, type=item.type.value, answerable=item.answerable, refused=pred.refused)
+    score = ItemScore(id=item.id, type=item.type.value, answerable=item.answerable, refused=pred.refused,
+                      writer=item.writer, split=item.split, tags=[tag.value for tag in item.tags],
+                      operation=item.analysis.operation.value if item.analysis else None)
     if pred.answer is not None:
         score.outcome_correct = predicted_outcome(pred) is item.expected_outcome
     if item.answerable and item.evidence:
@@ -115,6 +173,11 @@ def score_item(item: QAItem, pred: Prediction) -> ItemScore:
             score.citation_recall = citation_recall(item.evidence, pred.citations)
             if pred.citations:
                 score.citation_precision = citation_precision(item.evidence, pred.citations, pred.citation_ids)
+        if pred.candidates is not None and uses_candidate_sentences(item):
+            score.candidate_hit = has_correct_candidate(item.evidence, item.answer_keys, pred.candidates)
+        if item.analysis is not None and item.analysis.conclusion:
+            score.conclusion_first = not pred.refused and \
+                conclusion_first(item.analysis.conclusion, item.answer_keys, pred.answer)
     return score
 
 
@@ -157,27 +220,116 @@ def _ranked(scores: list[ItemScore]) -> list[ItemScore]:
 
 
 def recall_at(scores: list[ItemScore], k: int) -> float | None:
-    ranked = _ranked(scores)
-    return _mean([1.0 if s.first_hit_rank is not None and s.first_hit_rank <= k else 0.0 for s in ranked])
+    return _mean(recall_values(scores, k))
+
+
+def _answered(scores: list[ItemScore]) -> list[ItemScore]:
+    """Answerable items the answer run replied to."""
+    return [s for s in scores if s.answerable and s.refused is not None]
+
+
+# Each metric as its per-item values: the metric is their mean (and its interval is bootstrapped from them).
+def key_values(scores: list[ItemScore]) -> list[float]:
+    return [1.0 if s.key_correct else 0.0 for s in _answered(scores)]
+
+
+def refusal_values(scores: list[ItemScore]) -> list[float]:
+    return [1.0 if s.refused else 0.0 for s in scores if not s.answerable and s.refused is not None]
+
+
+def false_refusal_values(scores: list[ItemScore]) -> list[float]:
+    return [1.0 if s.refused else 0.0 for s in _answered(scores)]
+
+
+def citation_precision_values(scores: list[ItemScore]) -> list[float]:
+    return [s.citation_precision for s in _answered(scores) if s.citation_precision is not None]
+
+
+def recall_values(scores: list[ItemScore], k: int) -> list[float]:
+    return [1.0 if s.first_hit_rank is not None and s.first_hit_rank <= k else 0.0 for s in _ranked(scores)]
 
 
 def summarize(scores: list[ItemScore]) -> Summary:
     ranked = _ranked(scores)
-    answered = [s for s in scores if s.answerable and s.refused is not None]
-    unanswerable = [s for s in scores if not s.answerable and s.refused is not None]
+    answered = _answered(scores)
     return Summary(
         n=len(scores),
         n_answerable=sum(1 for s in scores if s.answerable),
         recall={k: recall_at(scores, k) for k in RECALL_KS},
         mrr=_mean([1.0 / s.first_hit_rank if s.first_hit_rank else 0.0 for s in ranked]),
         ndcg=_mean([s.ndcg for s in ranked]),
-        answer_key_accuracy=_mean([1.0 if s.key_correct else 0.0 for s in answered]),
-        citation_precision=_mean([s.citation_precision for s in answered if s.citation_precision is not None]),
+        answer_key_accuracy=_mean(key_values(scores)),
+        citation_precision=_mean(citation_precision_values(scores)),
         citation_recall=_mean([s.citation_recall for s in answered if s.citation_recall is not None]),
-        refusal_accuracy=_mean([1.0 if s.refused else 0.0 for s in unanswerable]),
-        false_refusal_rate=_mean([1.0 if s.refused else 0.0 for s in answered]),
+        refusal_accuracy=_mean(refusal_values(scores)),
+        false_refusal_rate=_mean(false_refusal_values(scores)),
         outcome_accuracy=_mean([1.0 if s.outcome_correct else 0.0 for s in scores if s.outcome_correct is not None]),
     )
+
+
+# The headline metrics, in report order: name -> per-item values.
+HEADLINE: dict[str, Callable[[list[ItemScore]], list[float]]] = {
+    "answer_key_accuracy": key_values,
+    "paraphrase": lambda scores: key_values([s for s in scores if s.type == QAType.paraphrase.value]),
+    "refusal_accuracy": refusal_values,
+    "false_refusal_rate": false_refusal_values,
+    "citation_precision": citation_precision_values,
+    "recall_at_5": lambda scores: recall_values(scores, 5),
+    "crag": lambda scores: [float(s.crag) for s in scores if s.crag is not None],
+    "candidate_oracle": lambda scores: [1.0 if s.candidate_hit else 0.0 for s in scores if s.candidate_hit is not None],
+    "conclusion_first": lambda scores: [1.0 if s.conclusion_first else 0.0
+                                        for s in scores if s.conclusion_first is not None],
+}
+
+
+class Estimate(BaseModel):
+    """A metric over n items with its bootstrap 95% interval; all None when no item has the metric."""
+
+    n: int
+    value: float | None
+    low: float | None
+    high: float | None
+
+
+def bootstrap_interval(values: list[float], resamples: int = BOOTSTRAP_RESAMPLES,
+                       seed: int = BOOTSTRAP_SEED) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of the mean over resamples of the values (with replacement)."""
+    data = np.asarray(values, dtype=float)
+    rng = np.random.default_rng(seed)
+    means = data[rng.integers(0, len(data), size=(resamples, len(data)))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def estimate(values: list[float]) -> Estimate:
+    if not values:
+        return Estimate(n=0, value=None, low=None, high=None)
+    low, high = bootstrap_interval(values)
+    return Estimate(n=len(values), value=_mean(values), low=low, high=high)
+
+
+def headline(scores: list[ItemScore]) -> dict[str, Estimate]:
+    """Every headline metric of a group of items, with its interval."""
+    return {name: estimate(values(scores)) for name, values in HEADLINE.items()}
+
+
+def group_by(scores: list[ItemScore], keys: Callable[[ItemScore], Iterable[str | None]]) -> dict[str, list[ItemScore]]:
+    """Items grouped by each key they have (an item with several tags is in each tag's group), by key name."""
+    groups: dict[str, list[ItemScore]] = defaultdict(list)
+    for s in scores:
+        for key in keys(s):
+            if key is not None:
+                groups[key].append(s)
+    return dict(sorted(groups.items()))
+
+
+# The groupings of the headline tables: label -> the keys of an item.
+GROUPINGS: dict[str, Callable[[ItemScore], Iterable[str | None]]] = {
+    "split": lambda s: [s.split],
+    "writer": lambda s: [s.writer],
+    "tag": lambda s: s.tags,
+    "analysis operation": lambda s: [s.operation],
+}
 
 
 def summarize_by_type(scores: list[ItemScore]) -> dict[str, Summary]:

@@ -1,4 +1,9 @@
-"""Contracts of the eval: a question with its gold answer (QAItem) and what the pipeline said (Prediction)."""
+"""Contracts of the eval: a question with its gold answer (QAItem) and what the pipeline said (Prediction).
+
+An eval set is one JSON Lines file, or a folder of them: the question bank (eval/bank) keeps one file per
+writer in one folder per split, and an item loaded from it carries its writer (the file's name) and split
+(the folder's name).
+"""
 from __future__ import annotations
 
 import json
@@ -14,6 +19,10 @@ from carbonqa.answer.models import Outcome
 DEFAULT_QA_PATH = Path(__file__).resolve().parent / "qa.jsonl"
 # Questions written by others from the plan files alone, without this project's eval set or code.
 HELDOUT_QA_PATH = Path(__file__).resolve().parent / "qa_heldout.jsonl"
+# Questions by independent writers, one file per writer in a folder per split (eval/bank/README.md).
+BANK_PATH = Path(__file__).resolve().parent / "bank"
+BANK_SPLITS = ("train", "dev", "sealed")
+SEALED_SPLIT = "sealed"  # scored once, deliberately: `carbonqa eval --sealed`
 
 
 class QAType(str, Enum):
@@ -23,6 +32,68 @@ class QAType(str, Enum):
     compare = "compare"
     structure = "structure"
     unanswerable = "unanswerable"
+
+
+class Tag(str, Enum):
+    """Kinds of question a bank item is (eval/bank/BRIEF.md); an item has every kind that applies."""
+
+    colloquial = "colloquial"
+    abbreviated = "abbreviated"
+    typo = "typo"
+    year = "year"
+    period = "period"
+    two_digit_year = "two_digit_year"
+    implicit_year = "implicit_year"
+    year_end = "year_end"
+    paraphrase = "paraphrase"  # a paraphrase of no one kind below (writers also tag the kind in general)
+    purpose = "purpose"
+    effect = "effect"
+    everyday_object = "everyday_object"
+    description = "description"
+    structure = "structure"
+    ordinal = "ordinal"
+    count = "count"
+    notice = "notice"
+    department = "department"
+    compare = "compare"
+    ranking = "ranking"
+    near_miss = "near_miss"
+    not_mentioned = "not_mentioned"
+    place_without_plan = "place_without_plan"
+    followup = "followup"
+    two_part = "two_part"
+    yes_no = "yes_no"
+    list = "list"
+    date = "date"
+    project = "project"
+    incomparable = "incomparable"  # an analytical item whose figures cannot be compared (conclusion empty)
+
+
+class Operation(str, Enum):
+    """What an analytical question computes across plans."""
+
+    superlative = "superlative"  # 哪个市最高/最严
+    reference = "reference"  # compared with a reference: 高于全省的有哪些
+    difference = "difference"  # 相差几个百分点
+    coverage = "coverage"  # 哪些方案提出了X的目标
+    count = "count"  # 几个市给了……
+    threshold = "threshold"  # 不低于X的有哪些
+
+
+class Analysis(BaseModel):
+    """An analytical item's computation and the strings the first line of a correct answer contains."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    operation: Operation
+    conclusion: list[str] = Field(description="e.g. the winning region; empty when the figures are incomparable")
+
+    @field_validator("conclusion")
+    @classmethod
+    def no_blank_strings(cls, value: list[str]) -> list[str]:
+        if any(not text.strip() for text in value):
+            raise ValueError("不能有空字符串 / must not hold blank strings")
+        return value
 
 
 class QAItem(BaseModel):
@@ -37,6 +108,12 @@ class QAItem(BaseModel):
     evidence: list[str] = Field(default_factory=list, description="verbatim spans, each unique in the corpus")
     answer_keys: list[str] = Field(default_factory=list, description="strings a correct answer contains")
     outcome: Outcome | None = Field(default=None, description="expected outcome; default from the type")
+    tags: list[Tag] = Field(default_factory=list, description="the kinds of question it is")
+    history: list[str] = Field(default_factory=list, description="a follow-up's earlier questions, oldest first")
+    note: str | None = Field(default=None, description="how absence was checked, or what a partial answer lacks")
+    analysis: Analysis | None = Field(default=None, description="analytical items: operation and conclusion")
+    writer: str | None = Field(default=None, description="who wrote it: the name of its file (set on loading)")
+    split: str | None = Field(default=None, description="train | dev | sealed: the bank folder it is in (set on loading)")
 
     @field_validator("type", mode="before")
     @classmethod
@@ -49,6 +126,13 @@ class QAItem(BaseModel):
     def not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("不能为空 / must not be blank")
+        return value
+
+    @field_validator("history")
+    @classmethod
+    def no_blank_turns(cls, value: list[str]) -> list[str]:
+        if any(not turn.strip() for turn in value):
+            raise ValueError("不能有空的问题 / must not hold blank questions")
         return value
 
     @property
@@ -83,6 +167,10 @@ class Prediction(BaseModel):
     outcome: Outcome | None = Field(default=None, description="answered | partial | not_stated")
     latency_ms: float | None = Field(default=None, description="wall-clock time of the whole call")
     timings_ms: dict[str, float] = Field(default_factory=dict, description="per pipeline stage")
+    candidates: list[str] | None = Field(default=None, description="the content sentences of the clauses the "
+                                         "answer stage scored (Answer.retrieved): what it could have quoted")
+    writer: str | None = None
+    split: str | None = None
 
 
 class EvalFileError(ValueError):
@@ -137,8 +225,32 @@ def _describe(exc: ValidationError) -> str:
 
 
 def load_qa(path: Path = DEFAULT_QA_PATH) -> list[QAItem]:
-    """Read an eval set (JSON Lines). Raises EvalFileError naming the bad line."""
-    return _read_jsonl(path, QAItem)
+    """Read an eval set: a JSON Lines file, or a folder of them (see qa_files). Each item gets its writer
+    (the file's name) and split (its folder's name, if a bank split). Raises EvalFileError naming the
+    bad line, or the two files sharing an id."""
+    items: list[QAItem] = []
+    first_file: dict[str, Path] = {}
+    for file in qa_files(Path(path)):
+        split = file.parent.name if file.parent.name in BANK_SPLITS else None
+        for item in _read_jsonl(file, QAItem):
+            if item.id in first_file:
+                raise EvalFileError(f"{file}: id {item.id!r} 重复 / duplicate id (also in {first_file[item.id]})")
+            first_file[item.id] = file
+            items.append(item.model_copy(update={"writer": file.stem, "split": split}))
+    return items
+
+
+def qa_files(path: Path) -> list[Path]:
+    """The question files of an eval set: the file itself; a folder's *.jsonl files; or, for a bank
+    folder (one holding split folders: train/, dev/, sealed/), the files of its split folders (the
+    bank's own records beside them, such as sealed_runs.jsonl, hold no questions)."""
+    if not path.is_dir():
+        return [path]
+    splits = [path / name for name in BANK_SPLITS if (path / name).is_dir()]
+    files = sorted(file for folder in splits or [path] for file in folder.glob("*.jsonl"))
+    if not files:
+        raise EvalFileError(f"{path}: 文件夹中没有 .jsonl 题目文件 / no .jsonl question files in the folder")
+    return files
 
 
 def load_predictions(path: Path) -> list[Prediction]:

@@ -8,11 +8,18 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from carbonqa.eval.metrics import (
+    BOOTSTRAP_RESAMPLES,
+    BOOTSTRAP_SEED,
+    GROUPINGS,
     K_MAX,
+    PASSAGE_OVERLAP,
     RECALL_KS,
     WALL_CLOCK,
+    Estimate,
     ItemScore,
     Summary,
+    group_by,
+    headline,
     latency_percentiles,
     predicted_outcome,
     recall_at,
@@ -58,6 +65,73 @@ def _answer_cells(s: Summary) -> list[str]:
         fmt_metric(s.false_refusal_rate),
         fmt_metric(s.outcome_accuracy),
     ]
+
+
+HEADLINE_LABELS = {
+    "answer_key_accuracy": "key acc",
+    "paraphrase": "paraphrase",
+    "refusal_accuracy": "refusal acc",
+    "false_refusal_rate": "false refusal",
+    "citation_precision": "cite P",
+    "recall_at_5": "R@5",
+    "crag": "CRAG",
+    "candidate_oracle": "candidate oracle",
+    "conclusion_first": "conclusion first",
+}
+HEADLINE_NOTE = [
+    f"Each cell is the metric and its bootstrap 95% interval (percentiles of {BOOTSTRAP_RESAMPLES:,} resamples"
+    f" of the group's items, seed {BOOTSTRAP_SEED}: the same predictions give the same intervals).",
+    "- **key acc**: answerable items answered (not refused) with every answer key; **paraphrase**: the same"
+    " over paraphrase items. This answer-key criterion is what \"right\" means below.",
+    "- **refusal acc**: unanswerable items refused; **false refusal**: answerable items refused;"
+    " **cite P**: citation precision; **R@5**: every gold span in the top 5 retrieved clauses.",
+    "- **CRAG**: +1 right, 0 refused, −1 wrong; for an unanswerable item +1 refused, −1 answered (mean over"
+    " items, from −1 to +1).",
+    "- **candidate oracle**: answerable items whose every answer key lies in a sentence the answer stage"
+    " scored (the content sentences of the clauses it retrieved) that is a gold evidence passage (holds a"
+    f" gold span, lies inside one, or shares {PASSAGE_OVERLAP}+ characters with one at their edges)."
+    " Structure items (by type or tag) and notice items are left out: they are answered from headings and"
+    " the notice, not from scored sentences.",
+    "- **conclusion first**: analytical items with a conclusion: every conclusion string in the answer's"
+    " first line and every answer key in the answer (items tagged incomparable have none and are left out).",
+]
+
+
+def fmt_estimate(e: Estimate) -> str:
+    if e.value is None:
+        return "—"
+    return f"{e.value:.3f} [{e.low:.3f}, {e.high:.3f}]"
+
+
+def _headline_table(groups: dict[str, list[ItemScore]]) -> list[str]:
+    rows = []
+    for group, scores in groups.items():
+        estimates = headline(scores)
+        rows.append([_cell(group), str(len(scores)), *(fmt_estimate(estimates[name]) for name in HEADLINE_LABELS)])
+    return _table(["group", "n", *HEADLINE_LABELS.values()], rows)
+
+
+def _headline_section(scores: list[ItemScore]) -> list[str]:
+    """The headline metrics overall, then per split, writer, tag and analysis operation (a grouping
+    whose one group is every item would repeat the overall row, and is left out)."""
+    lines = ["## Headline metrics with 95% intervals", "", *HEADLINE_NOTE, "",
+             *_headline_table({"overall": scores}), ""]
+    for label, keys in GROUPINGS.items():
+        groups = group_by(scores, keys)
+        if groups and not (len(groups) == 1 and len(next(iter(groups.values()))) == len(scores)):
+            lines += [f"### By {label}", "", *_headline_table(groups), ""]
+    return lines
+
+
+def headline_metrics(scores: list[ItemScore]) -> dict:
+    """The headline estimates overall and per group, for metrics.json."""
+    def dump(group: list[ItemScore]) -> dict:
+        return {name: e.model_dump() for name, e in headline(group).items()}
+
+    return {"overall": dump(scores)} | {
+        label: {group: dump(members) for group, members in group_by(scores, keys).items()}
+        for label, keys in GROUPINGS.items()
+    }
 
 
 def _worst_first(scores: list[ItemScore]) -> list[ItemScore]:
@@ -171,6 +245,7 @@ def write_report(run: EvalRun, items: list[QAItem], out_dir: Path, about: dict[s
         "",
         *_table(["group", "n", *RETRIEVAL_HEADER, *ANSWER_HEADER], rows),
         "",
+        *_headline_section(scores),
         *_latency_section(run.predictions),
         "![latency histogram](latency_hist.png)",
         "",
@@ -189,6 +264,7 @@ def write_report(run: EvalRun, items: list[QAItem], out_dir: Path, about: dict[s
     latency = latency_percentiles(run.predictions)
     metrics = {
         "by_type": {group: s.model_dump() for group, s in by_type.items()},
+        "headline": headline_metrics(scores),
         "latency_ms": {stage: {"p50": p50, "p95": p95} for stage, (p50, p95) in latency.items()},
         "ablation": {label: summarize(label_scores).model_dump() for label, (_, label_scores) in runs.items()},
     }

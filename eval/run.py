@@ -74,20 +74,23 @@ def retrieve(retriever: Retriever, item: QAItem, config: RetrievalConfig) -> Pre
         retrieved_ids=[c.id for c in chunks],
         latency_ms=latency_ms,
         timings_ms=result.timings_ms,
+        writer=item.writer,
+        split=item.split,
     )
 
 
 def predict(answerer: Answerer, item: QAItem, mode: SearchMode, fusion: Fusion | None) -> Prediction:
-    """The full pipeline, as a user would call it: no gold regions, region detection on."""
+    """The full pipeline, as a user would call it: no gold regions, region detection on, and a
+    follow-up's earlier questions as its history (as /ask passes them)."""
     started = time.perf_counter()
-    answer = answerer.ask(item.question, mode=mode, fusion=fusion)
+    answer = answerer.ask(item.question, mode=mode, fusion=fusion, history=item.history or None)
     latency_ms = (time.perf_counter() - started) * 1000
 
     hits = answer.retrieved
     if len(distinct_chunks(hits)) < K_MAX:
-        # The answer may consider fewer than K_MAX chunks; fill the ranking from a wider search
-        # so Recall@10 means the same for every configuration.
-        hits = hits + answerer.retriever.search(item.question, top_k=K_MAX, mode=mode, fusion=fusion).hits
+        # The answer may consider fewer than K_MAX chunks; fill the ranking from a wider search (for the
+        # question as understood: a follow-up with its history) so Recall@10 means the same for every configuration.
+        hits = hits + answerer.retriever.search(answer.understood_as, top_k=K_MAX, mode=mode, fusion=fusion).hits
     chunks = distinct_chunks(hits)
 
     cited: dict[str, str] = {}
@@ -106,7 +109,16 @@ def predict(answerer: Answerer, item: QAItem, mode: SearchMode, fusion: Fusion |
         outcome=answer.outcome,
         latency_ms=latency_ms,
         timings_ms=answer.timings_ms,
+        candidates=candidate_sentences(answerer, answer.retrieved),
+        writer=item.writer,
+        split=item.split,
     )
+
+
+def candidate_sentences(answerer: Answerer, hits: list[SearchHit]) -> list[str]:
+    """The sentences the answer stage scored: the content sentences of the clauses it retrieved (the
+    answer's `retrieved` hits are the pool its sentence scorer draws from), each once."""
+    return list(dict.fromkeys(sent.sentence.text for hit in hits for sent in answerer.sentences.sents(hit.chunk)))
 
 
 class EvalRun(BaseModel):

@@ -3,19 +3,24 @@
 Rules (all matching with whitespace removed): each evidence span is 12–40 characters, occurs exactly
 once in the whole corpus and lies inside a single chunk of a plan the item lists in `docs`; each answer
 key occurs within an evidence span, within KEY_WINDOW characters of one in the same chunk, or in the
-headings above that chunk (for structure items also the headings of the listed chunks below it); answerable items have evidence and keys, unanswerable ones no evidence; the
-set is large enough.
-Ids are unique and types valid by construction (eval.qa_models.load_qa rejects the file otherwise).
+headings above that chunk (for structure items also the headings of the listed chunks below it);
+answerable items have evidence and keys, unanswerable ones no evidence. The bank's fields agree: a
+follow-up (tag followup) has its history and only a follow-up has one; an analytical item is a
+comparison, and its conclusion is empty exactly when it is tagged incomparable; a bank item has tags,
+and a note when it is unanswerable or partial. Each folder of questions (each split of the bank, or
+the one file given) is large enough.
+Ids are unique, types and tags valid by construction (eval.qa_models.load_qa rejects the file otherwise).
 
-Run: python -m carbonqa.eval.validate [QA_FILE] [--corpus DIR] [--min-items N] [--min-unanswerable N]
+Run: python -m carbonqa.eval.validate [QA_FILE_OR_FOLDER] [--corpus DIR] [--min-items N] [--min-unanswerable N]
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from collections import defaultdict
 from pathlib import Path
 
-from carbonqa.eval.qa_models import DEFAULT_QA_PATH, EvalFileError, Outcome, QAItem, QAType, load_qa
+from carbonqa.eval.qa_models import DEFAULT_QA_PATH, EvalFileError, Outcome, QAItem, QAType, Tag, load_qa
 from carbonqa.ingest.models import Chunk, ParsedPlan
 from carbonqa.ingest.pipeline import load_corpus
 from carbonqa.ingest.text import squash
@@ -56,10 +61,36 @@ class CorpusText:
         return next(((text, chunk) for text, chunk in self.chunks if span in text), None)
 
 
+def _check_bank_fields(item: QAItem) -> list[str]:
+    """Tags, history, note and analysis agree with each other and with the type."""
+    where = f"{item.id}:"
+    problems = []
+    if (Tag.followup in item.tags) != bool(item.history):
+        problems.append(f"{where} 追问须同时有 followup 标签和 history / a follow-up needs both the followup tag "
+                        f"and its history")
+    if item.analysis is not None and item.type is not QAType.compare:
+        problems.append(f"{where} 分析题的 type 应为 compare / an analytical item must be of type compare")
+    if (Tag.incomparable in item.tags) != (item.analysis is not None and not item.analysis.conclusion):
+        problems.append(f"{where} 标签 incomparable 与空的 analysis.conclusion 须同时出现 / an analytical item is "
+                        f"tagged incomparable exactly when its conclusion is empty")
+    if item.split is not None:
+        if not item.tags:
+            problems.append(f"{where} 题库题目须有 tags / a bank item needs tags")
+        if item.expected_outcome in (Outcome.not_stated, Outcome.partial) and not item.note:
+            problems.append(f"{where} 不可回答或部分回答的题目须有 note / an unanswerable or partial item needs a "
+                            f"note on how it was checked")
+    return problems
+
+
 def _check_item(item: QAItem, corpus: CorpusText) -> list[str]:
     where = f"{item.id}:"
     if item.type is None:
         return [f"{where} 缺少 type / missing type"]
+    return _check_bank_fields(item) + _check_gold(item, corpus)
+
+
+def _check_gold(item: QAItem, corpus: CorpusText) -> list[str]:
+    where = f"{item.id}:"
     if item.type is QAType.unanswerable:
         problems = [f"{where} 不可回答的题目不应有 evidence / unanswerable item has evidence"] if item.evidence else []
         if item.expected_outcome is not Outcome.not_stated:
@@ -121,25 +152,32 @@ def validate(
     min_items: int = MIN_ITEMS,
     min_unanswerable: int = MIN_UNANSWERABLE,
 ) -> list[str]:
-    """Every problem found, one line each; an empty list means the set is valid."""
+    """Every problem found, one line each; an empty list means the set is valid. The size rules hold
+    for each split of the bank (items loaded from a split folder), else for the items together."""
     corpus = CorpusText(plans)
     problems = [problem for item in items for problem in _check_item(item, corpus)]
-    if len(items) < min_items:
-        problems.append(f"题目数 {len(items)} 少于 {min_items} / too few items")
-    unanswerable = sum(1 for item in items if item.type is QAType.unanswerable)
-    if unanswerable < min_unanswerable:
-        problems.append(f"不可回答题 {unanswerable} 少于 {min_unanswerable} / too few unanswerable items")
+    folders: dict[str | None, list[QAItem]] = defaultdict(list)
+    for item in items:
+        folders[item.split].append(item)
+    for split, group in folders.items():
+        where = f"{split}: " if split else ""
+        if len(group) < min_items:
+            problems.append(f"{where}题目数 {len(group)} 少于 {min_items} / too few items")
+        unanswerable = sum(1 for item in group if item.type is QAType.unanswerable)
+        if unanswerable < min_unanswerable:
+            problems.append(f"{where}不可回答题 {unanswerable} 少于 {min_unanswerable} / too few unanswerable items")
     return problems
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate an eval set against the cleaned corpus.")
-    parser.add_argument("qa", nargs="?", type=Path, default=DEFAULT_QA_PATH)
+    parser.add_argument("qa", nargs="?", type=Path, default=DEFAULT_QA_PATH,
+                        help="a JSON Lines file, or a folder of them (eval/bank, or one of its splits)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_DIR)
     parser.add_argument("--min-items", type=int, default=MIN_ITEMS,
-                        help="fewest items accepted (a held-out set is smaller)")
+                        help="fewest items accepted, per split of the bank (a held-out set is smaller)")
     parser.add_argument("--min-unanswerable", type=int, default=MIN_UNANSWERABLE,
-                        help="fewest unanswerable items accepted")
+                        help="fewest unanswerable items accepted, per split of the bank")
     args = parser.parse_args(argv)
     try:
         items = load_qa(args.qa)
@@ -149,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     problems = validate(items, load_corpus(args.corpus), args.min_items, args.min_unanswerable)
     for problem in problems:
         print(problem)
-    print(f"{len(items)} items, {len(problems)} problems")
+    writers = {item.writer for item in items}
+    files = f" in {len(writers)} files" if len(writers) > 1 else ""
+    print(f"{len(items)} items{files}, {len(problems)} problems")
     return 1 if problems else 0
 
 

@@ -68,3 +68,47 @@ def test_unwritable_report_folder_is_a_clear_error(tmp_path, use_loaded_runtime)
     blocker.write_text("not a folder", encoding="utf-8")
     result = runner.invoke(app, ["eval", "--limit", "1", "--no-ablation", "--report", str(blocker / "report")])
     assert result.exit_code == 2 and "cannot write" in " ".join(result.output.split())
+
+
+FOLLOW_UP = {"id": "w98-001", "question": "那云浮呢？", "type": "number", "docs": ["云浮市"],
+             "evidence": ["单位地区生产总值能源消耗比2020年下降15%，单位地区生产总值二氧化碳"], "answer_keys": ["15%"],
+             "tags": ["followup"], "history": ["江门2025年单位地区生产总值能耗下降多少？"]}
+NO_PLAN = {"id": "w99-001", "question": "长沙的碳达峰目标是什么？", "type": "unanswerable", "docs": [],
+           "tags": ["place_without_plan"], "note": "长沙 has no plan here"}
+
+
+def tiny_bank(tmp_path):
+    """A bank folder with a follow-up in dev/ and one item in a folder named sealed (not the real one)."""
+    for split, item in (("dev", FOLLOW_UP), ("sealed", NO_PLAN)):
+        (tmp_path / "bank" / split).mkdir(parents=True)
+        (tmp_path / "bank" / split / f"{item['id'][:3]}.jsonl").write_text(
+            json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+    return tmp_path / "bank"
+
+
+def test_the_sealed_split_is_refused_without_the_flag(tmp_path):
+    bank = tiny_bank(tmp_path)
+    for qa in (bank, bank / "sealed"):
+        result = runner.invoke(app, ["eval", "--qa", str(qa), "--report", str(tmp_path / "r")])
+        output = " ".join(result.output.split())
+        assert result.exit_code == 2 and "--sealed" in output and "scored once" in output
+        assert "Traceback" not in output
+    assert not (tmp_path / "r").exists() and not (bank / "sealed_runs.jsonl").exists()
+
+
+def test_a_bank_run_passes_history_keeps_writer_and_split_and_records_a_sealed_run(tmp_path, use_loaded_runtime):
+    bank = tiny_bank(tmp_path)
+    out = tmp_path / "report"
+    result = runner.invoke(app, ["eval", "--qa", str(bank), "--sealed", "--no-ablation", "--report", str(out)])
+    assert result.exit_code == 0, result.output
+    follow_up, no_plan = load_predictions(out / "predictions.jsonl")
+    assert (follow_up.writer, follow_up.split, no_plan.writer, no_plan.split) == ("w98", "dev", "w99", "sealed")
+    # Answered with its history, as /ask does (alone, "那云浮呢？" asks nothing and is refused).
+    assert "15%" in follow_up.answer and not follow_up.refused
+    assert any("15%" in sentence for sentence in follow_up.candidates)
+    assert no_plan.refused
+
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "### By split" in report and "| dev | 1 | 1.000 [1.000, 1.000] |" in report
+    records = (bank / "sealed_runs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(records) == 1 and json.loads(records[0])["items"] == 1  # only the sealed item is recorded

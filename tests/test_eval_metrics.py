@@ -4,16 +4,26 @@ import math
 import pytest
 
 from carbonqa.eval.metrics import (
+    GROUPINGS,
+    HEADLINE,
+    Estimate,
+    bootstrap_interval,
     citation_precision,
     citation_recall,
+    conclusion_first,
     first_hit_rank,
+    group_by,
     has_all_keys,
+    has_correct_candidate,
+    headline,
     latency_percentiles,
     ndcg_at_k,
     percentile,
+    same_passage,
     score_all,
     summarize,
     summarize_by_type,
+    uses_candidate_sentences,
 )
 from carbonqa.eval.qa_models import Prediction, QAItem
 from carbonqa.ingest.text import squash
@@ -43,6 +53,11 @@ def oracle() -> list[Prediction]:
                    citations=[CHUNK_A, CHUNK_B], refused=False),
         Prediction(id="u1", question="", retrieved=NOISE, answer="未找到相关内容。", refused=True),
     ]
+
+
+def changed(item: QAItem, **fields) -> QAItem:
+    """The item with these fields, validated (tags and analysis become their models)."""
+    return QAItem.model_validate(item.model_dump() | fields)
 
 
 def empty() -> list[Prediction]:
@@ -184,3 +199,93 @@ def test_percentile_interpolates_between_ranks():
     assert percentile([4.0, 1.0, 3.0, 2.0], 50) == 2.5  # unsorted input, even count
     assert percentile([10.0, 20.0], 95) == pytest.approx(19.5)
     assert percentile([7.0], 99) == 7.0
+
+
+def test_crag_rewards_right_answers_and_refusals_of_unanswerable_questions():
+    preds = oracle()
+    assert [s.crag for s in score_all(ITEMS, preds)] == [1, 1, 1]
+    wrong = [preds[0].model_copy(update={"answer": "比重达到30%[1]。"}),  # answered without the key
+             preds[1].model_copy(update={"refused": True}),  # refused an answerable question
+             preds[2].model_copy(update={"refused": False})]  # answered an unanswerable one
+    scores = score_all(ITEMS, wrong)
+    assert [s.crag for s in scores] == [-1, 0, -1]
+    assert headline(scores)["crag"].value == pytest.approx(-2 / 3)
+    retrieval_only = [Prediction(id=p.id, question="", retrieved=p.retrieved) for p in preds]
+    assert headline(score_all(ITEMS, retrieval_only))["crag"] == Estimate(n=0, value=None, low=None, high=None)
+
+
+def test_bootstrap_interval_is_reproducible_and_brackets_the_mean():
+    values = [1.0] * 80 + [0.0] * 20
+    low, high = bootstrap_interval(values)
+    assert low < 0.8 < high and (low, high) == bootstrap_interval(values)  # seeded
+    assert 0.70 < low < 0.75 and 0.85 < high < 0.90  # about ±1.96·sqrt(.8·.2/100) = ±0.078
+    assert bootstrap_interval([1.0] * 5) == (1.0, 1.0)
+    assert bootstrap_interval(values, seed=1) != (low, high)
+
+
+def test_headline_has_every_metric_with_its_interval():
+    estimates = headline(score_all(ITEMS, oracle()))
+    assert list(estimates) == list(HEADLINE)
+    assert estimates["answer_key_accuracy"] == Estimate(n=2, value=1.0, low=1.0, high=1.0)
+    assert estimates["refusal_accuracy"].n == 1 and estimates["recall_at_5"].value == 1.0
+    assert estimates["paraphrase"].value is None  # no paraphrase item
+    assert estimates["candidate_oracle"].value is None  # the predictions recorded no candidates
+
+
+def test_same_passage_overlaps_at_edges_or_inside():
+    span = "非化石能源消费比重达到32%"
+    assert same_passage("到2025年非化石能源消费比重达到32%左右。", span)  # holds the span
+    assert same_passage("比重达到32%", span)  # inside it
+    assert same_passage("消费比重达到32%左右，风电装机达到100万千瓦。", span)  # shares its end
+    assert not same_passage("比重达到40%左右。", span)
+    assert not same_passage("32%左右，风电装机达到100万千瓦。", span)  # shares only 3 characters
+
+
+def test_candidate_oracle_needs_each_key_in_a_gold_passage():
+    keys = ["32%", "20.5%"]
+    first, second = "到2025年非化石能源消费比重达到32%左右。", "单位地区生产总值二氧化碳排放下降20.5%。"
+    assert has_correct_candidate([SPAN_A, SPAN_B], keys, ["无关的一句话。", first, second])
+    assert not has_correct_candidate([SPAN_A, SPAN_B], keys, [first])
+    assert not has_correct_candidate([SPAN_A, SPAN_B], keys, [first, "另一处下降20.5%的句子。"])  # not a gold passage
+
+    preds = [p.model_copy(update={"candidates": [first]}) for p in oracle()]
+    scores = score_all(ITEMS, preds)
+    assert [s.candidate_hit for s in scores] == [True, False, None]  # unanswerable: no candidate to find
+    assert headline(scores)["candidate_oracle"].value == 0.5
+    structure = QAItem(id="s1", question="有哪几项？", type="structure", docs=["广东省"],
+                       evidence=[SPAN_A], answer_keys=["能源"])
+    notice = changed(structure, id="n2", type="fact", tags=["notice"])
+    tagged_structure = changed(structure, id="s2", type="fact", tags=["structure", "ordinal"])
+    assert not any(uses_candidate_sentences(i) for i in (structure, notice, tagged_structure))
+    assert uses_candidate_sentences(changed(structure, id="f1", type="fact", tags=["department"]))
+
+
+def test_conclusion_first_needs_the_conclusion_in_the_first_line_and_every_key():
+    assert conclusion_first(["云浮市"], ["15%", "14%"], "云浮市最高（15%）。\n江门市：14%[1]")
+    assert not conclusion_first(["云浮市"], ["15%", "14%"], "江门市：14%[1]\n云浮市：15%[2]")
+    assert not conclusion_first(["云浮市"], ["15%", "14%"], "云浮市最高（15%）。")  # a figure missing
+    analytical = QAItem(id="a1", question="哪个最高？", type="compare", docs=["广东省"], evidence=[SPAN_A, SPAN_B],
+                        answer_keys=["32%", "20.5%"], tags=["ranking"],
+                        analysis={"operation": "superlative", "conclusion": ["32%"]})
+    incomparable = changed(analytical, id="a2", tags=["incomparable"],
+                           analysis={"operation": "superlative", "conclusion": []})
+    pred = oracle()[1]
+    scores = score_all([analytical, incomparable], [pred.model_copy(update={"id": "a1"}),
+                                                     pred.model_copy(update={"id": "a2"})])
+    assert [s.conclusion_first for s in scores] == [True, None]
+    assert [s.operation for s in scores] == ["superlative", "superlative"]
+    refused = score_all([analytical], [pred.model_copy(update={"id": "a1", "refused": True})])
+    assert refused[0].conclusion_first is False
+
+
+def test_groups_by_split_writer_and_each_tag():
+    items = [changed(ITEMS[0], writer="w01", split="train", tags=["year", "colloquial"]),
+             changed(ITEMS[1], writer="w02", split="dev", tags=["year"]),
+             changed(ITEMS[2], writer="w02", split="dev")]
+    scores = score_all(items, oracle())
+    by = {label: {group: [s.id for s in members] for group, members in group_by(scores, keys).items()}
+          for label, keys in GROUPINGS.items()}
+    assert by["split"] == {"dev": ["c1", "u1"], "train": ["n1"]}
+    assert by["writer"] == {"w01": ["n1"], "w02": ["c1", "u1"]}
+    assert by["tag"] == {"colloquial": ["n1"], "year": ["n1", "c1"]}
+    assert by["analysis operation"] == {}

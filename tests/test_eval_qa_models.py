@@ -3,7 +3,16 @@ import json
 
 import pytest
 
-from carbonqa.eval.qa_models import EvalFileError, Prediction, QAType, load_predictions, load_qa, write_jsonl
+from carbonqa.eval.qa_models import (
+    EvalFileError,
+    Operation,
+    Prediction,
+    QAType,
+    Tag,
+    load_predictions,
+    load_qa,
+    write_jsonl,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -73,3 +82,63 @@ def test_predictions_round_trip(tmp_path):
     write_jsonl(path, preds)
     assert "目标" in path.read_text(encoding="utf-8")  # UTF-8, not \u escapes
     assert load_predictions(path) == preds
+
+
+BANK_ITEM = {"id": "w99-001", "question": "那云浮呢", "type": "number", "docs": ["云浮市"],
+             "evidence": ["单位地区生产总值能源消耗比2020年下降15%"], "answer_keys": ["15%"],
+             "tags": ["followup", "two_digit_year"], "history": ["江门25年单位GDP能耗降多少"]}
+ANALYTICAL = {"id": "a9-001", "question": "哪个市最高？", "type": "compare", "docs": ["珠海市", "江门市"],
+              "evidence": ["一二三四五六七八九十一二", "二三四五六七八九十一二三"], "answer_keys": ["35%", "20%"],
+              "tags": ["compare", "ranking"], "analysis": {"operation": "superlative", "conclusion": ["珠海市"]}}
+
+
+def test_bank_fields_are_read(tmp_path):
+    follow_up, analytical = load_qa(write_lines(tmp_path / "w99.jsonl", [
+        json.dumps(BANK_ITEM, ensure_ascii=False), json.dumps(ANALYTICAL, ensure_ascii=False)]))
+    assert follow_up.tags == [Tag.followup, Tag.two_digit_year] and follow_up.history == ["江门25年单位GDP能耗降多少"]
+    assert analytical.analysis.operation is Operation.superlative and analytical.analysis.conclusion == ["珠海市"]
+    assert follow_up.writer == "w99" and follow_up.split is None  # not in a split folder
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"tags": ["slang"]}, r"line 1: .*'tags.0'"),
+        ({"analysis": {"operation": "median", "conclusion": []}}, r"line 1: .*'analysis.operation'"),
+        ({"analysis": {"operation": "count"}}, r"line 1: .*missing field 'analysis.conclusion'"),
+        ({"analysis": {"operation": "count", "conclusion": [" "]}}, r"'analysis.conclusion': 不能有空字符串"),
+        ({"history": ["", "那云浮呢"]}, r"'history': 不能有空的问题"),
+    ],
+)
+def test_bad_bank_fields_are_reported(tmp_path, fields, message):
+    with pytest.raises(EvalFileError, match=message):
+        load_qa(write_lines(tmp_path / "w99.jsonl", [json.dumps(BANK_ITEM | fields, ensure_ascii=False)]))
+
+
+def bank(tmp_path, files: dict[str, list[dict]]):
+    """A bank folder: {"dev/w99": [item, ...]} -> tmp_path/bank/dev/w99.jsonl."""
+    root = tmp_path / "bank"
+    for name, rows in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        write_lines(root / f"{name}.jsonl", [json.dumps(row, ensure_ascii=False) for row in rows])
+    return root
+
+
+def test_a_bank_folder_gives_each_item_its_writer_and_split(tmp_path):
+    root = bank(tmp_path, {"train/w01": [BANK_ITEM | {"id": "w01-001"}],
+                           "dev/w02": [BANK_ITEM | {"id": "w02-001"}, BANK_ITEM | {"id": "w02-002"}],
+                           "sealed/w03": [BANK_ITEM | {"id": "w03-001"}]})
+    (root / "sealed_runs.jsonl").write_text('{"date": "a record, not a question"}\n', encoding="utf-8")
+    assert [(i.id, i.writer, i.split) for i in load_qa(root)] == [
+        ("w02-001", "w02", "dev"), ("w02-002", "w02", "dev"), ("w03-001", "w03", "sealed"), ("w01-001", "w01", "train")]
+    assert [(i.id, i.split) for i in load_qa(root / "dev")] == [("w02-001", "dev"), ("w02-002", "dev")]
+    assert [i.writer for i in load_qa(root / "train" / "w01.jsonl")] == ["w01"]
+
+
+def test_an_id_in_two_files_and_an_empty_folder_are_reported(tmp_path):
+    root = bank(tmp_path, {"dev/w02": [BANK_ITEM], "dev/w06": [BANK_ITEM]})
+    with pytest.raises(EvalFileError, match=r"w06.jsonl: id 'w99-001' .*duplicate id \(also in .*w02.jsonl\)"):
+        load_qa(root / "dev")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(EvalFileError, match="no .jsonl question files"):
+        load_qa(tmp_path / "empty")

@@ -60,6 +60,46 @@ def test_report_folder_has_tables_plots_and_predictions(tmp_path):
     assert set(metrics["ablation"]) == {"answer run (hybrid, rrf)", "bm25", "hybrid-rrf no-region"}
 
 
+def test_report_has_headline_tables_per_split_writer_tag_and_operation(tmp_path):
+    bank_items = [
+        QAItem.model_validate(ITEMS[0].model_dump() | {"writer": "w01", "split": "train", "tags": ["year"]}),
+        QAItem.model_validate(ITEMS[1].model_dump() | {
+            "type": "compare", "writer": "a1", "split": "dev", "tags": ["ranking"],
+            "analysis": {"operation": "superlative", "conclusion": ["珠海市"]}}),
+        QAItem.model_validate(ITEMS[2].model_dump() | {"writer": "a1", "split": "dev", "tags": ["place_without_plan"]}),
+    ]
+    predictions = [p.model_copy(update={"candidates": [GOOD.strip()]}) for p in PREDICTIONS]
+    run = EvalRun(mode=SearchMode.hybrid, fusion=Fusion.rrf, predictions=predictions)
+    write_report(run, bank_items, tmp_path, {})
+
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    headline_part = report.split("## Headline metrics with 95% intervals")[1].split("## Latency")[0]
+    assert "CRAG" in headline_part and "1,000 resamples" in headline_part
+    # ok: right (+1); bad: answered without its key (-1); no: unanswerable and refused (+1)
+    assert "| overall | 3 | 0.500 [0.000, 1.000] | — | 1.000 [1.000, 1.000] | 0.000 [0.000, 0.000] |" in headline_part
+    # both answerable items had their gold sentence among the candidates; the analytical one led with nothing
+    assert "| 0.333 [-1.000, 1.000] | 1.000 [1.000, 1.000] | 0.000 [0.000, 0.000] |" in headline_part
+    for section in ("### By split", "### By writer", "### By tag", "### By analysis operation"):
+        assert section in headline_part
+    assert "| dev | 2 |" in headline_part and "| train | 1 |" in headline_part and "| a1 | 2 |" in headline_part
+    assert "| place_without_plan | 1 | — | — | 1.000 [1.000, 1.000] |" in headline_part
+    assert "| superlative | 1 | 0.000 [0.000, 0.000] |" in headline_part
+
+    metrics = json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))["headline"]
+    assert metrics["overall"]["crag"] == pytest.approx({"n": 3, "value": 1 / 3, "low": -1.0, "high": 1.0})
+    assert set(metrics) == {"overall", "split", "writer", "tag", "analysis operation"}
+    assert metrics["writer"]["w01"]["answer_key_accuracy"]["value"] == 1.0
+    assert load_predictions(tmp_path / "predictions.jsonl")[0].candidates == [GOOD.strip()]
+
+
+def test_a_grouping_with_one_group_of_every_item_is_left_out(tmp_path):
+    one_writer = [QAItem.model_validate(i.model_dump() | {"writer": "qa"}) for i in ITEMS]
+    write_report(EvalRun(mode=SearchMode.hybrid, fusion=Fusion.rrf, predictions=PREDICTIONS), one_writer, tmp_path, {})
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| overall | 3 |" in report.split("## Headline metrics")[1]
+    assert "### By" not in report
+
+
 def test_set_without_gold_writes_predictions_only(tmp_path):
     items = [QAItem(id=i.id, question=i.question) for i in ITEMS]
     run = EvalRun(mode=SearchMode.bm25, fusion=Fusion.rrf, predictions=PREDICTIONS)
