@@ -18,12 +18,18 @@ def indicator_name(subject: str) -> str:
     while name != previous:  # prefixes and edge words can nest: 全市推动…的
         previous = name
         name = EDGE_WORDS.sub("", SCOPE_PREFIX.sub("", name))
+    return written_out(name)
+
+
+def written_out(text: str) -> str:
+    """The text with the abbreviations it uses written out (单位GDP能耗 -> 单位地区生产总值能源消耗) and
+    variant measure words made one (装机规模 -> 装机容量)."""
     for short, forms in ABBREVIATIONS.items():
-        if short in name and forms[0] not in name:
-            name = expand(name, short, forms[0])
+        if short in text and forms[0] not in text:
+            text = expand(text, short, forms[0])
     for variant, canonical in MEASURE_VARIANTS.items():
-        name = name.replace(variant, canonical)
-    return name
+        text = text.replace(variant, canonical)
+    return text
 
 
 def expand(name: str, short: str, full: str) -> str:
