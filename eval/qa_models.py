@@ -9,6 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from carbonqa.answer.models import Outcome
+from carbonqa.indicators.models import AnalysisOperation
 
 # The project's eval set, shipped inside the eval package.
 DEFAULT_QA_PATH = Path(__file__).resolve().parent / "qa.jsonl"
@@ -25,6 +26,14 @@ class QAType(str, Enum):
     unanswerable = "unanswerable"
 
 
+class AnalysisGold(BaseModel):
+    """An analytical item's gold: the operation, and the strings the answer's first line must contain
+    (empty for an item whose figures cannot be compared)."""
+
+    operation: AnalysisOperation
+    conclusion: list[str] = Field(default_factory=list)
+
+
 class QAItem(BaseModel):
     """One eval question. Only id and question are required: without a type it has no gold answer."""
 
@@ -37,6 +46,7 @@ class QAItem(BaseModel):
     evidence: list[str] = Field(default_factory=list, description="verbatim spans, each unique in the corpus")
     answer_keys: list[str] = Field(default_factory=list, description="strings a correct answer contains")
     outcome: Outcome | None = Field(default=None, description="expected outcome; default from the type")
+    analysis: AnalysisGold | None = Field(default=None, description="analytical items: what the answer computes")
 
     @field_validator("type", mode="before")
     @classmethod
