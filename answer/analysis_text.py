@@ -67,16 +67,22 @@ class AnalysisText:
         end = ENDS[result.extreme]
         if result.unit not in PERCENT and result.extreme in COUNTED_ENDS:
             end = COUNTED_ENDS[result.extreme]
+        winners = [result.line(region) for region in result.winners]
+        rest = [line for line in self._ordered() if line.region not in result.winners]
+        if not rest:  # every plan sets the same figure: of two, neither is higher
+            level = "相同" if len(winners) == 2 else f"并列{end}（数值相同）"
+            return f"{'、'.join(result.winners)}{level}：{self._subject()}{self._tied(winners)}。"
         if len(result.figures) == 2:
             end = end.replace("最", "更")
-        winners = [result.line(region) for region in result.winners]
         who = "、".join(result.winners) + ("并列" if len(winners) > 1 else "")
-        rest = [line for line in self._ordered() if line.region not in result.winners]
         beyond = f"，{BEYOND[result.extreme]}{'、'.join(self._short(line) for line in rest)}" if rest else ""
-        figures = "、".join(self._figure(line) for line in winners)
-        if len(winners) > 1 and len({line.records[0].label for line in winners}) == 1:  # 均为不低于70%[1][2][3]
-            figures = "均为" + winners[0].records[0].label + "".join(self._marker(line) for line in winners)
-        return f"{who}{end}：{self._subject()}{figures}{beyond}。"
+        return f"{who}{end}：{self._subject()}{self._tied(winners)}{beyond}。"
+
+    def _tied(self, lines: list[PlanLine]) -> str:
+        """The figures of plans level with each other: 均为不低于70%[1][2][3] when worded alike."""
+        if len(lines) > 1 and len({line.records[0].label for line in lines}) == 1:
+            return "均为" + lines[0].records[0].label + "".join(self._marker(line) for line in lines)
+        return "、".join(self._figure(line) for line in lines)
 
     def _rank(self) -> str:
         result = self.result

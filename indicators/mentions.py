@@ -9,11 +9,24 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 
 from carbonqa.indicators.extract import comma_pieces, target_years
-from carbonqa.indicators.matching import name_forms, unified
-from carbonqa.indicators.names import written_out
+from carbonqa.indicators.matching import MIN_CORE_CHARS, name_forms, unified
+from carbonqa.indicators.names import opening_term, written_out
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.sentences import split_sentences
 from carbonqa.ingest.text import squash
+from carbonqa.ingest.vocabulary import COORDINATORS
+
+
+def modifier_split(name: str) -> tuple[str, str] | None:
+    """公共机构人均综合能源消耗 -> (公共机构, 人均综合能源消耗): the domain term opening a name, which a plan may
+    say once for a list ("公共机构单位建筑面积能耗和人均综合能耗"), and the rest of the name."""
+    head = opening_term(name, MIN_CORE_CHARS)
+    return (head, name[len(head):]) if head else None
+
+
+def _listed_after(rest: str, text: str) -> bool:
+    """"…单位建筑面积能耗和人均综合能耗": the rest of a name is listed, after 和/、/及, behind its domain term."""
+    return any(joiner + rest in text for joiner in COORDINATORS)
 
 
 class Mention(BaseModel):
@@ -55,8 +68,12 @@ class MentionFinder:
         """The first piece of the region's plans naming one of `names` (or the name without its measure
         word), in a sentence about `year` if one is given; None if the plans never name it there."""
         wanted = [form for name in names for form in name_forms(unified(name))]
+        shared = [split for name in names if (split := modifier_split(unified(name)))]
         for piece in self.pieces.get(region, []):
-            if (year is None or year in piece.years) and any(w in piece.matching for w in wanted):
+            text = piece.matching
+            if (year is None or year in piece.years) and (
+                    any(form in text for form in wanted)
+                    or any(head in text and _listed_after(rest, text.split(head, 1)[1]) for head, rest in shared)):
                 return Mention(region=region, clause_id=piece.chunk_id, quote=piece.quote, sentence=piece.sentence,
                                years=piece.years)
         return None

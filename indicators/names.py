@@ -42,5 +42,12 @@ def expand(name: str, short: str, full: str) -> str:
 def share_modifier(parts: list[str]) -> list[str]:
     """A和B分别: B takes the domain term that opens A (公共机构单位建筑面积能耗和人均综合能耗 ->
     公共机构人均综合能耗), when that term is only a modifier of A and B does not name it itself."""
-    head = max((t for t in CURATED_TERMS if parts[0].startswith(t) and len(t) < len(parts[0])), key=len, default="")
+    head = opening_term(parts[0])
     return [parts[0]] + [p if not head or p.startswith(head) else head + p for p in parts[1:]]
+
+
+def opening_term(name: str, min_rest: int = 1) -> str:
+    """The longest domain term the name opens with, leaving at least `min_rest` characters ("" if none):
+    公共机构 for 公共机构人均综合能源消耗."""
+    return max((t for t in CURATED_TERMS if name.startswith(t) and len(name) - len(t) >= min_rest),
+               key=len, default="")

@@ -402,7 +402,7 @@ ORDER_WORDS = {"high": re.compile(r"[从由]高到低|[从由]大到小|[从由]
 REFERENCE_BEFORE = re.compile(r"(高于|超过了?|超出|高出|多于|大于|低于|不及|不如|达不到|少于|小于|比|较)"
                               r"$")
 REFERENCE_JOINED = re.compile(r"(?:与|和|跟|同)$")  # "与全省相比": a reference only with 相比 after the name
-REFERENCE_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:相比|比较|对比|比(?![重例]))")
+REFERENCE_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:相比|比较|对比|(?<!占)比(?![重例]))")
 # The province's target named without the province's name: "高于省级目标", "省定水平".
 PROVINCE_TARGET = re.compile(r"省级(?:目标|水平|要求|指标|方案)|省定(?:目标|水平|指标)?")
 # The province's cities as a scope, not the province as a plan: "全省各市", "广东各地级市".

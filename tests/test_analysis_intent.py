@@ -111,3 +111,8 @@ def test_subject_words_drop_places_years_figures_and_question_words():
     assert subject_words("9种主要再生资源，哪些方案给了量化目标？", CATALOG) == "9种主要再生资源"
     assert subject_words("高技术制造业增加值占规上工业比重，2025年目标哪个市最高？", CATALOG) == \
         "高技术制造业增加值占规上工业比重"
+
+
+def test_a_share_is_not_a_comparison_with_the_province(tokenize):
+    read = intent("乙市和全省的装配式建筑占比目标差多少？", tokenize)  # 占比, not 比
+    assert read.operation is AnalysisOperation.difference and read.focus == ["乙市", "甲省"]

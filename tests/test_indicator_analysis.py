@@ -341,3 +341,13 @@ def test_same_measure_and_related_measure():
     assert not same_measure("森林覆盖率", "森林蓄积量")
     assert related_measure("高技术制造业增加值占规模以上工业增加值比重", "先进制造业增加值占规模以上工业增加值比重") > 0.8
     assert related_measure("新型储能装机容量", "风电和光伏发电装机容量") == 0
+
+
+def test_a_name_said_once_for_a_list_is_found_in_words():
+    plans = Plans()
+    plans.target("乙市", "公共机构人均综合能源消耗", 2030, "8", direction="降低", base_year=2020)
+    plans.clause("丙市", "到2030年，公共机构单位建筑面积能耗和人均综合能耗完成省下达的指标。")
+    plans.clause("丁市", "到2030年，公共机构节能改造面积和人均绿地面积稳步增长。")  # 人均 but not that name
+    result = plans.answer(superlative("公共机构人均综合能耗"))[0]
+    assert result.line("丙市").status is PlanStatus.in_words
+    assert result.line("丁市").status is PlanStatus.not_mentioned
