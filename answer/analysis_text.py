@@ -72,7 +72,7 @@ class AnalysisText:
         if not rest:  # every plan sets the same figure: of two, neither is higher
             level = "相同" if len(winners) == 2 else f"并列{end}（数值相同）"
             return f"{'、'.join(result.winners)}{level}：{self._subject()}{self._tied(winners)}。"
-        if len(result.figures) == 2:
+        if len(result.lines) == 2:  # of two plans asked about, one is 更高
             end = end.replace("最", "更")
         who = "、".join(result.winners) + ("并列" if len(winners) > 1 else "")
         beyond = f"，{BEYOND[result.extreme]}{'、'.join(self._short(line) for line in rest)}" if rest else ""

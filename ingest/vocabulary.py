@@ -389,10 +389,11 @@ EXTREME_OF = {word: end for end, words in EXTREME_WORDS.items() for word in word
 WHICH = re.compile(r"哪|谁")
 # Two plans, which one is higher: "哪个规划得多？", "谁的目标高？", "谁的…排放量控制得更严？"
 # (the adjective ends the clause).
-PAIR_COMPARATIVE = re.compile(r"(?:哪个|哪一个|哪家|谁)(?:[^，,。？?；;]{0,8}?|[^，,。？?；;]{0,24}?(?:得更?|更))"
-                              r"(高|多|大|低|少|小|严)(?:一些|一点|些)?(?=$|[？?。！!，,；;])")
 COMPARATIVE_END = {"高": "high", "多": "high", "大": "high", "低": "low", "少": "low", "小": "low",
-                   "严": "strict"}
+                   "严格": "strict", "严": "strict", "积极": "strict", "激进": "strict", "宽松": "loose", "松": "loose",
+                   "保守": "loose"}
+PAIR_COMPARATIVE = re.compile(r"(?:哪个|哪一个|哪家|谁)(?:[^，,。？?；;]{0,8}?|[^，,。？?；;]{0,24}?(?:得更?|更))"
+                              r"(" + "|".join(COMPARATIVE_END) + r")(?:一些|一点|些)?(?=$|[？?。！!，,；;])")
 RANK_WORDS = re.compile(r"排(?:名)?(?:在)?第几|第几名|排名(?:怎样|如何|情况)?")
 # Asks for the plans in order ("从高到低排一下"): a ranking led by its first, as 最高/最低 is.
 ORDER_WORDS = {"high": re.compile(r"[从由]高到低|[从由]大到小|[从由]多到少|降序"),
@@ -444,7 +445,7 @@ SHORT_YEAR = re.compile(r"(?<![\d.])([2-5]\d)\s*年(?!代|来|间|内)")
 # Words of an analytical question that are not the indicator's name: what is compared and how.
 ANALYSIS_NOISE = re.compile(r"(?:多少|几)?个?百分点|(?:多少|几)?个点|目标值?|定得?|[降升提增减]得|设定|设的|具体|量化|"
                             r"数字|数值|幅度|降幅|增幅|水平|这一?项|这一?条|这个|规划得?的?|比一比|给了|给出了?|写了|"
-                            r"有提|提了|提的|提出了?|有没有|谁|的是|一下|呢|吗")
+                            r"有提|提了|提的|提出了?|有没有|谁|的是|一下|是?[高多大]还是[低少小]|呢|吗")
 # Per-plan questions ("分别是多少") list figures; they do not ask how far apart the plans are.
 EACH_PLAN = re.compile(r"分别|各自|各是|各为")
 # A figure a question quotes: "降8%以上" (group 1: the number, 2: its unit).

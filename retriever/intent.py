@@ -32,7 +32,7 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     named = _question_order(question, region_query.regions, catalog)
     reference, side_word = _reference(question, catalog)
     others = [region for region in named if region != reference and not _names_its_cities(question, region, catalog)]
-    extreme = _extreme(question)
+    extreme = _extreme(question, len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question)))
     threshold = _threshold(question)
     if extreme is not None:
         operation = AnalysisOperation.superlative
@@ -104,9 +104,11 @@ def _names_its_cities(question: str, region: str, catalog: RegionCatalog) -> boo
         for alias in catalog.aliases[region] for match in re.finditer(re.escape(alias), question))
 
 
-def _extreme(question: str) -> Extreme | None:
+def _extreme(question: str, across_plans: bool) -> Extreme | None:
+    """The end asked for: 最高 with a 哪/谁 or across plans ("…最高的城市是？"; not "最严格的制度"), a
+    comparison of two ("谁的更严格"), or an order ("从高到低")."""
     word = EXTREME.search(question)
-    if word and WHICH.search(question):
+    if word and (WHICH.search(question) or across_plans):
         return Extreme(EXTREME_OF[word.group()])
     pair = PAIR_COMPARATIVE.search(question)
     if pair:

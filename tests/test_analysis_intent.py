@@ -116,3 +116,9 @@ def test_subject_words_drop_places_years_figures_and_question_words():
 def test_a_share_is_not_a_comparison_with_the_province(tokenize):
     read = intent("乙市和全省的装配式建筑占比目标差多少？", tokenize)  # 占比, not 比
     assert read.operation is AnalysisOperation.difference and read.focus == ["乙市", "甲省"]
+
+
+def test_a_superlative_without_which_word_when_the_question_spans_plans(tokenize):
+    assert intent("2030年森林覆盖率目标最高的城市是？", tokenize).extreme is Extreme.high
+    assert intent("乙市和丙市的单位GDP能耗下降目标，谁的更严格？", tokenize).extreme is Extreme.strict
+    assert intent("乙市要实行最严格的水资源管理制度吗？", tokenize) is None

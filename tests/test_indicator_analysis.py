@@ -133,7 +133,7 @@ def test_plans_that_never_name_the_indicator_are_told_apart_from_those_that_stat
     plans.clause("丁市", "积极发展新型储能。")
     result, text, _ = plans.answer(superlative("新型储能装机容量", years=(2025,)))
     assert result.line("丁市").status is PlanStatus.not_mentioned
-    assert text.split("\n")[0] == "丙市更多：到2025年新型储能装机容量达到80万千瓦[1]，高于乙市（达到50万千瓦）。"  # of two: 更多
+    assert text.split("\n")[0] == "丙市最多：到2025年新型储能装机容量达到80万千瓦[1]，高于乙市（达到50万千瓦）。"
     assert text.split("\n")[-1] == "未提及新型储能装机容量的方案：丁市。"
 
 
@@ -351,3 +351,10 @@ def test_a_name_said_once_for_a_list_is_found_in_words():
     result = plans.answer(superlative("公共机构人均综合能耗"))[0]
     assert result.line("丙市").status is PlanStatus.in_words
     assert result.line("丁市").status is PlanStatus.not_mentioned
+
+
+def test_of_two_plans_asked_about_one_is_higher_not_highest():
+    plans = Plans()
+    plans.target("乙市", "森林覆盖率", 2030, "40")
+    plans.target("丙市", "森林覆盖率", 2030, "45")
+    assert plans.answer(superlative("森林覆盖率", regions=["乙市", "丙市"]))[1].startswith("丙市更高：")
