@@ -9,21 +9,11 @@ Questions that name no extracted indicator return None and get the usual sentenc
 from __future__ import annotations
 
 from carbonqa.answer.compose import CitationBook
+from carbonqa.indicators.matching import asked_indicator
 from carbonqa.indicators.models import Indicator
-from carbonqa.indicators.names import indicator_name
 from carbonqa.ingest.tree import ClauseTree
-from carbonqa.ingest.vocabulary import MEASURE_SUFFIX
 
-MIN_CORE_CHARS = 4
 NO_FIGURE = "方案未给出该指标的数值。"
-
-
-def asked_indicator(question: str, names: set[str]) -> str | None:
-    """The longest indicator name the question uses (its abbreviations written out), if any."""
-    text = indicator_name(question)
-    found = [n for n in names
-             if n in text or (len(core := MEASURE_SUFFIX.sub("", n)) >= MIN_CORE_CHARS and core in text)]
-    return max(found, key=len, default=None)
 
 
 def indicator_comparison(question: str, years: set[int], regions: list[str], records: list[Indicator],

@@ -14,6 +14,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from carbonqa.answer.models import Outcome
+from carbonqa.indicators.models import AnalysisOperation
 
 # The project's eval set, shipped inside the eval package.
 DEFAULT_QA_PATH = Path(__file__).resolve().parent / "qa.jsonl"
@@ -69,23 +70,12 @@ class Tag(str, Enum):
     incomparable = "incomparable"  # an analytical item whose figures cannot be compared (conclusion empty)
 
 
-class Operation(str, Enum):
-    """What an analytical question computes across plans."""
-
-    superlative = "superlative"  # 哪个市最高/最严
-    reference = "reference"  # compared with a reference: 高于全省的有哪些
-    difference = "difference"  # 相差几个百分点
-    coverage = "coverage"  # 哪些方案提出了X的目标
-    count = "count"  # 几个市给了……
-    threshold = "threshold"  # 不低于X的有哪些
-
-
 class Analysis(BaseModel):
     """An analytical item's computation and the strings the first line of a correct answer contains."""
 
     model_config = ConfigDict(extra="forbid")
 
-    operation: Operation
+    operation: AnalysisOperation
     conclusion: list[str] = Field(description="e.g. the winning region; empty when the figures are incomparable")
 
     @field_validator("conclusion")

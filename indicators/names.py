@@ -18,12 +18,18 @@ def indicator_name(subject: str) -> str:
     while name != previous:  # prefixes and edge words can nest: 全市推动…的
         previous = name
         name = EDGE_WORDS.sub("", SCOPE_PREFIX.sub("", name))
+    return written_out(name)
+
+
+def written_out(text: str) -> str:
+    """The text with the abbreviations it uses written out (单位GDP能耗 -> 单位地区生产总值能源消耗) and
+    variant measure words made one (装机规模 -> 装机容量)."""
     for short, forms in ABBREVIATIONS.items():
-        if short in name and forms[0] not in name:
-            name = expand(name, short, forms[0])
+        if short in text and forms[0] not in text:
+            text = expand(text, short, forms[0])
     for variant, canonical in MEASURE_VARIANTS.items():
-        name = name.replace(variant, canonical)
-    return name
+        text = text.replace(variant, canonical)
+    return text
 
 
 def expand(name: str, short: str, full: str) -> str:
@@ -36,5 +42,12 @@ def expand(name: str, short: str, full: str) -> str:
 def share_modifier(parts: list[str]) -> list[str]:
     """A和B分别: B takes the domain term that opens A (公共机构单位建筑面积能耗和人均综合能耗 ->
     公共机构人均综合能耗), when that term is only a modifier of A and B does not name it itself."""
-    head = max((t for t in CURATED_TERMS if parts[0].startswith(t) and len(t) < len(parts[0])), key=len, default="")
+    head = opening_term(parts[0])
     return [parts[0]] + [p if not head or p.startswith(head) else head + p for p in parts[1:]]
+
+
+def opening_term(name: str, min_rest: int = 1) -> str:
+    """The longest domain term the name opens with, leaving at least `min_rest` characters ("" if none):
+    公共机构 for 公共机构人均综合能源消耗."""
+    return max((t for t in CURATED_TERMS if name.startswith(t) and len(name) - len(t) >= min_rest),
+               key=len, default="")

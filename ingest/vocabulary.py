@@ -23,6 +23,11 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   `POST_QUALIFIERS`, `TARGET_UNIT`, `RANGE_OR_RATIO`, and the indicator-name rules `SCOPE_PREFIX`,
   `EDGE_WORDS`, `NOTE`, `ENUMERATION`, `MEASURE_VARIANTS`, `MEASURE_SUFFIX`): how a plan writes
   "到2025年，X比2020年下降14.5%以上"; read by indicators/extract.py and indicators/names.py.
+- Analytical questions across plans (`EXTREME_WORDS`, `PAIR_COMPARATIVE`, `ORDER_WORDS`, `RANK_WORDS`,
+  `REFERENCE_BEFORE`, `PROVINCE_TARGET`, `DIFFERENCE_WORDS`, `THRESHOLD`, `COVERAGE_WORDS`, `PLAN_COUNT_WORDS`,
+  `CITY_SCOPE`, `SHORT_YEAR`, the words that are not an indicator's name, `INDICATOR_TERMS`) read by
+  retriever/intent.py; the kinds of targets (`CEILINGS`, `CHANGES`, `APPROXIMATE`, `MAGNITUDES`) read by
+  indicators/analysis.py.
 """
 from __future__ import annotations
 
@@ -366,3 +371,113 @@ ENUMERATION = re.compile(r"^[^，]*、[^，]*?等(?=.)")
 MEASURE_VARIANTS = {"装机规模": "装机容量"}
 # A question may name the measured thing without its measure word: 新型储能装机 for 新型储能装机容量.
 MEASURE_SUFFIX = re.compile(r"(?:容量|规模|比重|比例|占比|总量)$")
+
+
+# ---- analytical questions (across plans, computed from their targets) ---------------------------
+
+# A question that asks which plan is at one end ("哪个市最高", "谁定得最狠"), by the end it asks for.
+# 要求最高 asks for the strictest target whatever its direction; 最高 for the largest figure.
+EXTREME_WORDS = {
+    "strict": ("要求最高", "要求最严", "最严格", "最严", "最狠", "最激进", "最积极", "力度最大",
+               "最有力"),
+    "loose": ("要求最低", "最宽松", "最松", "最保守", "最温和", "力度最小"),
+    "high": ("最高", "最大", "最多", "最强", "最快", "最长"),
+    "low": ("最低", "最小", "最少", "最弱", "最慢", "最短"),
+}
+EXTREME = re.compile("|".join(sorted((w for ws in EXTREME_WORDS.values() for w in ws), key=len, reverse=True)))
+EXTREME_OF = {word: end for end, words in EXTREME_WORDS.items() for word in words}
+WHICH = re.compile(r"哪|谁")
+# Two plans, which one is higher: "哪个规划得多？", "谁的目标高？", "谁的…排放量控制得更严？"
+# (the adjective ends the clause).
+COMPARATIVE_END = {"高": "high", "多": "high", "大": "high", "低": "low", "少": "low", "小": "low",
+                   "严格": "strict", "严": "strict", "积极": "strict", "激进": "strict", "宽松": "loose", "松": "loose",
+                   "保守": "loose"}
+PAIR_COMPARATIVE = re.compile(r"(?:哪个|哪一个|哪家|谁)(?:[^，,。？?；;]{0,8}?|[^，,。？?；;]{0,24}?(?:得更?|更))"
+                              r"(" + "|".join(COMPARATIVE_END) + r")(?:一些|一点|些)?(?=$|[？?。！!，,；;])")
+RANK_WORDS = re.compile(r"排(?:名)?(?:在)?第几|第几名|排名(?:怎样|如何|情况)?")
+# Asks for the plans in order ("从高到低排一下"): a ranking led by its first, as 最高/最低 is.
+ORDER_WORDS = {"high": re.compile(r"[从由]高到低|[从由]大到小|[从由]多到少|降序"),
+               "low": re.compile(r"[从由]低到高|[从由]小到大|[从由]少到多|升序")}
+# Measured against the province's plan: "高于全省", "比省里高多少", "与全省相比". The province is
+# named by its own names (RegionCatalog); these are the words in front of, and after, its name.
+REFERENCE_BEFORE = re.compile(r"(高于|超过了?|超出|高出|多于|大于|低于|不及|不如|达不到|少于|小于|比|较)"
+                              r"$")
+REFERENCE_JOINED = re.compile(r"(?:与|和|跟|同)$")  # "与全省相比": a reference only with 相比 after the name
+REFERENCE_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:相比|比较|对比|(?<!占)比(?![重例]))")
+# The province's target named without the province's name: "高于省级目标", "省定水平".
+PROVINCE_TARGET = re.compile(r"省级(?:目标|水平|要求|指标|方案)|省定(?:目标|水平|指标)?")
+# The province's cities as a scope, not the province as a plan: "全省各市", "广东各地级市".
+PROVINCE_CITIES = re.compile(r"(?:内|的)?(?:各|所有|全部)(?:个)?(?:地级)?(?:市|城市)")
+ABOVE_WORDS = ("高于", "超过", "超出", "高出", "多于", "大于")
+BELOW_WORDS = ("低于", "不及", "不如", "达不到", "少于", "小于")
+SIDE_WORDS = re.compile("|".join(sorted(ABOVE_WORDS + BELOW_WORDS, key=len, reverse=True)))
+# The side a comparison asks about, after the names: "比省里高多少" / "比全省低多少" (not 降低, 提高).
+HIGHER_OR_LOWER = re.compile(r"(?<![降减提升增扩])(?:(高|多|大|超)|(低|少|小))")
+# How far apart two targets are: "相差多少", "差几个百分点", "高多少", "多多少"
+# (not 降低多少, 提高多少).
+DIFFERENCE_WORDS = re.compile(r"相差|差(?:了|距)?(?:多少|几|多大)|差距|差额|"
+                              r"(?<![降减提升增扩])(?:高|低|多|少|大|小)(?:出|了)?(?:多少|几)")
+# A figure the targets must reach: "不低于40%的市", "在20%及以上的", "达到40%以上的" (group 1:
+# comparator, 2: number, 3: unit, 4: the words after it). A comparator or 以上/以下 is needed: "30%的"
+# alone states a value.
+THRESHOLD = re.compile(r"(不低于|不少于|不小于|至少|高于|超过|大于|达到|不高于|不超过|不大于|低于|少于|小于|"
+                       r"在|为)?\s*"
+                       r"(\d+(?:\.\d+)?)\s*(" + TARGET_UNIT.pattern + r")?\s*(及以上|以上|及以下|以下|以内)?的"
+                       r"(?=[^，,。？?]*?(?:市|方案|城市|是|有))")
+AT_LEAST = ("不低于", "不少于", "不小于", "至少", "达到", "在", "为")
+MORE_THAN = ("高于", "超过", "大于")
+AT_MOST = ("不高于", "不超过", "不大于")
+LESS_THAN = ("低于", "少于", "小于")
+# Which plans state a target: "哪些方案提出了…", "是哪几个市的方案提的", "有具体目标的方案有哪些".
+COVERAGE_WORDS = re.compile(r"(?:哪些|哪几个?|有哪些)(?:方案|市|城市|地市|地方)|"
+                            r"(?:方案|市|城市|地方)(?:有|是)哪些|是哪几个?(?:方案|市|城市|地方)")
+# How many plans state it: "几个市给了…", "五个方案里有几个提了".
+PLAN_COUNT_WORDS = re.compile(r"(?<!哪)(?:几|多少)个(?:地级)?(?:市|城市|方案|地市|地方)|"
+                              r"有(?:几|多少)个(?=[^，,。？?]{0,3}(?:提|写|给|有|明确|设|定))")
+# The plans a question spans when it names none: cities only when it asks about 市 ("哪个市", "几个市",
+# "各地级市"), every plan otherwise ("哪个方案", "五个方案").
+CITY_SCOPE = re.compile(r"(?:哪个|哪一个|哪些|哪几个?|几个|多少个|各个?|[两二三四五六七八九十]个|的)"
+                        r"(?:地级)?(?:市|城市|地市)(?![场民区政])")
+PLAN_SCOPE = re.compile(r"[两二三四五六七八九十几]个(?:地级)?(?:市|城市|方案|地市)|"
+                        r"(?:各|所有|全部)(?:地级)?(?:市|城市|方案|地市)")
+# A year written with two digits ("25年的目标"), read as 20xx.
+SHORT_YEAR = re.compile(r"(?<![\d.])([2-5]\d)\s*年(?!代|来|间|内)")
+# Words of an analytical question that are not the indicator's name: what is compared and how.
+ANALYSIS_NOISE = re.compile(r"(?:多少|几)?个?百分点|(?:多少|几)?个点|目标值?|定得?|[降升提增减]得|设定|设的|具体|量化|"
+                            r"数字|数值|幅度|降幅|增幅|水平|这一?项|这一?条|这个|规划得?的?|比一比|给了|给出了?|写了|"
+                            r"有提|提了|提的|提出了?|有没有|谁|的是|一下|是?[高多大]还是[低少小]|呢|吗")
+# Per-plan questions ("分别是多少") list figures; they do not ask how far apart the plans are.
+EACH_PLAN = re.compile(r"分别|各自|各是|各为")
+# A figure a question quotes: "降8%以上" (group 1: the number, 2: its unit).
+QUOTED_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(" + TARGET_UNIT.pattern + ")")
+# The same with the words around it that make it a target ("力争达到32%以上"): not part of the indicator's name.
+QUOTED_TARGET = re.compile("(?:" + "|".join(PRE_QUALIFIERS + COMPARATIVES) + r")*\s*\d+(?:\.\d+)?\s*(?:"
+                           + TARGET_UNIT.pattern + ")(?:" + "|".join(POST_QUALIFIERS) + ")*")
+# Question words left once the analytical phrases are cut out of a question ("…到2030年的", "几个", "哪").
+QUESTION_LEFTOVERS = re.compile(r"(?:期间|时期|[到至在]年?)(?=\s|$)|几个?|多少|哪个|哪")
+# Where the indicator's words break, and the particles left at their edges.
+SUBJECT_BREAKS = re.compile(r"[\s，,。？?！!；;、：:（）()“”\"《》]+")
+SUBJECT_EDGES = re.compile(r"^[的了都里中是有在到与和跟同给及或并且要将对按]+|"
+                           r"[的了都里中是有在到与和跟同给及或并且要将对按]+$")
+# A direction word ends the indicator's words ("单位GDP能耗下降目标"); inside them it is part of the name
+# (增加值).
+TRAILING_DIRECTION = re.compile("(?:" + "|".join(sorted(COMPARATIVES, key=len, reverse=True)) + ")+$")
+# Terms staff use for a whole indicator that share no words with the plans' name for it: the plans
+# write 单位地区生产总值能耗 for 能耗强度 (energy intensity).
+INDICATOR_TERMS = {
+    "能耗强度": "单位地区生产总值能源消耗",
+    "能源消耗强度": "单位地区生产总值能源消耗",
+    "碳排放强度": "单位地区生产总值二氧化碳排放",
+    "碳强度": "单位地区生产总值二氧化碳排放",
+}
+# Magnitudes in front of a unit: 0.31亿立方米 = 3100万立方米.
+MAGNITUDES = {"万": 10_000, "亿": 100_000_000}
+# Directions that set a ceiling: for these a smaller figure is the stricter target (不高于300吨/万平方米).
+CEILINGS = ("不高于", "不超过", "不多于", "低于", "控制在", "下降到", "下降至", "降低到", "降低至", "降到",
+            "降至")
+CEILING_QUALIFIERS = ("以内", "以下")
+# Directions that state a change from a base year (比2020年下降14.5%), not a level (达到35%).
+CHANGES = ("下降", "降低", "减少", "提高", "提升", "增长", "增加")
+# Qualifiers that make a figure approximate (约200万千瓦, 59%左右) or aspirational (力争).
+APPROXIMATE = ("约", "左右")
+ASPIRATIONAL = ("力争",)

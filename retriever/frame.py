@@ -13,6 +13,7 @@ from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, BASE_YEAR, 
                                FIRST_ITEMS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY,
                                NOTICE_QUESTIONS, NUMBER, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
                                STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family, years_in)
+from carbonqa.retriever.intent import read_analysis
 from carbonqa.retriever.models import QuestionFrame, RegionQuery, RegionSource
 from carbonqa.retriever.plans import PlanCatalog
 from carbonqa.retriever.regions import RegionCatalog
@@ -78,6 +79,7 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
         first_items=chinese_number(first.group(1)) if first else None,
         part_number=part.group(1) if part else None,
         notice=[asked for asked, pattern in NOTICE_QUESTIONS.items() if pattern.search(question)],
+        analysis=read_analysis(question, region_query, catalog),
     )
 
 

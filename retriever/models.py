@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field, PrivateAttr
 
+from carbonqa.indicators.models import AnalysisIntent
 from carbonqa.ingest.models import Chunk
 
 
@@ -78,6 +79,9 @@ class QuestionFrame(BaseModel):
     part_number: str | None = Field(default=None, description="第三部分 -> 三")
     notice: list[str] = Field(default_factory=list, description="what it asks of a plan's notice (印发通知): number, "
                                                                 "date, issuer; empty for a question about the content")
+    analysis: AnalysisIntent | None = Field(
+        default=None, description="an analytical question across plans (哪个市最高, 高于全省的有哪些, 相差多少, "
+                                  "哪些方案提出了…): what to compute from the targets; None for any other question")
 
     @property
     def target_years(self) -> set[int]:

@@ -5,7 +5,6 @@ import pytest
 
 from carbonqa.eval.qa_models import (
     EvalFileError,
-    Operation,
     Prediction,
     QAType,
     Tag,
@@ -13,6 +12,7 @@ from carbonqa.eval.qa_models import (
     load_qa,
     write_jsonl,
 )
+from carbonqa.indicators.models import AnalysisOperation
 
 pytestmark = pytest.mark.unit
 
@@ -96,7 +96,7 @@ def test_bank_fields_are_read(tmp_path):
     follow_up, analytical = load_qa(write_lines(tmp_path / "w99.jsonl", [
         json.dumps(BANK_ITEM, ensure_ascii=False), json.dumps(ANALYTICAL, ensure_ascii=False)]))
     assert follow_up.tags == [Tag.followup, Tag.two_digit_year] and follow_up.history == ["江门25年单位GDP能耗降多少"]
-    assert analytical.analysis.operation is Operation.superlative and analytical.analysis.conclusion == ["珠海市"]
+    assert analytical.analysis.operation is AnalysisOperation.superlative and analytical.analysis.conclusion == ["珠海市"]
     assert follow_up.writer == "w99" and follow_up.split is None  # not in a split folder
 
 

@@ -1,0 +1,416 @@
+"""Questions across plans answered from their targets: which plan is highest or strictest, which go
+beyond the province, how far apart two plans are, which reach a figure, which state a target and how
+many. Every figure is a record quoted from its clause (indicators/extract.py).
+
+`IndicatorAnalysis.run(intent, question)` matches the question's indicator to the records' names
+(indicators/matching.py), takes each plan's record for the year asked, and computes. Records that
+cannot be compared (another year, unit, base year or definition) are said to be so and never ranked; a
+plan that names the indicator only in words (完成省下达指标) is quoted as such, never counted as zero.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from decimal import Decimal
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+from carbonqa.indicators.matching import Embed, NameMatcher, related_measure, same_measure
+from carbonqa.indicators.mentions import Mention, MentionFinder
+from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Comparator, Extreme, Indicator, Side
+from carbonqa.ingest.models import Chunk
+from carbonqa.ingest.vocabulary import (ACTIONS, APPROXIMATE, ASPIRATIONAL, CEILING_QUALIFIERS, CEILINGS, CHANGES,
+                                        MAGNITUDES, QUOTED_FIGURE, unit_family)
+
+# Figures marked 约/左右 (or 力争) this close to each other, relative to the larger, may be in either order.
+APPROXIMATE_SHARE = Decimal("0.05")
+PERCENT = ("%", "％")
+
+
+class PlanStatus(str, Enum):
+    """What a plan states about the indicator asked."""
+
+    figure = "figure"  # a figure comparable with the other plans'
+    other_measure = "other_measure"  # a figure for a differently defined indicator, or a 新增 for a total
+    other_year = "other_year"  # a figure for other years only
+    in_words = "in_words"  # names the indicator without a figure (完成省下达指标, 进一步提升)
+    not_mentioned = "not_mentioned"
+
+
+class PlanLine(BaseModel):
+    """One plan's answer to the question: its figure, or why it gives none that can be compared."""
+
+    region: str
+    status: PlanStatus
+    records: list[Indicator] = Field(default_factory=list, description="figure: the compared record first")
+    mention: Mention | None = Field(default=None, description="in_words: where the plan names the indicator")
+    value: float | None = Field(default=None, description="figure: the compared figure in the result's unit")
+    note: str = Field(default="", description="why the figure is not compared, in Chinese")
+
+
+class AnalysisResult(BaseModel):
+    """What an analytical question computes, with every plan's line and the records used."""
+
+    operation: AnalysisOperation
+    indicator: str = Field(description="the normalised name compared")
+    year: int | None = Field(description="the target year compared; None: every year (coverage)")
+    unit: str = Field(default="", description="the unit the values are given in")
+    lines: list[PlanLine] = Field(description="the plans asked about, in answer order")
+    reference: PlanLine | None = Field(default=None, description="reference: the province's line")
+    comparable: bool = Field(default=True, description="False: the figures cannot be ranked or subtracted")
+    reason: str | None = Field(default=None, description="why not comparable, in Chinese")
+    extreme: Extreme | None = None
+    side: Side | None = None
+    lower_is_stricter: bool = Field(default=False, description="the targets are ceilings (不高于)")
+    winners: list[str] = Field(default_factory=list, description="superlative: the plans at the end asked (ties)")
+    positions: dict[str, int] = Field(default_factory=dict, description="rank: 1 = strictest; ties share a place")
+    focus: list[str] = Field(default_factory=list, description="the plans singled out (rank, difference, reference)")
+    selected: list[str] = Field(default_factory=list,
+                                description="reference: beyond the province on the side asked; threshold: reaching "
+                                            "the figure; coverage/count: stating it")
+    equal: list[str] = Field(default_factory=list, description="reference: the same figure as the province")
+    difference: float | None = Field(default=None, description="first focus minus the other (or the province)")
+    difference_text: str | None = Field(default=None, description="e.g. 0.5个百分点, 约260万千瓦")
+    threshold: float | None = Field(default=None, description="threshold: the figure to reach, as asked")
+    threshold_text: str | None = None
+    comparator: Comparator | None = None
+    stated: str | None = Field(default=None, description="coverage/count: the figure the question quotes")
+    cautions: list[str] = Field(default_factory=list, description="what makes the conclusion uncertain, in Chinese")
+
+    @property
+    def figures(self) -> list[PlanLine]:
+        return [line for line in self.lines if line.status is PlanStatus.figure]
+
+    def line(self, region: str) -> PlanLine | None:
+        return next((line for line in [*self.lines, self.reference] if line and line.region == region), None)
+
+
+class IndicatorAnalysis:
+    """Answers AnalysisIntents from the plans' target records and the plans' text."""
+
+    def __init__(self, records: Iterable[Indicator], chunks: Iterable[Chunk], embed: Embed | None = None):
+        """`embed` (texts -> unit vectors) lets a question name an indicator in other words than its name."""
+        self.records = list(records)
+        self.names = sorted({r.indicator for r in self.records})
+        self.matcher = NameMatcher(self.names, embed)
+        self.mentions = MentionFinder(chunks)
+
+    def run(self, intent: AnalysisIntent, question: str) -> AnalysisResult | None:
+        """The computed answer, or None when the question names no indicator the plans set figures for."""
+        match = self.matcher.run(question, intent.subject)
+        if match is None:
+            return None
+        primary = match.names[0]
+        counting = intent.operation in (AnalysisOperation.coverage, AnalysisOperation.count)
+        asked = match.names if counting else [n for n in self.names if same_measure(n, primary)]
+        everyone = intent.regions + ([intent.reference] if intent.reference else [])
+        year = self._year(intent, asked, everyone, counting)
+        result = AnalysisResult(operation=intent.operation, indicator=primary, year=year,
+                                lines=[self._line(region, asked, primary, year) for region in intent.regions],
+                                extreme=intent.extreme, side=intent.side, focus=intent.focus,
+                                threshold=intent.threshold, threshold_text=intent.threshold_text,
+                                comparator=intent.comparator, stated=intent.stated)
+        if intent.reference:
+            result.reference = self._line(intent.reference, asked, primary, year)
+        if not counting:
+            self._set_comparable(result, primary)
+        compute = {
+            AnalysisOperation.superlative: _superlative,
+            AnalysisOperation.rank: _rank,
+            AnalysisOperation.reference: _reference,
+            AnalysisOperation.difference: _difference,
+            AnalysisOperation.threshold: _threshold,
+            AnalysisOperation.coverage: _stating,
+            AnalysisOperation.count: _stating,
+        }[intent.operation]
+        compute(result)
+        return result
+
+    def _year(self, intent: AnalysisIntent, asked: list[str], regions: list[str], counting: bool) -> int | None:
+        """The year asked; without one, every year for coverage, else the year the most plans set it for
+        (the later one on a tie)."""
+        if intent.years:
+            return intent.years[0]
+        if counting:
+            return None
+        by_year = Counter(year for year, _ in {(r.year, r.region) for r in self.records
+                                                if r.indicator in asked and r.region in regions})
+        return max(by_year, key=lambda y: (by_year[y], y), default=None)
+
+    def _line(self, region: str, asked: list[str], primary: str, year: int | None) -> PlanLine:
+        mine = [r for r in self.records if r.region == region and r.indicator in asked]
+        in_year = [r for r in mine if year is None or r.year == year]
+        if in_year:
+            return PlanLine(region=region, status=PlanStatus.figure,
+                            records=sorted(in_year, key=lambda r: r.indicator != primary))
+        mention = self.mentions.run(region, asked, year)
+        if mention:  # said in words for the year asked; figures of other years are shown beside it
+            return PlanLine(region=region, status=PlanStatus.in_words, mention=mention, records=mine)
+        if mine:
+            return PlanLine(region=region, status=PlanStatus.other_year, records=mine,
+                            note=f"只给出了{'、'.join(str(y) for y in sorted({r.year for r in mine}))}年的数值")
+        related = self._related(region, primary, year)
+        if related:
+            return PlanLine(region=region, status=PlanStatus.other_measure, records=[related],
+                            note=f"未给出{primary}的数值，给出的是{related.indicator}，口径不同"
+                                 + (f"、年份不同（{related.year}年）" if year and related.year != year else ""))
+        mention = self.mentions.run(region, asked)
+        if mention:
+            return PlanLine(region=region, status=PlanStatus.in_words, mention=mention)
+        return PlanLine(region=region, status=PlanStatus.not_mentioned)
+
+    def _related(self, region: str, primary: str, year: int | None) -> Indicator | None:
+        """The region's record most like the asked indicator in the same kind of unit, of the year asked
+        if it has one: the differently defined figure a reader would otherwise take for it (先进制造业… for
+        高技术制造业…)."""
+        families = {unit_family(base_unit(r.unit)) for r in self.records if r.indicator == primary}
+        candidates = [(related_measure(primary, r.indicator), r.year == year, r) for r in self.records
+                      if r.region == region and unit_family(base_unit(r.unit)) in families]
+        score, _, record = max(candidates, key=lambda c: (c[0] > 0, c[1], c[0]), default=(0.0, False, None))
+        return record if score > 0 else None
+
+    def _set_comparable(self, result: AnalysisResult, primary: str) -> None:
+        """Keep as figures only the records of the same kind (a level, a change from a base year, an
+        amount added) and unit as the asked indicator's; set the result's unit and each figure's value;
+        mark the result not comparable when the figures' base years differ."""
+        lines = [line for line in [*result.lines, result.reference] if line and line.status is PlanStatus.figure]
+        if not lines:
+            return
+        compared = [line.records[0] for line in lines]
+        primary_records = [r for r in compared if r.indicator == primary] or compared
+        kind = Counter(kind_of(r) for r in primary_records).most_common(1)[0][0]
+        unit = Counter(base_unit(r.unit) for r in primary_records if kind_of(r) == kind).most_common(1)[0][0]
+        for line, record in zip(lines, compared):
+            if kind_of(record) != kind:
+                line.status = PlanStatus.other_measure
+                line.note = f"给出的是{KIND_NAMES[kind_of(record)]}（{record.label}），与{KIND_NAMES[kind]}不可比"
+            elif base_unit(record.unit) != unit:
+                line.status = PlanStatus.other_measure
+                line.note = f"单位为{record.unit}，与其他方案（{unit}）不同"
+        figures = [line for line in lines if line.status is PlanStatus.figure]
+        if not figures:
+            return
+        result.unit = display_unit([line.records[0].unit for line in figures])
+        for line in figures:
+            line.value = float(in_unit(line.records[0], result.unit))
+        result.lower_is_stricter = sum(map(is_ceiling, (l.records[0] for l in figures))) * 2 > len(figures)
+        bases = {line.records[0].base_year for line in figures if line.records[0].base_year}
+        if kind == "change" and len(bases) > 1:
+            stated = "、".join(f"{line.region}比{line.records[0].base_year}年" for line in figures
+                               if line.records[0].base_year)
+            result.comparable = False
+            result.reason = f"各方案的比较基年不同（{stated}），不能直接比较"
+        elif kind == "change" and bases:
+            result.cautions += [f"{line.region}未写明比较基年（其他方案为比{min(bases)}年）"
+                                for line in figures if not line.records[0].base_year]
+
+
+# ---- the kinds of targets and their units ------------------------------------------------------------
+
+KIND_NAMES = {"level": "目标水平", "change": "变化幅度", "added": "新增量"}
+
+
+def kind_of(record: Indicator) -> str:
+    """level (达到35%), change (比2020年下降14.5%) or added (新增460万千瓦)."""
+    if record.direction in ACTIONS:
+        return "added"
+    return "change" if record.direction in CHANGES or record.unit.endswith("百分点") else "level"
+
+
+def is_ceiling(record: Indicator) -> bool:
+    """A smaller figure is stricter: 不高于300吨, 控制在8%以内."""
+    return record.direction in CEILINGS or any(q in CEILING_QUALIFIERS for q in record.qualifiers)
+
+
+def split_unit(unit: str) -> tuple[Decimal, str]:
+    """0.31亿立方米 is 3100万立方米: the magnitude in front of the unit, and the unit without it."""
+    if len(unit) > 1 and unit[0] in MAGNITUDES:
+        return Decimal(MAGNITUDES[unit[0]]), unit[1:]
+    return Decimal(1), "%" if unit in PERCENT else unit
+
+
+def base_unit(unit: str) -> str:
+    return split_unit(unit)[1]
+
+
+def display_unit(units: list[str]) -> str:
+    """The unit most figures are written in (the smaller magnitude on a tie)."""
+    counts = Counter(units)
+    return max(counts, key=lambda u: (counts[u], -split_unit(u)[0]))
+
+
+def in_unit(record: Indicator, unit: str) -> Decimal:
+    return Decimal(record.value_text) * split_unit(record.unit)[0] / split_unit(unit)[0]
+
+
+def number_text(value: Decimal) -> str:
+    """24.86, 0.5, 515: no exponent, no trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def amount_text(value: Decimal, unit: str, approximate: bool) -> str:
+    """A difference as a reader says it: percentages in 个百分点, other units as they are."""
+    text = number_text(abs(value)) + ("个百分点" if unit in PERCENT or unit.endswith("百分点") else unit)
+    return ("约" if approximate else "") + text
+
+
+def is_approximate(record: Indicator) -> bool:
+    return any(q in APPROXIMATE + ASPIRATIONAL for q in record.qualifiers)
+
+
+def qualified(record: Indicator) -> str:
+    """The qualifiers that make a figure less than exact, as the plan writes them."""
+    return "、".join(f"“{q}”" for q in record.qualifiers)
+
+
+# ---- the operations ------------------------------------------------------------------------------------
+
+def _value(line: PlanLine) -> Decimal:
+    return Decimal(str(line.value))
+
+
+def _close(a: PlanLine, b: PlanLine) -> bool:
+    """The two figures' order may not hold: equal but qualified differently, or near and approximate."""
+    ra, rb = a.records[0], b.records[0]
+    gap = abs(_value(a) - _value(b))
+    if gap == 0:
+        return ra.qualifiers != rb.qualifiers
+    return (is_approximate(ra) or is_approximate(rb)) and gap <= APPROXIMATE_SHARE * max(abs(_value(a)), abs(_value(b)))
+
+
+def _caution(a: PlanLine, b: PlanLine) -> str:
+    said = "，".join(f"{line.region}为“{line.records[0].label}”" for line in (a, b))
+    return f"{said}，限定词使二者的先后不确定"
+
+
+def _stricter_first(result: AnalysisResult) -> list[PlanLine]:
+    return sorted(result.figures, key=_value, reverse=not result.lower_is_stricter)
+
+
+def _not_comparable(result: AnalysisResult, regions: list[str]) -> bool:
+    """Fewer than two figures to compare among `regions`: say why, from their lines."""
+    if not result.comparable:
+        return True
+    figures = [line for region in regions if (line := result.line(region)) and line.status is PlanStatus.figure]
+    if len(figures) >= 2:
+        return False
+    result.comparable = False
+    missing = [result.line(region) for region in regions if region not in {line.region for line in figures}]
+    why = "；".join(f"{line.region}{_why_missing(line, result)}" for line in missing if line)
+    if len(figures) == 1:
+        result.reason = f"只有{figures[0].region}给出了可比的数值（{why}），无法比较"
+    else:
+        result.reason = f"没有方案给出可比的数值（{why}）"
+    return True
+
+
+def _why_missing(line: PlanLine, result: AnalysisResult) -> str:
+    if line.status is PlanStatus.in_words:
+        return f"未给出{result.year or ''}{'年' if result.year else ''}的数值，方案写的是“{line.mention.quote}”"
+    if line.status is PlanStatus.not_mentioned:
+        return "未提及该指标"
+    return line.note
+
+
+def _superlative(result: AnalysisResult) -> None:
+    if _not_comparable(result, [line.region for line in result.lines]):
+        return
+    order = _stricter_first(result)
+    if result.extreme in (Extreme.high, Extreme.low):
+        order = sorted(result.figures, key=_value, reverse=result.extreme is Extreme.high)
+    elif result.extreme is Extreme.loose:
+        order.reverse()
+    best = _value(order[0])
+    result.winners = [line.region for line in order if _value(line) == best]
+    runner_up = next((line for line in order if _value(line) != best), None)
+    tied = [line for line in order if _value(line) == best]
+    pairs = [(tied[0], other) for other in tied[1:]] + ([(tied[-1], runner_up)] if runner_up else [])
+    result.cautions += [_caution(a, b) for a, b in pairs if _close(a, b)]
+
+
+def _rank(result: AnalysisResult) -> None:
+    if _not_comparable(result, [line.region for line in result.lines]):
+        return
+    order = _stricter_first(result)
+    for position, line in enumerate(order, start=1):
+        ahead = next((result.positions[o.region] for o in order[:position - 1] if _value(o) == _value(line)), None)
+        result.positions[line.region] = ahead or position
+
+
+def _reference(result: AnalysisResult) -> None:
+    province = result.reference
+    if province is None or province.status is not PlanStatus.figure:
+        result.comparable = False
+        result.reason = (f"{province.region}{_why_missing(province, result)}，无从比较" if province
+                         else "问题没有可作参照的省级方案")
+        return
+    if result.focus and _not_comparable(result, [province.region, *result.focus]):
+        return
+    base = _value(province)
+    higher = result.side is not Side.lower
+    for line in result.figures:
+        if _value(line) == base:
+            result.equal.append(line.region)
+        elif (_value(line) > base) == higher:
+            result.selected.append(line.region)
+        if _close(line, province):
+            result.cautions.append(_caution(line, province))
+    if result.focus:
+        line = result.line(result.focus[0])
+        amount = _value(line) - base
+        result.difference = float(amount)
+        result.difference_text = amount_text(amount, result.unit,
+                                             is_approximate(line.records[0]) or is_approximate(province.records[0]))
+
+
+def _difference(result: AnalysisResult) -> None:
+    if _not_comparable(result, result.focus):
+        return
+    first, second = (result.line(region) for region in result.focus[:2])
+    amount = _value(first) - _value(second)
+    result.difference = float(amount)
+    result.difference_text = amount_text(amount, result.unit,
+                                         is_approximate(first.records[0]) or is_approximate(second.records[0]))
+
+
+def _threshold(result: AnalysisResult) -> None:
+    if not result.comparable or result.threshold is None:
+        return
+    asked_unit = (result.threshold_text or "").lstrip("0123456789.")
+    if asked_unit and result.unit and base_unit(asked_unit) != base_unit(result.unit):
+        result.comparable = False
+        result.reason = f"问题的单位（{asked_unit}）与方案的（{result.unit}）不同"
+        return
+    scale = split_unit(asked_unit)[0] / split_unit(result.unit)[0] if asked_unit and result.unit else Decimal(1)
+    bar = Decimal(str(result.threshold)) * scale
+    reaches = {
+        Comparator.at_least: lambda v: v >= bar, Comparator.more_than: lambda v: v > bar,
+        Comparator.at_most: lambda v: v <= bar, Comparator.less_than: lambda v: v < bar,
+    }[result.comparator or Comparator.at_least]
+    for line in result.figures:
+        if reaches(_value(line)):
+            result.selected.append(line.region)
+        record = line.records[0]
+        if is_approximate(record) and abs(_value(line) - bar) <= APPROXIMATE_SHARE * max(abs(bar), abs(_value(line))):
+            result.cautions.append(f"{line.region}为“{record.label}”，是否达到{result.threshold_text}不确定")
+
+
+def _stating(result: AnalysisResult) -> None:
+    """Coverage and count: the plans that state a figure (the figure the question quotes, if it quotes one)."""
+    for line in result.figures:
+        if result.stated is None or any(_states(record, result.stated) for record in line.records):
+            result.selected.append(line.region)
+        else:
+            line.note = f"给出的数值不是{result.stated}"
+
+
+def _states(record: Indicator, stated: str) -> bool:
+    """Does the record set the figure the question quotes (8% for 降8%以上)?"""
+    figure = QUOTED_FIGURE.fullmatch(stated)
+    if figure is None:
+        return False
+    unit = figure.group(2)
+    return base_unit(unit) == base_unit(record.unit) and \
+        Decimal(figure.group(1)) * split_unit(unit)[0] == Decimal(record.value_text) * split_unit(record.unit)[0]

@@ -1,0 +1,186 @@
+"""Read an analytical question across plans into an AnalysisIntent: what to compute from the plans'
+targets (the highest, against the province, a difference, which plans reach a figure, which state it,
+how many), over which plans and year, about which indicator.
+
+Called by `read_question` (retriever/frame.py) once per question; the patterns live in ingest/vocabulary.py.
+A question about one plan, or without any of these operations, has no intent (None).
+"""
+from __future__ import annotations
+
+import re
+
+from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Comparator, Extreme, Side
+from carbonqa.ingest.vocabulary import (
+    ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE, COMPARATIVE_END,
+    COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXTREME, EXTREME_OF, FRAME_WORDS, HIGHER_OR_LOWER, LESS_THAN,
+    MORE_THAN, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PERIOD_END_YEAR, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES,
+    PROVINCE_TARGET, QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE,
+    REFERENCE_JOINED, SHORT_YEAR, SIDE_WORDS, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION,
+    WHICH, YEAR)
+from carbonqa.retriever.models import RegionQuery
+from carbonqa.retriever.regions import RegionCatalog
+
+MIN_SUBJECT_CHARS = 2  # a single character left over names nothing
+# Cut out of a question before its indicator's words remain, in this order (scopes before 各地, years before figures).
+NOT_SUBJECT = (PROVINCE_TARGET, PLAN_SCOPE, CITY_SCOPE, ALL_PLANS, BASE_YEAR, YEAR, SHORT_YEAR, PERIOD, QUOTED_TARGET,
+               EXTREME, PAIR_COMPARATIVE, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS, COVERAGE_WORDS,
+               PLAN_COUNT_WORDS, ANALYSIS_NOISE, FRAME_WORDS, SIDE_WORDS, QUESTION_LEFTOVERS)
+
+
+def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatalog) -> AnalysisIntent | None:
+    """The question's analytical intent, or None for a question that computes nothing across plans."""
+    named = _question_order(question, region_query.regions, catalog)
+    reference, side_word = _reference(question, catalog)
+    others = [region for region in named if region != reference and not _names_its_cities(question, region, catalog)]
+    extreme = _extreme(question, len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question)))
+    threshold = _threshold(question)
+    if extreme is not None:
+        operation = AnalysisOperation.superlative
+    elif RANK_WORDS.search(question) and others:
+        operation = AnalysisOperation.rank
+    elif reference is not None:
+        operation = AnalysisOperation.reference
+    elif DIFFERENCE_WORDS.search(question) and len(others) >= 2 and not EACH_PLAN.search(question):
+        operation = AnalysisOperation.difference
+    elif threshold is not None:
+        operation = AnalysisOperation.threshold
+    elif PLAN_COUNT_WORDS.search(question):
+        operation = AnalysisOperation.count
+    elif COVERAGE_WORDS.search(question):
+        operation = AnalysisOperation.coverage
+    else:
+        return None
+
+    regions, focus = _plans_compared(question, operation, others, reference, region_query, catalog)
+    if regions is None or len(regions) + (reference is not None) < 2:
+        return None
+    intent = AnalysisIntent(operation=operation, subject=subject_words(question, catalog), regions=regions,
+                            focus=focus, reference=reference, years=target_years(question))
+    if operation is AnalysisOperation.superlative:
+        intent.extreme = extreme
+    elif operation in (AnalysisOperation.reference, AnalysisOperation.difference):
+        intent.side = _side(question, side_word)
+    elif operation is AnalysisOperation.threshold:
+        intent.threshold, intent.threshold_text, intent.comparator = threshold
+    elif operation in (AnalysisOperation.coverage, AnalysisOperation.count):
+        figure = QUOTED_FIGURE.search(YEAR.sub(" ", question))
+        intent.stated = figure.group(1) + figure.group(2) if figure else None
+    return intent
+
+
+def _plans_compared(question: str, operation: AnalysisOperation, others: list[str], reference: str | None,
+                    region_query: RegionQuery, catalog: RegionCatalog) -> tuple[list[str] | None, list[str]]:
+    """The plans compared (answer order) and those singled out; None for a question about one plan. A
+    question naming no plan spans every plan, or the cities only when it asks about 市 ("哪个市")."""
+    everyone = [r for r in catalog.answer_order if r != reference]
+    if CITY_SCOPE.search(question) and not any(catalog.levels[r] == "省" for r in others):
+        everyone = [r for r in everyone if catalog.levels[r] != "省"]
+    in_order = [r for r in catalog.answer_order if r in others]
+    if operation is AnalysisOperation.reference:
+        return (in_order, others) if others else (everyone, [])
+    if operation is AnalysisOperation.rank:
+        return everyone, others
+    if operation is AnalysisOperation.difference:
+        return in_order, others[:2]
+    if len(others) >= 2:
+        return in_order, []
+    if len(others) == 1 and not (PLAN_SCOPE.search(question) or region_query.all_regions):
+        return None, []
+    return [r for r in catalog.answer_order if r in everyone or r in others], []
+
+
+def _question_order(question: str, regions: list[str], catalog: RegionCatalog) -> list[str]:
+    """The regions in the order the question names them ("江门比珠海高…": 江门 first)."""
+    def first_position(region: str) -> int:
+        found = [question.find(alias) for alias in catalog.aliases.get(region, [region]) if alias in question]
+        return min(found, default=len(question))
+    return sorted(regions, key=first_position)
+
+
+def _names_its_cities(question: str, region: str, catalog: RegionCatalog) -> bool:
+    """"全省各市": the province names the scope (its cities), it is not one of the plans compared."""
+    return catalog.levels[region] == "省" and any(
+        PROVINCE_CITIES.match(question, match.end())
+        for alias in catalog.aliases[region] for match in re.finditer(re.escape(alias), question))
+
+
+def _extreme(question: str, across_plans: bool) -> Extreme | None:
+    """The end asked for: 最高 with a 哪/谁 or across plans ("…最高的城市是？"; not "最严格的制度"), a
+    comparison of two ("谁的更严格"), or an order ("从高到低")."""
+    word = EXTREME.search(question)
+    if word and (WHICH.search(question) or across_plans):
+        return Extreme(EXTREME_OF[word.group()])
+    pair = PAIR_COMPARATIVE.search(question)
+    if pair:
+        return Extreme(COMPARATIVE_END[pair.group(1)])
+    return next((Extreme(end) for end, pattern in ORDER_WORDS.items() if pattern.search(question)), None)
+
+
+def _reference(question: str, catalog: RegionCatalog) -> tuple[str | None, str]:
+    """The province plan the question measures against ("高于全省", "比省里", "与全省相比"), and the
+    comparison word in front of its name ("" for 比/与…相比)."""
+    for province in catalog.provinces:
+        names = [re.escape(alias) for alias in catalog.aliases[province]]
+        if len(catalog.provinces) == 1:  # "省级目标" can only mean the one province's
+            names.append(PROVINCE_TARGET.pattern)
+        for match in re.finditer("|".join(names), question):
+            before, after = question[:match.start()], question[match.end():]
+            verb = REFERENCE_BEFORE.search(before)
+            if verb:
+                return province, verb.group(1)
+            if REFERENCE_JOINED.search(before) and REFERENCE_AFTER.match(after):
+                return province, ""
+    return None, ""
+
+
+def _side(question: str, word: str) -> Side | None:
+    if word.startswith(ABOVE_WORDS):
+        return Side.higher
+    if word.startswith(BELOW_WORDS):
+        return Side.lower
+    asked = HIGHER_OR_LOWER.search(question[question.find(word) + len(word):] if word else question)
+    if asked is None:
+        return None
+    return Side.higher if asked.group(1) else Side.lower
+
+
+def _threshold(question: str) -> tuple[float, str, Comparator] | None:
+    """"不低于40%的市": the figure, as written, and how targets compare with it; None without a
+    comparator or 以上/以下 (a bare "30%的" quotes a value, it sets no threshold)."""
+    for match in THRESHOLD.finditer(question):
+        verb, number, unit, post = match.group(1), match.group(2), match.group(3) or "", match.group(4) or ""
+        if YEAR.match(question, match.start(2)):
+            continue
+        if verb in MORE_THAN:
+            comparator = Comparator.more_than
+        elif verb in LESS_THAN:
+            comparator = Comparator.less_than
+        elif verb in AT_MOST or post in ("以下", "及以下", "以内"):
+            comparator = Comparator.at_most
+        elif (verb in AT_LEAST and (verb not in ("在", "为") or post)) or post in ("以上", "及以上"):
+            comparator = Comparator.at_least
+        else:
+            continue
+        return float(number), number + unit, comparator
+    return None
+
+
+def target_years(question: str) -> list[int]:
+    """The target years asked: 2025年 (not the base year of 比2020年), 25年, “十四五” (its end year)."""
+    text = BASE_YEAR.sub(" ", question)
+    years = {int(y) for y in YEAR.findall(text)}
+    years |= {2000 + int(y) for y in SHORT_YEAR.findall(YEAR.sub(" ", text))}
+    years |= {PERIOD_END_YEAR[p] for p in PERIOD.findall(text)}
+    return sorted(years)
+
+
+def subject_words(question: str, catalog: RegionCatalog) -> str:
+    """The words naming the indicator: the question without places, years, figures and the words of
+    the comparison itself; its pieces joined by spaces ("星级绿建占比 …")."""
+    names = "|".join(map(re.escape, catalog.names_of(catalog.regions)))  # longest first
+    text = re.sub(f"(?:比|较)?(?:{names})", " ", question)  # "…占比比全省高": the 比 goes with the place
+    for pattern in NOT_SUBJECT:
+        text = pattern.sub(" ", text)
+    pieces = [SUBJECT_EDGES.sub("", TRAILING_DIRECTION.sub("", SUBJECT_EDGES.sub("", piece)))
+              for piece in SUBJECT_BREAKS.split(text)]
+    return " ".join(piece for piece in pieces if len(piece) >= MIN_SUBJECT_CHARS and not TARGET_UNIT.fullmatch(piece))
