@@ -4,6 +4,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # The UI tests drive Debian's headless Chromium (never a downloaded browser build).
 CHROMIUM ?= /usr/bin/chromium
+# The accessibility test injects axe-core, pinned (version and hash) in tests/package-lock.json.
+AXE := tests/node_modules/axe-core/axe.min.js
 
 .PHONY: run test install chromium
 
@@ -32,5 +34,19 @@ chromium:
 	    exit 2; \
 	fi
 
-test: $(STAMP) chromium
+# npm ci installs exactly the locked axe-core; npm comes from Debian when missing (root + apt-get).
+$(AXE): tests/package.json tests/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; \
+	    else \
+	        echo "错误 / error: the accessibility test needs npm to install axe-core (tests/package.json)." >&2; \
+	        echo "修复 / fix: sudo apt-get install -y npm   (then run make test again)" >&2; \
+	        exit 2; \
+	    fi; \
+	fi
+	npm ci --prefix tests --no-audit --no-fund
+	touch $(AXE)
+
+test: $(STAMP) chromium $(AXE)
 	$(VENV)/bin/pytest -q

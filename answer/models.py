@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from enum import Enum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
+from carbonqa.answer.outcomes import OutcomeStatus, outcome_status, vocabulary_table
 from carbonqa.retriever.models import SearchHit
 
 
@@ -25,6 +26,8 @@ class Citation(BaseModel):
     quote: str = Field(description="the sentence(s) quoted verbatim from the clause")
     clause_text: str
     related: bool = Field(default=False, description="closest related text of a not_stated reply: not the answer")
+    emphasis: list[str] = Field(default_factory=list, description="substrings of `quote` stating the figure asked "
+                                "(value and unit, e.g. 14.5%以上), in order; shown emphasised")
 
 
 class FilterConflict(BaseModel):
@@ -61,3 +64,8 @@ class Answer(BaseModel):
                                                                      "the cited clauses' neighbours")
     retrieved: list[SearchHit] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
+
+    @computed_field(description="the label every reply is shown with (chat, export, CLI): " + vocabulary_table())
+    @property
+    def status(self) -> OutcomeStatus:
+        return outcome_status(self.outcome.value, self.unstated, self.skipped, self.refusal_reason)

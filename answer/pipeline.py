@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from carbonqa.answer.compose import CitationBook, attributed, comparison_line, plans_note, structure_list
+from carbonqa.answer.emphasis import with_emphasis
 from carbonqa.answer.evidence import Candidate, SentenceIndex, most_specific
 from carbonqa.answer.grounding import Clause, build_messages, complete_part, numbered_clauses, verify
 from carbonqa.answer.facets import Facet, Facets, split_facets
@@ -145,7 +146,7 @@ class Answerer:
             regions=result.regions.regions,
             documents=result.regions.documents,
             answer="\n".join([reply.text, *notes]),
-            citations=reply.book.citations,
+            citations=with_emphasis(reply.book.citations, info),
             outcome=reply.outcome,
             unstated=reply.unstated,
             skipped=reply.skipped,

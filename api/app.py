@@ -29,7 +29,7 @@ from carbonqa.answer.suggestions import Suggestion, starter_questions
 from carbonqa.api.corpus_view import CorpusView
 from carbonqa.api.errors import ApiError, LastResort, bilingual, install_error_handlers, public_message
 from carbonqa.api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
-from carbonqa.api.indicator_view import IndicatorView, to_csv
+from carbonqa.api.indicator_view import IndicatorView
 from carbonqa.api.limits import BodyLimit, ConcurrencyLimit, RateLimit
 from carbonqa.api.openapi import (COMMON_ERRORS, LIST_ERRORS, LOOKUP_ERRORS, QUESTION_ERRORS, errors, publish_limits,
                          region_names)
@@ -493,10 +493,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         region: str | None = Query(None, description="e.g. 珠海 / 珠海市 / 广东省"),
         year: int | None = Query(None, ge=1900, le=2100, description="target year, e.g. 2025"),
         format: Literal["json", "csv"] | None = Query(None, description="csv, or send Accept: text/csv"),
+        layout: Literal["long", "wide"] = Query("long", description="CSV only: long = one row per target; "
+                                                "wide = the 指标对照 grid, a row per indicator and year, regions as columns"),
     ) -> Response:
         """Every quantitative target matching the filters, each with its citation (clause id, plan, path,
-        sentence); JSON by default, CSV with `?format=csv` or `Accept: text/csv`. A browser navigating
-        here (Accept: text/html) gets the 指标对照 page, which loads the same rows as JSON."""
+        sentence); JSON by default, CSV with `?format=csv` or `Accept: text/csv` (Chinese column names, a
+        file name with the selection and the date). A browser navigating here (Accept: text/html) gets
+        the 指标对照 page, which loads the same rows as JSON."""
         if format is None and "text/html" in request.headers.get("accept", ""):
             return FileResponse(STATIC_DIR / "indicators.html", headers={"Content-Security-Policy": UI_CSP})
         live = await ready(request)
@@ -509,8 +512,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         rows = live.indicators.rows(indicator, region_name, year)
         wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
         if wants_csv:
-            return Response(to_csv(rows), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": 'attachment; filename="indicators.csv"'})
+            return live.indicators.csv(rows, layout, indicator, region_name, year)
         return JSONResponse([row.model_dump(mode="json") for row in rows])
 
     @app.get("/indicators/names", tags=["indicators"], dependencies=keyed, response_model=list[IndicatorName],

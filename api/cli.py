@@ -232,11 +232,6 @@ def search(
     console.print(table)
 
 
-OUTCOME_LABELS = {
-    Outcome.answered: "【已回答 / answered】",
-    Outcome.partial: "【部分回答 / partly answered】",
-    Outcome.not_stated: "【方案未说明 / not stated in the plans】",
-}
 OUTCOME_STYLES = {Outcome.answered: "green", Outcome.partial: "yellow", Outcome.not_stated: "yellow"}
 
 
@@ -261,15 +256,11 @@ def ask(
     if as_json:
         print(answer.model_dump_json(indent=2))
         return
-    console.print(OUTCOME_LABELS[answer.outcome], style=OUTCOME_STYLES[answer.outcome], markup=False)
+    status = answer.status  # the outcome vocabulary the chat and its export show too (answer/outcomes.py)
+    reason = f" ({answer.refusal_reason})" if answer.refusal_reason else ""
+    console.print(f"【{status.label} / {status.label_en}】{status.detail}{reason}", style=OUTCOME_STYLES[answer.outcome],
+                  markup=False, highlight=False)
     console.print(answer.answer, markup=False, highlight=False)
-    if answer.unstated:
-        console.print(f"（方案未提及 / not stated: {'、'.join(answer.unstated)}）", style="yellow", markup=False)
-    if answer.skipped:
-        console.print(f"（未回答，请分开提问 / not answered, ask separately: {'、'.join(answer.skipped)}）",
-                      style="yellow", markup=False)
-    if answer.refused:
-        console.print(f"（原因 / reason: {answer.refusal_reason}）", style="yellow", markup=False)
     if answer.mode_note:
         console.print(f"（{answer.mode}: {answer.mode_note}）", style="dim", markup=False)
     if answer.citations:

@@ -1,17 +1,28 @@
-"""The plans' quantitative targets for /indicators: filtered, province first, as JSON rows or CSV."""
+"""The plans' quantitative targets for /indicators: filtered, province first, as JSON rows or CSV (one row
+per target, or the 指标对照 grid with regions as columns)."""
 from __future__ import annotations
 
-import csv
-import io
+from fastapi.responses import Response
 
+from carbonqa.answer.outcomes import LABELS
+from carbonqa.api.csv_export import attachment, csv_text
 from carbonqa.api.schemas import IndicatorName
 from carbonqa.indicators.models import Indicator
 from carbonqa.indicators.names import indicator_name
 from carbonqa.retriever.regions import RegionCatalog
 
-# Column order of the CSV download; list fields are joined so each row stays one line of cells.
-CSV_COLUMNS = ["indicator", "region", "year", "value", "unit", "direction", "qualifiers", "base_year", "label",
-               "subject", "title", "clause_id", "path", "quote", "sentence"]
+# The long CSV: one row per target, Chinese column names, list fields joined so a row stays one line.
+LONG_COLUMNS = {
+    "指标": lambda r: r.indicator, "地区": lambda r: r.region, "年份": lambda r: r.year,
+    "目标值": lambda r: r.value_text, "单位": lambda r: r.unit, "表述": lambda r: r.direction,
+    "限定词": lambda r: "、".join(r.qualifiers), "基准年": lambda r: r.base_year or "", "目标": lambda r: r.label,
+    "方案原文主语": lambda r: r.subject, "方案": lambda r: r.title, "条款位置": lambda r: " > ".join(r.path),
+    "引文": lambda r: r.quote, "原句": lambda r: r.sentence, "条款编号": lambda r: r.clause_id,
+}
+# A cell of the wide CSV for a plan that sets no figure for the indicator (it may mention it without
+# one, or not at all): the outcome vocabulary's "not stated".
+NOT_STATED = LABELS["not_stated"][0]
+LAYOUTS = {"wide": "按地区分列", "long": "逐条"}
 
 
 class IndicatorView:
@@ -46,16 +57,34 @@ class IndicatorView:
                  for name, records in grouped.items()]
         return sorted(names, key=lambda n: -len(n.regions))
 
+    def csv(self, rows: list[Indicator], layout: str, indicator: str | None = None, region: str | None = None,
+            year: int | None = None) -> Response:
+        """The rows (selected by these filters) as a CSV download, named after the selection and the date:
+        指标对照_2025年_珠海市_按地区分列_2026-01-05.csv. Wide: the plan regions as columns."""
+        wanted = indicator_name(indicator.strip()) if indicator else None
+        if layout == "wide":
+            text = wide_csv(rows, [region] if region else self.regions)
+        else:
+            text = long_csv(rows)
+        selection = [part for part in (f"{year}年" if year else None, region, wanted) if part]
+        name = "_".join(["指标对照", *(selection or ["全部"]), LAYOUTS[layout]])
+        ascii_name = "-".join(["indicators", *([str(year)] if year else []), layout])
+        return Response(text, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": attachment(name, ascii_name)})
 
-def to_csv(records: list[Indicator]) -> str:
-    """UTF-8 CSV with a byte-order mark, so spreadsheet programs read the Chinese text correctly."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
+
+def long_csv(records: list[Indicator]) -> str:
+    """One row per target, every field of it under a Chinese column name."""
+    return csv_text(list(LONG_COLUMNS), ([cell(r) for cell in LONG_COLUMNS.values()] for r in records))
+
+
+def wide_csv(records: list[Indicator], regions: list[str]) -> str:
+    """The 指标对照 grid as on screen: a row per indicator and year, a column per plan region (full
+    names), each cell the plan's targets ("比2020年下降14.5%"); indicators stated by the most plans first."""
+    grid: dict[tuple[str, int], dict[str, list[str]]] = {}
     for record in records:
-        row = record.model_dump()
-        row |= {"qualifiers": "、".join(record.qualifiers), "path": " > ".join(record.path),
-                "value": record.value_text, "base_year": record.base_year or ""}
-        writer.writerow(row)
-    return out.getvalue()
+        grid.setdefault((record.indicator, record.year), {}).setdefault(record.region, []).append(record.label)
+    ordered = sorted(grid.items(), key=lambda item: -len(item[1]))  # stable: ties keep the records' order
+    return csv_text(["指标", "年份", *regions],
+                    ([name, year, *("；".join(cells[r]) if r in cells else NOT_STATED for r in regions)]
+                     for (name, year), cells in ordered))

@@ -1,12 +1,13 @@
-"""The chat UI measured in Debian's Chromium: layout at phone, tablet and desktop widths, and the
-screenshots of the docs (desktop and phone, light and dark) written to docs/.
+"""The staff UI measured in Debian's Chromium: layout at phone, tablet and desktop widths, and the
+docs' screenshots (the chat on desktop and phone, light and dark; 指标对照 and 文库) written to docs/.
 
     python -m carbonqa.eval.bench_ui                 # measure and write docs/screenshot-*.png
     python -m carbonqa.eval.bench_ui --no-screenshots
 
 Starts `carbonqa serve` on a free loopback port (feedback goes to a temporary database), asks one
 question per width and prints, per width: sideways overflow, the smallest control and how many are
-under 44×44 px, the height of the one-line labels, and the time until the answer's first text.
+under 44×44 px, the height of the one-line labels, and the time until the answer's first text; then
+the sideways overflow of the 文库 list, its reader and the 指标对照 table at each width.
 """
 from __future__ import annotations
 
@@ -25,6 +26,14 @@ QUESTION = "珠海2025年单位地区生产总值能耗要比2020年下降多少
 WIDTHS = [(360, 740), (390, 844), (768, 1024), (1280, 900)]
 SHOTS = [("desktop-light", 1280, 900, "light"), ("desktop-dark", 1280, 900, "dark"),
          ("phone-light", 390, 844, "light"), ("phone-dark", 390, 844, "dark")]
+# The other pages: path, what shows once loaded.
+PAGES = [("文库", "/library", "#plans tr[data-doc]"), ("文库 reader", "/library?doc=zhuhai-2023#zhuhai-2023/2.1.2",
+                                                                ".chunk.target"),
+         ("指标对照", "/indicators", "#matrix-body tr")]
+PAGE_SHOTS = [("indicators-desktop-light", "/indicators", "#matrix-body tr", 1280, 900),
+              ("indicators-phone-light", "/indicators", "#matrix-body tr", 390, 844),
+              ("library-phone-light", "/library", "#plans tr[data-doc]", 390, 844)]
+OVERFLOW = "document.scrollingElement.scrollWidth - innerWidth"
 
 MEASURE = """() => {
   const controls = [...document.querySelectorAll('button, a[href], input, textarea, [role=button]')]
@@ -53,6 +62,11 @@ def ask(page: Page, question: str) -> float:
     first_text = (time.perf_counter() - started) * 1000
     page.locator(".turn .bubble.bot:not(.loading)").last.wait_for()
     return first_text
+
+
+def save(page: Page, path: Path) -> None:
+    page.screenshot(path=str(path))
+    print(f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
 
 
 def main() -> None:
@@ -84,6 +98,18 @@ def main() -> None:
                     print(f"| {width} | {m['overflow']} | {m['controls']} | {m['under44']} | {m['smallest']} | "
                           f"{m['label']} | {m['scope']} | {m['composer']} | {first_text:.0f} |")
                     context.close()
+                print("\n| page | " + " | ".join(f"{w} px overflow" for w, _ in WIDTHS) + " |")
+                print("|---|" + "---|" * len(WIDTHS))
+                for name, path, shown in PAGES:
+                    overflow = []
+                    for width, height in WIDTHS:
+                        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+                        page = context.new_page()
+                        page.goto(base + path)
+                        page.locator(shown).first.wait_for()
+                        overflow.append(page.evaluate(OVERFLOW))
+                        context.close()
+                    print(f"| {name} | " + " | ".join(str(o) for o in overflow) + " |")
                 if not args.no_screenshots:
                     args.out.mkdir(parents=True, exist_ok=True)
                     for name, width, height, scheme in SHOTS:
@@ -96,9 +122,15 @@ def main() -> None:
                         if width >= 1000:  # the source panel beside the answer
                             page.locator(".turn .answer-text .cite").first.click()
                             page.locator("#panel mark").wait_for()
-                        path = args.out / f"screenshot-{name}.png"
-                        page.screenshot(path=str(path))
-                        print(f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
+                        save(page, args.out / f"screenshot-{name}.png")
+                        context.close()
+                    for name, path, shown, width, height in PAGE_SHOTS:
+                        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                                      device_scale_factor=2 if width < 500 else 1)
+                        page = context.new_page()
+                        page.goto(base + path)
+                        page.locator(shown).first.wait_for()
+                        save(page, args.out / f"screenshot-{name}.png")
                         context.close()
                 browser.close()
         finally:

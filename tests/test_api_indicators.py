@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -68,8 +70,34 @@ def test_csv_holds_the_same_rows_as_json(client, how):
     assert response.headers["content-type"].startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     expected = rows(client, year=2030)
-    assert [(r["clause_id"], r["indicator"], float(r["value"]), r["unit"]) for r in table] == \
+    assert [(r["条款编号"], r["指标"], float(r["目标值"]), r["单位"]) for r in table] == \
            [(r["clause_id"], r["indicator"], r["value"], r["unit"]) for r in expected]
+
+
+def test_wide_csv_is_the_grid_with_regions_as_columns_named_after_the_selection(client):
+    response = client.get("/indicators", params={"year": 2025, "format": "csv", "layout": "wide"})
+    assert response.status_code == 200
+    disposition = response.headers["content-disposition"]
+    today = date.today().isoformat()
+    assert f'filename="indicators-2025-wide_{today}.csv"' in disposition
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == f"指标对照_2025年_按地区分列_{today}.csv"
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    regions = ["广东省", "珠海市", "佛山市", "江门市", "云浮市"]
+    assert table[0] == ["指标", "年份", *regions]
+    expected = rows(client, year=2025)
+    assert len(table) - 1 == len({r["indicator"] for r in expected})
+    for name, year, *cells in table[1:]:
+        assert year == "2025"
+        for region, cell in zip(regions, cells):
+            labels = [r["label"] for r in expected if r["indicator"] == name and r["region"] == region]
+            assert cell == ("；".join(labels) if labels else "未说明"), (name, region)
+    stated = [sum(cell != "未说明" for cell in row[2:]) for row in table[1:]]
+    assert stated == sorted(stated, reverse=True)  # the indicators most plans state first, as on screen
+
+    one = client.get("/indicators", params={"format": "csv", "layout": "wide", "region": "珠海", "indicator": "单位GDP能耗"})
+    assert unquote(one.headers["content-disposition"].split("filename*=UTF-8''")[1]) == \
+        f"指标对照_珠海市_单位地区生产总值能源消耗_按地区分列_{today}.csv"
+    assert next(csv.reader(io.StringIO(one.content.decode("utf-8-sig")))) == ["指标", "年份", "珠海市"]
 
 
 def test_browser_navigation_gets_the_page(client):
@@ -83,6 +111,7 @@ def test_browser_navigation_gets_the_page(client):
     ({"year": "明年"}, "year"),
     ({"year": 99999}, "year"),
     ({"format": "xml"}, "format"),
+    ({"format": "csv", "layout": "grid"}, "layout"),
 ])
 def test_bad_filters_are_clear_errors(client, params, field):
     response = client.get("/indicators", params=params)

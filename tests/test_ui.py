@@ -10,10 +10,13 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
 import pytest
+from markdown_it import MarkdownIt
 from playwright.sync_api import Page, expect, sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
@@ -232,7 +235,7 @@ def test_out_of_corpus_question_shows_the_not_stated_state(page):
     send(page, "深圳市的碳达峰目标是什么？")
     card = last_answer(page)
     expect(card).to_have_class("bubble bot refused")
-    expect(card.locator(".refusal-title")).to_have_text("方案未说明此内容")
+    expect(card.locator(".outcome")).to_have_text("未说明 · 没有所问地区的方案")
     # The closest related clauses are listed, labelled as not the answer, and open like citations.
     expect(card.locator(".citations-title").first).to_have_text("相关条款（并非答案，仅供参考）")
     expect(card.locator(".citations.related .citation")).not_to_have_count(0)
@@ -244,19 +247,32 @@ def test_partial_answer_is_an_answer_that_names_what_is_missing(page):
     send(page, "珠海、佛山、江门2030年电网尖峰负荷响应能力分别要达到多少？")
     card = last_answer(page)
     expect(card).to_have_class("bubble bot partial")
-    expect(card.locator(".partial-title")).to_have_text("部分回答：方案未提及江门市")
-    expect(card.locator(".refusal-title")).to_have_count(0)
+    # Named as not stated, not as "not mentioned": a plan may mention it without a figure.
+    expect(card.locator(".outcome")).to_have_text("部分回答 · 未说明：江门市")
     expect(card.locator(".citations-title").first).to_have_text("出处")
     expect(card.locator(".citations.related")).to_have_count(0)
     expect(card.locator(".answer-text")).to_contain_text("5%以上")
 
 
-def test_answered_question_has_no_outcome_warning(page):
+def test_answered_question_is_labelled_answered_with_its_figure_emphasised(page):
     send(page, "云浮2025年非化石能源消费比重目标？")
     card = last_answer(page)
     expect(card).to_have_class("bubble bot")
-    expect(card.locator(".refusal-title, .partial-title, .citations.related")).to_have_count(0)
-    expect(card.locator(".answer-text")).to_contain_text("16%")
+    expect(card.locator(".outcome")).to_have_text("已回答")
+    expect(card.locator(".citations.related")).to_have_count(0)
+    # The asked figure, not the energy-intensity figure quoted beside it, in the answer and its quote.
+    expect(card.locator(".answer-text strong.figure")).to_have_text(["16%"])
+    expect(card.locator(".citation-quote strong.figure")).to_have_text(["16%"])
+
+
+def test_every_reply_carries_the_label_the_api_gives_it(page, server):
+    for question in ("珠海2025年单位地区生产总值能耗要比2020年下降多少？", "各市2025年单位GDP能耗下降目标分别是多少？",
+                     "云浮到2025年核电装机容量达到多少？"):
+        send(page, question)
+        label = last_answer(page).locator(".outcome")
+        status = httpx.post(f"{server}/ask", json={"question": question}, timeout=30).json()["status"]
+        expect(label).to_have_text(status["text"])
+        assert status["label"] in ("已回答", "部分回答", "未说明")
 
 
 def test_a_notice_answer_cites_the_plan_without_a_heading_path(page):
@@ -312,9 +328,9 @@ ZHUHAI_WIND_SOLAR = "珠海到2025年风电和光伏装机目标是多少？"
 def test_citation_markers_announce_their_source(page):
     send(page, ZHUHAI_ENERGY)
     marker = last_answer(page).locator(".answer-text .cite").first
-    # "出处1：珠海市碳达峰实施方案 一（二）": the plan and the numbers of the heading path.
-    expect(marker).to_have_attribute("aria-label", re.compile(r"^出处1：珠海市碳达峰实施方案 [一二三四五六七八九十]+（[一二三四五六七八九十]+）\d*$"))
-    expect(page.get_by_role("button", name=re.compile("^出处1：珠海市碳达峰实施方案"))).to_have_count(2)  # marker and list
+    # "[1] 珠海市碳达峰实施方案 一（二）": the visible marker, the plan and the numbers of the heading path.
+    expect(marker).to_have_attribute("aria-label", re.compile(r"^\[1\] 珠海市碳达峰实施方案 [一二三四五六七八九十]+（[一二三四五六七八九十]+）\d*$"))
+    expect(page.get_by_role("button", name=re.compile(r"^\[1\] ?珠海市碳达峰实施方案"))).to_have_count(2)  # marker and list
 
 
 def test_filter_conflict_says_so_and_offers_both_choices(page):
@@ -324,7 +340,7 @@ def test_filter_conflict_says_so_and_offers_both_choices(page):
     send(page, ZHUHAI_WIND_SOLAR)
     card = last_answer(page)
     expect(card.locator(".conflict-title")).to_have_text("问题提到了珠海，但当前范围是江门")
-    expect(card.locator(".refusal-title")).to_have_count(0)  # no silent "not found"
+    expect(card.locator(".outcome")).to_have_count(0)  # no silent "not found": a choice first
     keep = card.get_by_role("button", name="按所选范围（江门）回答")
     switch = card.get_by_role("button", name="改为回答珠海")
     expect(keep).to_be_visible()
@@ -408,7 +424,37 @@ def test_conversations_new_switch_rename_search_and_delete_with_confirmation(pag
     expect(page.locator(".turn")).to_have_count(1)
 
 
-def test_export_to_markdown_holds_every_citation(page):
+class Rendered(HTMLParser):
+    """A Markdown file as a CommonMark viewer that passes HTML shows it: its elements and text."""
+
+    def __init__(self, markdown: str):
+        super().__init__()
+        self.tokens = MarkdownIt("commonmark").parse(markdown)  # html on: raw HTML in the file would pass
+        self.elements: list[str] = []
+        self.text: dict[str, list[str]] = {}  # element -> the texts inside it
+        self.open: list[str] = []
+        self.feed(MarkdownIt("commonmark").render(markdown))
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append(tag)
+        self.open.append(tag)
+        self.text.setdefault(tag, []).append("")
+
+    def handle_endtag(self, tag):
+        self.open.pop()
+
+    def handle_data(self, data):
+        for tag in set(self.open):
+            self.text[tag][-1] += data
+
+    @property
+    def raw_html(self) -> list[str]:
+        """Every piece of raw HTML the viewer would pass through (none may come from the file's text)."""
+        inline = [t for token in self.tokens for t in (token.children or [])]
+        return [t.content for t in self.tokens + inline if t.type in ("html_block", "html_inline")]
+
+
+def test_export_to_markdown_holds_the_label_the_figures_and_every_citation(page):
     send(page, ZHUHAI_ENERGY)
     card = last_answer(page)
     quotes = card.locator(".citation-quote").all_inner_texts()
@@ -418,13 +464,48 @@ def test_export_to_markdown_holds_every_citation(page):
         page.get_by_role("button", name="导出 Markdown").click()
     download = download_info.value
     assert download.suggested_filename.startswith("carbonqa-") and download.suggested_filename.endswith(".md")
-    markdown = Path(download.path()).read_text(encoding="utf-8")
-    assert f"## 1. {ZHUHAI_ENERGY}" in markdown
-    assert card.locator(".answer-text").inner_text().replace("\n", "")[:20] in markdown
+    shown = Rendered(Path(download.path()).read_text(encoding="utf-8"))
+    assert shown.raw_html == []
+    assert shown.text["h2"] == [f"1. {ZHUHAI_ENERGY}"]
+    assert shown.text["strong"] == ["已回答", *card.locator("strong.figure").all_inner_texts()] == ["已回答", "14.5%", "14.5%"]
+    assert card.locator(".answer-text").inner_text().replace("\n", "") in "".join(shown.text["p"])
     for quote, source in zip(quotes, sources):
         plan, path = source.split(" · ")
-        assert f"《{plan}》 {path}" in markdown
-        assert "> " + quote.split("\n")[0] in markdown
+        assert any(f"《{plan}》 {path}" in paragraph for paragraph in shown.text["p"])
+        assert quote.split("\n")[0] in shown.text["blockquote"][0]
+
+
+HOSTILE = ['<script>alert(1)</script>', '<img src=x onerror="alert(2)">', '*斜体* _下划线_ `代码` ~~删~~',
+           '[链接](javascript:alert(3)) ![图](x.png) <https://example.org>', '| 表 | 格 |', '&lt;b&gt; &amp;']
+
+
+def test_the_export_escapes_every_text_it_did_not_write(page):
+    """Questions, answers, plan titles, headings and quotes (an uploaded plan's text) reach the file as
+    text: rendered by CommonMark, none of their HTML or Markdown takes effect."""
+    evil = " ".join(HOSTILE)
+    lines = ["# 伪标题", "- 列表项", "1. 有序", "    缩进代码", "<div>块</div>", "[1]: javascript:alert(4)", "===", "---"]
+    block = "\n".join(lines)
+    citation = {"marker": 1, "chunk_id": "evil/1", "plan_title": f"{evil}方案", "region": "<i>某</i>市",
+                "path": [f"二、{evil}", "1. 小节"], "quote": f"{block}\n到2025年达到14.5%以上。{evil}",
+                "clause_text": "", "related": False, "emphasis": ["14.5%以上"]}
+    answer = {"question": evil, "understood_as": f"{evil}？", "answer": f"{block}\n据《{evil}》，达到14.5%以上。[1]{evil}",
+              "citations": [citation, {**citation, "marker": 2, "related": True, "emphasis": []}],
+              "outcome": "partial", "status": {"text": f"部分回答 · 未说明：{evil}"}}
+    turns = [{"question": f"{evil}\n{block}", "regions": ["<i>某</i>市"], "answer": answer, "error": None},
+             {"question": "第二问", "regions": [], "answer": None, "error": evil}]
+    markdown = page.evaluate("""async ([title, turns]) => {
+        const { conversationMarkdown } = await import("/static/export.js");
+        return conversationMarkdown(title, turns);
+    }""", [f"<h1>标题</h1>{evil}", turns])
+    shown = Rendered(markdown)
+    assert shown.raw_html == []
+    # Only the export's own structure: a title, a heading per turn, paragraphs, quotes, bold label and figures.
+    assert set(shown.elements) <= {"h1", "h2", "p", "strong", "blockquote"}, set(shown.elements)
+    assert len(shown.text["h1"]) == 1 and len(shown.text["h2"]) == 2 and len(shown.text["blockquote"]) == 2
+    assert shown.text["strong"] == [f"部分回答 · 未说明：{evil}", "14.5%以上", "14.5%以上"]
+    text = "".join(shown.text["h1"] + shown.text["h2"] + shown.text["p"] + shown.text["blockquote"])
+    for piece in [*HOSTILE, *lines, "<h1>标题</h1>", "范围：<i>某</i>"]:  # 某市 shown as 某, like 珠海
+        assert piece in text or piece.strip() in text, piece
 
 
 def test_print_shows_the_conversation_without_controls(page):
@@ -563,6 +644,74 @@ def test_conversation_list_slides_in_on_a_phone(open_page):
     expect(sidebar).to_be_hidden()
     expect(page.locator(".turn .user-text")).to_have_text(ZHUHAI_ENERGY)
     assert not page.locator("main.chat").evaluate("n => n.inert")
+# ---------- keyboard and phone ----------
+
+def test_the_question_box_has_focus_and_a_skip_link_leads_to_it(page):
+    expect(page.locator("#question")).to_be_focused()  # type at once
+    first_stop = "document.querySelector('a[href], button, input, textarea, [tabindex]:not([tabindex=\"-1\"])')"
+    assert page.evaluate(f"{first_stop}.textContent") == "跳到提问框"  # the first Tab stop of the page
+    skip = page.get_by_role("link", name="跳到提问框")
+    skip.focus()
+    expect(skip).to_be_in_viewport()  # shown when reached
+    page.keyboard.press("Enter")
+    expect(page.locator("#question")).to_be_focused()
+
+
+def tab_stops(page: Page, count: int, backwards: bool = False) -> list[bool]:
+    """Whether focus is inside the source panel after each of `count` (Shift+)Tab presses."""
+    inside = []
+    for _ in range(count):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        inside.append(page.evaluate("document.getElementById('panel').contains(document.activeElement)"))
+    return inside
+
+
+def test_tab_stays_inside_the_open_source_panel(page):
+    send(page, ZHUHAI_ENERGY)
+    last_answer(page).locator(".answer-text .cite").first.click()
+    expect(page.locator("#panel .clause.cited mark")).to_have_count(1)
+    controls = page.locator("#panel").locator("a[href], button").count()
+    assert all(tab_stops(page, controls + 2)) and all(tab_stops(page, controls + 2, backwards=True))
+    page.keyboard.press("Escape")
+    expect(page.locator("#panel")).to_be_hidden()
+
+
+def test_the_conversation_drawer_has_a_close_button_and_keeps_focus(open_page):
+    page = open_page(390, 844)
+    page.get_by_role("button", name="对话列表").click()
+    sidebar = page.locator("#sidebar")
+    expect(sidebar).to_be_visible()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.getElementById('sidebar').contains(document.activeElement)")
+    page.get_by_role("button", name="关闭对话列表").click()
+    expect(sidebar).to_be_hidden()
+    expect(page.get_by_role("button", name="对话列表")).to_be_focused()
+
+
+@pytest.mark.parametrize("width", [360, 390, 1280])
+def test_the_placeholder_is_shown_whole(open_page, width):
+    page = open_page(width, 800)
+    box = page.locator("#question")
+    placeholder = box.get_attribute("placeholder")
+    box.fill(placeholder)  # the same text as a value: does it fit the box without scrolling?
+    assert box.evaluate("n => n.scrollHeight <= n.clientHeight && n.scrollWidth <= n.clientWidth")
+
+
+def test_hidden_region_chips_are_cued(open_page):
+    page = open_page(360, 740)
+    frame = page.locator("#chips-frame")
+    chips = page.locator("#chips")
+    assert chips.evaluate("n => n.scrollWidth > n.clientWidth")  # some chips are past the right edge
+    expect(frame).to_have_class(re.compile(r"\bmore-after\b"))
+    assert frame.evaluate("n => getComputedStyle(n, '::after').content") == '"›"'
+    chips.evaluate("n => { n.scrollLeft = n.scrollWidth; }")
+    expect(frame).not_to_have_class(re.compile(r"\bmore-after\b"))
+    expect(frame).to_have_class(re.compile(r"\bmore-before\b"))
+    wide = open_page(1280, 800)
+    expect(wide.locator("#chips-frame")).not_to_have_class(re.compile(r"more-"))  # all chips shown: no cue
+
+
 # ---------- 指标对照 ----------
 
 def test_indicator_table_opens_clauses_and_downloads_the_api_rows(page, server):
@@ -574,8 +723,7 @@ def test_indicator_table_opens_clauses_and_downloads_the_api_rows(page, server):
     expect(rows.first).to_be_visible()
     api_rows = httpx.get(f"{server}/indicators", params={"year": 2025}, timeout=10).json()
     assert page.locator("#matrix-body .value").count() == len(api_rows)
-    expect(page.locator("#matrix-body td.empty").first).to_have_text("未提及")
-    assert page.locator("#matrix-body svg.chart rect.bar").count() > 0
+    expect(page.locator("#matrix-body td.empty").first).to_have_text("未说明")
 
     row = page.locator("#matrix-body tr", has=page.locator("th", has_text=re.compile("^非化石能源消费比重$")))
     value = row.locator(".value").first
@@ -585,13 +733,64 @@ def test_indicator_table_opens_clauses_and_downloads_the_api_rows(page, server):
     expect(panel).to_be_visible()
     expect(panel.locator(".clause-id")).to_have_text(clause_id)
     expect(panel.locator(".clause.cited mark")).to_contain_text("非化石能源消费比重")
+    page.locator("#panel-close").click()
 
     page.locator('.chip[data-year="2030"]').click()
     expect(page.locator("#summary")).to_contain_text("2030年")
+    expect(page.locator('.chip[data-year="2030"]')).to_have_attribute("aria-pressed", "true")
+    today = date.today().isoformat()
     with page.expect_download() as download_info:
-        page.locator("#csv").click()
+        page.get_by_role("link", name="逐条明细").click()
+    assert download_info.value.suggested_filename == f"指标对照_2030年_逐条_{today}.csv"
     text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     downloaded = list(csv.DictReader(io.StringIO(text)))
     expected = httpx.get(f"{server}/indicators", params={"year": 2030}, timeout=10).json()
-    assert [(r["clause_id"], r["indicator"], float(r["value"])) for r in downloaded] == \
+    assert [(r["条款编号"], r["指标"], float(r["目标值"])) for r in downloaded] == \
            [(r["clause_id"], r["indicator"], r["value"]) for r in expected]
+
+    # "As on screen": the same rows in the same order, regions as columns, the same words in every cell.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="与表格相同").click()
+    assert download_info.value.suggested_filename == f"指标对照_2030年_按地区分列_{today}.csv"
+    grid = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_text(encoding="utf-8-sig"))))
+    regions = page.locator("#matrix-head th").all_inner_texts()[1:-1]
+    assert grid[0] == ["指标", "年份", *regions]
+    screen = page.locator("#matrix-body tr").evaluate_all("""rows => rows.map((tr) => [
+        tr.querySelector("th").textContent,
+        ...[...tr.querySelectorAll("td[data-region]:not(.chart-cell)")].map((td) =>
+            td.querySelector(".value") ? [...td.querySelectorAll(".value")].map((b) => b.textContent).join("；") : td.textContent),
+    ])""")
+    assert [[name, *cells] for name, _year, *cells in grid[1:]] == screen
+
+
+def test_indicator_charts_compare_two_or_more_plans_under_their_full_names(page, server):
+    page.goto(f"{server}/indicators")
+    expect(page.locator("#matrix-body tr").first).to_be_visible()
+    api_rows = httpx.get(f"{server}/indicators", params={"year": 2025}, timeout=10).json()
+    for row in page.locator("#matrix-body tr").all():
+        name = row.locator("th").inner_text()
+        stated = {r["region"] for r in api_rows if r["indicator"] == name}
+        bars = row.locator("svg.chart rect.bar").count()
+        if len(stated) < 2:
+            assert bars == 0, name  # one bar compares nothing
+        if bars:
+            assert bars >= 2
+            labels = row.locator("svg.chart text").evaluate_all("texts => texts.map((t) => t.textContent)")[::2]
+            assert set(labels) <= stated, (name, labels)  # full names: 广东省, 珠海市, …
+            assert row.locator("svg.chart").get_attribute("aria-label").startswith(name)
+    assert page.locator("svg.chart").count() > 0
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_indicator_table_fits_a_phone_as_cards(open_page, server, width):
+    page = open_page(width, 800)
+    page.goto(f"{server}/indicators")
+    expect(page.locator("#matrix-body tr").first).to_be_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth - innerWidth") == 0
+    assert page.locator(".table-wrap").evaluate("n => n.scrollWidth - n.clientWidth") == 0
+    for cell in page.locator("#matrix-body tr").first.locator("td, th").all():
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    # Each plan's value says whose it is: the cell is labelled with the full region name.
+    first = page.locator("#matrix-body tr").first.locator("td[data-region]").first
+    assert first.evaluate("n => getComputedStyle(n, '::before').content") == '"广东省："'

@@ -1,6 +1,7 @@
 // carbonqa chat UI (ES module). Every text from documents or users goes into the DOM through textContent.
 import { ConversationStore, titleOf } from "./conversations.js";
-import { $, el, errorMessage, getJSON, icon, initSiteNav, postJSON, ServiceError, shortRegion } from "./dom.js";
+import { figurePieces, markerPieces } from "./answer-text.js";
+import { $, el, errorMessage, getJSON, icon, initSiteNav, keepFocusIn, postJSON, ServiceError, shortRegion } from "./dom.js";
 import { conversationMarkdown, download, fileName } from "./export.js";
 import { SourcePanel } from "./source-panel.js";
 
@@ -103,10 +104,19 @@ function renderChips() {
       },
     }));
   }
+  showChipsCue();
   const scoped = state.selected.size > 0;
   $("scope").textContent = scoped ? `范围：${[...state.selected].map(shortRegion).join("、")}` : "范围：全部方案";
   $("scope").classList.toggle("active", scoped);
   $("clear-scope").hidden = !scoped;
+}
+
+// On a narrow screen the chips scroll sideways: a fading edge with › or ‹ shows that more are hidden there.
+function showChipsCue() {
+  const chips = $("chips");
+  const frame = $("chips-frame");
+  frame.classList.toggle("more-before", chips.scrollLeft > 1);
+  frame.classList.toggle("more-after", chips.scrollLeft + chips.clientWidth < chips.scrollWidth - 1);
 }
 
 function setFilter(regions) {
@@ -235,10 +245,12 @@ function showConversation() {
   updateComposer();
 }
 
-// On narrow screens the list slides over the chat, which is inert (no focus, no clicks) meanwhile.
+// On narrow screens the list slides over the chat, which is inert (no focus, no clicks) meanwhile;
+// Tab stays inside the list until it is closed (its × button, Escape, or a tap beside it).
 function openSidebar() {
   document.body.classList.add("sidebar-open");
   document.querySelector(".chat").inert = true;
+  document.querySelector(".topbar").inert = true;
   $("sidebar-toggle").setAttribute("aria-expanded", "true");
   $("scrim").hidden = false;
   $("new-conversation").focus();
@@ -248,6 +260,7 @@ function closeSidebar() {
   if (!document.body.classList.contains("sidebar-open")) return;
   document.body.classList.remove("sidebar-open");
   document.querySelector(".chat").inert = false;
+  document.querySelector(".topbar").inert = false;
   $("sidebar-toggle").setAttribute("aria-expanded", "false");
   $("scrim").hidden = true;
 }
@@ -306,7 +319,7 @@ function fillCard(turn) {
     card.append(conflictNotice(turn, answer.filter_conflict));
     return;
   }
-  // The outcome heads the card: a partial answer is an answer; only a not_stated one says "未说明".
+  // Every reply is headed by its outcome label (Answer.status): 已回答, 部分回答 naming what is missing, or 未说明.
   if (answer.outcome === "not_stated") card.classList.add("refused");
   if (answer.outcome === "partial") card.classList.add("partial");
   card.append(...answerParts(turn));
@@ -357,7 +370,7 @@ function answerParts(turn) {
   return [
     answer.understood_as && answer.understood_as !== answer.question
       ? el("div", { className: "understood", text: `理解为：${answer.understood_as}` }) : null,
-    outcomeTitle(answer),
+    outcomeLabel(answer),
     answerParagraph(answer),
     citationList("出处", answer.citations.filter((c) => !c.related), "citations"),
     citationList("相关条款（并非答案，仅供参考）", answer.citations.filter((c) => c.related), "citations related"),
@@ -366,13 +379,10 @@ function answerParts(turn) {
   ].filter(Boolean);
 }
 
-function outcomeTitle(answer) {
-  if (answer.outcome === "not_stated") return el("div", { className: "refusal-title", text: "方案未说明此内容" });
-  if (answer.outcome !== "partial") return null;
-  const parts = [];
-  if (answer.unstated.length) parts.push(`方案未提及${answer.unstated.join("、")}`);
-  if (answer.skipped.length) parts.push(`问题包含的方面较多，未回答${answer.skipped.join("、")}`);
-  return el("div", { className: "partial-title", text: `部分回答：${parts.join("；")}` });
+// The status the server gave the reply (answer/outcomes.py), the same words the export and the CLI use.
+function outcomeLabel(answer) {
+  if (!answer.status) return null; // a reply stored before replies carried their status
+  return el("div", { className: "outcome", text: answer.status.text, attrs: { "data-outcome": answer.outcome } });
 }
 
 // "广东省碳达峰实施方案 · 二、重点任务 › （一）…"; a plan's notice has no heading path.
@@ -387,32 +397,35 @@ function pathNumbers(path) {
   return numbers.every(Boolean) && numbers.length ? numbers.join("") : path.join(" ");
 }
 
+// "[1] 珠海市碳达峰实施方案 一（二）": the visible marker first, so the accessible name holds what is seen.
 function citationLabel(citation) {
-  return `出处${citation.marker}：${citation.plan_title} ${pathNumbers(citation.path)}`.trim();
+  return `[${citation.marker}] ${citation.plan_title} ${pathNumbers(citation.path)}`.trim();
 }
 
-// The answer text with each [n] turned into a button that opens the cited clause.
+// Text with the asked figures (Citation.emphasis) in <strong>.
+function withFigures(text, figures) {
+  return figurePieces(text, figures).map((piece) => (piece.strong
+    ? el("strong", { className: "figure", text: piece.text }) : document.createTextNode(piece.text)));
+}
+
+// The answer text with each [n] turned into a button that opens the cited clause, the figure it
+// quotes for the question emphasised.
 function answerParagraph(answer) {
   const paragraph = el("p", { className: "answer-text" });
   if (answer.refused) paragraph.classList.add("refused-text");
   const byMarker = new Map(answer.citations.map((c) => [c.marker, c]));
-  const pattern = /\[(\d{1,3})\]/g;
-  let last = 0;
-  let match;
-  while ((match = pattern.exec(answer.answer)) !== null) {
-    paragraph.append(document.createTextNode(answer.answer.slice(last, match.index)));
-    const citation = byMarker.get(Number(match[1]));
+  for (const { text, marker } of markerPieces(answer.answer)) {
+    const citation = byMarker.get(marker);
+    paragraph.append(...withFigures(text, citation?.emphasis));
     if (citation) {
       paragraph.append(el("button", {
         className: "cite", attrs: { type: "button", "aria-label": citationLabel(citation), title: citationLabel(citation) },
         onClick: (event) => panel.open(citation.chunk_id, citation.quote, event.currentTarget),
-      }, [el("span", { text: `[${match[1]}]` })]));
-    } else {
-      paragraph.append(document.createTextNode(match[0]));
+      }, [el("span", { text: `[${marker}]` })]));
+    } else if (marker !== null) {
+      paragraph.append(document.createTextNode(`[${marker}]`));
     }
-    last = pattern.lastIndex;
   }
-  paragraph.append(document.createTextNode(answer.answer.slice(last)));
   return paragraph;
 }
 
@@ -420,13 +433,13 @@ function citationList(title, citations, className) {
   if (!citations.length) return null;
   const list = el("ol", { className }, citations.map((citation) => el("li", {}, [
     el("button", {
-      className: "citation", attrs: { type: "button", "aria-label": `${citationLabel(citation)}，${citation.quote}` },
+      className: "citation", attrs: { type: "button" }, // named by its text: marker, source, quote
       onClick: (event) => panel.open(citation.chunk_id, citation.quote, event.currentTarget),
     }, [
       el("span", { className: "citation-marker", text: `[${citation.marker}]` }),
       el("span", { className: "citation-body" }, [
         el("span", { className: "citation-source", text: citationSource(citation) }),
-        el("span", { className: "citation-quote", text: citation.quote }),
+        el("span", { className: "citation-quote" }, withFigures(citation.quote, citation.emphasis)),
       ]),
     ]),
   ])));
@@ -448,7 +461,7 @@ function cardFooter(turn) {
   const answer = turn.answer;
   const copy = el("button", { className: "ghost", text: "复制", attrs: { type: "button" } });
   copy.addEventListener("click", async () => {
-    const lines = [answer.answer, ""];
+    const lines = [answer.status ? answer.status.text : null, answer.answer, ""].filter((line) => line !== null);
     for (const c of answer.citations) lines.push(`[${c.marker}] ${citationSource(c)}：${c.quote}`);
     copy.textContent = (await copyText(lines.join("\n"))) ? "已复制" : "复制失败";
     setTimeout(() => { copy.textContent = "复制"; }, 1500);
@@ -630,6 +643,14 @@ function init() {
   panel = new SourcePanel(document.querySelector(".layout"));
   initSiteNav();
   $("sidebar-toggle").replaceChildren(icon("menu"));
+  $("sidebar-close").replaceChildren(icon("close"));
+  $("sidebar-close").addEventListener("click", () => {
+    closeSidebar();
+    $("sidebar-toggle").focus();
+  });
+  keepFocusIn($("sidebar"), () => document.body.classList.contains("sidebar-open"));
+  $("chips").addEventListener("scroll", showChipsCue, { passive: true });
+  window.addEventListener("resize", showChipsCue);
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
     ask($("question").value);

@@ -14,6 +14,27 @@ export function el(tag, options = {}, children = []) {
   return node;
 }
 
+const FOCUSABLE = "a[href], button, input, textarea, select, summary, [tabindex]:not([tabindex='-1'])";
+
+// Keeps keyboard focus inside an open panel: while isOpen(), Tab past its last control comes back to
+// its first and Shift+Tab before its first goes to its last.
+export function keepFocusIn(container, isOpen) {
+  container.addEventListener("keydown", (event) => {
+    if (event.key !== "Tab" || !isOpen()) return;
+    const controls = [...container.querySelectorAll(FOCUSABLE)]
+      .filter((node) => node.getClientRects().length && !node.disabled && !node.closest("[inert]"));
+    if (!controls.length) return;
+    const at = controls.indexOf(document.activeElement);
+    if (event.shiftKey && at <= 0) {
+      event.preventDefault();
+      controls[controls.length - 1].focus();
+    } else if (!event.shiftKey && at === controls.length - 1) {
+      event.preventDefault();
+      controls[0].focus();
+    }
+  });
+}
+
 // 珠海市 -> 珠海 on chips and labels; the province keeps its full name.
 export function shortRegion(region) {
   return region.endsWith("市") && region.length > 2 ? region.slice(0, -1) : region;

@@ -1,10 +1,14 @@
 // 指标对照 page: every plan's quantitative targets for one year, regions as columns, each value cited.
 // All text from the plans goes into the DOM through textContent; charts are SVG built with DOM calls.
+// The CSV downloads are made by the server (the same grid, or one row per target).
 
 import { $, el, getJSON, initSiteNav, shortRegion } from "./dom.js";
 import { SourcePanel } from "./source-panel.js";
 
 const SVG = "http://www.w3.org/2000/svg";
+// A plan that sets no figure for the indicator: the outcome vocabulary's "not stated" (answer/outcomes.py),
+// as the wide CSV writes it (the UI test compares the two).
+const NOT_STATED = "未说明";
 const state = { regions: [], province: new Set(), years: [], year: null };
 let panel; // the SourcePanel shared with the chat page, created in init()
 
@@ -43,28 +47,30 @@ function valueButton(row) {
   });
 }
 
-// One bar per region that states the indicator with the most common unit; bars scale to the largest value.
-function barChart(rows) {
+// One bar per plan stating the indicator in its most common unit, each under the plan's full name;
+// none unless two or more plans do (one bar compares nothing).
+function barChart(name, rows) {
   const units = new Map();
   for (const row of rows) units.set(row.unit, (units.get(row.unit) || 0) + 1);
   const unit = [...units.entries()].sort((a, b) => b[1] - a[1])[0][0];
   const bars = state.regions
     .map((region) => rows.find((row) => row.region === region && row.unit === unit))
     .filter(Boolean);
-  const width = 220, rowHeight = 18, labelWidth = 40, numberWidth = 64;
+  if (bars.length < 2) return null;
+  const width = 240, rowHeight = 34;
   const max = Math.max(...bars.map((row) => row.value)) || 1;
+  const height = bars.length * rowHeight;
   const chart = svg("svg", {
-    class: "chart", width, height: bars.length * rowHeight + 4, role: "img",
-    "aria-label": `${unit} 柱状图`, viewBox: `0 0 ${width} ${bars.length * rowHeight + 4}`,
+    class: "chart", width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
+    "aria-label": `${name}（${unit}）：${bars.map((row) => `${row.region} ${row.value_text}${unit}`).join("，")}`,
   });
   bars.forEach((row, i) => {
-    const y = i * rowHeight + 2;
-    const length = Math.max(1, ((width - labelWidth - numberWidth) * row.value) / max);
+    const y = i * rowHeight;
     chart.append(
-      svg("text", { x: 0, y: y + 12 }, shortRegion(row.region)),
-      svg("rect", { class: "bar" + (state.province.has(row.region) ? " province" : ""), x: labelWidth, y: y + 2,
-        width: length, height: rowHeight - 6, rx: 2 }),
-      svg("text", { x: labelWidth + length + 4, y: y + 12 }, `${row.value_text}${unit}`),
+      svg("text", { x: 0, y: y + 13 }, row.region),
+      svg("text", { x: width, y: y + 13, "text-anchor": "end" }, `${row.value_text}${unit}`),
+      svg("rect", { class: "bar" + (state.province.has(row.region) ? " province" : ""), x: 0, y: y + 18,
+        width: Math.max(2, (width * row.value) / max), height: 10, rx: 2 }),
     );
   });
   return chart;
@@ -72,41 +78,48 @@ function barChart(rows) {
 
 function renderTable(rows) {
   const head = $("matrix-head");
+  const column = (text, className = "") => el("th", { text, className, attrs: { scope: "col", role: "columnheader" } });
   head.replaceChildren(
-    el("th", { className: "indicator-name", text: "指标", attrs: { scope: "col" } }),
-    ...state.regions.map((region) => el("th", {
-      text: region, attrs: { scope: "col" }, className: state.province.has(region) ? "province" : "",
-    })),
-    el("th", { text: "对比图", attrs: { scope: "col" } }),
+    column("指标", "indicator-name"),
+    ...state.regions.map((region) => column(region, state.province.has(region) ? "province" : "")),
+    column("对比图"),
   );
   const byIndicator = new Map();
   for (const row of rows) {
     if (!byIndicator.has(row.indicator)) byIndicator.set(row.indicator, []);
     byIndicator.get(row.indicator).push(row);
   }
-  // Indicators set by the most plans first: those are the ones worth comparing.
+  // Indicators set by the most plans first: those are the ones worth comparing (the wide CSV's order).
   const regionCount = (list) => new Set(list.map((row) => row.region)).size;
   const ordered = [...byIndicator.entries()].sort((a, b) => regionCount(b[1]) - regionCount(a[1]));
   const body = $("matrix-body");
-  body.replaceChildren(...ordered.map(([name, list]) => el("tr", {}, [
-    el("th", { className: "indicator-name", text: name, attrs: { scope: "row" } }),
-    ...state.regions.map((region) => {
-      const cell = list.filter((row) => row.region === region);
-      const classes = [cell.length ? "" : "empty", state.province.has(region) ? "province" : ""].join(" ").trim();
-      return el("td", { className: classes, text: cell.length ? undefined : "未提及" }, cell.map(valueButton));
-    }),
-    el("td", {}, [barChart(list)]),
-  ])));
-  $("summary").textContent =
-    `${state.year}年：${ordered.length} 项指标，${rows.length} 个目标值；空格表示该方案未提及。`;
+  body.replaceChildren(...ordered.map(([name, list]) => {
+    const chart = barChart(name, list);
+    return el("tr", { attrs: { role: "row" } }, [
+      el("th", { className: "indicator-name", text: name, attrs: { scope: "row", role: "rowheader" } }),
+      ...state.regions.map((region) => {
+        const cell = list.filter((row) => row.region === region);
+        const classes = [cell.length ? "" : "empty", state.province.has(region) ? "province" : ""].join(" ").trim();
+        return el("td", { className: classes, text: cell.length ? undefined : NOT_STATED,
+          attrs: { role: "cell", "data-region": region } }, cell.map(valueButton));
+      }),
+      el("td", { className: chart ? "chart-cell" : "chart-cell none", text: chart ? undefined : "—",
+        attrs: { role: "cell", "data-region": "对比图" } }, [chart]),
+    ]);
+  }));
+  $("summary").textContent = `${state.year}年：${ordered.length} 项指标，${rows.length} 个目标值。` +
+    `“${NOT_STATED}”：该方案没有给出这项指标的数值（可能提到了但没有数值，也可能没有提到）。` +
+    "对比图只画两个及以上方案给出数值的指标。";
 }
 
 async function selectYear(year) {
   state.year = year;
-  for (const chip of $("years").children) chip.classList.toggle("active", Number(chip.dataset.year) === year);
-  const csv = $("csv");
-  csv.href = `/indicators?year=${year}&format=csv`;
-  csv.setAttribute("download", `指标对照-${year}.csv`);
+  for (const chip of $("years").children) {
+    const on = Number(chip.dataset.year) === year;
+    chip.classList.toggle("active", on);
+    chip.setAttribute("aria-pressed", String(on));
+  }
+  for (const layout of ["wide", "long"]) $(`csv-${layout}`).href = `/indicators?year=${year}&format=csv&layout=${layout}`;
   try {
     renderTable(await getJSON(`/indicators?year=${year}`));
     showStatus("");
@@ -128,7 +141,7 @@ async function init() {
     state.province = new Set(plans.filter((plan) => plan.level === "省").map((plan) => plan.region));
     state.years = [...new Set(names.flatMap((name) => name.years))].sort();
     $("years").replaceChildren(...state.years.map((year) => el("button", {
-      className: "chip", text: `${year}年`, attrs: { type: "button", "data-year": year },
+      className: "chip", text: `${year}年`, attrs: { type: "button", "data-year": year, "aria-pressed": "false" },
       onClick: () => selectYear(year),
     })));
     if (state.years.length) await selectYear(state.years.includes(2025) ? 2025 : state.years[0]);

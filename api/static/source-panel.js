@@ -5,9 +5,10 @@
 //   const panel = new SourcePanel(document.querySelector(".layout"));
 //   button.addEventListener("click", () => panel.open("zhuhai-2023/2.1.2", "quoted sentence", button));
 //
-// Focus moves into the panel when it opens and back to the opener when it closes (× or Escape).
+// Focus moves into the panel when it opens, Tab keeps it inside while open, and it goes back to the
+// opener when the panel closes (× or Escape).
 // "在文库中查看全文" opens the clause in the 文库 reader (a new tab), scrolled to and highlighted there.
-import { el, getJSON, icon } from "./dom.js";
+import { el, getJSON, icon, keepFocusIn } from "./dom.js";
 
 // [start, end) of the quote in text, ignoring whitespace differences (the plans break lines mid-sentence).
 export function findQuote(text, quote) {
@@ -70,6 +71,7 @@ export class SourcePanel {
     this.opener = null;
     this.request = 0; // only the latest open() may fill the panel
     parent.append(this.root);
+    keepFocusIn(this.root, () => this.isOpen);
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && !this.root.hidden) this.close();
     });
@@ -127,7 +129,7 @@ export class SourcePanel {
   neighbour(label, chunk) {
     if (!chunk) return null;
     return el("button", {
-      className: "neighbour", attrs: { type: "button", "aria-label": `${label}：${chunkTitle(chunk) || chunk.id}` },
+      className: "neighbour", attrs: { type: "button" }, // named by its text: 上一条/下一条 and the clause
       onClick: () => this.open(chunk.id, null),
     }, [
       el("span", { className: "neighbour-label", text: label }),
