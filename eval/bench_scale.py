@@ -278,9 +278,10 @@ def main() -> None:
         print(json.dumps(measure_size(args.one, args.rank_bm25_max, args.queries, args.exact_queries)))
         return
 
-    from carbonqa.eval.qa_models import load_qa
-    from carbonqa.index.store import embedding_text, load_index
     from carbonqa.api.settings import get_settings
+    from carbonqa.eval.qa_models import load_qa
+    from carbonqa.index.chunk_store import embedding_text
+    from carbonqa.index.store import load_index
 
     args.report.mkdir(parents=True, exist_ok=True)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work on the machine "

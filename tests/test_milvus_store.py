@@ -11,9 +11,9 @@ import pytest
 from pymilvus import MilvusException
 
 from carbonqa.index import milvus_store
-from carbonqa.index.chunk_store import StoreUnavailableError
+from carbonqa.index.chunk_store import IndexCorruptError, StoreUnavailableError, embedding_text
 from carbonqa.index.sentence_vectors import sentence_texts
-from carbonqa.index.store import IndexCorruptError, build_index, embedding_text
+from carbonqa.index.store import build_index
 from carbonqa.ingest.models import Chunk, ChunkKind
 
 pytestmark = pytest.mark.unit
