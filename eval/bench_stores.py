@@ -23,8 +23,6 @@ from pathlib import Path
 
 import numpy as np
 
-from carbonqa.api.runtime import load_runtime
-from carbonqa.api.settings import StoreKind, get_settings
 from carbonqa.eval.bench_retrieval import wrong_plan_share
 from carbonqa.eval.metrics import percentile
 from carbonqa.eval.qa_models import load_qa
@@ -40,6 +38,8 @@ from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.sentences import content_sentences
 from carbonqa.retriever.models import SearchMode
 from carbonqa.retriever.search import Retriever
+from carbonqa.service.runtime import load_runtime
+from carbonqa.service.settings import StoreKind, get_settings
 
 PLAN_SIZE = 400  # clauses per synthetic plan
 PIECES = re.compile(r"(?<=[，。；])")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import csv
 import io
 
-from carbonqa.api.schemas import IndicatorName
 from carbonqa.indicators.models import Indicator
 from carbonqa.indicators.names import indicator_name
 from carbonqa.retriever.regions import RegionCatalog
+from carbonqa.service.models import IndicatorName
 
 # Column order of the CSV download; list fields are joined so each row stays one line of cells.
 CSV_COLUMNS = ["indicator", "region", "year", "value", "unit", "direction", "qualifiers", "base_year", "label",
