@@ -45,7 +45,8 @@ def documents(live: Ready = Depends(ready)) -> list[PlanSummary]:
                    responses={**COMMON_ERRORS, **errors(400, 401, 403, 409, 422, 429)})
 def add_documents(files: list[UploadFile] = File(..., description="plan files: .txt .md .docx .pdf .html"),
                   replace: bool = Form(False, description="replace an added plan with the same doc id"),
-                  live: Ready = Depends(ready), service: Service = Depends(live_service),
+                  live: Ready = Depends(ready),  # a 503 while the library loads
+                  service: Service = Depends(live_service),
                   settings: Settings = Depends(app_settings)) -> LibraryChange:
     """Add plans (admin key in X-API-Key). Every file is checked first: one bad file adds nothing.
     Only the new plans' chunks are embedded; questions asked meanwhile are answered from the old library."""
