@@ -1,1 +1,1 @@
-"""carbonqa api stage."""
+"""The HTTP service over the live library (service/): routes, request schemas, errors, limits, access."""

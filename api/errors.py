@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -15,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbonqa.index.batching import QueryEmbeddingError
 from carbonqa.retriever.search import UnknownDocumentError, UnknownRegionError
+from carbonqa.service.messages import ErrorMessage, bilingual
 
 log = logging.getLogger("carbonqa.api")
 
@@ -25,11 +25,6 @@ STATUS_CODES = {
     408: "body_timeout", 413: "body_too_large", 422: "invalid_request", 429: "rate_limited", 500: "internal_error",
     503: "unavailable",
 }
-
-
-class ErrorMessage(BaseModel):
-    zh: str
-    en: str
 
 
 class ErrorItem(BaseModel):
@@ -58,6 +53,10 @@ class ApiError(Exception):
         self.field = field
         self.headers = headers
         self.code = code or STATUS_CODES.get(status, "error")
+
+
+def unknown_plan(doc_id: str) -> ApiError:
+    return ApiError(404, f"未找到文件 {doc_id} / no plan with id {doc_id!r}", field="doc_id")
 
 
 # Messages for the HTTP statuses Starlette raises itself (unknown route, wrong method, body limit).
@@ -117,16 +116,6 @@ def describe(error: dict[str, Any]) -> str:
     return f"{field} 无效 / invalid {field}: {error['msg']}"
 
 
-# The "/ " between the two languages of a message: the English half starts with a Latin letter.
-LANGUAGE_SEPARATOR = re.compile(r"\s?/ (?=[A-Za-z])")
-
-
-def bilingual(message: str) -> ErrorMessage:
-    """Our messages are written "中文 / English"; split at the first separator (both halves if there is none)."""
-    halves = LANGUAGE_SEPARATOR.split(message, maxsplit=1)
-    return ErrorMessage(zh=halves[0], en=halves[1]) if len(halves) == 2 else ErrorMessage(zh=message, en=message)
-
-
 def error_response(status: int, message: str, errors: list[dict[str, str | None]] | None = None,
                    code: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
     """An ErrorBody response; `errors` defaults to the message itself, not tied to a field."""
@@ -169,17 +158,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 INTERNAL_ERROR = "服务内部错误，请稍后重试 / internal server error, please retry"
-# An absolute file path: "/" starting a word (not "a/b", not the " / " between languages), at least two
-# levels deep (so an endpoint such as /readyz named in a message stays).
-ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[\w.@+~-]+/)+[\w.@+~-]*")
-
-
-def public_message(error: Exception, explained: tuple[type[Exception], ...]) -> str:
-    """What a client may see of a server-side error: the bilingual message of our own `explained` errors
-    with server paths replaced by "…", a generic line for anything else (the log has the details)."""
-    if isinstance(error, explained):
-        return ABSOLUTE_PATH.sub("…", str(error))
-    return "原因见服务器日志 / see the server log for the cause"
 
 
 class LastResort:

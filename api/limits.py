@@ -1,5 +1,5 @@
 """Per-request resource bounds, as ASGI middlewares: body size and read time, concurrent questions,
-requests per client. Each answers with the service's JSON error model, never holds a slot forever.
+requests per client, the longest question. Each answers with the service's JSON error model, never holds a slot forever.
 
 (The cap on open connections and the keep-alive timeout are uvicorn's, set in api/serving.py.)
 """
@@ -17,6 +17,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbonqa.api.errors import HTTP_MESSAGES, error_response
+from carbonqa.api.schemas import MAX_QUESTION_CHARS
 
 BODY_TIMEOUT = "请求体未在规定时间内收到 / request body not received in time"
 BUSY = "服务繁忙，请稍后重试 / the service is busy, please retry shortly"
@@ -140,3 +141,18 @@ class RateLimit:
             await error_response(429, RATE_LIMITED, headers={"Retry-After": retry_after})(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+class RequestLimits:
+    """Makes this app's own question limit the one its request bodies are validated against."""
+
+    def __init__(self, app: ASGIApp, max_question_chars: int):
+        self.app = app
+        self.max_question_chars = max_question_chars
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        token = MAX_QUESTION_CHARS.set(self.max_question_chars)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            MAX_QUESTION_CHARS.reset(token)

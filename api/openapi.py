@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI
+
 from carbonqa.api.errors import ErrorBody
-from carbonqa.api.settings import TOP_K_MAX, TOP_K_MIN, Settings
 from carbonqa.retriever.regions import RegionCatalog
 from carbonqa.retriever.validation import QUESTION_PATTERN, TEXT_PATTERN
+from carbonqa.service.live import Service
+from carbonqa.service.settings import TOP_K_MAX, TOP_K_MIN, Settings
 
 ERROR_DESCRIPTIONS = {
     400: "the body cannot be parsed (not UTF-8 JSON, or a malformed multipart upload)",
@@ -83,3 +86,23 @@ def publish_limits(spec: dict[str, Any], settings: Settings, region_names: list[
                 if parameter["name"] == "region" and region_names:  # GET /indicators?region= (empty = all)
                     _string_branch(parameter["schema"])["enum"] = ["", *region_names]
     return spec
+
+
+def publish_current_spec(app: FastAPI, service: Service, settings: Settings) -> None:
+    """Serve FastAPI's spec plus the limits; once loaded, the region names and plan ids of the library being
+    served (made again after a library update, so an added plan is in it)."""
+    generated = app.openapi
+    described: object = object()  # the runtime (None while loading) the cached spec describes
+
+    def openapi() -> dict[str, Any]:
+        nonlocal described
+        runtime = service.runtime
+        if described is not runtime:
+            app.openapi_schema = None  # FastAPI's generator caches its spec here
+            publish_limits(generated(), settings,  # edits app.openapi_schema in place
+                           region_names(runtime.retriever.regions) if runtime else None,
+                           list(runtime.retriever.plans.by_id) if runtime else None)
+            described = runtime
+        return app.openapi_schema
+
+    app.openapi = openapi

@@ -1,20 +1,20 @@
-"""Request and response bodies of the HTTP API (the pipeline's own contracts are reused as they are)."""
+"""Request bodies of the HTTP API, and the one response of its own (the pipeline's and the live library's
+contracts are returned as they are)."""
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from carbonqa.api.settings import TOP_K_MAX, TOP_K_MIN, Settings
-from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.retriever.models import SearchMode
 from carbonqa.retriever.validation import normalize_text, validate_question
+from carbonqa.service.models import PlanSummary
+from carbonqa.service.settings import TOP_K_MAX, TOP_K_MIN, Settings
 
 
 # The longest question the app serving this request accepts: each app sets it from its own settings
-# for every request (api.app.RequestLimits), since FastAPI validates bodies before the endpoint runs.
+# for every request (api.limits.RequestLimits), since FastAPI validates bodies before the endpoint runs.
 MAX_QUESTION_CHARS: ContextVar[int] = ContextVar(
     "max_question_chars", default=Settings.model_fields["max_question_chars"].default)
 
@@ -96,20 +96,6 @@ class SearchRequest(QuestionRequest):
     mode: SearchMode = SearchMode.hybrid
 
 
-class PlanSummary(BaseModel):
-    doc_id: str
-    title: str
-    region: str
-    level: str
-    issuer: str | None
-    doc_number: str | None
-    issue_date: date | None
-    source_file: str
-    chunk_count: int
-    counts_by_kind: dict[ChunkKind, int] = Field(description="how many parts, sections, clauses, items, rows")
-    added: bool = Field(default=False, description="added to the library by a user (false: shipped with carbonqa)")
-
-
 class LibraryChange(BaseModel):
     """What an upload or removal changed, and the library served from now on."""
 
@@ -120,53 +106,3 @@ class LibraryChange(BaseModel):
     index: str = Field(description="how the index was updated, e.g. 'updated: 18 of 415 chunks embedded'")
     kept_file: str | None = Field(default=None, description="where a removed plan's original file is kept, "
                                                             "relative to the library folder")
-
-
-class OutlineNode(BaseModel):
-    id: str
-    kind: ChunkKind
-    number: str
-    label: str = Field(description="the heading, or the start of the text for unheaded items")
-    children: list[OutlineNode] = Field(default_factory=list)
-
-
-class PlanOutline(BaseModel):
-    plan: PlanSummary
-    outline: list[OutlineNode]
-
-
-class ChunkContext(BaseModel):
-    """One chunk with what the UI's source panel shows around it."""
-
-    chunk: Chunk
-    plan: PlanSummary
-    ancestors: list[OutlineNode] = Field(description="root part first, parent last (without their children)")
-    parent: Chunk | None
-    previous: Chunk | None = Field(description="the sibling just before, in document order")
-    next: Chunk | None
-    children: list[Chunk]
-
-
-class Limits(BaseModel):
-    """Request limits from the settings, so the chat UI enforces the same ones."""
-
-    max_question_chars: int
-    max_history_turns: int
-
-
-class Readiness(BaseModel):
-    status: str = Field(description="loading | ready | failed")
-    detail: str
-    limits: Limits
-    plans: int = 0
-    chunks: int = 0
-    load_seconds: float | None = None
-
-
-class IndicatorName(BaseModel):
-    """One normalised indicator name with where and for which years the plans set it."""
-
-    indicator: str
-    regions: list[str] = Field(description="plans that set it, province first")
-    years: list[int]
-    count: int = Field(description="number of targets under this name")

@@ -8,7 +8,7 @@ Both are FastAPI dependencies. A key is sent as `X-API-Key: KEY` or `Authorizati
 - `require_admin_key`: the admin endpoints are disabled (403) while `CARBONQA_ADMIN_KEY` is unset;
   once it is set, a request without it is a 401.
 
-    @app.post("/documents", dependencies=[Depends(require_admin_key)])
+    @router.post("/documents", dependencies=[Depends(require_admin_key)])
 """
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ import secrets
 from fastapi import Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from carbonqa.api.dependencies import app_settings
 from carbonqa.api.errors import ApiError
-from carbonqa.api.settings import Settings
+from carbonqa.service.settings import Settings
 
 # auto_error=False: a missing key is decided below with a bilingual error, not FastAPI's default 403.
 _key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key or the admin key")
@@ -48,10 +49,6 @@ def matches(key: str | None, allowed: list[str]) -> bool:
     for candidate in allowed:
         found |= secrets.compare_digest(key.encode("utf-8"), candidate.encode("utf-8"))
     return found
-
-
-def app_settings(request: Request) -> Settings:
-    return request.app.state.settings
 
 
 def unauthorized(message: str = UNAUTHORIZED) -> ApiError:

@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from uvicorn.protocols.http import h11_impl
 
 from carbonqa.api.errors import error_response
-from carbonqa.api.settings import Settings
+from carbonqa.service.settings import Settings
 
 log = logging.getLogger("carbonqa.api")
 

@@ -101,7 +101,7 @@ def main() -> None:
     chunks = [chunk for plan in load_corpus(args.corpus) for chunk in plan.chunks]
     embed = None
     if not args.no_meaning:
-        from carbonqa.api.settings import get_settings
+        from carbonqa.service.settings import get_settings
         from carbonqa.index.embedder import Embedder
 
         settings = get_settings()

@@ -34,7 +34,9 @@ import httpx
 from carbonqa.eval.bench_load import free_port, memory_mb, wait_ready
 from carbonqa.eval.metrics import percentile, score_all, summarize
 from carbonqa.eval.plan_formats import write_format
-from carbonqa.eval.qa_models import load_qa
+from carbonqa.eval.qa_models import QAItem, load_qa
+from carbonqa.service.runtime import load_runtime
+from carbonqa.service.settings import Settings, get_settings
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = Path(__file__).resolve().parent / "library_plans"
@@ -165,13 +167,68 @@ def plan_choice(runtime) -> None:
     print(f"  other-plan share of top-5: {wrong}/{total}; figure quoted: {right}/{len(PLAN_QUESTIONS)}")
 
 
+def upload_under_load(load: Load, admin: httpx.Client, files: list[Path], key: str, settle_s: float) -> None:
+    """Each upload through the API while the clients ask, then a question the new plan answers."""
+    for path, (name, fmt, question, figure) in zip(files, UPLOADS):
+        load.switch(f"during upload of {path.name}")
+        started = time.perf_counter()
+        response = admin.post("/documents", headers={"X-API-Key": key}, files=[("files", (path.name, path.read_bytes()))])
+        seconds = time.perf_counter() - started
+        if response.status_code != 200:
+            sys.exit(f"upload of {path.name} failed: {response.status_code} {response.text}")
+        change = response.json()
+        load.switch(f"after {path.name}")
+        answer = admin.post("/ask", json={"question": question}).json()
+        cited = sorted({c["chunk_id"].split("/")[0] for c in answer["citations"] if not c["related"]})
+        print(f"added {change['added'][0]['doc_id']} ({fmt}, {change['added'][0]['chunk_count']} chunks) "
+              f"in {seconds:.1f} s under load; index {change['index']}; now {change['plans']} plans")
+        print(f"  right after: {question} -> cites {cited}; quotes {figure}: {figure in answer['answer']}")
+        time.sleep(settle_s / 2)
+
+
+def change_from_another_process(load: Load, admin: httpx.Client, env: dict[str, str], upload: Path,
+                                settle_s: float) -> None:
+    """The same library changed by `carbonqa remove` / `add` in another process: the service notices the
+    index that process saved."""
+    for command, plans in ((["remove", "shenzhen-nanshan-2024"], 6), (["add", str(upload)], 7)):
+        load.switch(f"during carbonqa {command[0]}")
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "carbonqa.cli", *command], cwd=REPO, env=env,
+                              capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"carbonqa {' '.join(command)} failed: {done.stdout}{done.stderr}")
+        seconds = time.perf_counter() - started
+        switched = served_after(admin, plans)
+        load.switch(f"after carbonqa {command[0]}")
+        print(f"carbonqa {command[0]} (another process, under load) took {seconds:.1f} s; the service "
+              f"served {plans} plans {switched:.2f} s after it finished")
+        time.sleep(settle_s / 2)
+
+
+def compare_evals(before_settings: Settings, after_settings: Settings, items: list[QAItem]) -> None:
+    """The eval on the shipped plans' questions over the shipped library and over the grown one."""
+    print("eval on the original five plans' questions (in process, same index folder):")
+    before, before_items = eval_on_shipped(load_runtime(before_settings, progress=False), items)
+    seven = load_runtime(after_settings, progress=False)
+    after, after_items = eval_on_shipped(seven, items)
+    for metric in before:
+        print(f"  {metric:<28} {before[metric]:.3f}  ->  {after[metric]:.3f}" if metric != "plans" else
+              f"  {metric:<28} {before[metric]}  ->  {after[metric]}")
+    by_id = {item.id: item for item in items}
+    changed = [i for i in before_items if before_items[i][:2] != after_items[i][:2]]
+    print(f"items whose outcome changed (correct, rank of first hit, plans in top 5): {len(changed)}")
+    for item_id in changed:
+        print(f"  {item_id} [{by_id[item_id].type}] {by_id[item_id].question}\n"
+              f"      {before_items[item_id]}  ->  {after_items[item_id]}")
+    print("questions naming one of 珠海's two plans (7 plans):")
+    plan_choice(seven)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=8, help="clients asking during the uploads")
     parser.add_argument("--settle-s", type=float, default=15.0, help="seconds of load before and after uploads")
     args = parser.parse_args()
-
-    from carbonqa.api.settings import Settings, get_settings
 
     base_settings = get_settings()
     work = Path(tempfile.mkdtemp(prefix="carbonqa-library-bench-"))
@@ -186,7 +243,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     log_path = work / "server.log"
     with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "carbonqa.api.cli", "serve", "--host", "127.0.0.1", "--port",
+        server = subprocess.Popen([sys.executable, "-m", "carbonqa.cli", "serve", "--host", "127.0.0.1", "--port",
                                    str(port)], cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         print(f"ready after {wait_ready(base, server, log_path):.1f} s; work folder {work}")
@@ -195,36 +252,8 @@ def main() -> None:
             time.sleep(args.settle_s)
             load.switch("before the uploads")
             time.sleep(args.settle_s)
-            for path, (name, fmt, question, figure) in zip(files, UPLOADS):
-                load.switch(f"during upload of {path.name}")
-                started = time.perf_counter()
-                response = admin.post("/documents", headers={"X-API-Key": key},
-                                      files=[("files", (path.name, path.read_bytes()))])
-                seconds = time.perf_counter() - started
-                if response.status_code != 200:
-                    sys.exit(f"upload of {path.name} failed: {response.status_code} {response.text}")
-                change = response.json()
-                load.switch(f"after {path.name}")
-                answer = admin.post("/ask", json={"question": question}).json()
-                cited = sorted({c["chunk_id"].split("/")[0] for c in answer["citations"] if not c["related"]})
-                print(f"added {change['added'][0]['doc_id']} ({fmt}, {change['added'][0]['chunk_count']} chunks) "
-                      f"in {seconds:.1f} s under load; index {change['index']}; now {change['plans']} plans")
-                print(f"  right after: {question} -> cites {cited}; quotes {figure}: {figure in answer['answer']}")
-                time.sleep(args.settle_s / 2)
-            # The same library changed by another process: the service notices the index it saved.
-            for command, plans in ((["remove", "shenzhen-nanshan-2024"], 6), (["add", str(files[0])], 7)):
-                load.switch(f"during carbonqa {command[0]}")
-                started = time.perf_counter()
-                done = subprocess.run([sys.executable, "-m", "carbonqa.api.cli", *command], cwd=REPO, env=env,
-                                      capture_output=True, text=True)
-                if done.returncode:
-                    sys.exit(f"carbonqa {' '.join(command)} failed: {done.stdout}{done.stderr}")
-                seconds = time.perf_counter() - started
-                switched = served_after(admin, plans)
-                load.switch(f"after carbonqa {command[0]}")
-                print(f"carbonqa {command[0]} (another process, under load) took {seconds:.1f} s; the service "
-                      f"served {plans} plans {switched:.2f} s after it finished")
-                time.sleep(args.settle_s / 2)
+            upload_under_load(load, admin, files, key, args.settle_s)
+            change_from_another_process(load, admin, env, files[0], args.settle_s)
         print(f"requests during the run ({args.concurrency} clients asking the eval questions):")
         for phase in load.phases[1:]:
             print(phase.line())
@@ -235,24 +264,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-    from carbonqa.api.runtime import load_runtime
-
-    print("eval on the original five plans' questions (in process, same index folder):")
-    before, before_items = eval_on_shipped(load_runtime(base_settings, progress=False), items)
-    seven = load_runtime(Settings(index_dir=work / "index", library_dir=work / "library"), progress=False)
-    after, after_items = eval_on_shipped(seven, items)
-    for metric in before:
-        print(f"  {metric:<28} {before[metric]:.3f}  ->  {after[metric]:.3f}" if metric != "plans" else
-              f"  {metric:<28} {before[metric]}  ->  {after[metric]}")
-    by_id = {item.id: item for item in items}
-    changed = [i for i in before_items if before_items[i][:2] != after_items[i][:2]]
-    print(f"items whose outcome changed (correct, rank of first hit, plans in top 5): {len(changed)}")
-    for item_id in changed:
-        print(f"  {item_id} [{by_id[item_id].type}] {by_id[item_id].question}\n"
-              f"      {before_items[item_id]}  ->  {after_items[item_id]}")
-    print("questions naming one of 珠海's two plans (7 plans):")
-    plan_choice(seven)
+    compare_evals(base_settings, Settings(index_dir=work / "index", library_dir=work / "library"), items)
     shutil.rmtree(work, ignore_errors=True)
 
 

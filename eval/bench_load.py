@@ -106,7 +106,7 @@ def raise_open_file_limit(needed: int) -> int:
 def start_server(port: int, log_path: Path) -> subprocess.Popen:
     with log_path.open("w") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "carbonqa.api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "carbonqa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
 

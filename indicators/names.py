@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from carbonqa.index.tokenizer import CURATED_TERMS
-from carbonqa.ingest.vocabulary import ABBREVIATIONS, EDGE_WORDS, ENUMERATION, MEASURE_VARIANTS, NOTE, SCOPE_PREFIX
+from carbonqa.ingest.vocabulary import (ABBREVIATIONS, CURATED_TERMS, EDGE_WORDS, ENUMERATION, MEASURE_VARIANTS, NOTE,
+                                       SCOPE_PREFIX)
 
 
 def indicator_name(subject: str) -> str:

@@ -21,7 +21,9 @@ BOILERPLATE_LINE = re.compile(
     r"|[-*•]?\s*(时间|来源|浏览|发布时间|发布日期|点击数?)\s*[:：].{0,40}"  # web-page article info
     r"|分享到\s*[:：]?.{0,20}|打印本页|关闭窗口|【?\s*字体\s*[:：].{0,10}"
 )
-SENTENCE_END = "。！？；：!?;:…"
+# Where a line may end: a sentence end, or a lead-in (：, …) to the lines after it. A line ending in
+# anything else was broken mid-sentence. Wider than ingest.sentences.SENTENCE_END.
+LINE_END = "。！？；：!?;:…"
 CLOSERS = "”’」』）)》"
 PROSE_PUNCTUATION = "，、；。：,;"  # a line without any of these is a title, an issuer or a date
 MAX_HEADER_CELL = 20
@@ -99,9 +101,10 @@ def join_broken_lines(lines: list[str]) -> list[str]:
     return joined
 
 
-def ends_sentence(text: str) -> bool:
+def ends_line(text: str) -> bool:
+    """Does the text end where a line may end (LINE_END, before any closing quotes or brackets)?"""
     core = text.rstrip(CLOSERS)
-    return bool(core) and core[-1] in SENTENCE_END
+    return bool(core) and core[-1] in LINE_END
 
 
 def _runs_on(line: str, next_line: str) -> bool:
@@ -109,7 +112,7 @@ def _runs_on(line: str, next_line: str) -> bool:
     own, and never into a heading."""
     heading = match_heading(line)
     return not (
-        ends_sentence(line)
+        ends_line(line)
         or _is_title_like(line)
         or (heading is not None and heading.standalone)
         or match_heading(next_line) is not None
@@ -150,7 +153,7 @@ def _read_table(lines: list[str], index: int) -> tuple[list[list[str]], int]:
             text = INLINE_MARKUP.sub("", line).strip()
             if not row and rows:
                 row = rows.pop()  # the blank line was inside a broken cell, not between rows
-            if not row or ends_sentence(row[-1]) or match_heading(text):
+            if not row or ends_line(row[-1]) or match_heading(text):
                 break
             row[-1] += text
         index += 1

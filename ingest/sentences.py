@@ -17,7 +17,7 @@ from carbonqa.ingest.vocabulary import HEADING_LABEL, years_in
 
 MIN_SENTENCE_CHARS = 6  # shorter fragments say nothing quotable
 
-# Where a sentence ends. Narrower than ingest.clean.SENTENCE_END (where a line may end): a quote is
+# Where a sentence ends. Narrower than ingest.clean.LINE_END (where a line may end): a quote is
 # never cut after ： or …, the text after them belongs to the same sentence.
 SENTENCE_END = "。！？；!?;"
 OPENERS = "“‘「『（(《"  # the openers of ingest.clean.CLOSERS: no sentence ends inside a pair

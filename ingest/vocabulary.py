@@ -18,6 +18,7 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
 - Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`, `years_in`) and numbers (`NUMBER`).
 - Units (`UNIT_FAMILIES`, `NUMBER_UNITS`, `ASKED_UNIT`, `unit_family`) and the figures a text states
   (`FIGURE`, `figure_families`).
+- Domain terms kept whole (`CURATED_TERMS`): by the BM25 tokenizer and the indicator names.
 - Abbreviations, read both ways (`ABBREVIATIONS`, `INTERCHANGEABLE`, `term_forms`, `full_forms`).
 - Quantitative targets (`TARGET_YEAR`, `PERIOD`, `COMPARATIVES`, `ACTIONS`, `PRE_QUALIFIERS`,
   `POST_QUALIFIERS`, `TARGET_UNIT`, `RANGE_OR_RATIO`, and the indicator-name rules `SCOPE_PREFIX`,
@@ -287,6 +288,24 @@ def figure_families(text: str) -> list[str | None]:
     """What each figure in the (squashed) text measures, years left out; None for a bare number."""
     return [unit_family(match.group(1)) if match.group(1) else None for match in FIGURE.finditer(YEAR.sub("", text))]
 
+
+# ---- domain terms -----------------------------------------------------------------------------
+
+# Terms the plans use that jieba's general dictionary splits apart: the BM25 tokenizer keeps each one
+# whole (index/tokenizer.py), and an indicator name never writes out an abbreviation inside one.
+CURATED_TERMS = [
+    "碳达峰", "碳中和", "双碳", "新型储能", "抽水蓄能", "光伏", "分布式光伏", "海上风电", "陆上风电",
+    "能耗双控", "双控", "非化石能源", "可再生能源", "新能源汽车", "新型电力系统", "碳排放", "碳汇",
+    "碳排放强度", "单位地区生产总值", "能源消费", "煤炭消费", "清洁能源", "天然气", "氢能", "加氢站",
+    "充电桩", "充换电", "绿色建筑", "超低能耗建筑", "近零能耗建筑", "装配式建筑", "建筑光伏一体化",
+    "公共机构", "城市更新", "绿色低碳", "循环经济", "固体废物", "无废城市", "再生资源", "生活垃圾",
+    "森林覆盖率", "森林蓄积量", "湿地", "红树林", "蓝碳", "碳普惠", "碳排放权", "用能权", "碳交易",
+    "绿色金融", "气候投融资", "碳捕集", "CCUS", "节能降碳", "减污降碳", "三改联动", "煤电", "气电",
+    "核电", "水泥", "钢铁", "石化", "化工", "陶瓷", "数据中心", "5G基站", "巡游车", "网约车",
+    "公交车", "出租车", "港口岸电", "岸电", "船舶", "内河", "农村", "沼气", "生物质", "地热能",
+    "粤港澳大湾区", "横琴粤澳深度合作区", "一带一路", "重点任务", "保障措施", "组织实施", "政策保障",
+    "主要目标", "指导思想", "工作原则", "基本原则", "十四五", "十五五", "占比", "比重",
+]
 
 # ---- abbreviations ------------------------------------------------------------------------------
 

@@ -29,8 +29,8 @@ def plan_by_region(plans: list[ParsedPlan]) -> dict[str, ParsedPlan]:
 @pytest.fixture(scope="session")
 def runtime():
     """The whole loaded pipeline (model, index, answerer), built once; imported here because it is heavy."""
-    from carbonqa.api.runtime import load_runtime
-    from carbonqa.api.settings import get_settings
+    from carbonqa.service.runtime import load_runtime
+    from carbonqa.service.settings import get_settings
 
     return load_runtime(get_settings(), progress=False)
 
@@ -38,10 +38,7 @@ def runtime():
 @pytest.fixture
 def use_loaded_runtime(runtime, monkeypatch):
     """Let CLI commands reuse the session's runtime instead of loading the model again."""
-    import carbonqa.api.runtime
-    from carbonqa import api
-
-    monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: runtime)
+    monkeypatch.setattr("carbonqa.service.runtime.load_runtime", lambda settings, **options: runtime)
 
 
 @pytest.fixture(scope="session")
@@ -67,8 +64,8 @@ def milvus_copy(runtime):
 @pytest.fixture(scope="session")
 def milvus_runtime(runtime, milvus_copy, tmp_path_factory):
     """The session runtime over Milvus Lite: retrieval and API tests run against both stores."""
-    from carbonqa.api.runtime import assemble_runtime
-    from carbonqa.api.settings import StoreKind
+    from carbonqa.service.runtime import assemble_runtime
+    from carbonqa.service.settings import StoreKind
 
     settings = runtime.settings.model_copy(update={
         "store": StoreKind.milvus, "milvus_uri": str(tmp_path_factory.mktemp("milvus") / "carbonqa.db")})

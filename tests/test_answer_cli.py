@@ -6,8 +6,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from carbonqa.api.cli import app
-from carbonqa.api.settings import get_settings
+from carbonqa.cli import app
+from carbonqa.service.settings import get_settings
 
 runner = CliRunner()
 

@@ -8,14 +8,12 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-import carbonqa.api.app
-import carbonqa.api.runtime
-from carbonqa import api
 from carbonqa.answer.models import Answer
 from carbonqa.api.app import create_app
-from carbonqa.api.runtime import assemble_runtime
-from carbonqa.api.settings import StoreKind, get_settings
 from carbonqa.index.batching import QueryBatcher
+from carbonqa.index.embedder import QUERY_THREADS
+from carbonqa.service.runtime import assemble_runtime, load_runtime
+from carbonqa.service.settings import StoreKind, get_settings
 
 PLAN_REGIONS = {"广东省", "珠海市", "佛山市", "江门市", "云浮市"}
 ZHUHAI_ENERGY = "珠海2025年单位地区生产总值能耗要比2020年下降多少？"
@@ -115,7 +113,7 @@ def test_startup_load_makes_the_service_ready(runtime, monkeypatch):
         return assemble_runtime(settings, runtime.plans, runtime.embedder, runtime.index, "loaded",
                                 serving=options.get("serving", False))
 
-    monkeypatch.setattr(api.app, "load_runtime", load_serving)
+    monkeypatch.setattr("carbonqa.service.live.load_runtime", load_serving)
     with TestClient(create_app(get_settings())) as client:
         wait_while_loading(client)
         readiness = client.get("/readyz")
@@ -138,12 +136,12 @@ def test_serving_threads_reach_the_loaded_model(monkeypatch):
         threads.append(query_threads)
         raise Stop
 
-    monkeypatch.setattr(api.runtime.Embedder, "load", load)
+    monkeypatch.setattr("carbonqa.service.runtime.Embedder.load", load)
     settings = get_settings().model_copy(update={"serve_torch_threads": 2})
     for serving in (True, False):
         with pytest.raises(Stop):
-            api.runtime.load_runtime(settings, progress=False, serving=serving)
-    assert threads == [2, api.runtime.QUERY_THREADS]
+            load_runtime(settings, progress=False, serving=serving)
+    assert threads == [2, QUERY_THREADS]
 
 
 def test_restart_on_an_existing_milvus_lite_file_embeds_nothing(runtime, milvus_runtime, monkeypatch):
@@ -152,7 +150,7 @@ def test_restart_on_an_existing_milvus_lite_file_embeds_nothing(runtime, milvus_
     def no_embedding(*args, **kwargs):
         raise AssertionError("nothing may be embedded when the collection is current")
 
-    monkeypatch.setattr(api.runtime.Embedder, "load", lambda *args, **kwargs: runtime.embedder)
+    monkeypatch.setattr("carbonqa.service.runtime.Embedder.load", lambda *args, **kwargs: runtime.embedder)
     monkeypatch.setattr(runtime.embedder, "embed_passages", no_embedding)
     settings = milvus_runtime.settings
     assert settings.store == StoreKind.milvus

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from carbonqa.api.app import create_app
-from carbonqa.api.settings import get_settings
 from carbonqa.ingest.text import squash
+from carbonqa.service.settings import get_settings
 
 
 @pytest.fixture(scope="module")

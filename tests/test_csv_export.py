@@ -8,8 +8,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from carbonqa.api.csv_export import attachment, csv_text, neutralised
-from carbonqa.api.indicator_view import long_csv, wide_csv
+from carbonqa.service.csv_export import attachment, csv_text, neutralised
+from carbonqa.service.indicator_view import long_csv, wide_csv
 from carbonqa.indicators.models import Indicator
 
 pytestmark = pytest.mark.unit

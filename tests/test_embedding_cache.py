@@ -4,9 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from carbonqa.index.chunk_store import embedding_text
 from carbonqa.index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
 from carbonqa.index.sentence_vectors import sentence_texts
-from carbonqa.index.store import embedding_text, load_or_build
+from carbonqa.index.store import load_or_build
 
 
 class FakeEmbedder:

@@ -6,7 +6,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from carbonqa.api.cli import app
+from carbonqa.cli import app
 from carbonqa.eval.qa_models import load_predictions
 
 runner = CliRunner()

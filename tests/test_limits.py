@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from carbonqa.api.app import create_app
 from carbonqa.api.limits import BodyLimit, ConcurrencyLimit
 from carbonqa.api.serving import RepeatLimit
-from carbonqa.api.settings import Settings
+from carbonqa.service.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -143,7 +143,7 @@ def test_real_server_cuts_slow_bodies_caps_connections_and_hides_paths(tmp_path)
            "CARBONQA_MAX_CONNECTIONS": "16", "CARBONQA_KEEP_ALIVE_S": "30", "PYTHONUNBUFFERED": "1"}
     log_path = tmp_path / "server.log"
     with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "carbonqa.api.cli", "serve", "--port", str(port)], cwd=REPO,
+        server = subprocess.Popen([sys.executable, "-m", "carbonqa.cli", "serve", "--port", str(port)], cwd=REPO,
                                   env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60

@@ -11,9 +11,9 @@ import pytest
 from pymilvus import MilvusException
 
 from carbonqa.index import milvus_store
-from carbonqa.index.chunk_store import StoreUnavailableError
+from carbonqa.index.chunk_store import IndexCorruptError, StoreUnavailableError, embedding_text
 from carbonqa.index.sentence_vectors import sentence_texts
-from carbonqa.index.store import IndexCorruptError, build_index, embedding_text
+from carbonqa.index.store import build_index
 from carbonqa.ingest.models import Chunk, ChunkKind
 
 pytestmark = pytest.mark.unit
@@ -242,13 +242,11 @@ def test_a_lite_file_held_by_another_process_is_a_clear_error(tmp_path, caplog):
 @pytest.fixture
 def milvus_env(tmp_path, monkeypatch):
     """CARBONQA_STORE=milvus on a fresh Lite file, the tiny embedder standing in for the model."""
-    import carbonqa.api.runtime
-    from carbonqa import api
-    from carbonqa.api.settings import get_settings
+    from carbonqa.service.settings import get_settings
 
     monkeypatch.setenv("CARBONQA_STORE", "milvus")
     monkeypatch.setenv("CARBONQA_MILVUS_URI", str(tmp_path / "cli.db"))
-    monkeypatch.setattr(api.runtime.Embedder, "load", lambda *args, **kwargs: LetterEmbedder())
+    monkeypatch.setattr("carbonqa.service.runtime.Embedder.load", lambda *args, **kwargs: LetterEmbedder())
     get_settings.cache_clear()
     yield tmp_path / "cli.db"
     get_settings.cache_clear()
@@ -257,7 +255,7 @@ def milvus_env(tmp_path, monkeypatch):
 def test_index_command_builds_into_the_selected_store_then_loads_it(milvus_env):
     from typer.testing import CliRunner
 
-    from carbonqa.api.cli import app
+    from carbonqa.cli import app
 
     runner = CliRunner()
     built = runner.invoke(app, ["index"])
@@ -270,7 +268,7 @@ def test_index_command_builds_into_the_selected_store_then_loads_it(milvus_env):
 def test_bad_milvus_uri_is_a_clear_error(milvus_env, monkeypatch):
     from typer.testing import CliRunner
 
-    from carbonqa.api.cli import app
+    from carbonqa.cli import app
 
     monkeypatch.setenv("CARBONQA_MILVUS_URI", str(milvus_env.with_suffix(".txt")))
     result = CliRunner().invoke(app, ["index"])

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from schemathesis.generation.modes import GenerationMode
 
 from carbonqa.api.app import create_app
-from carbonqa.api.settings import get_settings
 from carbonqa.retriever.validation import QUESTION_PATTERN
+from carbonqa.service.settings import get_settings
 
 EXAMPLES_PER_OPERATION = 200
 

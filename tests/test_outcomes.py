@@ -10,10 +10,10 @@ from carbonqa.answer.facets import MAX_FACETS, split_facets
 from carbonqa.answer.pipeline import asked_figure, asked_items
 from carbonqa.answer.policy import has_base_year
 from carbonqa.answer.structure import Outline
-from carbonqa.index.tokenizer import CURATED_TERMS, Tokenizer
+from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.tree import ClauseTree
-from carbonqa.ingest.vocabulary import figure_families
+from carbonqa.ingest.vocabulary import CURATED_TERMS, figure_families
 from carbonqa.retriever.models import QuestionFrame, RegionQuery
 
 pytestmark = pytest.mark.unit

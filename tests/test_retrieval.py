@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from carbonqa.index.store import IndexCorruptError, load_index, load_or_build, save_index
+from carbonqa.index.chunk_store import IndexCorruptError
+from carbonqa.index.store import load_index, load_or_build, save_index
 from carbonqa.index.tokenizer import widen
 from carbonqa.retriever.models import Fusion, SearchMode
 from carbonqa.retriever.regions import RegionCatalog

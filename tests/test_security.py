@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from carbonqa.api.app import create_app
 from carbonqa.api.errors import install_error_handlers
 from carbonqa.api.security import require_admin_key
-from carbonqa.api.settings import Settings
+from carbonqa.service.settings import Settings
 
 pytestmark = pytest.mark.unit
 

@@ -52,7 +52,7 @@ class Server:
     def start(self) -> None:
         with self.log_path.open("a") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "carbonqa.api.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [sys.executable, "-m", "carbonqa.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
                 cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=self.env,
             )
         deadline = time.monotonic() + READY_TIMEOUT_S
@@ -616,7 +616,7 @@ def test_feedback_is_stored_survives_a_restart_and_is_exported(page, running, tm
     assert httpx.get(f"{running.base}/feedback", headers=admin).json() == stored
 
     out = tmp_path / "negative.jsonl"
-    subprocess.run([sys.executable, "-m", "carbonqa.api.cli", "feedback", "export", "--out", str(out)], cwd=REPO,
+    subprocess.run([sys.executable, "-m", "carbonqa.cli", "feedback", "export", "--out", str(out)], cwd=REPO,
                    env=running.env, check=True, capture_output=True)
     [item] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert item["question"] == ZHUHAI_WIND_SOLAR and item["type"] == "unknown"

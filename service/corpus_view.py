@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from carbonqa.api.schemas import ChunkContext, OutlineNode, PlanOutline, PlanSummary
 from carbonqa.ingest.models import Chunk, ParsedPlan
 from carbonqa.ingest.tree import ClauseTree
+from carbonqa.service.models import ChunkContext, OutlineNode, PlanOutline, PlanSummary
 
 LABEL_CHARS = 40  # unheaded items and table rows are labelled by the start of their text
 

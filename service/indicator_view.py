@@ -2,14 +2,14 @@
 per target, or the 指标对照 grid with regions as columns)."""
 from __future__ import annotations
 
-from fastapi.responses import Response
+from dataclasses import dataclass
 
 from carbonqa.answer.outcomes import LABELS
-from carbonqa.api.csv_export import attachment, csv_text
-from carbonqa.api.schemas import IndicatorName
 from carbonqa.indicators.models import Indicator
 from carbonqa.indicators.names import indicator_name
 from carbonqa.retriever.regions import RegionCatalog
+from carbonqa.service.csv_export import csv_text
+from carbonqa.service.models import IndicatorName
 
 # The long CSV: one row per target, Chinese column names, list fields joined so a row stays one line.
 LONG_COLUMNS = {
@@ -23,6 +23,15 @@ LONG_COLUMNS = {
 # one, or not at all): the outcome vocabulary's "not stated".
 NOT_STATED = LABELS["not_stated"][0]
 LAYOUTS = {"wide": "按地区分列", "long": "逐条"}
+
+
+@dataclass(frozen=True)
+class CsvDownload:
+    """A CSV file to send: its text and its name (without the date and extension) in Chinese and ASCII."""
+
+    text: str
+    name: str
+    ascii_name: str
 
 
 class IndicatorView:
@@ -58,9 +67,9 @@ class IndicatorView:
         return sorted(names, key=lambda n: -len(n.regions))
 
     def csv(self, rows: list[Indicator], layout: str, indicator: str | None = None, region: str | None = None,
-            year: int | None = None) -> Response:
-        """The rows (selected by these filters) as a CSV download, named after the selection and the date:
-        指标对照_2025年_珠海市_按地区分列_2026-01-05.csv. Wide: the plan regions as columns."""
+            year: int | None = None) -> CsvDownload:
+        """The rows (selected by these filters) as a CSV download, named after the selection (the HTTP layer
+        adds the date: 指标对照_2025年_珠海市_按地区分列_2026-01-05.csv). Wide: the plan regions as columns."""
         wanted = indicator_name(indicator.strip()) if indicator else None
         if layout == "wide":
             text = wide_csv(rows, [region] if region else self.regions)
@@ -69,8 +78,7 @@ class IndicatorView:
         selection = [part for part in (f"{year}年" if year else None, region, wanted) if part]
         name = "_".join(["指标对照", *(selection or ["全部"]), LAYOUTS[layout]])
         ascii_name = "-".join(["indicators", *([str(year)] if year else []), layout])
-        return Response(text, media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": attachment(name, ascii_name)})
+        return CsvDownload(text, name, ascii_name)
 
 
 def long_csv(records: list[Indicator]) -> str:

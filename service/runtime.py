@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from carbonqa.answer.llm import LLMClient
 from carbonqa.answer.pipeline import Answerer
-from carbonqa.api.settings import Settings, StoreKind
 from carbonqa.index.batching import QueryBatcher
 from carbonqa.index.chunk_store import ChunkStore
 from carbonqa.index.embedder import QUERY_THREADS, Embedder
@@ -23,6 +22,7 @@ from carbonqa.ingest.library import PlanLibrary
 from carbonqa.ingest.models import Chunk, ParsedPlan
 from carbonqa.ingest.tree import ClauseTree
 from carbonqa.retriever.search import Retriever
+from carbonqa.service.settings import Settings, StoreKind
 
 log = logging.getLogger("carbonqa")
 

@@ -1,0 +1,28 @@
+"""The `carbonqa` command line: one subcommand per pipeline stage, on top of the composition layer
+(service/), the HTTP service (api/) and the evaluation (eval/). Heavy modules are imported inside the
+commands, so `carbonqa --help` stays fast."""
+from __future__ import annotations
+
+import typer
+
+from carbonqa.cli import corpus, evaluation, feedback, library, questions, serve
+
+app = typer.Typer(help="carbonqa: cited answers from China's 碳达峰 implementation plans.", no_args_is_help=True)
+
+
+@app.callback()
+def main() -> None:
+    """carbonqa: cited answers from China's 碳达峰 implementation plans."""
+
+
+app.command()(corpus.ingest)
+app.command("eval")(evaluation.eval_command)
+app.command("bench-retrieval")(evaluation.bench_retrieval_command)
+app.command("index")(corpus.index_command)
+app.command()(questions.search)
+app.command()(questions.ask)
+app.command("list")(library.list_command)
+app.command()(library.add)
+app.command()(library.remove)
+app.command()(serve.serve)
+app.add_typer(feedback.feedback_app, name="feedback")
