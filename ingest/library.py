@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from carbonqa.ingest.bounded import BoundedParser
 from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from carbonqa.ingest.models import ParsedPlan
-from carbonqa.ingest.pipeline import parse_files, parse_plan, plan_files
+from carbonqa.ingest.pipeline import parse_files, plan_files
 from carbonqa.ingest.readers import PLAN_SUFFIXES
 
 REMOVED = ".removed"
@@ -38,9 +40,11 @@ class Upload:
 class PlanLibrary:
     """Which plan files carbonqa answers from, and the file operations behind add and remove."""
 
-    def __init__(self, corpus_dir: Path, library_dir: Path):
+    def __init__(self, corpus_dir: Path, library_dir: Path, limits: IngestLimits = DEFAULT_LIMITS):
         self.corpus_dir = Path(corpus_dir)
         self.library_dir = Path(library_dir)
+        self.limits = limits
+        self.uploads = BoundedParser(limits)  # an uploaded file is parsed in a bounded worker
 
     def added_files(self) -> list[Path]:
         """The plans added to the library, one folder per plan, sorted by doc id."""
@@ -53,7 +57,7 @@ class PlanLibrary:
 
     def load(self) -> list[ParsedPlan]:
         """The shipped plans, then the added ones."""
-        return parse_files(plan_files(self.corpus_dir) + self.added_files())
+        return parse_files(plan_files(self.corpus_dir) + self.added_files(), limits=self.limits)
 
     def is_shipped(self, plan: ParsedPlan) -> bool:
         return (self.corpus_dir / plan.meta.source_file).is_file() and \
@@ -73,7 +77,7 @@ class PlanLibrary:
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.library_dir))
         try:
             files = [self._write(staging, upload) for upload in uploads]
-            plans = [parse_plan(file) for file in files]
+            plans = [self.uploads.parse(file) for file in files]
             by_id = {plan.meta.doc_id: plan for plan in current}
             seen: set[str] = set()
             for plan in plans:
