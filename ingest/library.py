@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,9 +27,14 @@ from carbonqa.ingest.pipeline import parse_files, plan_files
 from carbonqa.ingest.readers import PLAN_SUFFIXES
 
 REMOVED = ".removed"
-# A file name as uploaded: no folders, no control characters, a plan suffix.
-UNSAFE_NAME = re.compile(r"[\x00-\x1f/\\\\:*?\"<>|]")
+# A file name as uploaded: no folders, none of the characters Windows forbids, a plan suffix.
+UNSAFE_NAME = re.compile(r"[/\\\\:*?\"<>|]")
 MAX_NAME_CHARS = 150
+MAX_NAME_BYTES = 255  # the longest file name Linux file systems (ext4, XFS, Btrfs) store, in UTF-8 bytes
+# Unicode categories no file name needs: controls, format characters (the bidirectional overrides that
+# make "txt.exe" display as "exe.txt", zero-width characters), surrogates, private use, unassigned,
+# line and paragraph separators.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 @dataclass(frozen=True)
@@ -123,9 +129,7 @@ class PlanLibrary:
 
     @staticmethod
     def _write(staging: Path, upload: Upload) -> Path:
-        name = Path(upload.name.replace("\\", "/")).name.strip()
-        if not name or name.startswith(".") or len(name) > MAX_NAME_CHARS or UNSAFE_NAME.search(name):
-            raise IngestError(f"文件名无效 / invalid file name: {upload.name!r}")
+        name = checked_name(upload.name)
         if Path(name).suffix.lower() not in PLAN_SUFFIXES:
             raise IngestError(f"不支持的文件类型，支持 {' '.join(PLAN_SUFFIXES)} / unsupported file type "
                               f"(supported: {' '.join(PLAN_SUFFIXES)}): {name}")
@@ -134,6 +138,25 @@ class PlanLibrary:
         path = folder / name
         path.write_bytes(upload.data)
         return path
+
+
+def checked_name(uploaded: str) -> str:
+    """The file name an upload is kept under (its last path part, stripped); IngestError if it is not a
+    plain, visible name short enough for the file system."""
+    name = Path(uploaded.replace("\\", "/")).name.strip()
+    hidden = next((ch for ch in name if unicodedata.category(ch) in INVISIBLE_CATEGORIES), None)
+    if hidden is not None:
+        raise IngestError(f"文件名含有不可见的控制或格式字符 U+{ord(hidden):04X}（{unicodedata.name(hidden, '未命名')}），"
+                          f"请重命名 / the file name contains the invisible control or format character "
+                          f"U+{ord(hidden):04X} ({unicodedata.name(hidden, 'unnamed')}); rename the file: {uploaded!r}")
+    if len(name) > MAX_NAME_CHARS or len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise IngestError(f"文件名过长（最多 {MAX_NAME_CHARS} 个字符、UTF-8 编码 {MAX_NAME_BYTES} 字节），请缩短 / the file "
+                          f"name is too long (at most {MAX_NAME_CHARS} characters and {MAX_NAME_BYTES} bytes in "
+                          f"UTF-8); shorten it: {uploaded!r}")
+    if not name or name.startswith(".") or UNSAFE_NAME.search(name):
+        raise IngestError(f"文件名无效（不能为空、以“.”开头或含有 / \\ : * ? \" < > |）/ invalid file name (empty, "
+                          f"starting with \".\" or containing / \\ : * ? \" < > |): {uploaded!r}")
+    return name
 
 
 class Staged:

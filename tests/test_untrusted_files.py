@@ -20,6 +20,7 @@ from carbonqa.index.store import build_index, save_index
 from carbonqa.ingest.bounded import BoundedParser
 from carbonqa.ingest.clean import layout
 from carbonqa.ingest.errors import IngestError, LimitExceeded
+from carbonqa.ingest.library import PlanLibrary, Upload, checked_name
 from carbonqa.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from carbonqa.ingest.models import ParsedPlan
 from carbonqa.ingest.pipeline import parse_plan
@@ -345,3 +346,27 @@ def test_no_file_makes_the_parser_raise_anything_but_an_ingest_error(tmp_path):
         for variant in damaged:
             result, _ = parse_in_worker(tmp_path, name, variant)
             assert isinstance(result, (IngestError, ParsedPlan)), result
+
+
+# File names: checked by their UTF-8 bytes and their characters' Unicode categories.
+
+@pytest.mark.parametrize("name, reason", [
+    ("碳" * 90 + ".txt", "255"),  # 94 characters, 274 bytes: within the character limit, over the byte limit
+    ("plan\u202etxt.docx", "U+202E"),  # right-to-left override: displays as "planxcod.txt"
+    ("plan\u200b.txt", "U+200B"),  # zero-width space
+    ("plan\x07.txt", "U+0007"),
+])
+def test_a_file_name_over_255_bytes_or_with_invisible_characters_is_refused(tmp_path, name, reason):
+    with pytest.raises(IngestError) as error:
+        checked_name(name)
+    assert reason in str(error.value) and "/ " in str(error.value)
+    library = PlanLibrary(REPO_DIR / "data" / "corpus", tmp_path / "library")
+    with pytest.raises(IngestError):
+        library.stage([Upload(name, NANSHAN.read_bytes())], current=[])
+    assert [p.name for p in (tmp_path / "library").iterdir()] == []  # nothing kept, no staging left
+
+
+def test_ordinary_chinese_file_names_are_kept():
+    assert checked_name("南山区碳达峰实施方案（2024年）.docx") == "南山区碳达峰实施方案（2024年）.docx"
+    assert checked_name("C:\\Users\\me\\深圳 南山 方案.pdf") == "深圳 南山 方案.pdf"
+
