@@ -239,8 +239,8 @@ def test_a_slow_pdf_is_stopped_by_the_workers_time_limits(tmp_path, limit):
 
 # Overlong text: a paragraph or sentence over the limit is cut into pieces, with a warning.
 
-# One run-on "sentence" of 1 MB in UTF-8, without a sentence end.
-LONG_SENTENCE = ("推进绿色低碳发展" * (MB // 24 + 1))[:MB // 3]
+# One run-on "sentence" of 1 MB in UTF-8 without a sentence end, no two of its 1,000-character pieces alike.
+LONG_SENTENCE = "".join(f"推进第{n}批绿色低碳项目" for n in range(40_000)).encode("utf-8")[:MB].decode("utf-8", "ignore")
 
 
 def test_a_1_mb_sentence_is_cut_into_pieces_with_a_warning(tmp_path):
@@ -309,6 +309,7 @@ def test_indexing_a_plan_with_a_1_mb_sentence_grows_the_index_by_a_few_mb(tmp_pa
     save_index(base, tmp_path / "base")
     grown = build_index(plain.chunks + long.chunks, FakeEmbedder(), progress=False)
     save_index(grown, tmp_path / "grown")
+    assert len(grown.sentences.texts) - len(base.sentences.texts) > len(LONG_SENTENCE) // 1000  # all pieces kept
     growth = folder_bytes(tmp_path / "grown") - folder_bytes(tmp_path / "base")
     # The text is in chunks.jsonl, tokens.json (quoted token by token) and sentences.npz once each.
     assert growth < 5 * len(LONG_SENTENCE.encode("utf-8")), growth
