@@ -2,7 +2,9 @@
 time, so the answer stage can tell which sentence of a retrieved clause is closest in meaning to the
 question without embedding anything per request.
 
-Persisted as one .npz (the sentences' squashed texts and a float32 matrix), no pickles.
+Persisted as one .npz, no pickles: the float32 matrix, and the sentences' squashed texts as their
+UTF-8 bytes run together with the offset where each ends, so the file grows with the texts' total
+length (a fixed-width string array would give every text the width of the longest one).
 """
 from __future__ import annotations
 
@@ -39,10 +41,17 @@ class SentenceVectors:
         return [None if row is None else next(scores) for row in rows]
 
     def save(self, path: Path) -> None:
+        encoded = [text.encode("utf-8") for text in self.texts]
         with open(path, "wb") as file:
-            np.savez(file, texts=np.array(self.texts, dtype=str), vectors=self.matrix)
+            np.savez(file, text_bytes=np.frombuffer(b"".join(encoded), dtype=np.uint8),
+                     text_ends=np.cumsum([len(text) for text in encoded], dtype=np.int64), vectors=self.matrix)
 
     @classmethod
     def load(cls, path: Path) -> SentenceVectors:
+        """The saved sentences; ValueError if the file does not hold them (the index is then refused)."""
         with np.load(path, allow_pickle=False) as data:
-            return cls([str(text) for text in data["texts"]], data["vectors"])
+            joined, ends, matrix = data["text_bytes"].tobytes(), data["text_ends"], data["vectors"]
+        if len(ends) and (ends[-1] != len(joined) or np.any(np.diff(ends) < 0) or ends[0] < 0):
+            raise ValueError("sentence text offsets do not match the text bytes")
+        starts = [0, *ends[:-1].tolist()]
+        return cls([joined[start:end].decode("utf-8") for start, end in zip(starts, ends.tolist())], matrix)

@@ -37,7 +37,7 @@ from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.pipeline import read_chunks_jsonl, write_chunks_jsonl
 
 # Bump when the folder layout, the embedded text or the tokenizer changes: old indexes become stale.
-INDEX_FORMAT = 9
+INDEX_FORMAT = 10
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 TOKENS = "tokens.json"

@@ -81,7 +81,7 @@ def clean_blocks(blocks: Iterable[str | Table]) -> CleanDocument:
         else:
             prose += filter(None, (clean_line(line) for line in block.replace("\r", "\n").split("\n")))
     out += join_broken_lines(prose)
-    return _layout(out)
+    return layout(out)
 
 
 def clean_line(raw: str) -> str:
@@ -166,7 +166,8 @@ def _cells(line: str) -> list[str]:
     return [INLINE_MARKUP.sub("", cell).strip() for cell in line[1:].split("\t")]
 
 
-def _layout(blocks: list[str | Table]) -> CleanDocument:
+def layout(blocks: list[str | Table]) -> CleanDocument:
+    """Cleaned lines and tables, in order, as one document."""
     texts: list[str] = []
     tables: dict[int, Table] = {}
     for block in blocks:

@@ -5,13 +5,15 @@ import codecs
 from pathlib import Path
 
 from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.limits import DEFAULT_LIMITS, IngestLimits, check_text_chars
 
 # A decoded text with more control characters than this is a binary file that happened to decode.
 MAX_CONTROL_SHARE = 0.01
 
 
-def decode_plan(data: bytes, path: Path) -> str:
-    """Decode a plan file's bytes; raise IngestError naming the file if it is empty, binary or undecodable."""
+def decode_plan(data: bytes, path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> str:
+    """Decode a plan file's bytes; raise IngestError naming the file if it is empty, binary, undecodable
+    or longer than max_text_chars."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _try_decode(data, "utf-16")
     elif b"\x00" in data:
@@ -26,6 +28,7 @@ def decode_plan(data: bytes, path: Path) -> str:
         )
     if not text.strip():
         raise IngestError(f"文件为空 / file is empty: {path}")
+    check_text_chars(len(text), limits, path)
     return text
 
 

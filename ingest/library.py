@@ -14,19 +14,27 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from carbonqa.ingest.bounded import BoundedParser
 from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from carbonqa.ingest.models import ParsedPlan
-from carbonqa.ingest.pipeline import parse_files, parse_plan, plan_files
+from carbonqa.ingest.pipeline import parse_files, plan_files
 from carbonqa.ingest.readers import PLAN_SUFFIXES
 
 REMOVED = ".removed"
-# A file name as uploaded: no folders, no control characters, a plan suffix.
-UNSAFE_NAME = re.compile(r"[\x00-\x1f/\\\\:*?\"<>|]")
+# A file name as uploaded: no folders, none of the characters Windows forbids, a plan suffix.
+UNSAFE_NAME = re.compile(r"[/\\\\:*?\"<>|]")
 MAX_NAME_CHARS = 150
+MAX_NAME_BYTES = 255  # the longest file name Linux file systems (ext4, XFS, Btrfs) store, in UTF-8 bytes
+# Unicode categories no file name needs: controls, format characters (the bidirectional overrides that
+# make "txt.exe" display as "exe.txt", zero-width characters), surrogates, private use, unassigned,
+# line and paragraph separators.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 @dataclass(frozen=True)
@@ -38,9 +46,11 @@ class Upload:
 class PlanLibrary:
     """Which plan files carbonqa answers from, and the file operations behind add and remove."""
 
-    def __init__(self, corpus_dir: Path, library_dir: Path):
+    def __init__(self, corpus_dir: Path, library_dir: Path, limits: IngestLimits = DEFAULT_LIMITS):
         self.corpus_dir = Path(corpus_dir)
         self.library_dir = Path(library_dir)
+        self.limits = limits
+        self.uploads = BoundedParser(limits)  # an uploaded file is parsed in a bounded worker
 
     def added_files(self) -> list[Path]:
         """The plans added to the library, one folder per plan, sorted by doc id."""
@@ -53,7 +63,7 @@ class PlanLibrary:
 
     def load(self) -> list[ParsedPlan]:
         """The shipped plans, then the added ones."""
-        return parse_files(plan_files(self.corpus_dir) + self.added_files())
+        return parse_files(plan_files(self.corpus_dir) + self.added_files(), limits=self.limits)
 
     def is_shipped(self, plan: ParsedPlan) -> bool:
         return (self.corpus_dir / plan.meta.source_file).is_file() and \
@@ -73,7 +83,7 @@ class PlanLibrary:
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.library_dir))
         try:
             files = [self._write(staging, upload) for upload in uploads]
-            plans = [parse_plan(file) for file in files]
+            plans = [self.uploads.parse(file) for file in files]
             by_id = {plan.meta.doc_id: plan for plan in current}
             seen: set[str] = set()
             for plan in plans:
@@ -119,9 +129,7 @@ class PlanLibrary:
 
     @staticmethod
     def _write(staging: Path, upload: Upload) -> Path:
-        name = Path(upload.name.replace("\\", "/")).name.strip()
-        if not name or name.startswith(".") or len(name) > MAX_NAME_CHARS or UNSAFE_NAME.search(name):
-            raise IngestError(f"文件名无效 / invalid file name: {upload.name!r}")
+        name = checked_name(upload.name)
         if Path(name).suffix.lower() not in PLAN_SUFFIXES:
             raise IngestError(f"不支持的文件类型，支持 {' '.join(PLAN_SUFFIXES)} / unsupported file type "
                               f"(supported: {' '.join(PLAN_SUFFIXES)}): {name}")
@@ -130,6 +138,25 @@ class PlanLibrary:
         path = folder / name
         path.write_bytes(upload.data)
         return path
+
+
+def checked_name(uploaded: str) -> str:
+    """The file name an upload is kept under (its last path part, stripped); IngestError if it is not a
+    plain, visible name short enough for the file system."""
+    name = Path(uploaded.replace("\\", "/")).name.strip()
+    hidden = next((ch for ch in name if unicodedata.category(ch) in INVISIBLE_CATEGORIES), None)
+    if hidden is not None:
+        raise IngestError(f"文件名含有不可见的控制或格式字符 U+{ord(hidden):04X}（{unicodedata.name(hidden, '未命名')}），"
+                          f"请重命名 / the file name contains the invisible control or format character "
+                          f"U+{ord(hidden):04X} ({unicodedata.name(hidden, 'unnamed')}); rename the file: {uploaded!r}")
+    if len(name) > MAX_NAME_CHARS or len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise IngestError(f"文件名过长（最多 {MAX_NAME_CHARS} 个字符、UTF-8 编码 {MAX_NAME_BYTES} 字节），请缩短 / the file "
+                          f"name is too long (at most {MAX_NAME_CHARS} characters and {MAX_NAME_BYTES} bytes in "
+                          f"UTF-8); shorten it: {uploaded!r}")
+    if not name or name.startswith(".") or UNSAFE_NAME.search(name):
+        raise IngestError(f"文件名无效（不能为空、以“.”开头或含有 / \\ : * ? \" < > |）/ invalid file name (empty, "
+                          f"starting with \".\" or containing / \\ : * ? \" < > |): {uploaded!r}")
+    return name
 
 
 class Staged:

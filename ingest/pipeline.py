@@ -10,9 +10,11 @@ from pydantic import ValidationError
 from carbonqa.ingest.clean import clean_blocks
 from carbonqa.ingest.errors import IngestError
 from carbonqa.ingest.headings import match_heading
+from carbonqa.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from carbonqa.ingest.metadata import extract_meta
 from carbonqa.ingest.models import Chunk, ParsedPlan
 from carbonqa.ingest.readers import PLAN_SUFFIXES, read_blocks
+from carbonqa.ingest.runs import limit_runs
 from carbonqa.ingest.tree import build_chunks
 
 FRONT_LINES_WITHOUT_HEADINGS = 30  # where to look for metadata in a file without numbered headings
@@ -32,15 +34,15 @@ def plan_files(corpus_dir: Path) -> list[Path]:
     return files
 
 
-def parse_plan(path: Path) -> ParsedPlan:
-    """One plan file -> its metadata, cleaned text and clause-tree chunks."""
+def parse_plan(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> ParsedPlan:
+    """One plan file -> its metadata, cleaned text and clause-tree chunks, read within the limits."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(f"无法读取文件 / cannot read file: {path} ({error.strerror})") from error
     if not data:
         raise IngestError(f"文件为空 / file is empty: {path}")
-    doc = clean_blocks(read_blocks(data, path))
+    doc, cut_warnings = limit_runs(clean_blocks(read_blocks(data, path, limits)), limits)
     if not doc.text.strip():
         raise IngestError(f"去除网页残留后没有正文 / no text left after removing boilerplate: {path}")
     table_lines = doc.table_line_indexes()
@@ -49,21 +51,24 @@ def parse_plan(path: Path) -> ParsedPlan:
     front = prose[:headings[0]] if headings else prose[:FRONT_LINES_WITHOUT_HEADINGS]
     meta, meta_warnings = extract_meta(front, path.name, hashlib.sha256(data).hexdigest())
     chunks, tree_warnings = build_chunks(doc, meta)
-    return ParsedPlan(meta=meta, clean_text=doc.text, chunks=chunks, warnings=meta_warnings + tree_warnings)
+    return ParsedPlan(meta=meta, clean_text=doc.text, chunks=chunks,
+                      warnings=cut_warnings + meta_warnings + tree_warnings)
 
 
-def load_corpus(corpus_dir: Path, on_file: Callable[[int, int, Path], None] | None = None) -> list[ParsedPlan]:
+def load_corpus(corpus_dir: Path, on_file: Callable[[int, int, Path], None] | None = None,
+                limits: IngestLimits = DEFAULT_LIMITS) -> list[ParsedPlan]:
     """Parse every plan of a corpus folder; `on_file(index, total, path)` is called before each file."""
-    return parse_files(plan_files(corpus_dir), on_file)
+    return parse_files(plan_files(corpus_dir), on_file, limits)
 
 
-def parse_files(files: list[Path], on_file: Callable[[int, int, Path], None] | None = None) -> list[ParsedPlan]:
+def parse_files(files: list[Path], on_file: Callable[[int, int, Path], None] | None = None,
+                limits: IngestLimits = DEFAULT_LIMITS) -> list[ParsedPlan]:
     """Parse plan files; two files giving the same doc id are an error."""
     plans: list[ParsedPlan] = []
     for index, path in enumerate(files):
         if on_file:
             on_file(index, len(files), path)
-        plan = parse_plan(path)
+        plan = parse_plan(path, limits)
         for other in plans:
             if other.meta.doc_id == plan.meta.doc_id:
                 raise IngestError(f"两个文件得到相同的文档编号 {plan.meta.doc_id}（重复的方案？）/ two files give the "

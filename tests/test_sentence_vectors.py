@@ -7,7 +7,7 @@ import pytest
 
 from carbonqa.answer.evidence import SentenceIndex
 from carbonqa.answer.policy import AnswerPolicy
-from carbonqa.index.sentence_vectors import SentenceVectors, sentence_texts
+from carbonqa.index.sentence_vectors import SENTENCES, SentenceVectors, sentence_texts
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.retriever.models import QuestionFrame, RegionQuery, SearchHit
 
@@ -47,6 +47,31 @@ def test_every_content_sentence_is_indexed_once_and_unknown_texts_have_no_score(
     assert scores[1] is None and scores[2] > scores[0]
     with pytest.raises(ValueError):
         SentenceVectors(["一句"], np.zeros((2, 3), dtype=np.float32))
+
+
+def test_sentence_texts_take_their_own_length_not_the_longest_ones(tmp_path):
+    long_sentence = "推进绿色低碳发展" * 43_691  # one run-on "sentence" of 1 MB in UTF-8
+    texts = [f"第{i}句：推进绿色低碳发展。" for i in range(200)] + [long_sentence]
+    SentenceVectors(texts, np.zeros((len(texts), 8), dtype=np.float32)).save(tmp_path / SENTENCES)
+    text_bytes = sum(len(text.encode("utf-8")) for text in texts)
+    # A fixed-width array would take 201 × 4 bytes × 349,528 characters: 281 MB.
+    assert (tmp_path / SENTENCES).stat().st_size < text_bytes + len(texts) * (8 * 4 + 8) + 4096
+    assert SentenceVectors.load(tmp_path / SENTENCES).texts == texts
+
+
+def test_sentence_texts_round_trip_and_damaged_offsets_are_refused(tmp_path):
+    texts = ["", "碳达峰", "a" * 1000, "é\u3000e"]
+    vectors = SentenceVectors(texts, np.eye(4, dtype=np.float32))
+    vectors.save(tmp_path / "s.npz")
+    loaded = SentenceVectors.load(tmp_path / "s.npz")
+    assert loaded.texts == texts and np.array_equal(loaded.matrix, vectors.matrix)
+    with np.load(tmp_path / "s.npz") as data:
+        parts = dict(data)
+    parts["text_ends"] = parts["text_ends"][::-1].copy()
+    with open(tmp_path / "bad.npz", "wb") as file:
+        np.savez(file, **parts)
+    with pytest.raises(ValueError):
+        SentenceVectors.load(tmp_path / "bad.npz")
 
 
 def test_the_sentence_closest_in_meaning_stands_out_among_the_retrieved_ones():

@@ -12,16 +12,22 @@ import io
 import math
 import re
 import statistics
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+from pdfminer.psexceptions import PSException
+from pdfminer.psparser import LIT
 from pdfplumber.utils.exceptions import PdfminerException
 
-from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.errors import IngestError, limit_exceeded
+from carbonqa.ingest.limits import IngestLimits
 from carbonqa.ingest.table import Table
 
 PAGE_NUMBER = re.compile(r"[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?([\s/／共]*\d{1,4}\s*页?)?[-—–－\s]*")
@@ -29,6 +35,8 @@ MARGIN_BAND = 0.07  # top and bottom 7% of a page: where running headers and pag
 # A gap wider than 0.15 character is a space ("到 2025 年"); CJK characters are set edge to edge.
 SPACE_RATIO = 0.15
 FULL_LINE_SLACK = 1.5  # a line ending within 1.5 characters of the right margin runs on
+IMAGE = LIT("Image")
+INFLATE_STEP = 1 << 20  # bytes inflated at a time when measuring a stream (nothing is kept)
 
 
 @dataclass
@@ -49,18 +57,27 @@ class Page:
     furniture: list[str] = field(default_factory=list)  # texts of the lines in the top/bottom band
 
 
-def read_pdf(data: bytes, path: Path) -> list[str | Table]:
+def read_pdf(data: bytes, path: Path, limits: IngestLimits) -> list[str | Table]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_read_page(page) for page in pdf.pages]
+            _check_streams(pdf.doc, limits, path)
+            _check_page_count(pdf.doc, limits, path)
+            pages = []
+            for page in pdf.pages:
+                pages.append(_read_page(page, limits, path))
+                page.close()  # its layout caches: held until the file is closed otherwise
+    except IngestError:  # over a limit (a ValueError, like the parser's own errors below)
+        raise
     except PdfminerException as error:
         cause = error.args[0] if error.args else error
+        if isinstance(cause, MemoryError):  # out of memory, not a broken file: the bounded worker reports it
+            raise cause from None
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise IngestError(f"PDF 文件设有密码，请去除密码后再添加 / the PDF is password-protected; remove the "
                               f"password and add it again: {path.name}") from error
         raise IngestError(f"PDF 文件已损坏，无法读取 / the PDF is broken and cannot be read "
                           f"({type(cause).__name__}): {path.name}") from error
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
+    except (PSException, ValueError, KeyError, TypeError) as error:
         raise IngestError(f"PDF 文件已损坏，无法读取 / the PDF is broken and cannot be read "
                           f"({type(error).__name__}): {path.name}") from error
     if not any(page.lines or page.furniture for page in pages):
@@ -69,7 +86,75 @@ def read_pdf(data: bytes, path: Path) -> list[str | Table]:
     return _paragraphs(pages, _running_furniture(pages))
 
 
-def _read_page(page) -> Page:
+def _check_streams(doc: PDFDocument, limits: IngestLimits, path: Path) -> None:
+    """Refuse a PDF whose streams unpack to more than max_unpacked_bytes together, measured before
+    text extraction unpacks any of them. Images are not counted (extraction never unpacks them). The
+    cross-reference and object streams pdfminer unpacks while opening the file are bounded by the
+    worker's memory limit instead, as are the rare streams compressed otherwise than by Flate."""
+    budget = limits.max_unpacked_bytes
+    total = 0
+    for objid in dict.fromkeys(objid for xref in doc.xrefs for objid in xref.get_objids()):
+        try:
+            if _position(doc, objid)[0] is not None:
+                continue  # inside an object stream, where no stream can be
+            stream = doc.getobj(objid)
+        except (PSException, ValueError, KeyError, TypeError):
+            continue  # a broken object: reading the pages reports it if a page needs it
+        if isinstance(stream, PDFStream) and resolve1(stream.get("Subtype")) is not IMAGE:
+            total += _unpacked_size(stream, budget - total)
+            if total > budget:
+                raise limit_exceeded("max_unpacked_bytes", budget, "PDF 文件的数据流解压后的大小（字节）",
+                                     "the size of the PDF's streams once unpacked (bytes)", path.name)
+
+
+def _position(doc: PDFDocument, objid: int) -> tuple[int | None, int, int]:
+    """(object stream id or None, index or offset, generation) from the first cross-reference section
+    listing the object, as pdfminer looks it up."""
+    for xref in doc.xrefs:
+        try:
+            return xref.get_pos(objid)
+        except KeyError:  # not in this section
+            continue
+    raise KeyError(objid)
+
+
+def _unpacked_size(stream: PDFStream, budget: int) -> int:
+    """The size of a stream once its first filter is undone if that is Flate (else its size as stored),
+    counting no further than budget + 1."""
+    if stream.data is not None:  # already unpacked while opening the file
+        return len(stream.data)
+    data = stream.rawdata or b""
+    filters = stream.get_filters()
+    if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+        return len(data)
+    if stream.decipher:  # an encrypted file: the stream is compressed, then encrypted
+        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        while size <= budget:
+            piece = inflater.decompress(data, INFLATE_STEP)
+            size += len(piece)
+            data = inflater.unconsumed_tail
+            if inflater.eof or (not data and len(piece) < INFLATE_STEP):
+                break
+    except zlib.error:
+        pass  # broken from here on: pdfminer keeps what inflated before the damage, as counted
+    return size
+
+
+def _check_page_count(doc: PDFDocument, limits: IngestLimits, path: Path) -> None:
+    """Count pages up to one past the limit without reading any."""
+    most = limits.max_pdf_pages
+    if sum(1 for _ in islice(PDFPage.create_pages(doc), most + 1)) > most:
+        raise limit_exceeded("max_pdf_pages", most, "PDF 文件的页数", "the PDF's page count", path.name)
+
+
+def _read_page(page, limits: IngestLimits, path: Path) -> Page:
+    most = limits.max_page_chars
+    if len(page.chars) > most:
+        raise limit_exceeded("max_page_chars", most, f"PDF 第 {page.page_number} 页的字符数",
+                             f"the number of characters on page {page.page_number} of the PDF", path.name)
     tables = page.find_tables()
     boxes = [table.bbox for table in tables]
     result = Page()

@@ -13,13 +13,14 @@ from lxml import etree
 
 from carbonqa.ingest.decode import decode_plan
 from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.limits import IngestLimits
 from carbonqa.ingest.table import Table
 
 TEXT_TAGS = {"p", "head", "item", "quote", "code"}
 
 
-def read_html(data: bytes, path: Path) -> list[str | Table]:
-    page = decode_plan(data, path)  # the page's own charset is UTF-8 or GB2312/GBK on government sites
+def read_html(data: bytes, path: Path, limits: IngestLimits) -> list[str | Table]:
+    page = decode_plan(data, path, limits)  # the page's own charset is UTF-8 or GB2312/GBK on government sites
     xml = trafilatura.extract(page, output_format="xml", include_tables=True, include_comments=False,
                               include_links=False, include_images=False, favor_recall=True, deduplicate=False)
     if not xml:
