@@ -27,7 +27,7 @@ from carbonqa.ingest.pipeline import load_corpus
 from carbonqa.retriever.search import Retriever
 
 CHUNK_SIZE, CHUNK_OVERLAP, TOP_K = 750, 150, 10
-SEPARATORS = ["\n\n", "\n", "。|！|？", r"\.\s|\!\s|\?\s", "；|;\s", "，|,\s", ""]  # Chatchat's Chinese splitter
+SEPARATORS = ["\n\n", "\n", "。|！|？", r"\.\s|\!\s|\?\s", r"；|;\s", r"，|,\s", ""]  # Chatchat's Chinese splitter
 
 
 class LangChainRecipe:
