@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 from rich.console import Console
 
+from carbonqa import __version__
 from carbonqa.answer.models import Outcome
 from carbonqa.api.settings import TOP_K_MAX, TOP_K_MIN, Settings, get_settings
 from carbonqa.retriever.models import Fusion, SearchMode
@@ -20,8 +21,17 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def print_version(requested: bool) -> None:
+    if requested:
+        typer.echo(f"carbonqa {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: bool = typer.Option(False, "--version", callback=print_version, is_eager=True,
+                                 help="print the installed version and exit"),
+) -> None:
     """carbonqa: cited answers from China's 碳达峰 implementation plans."""
 
 
