@@ -11,6 +11,8 @@ STAMP := $(VENV)/.installed
 LOCK_VENV := .venv-lock
 PIP_TOOLS := pip-tools==7.6.2
 LOCK_ARGS ?=
+# e.g. make test PYTEST_ARGS="-m unit" for the fast tests only
+PYTEST_ARGS ?=
 # The UI tests drive Debian's headless Chromium (never a downloaded browser build).
 CHROMIUM ?= /usr/bin/chromium
 
@@ -51,7 +53,7 @@ chromium:
 	fi
 
 test: install chromium
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 # Re-resolves requirements.lock for pyproject.toml, keeping the pins that still fit;
 # `make lock LOCK_ARGS=--upgrade` moves every package to its newest release.
