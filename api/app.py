@@ -30,6 +30,8 @@ from carbonqa.api.corpus_view import CorpusView
 from carbonqa.api.errors import ApiError, LastResort, bilingual, install_error_handlers, public_message
 from carbonqa.api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
 from carbonqa.api.indicator_view import IndicatorView, to_csv
+from carbonqa.api import metrics, openai_compat
+from carbonqa.api.request_logging import RequestLog
 from carbonqa.api.limits import BodyLimit, ConcurrencyLimit, RateLimit
 from carbonqa.api.openapi import (COMMON_ERRORS, LIST_ERRORS, LOOKUP_ERRORS, QUESTION_ERRORS, errors, publish_limits,
                          region_names)
@@ -306,7 +308,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Content-Type", "X-API-Key", "Authorization"])
-    app.add_middleware(LastResort)  # added last = outermost: also catches the middlewares' own errors
+    app.add_middleware(LastResort)  # also catches the middlewares' own errors
+    app.add_middleware(metrics.RequestMetrics)  # also counts what the limits refuse
+    app.add_middleware(RequestLog, log_questions=settings.log_questions)  # added last = outermost
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
 
@@ -519,4 +523,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         """Each normalised indicator name with the plans and years that set it, most plans first."""
         return live.indicators.names()
 
+    app.include_router(openai_compat.router(settings))
+    app.include_router(metrics.router(settings, service))
     return app

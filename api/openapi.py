@@ -26,7 +26,9 @@ ERROR_DESCRIPTIONS = {
          "cap is reached",
 }
 # Request bodies whose fields carry the limits below (the responses echo some of the same fields).
-REQUEST_SCHEMAS = ("AskRequest", "SearchRequest", "HistoryTurn", "FeedbackIn")
+REQUEST_SCHEMAS = ("AskRequest", "SearchRequest", "HistoryTurn", "FeedbackIn", "ChatCompletionRequest")
+# Text that is a question wherever it appears: (schema, property) of the OpenAI-compatible chat's user messages.
+QUESTION_TEXTS = (("UserMessage", "content"), ("TextPart", "text"))
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -77,6 +79,13 @@ def publish_limits(spec: dict[str, Any], settings: Settings, region_names: list[
                     items["enum"] = names
                 else:
                     items["pattern"] = TEXT_PATTERN
+    for name, field in QUESTION_TEXTS:
+        if field in schemas.get(name, {}).get("properties", {}):
+            question = schemas[name]["properties"][field]
+            text = next((b for b in question.get("anyOf", []) if b.get("type") == "string"), question)
+            text.update(minLength=1, maxLength=settings.max_question_chars, pattern=QUESTION_PATTERN)
+            if "anyOf" in question:  # a user message's parts: exactly one
+                next(b for b in question["anyOf"] if b.get("type") == "array").update(minItems=1, maxItems=1)
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):

@@ -111,12 +111,15 @@ def documented_endpoints() -> set[tuple[str, str]]:
 
 @pytest.mark.unit
 def test_every_endpoint_is_documented(tmp_path):
+    from fastapi.routing import iter_route_contexts
+
     from carbonqa.api.app import create_app
     from carbonqa.api.settings import Settings
 
     app = create_app(Settings(data_dir=tmp_path))
     served = {(method, re.sub(r":\w+}", "}", route.path))
-              for route in app.routes for method in getattr(route, "methods", None) or () if method != "HEAD"}
+              for route in iter_route_contexts(app.routes)  # with the routes of included routers
+              for method in getattr(route, "methods", None) or () if method != "HEAD"}
     assert served - documented_endpoints() == set(), "endpoints missing from the table in docs/api.md"
     assert documented_endpoints() - served == set(), "docs/api.md documents endpoints the service does not have"
 
