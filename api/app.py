@@ -30,7 +30,7 @@ from carbonqa.api.corpus_view import CorpusView
 from carbonqa.api.errors import ApiError, LastResort, bilingual, install_error_handlers, public_message
 from carbonqa.api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
 from carbonqa.api.indicator_view import IndicatorView, to_csv
-from carbonqa.api import metrics, openai_compat
+from carbonqa.api import dify, metrics, openai_compat
 from carbonqa.api.request_logging import RequestLog
 from carbonqa.api.limits import BodyLimit, ConcurrencyLimit, RateLimit
 from carbonqa.api.openapi import (COMMON_ERRORS, LIST_ERRORS, LOOKUP_ERRORS, QUESTION_ERRORS, errors, publish_limits,
@@ -525,4 +525,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app.include_router(openai_compat.router(settings))
     app.include_router(metrics.router(settings, service))
+    app.include_router(dify.router(settings))
     return app

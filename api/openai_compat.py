@@ -13,18 +13,18 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Iterator
 from enum import Enum
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from carbonqa.answer.models import Answer
-from carbonqa.api.openapi import COMMON_ERRORS, errors
+from carbonqa.api.errors import reshaped_errors
+from carbonqa.api.openapi import COMMON_ERRORS, errors, loading_errors
 from carbonqa.api.schemas import AskRequest
 from carbonqa.api.security import api_key_guard
 from carbonqa.api.settings import Settings
@@ -77,26 +77,6 @@ def openai_error(response: JSONResponse) -> JSONResponse:
     return JSONResponse(OpenAIErrorBody(error=error).model_dump(), status_code=response.status_code, headers=headers)
 
 
-class OpenAIRoute(APIRoute):
-    """A route whose own errors (validation, API key, loading) are answered in OpenAI's shape: the
-    app's exception handler makes the usual ErrorBody, which is then reshaped."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handle = super().get_route_handler()
-
-        async def handler(request: Request) -> Response:
-            try:
-                return await handle(request)
-            except Exception as exc:
-                for kind in type(exc).__mro__:
-                    app_handler = request.app.exception_handlers.get(kind)
-                    if app_handler is not None:
-                        return openai_error(await app_handler(request, exc))
-                raise
-
-        return handler
-
-
 class TextPart(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -142,7 +122,7 @@ class ChatCompletionRequest(BaseModel):
     messages: list[UserMessage | OtherMessage] = Field(
         description="the conversation; the last user message is the question",
         json_schema_extra={"contains": {"$ref": "#/components/schemas/UserMessage"}})
-    stream: bool = Field(default=False, description="send chat.completion.chunk server-sent events")
+    stream: bool = Field(default=False, strict=True, description="send chat.completion.chunk server-sent events")
     regions: list[str] | None = Field(default=None, description="carbonqa extension, as in /ask")
     documents: list[str] | None = Field(default=None, description="carbonqa extension, as in /ask")
 
@@ -234,9 +214,6 @@ def stream_chunks(events: Iterator[dict], model: str) -> Iterator[str]:
 
 ROUTE_ERRORS = {status: {"model": OpenAIErrorBody, "description": spec["description"]}
                 for status, spec in errors(400, 401, 422).items()}
-# 503 comes from the route (loading: OpenAI shape) or from the question-slot limit (the service's ErrorBody).
-LOADING = {503: {"description": COMMON_ERRORS[503]["description"], "content": {"application/json": {"schema": {
-    "anyOf": [{"$ref": "#/components/schemas/OpenAIErrorBody"}, {"$ref": "#/components/schemas/ErrorBody"}]}}}}}
 
 
 def router(settings: Settings) -> APIRouter:
@@ -244,10 +221,10 @@ def router(settings: Settings) -> APIRouter:
     from carbonqa.api.app import answer_args, ready  # app.py includes this router: imported at build time
 
     guard, key_errors = api_key_guard(settings)
-    responses = {**COMMON_ERRORS, **errors(429), **ROUTE_ERRORS, **LOADING}
+    responses = {**COMMON_ERRORS, **errors(429), **ROUTE_ERRORS, **loading_errors("OpenAIErrorBody")}
     if not key_errors:
         responses.pop(401)
-    api = APIRouter(prefix="/v1", tags=["openai"], route_class=OpenAIRoute, dependencies=guard, responses=responses)
+    api = APIRouter(prefix="/v1", tags=["openai"], route_class=reshaped_errors(openai_error), dependencies=guard, responses=responses)
 
     @api.get("/models", response_model=ModelList)
     def models() -> ModelList:

@@ -27,8 +27,9 @@ ERROR_DESCRIPTIONS = {
 }
 # Request bodies whose fields carry the limits below (the responses echo some of the same fields).
 REQUEST_SCHEMAS = ("AskRequest", "SearchRequest", "HistoryTurn", "FeedbackIn", "ChatCompletionRequest")
-# Text that is a question wherever it appears: (schema, property) of the OpenAI-compatible chat's user messages.
-QUESTION_TEXTS = (("UserMessage", "content"), ("TextPart", "text"))
+# Text that is a question wherever it appears: (schema, property) of the OpenAI-compatible chat's user
+# messages and of Dify's retrieval query.
+QUESTION_TEXTS = (("UserMessage", "content"), ("TextPart", "text"), ("RetrievalRequest", "query"))
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -41,6 +42,13 @@ COMMON_ERRORS = errors(408, 413, 500, 503)
 QUESTION_ERRORS = {**COMMON_ERRORS, **errors(400, 422, 429)}
 LOOKUP_ERRORS = {**COMMON_ERRORS, **errors(404, 422, 429)}
 LIST_ERRORS = {**COMMON_ERRORS, **errors(429)}
+
+
+def loading_errors(schema: str) -> dict[int | str, dict[str, Any]]:
+    """The 503 of a route that answers its own errors in another shape (`schema`): while loading it is
+    that shape; when the question slots are busy, the limit's ErrorBody."""
+    return {503: {"description": ERROR_DESCRIPTIONS[503], "content": {"application/json": {"schema": {"anyOf": [
+        {"$ref": f"#/components/schemas/{schema}"}, {"$ref": "#/components/schemas/ErrorBody"}]}}}}}
 
 
 def region_names(catalog: RegionCatalog) -> list[str]:

@@ -17,7 +17,10 @@ from carbonqa.api.settings import get_settings
 from carbonqa.retriever.validation import QUESTION_PATTERN
 
 EXAMPLES_PER_OPERATION = 200
-OPENAI_PATHS = ("/v1/chat/completions", "/v1/models")
+# Routes that answer their own errors in another service's shape: path -> (statuses, schema).
+OWN_ERROR_SHAPES = {"/v1/chat/completions": ({"400", "401", "422"}, "OpenAIErrorBody"),
+                    "/v1/models": ({"400", "401", "422"}, "OpenAIErrorBody"),
+                    "/retrieval": ({"400", "401", "404", "422"}, "DifyErrorBody")}
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +65,8 @@ def test_spec_states_the_limits_and_the_error_model(app):
         for method, operation in operations.items():
             errors = {status for status in operation["responses"] if status >= "400"}
             assert {"408", "413", "500", "503"} <= errors, (method, path)
-            for status in errors - ({"503"} if path in ("/readyz", *OPENAI_PATHS) else set()):
+            for status in errors - ({"503"} if path == "/readyz" or path in OWN_ERROR_SHAPES else set()):
                 schema_ref = operation["responses"][status]["content"]["application/json"]["schema"]["$ref"]
-                # The OpenAI-compatible routes answer their own errors in OpenAI's shape.
-                own_error = path in OPENAI_PATHS and status in ("400", "401", "422")
-                expected = "OpenAIErrorBody" if own_error else "ErrorBody"
+                own_statuses, own_schema = OWN_ERROR_SHAPES.get(path, (set(), ""))
+                expected = own_schema if status in own_statuses else "ErrorBody"
                 assert schema_ref == f"#/components/schemas/{expected}", (method, path, status)
