@@ -6,7 +6,7 @@ LLM client the numbered clauses go to the model, and its reply is kept only as f
 from __future__ import annotations
 
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +32,9 @@ from carbonqa.retriever.search import EmptyQueryError, Retriever
 
 TOO_MANY_FACETS = "问题包含的方面较多，以下未作回答，请分开提问："
 DEFAULT_TOP_K = 8  # clauses retrieved for a question, unless the caller asks for another number
+# Called with every finished Answer (the service's metrics and request logs); process-wide, like the
+# Prometheus metrics they feed.
+ANSWER_LISTENERS: list[Callable[[Answer], None]] = []
 
 
 @dataclass
@@ -103,6 +106,8 @@ class Answerer:
             for piece in sentence_pieces(answer.answer):
                 yield {"event": "delta", "data": {"text": piece}}
         answer.timings_ms["total"] = _ms(started)
+        for listener in ANSWER_LISTENERS:
+            listener(answer)
         yield {"event": "citations", "data": {"citations": [c.model_dump() for c in answer.citations]}}
         yield {"event": "done", "data": answer.model_dump(mode="json")}
 

@@ -8,16 +8,18 @@ from __future__ import annotations
 import threading
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from carbonqa import __version__
+from carbonqa.api import dify, metrics, openai_compat
 from carbonqa.api.errors import LastResort, install_error_handlers
 from carbonqa.api.feedback import FeedbackStore
 from carbonqa.api.limits import BodyLimit, ConcurrencyLimit, RateLimit, RequestLimits
-from carbonqa.api.openapi import errors, publish_current_spec
+from carbonqa.api.openapi import publish_current_spec
+from carbonqa.api.request_logging import RequestLog
 from carbonqa.api.routes import chunks, feedback, health, indicators, library, pages, questions
-from carbonqa.api.security import require_api_key
+from carbonqa.api.security import api_key_guard
 from carbonqa.service.live import Service
 from carbonqa.service.runtime import Runtime
 from carbonqa.service.settings import Settings, get_settings
@@ -71,7 +73,9 @@ def add_limits(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Content-Type", "X-API-Key", "Authorization"])
-    app.add_middleware(LastResort)  # added last = outermost: also catches the middlewares' own errors
+    app.add_middleware(LastResort)  # also catches the middlewares' own errors
+    app.add_middleware(metrics.RequestMetrics)  # also counts what the limits refuse
+    app.add_middleware(RequestLog, log_questions=settings.log_questions)  # added last = outermost
 
 
 def include_routes(app: FastAPI, settings: Settings) -> None:
@@ -82,7 +86,8 @@ def include_routes(app: FastAPI, settings: Settings) -> None:
     dependency is attached only when keys are set, so the OpenAPI spec declares a key exactly when one
     is required.
     """
-    keyed = {"dependencies": [Depends(require_api_key)], "responses": errors(401)} if settings.api_keys else {}
+    guard, key_errors = api_key_guard(settings)
+    keyed = {"dependencies": guard, "responses": key_errors}
     app.include_router(pages.router)
     app.include_router(health.router)
     app.include_router(questions.router, **keyed)
@@ -92,3 +97,6 @@ def include_routes(app: FastAPI, settings: Settings) -> None:
     app.include_router(feedback.admin_router)
     app.include_router(chunks.router, **keyed)
     app.include_router(indicators.router, **keyed)
+    app.include_router(openai_compat.router(settings))
+    app.include_router(metrics.router(settings, app.state.service))
+    app.include_router(dify.router(settings))

@@ -6,7 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from collections.abc import Callable
+
 from fastapi import FastAPI, Request
+from fastapi.routing import APIRoute
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -155,6 +158,30 @@ def install_error_handlers(app: FastAPI) -> None:
         # Only this request's question failed (the batch was retried without it); the cause goes to the log.
         log.warning("question could not be embedded: %r", exc.__cause__)
         return error_response(422, str(exc), [{"field": "question", "message": str(exc)}], "question_unprocessable")
+
+
+def reshaped_errors(reshape: Callable[[JSONResponse], JSONResponse]) -> type[APIRoute]:
+    """A route class whose own errors (validation, API key, loading) are answered in another service's
+    error shape (OpenAI's, Dify's): the app's exception handler makes the usual ErrorBody response, then
+    `reshape` turns it into that shape."""
+
+    class ReshapedErrors(APIRoute):
+        def get_route_handler(self):
+            handle = super().get_route_handler()
+
+            async def handler(request: Request):
+                try:
+                    return await handle(request)
+                except Exception as exc:
+                    for kind in type(exc).__mro__:
+                        app_handler = request.app.exception_handlers.get(kind)
+                        if app_handler is not None:
+                            return reshape(await app_handler(request, exc))
+                    raise
+
+            return handler
+
+    return ReshapedErrors
 
 
 INTERNAL_ERROR = "服务内部错误，请稍后重试 / internal server error, please retry"

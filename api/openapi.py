@@ -29,7 +29,10 @@ ERROR_DESCRIPTIONS = {
          "cap is reached",
 }
 # Request bodies whose fields carry the limits below (the responses echo some of the same fields).
-REQUEST_SCHEMAS = ("AskRequest", "SearchRequest", "HistoryTurn", "FeedbackIn")
+REQUEST_SCHEMAS = ("AskRequest", "SearchRequest", "HistoryTurn", "FeedbackIn", "ChatCompletionRequest")
+# Text that is a question wherever it appears: (schema, property) of the OpenAI-compatible chat's user
+# messages and of Dify's retrieval query.
+QUESTION_TEXTS = (("UserMessage", "content"), ("TextPart", "text"), ("RetrievalRequest", "query"))
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -42,6 +45,13 @@ COMMON_ERRORS = errors(408, 413, 500, 503)
 QUESTION_ERRORS = {**COMMON_ERRORS, **errors(400, 422, 429)}
 LOOKUP_ERRORS = {**COMMON_ERRORS, **errors(404, 422, 429)}
 LIST_ERRORS = {**COMMON_ERRORS, **errors(429)}
+
+
+def loading_errors(schema: str) -> dict[int | str, dict[str, Any]]:
+    """The 503 of a route that answers its own errors in another shape (`schema`): while loading it is
+    that shape; when the question slots are busy, the limit's ErrorBody."""
+    return {503: {"description": ERROR_DESCRIPTIONS[503], "content": {"application/json": {"schema": {"anyOf": [
+        {"$ref": f"#/components/schemas/{schema}"}, {"$ref": "#/components/schemas/ErrorBody"}]}}}}}
 
 
 def region_names(catalog: RegionCatalog) -> list[str]:
@@ -80,6 +90,13 @@ def publish_limits(spec: dict[str, Any], settings: Settings, region_names: list[
                     items["enum"] = names
                 else:
                     items["pattern"] = TEXT_PATTERN
+    for name, field in QUESTION_TEXTS:
+        if field in schemas.get(name, {}).get("properties", {}):
+            question = schemas[name]["properties"][field]
+            text = next((b for b in question.get("anyOf", []) if b.get("type") == "string"), question)
+            text.update(minLength=1, maxLength=settings.max_question_chars, pattern=QUESTION_PATTERN)
+            if "anyOf" in question:  # a user message's parts: exactly one
+                next(b for b in question["anyOf"] if b.get("type") == "array").update(minItems=1, maxItems=1)
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):

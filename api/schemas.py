@@ -29,6 +29,12 @@ def checked_answer(value: str | None) -> str | None:
     return None if value is None else normalize_text(value, "回答", "answer")
 
 
+def integral(value: object) -> object:
+    """10.0 is the integer 10 in JSON (and in the spec's "type": "integer"); 2.5 and "5" stay errors
+    (with strict=True on the field)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 class HistoryTurn(BaseModel):
     """One earlier turn of the conversation, oldest first."""
 
@@ -69,11 +75,7 @@ class QuestionRequest(BaseModel):
     def checked_documents(cls, value: list[str] | None) -> list[str] | None:
         return None if value is None else [normalize_text(doc_id, "方案", "document") for doc_id in value]
 
-    @field_validator("top_k", mode="before")
-    @classmethod
-    def integral_top_k(cls, value: object) -> object:
-        """10.0 is the integer 10 in JSON (and in the spec's "type": "integer"); 2.5 and "5" stay errors."""
-        return int(value) if isinstance(value, float) and value.is_integer() else value
+    _integral_top_k = field_validator("top_k", mode="before")(integral)
 
     @field_validator("top_k")
     @classmethod

@@ -13,12 +13,14 @@ Both are FastAPI dependencies. A key is sent as `X-API-Key: KEY` or `Authorizati
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from fastapi import Request, Security
+from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from carbonqa.api.dependencies import app_settings
 from carbonqa.api.errors import ApiError
+from carbonqa.api.openapi import errors
 from carbonqa.service.settings import Settings
 
 # auto_error=False: a missing key is decided below with a bilingual error, not FastAPI's default 403.
@@ -75,3 +77,11 @@ def require_admin_key(request: Request, key: str | None = Security(presented_key
         raise ApiError(403, ADMIN_DISABLED, code="admin_disabled")
     if not matches(key, allowed):
         raise unauthorized(ADMIN_UNAUTHORIZED)
+
+
+def api_key_guard(settings: Settings) -> tuple[list[Any], dict[int | str, dict[str, Any]]]:
+    """A router's dependencies and 401 response for the question endpoints: attached only when keys are
+    set, so the OpenAPI spec declares a key exactly when one is required."""
+    if not settings.api_keys:
+        return [], {}
+    return [Depends(require_api_key)], errors(401)

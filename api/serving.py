@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from uvicorn.protocols.http import h11_impl
 
 from carbonqa.api.errors import error_response
+from carbonqa.api.request_logging import use_json_logs
 from carbonqa.service.settings import Settings
 
 log = logging.getLogger("carbonqa.api")
@@ -92,6 +93,9 @@ def serve(app: FastAPI, settings: Settings, host: str, port: int) -> None:
     config = uvicorn.Config(app, host=host, port=port, log_level="info", http="h11",
                             limit_concurrency=connection_cap(settings.max_connections),
                             timeout_keep_alive=settings.keep_alive_s,
-                            server_header=False)  # no "server: uvicorn" (nothing says what runs here)
+                            server_header=False,  # no "server: uvicorn" (nothing says what runs here)
+                            access_log=False)  # api/request_logging.py writes the access lines, with request ids
     limit_log_repeats(settings)  # after uvicorn.Config, which sets up uvicorn's log handlers
+    if settings.log_format == "json":
+        use_json_logs()
     uvicorn.Server(config).run()

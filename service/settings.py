@@ -5,7 +5,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     rate_limit_loopback: bool = Field(default=False, description="also rate-limit 127.0.0.1/::1 clients")
     log_repeats: int = Field(default=20, ge=1, description="same log message at most this often per window")
     log_window_s: float = Field(default=10.0, gt=0, description="window of log_repeats")
+    log_format: Literal["text", "json"] = Field(default="text", description="json: one JSON object per log line")
+    log_questions: bool = Field(default=False, description="put question text in the access lines (questions "
+                                                           "can be sensitive)")
 
     # Access control (api/security.py).
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
@@ -108,6 +111,8 @@ class Settings(BaseSettings):
     )
     admin_key: SecretStr | None = Field(default=None, description="key of the admin endpoints (GET /feedback, "
                                                                   "library upload/remove); unset = disabled (403)")
+    metrics_key: SecretStr | None = Field(default=None, description="key a Prometheus scrape of /metrics must send "
+                                                                    "(Authorization: Bearer); unset = /metrics is open")
 
     @field_validator("rate_limit")
     @classmethod

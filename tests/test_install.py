@@ -34,6 +34,8 @@ def carbonqa_modules(path: Path = PACKAGE_DIR, prefix: str = "carbonqa.") -> lis
     """Every module of the package, found without importing anything."""
     names = []
     for module in pkgutil.iter_modules([str(path)]):
+        if module.name == "__main__":
+            continue  # importing it runs the program (python -m carbonqa.cli)
         names.append(prefix + module.name)
         if module.ispkg:
             names += carbonqa_modules(path / module.name, f"{prefix}{module.name}.")
