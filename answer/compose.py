@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from carbonqa.answer.evidence import Candidate
+from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.models import Citation
 from carbonqa.answer.structure import ListItem
 from carbonqa.answer.text import first_sentence, strip_end

@@ -9,14 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from carbonqa.ingest.vocabulary import FOLLOWUP_FILLER as FILLER
+from carbonqa.ingest.vocabulary import LEADING_POINTER, POINTS_BACK
 from carbonqa.ingest.vocabulary import YEAR_MENTION as YEAR
 from carbonqa.retriever.regions import RegionCatalog
 
-# Words that, at the start or end, mark a question as continuing the previous one.
-POINTS_BACK = re.compile(r"^(?:那么|那|还有|另外|此外|同样|换成|如果是)|呢\W*$")
-# What may stand around the region/year in a pure substitution follow-up ("那2030年的呢？").
-FILLER = re.compile(r"那么|那|还有|另外|此外|同样|换成|如果是|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|\W")
-LEADING_POINTER = re.compile(r"^(?:那么|那|还有|另外|此外|同样)\s*")
 # Two mentions joined by a connector form one run, replaced as a whole ("珠海和佛山" -> "江门市").
 SLOT = "\0"
 SLOT_RUN = re.compile(f"{SLOT}(?:[和与及、，,]*{SLOT})*")

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from carbonqa.answer.compose import CitationBook, attributed, comparison_line, plans_note, structure_list
-from carbonqa.answer.evidence import Candidate, SentenceIndex, most_specific
+from carbonqa.answer.candidate import Candidate
+from carbonqa.answer.evidence import SentenceIndex, most_specific
 from carbonqa.answer.grounding import Clause, build_messages, complete_part, numbered_clauses, verify
 from carbonqa.answer.facets import Facet, Facets, split_facets
 from carbonqa.answer.indicator_table import indicator_comparison
@@ -27,10 +28,10 @@ from carbonqa.answer.text import clause_years, first_sentence, sentence_pieces, 
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.vocabulary import term_forms
 from carbonqa.retriever.models import Fusion, QuestionFrame, RegionSource, SearchHit, SearchMode, SearchResult
-from carbonqa.retriever.search import EmptyQueryError, Retriever
+from carbonqa.retriever.search import Retriever
+from carbonqa.retriever.validation import non_empty
 
 TOO_MANY_FACETS = "问题包含的方面较多，以下未作回答，请分开提问："
-DEFAULT_TOP_K = 8  # clauses retrieved for a question, unless the caller asks for another number
 
 
 @dataclass
@@ -57,13 +58,13 @@ class Draft:
 
 
 class Answerer:
-    def __init__(self, retriever: Retriever, llm: LLMClient | None = None, top_k: int = DEFAULT_TOP_K,
+    def __init__(self, retriever: Retriever, llm: LLMClient | None = None, top_k: int | None = None,
                  policy: AnswerPolicy | None = None):
         """The clause tree and the plans' regions come from the retriever, which built them once;
         every threshold comes from `policy` (answer/policy.py)."""
         self.retriever = retriever
         self.llm = llm
-        self.top_k = top_k  # used when ask/stream get top_k=None
+        self.top_k = top_k or retriever.fusion.top_k  # used when ask/stream get top_k=None
         self.policy = policy or AnswerPolicy()
         self.region_order = retriever.regions.answer_order  # province first: the order of comparison lines
         self.sentences = SentenceIndex(retriever.tree.chunks, retriever.index.tokenizer.user_terms, self.policy,
@@ -110,9 +111,7 @@ class Answerer:
     def _draft(self, question: str, regions: list[str] | None, top_k: int | None, mode: SearchMode,
                fusion: Fusion | None, use_region_detection: bool,
                history: list[str] | None, documents: list[str] | None) -> Draft:
-        if not question or not question.strip():
-            raise EmptyQueryError("问题不能为空 / the question must not be empty")
-        question = question.strip()
+        question = non_empty(question)
         understood = resolve_followup(question, history, self.retriever.regions) if history else question
         info = self.retriever.read(understood, regions, use_region_detection, documents)  # the one reading
         k = top_k or self.top_k
@@ -396,7 +395,7 @@ class Answerer:
         retrieved = {hit.chunk.id: hit.chunk for hit in draft.result.hits}
         ids = [c.chunk_id for c in draft.answer.citations] + list(retrieved)
         chunks = [retrieved[i] for i in dict.fromkeys(ids) if i in retrieved][:self.policy.llm_clauses]
-        clauses = numbered_clauses(chunks)
+        clauses = numbered_clauses(chunks, self.policy.llm_clause_chars)
         return build_messages(draft.answer.understood_as, clauses), clauses
 
     def _llm_stream(self, draft: Draft) -> Generator[dict, None, Answer]:
@@ -408,7 +407,7 @@ class Answerer:
         try:
             for piece in self.llm.stream(messages):
                 reply += piece
-                verified = verify(complete_part(reply), clauses).text
+                verified = verify(complete_part(reply), clauses, self.policy.llm_min_support).text
                 if len(verified) > len(shown):
                     yield {"event": "delta", "data": {"text": verified[len(shown):]}}
                     shown = verified
@@ -424,7 +423,7 @@ class Answerer:
         return answer
 
     def _checked(self, draft: Draft, reply: str, clauses: list[Clause], failure: str | None = None) -> Answer:
-        verified = verify(reply, clauses)
+        verified = verify(reply, clauses, self.policy.llm_min_support)
         if not verified.citations:
             reason = failure or (verified.removed[0] if verified.removed else "empty reply")
             return self._fallback(draft, reason if failure else f"LLM reply failed verification ({reason})")

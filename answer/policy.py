@@ -6,17 +6,13 @@ and a scored sentence (`answers`, `related`, `close_enough`, `figure_missing`) l
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.text import clause_years
 from carbonqa.ingest.sentences import MIN_SENTENCE_CHARS
 from carbonqa.ingest.vocabulary import AGENCY, BASE_YEAR
 from carbonqa.retriever.models import QuestionFrame
-
-if TYPE_CHECKING:
-    from carbonqa.answer.evidence import Candidate
 
 
 class AnswerPolicy(BaseModel):
@@ -28,6 +24,10 @@ class AnswerPolicy(BaseModel):
     max_clauses: int = Field(2, description="distinct clauses a one-plan answer cites: more dilutes the answer")
     max_per_region: int = Field(2, description="sentences per plan in a comparison: one line per plan")
     llm_clauses: int = Field(6, description="clauses sent to the LLM: the cited ones first, then the rest retrieved")
+    llm_clause_chars: int = Field(1500, description="a longer clause is cut in the prompt (and verified against what "
+                                                    "was sent): a whole table would crowd out the other clauses")
+    llm_min_support: float = Field(0.5, description="share of a reply sentence's character pairs that must occur in "
+                                                    "the clauses it cites: its words come from them")
 
     # ---- when a sentence answers
     answer_min_coverage: float = Field(0.5, description="share of the question's topic weight an answering sentence holds")

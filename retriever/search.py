@@ -20,14 +20,11 @@ from carbonqa.retriever.fusion import Arm, FusionConfig, fuse
 from carbonqa.retriever.models import Fusion, QuestionFrame, SearchHit, SearchMode, SearchResult
 from carbonqa.retriever.plans import PlanCatalog, UnknownDocumentError
 from carbonqa.retriever.regions import RegionCatalog, UnknownRegionError
+from carbonqa.retriever.validation import EmptyQueryError, non_empty
 
 __all__ = ["EmptyQueryError", "Retriever", "UnknownDocumentError", "UnknownRegionError"]
 
 CONTAINER_KINDS = (ChunkKind.part, ChunkKind.section)
-
-
-class EmptyQueryError(ValueError):
-    """The question is empty or whitespace only."""
 
 
 class Retriever:
@@ -47,17 +44,17 @@ class Retriever:
              documents: list[str] | None = None) -> QuestionFrame:
         """The question's frame (see retriever/frame.py); a filter naming a place without a plan is an
         UnknownRegionError, one naming a plan not in the library an UnknownDocumentError."""
-        if not question or not question.strip():
-            raise EmptyQueryError("问题不能为空 / the question must not be empty")
-        return read_question(question, self.regions, self.index.tokenizer.tokenize, regions, use_region_detection,
+        return read_question(non_empty(question), self.regions, self.index.tokenizer.tokenize, regions, use_region_detection,
                              plans=self.plans, documents=documents)
 
-    def search(self, question: str, regions: list[str] | None = None, top_k: int = 8,
+    def search(self, question: str, regions: list[str] | None = None, top_k: int | None = None,
                mode: SearchMode = SearchMode.hybrid, fusion: Fusion | None = None,
                use_region_detection: bool = True, frame: QuestionFrame | None = None,
                documents: list[str] | None = None) -> SearchResult:
         """`frame`, when the caller already read the question, replaces `regions`, `documents` and
-        detection; `fusion` overrides the configured method for this search (the eval's ablation)."""
+        detection; `fusion` overrides the configured method for this search (the eval's ablation); `top_k`
+        defaults to the configured one."""
+        top_k = top_k or self.fusion.top_k
         if frame is None:
             frame = self.read(question, regions, use_region_detection, documents)
         timings: dict[str, float] = {}
@@ -136,7 +133,7 @@ class Retriever:
         """
         question_tokens = set(self.index.tokenizer.tokenize(question))
         support: dict[str, float] = defaultdict(float)
-        for rank, hit in enumerate(hits[:8]):
+        for rank, hit in enumerate(hits[:self.fusion.list_hits]):
             for chunk in (hit.chunk, self.tree.get(hit.chunk.parent_id)):
                 if chunk is not None and chunk.kind in CONTAINER_KINDS and self.tree.children(chunk.id):
                     support[chunk.id] += 1.0 / (rank + 1)

@@ -12,9 +12,11 @@ import pytest
 from carbonqa.answer.grounding import Clause, build_messages, complete_part, reply_sentences, verify
 from carbonqa.answer.llm import LLMClient, LLMError
 from carbonqa.answer.pipeline import Answerer
+from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.ingest.models import Chunk, ChunkKind
 
 API_KEY = "sk-test-secret-123"
+MIN_SUPPORT = AnswerPolicy().llm_min_support
 CLAUSE = re.compile(r"\[(\d+)\]《[^》]+》[^\n]*\n(.*?)(?=\n\n\[\d+\]《|\n\n问题：)", re.S)
 SLOW_S = 2.0
 TRICKLE_S = 0.05  # between bytes of a trickled reply: ~10 s for the whole of it
@@ -162,7 +164,7 @@ def test_client_unreachable_server_is_an_llm_error():
 def test_verify_keeps_supported_sentences_and_renumbers():
     clauses = [Clause(1, _chunk("到2025年，非化石能源消费比重提升至16%。", "a"), "到2025年，非化石能源消费比重提升至16%。"),
                Clause(2, _chunk("到2030年，森林覆盖率达到69%左右。", "b"), "到2030年，森林覆盖率达到69%左右。")]
-    result = verify("到2030年森林覆盖率约69%。[2]2025年非化石能源比重为16%[1]。", clauses)
+    result = verify("到2030年森林覆盖率约69%。[2]2025年非化石能源比重为16%[1]。", clauses, MIN_SUPPORT)
     assert result.removed == []
     assert result.text == "到2030年森林覆盖率约69%。[1]2025年非化石能源比重为16%[2]。"
     assert [(c.marker, c.chunk_id) for c in result.citations] == [(1, "b"), (2, "a")]
@@ -178,7 +180,7 @@ def test_verify_keeps_supported_sentences_and_renumbers():
 @pytest.mark.unit
 def test_verify_removes_unsupported_sentences(reply, reason):
     text = "到2025年，非化石能源消费比重提升至16%。"
-    result = verify(reply, [Clause(1, _chunk(text), text)])
+    result = verify(reply, [Clause(1, _chunk(text), text)], MIN_SUPPORT)
     assert result.text == "" and result.citations == []
     assert result.removed and result.removed[0].startswith(reason)
 
@@ -190,7 +192,7 @@ def test_verify_removes_unsupported_sentences(reply, reason):
 ])
 def test_verify_removes_sentences_whose_words_the_clause_does_not_say(reply):
     text = "到2025年，非化石能源消费比重提升至16%。"
-    result = verify(reply, [Clause(1, _chunk(text), text)])
+    result = verify(reply, [Clause(1, _chunk(text), text)], MIN_SUPPORT)
     assert result.text == "" and result.removed[0].startswith("words not in cited clause")
 
 
