@@ -27,6 +27,7 @@ from carbonqa.answer.suggestions import FollowUps
 from carbonqa.answer.text import clause_years, first_sentence, sentence_pieces, strip_end
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.vocabulary import term_forms
+from carbonqa.retriever.corpus import Corpus
 from carbonqa.retriever.models import Fusion, QuestionFrame, RegionSource, SearchHit, SearchMode, SearchResult
 from carbonqa.retriever.search import Retriever
 from carbonqa.retriever.validation import non_empty
@@ -58,19 +59,20 @@ class Draft:
 
 
 class Answerer:
-    def __init__(self, retriever: Retriever, llm: LLMClient | None = None, top_k: int | None = None,
+    def __init__(self, retriever: Retriever, corpus: Corpus, llm: LLMClient | None = None, top_k: int | None = None,
                  policy: AnswerPolicy | None = None):
-        """The clause tree and the plans' regions come from the retriever, which built them once;
-        every threshold comes from `policy` (answer/policy.py)."""
+        """`retriever` searches; `corpus` (the one the retriever searches) gives the tree, catalogs and
+        indicators; every threshold comes from `policy` (answer/policy.py)."""
         self.retriever = retriever
+        self.corpus = corpus
         self.llm = llm
         self.top_k = top_k or retriever.fusion.top_k  # used when ask/stream get top_k=None
         self.policy = policy or AnswerPolicy()
-        self.region_order = retriever.regions.answer_order  # province first: the order of comparison lines
-        self.sentences = SentenceIndex(retriever.tree.chunks, retriever.index.tokenizer.user_terms, self.policy,
-                                       retriever.index.sentences, retriever.index.tokenizer.segment)
-        self.outline = Outline(retriever.tree, self.policy)
-        self.follow_ups = FollowUps(retriever.tree)
+        self.region_order = corpus.regions.answer_order  # province first: the order of comparison lines
+        self.sentences = SentenceIndex(corpus.tree.chunks, corpus.tokenizer.user_terms, self.policy,
+                                       corpus.sentences, corpus.tokenizer.segment)
+        self.outline = Outline(corpus.tree, self.policy)
+        self.follow_ups = FollowUps(corpus.tree)
 
     # ---- public API -------------------------------------------------------------------------
 
@@ -112,7 +114,7 @@ class Answerer:
                fusion: Fusion | None, use_region_detection: bool,
                history: list[str] | None, documents: list[str] | None) -> Draft:
         question = non_empty(question)
-        understood = resolve_followup(question, history, self.retriever.regions) if history else question
+        understood = resolve_followup(question, history, self.corpus.regions) if history else question
         info = self.retriever.read(understood, regions, use_region_detection, documents)  # the one reading
         k = top_k or self.top_k
         compared = info.compared_regions
@@ -163,10 +165,10 @@ class Answerer:
         so the reply names them and the ones it quotes."""
         if info.regions.documents:
             return []
-        quoted = {self.retriever.tree[citation.chunk_id].doc_id for citation in book.citations}
-        regions = info.regions.regions or [r for r in self.retriever.regions.regions
+        quoted = {self.corpus.tree[citation.chunk_id].doc_id for citation in book.citations}
+        regions = info.regions.regions or [r for r in self.corpus.regions.regions
                                            if any(c.region == r for c in book.citations)]
-        plans = self.retriever.plans
+        plans = self.corpus.plans
         return [plans_note(region, plans.of_region(region), quoted) for region in plans.regions_with_several(regions)]
 
     def _filter_conflict(self, info: QuestionFrame) -> FilterConflict | None:
@@ -179,7 +181,7 @@ class Answerer:
     def _indicator_table(self, info: QuestionFrame) -> Reply | None:
         """A comparison about one extracted indicator: a line per plan from the target records."""
         found = indicator_comparison(info.text, info.target_years, info.compared_regions,
-                                     self.retriever.index.indicators, self.retriever.tree)
+                                     self.corpus.indicators, self.corpus.tree)
         if found is None:
             return None
         text, book, silent = found
@@ -214,8 +216,8 @@ class Answerer:
         return Reply(attributed(book, self._pick(info, usable, self.policy.max_sentences, self.policy.max_clauses)), book)
 
     def _facets(self, info: QuestionFrame) -> Facets:
-        return split_facets(info.text, self.retriever.index.tokenizer.segment,
-                            self.retriever.regions.names_of(self.region_order + info.regions.unknown))
+        return split_facets(info.text, self.corpus.tokenizer.segment,
+                            self.corpus.regions.names_of(self.region_order + info.regions.unknown))
 
     def _facet_reply(self, info: QuestionFrame, hits: list[SearchHit], split: Facets) -> Reply | None:
         """One answer per facet, each cited; the facets the plans do not state are named. None if no
@@ -275,7 +277,7 @@ class Answerer:
         speak of 核电, this one does not, so it has nothing to say about it."""
         if not regions:
             return []
-        plan_texts = self.retriever.regions.plan_texts  # squashed, like the terms
+        plan_texts = self.corpus.regions.plan_texts  # squashed, like the terms
         absent = [t for t in self.sentences.plan_words(info.terms)
                   if not any(form in plan_texts[r] for r in regions for form in term_forms(t))]
         return sorted(absent, key=len, reverse=True)
@@ -326,7 +328,7 @@ class Answerer:
                 usable = [] if self._absent_terms(info, [region]) else \
                     [c for c in candidates if self.policy.answers(info, c)]
                 picked = self._pick(info, usable, self.policy.max_per_region, 1) if usable else []
-            name_plans = len(self.retriever.plans.of_region(region)) > 1
+            name_plans = len(self.corpus.plans.of_region(region)) > 1
             lines.append(comparison_line(book, region, picked, name_plans=name_plans) + "".join(notes if picked else []))
             if not picked:
                 silent.append(region)
@@ -358,13 +360,13 @@ class Answerer:
     def _notice(self, info: QuestionFrame) -> Reply:
         """The 文号, 印发日期 or 印发机关 asked, for each plan asked about (every plan when the question names
         none), quoted from the plans' notices; what a notice does not state is said to be unstated."""
-        plans = self.retriever.plans
+        plans = self.corpus.plans
         regions = [region for region in self.region_order if region in (info.regions.regions or plans.regions)]
         doc_ids = info.regions.documents or [plan.doc_id for region in regions for plan in plans.of_region(region)]
         book = CitationBook()
         lines, unstated = [], []
         for doc_id in doc_ids:
-            chunks = [chunk for chunk in self.retriever.tree if chunk.doc_id == doc_id]
+            chunks = [chunk for chunk in self.corpus.tree if chunk.doc_id == doc_id]
             line, missing = notice_line(book, plans.by_id[doc_id].title, read_notice(chunks), info.notice)
             lines.append(line)
             unstated += [label for label in missing if label not in unstated]

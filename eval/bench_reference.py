@@ -124,9 +124,11 @@ def main() -> None:
     print(f"chunks: carbonqa {len(index.chunks)}, recipe {count}")
 
     from carbonqa.answer.pipeline import Answerer
+    from carbonqa.retriever.corpus import Corpus
 
-    retriever = Retriever(index, embedder, settings.fusion_config)
-    answerer = Answerer(retriever, top_k=settings.top_k)
+    corpus = Corpus.of_index(index)
+    retriever = Retriever(index, embedder, settings.fusion_config, corpus)
+    answerer = Answerer(retriever, corpus, top_k=settings.top_k)
     systems = {
         "carbonqa": lambda q: retriever.search(q, top_k=TOP_K),
         "recipe": recipe.search,

@@ -357,7 +357,7 @@ def test_answer_records_retrieval_and_timings(runtime):
 
 def test_top_k_set_on_the_answerer_is_the_default_for_ask(runtime):
     question = "云浮2025年非化石能源消费比重目标？"
-    answerer = Answerer(runtime.retriever, top_k=3)
+    answerer = Answerer(runtime.retriever, runtime.answerer.corpus, top_k=3)
     assert len(answerer.ask(question).retrieved) == 3
     assert len(answerer.ask(question, top_k=5).retrieved) == 5
 

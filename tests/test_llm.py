@@ -107,7 +107,7 @@ def llm(server):
 
 @pytest.fixture
 def llm_answerer(runtime, llm):
-    return Answerer(runtime.retriever, llm=llm)
+    return Answerer(runtime.retriever, runtime.answerer.corpus, llm=llm)
 
 
 QUESTION = "云浮2025年非化石能源消费比重目标？"
