@@ -15,9 +15,8 @@ from carbonqa.answer.compose import CitationBook, attributed, comparison_line, p
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.evidence import SentenceIndex, most_specific
 from carbonqa.answer.grounding import Clause, build_messages, complete_part, numbered_clauses, verify
-from carbonqa.answer.facets import Facet, Facets, split_facets
 from carbonqa.answer.indicator_table import indicator_comparison
-from carbonqa.answer.followup import resolve_followup
+from carbonqa.answer.followup import resolve_followup, resolve_history
 from carbonqa.answer.llm import LLMClient, LLMError
 from carbonqa.answer.models import Answer, FilterConflict, Outcome
 from carbonqa.answer.notice import notice_line, read_notice
@@ -28,7 +27,7 @@ from carbonqa.answer.text import clause_years, first_sentence, sentence_pieces, 
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.vocabulary import term_forms
 from carbonqa.retriever.corpus import Corpus
-from carbonqa.retriever.models import Fusion, QuestionFrame, RegionSource, SearchHit, SearchMode, SearchResult
+from carbonqa.retriever.models import Facet, Fusion, QuestionFrame, RegionSource, SearchHit, SearchMode, SearchResult
 from carbonqa.retriever.search import Retriever
 from carbonqa.retriever.validation import non_empty
 
@@ -48,6 +47,12 @@ class Reply:
         if self.refusal_reason is not None:
             return Outcome.not_stated
         return Outcome.partial if self.unstated or self.skipped else Outcome.answered
+
+
+@dataclass
+class Facets:
+    facets: list[Facet]  # at most policy.max_facets
+    skipped: list[str]  # labels of the facets beyond them
 
 
 @dataclass
@@ -114,8 +119,7 @@ class Answerer:
                fusion: Fusion | None, use_region_detection: bool,
                history: list[str] | None, documents: list[str] | None) -> Draft:
         question = non_empty(question)
-        understood = resolve_followup(question, history, self.corpus.regions) if history else question
-        info = self.retriever.read(understood, regions, use_region_detection, documents)  # the one reading
+        info, understood = self._read(question, history, regions, use_region_detection, documents)
         k = top_k or self.top_k
         compared = info.compared_regions
         if compared:
@@ -158,6 +162,16 @@ class Answerer:
         )
         answer.follow_ups = self.follow_ups.run(answer)
         return Draft(answer=answer, result=result)
+
+    def _read(self, question: str, history: list[str] | None, regions: list[str] | None,
+              use_region_detection: bool, documents: list[str] | None) -> tuple[QuestionFrame, str]:
+        """The question's frame, resolved against the earlier turns, and the question as understood."""
+        previous = resolve_history(history or [], self.retriever.read, self.corpus.regions)
+        frame = self.retriever.read(question, regions, use_region_detection, documents)
+        understood = resolve_followup(frame, previous, self.corpus.regions)
+        if understood is None:
+            return frame, question
+        return self.retriever.read(understood, regions, use_region_detection, documents), understood
 
     def _plans_notes(self, info: QuestionFrame, book: CitationBook) -> list[str]:
         """A note per region with several plans when the question picks none: every plan of the region
@@ -216,13 +230,13 @@ class Answerer:
         return Reply(attributed(book, self._pick(info, usable, self.policy.max_sentences, self.policy.max_clauses)), book)
 
     def _facets(self, info: QuestionFrame) -> Facets:
-        return split_facets(info.text, self.corpus.tokenizer.segment,
-                            self.corpus.regions.names_of(self.region_order + info.regions.unknown))
+        most = self.policy.max_facets
+        return Facets(info.facets[:most], [facet.label for facet in info.facets[most:]])
 
     def _facet_reply(self, info: QuestionFrame, hits: list[SearchHit], split: Facets) -> Reply | None:
         """One answer per facet, each cited; the facets the plans do not state are named. None if no
         facet is answered (the question is then refused as a whole)."""
-        picked, notes, unstated = self._answer_facets(info, hits, split, info.regions.regions)
+        picked, notes, unstated = self._answer_facets(hits, split)
         if not picked:
             return None
         book = CitationBook()
@@ -231,16 +245,14 @@ class Answerer:
             lines.append(f"{TOO_MANY_FACETS}{'、'.join(split.skipped)}。")
         return Reply("\n".join(lines), book, unstated=unstated, skipped=split.skipped)
 
-    def _answer_facets(self, info: QuestionFrame, hits: list[SearchHit], split: Facets,
-                       regions: list[str]) -> tuple[list[Candidate], list[str], list[str]]:
-        """The sentences answering the facets from these plans' hits, a note for each facet they do
-        not state, and those facets' labels."""
+    def _answer_facets(self, hits: list[SearchHit], split: Facets,
+                       region: str | None = None) -> tuple[list[Candidate], list[str], list[str]]:
+        """The sentences answering the facets from these hits (of one plan region, in a comparison),
+        a note for each facet they do not state, and those facets' labels."""
         picked: list[Candidate] = []
         notes, unstated = [], []
         for facet in split.facets:
-            sub = self.retriever.read(facet.question, regions or None)
-            # "X是什么，Y是多少": the year named once holds for both parts.
-            sub = sub.model_copy(update={"years": sub.years or info.years})
+            sub = facet.frame.for_region(region) if region else facet.frame
             found = self._facet_answer(sub, facet, hits)
             if found:
                 picked += [c for c in found if all(c.flat != p.flat for p in picked)]
@@ -321,7 +333,7 @@ class Answerer:
             region_hits = [h for h in hits if h.chunk.region == region]
             notes: list[str] = []
             if split is not None:
-                picked, notes, unstated = self._answer_facets(info, region_hits, split, [region])
+                picked, notes, unstated = self._answer_facets(region_hits, split, region)
                 silent += [f"{region}：{label}" for label in unstated] if picked else []
             else:
                 candidates = self.sentences.candidates(info, region_hits)

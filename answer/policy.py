@@ -23,6 +23,8 @@ class AnswerPolicy(BaseModel):
     max_sentences: int = Field(3, description="sentences in a one-plan answer: short, the key one first")
     max_clauses: int = Field(2, description="distinct clauses a one-plan answer cites: more dilutes the answer")
     max_per_region: int = Field(2, description="sentences per plan in a comparison: one line per plan")
+    max_facets: int = Field(6, description="facets of a multi-part question answered; the rest are named as not "
+                                           "answered (ask them separately), never dropped silently")
     llm_clauses: int = Field(6, description="clauses sent to the LLM: the cited ones first, then the rest retrieved")
     llm_clause_chars: int = Field(1500, description="a longer clause is cut in the prompt (and verified against what "
                                                     "was sent): a whole table would crowd out the other clauses")

@@ -55,7 +55,7 @@ class Retriever:
         """The question's frame (see retriever/frame.py); a filter naming a place without a plan is an
         UnknownRegionError, one naming a plan not in the library an UnknownDocumentError."""
         corpus = self.corpus
-        return read_question(non_empty(question), corpus.regions, corpus.tokenizer.tokenize, regions,
+        return read_question(non_empty(question), corpus.regions, corpus.tokenizer, regions,
                              use_region_detection, plans=corpus.plans, documents=documents)
 
     def search(self, question: str, regions: list[str] | None = None, top_k: int | None = None,

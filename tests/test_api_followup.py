@@ -3,12 +3,24 @@ from __future__ import annotations
 
 import pytest
 
-from carbonqa.answer.followup import resolve_followup
+from carbonqa.answer.followup import resolve_followup, resolve_history
+from carbonqa.index.tokenizer import Tokenizer
+from carbonqa.retriever.frame import read_question
 from carbonqa.retriever.regions import RegionCatalog
 
 pytestmark = pytest.mark.unit
 REGIONS = RegionCatalog(["珠海市", "广东省", "佛山市", "江门市", "云浮市"])
 ZHUHAI_SHARE = "珠海市2025年非化石能源消费比重目标是多少？"
+WORDS = Tokenizer()
+
+
+def understand(question: str, history: list[str]) -> str:
+    """The question as the Answerer understands it after `history`."""
+    def read(text):
+        return read_question(text.strip(), REGIONS, WORDS)
+
+    previous = resolve_history(history, read, REGIONS)
+    return resolve_followup(read(question), previous, REGIONS) or question.strip()
 
 
 @pytest.mark.parametrize(
@@ -35,7 +47,7 @@ ZHUHAI_SHARE = "珠海市2025年非化石能源消费比重目标是多少？"
     ],
 )
 def test_follow_ups_are_completed_from_history(question, history, understood):
-    assert resolve_followup(question, history, REGIONS) == understood
+    assert understand(question, history) == understood
 
 
 @pytest.mark.parametrize(
@@ -48,4 +60,4 @@ def test_follow_ups_are_completed_from_history(question, history, understood):
     ],
 )
 def test_standalone_questions_are_kept(question, history):
-    assert resolve_followup(question, history, REGIONS) == question.strip()
+    assert understand(question, history) == question.strip()
