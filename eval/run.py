@@ -12,6 +12,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from carbonqa.answer.models import AnswerRequest
 from carbonqa.answer.pipeline import Answerer
 from carbonqa.eval.metrics import K_MAX
 from carbonqa.eval.qa_models import Prediction, QAItem
@@ -80,7 +81,7 @@ def retrieve(retriever: Retriever, item: QAItem, config: RetrievalConfig) -> Pre
 def predict(answerer: Answerer, item: QAItem, mode: SearchMode, fusion: Fusion | None) -> Prediction:
     """The full pipeline, as a user would call it: no gold regions, region detection on."""
     started = time.perf_counter()
-    answer = answerer.ask(item.question, mode=mode, fusion=fusion)
+    answer = answerer.ask(AnswerRequest(question=item.question, mode=mode, fusion=fusion))
     latency_ms = (time.perf_counter() - started) * 1000
 
     hits = answer.retrieved

@@ -6,9 +6,10 @@ import pytest
 
 from carbonqa.answer.compose import CitationBook, structure_list
 from carbonqa.answer.evidence import states_figure
-from carbonqa.answer.pipeline import asked_figure, asked_items
+from carbonqa.answer.kinds.single import asked_figure
+from carbonqa.answer.kinds.structure import asked_items
 from carbonqa.answer.policy import has_base_year
-from carbonqa.answer.structure import Outline
+from carbonqa.answer.outline import Outline
 from carbonqa.index.tokenizer import CURATED_TERMS, Tokenizer
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.tree import ClauseTree
