@@ -14,7 +14,8 @@ import itertools
 import re
 from collections.abc import Callable
 
-from carbonqa.ingest.vocabulary import ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS, FRAME_WORDS, QUESTION_WORD, YEAR_NUMBER
+from carbonqa.ingest.vocabulary import (ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS, FRAME_WORDS, QUESTION_WORD,
+                                        YEAR_NUMBER)
 from carbonqa.retriever.models import Facet
 
 _JOIN = "|".join(sorted(COORDINATORS, key=len, reverse=True))

@@ -82,7 +82,8 @@ class QuestionFrame(BaseModel):
     facets: list[Facet] = Field(default_factory=list, description="its facets, each with its own frame; fewer than "
                                                                   "two: a single question (retriever/facets.py)")
     # What a follow-up resolution needs (answer/followup.py).
-    years_mentioned: list[str] = Field(default_factory=list, description="years as named, bare ones too: 那2030呢 -> 2030年")
+    years_mentioned: list[str] = Field(default_factory=list,
+                                       description="years as named, bare ones too: 那2030呢 -> 2030年")
     points_back: bool = Field(default=False, description="continues the previous question (那……, ……呢)")
     only_place_or_year: bool = Field(default=False, description="says no more than places and years (那佛山2030年呢？)")
 
