@@ -44,6 +44,9 @@ def understand(question: str, history: list[str]) -> str:
         # A new topic pointing back inherits the previous regions (and year unless it names one).
         ("那交通领域呢？", ["珠海市2025年的能源目标是什么"], "珠海市2025年交通领域呢？"),
         ("那2030年的交通目标呢？", ["珠海市2025年的能源目标是什么"], "珠海市2030年的交通目标呢？"),
+        # Names of one length are replaced in a fixed order: 广东省 before 省方案, in every process.
+        ("那江门呢？", ["广东省方案里，2025年单位GDP能耗要比2020年下降百分之几？"],
+         "江门市方案里，2025年单位GDP能耗要比2020年下降百分之几？"),
     ],
 )
 def test_follow_ups_are_completed_from_history(question, history, understood):
