@@ -93,7 +93,7 @@ class Answerer:
         result = self.retriever.search(understood, top_k=k, mode=request.mode, fusion=request.fusion, frame=frame)
         timings = {"retrieve": _ms(started)}
         started = time.perf_counter()
-        reply = self.decide(Asked(request, frame, result, self.evidence), self.kinds)
+        reply = self.decide(Asked(frame, result, self.evidence), self.kinds)
         notes = self._plans_notes(frame, reply.book)
         timings["answer"] = _ms(started)
         answer = Answer(

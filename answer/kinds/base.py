@@ -2,8 +2,8 @@
 
 Each kind (one module of answer/kinds/) says whether it `applies` to a question and builds its `Reply`,
 or None when it has nothing to say after all. The Answerer hands every kind the same `Asked`: the
-request, the question's frame, what retrieval found, and the scored sentences (the candidates). A
-`Decide` function picks the reply among the kinds; the one in use takes the first, in priority order.
+question's frame, what retrieval found, and the scored sentences (the candidates). A `Decide`
+function picks the reply among the kinds; the one in use takes the first, in priority order.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Protocol
 
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.compose import CitationBook
-from carbonqa.answer.models import AnswerRequest, Outcome
+from carbonqa.answer.models import Outcome
 from carbonqa.answer.selection import Evidence
 from carbonqa.retriever.models import Facet, QuestionFrame, SearchHit, SearchResult
 
@@ -38,7 +38,6 @@ class Reply:
 class Asked:
     """One question being answered, and the evidence drawn from it once for every kind."""
 
-    request: AnswerRequest
     frame: QuestionFrame
     result: SearchResult
     evidence: Evidence
