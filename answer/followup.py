@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from carbonqa.ingest.time_expressions import spelled_out
 from carbonqa.ingest.vocabulary import YEAR_MENTION as YEAR
 from carbonqa.retriever.regions import RegionCatalog
 
@@ -26,8 +27,8 @@ def resolve_followup(question: str, history: Sequence[str], catalog: RegionCatal
     """`question` as a standalone question, resolved against the earlier ones in `history` (oldest first)."""
     previous: str | None = None
     for earlier in history:
-        previous = _resolve(earlier, previous, catalog)
-    return _resolve(question, previous, catalog)
+        previous = _resolve(spelled_out(earlier), previous, catalog)
+    return _resolve(spelled_out(question), previous, catalog)  # "那30年呢" swaps in 2030年
 
 
 def _resolve(question: str, previous: str | None, catalog: RegionCatalog) -> str:

@@ -15,7 +15,8 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
   `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
   by the features of their own titles and dates.
-- Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`, `years_in`) and numbers (`NUMBER`).
+- Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`) and numbers (`NUMBER`); the grammar of every way a plan or a
+  question names a time (periods, short years, deadlines) is ingest/time_expressions.py.
 - Units (`UNIT_FAMILIES`, `NUMBER_UNITS`, `ASKED_UNIT`, `unit_family`) and the figures a text states
   (`FIGURE`, `figure_families`).
 - Abbreviations, read both ways (`ABBREVIATIONS`, `INTERCHANGEABLE`, `term_forms`, `full_forms`).
@@ -208,10 +209,6 @@ YEAR_MENTION = re.compile(rf"{YEAR_NUMBER}\s*年?")  # also a bare year in a fol
 # The year a change is measured from: "比2020年下降", "较2020年", "与2020年相比".
 BASE_YEAR = re.compile(rf"(?<![占年])(?:比|较|相比|与|同|对比)\s*({YEAR_NUMBER})\s*年")  # not 占比2025年, 2025年与2030年
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-def years_in(text: str) -> set[int]:
-    return {int(year) for year in YEAR.findall(text)}
 
 
 # ---- telling plans of one region apart ----------------------------------------------------------

@@ -9,10 +9,11 @@ import re
 from collections.abc import Callable
 
 from carbonqa.ingest.text import squash
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS,
+from carbonqa.ingest.time_expressions import read_times, spelled_out
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS,
                                FIRST_ITEMS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY,
                                NOTICE_QUESTIONS, NUMBER, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
-                               STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family, years_in)
+                               STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family)
 from carbonqa.retriever.models import QuestionFrame, RegionQuery, RegionSource
 from carbonqa.retriever.plans import PlanCatalog
 from carbonqa.retriever.regions import RegionCatalog
@@ -27,7 +28,7 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
     With the `plans` catalog, the question may pick one of a region's several plans (2025年修订版); an
     explicit `documents` filter (doc ids, UnknownDocumentError for one not in the library) wins over
     that and narrows the regions it touches to its plans (PlanCatalog.resolve_filter)."""
-    question = matching_form(question)  # "珠海２０２５年" is about 2025
+    question = spelled_out(matching_form(question))  # "珠海２０２５年", "珠海25年" are about 2025
     named = catalog.detect(question)
     if regions:
         region_query = catalog.resolve_filter(regions)
@@ -43,7 +44,6 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
     elif plans is not None and region_query.source != RegionSource.off:
         region_query.documents = plans.named(question, region_query.regions)
     topic = plans.without_cues(question) if plans is not None else question
-    base_year = BASE_YEAR.search(question)
     ordinal = ORDINAL.search(question)
     first = FIRST_ITEMS.search(question)
     part = PART_ORDINAL.search(question)
@@ -62,8 +62,8 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
         places_named=named.regions + named.unknown,
         compared_regions=catalog.compared(region_query),
         terms=topic_terms(topic, catalog.names_of(catalog.regions + region_query.unknown), tokenize),
-        years=years_in(topic),
-        base_year=int(base_year.group(1)) if base_year else None,
+        years=read_times(topic).years,
+        base_year=read_times(question).base_year,
         unit=unit,
         unit_family=family,
         wants_figure=wants_figure,

@@ -61,7 +61,7 @@ class QuestionFrame(BaseModel):
     compared_regions: list[str] = Field(
         default_factory=list, description="plans answered side by side, answer order; empty unless a comparison")
     terms: list[str] = Field(default_factory=list, description="topic terms: region names and frame words removed")
-    years: set[int] = Field(default_factory=set, description="every year named (2025年), base year included")
+    years: set[int] = Field(default_factory=set, description="every year named (2025年, 25年, 十四五末 -> 2025), base year included")
     base_year: int | None = Field(default=None, description="the year a change is measured from (比2020年下降)")
     unit: str | None = Field(default=None, description="the unit asked for, if named (万千瓦, %)")
     unit_family: str | None = Field(
