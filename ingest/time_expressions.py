@@ -11,7 +11,7 @@
 A period counts as its last year wherever years are compared: a plan writes “十四五”期间新增460万千瓦 where
 another writes 到2025年, and a question about 十四五末 asks about 2025. `read_times` gives the typed reading,
 `years_in` the years alone, `spelled_out` a question with its short years written as the plans write them
-(25年 -> 2025年), so every later pattern reads one form.
+(25年 -> 2025年), so every later pattern reads one form, and `without_times` what a question asks about.
 """
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ RANGE_START = re.compile(rf"(?<![\d.])({YEAR_NUMBER})\s*年?\s*(?:[-—–~～]|
 PERIOD = re.compile("[“\"‘']?(" + "|".join(PERIOD_END_YEAR) + r")[”\"’']?(?:规划)?(?:时期|期间)?"
                     r"(?P<end>末|期末|结束时|结束前)?")
 DEADLINE_AFTER = re.compile(r"\s*(?:底|末)?\s*(?:前|以前|之前)|\s*(?:底|末)")
+YEAR_WITH_DEADLINE = re.compile(rf"{YEAR_TOKEN_WITH_SHORT.pattern}(?:{DEADLINE_AFTER.pattern})?")
 # What makes a year the one a change is measured from: 比/较/与…2020年 (not 占比2025年, 2025年与2030年),
 # 以2020年为基数, 2020年为基准.
 BASE_BEFORE = re.compile(r"(?:(?<!占)比|较|相较|相对于?|(?<!年)(?:与|同))\s*$")
@@ -106,6 +107,13 @@ def spelled_out(question: str) -> str:
         number = next(name for name in ("cn_long", "short", "cn_short") if match.group(name))
         return str(year) + match.group(0)[match.end(number) - match.start():]
     return YEAR_TOKEN_WITH_SHORT.sub(spell, question)
+
+
+def without_times(text: str) -> str:
+    """`text` with its times blanked out (2025年底前, “十四五”期间, 十五五末): a question's topic is what
+    remains, and its time is compared as years, not as words a plan may write another way."""
+    text = YEAR_WITH_DEADLINE.sub(lambda match: " " if _value(match) else match.group(0), text)
+    return PERIOD.sub(" ", text)
 
 
 def _value(match: re.Match) -> int | None:

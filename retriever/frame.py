@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 
 from carbonqa.ingest.text import squash
-from carbonqa.ingest.time_expressions import read_times, spelled_out
+from carbonqa.ingest.time_expressions import read_times, spelled_out, without_times
 from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS,
                                FIRST_ITEMS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY,
                                NOTICE_QUESTIONS, NUMBER, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
@@ -82,9 +82,9 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
 
 
 def topic_terms(question: str, place_names: list[str], tokenize: Callable[[str], list[str]]) -> list[str]:
-    """The question's topic words: place names, frame words (方案/是什么/目标…) and numbers removed,
-    single characters dropped (they say too little), each term once."""
-    topic = question
+    """The question's topic words: place names, frame words (方案/是什么/目标…), times (十四五末: compared as
+    years) and numbers removed, single characters dropped (they say too little), each term once."""
+    topic = without_times(question)
     for name in place_names:  # longest first, so 珠海市 goes before 珠海
         topic = topic.replace(name, " ")
     for pattern in (FRAME_WORDS, PART_ORDINAL, ORDINAL, FIRST_ITEMS, LAST_ITEM):  # 第三项/前三项: no topic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from carbonqa.ingest.time_expressions import Period, read_times, spelled_out, years_in
+from carbonqa.ingest.time_expressions import Period, read_times, spelled_out, without_times, years_in
 
 pytestmark = pytest.mark.unit
 
@@ -75,3 +75,13 @@ def test_base_year_is_not_a_target():
 ])
 def test_spelled_out(question, spelled):
     assert spelled_out(question) == spelled
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("十四五末江门天然气发电装机规模要到多大", " 江门天然气发电装机规模要到多大"),
+    ("到2025年底云浮垃圾分类要覆盖到多少", "到 云浮垃圾分类要覆盖到多少"),
+    ("“十四五”期间新增460万千瓦", " 新增460万千瓦"), ("30年前佛山", " 佛山"),
+    ("新增25万千瓦", "新增25万千瓦"), ("运行30年以上", "运行30年以上"),
+])
+def test_without_times(question, topic):
+    assert without_times(question) == topic
