@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from carbonqa.ingest.time_expressions import spelled_out
+from carbonqa.ingest.time_expressions import read_times, spelled_out, without_times
 from carbonqa.ingest.vocabulary import YEAR_MENTION as YEAR
 from carbonqa.retriever.regions import RegionCatalog
 
 # Words that, at the start or end, mark a question as continuing the previous one.
 POINTS_BACK = re.compile(r"^(?:那么|那|还有|另外|此外|同样|换成|如果是)|呢\W*$")
 # What may stand around the region/year in a pure substitution follow-up ("那2030年的呢？").
-FILLER = re.compile(r"那么|那|还有|另外|此外|同样|换成|如果是|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|\W")
+FILLER = re.compile(r"那么|那|到|至|还有|另外|此外|同样|换成|如果是|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|\W")
 LEADING_POINTER = re.compile(r"^(?:那么|那|还有|另外|此外|同样)\s*")
 # Two mentions joined by a connector form one run, replaced as a whole ("珠海和佛山" -> "江门市").
 SLOT = "\0"
@@ -36,7 +36,8 @@ def _resolve(question: str, previous: str | None, catalog: RegionCatalog) -> str
     if not previous:
         return question
     places = _places(question, catalog)
-    years = [_year(match) for match in YEAR.findall(question)]
+    named = read_times(question).years | {int(_year(mention)[:4]) for mention in YEAR.findall(question)}
+    years = [f"{year}年" for year in sorted(named)]  # 2030年, 那2030呢, 十五五末 (-> 2030年)
     if (places or years) and not _topic_left(question, catalog.names_of(places)):
         text = previous
         if places:
@@ -59,7 +60,7 @@ def _places(text: str, catalog: RegionCatalog) -> list[str]:
 
 def _topic_left(question: str, place_names: list[str]) -> bool:
     """Does the question say more than which place / year (and filler words)?"""
-    rest = YEAR.sub("", question)
+    rest = YEAR.sub("", without_times(question, ""))
     for name in place_names:
         rest = rest.replace(name, "")
     return bool(FILLER.sub("", rest))
@@ -80,4 +81,5 @@ def _swap(text: str, aliases: list[str], replacement: str) -> str:
 
 
 def _swap_years(text: str, replacement: str) -> str:
-    return _swap(YEAR.sub(SLOT, text), [], replacement) if YEAR.search(text) else replacement + text
+    marked = YEAR.sub(SLOT, without_times(text, SLOT))
+    return _swap(marked, [], replacement) if SLOT in marked else replacement + text

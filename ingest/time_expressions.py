@@ -109,11 +109,11 @@ def spelled_out(question: str) -> str:
     return YEAR_TOKEN_WITH_SHORT.sub(spell, question)
 
 
-def without_times(text: str) -> str:
-    """`text` with its times blanked out (2025年底前, “十四五”期间, 十五五末): a question's topic is what
-    remains, and its time is compared as years, not as words a plan may write another way."""
-    text = YEAR_WITH_DEADLINE.sub(lambda match: " " if _value(match) else match.group(0), text)
-    return PERIOD.sub(" ", text)
+def without_times(text: str, blank: str = " ") -> str:
+    """`text` with each time replaced by `blank` (2025年底前, “十四五”期间, 十五五末): a question's topic is
+    what remains, and its time is compared as years, not as words a plan may write another way."""
+    text = YEAR_WITH_DEADLINE.sub(lambda match: blank if _value(match) else match.group(0), text)
+    return PERIOD.sub(blank, text)
 
 
 def _value(match: re.Match) -> int | None:
