@@ -3,13 +3,14 @@
 A follow-up that names only regions and/or years takes the previous question with those swapped in;
 one that points back ("那交通领域呢？") but names no region takes the previous regions and years.
 The cues come from the questions' frames (retriever/frame.py); here the previous question is
-rewritten as it was asked. Earlier turns are resolved in order first, so a chain of follow-ups keeps its topic.
+rewritten as it was asked, its years spelled out (25年 -> 2025年). Earlier turns are resolved in order first, so a chain of follow-ups keeps its topic.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
 
+from carbonqa.ingest.time_expressions import spelled_out, without_times
 from carbonqa.ingest.vocabulary import LEADING_POINTER, YEAR_MENTION
 from carbonqa.retriever.models import QuestionFrame
 from carbonqa.retriever.regions import RegionCatalog
@@ -39,7 +40,7 @@ def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catal
         return None
     places, years = frame.places_named, frame.years_mentioned
     if (places or years) and frame.only_place_or_year:
-        text = previous.asked
+        text = spelled_out(previous.asked)  # "那30年呢" after "25年…" swaps 2025年 for 2030年
         if places:
             text = _swap(text, catalog.names_of(previous.places_named), "、".join(places))
         if years:
@@ -48,7 +49,7 @@ def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catal
     before = previous.places_named
     if not places and before and frame.points_back:
         context = "、".join(before) + ("" if years else "".join(previous.years_mentioned))
-        return context + LEADING_POINTER.sub("", frame.asked)
+        return context + LEADING_POINTER.sub("", spelled_out(frame.asked))
     return None
 
 
@@ -63,4 +64,5 @@ def _swap(text: str, aliases: list[str], replacement: str) -> str:
 
 
 def _swap_years(text: str, replacement: str) -> str:
-    return _swap(YEAR_MENTION.sub(SLOT, text), [], replacement) if YEAR_MENTION.search(text) else replacement + text
+    marked = YEAR_MENTION.sub(SLOT, without_times(text, SLOT))
+    return _swap(marked, [], replacement) if SLOT in marked else replacement + text

@@ -16,7 +16,8 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
   `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
   by the features of their own titles and dates.
-- Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`, `years_in`) and numbers (`NUMBER`).
+- Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`) and numbers (`NUMBER`); the grammar of every way a plan or a
+  question names a time (periods, short years, deadlines) is ingest/time_expressions.py.
 - Units (`UNIT_FAMILIES`, `NUMBER_UNITS`, `ASKED_UNIT`, `unit_family`) and the figures a text states
   (`FIGURE`, `figure_families`).
 - Domain terms kept whole (`CURATED_TERMS`): by the BM25 tokenizer and the indicator names.
@@ -175,8 +176,9 @@ AGAIN_WORDS = ("换成", "如果是")
 _POINTERS = "|".join(POINTER_WORDS + AGAIN_WORDS)
 POINTS_BACK = re.compile(rf"^(?:{_POINTERS})|呢\W*$")
 LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
-# What may stand around the place/year of a pure substitution follow-up ("那2030年的呢？").
-FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|\W")
+# What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢"):
+# 到/至 only lead up to the time named.
+FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|\W")
 # Words that ask about every plan at once. Not 分别/对比/相比: "2025年和2030年分别" or "与2020年相比"
 # compare years; a comparison of plans names them (two or more named regions).
 ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|[两二三四五六七八九十]个?(?:城市|方案)|[两二三四五六七八九十]市(?!场)|"
@@ -224,10 +226,6 @@ YEAR_MENTION = re.compile(rf"{YEAR_NUMBER}\s*年?")  # also a bare year in a fol
 # The year a change is measured from: "比2020年下降", "较2020年", "与2020年相比".
 BASE_YEAR = re.compile(rf"(?<![占年])(?:比|较|相比|与|同|对比)\s*({YEAR_NUMBER})\s*年")  # not 占比2025年, 2025年与2030年
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-def years_in(text: str) -> set[int]:
-    return {int(year) for year in YEAR.findall(text)}
 
 
 # ---- telling plans of one region apart ----------------------------------------------------------

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from typing import Protocol
 
 from carbonqa.ingest.text import squash
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS,
+from carbonqa.ingest.time_expressions import read_times, spelled_out, without_times
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS,
                                         FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS, LAST_ITEM, LIST_VERB_END,
                                         LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINAL, OVERVIEW_WORDS,
                                         PART_ORDINAL, POINTS_BACK, SHARE_WORDS, STRUCTURAL_NOUNS, WHEN_WORDS,
-                                        YEAR_MENTION, chinese_number, unit_family, years_in)
+                                        YEAR_MENTION, chinese_number, unit_family)
 from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.intent import read_analysis
 from carbonqa.retriever.models import Facet, QuestionFrame, RegionQuery, RegionSource
@@ -49,11 +50,11 @@ def read_question(question: str, catalog: RegionCatalog, words: Words, regions: 
 
 def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str] | None,
           use_region_detection: bool, plans: PlanCatalog | None, documents: list[str] | None) -> QuestionFrame:
-    asked, question = question, matching_form(question)  # "珠海２０２５年" is about 2025
+    asked, question = question, spelled_out(matching_form(question))  # "珠海２０２５年", "珠海25年": 2025
     named = catalog.detect(question)
     region_query = _region_query(question, catalog, named, regions, use_region_detection, plans, documents)
     topic = plans.without_cues(question) if plans is not None else question
-    base_year = BASE_YEAR.search(question)
+    times = read_times(question)
     asked_unit = ASKED_UNIT.search(question)
     unit = asked_unit.group(1) if asked_unit else None
     wants_year = bool(WHEN_WORDS.search(question))
@@ -69,8 +70,8 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
         places_named=places,
         compared_regions=catalog.compared(region_query),
         terms=topic_terms(topic, catalog.names_of(catalog.regions + region_query.unknown), words.tokenize),
-        years=years_in(topic),
-        base_year=int(base_year.group(1)) if base_year else None,
+        years=read_times(topic).years,
+        base_year=times.base_year,
         unit=unit,
         unit_family=family,
         wants_figure=wants_figure,
@@ -78,7 +79,7 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
         wants_overview=wants_overview,
         notice=[asked for asked, pattern in NOTICE_QUESTIONS.items() if pattern.search(question)],
         analysis=read_analysis(question, region_query, catalog),
-        years_mentioned=[_year(mention) for mention in YEAR_MENTION.findall(question)],
+        years_mentioned=_years_mentioned(question, times.years),
         points_back=bool(POINTS_BACK.search(question)),
         only_place_or_year=not _topic_left(question, catalog.names_of(places)),
         **_list_intent(question),
@@ -138,9 +139,15 @@ def _facets(frame: QuestionFrame, catalog: RegionCatalog, words: Words, plans: P
     return read
 
 
+def _years_mentioned(question: str, years: set[int]) -> list[str]:
+    """The years a follow-up names, as "2030年": times (30年, 十五五末 -> 2030年) and bare years (那2030呢)."""
+    bare = {int(_year(mention)[:4]) for mention in YEAR_MENTION.findall(question)}
+    return [f"{year}年" for year in sorted(years | bare)]
+
+
 def _topic_left(question: str, place_names: list[str]) -> bool:
-    """Does the question say more than which places and years (and filler words)?"""
-    rest = YEAR_MENTION.sub("", question)
+    """Does the question say more than which places and times (and filler words)?"""
+    rest = YEAR_MENTION.sub("", without_times(question, ""))
     for name in place_names:
         rest = rest.replace(name, "")
     return bool(FOLLOWUP_FILLER.sub("", rest))
@@ -152,9 +159,9 @@ def _year(mention: str) -> str:
 
 
 def topic_terms(question: str, place_names: list[str], tokenize: Callable[[str], list[str]]) -> list[str]:
-    """The question's topic words: place names, frame words (方案/是什么/目标…) and numbers removed,
-    single characters dropped (they say too little), each term once."""
-    topic = question
+    """The question's topic words: place names, frame words (方案/是什么/目标…), times (十四五末: compared as
+    years) and numbers removed, single characters dropped (they say too little), each term once."""
+    topic = without_times(question)
     for name in place_names:  # longest first, so 珠海市 goes before 珠海
         topic = topic.replace(name, " ")
     for pattern in (FRAME_WORDS, PART_ORDINAL, ORDINAL, FIRST_ITEMS, LAST_ITEM):  # 第三项/前三项: no topic

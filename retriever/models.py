@@ -63,7 +63,7 @@ class QuestionFrame(BaseModel):
     compared_regions: list[str] = Field(
         default_factory=list, description="plans answered side by side, answer order; empty unless a comparison")
     terms: list[str] = Field(default_factory=list, description="topic terms: region names and frame words removed")
-    years: set[int] = Field(default_factory=set, description="every year named (2025年), base year included")
+    years: set[int] = Field(default_factory=set, description="every year named (2025年, 25年, 十四五末 -> 2025), base year included")
     base_year: int | None = Field(default=None, description="the year a change is measured from (比2020年下降)")
     unit: str | None = Field(default=None, description="the unit asked for, if named (万千瓦, %)")
     unit_family: str | None = Field(
@@ -87,7 +87,8 @@ class QuestionFrame(BaseModel):
                                                                   "two: a single question (retriever/facets.py)")
     # What a follow-up resolution needs (answer/followup.py).
     years_mentioned: list[str] = Field(default_factory=list,
-                                       description="years as named, bare ones too: 那2030呢 -> 2030年")
+                                       description="years named, bare ones and times too: 那2030呢, "
+                                                   "30年, 十五五末 -> 2030年")
     points_back: bool = Field(default=False, description="continues the previous question (那……, ……呢)")
     only_place_or_year: bool = Field(default=False, description="says no more than places and years (那佛山2030年呢？)")
 

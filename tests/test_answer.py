@@ -19,7 +19,7 @@ from carbonqa.ingest.sentences import content_sentences, split_sentences
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.tree import ClauseTree
-from carbonqa.ingest.vocabulary import years_in
+from carbonqa.ingest.time_expressions import years_in
 from carbonqa.retriever.models import QuestionFrame, RegionQuery, SearchHit
 
 

@@ -33,6 +33,9 @@ def understand(question: str, history: list[str]) -> str:
         # A year alone replaces the year; without one in the previous question it is added.
         ("2030年呢？", [ZHUHAI_SHARE], "珠海市2030年非化石能源消费比重目标是多少？"),
         ("那2030呢", ["碳达峰目标是什么？"], "2030年碳达峰目标是什么？"),
+        ("那30年呢", ["珠海25年光伏装机多少"], "珠海2030年光伏装机多少"),  # short years as staff type them
+        ("到十五五末呢", ["珠海25年光伏装机多少"], "珠海2030年光伏装机多少"),  # a period stands for its last year
+        ("2030年呢", ["珠海十四五末光伏装机多少"], "珠海2030年光伏装机多少"),
         # A region where the previous question named none is put in front.
         ("广东呢", ["碳达峰目标是什么？"], "广东省碳达峰目标是什么？"),
         # Several places joined by a connector are replaced as one.

@@ -73,6 +73,18 @@ def test_years_base_year_and_asked_quantity(words):
     assert frame.unit == "座" and frame.unit_family == "count"  # the unit asked, not the 个 of 每个
 
 
+@pytest.mark.parametrize("question, years, base_year", [
+    ("珠海25年光伏装机目标是多少？", {2025}, None), ("二〇三〇年珠海光伏装机目标", {2030}, None),
+    ("佛山公共机构人均综合能耗 30年比20年降多少", {2030, 2020}, 2020),
+    ("十四五末江门天然气发电装机规模要到多大", {2025}, None), ("江门十五五期间非化石能源消费比重", {2030}, None),
+    ("以2020年为基数，珠海能耗要降多少", {2020}, 2020), ("珠海新增25万千瓦光伏", set(), None),
+])
+def test_times_as_staff_write_them(words, question, years, base_year):
+    frame = read_question(question, CORPUS, words)
+    assert (frame.years, frame.base_year) == (years, base_year)
+    assert not any("十四五" in term or "十五五" in term or "期间" in term for term in frame.terms)  # compared as years
+
+
 def test_topic_terms_leave_out_places_frame_words_and_numbers(words):
     frame = read_question("云浮2025年非化石能源消费比重目标是多少？", CORPUS, words)
     assert "非化石能源" in frame.terms
