@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from carbonqa.answer.evidence import Candidate
+from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.models import Citation
-from carbonqa.answer.structure import ListItem
+from carbonqa.answer.outline import ListItem
 from carbonqa.answer.text import first_sentence, strip_end
 from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.vocabulary import HEADING_LABEL

@@ -2,70 +2,55 @@
 
 A follow-up that names only regions and/or years takes the previous question with those swapped in;
 one that points back ("那交通领域呢？") but names no region takes the previous regions and years.
-Earlier turns are resolved in order first, so a chain of follow-ups keeps its topic.
+The cues come from the questions' frames (retriever/frame.py); here the previous question is
+rewritten as it was asked, its years spelled out (25年 -> 2025年). Earlier turns are resolved in order first, so a chain of follow-ups keeps its topic.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from carbonqa.ingest.vocabulary import YEAR_MENTION as YEAR
+from carbonqa.ingest.time_expressions import spelled_out, without_times
+from carbonqa.ingest.vocabulary import LEADING_POINTER, YEAR_MENTION
+from carbonqa.retriever.models import QuestionFrame
 from carbonqa.retriever.regions import RegionCatalog
 
-# Words that, at the start or end, mark a question as continuing the previous one.
-POINTS_BACK = re.compile(r"^(?:那么|那|还有|另外|此外|同样|换成|如果是)|呢\W*$")
-# What may stand around the region/year in a pure substitution follow-up ("那2030年的呢？").
-FILLER = re.compile(r"那么|那|还有|另外|此外|同样|换成|如果是|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|\W")
-LEADING_POINTER = re.compile(r"^(?:那么|那|还有|另外|此外|同样)\s*")
 # Two mentions joined by a connector form one run, replaced as a whole ("珠海和佛山" -> "江门市").
 SLOT = "\0"
 SLOT_RUN = re.compile(f"{SLOT}(?:[和与及、，,]*{SLOT})*")
 
 
-def resolve_followup(question: str, history: Sequence[str], catalog: RegionCatalog) -> str:
-    """`question` as a standalone question, resolved against the earlier ones in `history` (oldest first)."""
-    previous: str | None = None
-    for earlier in history:
-        previous = _resolve(earlier, previous, catalog)
-    return _resolve(question, previous, catalog)
+def resolve_history(history: Sequence[str], read: Callable[[str], QuestionFrame],
+                    catalog: RegionCatalog) -> QuestionFrame | None:
+    """The frame of the last earlier question, each resolved against the one before (oldest first;
+    blank turns skipped); None without history."""
+    previous = None
+    for turn in history:
+        if turn.strip():
+            frame = read(turn)
+            resolved = resolve_followup(frame, previous, catalog)
+            previous = frame if resolved is None else read(resolved)
+    return previous
 
 
-def _resolve(question: str, previous: str | None, catalog: RegionCatalog) -> str:
-    question = question.strip()
-    if not previous:
-        return question
-    places = _places(question, catalog)
-    years = [_year(match) for match in YEAR.findall(question)]
-    if (places or years) and not _topic_left(question, catalog.names_of(places)):
-        text = previous
+def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catalog: RegionCatalog) -> str | None:
+    """The question of `frame` as a standalone question, after the (resolved) `previous` one; None
+    when it stands alone as asked."""
+    if previous is None:
+        return None
+    places, years = frame.places_named, frame.years_mentioned
+    if (places or years) and frame.only_place_or_year:
+        text = spelled_out(previous.asked)  # "那30年呢" after "25年…" swaps 2025年 for 2030年
         if places:
-            text = _swap(text, catalog.names_of(_places(previous, catalog)), "、".join(places))
+            text = _swap(text, catalog.names_of(previous.places_named), "、".join(places))
         if years:
             text = _swap_years(text, "、".join(years))
         return text
-    before = _places(previous, catalog)
-    if not places and before and POINTS_BACK.search(question):
-        context = "、".join(before) + ("" if years else "".join(map(_year, YEAR.findall(previous))))
-        return context + LEADING_POINTER.sub("", question)
-    return question
-
-
-def _places(text: str, catalog: RegionCatalog) -> list[str]:
-    """Plan regions named (canonical names), then places that have no plan (as written)."""
-    found = catalog.detect(text)
-    return found.regions + found.unknown
-
-
-def _topic_left(question: str, place_names: list[str]) -> bool:
-    """Does the question say more than which place / year (and filler words)?"""
-    rest = YEAR.sub("", question)
-    for name in place_names:
-        rest = rest.replace(name, "")
-    return bool(FILLER.sub("", rest))
-
-
-def _year(mention: str) -> str:
-    return mention.replace(" ", "").rstrip("年") + "年"
+    before = previous.places_named
+    if not places and before and frame.points_back:
+        context = "、".join(before) + ("" if years else "".join(previous.years_mentioned))
+        return context + LEADING_POINTER.sub("", spelled_out(frame.asked))
+    return None
 
 
 def _swap(text: str, aliases: list[str], replacement: str) -> str:
@@ -79,4 +64,5 @@ def _swap(text: str, aliases: list[str], replacement: str) -> str:
 
 
 def _swap_years(text: str, replacement: str) -> str:
-    return _swap(YEAR.sub(SLOT, text), [], replacement) if YEAR.search(text) else replacement + text
+    marked = YEAR_MENTION.sub(SLOT, without_times(text, SLOT))
+    return _swap(marked, [], replacement) if SLOT in marked else replacement + text

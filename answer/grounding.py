@@ -15,8 +15,6 @@ from carbonqa.answer.text import MARKER, numbers_in, sentence_pieces
 from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.sentences import split_sentences
 
-MAX_CLAUSE_CHARS = 1500  # longer clauses are cut in the prompt (and verified against what was sent)
-MIN_SUPPORT = 0.5  # share of a sentence's character pairs that must occur in the clauses it cites
 NOT_WORDS = re.compile(r"[^\u4e00-\u9fffA-Za-z]+")  # numbers, punctuation, spaces: left out of the overlap
 
 SYSTEM_PROMPT = (
@@ -41,8 +39,9 @@ class Verified:
     removed: list[str] = field(default_factory=list)  # one reason per removed sentence
 
 
-def numbered_clauses(chunks: list[Chunk]) -> list[Clause]:
-    return [Clause(n, chunk, chunk.text if len(chunk.text) <= MAX_CLAUSE_CHARS else chunk.text[:MAX_CLAUSE_CHARS] + "…")
+def numbered_clauses(chunks: list[Chunk], max_chars: int) -> list[Clause]:
+    """The clauses numbered from 1, each cut at max_chars (policy.llm_clause_chars)."""
+    return [Clause(n, chunk, chunk.text if len(chunk.text) <= max_chars else chunk.text[:max_chars] + "…")
             for n, chunk in enumerate(chunks, start=1)]
 
 
@@ -58,7 +57,8 @@ def reply_sentences(reply: str) -> list[str]:
     return [s for s in pieces if MARKER.sub("", s).strip(" \u3000。，；：:、-*#")]
 
 
-def verify(reply: str, clauses: list[Clause]) -> Verified:
+def verify(reply: str, clauses: list[Clause], min_support: float) -> Verified:
+    """The reply's sentences that pass every check (`min_support`: policy.llm_min_support), renumbered."""
     by_number = {c.number: c for c in clauses}
     kept: list[tuple[str, list[int]]] = []
     removed: list[str] = []
@@ -75,7 +75,7 @@ def verify(reply: str, clauses: list[Clause]) -> Verified:
         if missing:
             removed.append(f"number {missing[0]} not in cited clause: {sentence[:30]}")
             continue
-        if support(sentence, [by_number[m].text for m in markers]) < MIN_SUPPORT:
+        if support(sentence, [by_number[m].text for m in markers]) < min_support:
             removed.append(f"words not in cited clause: {sentence[:30]}")
             continue
         kept.append((sentence, markers))

@@ -1,4 +1,4 @@
-"""Contracts of the answer stage: what /ask and `carbonqa ask` return."""
+"""Contracts of the answer stage: what the Answerer is asked, and what /ask and `carbonqa ask` return."""
 from __future__ import annotations
 
 from enum import Enum
@@ -6,7 +6,25 @@ from enum import Enum
 from pydantic import BaseModel, Field, computed_field
 
 from carbonqa.answer.outcomes import OutcomeStatus, outcome_status, vocabulary_table
-from carbonqa.retriever.models import SearchHit
+from carbonqa.retriever.models import Fusion, SearchHit, SearchMode
+
+
+class AnswerRequest(BaseModel):
+    """One question to answer, with everything the caller says about how."""
+
+    question: str
+    history: list[str] = Field(default_factory=list, description="earlier questions of the conversation, oldest "
+                                                                  "first: a follow-up (那佛山呢？) is resolved against them")
+    regions: list[str] | None = Field(default=None, description="region filter (珠海, 全省); None: the regions the "
+                                                                "question names")
+    documents: list[str] | None = Field(default=None, description="plans (doc ids) to answer from; None: every plan "
+                                                                  "of the regions")
+    top_k: int | None = Field(default=None, description="clauses retrieved; None: the Answerer's default")
+    mode: SearchMode = Field(default=SearchMode.hybrid, description="bm25, dense or hybrid retrieval")
+    fusion: Fusion | None = Field(default=None, description="overrides the retriever's fusion method (the eval's "
+                                                            "ablation); None: the configured one")
+    use_region_detection: bool = Field(default=True, description="read the regions from the question; off: every "
+                                                                 "plan, unless filtered")
 
 
 class Outcome(str, Enum):

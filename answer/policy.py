@@ -6,17 +6,13 @@ and a scored sentence (`answers`, `related`, `close_enough`, `figure_missing`) l
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.text import clause_years
 from carbonqa.ingest.sentences import MIN_SENTENCE_CHARS
 from carbonqa.ingest.vocabulary import AGENCY, BASE_YEAR
 from carbonqa.retriever.models import QuestionFrame
-
-if TYPE_CHECKING:
-    from carbonqa.answer.evidence import Candidate
 
 
 class AnswerPolicy(BaseModel):
@@ -27,7 +23,13 @@ class AnswerPolicy(BaseModel):
     max_sentences: int = Field(3, description="sentences in a one-plan answer: short, the key one first")
     max_clauses: int = Field(2, description="distinct clauses a one-plan answer cites: more dilutes the answer")
     max_per_region: int = Field(2, description="sentences per plan in a comparison: one line per plan")
+    max_facets: int = Field(6, description="facets of a multi-part question answered; the rest are named as not "
+                                           "answered (ask them separately), never dropped silently")
     llm_clauses: int = Field(6, description="clauses sent to the LLM: the cited ones first, then the rest retrieved")
+    llm_clause_chars: int = Field(1500, description="a longer clause is cut in the prompt (and verified against what "
+                                                    "was sent): a whole table would crowd out the other clauses")
+    llm_min_support: float = Field(0.5, description="share of a reply sentence's character pairs that must occur in "
+                                                    "the clauses it cites: its words come from them")
 
     # ---- when a sentence answers
     answer_min_coverage: float = Field(0.5, description="share of the question's topic weight an answering sentence holds")
@@ -58,7 +60,7 @@ class AnswerPolicy(BaseModel):
     min_sentence_chars: int = Field(MIN_SENTENCE_CHARS, description="shorter fragments say nothing quotable "
                                     "(the index embeds the sentences of the default length)")
 
-    # ---- structure questions (answer/structure.py)
+    # ---- structure questions (answer/outline.py)
     section_min_score: float = Field(0.6, description="how well a section (heading, lead, child headings) must match")
     section_rank_prior: float = Field(
         0.2, description="bonus for a section (or child) the retriever ranked first: breaks ties, picks the plan")

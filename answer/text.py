@@ -10,7 +10,8 @@ from functools import lru_cache
 
 from carbonqa.ingest.sentences import split_sentences
 from carbonqa.ingest.text import squash
-from carbonqa.ingest.vocabulary import NUMBER, years_in
+from carbonqa.ingest.time_expressions import years_in
+from carbonqa.ingest.vocabulary import NUMBER
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 LEADING_MARKERS = re.compile(r"(?:\s*\[\d{1,3}\])*\s*")  # at a sentence start, they close the one before

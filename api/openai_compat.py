@@ -28,7 +28,7 @@ from carbonqa.api.openapi import COMMON_ERRORS, errors, loading_errors
 from carbonqa.api.schemas import AskRequest
 from carbonqa.api.security import api_key_guard
 from carbonqa.api.dependencies import ready
-from carbonqa.api.routes.questions import answer_args
+from carbonqa.api.routes.questions import answer_request
 from carbonqa.service.settings import Settings
 from carbonqa.retriever.models import SearchMode
 
@@ -236,13 +236,13 @@ def router(settings: Settings) -> APIRouter:
     def chat_completions(body: ChatCompletionRequest, live=Depends(ready)) -> Response:
         """The last user message answered as /ask answers it; `stream: true` sends OpenAI's chunk events
         ending `data: [DONE]`. The whole Answer is in `carbonqa` (the last chunk's, when streamed)."""
-        args = {**answer_args(ask_request(body, settings.max_history_turns), settings, live.runtime),
-                "mode": body.model.search_mode}
+        request = answer_request(ask_request(body, settings.max_history_turns), settings, live.runtime)
+        request = request.model_copy(update={"mode": body.model.search_mode})
         if body.stream:
-            return StreamingResponse(stream_chunks(live.runtime.answerer.stream(**args), body.model.value),
+            return StreamingResponse(stream_chunks(live.runtime.answerer.stream(request), body.model.value),
                                      media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        answer = live.runtime.answerer.ask(**args)
+        answer = live.runtime.answerer.ask(request)
         completion = ChatCompletion(id=f"chatcmpl-{uuid.uuid4().hex}", created=int(time.time()),
                                     model=body.model.value, choices=[Choice(message=AssistantMessage(
                                         content=answer.answer))], carbonqa=answer)

@@ -59,13 +59,14 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="print the whole Answer as JSON"),
 ) -> None:
     """Answer a question, citing the clauses it quotes (or say what the plans do not cover)."""
+    from carbonqa.answer.models import AnswerRequest
     from carbonqa.retriever.search import UnknownDocumentError, UnknownRegionError
 
     settings = load_settings()
     question = checked_question(question, settings)
     runtime = loaded_runtime(settings)
     try:
-        answer = runtime.answerer.ask(question, regions=region, documents=document)
+        answer = runtime.answerer.ask(AnswerRequest(question=question, regions=region, documents=document))
     except (UnknownRegionError, UnknownDocumentError) as error:
         fail(str(error))
     if as_json:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import httpx
 
+from carbonqa.answer.models import AnswerRequest
 from carbonqa.eval.bench_load import free_port, memory_mb, wait_ready
 from carbonqa.eval.metrics import percentile, score_all, summarize
 from carbonqa.eval.plan_formats import write_format
@@ -157,7 +158,7 @@ def plan_choice(runtime) -> None:
     from another plan and whether the answer quotes the plan's figure."""
     wrong = total = right = 0
     for question, doc_id, figure in PLAN_QUESTIONS:
-        answer = runtime.answerer.ask(question)
+        answer = runtime.answerer.ask(AnswerRequest(question=question))
         top = [hit.chunk.doc_id for hit in answer.retrieved[:5]]
         wrong += sum(doc != doc_id for doc in top)
         total += len(top)

@@ -123,14 +123,17 @@ def main() -> None:
             builds[name].append(elapsed / 1000)
     print(f"chunks: carbonqa {len(index.chunks)}, recipe {count}")
 
+    from carbonqa.answer.models import AnswerRequest
     from carbonqa.answer.pipeline import Answerer
+    from carbonqa.retriever.corpus import Corpus
 
-    retriever = Retriever(index, embedder, settings.fusion_config)
-    answerer = Answerer(retriever, top_k=settings.top_k)
+    corpus = Corpus.of_index(index)
+    retriever = Retriever(index, embedder, settings.fusion_config, corpus)
+    answerer = Answerer(retriever, corpus, top_k=settings.top_k)
     systems = {
         "carbonqa": lambda q: retriever.search(q, top_k=TOP_K),
         "recipe": recipe.search,
-        "carbonqa /ask": answerer.ask,
+        "carbonqa /ask": lambda q: answerer.ask(AnswerRequest(question=q)),
     }
     for run in systems.values():  # warm-up: lazy initialisation is not what is measured
         run(questions[0])

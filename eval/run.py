@@ -12,6 +12,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from carbonqa.answer.models import AnswerRequest
 from carbonqa.answer.pipeline import Answerer
 from carbonqa.eval.metrics import K_MAX
 from carbonqa.eval.qa_models import Prediction, QAItem
@@ -83,7 +84,7 @@ def predict(answerer: Answerer, item: QAItem, mode: SearchMode, fusion: Fusion |
     """The full pipeline, as a user would call it: no gold regions, region detection on, and a
     follow-up's earlier questions as its history (as /ask passes them)."""
     started = time.perf_counter()
-    answer = answerer.ask(item.question, mode=mode, fusion=fusion, history=item.history or None)
+    answer = answerer.ask(AnswerRequest(question=item.question, mode=mode, fusion=fusion, history=item.history))
     latency_ms = (time.perf_counter() - started) * 1000
 
     hits = answer.retrieved
@@ -118,7 +119,7 @@ def predict(answerer: Answerer, item: QAItem, mode: SearchMode, fusion: Fusion |
 def candidate_sentences(answerer: Answerer, hits: list[SearchHit]) -> list[str]:
     """The sentences the answer stage scored: the content sentences of the clauses it retrieved (the
     answer's `retrieved` hits are the pool its sentence scorer draws from), each once."""
-    return list(dict.fromkeys(sent.sentence.text for hit in hits for sent in answerer.sentences.sents(hit.chunk)))
+    return list(dict.fromkeys(sent.sentence.text for hit in hits for sent in answerer.evidence.sentences.sents(hit.chunk)))
 
 
 class EvalRun(BaseModel):

@@ -13,7 +13,8 @@ from typing import NamedTuple
 from carbonqa.ingest.clean import CLOSERS
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.text import squash
-from carbonqa.ingest.vocabulary import HEADING_LABEL, years_in
+from carbonqa.ingest.time_expressions import years_in
+from carbonqa.ingest.vocabulary import HEADING_LABEL
 
 MIN_SENTENCE_CHARS = 6  # shorter fragments say nothing quotable
 

@@ -11,11 +11,13 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
 - Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINAL`, `LAST_ITEM`, `FIRST_ITEMS`, `PART_ORDINAL`,
   `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`, `ASKING_TAIL`,
   `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`,
-  `FRAME_WORDS`): read once per question by `retriever.frame.read_question`.
+  `FRAME_WORDS`, and the follow-up cues `POINTS_BACK`, `LEADING_POINTER`, `FOLLOWUP_FILLER`): read once
+  per question by `retriever.frame`.
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
   `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
   by the features of their own titles and dates.
-- Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`, `years_in`) and numbers (`NUMBER`).
+- Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`) and numbers (`NUMBER`); the grammar of every way a plan or a
+  question names a time (periods, short years, deadlines) is ingest/time_expressions.py.
 - Units (`UNIT_FAMILIES`, `NUMBER_UNITS`, `ASKED_UNIT`, `unit_family`) and the figures a text states
   (`FIGURE`, `figure_families`).
 - Domain terms kept whole (`CURATED_TERMS`): by the BM25 tokenizer and the indicator names.
@@ -167,6 +169,16 @@ CONJUNCT_FRAME = {"的", "要", "是", "将", "分别", "各", "各自", "都", 
 QUESTION_WORD = re.compile(r"什么|多少|哪|几|如何|怎么|怎样|是否|吗|呢")
 ASKING_TAIL = re.compile(r"(?:是|为|要|有|执行)?(?:什么|多少|哪些|哪个|几|如何|怎么样?|怎样)[^，,；;]*$")  # "占比多少"
 PART_ORDINAL = re.compile(rf"第({CN_NUMERAL})部分")
+# A follow-up ("那佛山呢？", "还有交通领域呢", "换成2030年"): words that point back at the previous question,
+# then those that ask the same again for another place or year; a question ending in 呢 points back too.
+POINTER_WORDS = ("那么", "那", "还有", "另外", "此外", "同样")
+AGAIN_WORDS = ("换成", "如果是")
+_POINTERS = "|".join(POINTER_WORDS + AGAIN_WORDS)
+POINTS_BACK = re.compile(rf"^(?:{_POINTERS})|呢\W*$")
+LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
+# What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢"):
+# 到/至 only lead up to the time named.
+FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|\W")
 # Words that ask about every plan at once. Not 分别/对比/相比: "2025年和2030年分别" or "与2020年相比"
 # compare years; a comparison of plans names them (two or more named regions).
 ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|[两二三四五六七八九十]个?(?:城市|方案)|[两二三四五六七八九十]市(?!场)|"
@@ -214,10 +226,6 @@ YEAR_MENTION = re.compile(rf"{YEAR_NUMBER}\s*年?")  # also a bare year in a fol
 # The year a change is measured from: "比2020年下降", "较2020年", "与2020年相比".
 BASE_YEAR = re.compile(rf"(?<![占年])(?:比|较|相比|与|同|对比)\s*({YEAR_NUMBER})\s*年")  # not 占比2025年, 2025年与2030年
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-def years_in(text: str) -> set[int]:
-    return {int(year) for year in YEAR.findall(text)}
 
 
 # ---- telling plans of one region apart ----------------------------------------------------------

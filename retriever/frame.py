@@ -1,41 +1,100 @@
-"""Read a question once into a QuestionFrame: its regions, years, asked quantity and intent.
+"""Read a question once into a QuestionFrame: its regions, years, asked quantity, intent, facets and
+follow-up cues.
 
 `read_question` is the only code that parses a question's text; the retriever and the answerer read
-the frame it returns. Its patterns live in ingest/vocabulary.py.
+the frame it returns (a facet's sub-question is read here too, into the facet's own frame). Its
+patterns live in ingest/vocabulary.py.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Protocol
 
 from carbonqa.ingest.text import squash
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, BASE_YEAR, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS,
-                               FIRST_ITEMS, FRAME_WORDS, LAST_ITEM, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY,
-                               NOTICE_QUESTIONS, NUMBER, ORDINAL, OVERVIEW_WORDS, PART_ORDINAL, SHARE_WORDS,
-                               STRUCTURAL_NOUNS, WHEN_WORDS, chinese_number, unit_family, years_in)
+from carbonqa.ingest.time_expressions import read_times, spelled_out, without_times
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS,
+                                        FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS, LAST_ITEM, LIST_VERB_END,
+                                        LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINAL, OVERVIEW_WORDS,
+                                        PART_ORDINAL, POINTS_BACK, SHARE_WORDS, STRUCTURAL_NOUNS, WHEN_WORDS,
+                                        YEAR_MENTION, chinese_number, unit_family)
+from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.intent import read_analysis
-from carbonqa.retriever.models import QuestionFrame, RegionQuery, RegionSource
+from carbonqa.retriever.models import Facet, QuestionFrame, RegionQuery, RegionSource
 from carbonqa.retriever.plans import PlanCatalog
 from carbonqa.retriever.regions import RegionCatalog
 from carbonqa.retriever.validation import matching_form
 
-def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str], list[str]],
-                  regions: list[str] | None = None, use_region_detection: bool = True,
-                  plans: PlanCatalog | None = None, documents: list[str] | None = None) -> QuestionFrame:
-    """The question's frame. An explicit `regions` filter wins over detection (a name without a plan
-    raises UnknownRegionError); with detection off and no filter, every plan is searched.
+
+class Words(Protocol):
+    """How question text is cut into words: BM25 tokens (topic terms) and a precise segmentation (facets)."""
+
+    def tokenize(self, text: str) -> list[str]: ...
+
+    def segment(self, text: str) -> list[str]: ...
+
+
+def read_question(question: str, catalog: RegionCatalog, words: Words, regions: list[str] | None = None,
+                  use_region_detection: bool = True, plans: PlanCatalog | None = None,
+                  documents: list[str] | None = None) -> QuestionFrame:
+    """The question's frame, its facets read into frames of their own. An explicit `regions` filter
+    wins over detection (a name without a plan raises UnknownRegionError); with detection off and no
+    filter, every plan is searched.
 
     With the `plans` catalog, the question may pick one of a region's several plans (2025年修订版); an
     explicit `documents` filter (doc ids, UnknownDocumentError for one not in the library) wins over
     that and narrows the regions it touches to its plans (PlanCatalog.resolve_filter)."""
-    question = matching_form(question)  # "珠海２０２５年" is about 2025
+    frame = _read(question, catalog, words, regions, use_region_detection, plans, documents)
+    return frame.model_copy(update={"facets": _facets(frame, catalog, words, plans)})
+
+
+def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str] | None,
+          use_region_detection: bool, plans: PlanCatalog | None, documents: list[str] | None) -> QuestionFrame:
+    asked, question = question, spelled_out(matching_form(question))  # "珠海２０２５年", "珠海25年": 2025
     named = catalog.detect(question)
+    region_query = _region_query(question, catalog, named, regions, use_region_detection, plans, documents)
+    topic = plans.without_cues(question) if plans is not None else question
+    times = read_times(question)
+    asked_unit = ASKED_UNIT.search(question)
+    unit = asked_unit.group(1) if asked_unit else None
+    wants_year = bool(WHEN_WORDS.search(question))
+    wants_overview = bool(OVERVIEW_WORDS.search(question))
+    names_figure = bool(FIGURE_NOUNS.search(question)) and not wants_overview
+    wants_figure = (bool(FIGURE_WORDS.search(question)) or names_figure) and not wants_year  # "哪一年……省级以上……"
+    family = unit_family(unit) if unit else ("share" if wants_figure and SHARE_WORDS.search(question) else None)
+    places = named.regions + named.unknown
+    return QuestionFrame(
+        text=question,
+        asked=asked,
+        regions=region_query,
+        places_named=places,
+        compared_regions=catalog.compared(region_query),
+        terms=topic_terms(topic, catalog.names_of(catalog.regions + region_query.unknown), words.tokenize),
+        years=read_times(topic).years,
+        base_year=times.base_year,
+        unit=unit,
+        unit_family=family,
+        wants_figure=wants_figure,
+        wants_year=wants_year,
+        wants_overview=wants_overview,
+        notice=[asked for asked, pattern in NOTICE_QUESTIONS.items() if pattern.search(question)],
+        analysis=read_analysis(question, region_query, catalog),
+        years_mentioned=_years_mentioned(question, times.years),
+        points_back=bool(POINTS_BACK.search(question)),
+        only_place_or_year=not _topic_left(question, catalog.names_of(places)),
+        **_list_intent(question),
+    )
+
+
+def _region_query(question: str, catalog: RegionCatalog, named: RegionQuery, regions: list[str] | None,
+                  use_region_detection: bool, plans: PlanCatalog | None, documents: list[str] | None) -> RegionQuery:
+    """The plans searched: the filter's, else those the question names (detection on), else all."""
     if regions:
         region_query = catalog.resolve_filter(regions)
     elif documents and plans is not None:
         region_query = RegionQuery(source=RegionSource.filter)
     elif use_region_detection:
-        region_query = named
+        region_query = named.model_copy()
     else:
         region_query = RegionQuery()
     if plans is not None and documents:
@@ -43,50 +102,66 @@ def read_question(question: str, catalog: RegionCatalog, tokenize: Callable[[str
         region_query.regions = [region for region in catalog.regions if region in asked]
     elif plans is not None and region_query.source != RegionSource.off:
         region_query.documents = plans.named(question, region_query.regions)
-    topic = plans.without_cues(question) if plans is not None else question
-    base_year = BASE_YEAR.search(question)
+    return region_query
+
+
+def _list_intent(question: str) -> dict:
+    """Whether it wants a list, a plan's own parts, a count, an item by position, or who is responsible."""
     ordinal = ORDINAL.search(question)
     first = FIRST_ITEMS.search(question)
     part = PART_ORDINAL.search(question)
-    asked_unit = ASKED_UNIT.search(question)
-    unit = asked_unit.group(1) if asked_unit else None
-    wants_year = bool(WHEN_WORDS.search(question))
     # "重点任务分工表里……由哪些单位负责" asks who, not for the plan's list of 重点任务.
     wants_agency = bool(AGENCY_QUESTION.search(question))
-    wants_overview = bool(OVERVIEW_WORDS.search(question))
-    names_figure = bool(FIGURE_NOUNS.search(question)) and not wants_overview
-    wants_figure = (bool(FIGURE_WORDS.search(question)) or names_figure) and not wants_year  # "哪一年……省级以上……"
-    family = unit_family(unit) if unit else ("share" if wants_figure and SHARE_WORDS.search(question) else None)
-    return QuestionFrame(
-        text=question,
-        regions=region_query,
-        places_named=named.regions + named.unknown,
-        compared_regions=catalog.compared(region_query),
-        terms=topic_terms(topic, catalog.names_of(catalog.regions + region_query.unknown), tokenize),
-        years=years_in(topic),
-        base_year=int(base_year.group(1)) if base_year else None,
-        unit=unit,
-        unit_family=family,
-        wants_figure=wants_figure,
-        wants_year=wants_year,
+    return dict(
         wants_list=bool(LIST_WORDS.search(question)) and not wants_agency,
         wants_structure=(asks_for_structure(question) and not wants_agency)
         or bool(ordinal or first or LAST_ITEM.search(question)),
         wants_count=bool(COUNT_WORDS.search(question)),
         wants_agency=wants_agency,
-        wants_overview=wants_overview,
         ordinal=-1 if LAST_ITEM.search(question) else (chinese_number(ordinal.group(1)) if ordinal else None),
         first_items=chinese_number(first.group(1)) if first else None,
         part_number=part.group(1) if part else None,
-        notice=[asked for asked, pattern in NOTICE_QUESTIONS.items() if pattern.search(question)],
-        analysis=read_analysis(question, region_query, catalog),
     )
 
 
+def _facets(frame: QuestionFrame, catalog: RegionCatalog, words: Words, plans: PlanCatalog | None) -> list[Facet]:
+    """The question's facets, each read into its own frame for the plans the question is about (a
+    comparison's plans, narrowed to one plan by QuestionFrame.for_region); a year named once holds
+    for every facet ("X是什么，Y是多少" after "2025年")."""
+    facets = split_facets(frame.text, words.segment, catalog.names_of(catalog.answer_order + frame.regions.unknown))
+    if len(facets) < 2:
+        return []
+    regions = frame.compared_regions or frame.regions.regions or None
+    read = []
+    for facet in facets:
+        sub = _read(facet.question, catalog, words, regions, True, plans, None)
+        read.append(facet.model_copy(update={"frame": sub.model_copy(update={"years": sub.years or frame.years})}))
+    return read
+
+
+def _years_mentioned(question: str, years: set[int]) -> list[str]:
+    """The years a follow-up names, as "2030年": times (30年, 十五五末 -> 2030年) and bare years (那2030呢)."""
+    bare = {int(_year(mention)[:4]) for mention in YEAR_MENTION.findall(question)}
+    return [f"{year}年" for year in sorted(years | bare)]
+
+
+def _topic_left(question: str, place_names: list[str]) -> bool:
+    """Does the question say more than which places and times (and filler words)?"""
+    rest = YEAR_MENTION.sub("", without_times(question, ""))
+    for name in place_names:
+        rest = rest.replace(name, "")
+    return bool(FOLLOWUP_FILLER.sub("", rest))
+
+
+def _year(mention: str) -> str:
+    """A year as a follow-up names it ("2030", "2030 年"), written "2030年"."""
+    return mention.replace(" ", "").rstrip("年") + "年"
+
+
 def topic_terms(question: str, place_names: list[str], tokenize: Callable[[str], list[str]]) -> list[str]:
-    """The question's topic words: place names, frame words (方案/是什么/目标…) and numbers removed,
-    single characters dropped (they say too little), each term once."""
-    topic = question
+    """The question's topic words: place names, frame words (方案/是什么/目标…), times (十四五末: compared as
+    years) and numbers removed, single characters dropped (they say too little), each term once."""
+    topic = without_times(question)
     for name in place_names:  # longest first, so 珠海市 goes before 珠海
         topic = topic.replace(name, " ")
     for pattern in (FRAME_WORDS, PART_ORDINAL, ORDINAL, FIRST_ITEMS, LAST_ITEM):  # 第三项/前三项: no topic

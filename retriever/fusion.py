@@ -14,7 +14,7 @@ from carbonqa.retriever.models import Fusion
 
 
 class FusionConfig(BaseModel):
-    """How two ranked arms become one ranking."""
+    """How two ranked arms become one ranking, and how much of it a search returns."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -23,6 +23,10 @@ class FusionConfig(BaseModel):
     dense_weight: float = Field(default=0.5, ge=0.0, le=1.0,
                                 description="weighted fusion: the dense arm's share, BM25 gets the rest")
     candidates: int = Field(default=50, ge=1, description="top chunks taken from each arm before fusing")
+    top_k: int = Field(default=8, ge=1, description="hits a search returns when the caller names no number: "
+                                                    "enough for a comparison's plans, few enough to quote from")
+    list_hits: int = Field(default=8, ge=1, description="a list question's part/section is sought among this many "
+                                                        "top hits and their parents")
 
 
 # One arm's candidates: row -> (score, 1-based rank). The store picks them: the arm's best

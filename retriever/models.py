@@ -55,14 +55,15 @@ class QuestionFrame(BaseModel):
     """What a question asks, read once from its text (retriever/frame.py); retrieval and answering
     both use it and nothing re-parses the question. Patterns: ingest/vocabulary.py."""
 
-    text: str = Field(description="the question as understood (after follow-up resolution)")
+    text: str = Field(description="the question as understood (after follow-up resolution), in matching form (NFKC)")
+    asked: str = Field(default="", description="the same as given, before matching form: what a follow-up rewrites")
     regions: RegionQuery
     places_named: list[str] = Field(
         default_factory=list, description="plan regions, then places without a plan, the text names (whatever the filter)")
     compared_regions: list[str] = Field(
         default_factory=list, description="plans answered side by side, answer order; empty unless a comparison")
     terms: list[str] = Field(default_factory=list, description="topic terms: region names and frame words removed")
-    years: set[int] = Field(default_factory=set, description="every year named (2025年), base year included")
+    years: set[int] = Field(default_factory=set, description="every year named (2025年, 25年, 十四五末 -> 2025), base year included")
     base_year: int | None = Field(default=None, description="the year a change is measured from (比2020年下降)")
     unit: str | None = Field(default=None, description="the unit asked for, if named (万千瓦, %)")
     unit_family: str | None = Field(
@@ -82,6 +83,14 @@ class QuestionFrame(BaseModel):
     analysis: AnalysisIntent | None = Field(
         default=None, description="an analytical question across plans (哪个市最高, 高于全省的有哪些, 相差多少, "
                                   "哪些方案提出了…): what to compute from the targets; None for any other question")
+    facets: list[Facet] = Field(default_factory=list, description="its facets, each with its own frame; fewer than "
+                                                                  "two: a single question (retriever/facets.py)")
+    # What a follow-up resolution needs (answer/followup.py).
+    years_mentioned: list[str] = Field(default_factory=list,
+                                       description="years named, bare ones and times too: 那2030呢, "
+                                                   "30年, 十五五末 -> 2030年")
+    points_back: bool = Field(default=False, description="continues the previous question (那……, ……呢)")
+    only_place_or_year: bool = Field(default=False, description="says no more than places and years (那佛山2030年呢？)")
 
     @property
     def target_years(self) -> set[int]:
@@ -91,6 +100,24 @@ class QuestionFrame(BaseModel):
     def targets_among(self, years: set[int]) -> set[int]:
         """Years a text names, without the question's base year: "到2025年……比2020年" targets only 2025."""
         return years - {self.base_year}
+
+    def for_region(self, region: str) -> QuestionFrame:
+        """The frame asked of one plan region: a comparison answers each facet plan by plan."""
+        return self.model_copy(update={"regions": RegionQuery(regions=[region], source=RegionSource.filter),
+                                       "compared_regions": []})
+
+
+class Facet(BaseModel):
+    """One part of a multi-part question ("风电和光伏装机目标": 风电, 光伏装机), answered on its own."""
+
+    label: str = Field(description="the facet as the question words it: 风电, 2030年, 风电 · 2030年")
+    question: str = Field(description="the question with only this facet's conjuncts left")
+    key: list[str] = Field(default_factory=list, description="its own words, not shared with its siblings")
+    year: int | None = Field(default=None, description="a year facet's year")
+    frame: QuestionFrame | None = Field(default=None, description="the sub-question read (set by the frame reader)")
+
+
+QuestionFrame.model_rebuild()
 
 
 class SearchHit(BaseModel):

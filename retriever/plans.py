@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 from carbonqa.ingest.metadata import issue_year, plan_topic
 from carbonqa.ingest.models import Chunk
-from carbonqa.ingest.vocabulary import ORIGINAL_PLAN, PLAN_YEAR, REVISED_PLAN, REVISION_TITLE, sector_plan_name, years_in
+from carbonqa.ingest.time_expressions import years_in
+from carbonqa.ingest.vocabulary import ORIGINAL_PLAN, PLAN_YEAR, REVISED_PLAN, REVISION_TITLE, sector_plan_name
 from carbonqa.retriever.models import PlanInfo
 
 

@@ -67,9 +67,10 @@ class RegionCatalog:
         return RegionQuery(regions=sorted(resolved, key=self.regions.index), source=RegionSource.filter)
 
     def names_of(self, places: Iterable[str]) -> list[str]:
-        """Every name of these places (plan regions by all their aliases, others as written), longest first."""
+        """Every name of these places (plan regions by all their aliases, others as written), longest first,
+        then in code-point order: the same order in every process (a set's order is not)."""
         names = {alias for place in places for alias in self.aliases.get(place, [place])}
-        return sorted(names, key=len, reverse=True)
+        return sorted(names, key=lambda name: (-len(name), name))
 
     def detect(self, question: str) -> RegionQuery:
         """Regions named in the question, in corpus order, plus places without a plan.

@@ -1,8 +1,8 @@
 """Hybrid search: BM25 and dense candidates fused, restricted to the plans a question names.
 
 The question is read once into a QuestionFrame (retriever/frame.py); the answerer passes its frame in
-so nothing reads the question twice. The clause tree (ingest/tree.py ClauseTree) and the region
-catalog (retriever/regions.py) are built here once, from the index's chunks, and shared upward.
+so nothing reads the question twice. The clause tree and the catalogs come from the Corpus
+(retriever/corpus.py), built once and shared with the answerer.
 """
 from __future__ import annotations
 
@@ -13,51 +13,59 @@ from carbonqa.index.chunk_store import ArmHit, ChunkStore
 from carbonqa.index.interface import QueryEmbedder
 from carbonqa.index.tokenizer import widen
 from carbonqa.ingest.models import Chunk, ChunkKind
-from carbonqa.ingest.text import squash
 from carbonqa.ingest.tree import ClauseTree
+from carbonqa.retriever.corpus import Corpus
 from carbonqa.retriever.frame import read_question
 from carbonqa.retriever.fusion import Arm, FusionConfig, fuse
 from carbonqa.retriever.models import Fusion, QuestionFrame, SearchHit, SearchMode, SearchResult
 from carbonqa.retriever.plans import PlanCatalog, UnknownDocumentError
 from carbonqa.retriever.regions import RegionCatalog, UnknownRegionError
+from carbonqa.retriever.validation import EmptyQueryError, non_empty
 
 __all__ = ["EmptyQueryError", "Retriever", "UnknownDocumentError", "UnknownRegionError"]
 
 CONTAINER_KINDS = (ChunkKind.part, ChunkKind.section)
 
 
-class EmptyQueryError(ValueError):
-    """The question is empty or whitespace only."""
-
-
 class Retriever:
-    def __init__(self, index: ChunkStore, embedder: QueryEmbedder, fusion: FusionConfig | None = None):
+    def __init__(self, index: ChunkStore, embedder: QueryEmbedder, fusion: FusionConfig | None = None,
+                 corpus: Corpus | None = None):
+        """`corpus` is the index's (Corpus.of_index), built here unless the caller shares one it built."""
         self.index = index
         self.embedder = embedder
         self.fusion = fusion or FusionConfig()
-        self.tree = ClauseTree(index.chunks)
-        self.row_of = {chunk.id: row for row, chunk in enumerate(index.chunks)}
-        regions = list(dict.fromkeys(c.region for c in index.chunks))  # corpus order
-        self.regions = RegionCatalog(
-            regions, levels={c.region: c.level for c in index.chunks},
-            plan_texts={r: "".join(squash(c.text) for c in index.chunks if c.region == r) for r in regions})
-        self.plans = PlanCatalog.from_chunks(index.chunks)
+        self.corpus = corpus or Corpus.of_index(index)
+        self.row_of = {chunk.id: row for row, chunk in enumerate(self.corpus.chunks)}
+
+    # The corpus's tree and catalogs, for callers that hold only the retriever (the HTTP layer).
+    @property
+    def tree(self) -> ClauseTree:
+        return self.corpus.tree
+
+    @property
+    def regions(self) -> RegionCatalog:
+        return self.corpus.regions
+
+    @property
+    def plans(self) -> PlanCatalog:
+        return self.corpus.plans
 
     def read(self, question: str, regions: list[str] | None = None, use_region_detection: bool = True,
              documents: list[str] | None = None) -> QuestionFrame:
         """The question's frame (see retriever/frame.py); a filter naming a place without a plan is an
         UnknownRegionError, one naming a plan not in the library an UnknownDocumentError."""
-        if not question or not question.strip():
-            raise EmptyQueryError("问题不能为空 / the question must not be empty")
-        return read_question(question, self.regions, self.index.tokenizer.tokenize, regions, use_region_detection,
-                             plans=self.plans, documents=documents)
+        corpus = self.corpus
+        return read_question(non_empty(question), corpus.regions, corpus.tokenizer, regions,
+                             use_region_detection, plans=corpus.plans, documents=documents)
 
-    def search(self, question: str, regions: list[str] | None = None, top_k: int = 8,
+    def search(self, question: str, regions: list[str] | None = None, top_k: int | None = None,
                mode: SearchMode = SearchMode.hybrid, fusion: Fusion | None = None,
                use_region_detection: bool = True, frame: QuestionFrame | None = None,
                documents: list[str] | None = None) -> SearchResult:
         """`frame`, when the caller already read the question, replaces `regions`, `documents` and
-        detection; `fusion` overrides the configured method for this search (the eval's ablation)."""
+        detection; `fusion` overrides the configured method for this search (the eval's ablation); `top_k`
+        defaults to the configured one."""
+        top_k = top_k or self.fusion.top_k
         if frame is None:
             frame = self.read(question, regions, use_region_detection, documents)
         timings: dict[str, float] = {}
@@ -99,10 +107,10 @@ class Retriever:
     def _per_region(self, ranked: list[tuple[int, float]], frame: QuestionFrame,
                     top_k: int) -> list[tuple[int, float]]:
         """Top k; a question about several plans takes turns: each plan's best, then each one's second..."""
-        regions = [r for r in self.regions.regions if r in frame.compared_regions]  # corpus order breaks ties
+        regions = [r for r in self.corpus.regions.regions if r in frame.compared_regions]  # corpus order breaks ties
         if not regions:
             return ranked[:top_k]
-        queues = {region: [item for item in ranked if self.index.chunks[item[0]].region == region]
+        queues = {region: [item for item in ranked if self.corpus.chunks[item[0]].region == region]
                   for region in regions}
         order = sorted(regions, key=lambda r: -queues[r][0][1] if queues[r] else 0.0)
         picked: list[tuple[int, float]] = []
@@ -122,7 +130,7 @@ class Retriever:
         container = self._best_container(question, hits)
         if container is None:
             return hits
-        rows = [self.row_of[chunk.id] for chunk in (container, *self.tree.children(container.id))]
+        rows = [self.row_of[chunk.id] for chunk in (container, *self.corpus.tree.children(container.id))]
         head = [self._hit(row, fused, bm25, dense, via_tree=row != rows[0]) for row in rows]
         ids = {hit.chunk.id for hit in head}
         return head + [hit for hit in hits if hit.chunk.id not in ids][: max(0, top_k - len(head))]
@@ -134,18 +142,19 @@ class Retriever:
         rank support plus how much of its heading the question repeats. It must be the top hit itself
         or have at least half its heading in the question: otherwise "哪些" asks about details.
         """
-        question_tokens = set(self.index.tokenizer.tokenize(question))
+        tree, tokenize = self.corpus.tree, self.corpus.tokenizer.tokenize
+        question_tokens = set(tokenize(question))
         support: dict[str, float] = defaultdict(float)
-        for rank, hit in enumerate(hits[:8]):
-            for chunk in (hit.chunk, self.tree.get(hit.chunk.parent_id)):
-                if chunk is not None and chunk.kind in CONTAINER_KINDS and self.tree.children(chunk.id):
+        for rank, hit in enumerate(hits[:self.fusion.list_hits]):
+            for chunk in (hit.chunk, tree.get(hit.chunk.parent_id)):
+                if chunk is not None and chunk.kind in CONTAINER_KINDS and tree.children(chunk.id):
                     support[chunk.id] += 1.0 / (rank + 1)
         best, best_score = None, 0.0
         for chunk_id, weight in support.items():
-            chunk = self.tree[chunk_id]
-            heading_tokens = set(self.index.tokenizer.tokenize(chunk.heading))
+            chunk = tree[chunk_id]
+            heading_tokens = set(tokenize(chunk.heading))
             overlap = len(question_tokens & heading_tokens) / (len(heading_tokens) or 1)
-            children = self.tree.children(chunk_id)
+            children = tree.children(chunk_id)
             named = sum(any(child.heading.rstrip("。.").endswith(token) for token in question_tokens)
                         for child in children) / len(children)
             score = weight + overlap + named
@@ -158,7 +167,7 @@ class Retriever:
         """Arm scores and ranks are None when the arm was not run or the chunk is not among its candidates."""
         bm25_score, bm25_rank = (bm25 or {}).get(row, (None, None))
         dense_score, dense_rank = (dense or {}).get(row, (None, None))
-        return SearchHit(chunk=self.index.chunks[row], score=fused.get(row, 0.0), bm25_score=bm25_score,
+        return SearchHit(chunk=self.corpus.chunks[row], score=fused.get(row, 0.0), bm25_score=bm25_score,
                          dense_score=dense_score, bm25_rank=bm25_rank, dense_rank=dense_rank, via_tree=via_tree)
 
 

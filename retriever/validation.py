@@ -32,6 +32,18 @@ class QuestionError(ValueError):
     """A question that cannot be searched; the message is bilingual and shown to the user as it is."""
 
 
+class EmptyQueryError(QuestionError):
+    """The question is empty or whitespace only."""
+
+
+def non_empty(question: str) -> str:
+    """The question stripped of surrounding whitespace, or EmptyQueryError: the one emptiness check."""
+    question = question.strip() if question else ""
+    if not question:
+        raise EmptyQueryError("问题不能为空 / question must not be empty")
+    return question
+
+
 def check_characters(text: str, label_zh: str = "文本", label_en: str = "text") -> str:
     """The text unchanged, or QuestionError naming the first character no text may hold."""
     bad = _BAD.search(text)
@@ -57,9 +69,7 @@ def validate_question(text: str, max_chars: int) -> str:
 
     The length is counted as sent (as the spec's maxLength is).
     """
-    question = check_characters(text, "问题", "question").strip()
-    if not question:
-        raise QuestionError("问题不能为空 / question must not be empty")
+    question = non_empty(check_characters(text, "问题", "question"))
     if len(text) > max_chars:
         raise QuestionError(f"问题过长：最多 {max_chars} 个字符 / "
                             f"question too long: at most {max_chars} characters")

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from carbonqa.answer.models import AnswerRequest
 from carbonqa.answer.suggestions import Suggestion, starter_questions
 from carbonqa.index.chunk_store import IndexCorruptError
 from carbonqa.index.embedder import EmbeddingModelError
@@ -112,7 +113,7 @@ class Service:
             self.index_stamp = manifest_stamp(self.settings.index_path)  # before: a change while loading is seen
             runtime = load_runtime(self.settings, progress=True, serving=True)
             warm = time.perf_counter()
-            runtime.answerer.ask(WARMUP_QUESTION)
+            runtime.answerer.ask(AnswerRequest(question=WARMUP_QUESTION))
             log.info("model warmed in %.2f s", time.perf_counter() - warm)
             self.attach(runtime)
             self.load_seconds = round(time.perf_counter() - started, 2)

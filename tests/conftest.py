@@ -1,14 +1,91 @@
-"""Shared fixtures: the corpus shipped in the repository, parsed once per test session."""
+"""Shared fixtures: a tiny hand-made corpus with a fake embedder (unit tests build a real Retriever and
+Answerer on it in milliseconds), and the corpus shipped in the repository with the real model."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from carbonqa.ingest.models import ParsedPlan
 from carbonqa.ingest.pipeline import load_corpus
 
 REPO_DIR = Path(__file__).resolve().parents[1]
+TINY_CORPUS = Path(__file__).resolve().parent / "data" / "tiny"
+
+
+class FakeEmbedder:
+    """A deterministic stand-in for the model: a text's characters and character pairs hashed into
+    `dimension` buckets, unit length, so texts sharing words get similar vectors. It records what it
+    embeds: the passages, and the size of each batch of questions."""
+
+    DIMENSION = 64
+
+    def __init__(self, model_id: str = "fake", fingerprint: str = "fake-v1"):
+        self.model_id, self.model_fingerprint, self.dimension = model_id, fingerprint, self.DIMENSION
+        self.embedded: list[str] = []
+        self.query_batches: list[int] = []
+
+    def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        self.embedded += texts
+        return self.vectors(texts)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        self.query_batches.append(len(texts))
+        return self.vectors(texts)
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self.vector(text) for text in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+
+    def vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dimension, dtype=np.float32)
+        for gram in [*text, *(text[i:i + 2] for i in range(len(text) - 1))]:
+            vector[hashlib.md5(gram.encode()).digest()[0] % self.dimension] += 1
+        return vector / (np.linalg.norm(vector) or 1.0)
+
+
+@pytest.fixture(scope="session")
+def tiny_plans() -> list[ParsedPlan]:
+    """Three hand-made plans (广东省, 珠海市, 江门市): notices (江门's without a number), targets for 2025
+    and 2030, a part listing three actions, clauses on 核电 (not in 珠海's plan) and who leads the work."""
+    return load_corpus(TINY_CORPUS)
+
+
+@pytest.fixture(scope="session")
+def tiny_index(tiny_plans):
+    from carbonqa.index.store import build_index
+
+    return build_index([chunk for plan in tiny_plans for chunk in plan.chunks], FakeEmbedder(), progress=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus(tiny_index):
+    from carbonqa.retriever.corpus import Corpus
+
+    return Corpus.of_index(tiny_index)
+
+
+@pytest.fixture(scope="session")
+def tiny_retriever(tiny_index, tiny_corpus):
+    from carbonqa.retriever.search import Retriever
+
+    return Retriever(tiny_index, FakeEmbedder(), corpus=tiny_corpus)
+
+
+@pytest.fixture(scope="session")
+def tiny_answerer(tiny_retriever, tiny_corpus):
+    from carbonqa.answer.pipeline import Answerer
+
+    return Answerer(tiny_retriever, tiny_corpus)
+
+
+@pytest.fixture(scope="session")
+def ask(tiny_answerer):
+    """ask(question, **request fields): the tiny Answerer's Answer."""
+    from carbonqa.answer.models import AnswerRequest
+
+    return lambda question, **fields: tiny_answerer.ask(AnswerRequest(question=question, **fields))
 
 
 @pytest.fixture(scope="session")

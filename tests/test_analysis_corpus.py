@@ -18,10 +18,10 @@ pytestmark = pytest.mark.unit
 def answer(plans):
     chunks = [chunk for plan in plans for chunk in plan.chunks]
     analysis = IndicatorAnalysis(extract_indicators(chunks), chunks)
-    catalog, tokenize, by_id = catalog_of(chunks), Tokenizer().tokenize, {chunk.id: chunk for chunk in chunks}
+    catalog, words, by_id = catalog_of(chunks), Tokenizer(), {chunk.id: chunk for chunk in chunks}
 
     def ask(question: str) -> tuple[str, list]:
-        frame = read_question(question, catalog, tokenize)
+        frame = read_question(question, catalog, words)
         text, book = analysis_text(analysis.run(frame.analysis, frame.text), by_id)
         for citation in book.citations:  # a cited clause holds what is quoted from it
             assert squash(citation.quote) in squash(by_id[citation.chunk_id].text)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from carbonqa.answer.evidence import Candidate
+from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.sentences import Sentence

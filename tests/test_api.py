@@ -8,7 +8,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from carbonqa.answer.models import Answer
+from carbonqa.answer.models import Answer, AnswerRequest
 from carbonqa.api.app import create_app
 from carbonqa.index.batching import QueryBatcher
 from carbonqa.index.embedder import QUERY_THREADS
@@ -197,7 +197,7 @@ def test_ask_answers_with_citations(client, store_runtime):
         assert chunk.region == "珠海市"
         assert citation["quote"] in chunk.text
     # The body is the Answer contract, field for field, as the answerer made it (timings aside).
-    in_process = store_runtime.answerer.ask(question=ZHUHAI_ENERGY).model_dump(exclude={"timings_ms"})
+    in_process = store_runtime.answerer.ask(AnswerRequest(question=ZHUHAI_ENERGY)).model_dump(exclude={"timings_ms"})
     assert Answer.model_validate(answer).model_dump(exclude={"timings_ms"}) == in_process
     assert client.post("/ask", json={"question": ZHUHAI_ENERGY}).headers["content-type"] == "application/json"
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from carbonqa.index.batching import QueryBatcher, QueryEmbeddingError
+from conftest import FakeEmbedder
 
 # Different lengths, so a shared forward pass pads the shorter ones.
 QUESTIONS = [
@@ -21,40 +22,38 @@ QUESTIONS = [
 ]
 
 
-class CountingEmbedder:
-    """The real embedder, recording how many texts each forward pass embeds."""
-
-    def __init__(self, embedder):
-        self.embedder = embedder
-        self.passes: list[int] = []
-
-    def embed_queries(self, texts):
-        self.passes.append(len(texts))
-        return self.embedder.embed_queries(texts)
-
-
-def test_concurrent_calls_match_single_calls(runtime):
-    embedder = runtime.embedder
-    single = np.vstack([embedder.embed_queries([q]) for q in QUESTIONS])
-    counting = CountingEmbedder(embedder)
-    batcher = QueryBatcher(counting, max_wait_s=0.05)  # a long wait: the 8 calls surely share passes
+@pytest.mark.unit
+def test_concurrent_calls_share_passes_and_get_their_own_vectors():
+    embedder = FakeEmbedder()
+    single = np.vstack([FakeEmbedder().embed_queries([q]) for q in QUESTIONS])
+    batcher = QueryBatcher(embedder, max_wait_s=0.05)  # a long wait: the 8 calls surely share passes
     with ThreadPoolExecutor(max_workers=8) as pool:
         batched = np.vstack(list(pool.map(lambda q: batcher.embed_queries([q]), QUESTIONS)))
-    assert max(counting.passes) > 1 and sum(counting.passes) == len(QUESTIONS)  # really batched, each text once
+    passes = embedder.query_batches
+    assert max(passes) > 1 and sum(passes) == len(QUESTIONS)  # really batched, each text once
+    assert np.array_equal(batched, single)  # each caller gets its own question's vector
+
+
+def test_the_model_embeds_a_batch_as_it_embeds_each_question(runtime):
+    embedder = runtime.embedder
+    single = np.vstack([embedder.embed_queries([q]) for q in QUESTIONS])
+    batched = embedder.embed_queries(QUESTIONS)  # one forward pass pads the shorter questions
     assert batched.shape == single.shape == (len(QUESTIONS), embedder.dimension)
     assert (batched * single).sum(axis=1).min() >= 0.9999  # both L2-normalised: row dot = cosine
 
 
-def test_delegates_model_identity(runtime):
-    batcher = QueryBatcher(runtime.embedder)
+@pytest.mark.unit
+def test_delegates_model_identity():
+    embedder = FakeEmbedder()
+    batcher = QueryBatcher(embedder)
     assert (batcher.model_id, batcher.model_fingerprint, batcher.dimension) == (
-        runtime.embedder.model_id, runtime.embedder.model_fingerprint, runtime.embedder.dimension)
-    assert batcher.embed_queries([]).shape == (0, runtime.embedder.dimension)
+        embedder.model_id, embedder.model_fingerprint, embedder.dimension)
+    assert batcher.embed_queries([]).shape == (0, embedder.dimension)
     with pytest.raises(TypeError):
         batcher.embed_queries("一个字符串")
 
 
-class Broken:
+class Broken(FakeEmbedder):
     def embed_queries(self, texts):
         raise RuntimeError("model crashed")
 
@@ -72,17 +71,14 @@ def test_embedder_errors_reach_every_caller():
         batcher.embed_queries(["再问一次"])
 
 
-class FailsOnPoison:
+class FailsOnPoison(FakeEmbedder):
     """A model that cannot embed one particular text, like a tokenizer meeting a lone surrogate."""
 
-    def __init__(self):
-        self.passes: list[int] = []
-
     def embed_queries(self, texts):
-        self.passes.append(len(texts))
         if "毒" in texts:
+            self.query_batches.append(len(texts))
             raise UnicodeEncodeError("utf-8", "毒", 0, 1, "surrogates not allowed")
-        return np.array([[float(len(text)), 1.0] for text in texts])
+        return super().embed_queries(texts)
 
 
 @pytest.mark.unit
@@ -92,10 +88,10 @@ def test_one_bad_text_fails_only_its_own_request():
     texts = ["碳达峰", "毒", "新型储能装机", "光伏"]
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = [pool.submit(batcher.embed_queries, [text]) for text in texts]
-    assert model.passes[0] == 4  # the shared pass failed, then each request was retried on its own
+    assert model.query_batches[0] == 4  # the shared pass failed, then each request was retried on its own
     for text, future in zip(texts, futures):
         if text == "毒":
             with pytest.raises(QueryEmbeddingError):
                 future.result()
         else:
-            assert future.result().tolist() == [[float(len(text)), 1.0]]
+            assert np.array_equal(future.result(), FakeEmbedder().embed_queries([text]))

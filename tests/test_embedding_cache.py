@@ -8,24 +8,11 @@ from carbonqa.index.chunk_store import embedding_text
 from carbonqa.index.embedding_cache import CACHE_FILE, EmbeddingCache, embed_passages_cached
 from carbonqa.index.sentence_vectors import sentence_texts
 from carbonqa.index.store import load_or_build
+from conftest import FakeEmbedder
+
+pytestmark = pytest.mark.unit
 
 
-class FakeEmbedder:
-    """Deterministic vectors from the text; records every text it embeds."""
-
-    model_id = "fake"
-    dimension = 4
-
-    def __init__(self, fingerprint: str = "fake-v1") -> None:
-        self.model_fingerprint = fingerprint
-        self.embedded: list[str] = []
-
-    def embed_passages(self, texts, show_progress=False):
-        self.embedded += texts
-        return np.array([[len(t), t.count("碳"), 1.0, float(i)] for i, t in enumerate(texts)], dtype=np.float32)
-
-
-@pytest.mark.unit
 def test_only_new_texts_are_embedded_and_vectors_are_kept():
     embedder = FakeEmbedder()
     first, cache, embedded = embed_passages_cached(["甲", "乙碳"], embedder, None)
@@ -36,7 +23,6 @@ def test_only_new_texts_are_embedded_and_vectors_are_kept():
     assert set(cache.vectors) == set(embed_passages_cached(["甲", "乙碳", "丙"], embedder, cache)[1].vectors)
 
 
-@pytest.mark.unit
 def test_cache_round_trips_and_other_models_or_broken_files_count_as_empty(tmp_path):
     _, cache, _ = embed_passages_cached(["甲", "乙"], FakeEmbedder(), None)
     path = tmp_path / CACHE_FILE
@@ -45,26 +31,12 @@ def test_cache_round_trips_and_other_models_or_broken_files_count_as_empty(tmp_p
     assert loaded.vectors.keys() == cache.vectors.keys()
     assert all(np.array_equal(loaded.vectors[k], cache.vectors[k]) for k in cache.vectors)
     assert EmbeddingCache.load(path, "fake-v2").vectors == {}
-    other = FakeEmbedder("fake-v2")
+    other = FakeEmbedder(fingerprint="fake-v2")
     embed_passages_cached(["甲"], other, loaded)
     assert other.embedded == ["甲"]  # a cache of another model hands out nothing
     path.write_bytes(b"not a zip")
     assert EmbeddingCache.load(path, "fake-v1").vectors == {}
     assert EmbeddingCache.load(tmp_path / "missing.npz", "fake-v1").vectors == {}
-
-
-class CountingEmbedder:
-    """The real embedder, recording the passages it embeds."""
-
-    def __init__(self, embedder):
-        self.embedder = embedder
-        self.model_id, self.dimension = embedder.model_id, embedder.dimension
-        self.model_fingerprint = embedder.model_fingerprint
-        self.embedded: list[str] = []
-
-    def embed_passages(self, texts, show_progress=False):
-        self.embedded += texts
-        return self.embedder.embed_passages(texts)
 
 
 def new_passages(chunks, known_chunks) -> set[str]:
@@ -74,34 +46,31 @@ def new_passages(chunks, known_chunks) -> set[str]:
     return ({embedding_text(c) for c in chunks} | set(sentence_texts(chunks))) - old
 
 
-def test_adding_and_editing_a_plan_embeds_only_its_chunks(tmp_path, runtime):
-    by_plan: dict[str, list] = {}
-    for chunk in runtime.index.chunks:
-        by_plan.setdefault(chunk.doc_id, []).append(chunk)
-    first, second = [chunks[:12] for chunks in list(by_plan.values())[:2]]
-    load_or_build(tmp_path / "idx", first, CountingEmbedder(runtime.embedder), progress=False)
+def test_adding_and_editing_a_plan_embeds_only_its_chunks(tmp_path, tiny_plans):
+    first, second = [plan.chunks[:8] for plan in tiny_plans[:2]]
+    load_or_build(tmp_path / "idx", first, FakeEmbedder(), progress=False)
 
-    counting = CountingEmbedder(runtime.embedder)
+    counting = FakeEmbedder()
     index, status = load_or_build(tmp_path / "idx", first + second, counting, progress=False)
     assert status.startswith("rebuilt") and len(second) == index.manifest.embedded_count
     assert sorted(counting.embedded) == sorted(new_passages(first + second, first))
     assert index.manifest.embedded_sentences == len(counting.embedded) - len(second) > 0
 
     edited = first[:-1] + [first[-1].model_copy(update={"text": first[-1].text + "（修订）"})] + second
-    counting = CountingEmbedder(runtime.embedder)
+    counting = FakeEmbedder()
     index, _ = load_or_build(tmp_path / "idx", edited, counting, progress=False)
     assert sorted(counting.embedded) == sorted(new_passages(edited, first + second))
     assert index.manifest.embedded_count == 1 and counting.embedded[0].endswith("（修订）")
-    fresh = runtime.embedder.embed_passages(counting.embedded[:1])
+    fresh = FakeEmbedder().embed_passages(counting.embedded[:1])
     assert np.allclose(index.dense.reconstruct(len(first) - 1), fresh[0], atol=1e-6)
-    saved = EmbeddingCache.load(tmp_path / "idx" / CACHE_FILE, runtime.embedder.model_fingerprint)
+    saved = EmbeddingCache.load(tmp_path / "idx" / CACHE_FILE, counting.model_fingerprint)
     # The edited clause's old text left the cache; it holds exactly the clauses and sentences indexed.
     assert len(saved.vectors) == len(edited) + len(sentence_texts(edited))
 
 
-def test_forced_rebuild_embeds_everything(tmp_path, runtime):
-    chunks = runtime.index.chunks[:10]
-    load_or_build(tmp_path / "idx", chunks, runtime.embedder, progress=False)
-    counting = CountingEmbedder(runtime.embedder)
+def test_forced_rebuild_embeds_everything(tmp_path, tiny_index):
+    chunks = tiny_index.chunks[:10]
+    load_or_build(tmp_path / "idx", chunks, FakeEmbedder(), progress=False)
+    counting = FakeEmbedder()
     load_or_build(tmp_path / "idx", chunks, counting, progress=False, rebuild=True)
     assert len(counting.embedded) == 10 + len(sentence_texts(chunks))

@@ -132,7 +132,7 @@ def test_extraction_meets_the_floors_on_the_gold_table(plans):
 
 @pytest.mark.unit
 def test_comparison_of_one_indicator_is_a_line_per_plan_with_citations():
-    from carbonqa.answer.indicator_table import indicator_comparison
+    from carbonqa.answer.kinds.indicator_table import indicator_comparison
 
     city = clause("到2025年，单位地区生产总值能耗比2020年下降14%。", region="甲市")
     other = clause("到2025年，森林覆盖率达到60%。", region="乙市", number="2", start=100)
@@ -148,7 +148,7 @@ def test_comparison_of_one_indicator_is_a_line_per_plan_with_citations():
 
 @pytest.mark.unit
 def test_a_plan_wording_the_indicator_more_broadly_answers_under_its_own_name():
-    from carbonqa.answer.indicator_table import indicator_comparison
+    from carbonqa.answer.kinds.indicator_table import indicator_comparison
 
     city = clause("到2030年，城市绿色出行比例不低于70%。", region="甲市")
     other = clause("到2030年，绿色出行比例不低于65%。", region="乙市", number="2", start=100)

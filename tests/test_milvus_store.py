@@ -1,12 +1,10 @@
-"""The Milvus store on Milvus Lite, with hand-made chunks and a tiny deterministic embedder (no model)."""
+"""The Milvus store on Milvus Lite, with hand-made chunks and the fake embedder (no model)."""
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 from pymilvus import MilvusException
 
@@ -15,32 +13,9 @@ from carbonqa.index.chunk_store import IndexCorruptError, StoreUnavailableError,
 from carbonqa.index.sentence_vectors import sentence_texts
 from carbonqa.index.store import build_index
 from carbonqa.ingest.models import Chunk, ChunkKind
+from conftest import FakeEmbedder
 
 pytestmark = pytest.mark.unit
-
-
-class LetterEmbedder:
-    """Bag of characters hashed into 16 dimensions, unit length: similar texts get similar vectors."""
-
-    model_id = "letters"
-    model_fingerprint = "letters-v1"
-    dimension = 16
-
-    def __init__(self):
-        self.embedded: list[str] = []
-
-    def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        self.embedded += texts
-        return np.stack([self.vector(text) for text in texts])
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return np.stack([self.vector(text) for text in texts])
-
-    def vector(self, text: str) -> np.ndarray:
-        vector = np.zeros(self.dimension, dtype=np.float32)
-        for char in text:
-            vector[hashlib.md5(char.encode()).digest()[0] % self.dimension] += 1
-        return vector / (np.linalg.norm(vector) or 1.0)
 
 
 def chunk(doc: str, region: str, number: int, text: str, parent: str | None = None) -> Chunk:
@@ -74,13 +49,13 @@ def lib(request) -> str:
 @pytest.fixture
 def store(client, lib):
     """A collection of its own for a test that writes (creating one takes 1-3 s: the engine loads jieba)."""
-    return milvus_store.build_store(client, lib, CHUNKS, LetterEmbedder(), progress=False)
+    return milvus_store.build_store(client, lib, CHUNKS, FakeEmbedder(), progress=False)
 
 
 @pytest.fixture(scope="module")
 def shared(client):
     """One collection for the tests that only read."""
-    return milvus_store.build_store(client, "lib_shared", CHUNKS, LetterEmbedder(), progress=False)
+    return milvus_store.build_store(client, "lib_shared", CHUNKS, FakeEmbedder(), progress=False)
 
 
 def test_bm25_scores_are_positive_and_best_first(shared):
@@ -92,13 +67,13 @@ def test_bm25_scores_are_positive_and_best_first(shared):
 
 def test_region_filter_runs_in_the_engine(shared):
     assert [hit.chunk_id for hit in shared.bm25_search("新型储能", ["佛山市"], 10)] == ["foshan-2023/1"]
-    vector = LetterEmbedder().embed_queries(["新型储能"])
+    vector = FakeEmbedder().embed_queries(["新型储能"])
     dense = shared.dense_search(vector, ["珠海市", "云浮市"], 10)
     assert {hit.chunk_id.split("/")[0] for hit in dense} == {"zhuhai-2023", "yunfu-2024"}
 
 
 def test_dense_scores_are_inner_products(shared):
-    embedder = LetterEmbedder()
+    embedder = FakeEmbedder()
     vector = embedder.embed_queries(["推广新能源汽车"])
     best = shared.dense_search(vector, [], 1)[0]
     assert best.chunk_id == "foshan-2023/2"
@@ -108,14 +83,14 @@ def test_dense_scores_are_inner_products(shared):
 
 def test_both_stores_rank_bm25_alike(shared):
     """Same chunks, same dictionary and BM25 parameters: the engine's jieba and the FAISS store's agree."""
-    faiss_store = build_index(CHUNKS, LetterEmbedder(), progress=False)
+    faiss_store = build_index(CHUNKS, FakeEmbedder(), progress=False)
     for query in ("新型储能", "海上风电装机", "充电桩", "森林覆盖率"):
         assert shared.bm25_search(query, [], 1)[0].chunk_id == faiss_store.bm25_search(query, [], 1)[0].chunk_id
 
 
 def test_reopening_reads_chunks_back_without_embedding(client, shared):
     client.release_collection("lib_shared")  # as after a restart: opening loads it again
-    embedder = LetterEmbedder()
+    embedder = FakeEmbedder()
     reopened, status = milvus_store.load_or_build(client, "lib_shared", CHUNKS, embedder, progress=False)
     assert status == "loaded" and embedder.embedded == []
     assert reopened.chunks == CHUNKS  # every field, in corpus order
@@ -124,7 +99,7 @@ def test_reopening_reads_chunks_back_without_embedding(client, shared):
 
 
 def test_a_library_update_writes_only_the_difference(lib, client, store):
-    embedder = LetterEmbedder()
+    embedder = FakeEmbedder()
     changed = chunk("foshan-2023", "佛山市", 1, "佛山建设氢能产业园。")
     added = chunk("jiangmen-2023", "江门市", 1, "有序发展核电。")
     moved = CHUNKS[4].model_copy(update={"id": "yunfu-2024/9"})  # same text under a new id
@@ -167,9 +142,9 @@ def test_a_failed_update_puts_the_rows_back(lib, client, store, monkeypatch):
 
     monkeypatch.setattr(client, "delete", delete_fails_once)
     with pytest.raises(StoreUnavailableError, match="connection lost"):
-        store.updated([changed, added, *CHUNKS[1:4]], LetterEmbedder())  # upserts, then deleting yunfu fails
+        store.updated([changed, added, *CHUNKS[1:4]], FakeEmbedder())  # upserts, then deleting yunfu fails
     client.release_collection(lib)
-    reopened, status = milvus_store.load_or_build(client, lib, CHUNKS, LetterEmbedder(), progress=False)
+    reopened, status = milvus_store.load_or_build(client, lib, CHUNKS, FakeEmbedder(), progress=False)
     assert status == "loaded" and reopened.chunks == CHUNKS
 
 
@@ -180,9 +155,9 @@ def test_a_failed_sentence_update_puts_the_chunk_rows_back(lib, client, store, m
     monkeypatch.setattr(milvus_store, "update_sentences", sentences_fail)
     changed = chunk("zhuhai-2023", "珠海市", 1, "珠海建设氢能产业园。")
     with pytest.raises(StoreUnavailableError, match="connection lost"):
-        store.updated([changed, *CHUNKS[1:]], LetterEmbedder())  # the chunk rows are written first
+        store.updated([changed, *CHUNKS[1:]], FakeEmbedder())  # the chunk rows are written first
     client.release_collection(lib)
-    reopened, status = milvus_store.load_or_build(client, lib, CHUNKS, LetterEmbedder(), progress=False)
+    reopened, status = milvus_store.load_or_build(client, lib, CHUNKS, FakeEmbedder(), progress=False)
     assert status == "loaded" and reopened.chunks == CHUNKS
 
 
@@ -190,32 +165,29 @@ def test_an_edited_row_is_refused_until_rebuilt(lib, client, store):
     row = client.get(lib, ids=["zhuhai-2023/1"], output_fields=milvus_store.STORED_FIELDS)[0]
     client.upsert(lib, [row | {"text": "到2025年风电装机达到900万千瓦。"}])
     with pytest.raises(IndexCorruptError, match="zhuhai-2023/1.*carbonqa index --rebuild"):
-        milvus_store.load_or_build(client, lib, CHUNKS, LetterEmbedder(), progress=False)
+        milvus_store.load_or_build(client, lib, CHUNKS, FakeEmbedder(), progress=False)
     client.upsert(lib, [row])  # the text back, then a row written by someone else
     client.upsert(lib, [row | {"id": "zhuhai-2023/99", "seq": 99}])
     with pytest.raises(IndexCorruptError, match="6 chunks differ from the 5"):
-        milvus_store.load_or_build(client, lib, CHUNKS, LetterEmbedder(), progress=False)
-    _, status = milvus_store.load_or_build(client, lib, CHUNKS, LetterEmbedder(), progress=False, rebuild=True)
+        milvus_store.load_or_build(client, lib, CHUNKS, FakeEmbedder(), progress=False)
+    _, status = milvus_store.load_or_build(client, lib, CHUNKS, FakeEmbedder(), progress=False, rebuild=True)
     assert status == "rebuilt"
 
 
 def test_changed_corpus_updates_and_changed_model_rebuilds(lib, client, store):
     changed = CHUNKS[:-1]
-    updated, status = milvus_store.load_or_build(client, lib, changed, LetterEmbedder(), progress=False)
+    updated, status = milvus_store.load_or_build(client, lib, changed, FakeEmbedder(), progress=False)
     assert status == "updated: 0 of 4 chunks embedded" and updated.chunks == changed
 
-    class OtherModel(LetterEmbedder):
-        model_fingerprint = "letters-v2"
-
     with pytest.raises(ValueError, match="run `carbonqa index --rebuild`"):
-        updated.updated(CHUNKS, OtherModel())
-    _, status = milvus_store.load_or_build(client, lib, changed, OtherModel(), progress=False)
+        updated.updated(CHUNKS, FakeEmbedder(fingerprint="fake-v2"))
+    _, status = milvus_store.load_or_build(client, lib, changed, FakeEmbedder(fingerprint="fake-v2"), progress=False)
     assert status == "rebuilt: model files changed"
 
 
 def test_unfinished_collection_is_rebuilt(lib, client):
-    milvus_store.create_collection(client, lib, LetterEmbedder.dimension, [])  # no manifest: a crash mid-build
-    _, status = milvus_store.load_or_build(client, lib, CHUNKS, LetterEmbedder(), progress=False)
+    milvus_store.create_collection(client, lib, FakeEmbedder.DIMENSION, [])  # no manifest: a crash mid-build
+    _, status = milvus_store.load_or_build(client, lib, CHUNKS, FakeEmbedder(), progress=False)
     assert status == "built"
 
 
@@ -241,12 +213,12 @@ def test_a_lite_file_held_by_another_process_is_a_clear_error(tmp_path, caplog):
 
 @pytest.fixture
 def milvus_env(tmp_path, monkeypatch):
-    """CARBONQA_STORE=milvus on a fresh Lite file, the tiny embedder standing in for the model."""
+    """CARBONQA_STORE=milvus on a fresh Lite file, the fake embedder standing in for the model."""
     from carbonqa.service.settings import get_settings
 
     monkeypatch.setenv("CARBONQA_STORE", "milvus")
     monkeypatch.setenv("CARBONQA_MILVUS_URI", str(tmp_path / "cli.db"))
-    monkeypatch.setattr("carbonqa.service.runtime.Embedder.load", lambda *args, **kwargs: LetterEmbedder())
+    monkeypatch.setattr("carbonqa.service.runtime.Embedder.load", lambda *args, **kwargs: FakeEmbedder())
     get_settings.cache_clear()
     yield tmp_path / "cli.db"
     get_settings.cache_clear()

@@ -6,14 +6,15 @@ import pytest
 
 from carbonqa.answer.compose import CitationBook, structure_list
 from carbonqa.answer.evidence import states_figure
-from carbonqa.answer.facets import MAX_FACETS, split_facets
-from carbonqa.answer.pipeline import asked_figure, asked_items
+from carbonqa.answer.kinds.single import asked_figure
+from carbonqa.answer.kinds.structure import asked_items
 from carbonqa.answer.policy import has_base_year
-from carbonqa.answer.structure import Outline
+from carbonqa.answer.outline import Outline
 from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.tree import ClauseTree
 from carbonqa.ingest.vocabulary import CURATED_TERMS, figure_families
+from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.models import QuestionFrame, RegionQuery
 
 pytestmark = pytest.mark.unit
@@ -28,38 +29,37 @@ def segment():
 # ---- facets --------------------------------------------------------------------------------------
 
 def test_two_topics_make_two_sub_questions_sharing_the_rest(segment):
-    split = split_facets("佛山2025年风电和光伏装机目标分别是多少？", segment, PLACES)
-    assert [(f.label, f.key) for f in split.facets] == [("风电", ["风电"]), ("光伏装机", ["光伏", "装机"])]
-    assert [f.question for f in split.facets] == ["佛山2025年风电目标分别是多少？", "佛山2025年光伏装机目标分别是多少？"]
-    assert split.skipped == []
+    facets = split_facets("佛山2025年风电和光伏装机目标分别是多少？", segment, PLACES)
+    assert [(f.label, f.key) for f in facets] == [("风电", ["风电"]), ("光伏装机", ["光伏", "装机"])]
+    assert [f.question for f in facets] == ["佛山2025年风电目标分别是多少？", "佛山2025年光伏装机目标分别是多少？"]
 
 
 def test_years_and_topics_multiply(segment):
-    split = split_facets("珠海2025年和2030年风电和光伏装机容量分别要达到多少？", segment, PLACES)
-    assert [f.label for f in split.facets] == ["风电 · 2025年", "风电 · 2030年", "光伏装机容量 · 2025年",
+    facets = split_facets("珠海2025年和2030年风电和光伏装机容量分别要达到多少？", segment, PLACES)
+    assert [f.label for f in facets] == ["风电 · 2025年", "风电 · 2030年", "光伏装机容量 · 2025年",
                                                "光伏装机容量 · 2030年"]
-    assert split.facets[1].year == 2030 and "2025" not in split.facets[1].question
+    assert facets[1].year == 2030 and "2025" not in facets[1].question
 
 
 def test_an_enumeration_closed_by_deng_is_one_topic(segment):
-    split = split_facets("佛山废钢铁、废纸、废塑料等9种主要再生资源回收量，2025年和2030年各是多少？", segment, PLACES)
-    assert [f.label for f in split.facets] == ["2025年", "2030年"]
-    assert split_facets("推广光伏、风电等可再生能源有哪些措施？", segment, PLACES).facets == []
+    facets = split_facets("佛山废钢铁、废纸、废塑料等9种主要再生资源回收量，2025年和2030年各是多少？", segment, PLACES)
+    assert [f.label for f in facets] == ["2025年", "2030年"]
+    assert split_facets("推广光伏、风电等可再生能源有哪些措施？", segment, PLACES) == []
     # A 等 inside an earlier conjunct does not close the coordination.
-    split = split_facets("佛山2030年LED等高效节能灯具使用占比和城市建成区绿地率分别是多少？", segment, PLACES)
-    assert len(split.facets) == 2
+    facets = split_facets("佛山2030年LED等高效节能灯具使用占比和城市建成区绿地率分别是多少？", segment, PLACES)
+    assert len(facets) == 2
 
 
 def test_a_conjunct_keeps_its_own_frame_words(segment):
-    split = split_facets("珠海2025年单位地区生产总值能耗下降目标和星级绿色建筑占比分别是多少？", segment, PLACES)
-    assert [f.label for f in split.facets] == ["单位地区生产总值能耗下降目标", "星级绿色建筑占比"]
-    assert split.facets[1].question == "珠海2025年星级绿色建筑占比分别是多少？"
-    assert "下降" not in split.facets[0].key and "星级" in split.facets[1].key
+    facets = split_facets("珠海2025年单位地区生产总值能耗下降目标和星级绿色建筑占比分别是多少？", segment, PLACES)
+    assert [f.label for f in facets] == ["单位地区生产总值能耗下降目标", "星级绿色建筑占比"]
+    assert facets[1].question == "珠海2025年星级绿色建筑占比分别是多少？"
+    assert "下降" not in facets[0].key and "星级" in facets[1].key
 
 
 def test_two_questions_in_one_are_two_facets(segment):
-    split = split_facets("云浮城镇新建民用建筑执行什么标准，星级绿色建筑占比多少？", segment, PLACES)
-    assert [f.label for f in split.facets] == ["云浮城镇新建民用建筑", "星级绿色建筑占比"]
+    facets = split_facets("云浮城镇新建民用建筑执行什么标准，星级绿色建筑占比多少？", segment, PLACES)
+    assert [f.label for f in facets] == ["云浮城镇新建民用建筑", "星级绿色建筑占比"]
 
 
 @pytest.mark.parametrize("question", [
@@ -68,13 +68,13 @@ def test_two_questions_in_one_are_two_facets(segment):
     "碳达峰碳中和工作领导小组怎么分工？",  # 和 inside a word
 ])
 def test_single_questions_have_no_facets(segment, question):
-    assert split_facets(question, segment, PLACES).facets == []
+    assert split_facets(question, segment, PLACES) == []
 
 
-def test_facets_beyond_the_limit_are_reported_not_dropped(segment):
+def test_every_facet_is_split_off_however_many(segment):
     topics = "、".join(["光伏", "风电", "核电", "氢能", "储能", "生物质", "地热能"])
-    split = split_facets(f"佛山{topics}装机目标分别是多少？", segment, PLACES)
-    assert len(split.facets) == MAX_FACETS and split.skipped == ["地热能装机"]
+    facets = split_facets(f"佛山{topics}装机目标分别是多少？", segment, PLACES)
+    assert [f.label for f in facets] == ["光伏", "风电", "核电", "氢能", "储能", "生物质", "地热能装机"]
 
 
 # ---- the kind of figure asked ---------------------------------------------------------------------

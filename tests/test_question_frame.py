@@ -17,22 +17,22 @@ OTHERS = RegionCatalog(["深圳市南山区", "湖南省", "珠海市"], levels=
 
 
 @pytest.fixture(scope="module")
-def tokenize():
-    return Tokenizer(["非化石能源", "光伏", "新型储能", "保障措施"]).tokenize
+def words():
+    return Tokenizer(["非化石能源", "光伏", "新型储能", "保障措施"])
 
 
-def test_regions_are_detected_or_filtered_and_say_how(tokenize):
-    frame = read_question("珠海2025年光伏装机目标是多少？", CORPUS, tokenize)
+def test_regions_are_detected_or_filtered_and_say_how(words):
+    frame = read_question("珠海2025年光伏装机目标是多少？", CORPUS, words)
     assert frame.regions.regions == ["珠海市"] and frame.regions.source == RegionSource.detected
-    frame = read_question("光伏装机目标是多少？", CORPUS, tokenize, regions=["全省"])
+    frame = read_question("光伏装机目标是多少？", CORPUS, words, regions=["全省"])
     assert frame.regions.regions == ["广东省"] and frame.regions.source == RegionSource.filter
-    frame = read_question("珠海的光伏目标", CORPUS, tokenize, use_region_detection=False)
+    frame = read_question("珠海的光伏目标", CORPUS, words, use_region_detection=False)
     assert frame.regions.regions == [] and frame.regions.source == RegionSource.off
     with pytest.raises(UnknownRegionError, match="深圳"):
-        read_question("光伏目标", CORPUS, tokenize, regions=["深圳"])
+        read_question("光伏目标", CORPUS, words, regions=["深圳"])
 
 
-def test_plans_of_any_level_are_recognised_by_their_own_names(tokenize):
+def test_plans_of_any_level_are_recognised_by_their_own_names(words):
     assert OTHERS.detect("南山区的光伏目标").regions == ["深圳市南山区"]
     assert OTHERS.detect("深圳南山的光伏目标").regions == ["深圳市南山区"]
     assert OTHERS.detect("湖南的非化石能源目标").regions == ["湖南省"]
@@ -40,41 +40,53 @@ def test_plans_of_any_level_are_recognised_by_their_own_names(tokenize):
     assert OTHERS.detect("深圳的目标").unknown == ["深圳"]  # the city has no plan, only its district
     assert OTHERS.resolve("南山") == "深圳市南山区" and OTHERS.resolve("全省") == "湖南省"
     assert OTHERS.answer_order == ["湖南省", "深圳市南山区", "珠海市"]  # provinces first
-    frame = read_question("南山区和珠海的光伏目标分别是多少？", OTHERS, tokenize)
+    frame = read_question("南山区和珠海的光伏目标分别是多少？", OTHERS, words)
     assert frame.compared_regions == ["深圳市南山区", "珠海市"]
     assert not any("南山" in term or "珠海" in term for term in frame.terms)
 
 
-def test_comparisons_name_their_plans_in_answer_order(tokenize):
-    frame = read_question("珠海和广东的新型储能目标分别是多少？", CORPUS, tokenize)
+def test_comparisons_name_their_plans_in_answer_order(words):
+    frame = read_question("珠海和广东的新型储能目标分别是多少？", CORPUS, words)
     assert frame.compared_regions == ["广东省", "珠海市"]
-    assert read_question("各市的光伏目标是多少", CORPUS, tokenize).compared_regions == \
+    assert read_question("各市的光伏目标是多少", CORPUS, words).compared_regions == \
         ["广东省", "珠海市", "佛山市", "江门市", "云浮市"]
-    assert read_question("珠海的光伏目标", CORPUS, tokenize).compared_regions == []
+    assert read_question("珠海的光伏目标", CORPUS, words).compared_regions == []
 
 
-def test_years_base_year_and_asked_quantity(tokenize):
-    frame = read_question("珠海2025年单位GDP能耗要比2020年下降多少？", CORPUS, tokenize)
+def test_years_base_year_and_asked_quantity(words):
+    frame = read_question("珠海2025年单位GDP能耗要比2020年下降多少？", CORPUS, words)
     assert frame.years == {2025, 2020} and frame.base_year == 2020
     assert frame.wants_figure and frame.unit_family == "share" and frame.unit is None
     # "哪几个" asks which, not how many.
-    which = read_question("江门方案里重点培育的四大战略性新兴产业集群是哪几个？", CORPUS, tokenize)
+    which = read_question("江门方案里重点培育的四大战略性新兴产业集群是哪几个？", CORPUS, words)
     assert not which.wants_figure and which.unit is None
-    assert read_question("珠海要建几个零碳园区？", CORPUS, tokenize).unit == "个"
+    assert read_question("珠海要建几个零碳园区？", CORPUS, words).unit == "个"
     # "几成" (how many tenths) asks for a share too.
-    tenths = read_question("珠海到2030年新买的小轿车里电动车能占到几成？", CORPUS, tokenize)
+    tenths = read_question("珠海到2030年新买的小轿车里电动车能占到几成？", CORPUS, words)
     assert tenths.wants_figure and tenths.unit_family == "share"
-    frame = read_question("广东到2030年光伏装机要达到多少万千瓦？", CORPUS, tokenize)
+    frame = read_question("广东到2030年光伏装机要达到多少万千瓦？", CORPUS, words)
     assert frame.unit == "万千瓦" and frame.unit_family == "power" and frame.base_year is None
-    assert read_question("珠海哪一年实现碳达峰？", CORPUS, tokenize).wants_year
-    full_width = read_question("珠海２０２５年单位GDP能耗要比２０２０年下降多少？", CORPUS, tokenize)
+    assert read_question("珠海哪一年实现碳达峰？", CORPUS, words).wants_year
+    full_width = read_question("珠海２０２５年单位GDP能耗要比２０２０年下降多少？", CORPUS, words)
     assert full_width.years == {2025, 2020} and full_width.base_year == 2020  # read in NFKC form
-    frame = read_question("每个城市要建几座加氢站？", CORPUS, tokenize)
+    frame = read_question("每个城市要建几座加氢站？", CORPUS, words)
     assert frame.unit == "座" and frame.unit_family == "count"  # the unit asked, not the 个 of 每个
 
 
-def test_topic_terms_leave_out_places_frame_words_and_numbers(tokenize):
-    frame = read_question("云浮2025年非化石能源消费比重目标是多少？", CORPUS, tokenize)
+@pytest.mark.parametrize("question, years, base_year", [
+    ("珠海25年光伏装机目标是多少？", {2025}, None), ("二〇三〇年珠海光伏装机目标", {2030}, None),
+    ("佛山公共机构人均综合能耗 30年比20年降多少", {2030, 2020}, 2020),
+    ("十四五末江门天然气发电装机规模要到多大", {2025}, None), ("江门十五五期间非化石能源消费比重", {2030}, None),
+    ("以2020年为基数，珠海能耗要降多少", {2020}, 2020), ("珠海新增25万千瓦光伏", set(), None),
+])
+def test_times_as_staff_write_them(words, question, years, base_year):
+    frame = read_question(question, CORPUS, words)
+    assert (frame.years, frame.base_year) == (years, base_year)
+    assert not any("十四五" in term or "十五五" in term or "期间" in term for term in frame.terms)  # compared as years
+
+
+def test_topic_terms_leave_out_places_frame_words_and_numbers(words):
+    frame = read_question("云浮2025年非化石能源消费比重目标是多少？", CORPUS, words)
     assert "非化石能源" in frame.terms
     assert not {"云浮", "目标", "2025", "2025年", "多少"} & set(frame.terms)
 
@@ -88,8 +100,8 @@ def test_topic_terms_leave_out_places_frame_words_and_numbers(tokenize):
     ("保障措施的最后一项是什么？", False, False, -1, None),
     ("云浮2025年非化石能源消费比重目标？", False, False, None, None),
 ])
-def test_list_count_and_ordinal_intent(tokenize, question, wants_list, wants_count, ordinal, part):
-    frame = read_question(question, CORPUS, tokenize)
+def test_list_count_and_ordinal_intent(words, question, wants_list, wants_count, ordinal, part):
+    frame = read_question(question, CORPUS, words)
     assert (frame.wants_list, frame.wants_count, frame.ordinal, frame.part_number) == \
         (wants_list, wants_count, ordinal, part)
 
@@ -107,29 +119,29 @@ def test_structure_questions_enumerate_the_plans_own_parts(question, expected):
     assert asks_for_structure(question) is expected
 
 
-def test_list_positions_are_structure_questions_and_not_topic_words(tokenize):
-    first = read_question("珠海重点任务的前三项行动分别是什么？", CORPUS, tokenize)
+def test_list_positions_are_structure_questions_and_not_topic_words(words):
+    first = read_question("珠海重点任务的前三项行动分别是什么？", CORPUS, words)
     assert first.first_items == 3 and first.wants_structure and "三项" not in first.terms
-    third = read_question("佛山方案重点任务的第三项行动是什么？", CORPUS, tokenize)
+    third = read_question("佛山方案重点任务的第三项行动是什么？", CORPUS, words)
     assert third.ordinal == 3 and third.wants_structure
-    last = read_question("江门十二大行动中的最后一项是什么？", CORPUS, tokenize)
+    last = read_question("江门十二大行动中的最后一项是什么？", CORPUS, words)
     assert last.ordinal == -1 and last.wants_structure
 
 
-def test_a_year_question_is_not_a_figure_question_and_占比_is_no_base_year(tokenize):
-    when = read_question("云浮全市省级以上工业园区哪一年要全部实现循环化改造？", CORPUS, tokenize)
+def test_a_year_question_is_not_a_figure_question_and_占比_is_no_base_year(words):
+    when = read_question("云浮全市省级以上工业园区哪一年要全部实现循环化改造？", CORPUS, words)
     assert when.wants_year and not when.wants_figure  # "以上" in 省级以上 asks for no figure
-    share = read_question("江门高技术制造业增加值占比2025年目标？", CORPUS, tokenize)
+    share = read_question("江门高技术制造业增加值占比2025年目标？", CORPUS, words)
     assert share.base_year is None and share.years == {2025}
-    assert read_question("珠海2025年能耗要比2015年下降多少？", CORPUS, tokenize).base_year == 2015
+    assert read_question("珠海2025年能耗要比2015年下降多少？", CORPUS, words).base_year == 2015
 
 
-def test_a_named_quantity_is_asked_for_unless_the_question_asks_what_is_intended_for_it(tokenize):
-    assert read_question("佛山光伏装机容量目标？", CORPUS, tokenize).wants_figure
-    assert read_question("江门高技术制造业增加值占比2025年目标？", CORPUS, tokenize).wants_figure
-    intent = read_question("佛山居民用管道燃气的比例有什么打算？", CORPUS, tokenize)
+def test_a_named_quantity_is_asked_for_unless_the_question_asks_what_is_intended_for_it(words):
+    assert read_question("佛山光伏装机容量目标？", CORPUS, words).wants_figure
+    assert read_question("江门高技术制造业增加值占比2025年目标？", CORPUS, words).wants_figure
+    intent = read_question("佛山居民用管道燃气的比例有什么打算？", CORPUS, words)
     assert intent.wants_overview and not intent.wants_figure  # "提升……普及率" answers it without a figure
-    assert read_question("佛山居民用管道燃气的比例要达到多少？", CORPUS, tokenize).wants_figure
+    assert read_question("佛山居民用管道燃气的比例要达到多少？", CORPUS, words).wants_figure
 
 
 # ---- several plans of one region: told apart by their own titles and dates ---------------------
@@ -171,8 +183,8 @@ def test_plans_are_described_by_their_own_title_and_id():
     ("珠海和江门修订版方案的储能目标", ["zhuhai-2025", "jiangmen-2023"]),  # 江门 has one plan: kept
     ("修订后的方案中虚拟电厂目标是多少？", ["guangdong-2022", "zhuhai-2025", "jiangmen-2023"]),  # corpus order
 ])
-def test_a_question_picks_one_of_a_regions_plans(tokenize, question, documents):
-    frame = read_question(question, SEVERAL, tokenize, plans=_plans())
+def test_a_question_picks_one_of_a_regions_plans(words, question, documents):
+    frame = read_question(question, SEVERAL, words, plans=_plans())
     assert frame.regions.documents == documents
 
 
@@ -183,40 +195,40 @@ def test_a_question_picks_one_of_a_regions_plans(tokenize, question, documents):
     "江门最新方案的储能目标",  # one plan: nothing to choose
     "珠海2025年光伏装机目标",  # a target year, not a plan's
 ])
-def test_no_plan_picked_without_a_fitting_cue(tokenize, question):
-    assert read_question(question, SEVERAL, tokenize, plans=_plans()).regions.documents == []
+def test_no_plan_picked_without_a_fitting_cue(words, question):
+    assert read_question(question, SEVERAL, words, plans=_plans()).regions.documents == []
 
 
-def test_the_words_naming_a_plan_are_neither_topic_nor_asked_year(tokenize):
-    frame = read_question("珠海2025年修订版方案中新型储能的目标", SEVERAL, tokenize, plans=_plans())
+def test_the_words_naming_a_plan_are_neither_topic_nor_asked_year(words):
+    frame = read_question("珠海2025年修订版方案中新型储能的目标", SEVERAL, words, plans=_plans())
     assert frame.years == set() and frame.regions.documents == ["zhuhai-2025"]
     assert not any("修订" in term or "2025" in term for term in frame.terms) and "新型储能" in frame.terms
-    frame = read_question("广东工业领域方案到2030年的目标", SEVERAL, tokenize, plans=_plans())
+    frame = read_question("广东工业领域方案到2030年的目标", SEVERAL, words, plans=_plans())
     assert frame.years == {2030} and not any("工业" in term for term in frame.terms)
 
 
-def test_documents_filter_wins_and_narrows_only_its_regions(tokenize):
+def test_documents_filter_wins_and_narrows_only_its_regions(words):
     from carbonqa.retriever.plans import UnknownDocumentError
     plans = _plans()
-    frame = read_question("光伏目标", SEVERAL, tokenize, plans=plans, documents=["zhuhai-2025"])
+    frame = read_question("光伏目标", SEVERAL, words, plans=plans, documents=["zhuhai-2025"])
     assert frame.regions.regions == ["珠海市"] and frame.regions.documents == ["zhuhai-2025"]
     assert frame.regions.source == RegionSource.filter
-    frame = read_question("珠海原方案的光伏目标", SEVERAL, tokenize, plans=plans, documents=["zhuhai-2025"])
+    frame = read_question("珠海原方案的光伏目标", SEVERAL, words, plans=plans, documents=["zhuhai-2025"])
     assert frame.regions.documents == ["zhuhai-2025"]  # the filter wins over the question's cue
     # With a region filter: a region with a named plan is narrowed to it, the others keep all their plans.
-    frame = read_question("光伏目标", SEVERAL, tokenize, regions=["珠海", "广东"], plans=plans,
+    frame = read_question("光伏目标", SEVERAL, words, regions=["珠海", "广东"], plans=plans,
                           documents=["zhuhai-2025", "jiangmen-2023"])
     assert frame.regions.regions == ["珠海市", "广东省", "江门市"]
     assert frame.regions.documents == ["guangdong-2022", "zhuhai-2025", "guangdong-gongyelingyu-2022",
                                        "guangdong-jiaotongyunshulingyu-2023", "jiangmen-2023"]
     assert frame.compared_regions == ["广东省", "珠海市", "江门市"]
     with pytest.raises(UnknownDocumentError, match="shenzhen-2024"):
-        read_question("光伏目标", SEVERAL, tokenize, plans=plans, documents=["shenzhen-2024"])
+        read_question("光伏目标", SEVERAL, words, plans=plans, documents=["shenzhen-2024"])
 
 
-def test_questions_about_a_plans_notice_are_told_from_questions_about_its_content(tokenize):
+def test_questions_about_a_plans_notice_are_told_from_questions_about_its_content(words):
     def notice(question: str) -> list[str]:
-        return read_question(question, CORPUS, tokenize).notice
+        return read_question(question, CORPUS, words).notice
 
     assert notice("广东省碳达峰实施方案的发文字号是多少，哪天印发的？") == ["number", "date"]
     assert notice("佛山的方案是什么时候印发的？") == ["date"]
@@ -228,14 +240,46 @@ def test_questions_about_a_plans_notice_are_told_from_questions_about_its_conten
     assert notice("江门方案提出的发布时间表是什么？") == []
 
 
-def test_the_plans_own_name_is_not_a_topic(tokenize):
+def test_the_plans_own_name_is_not_a_topic(words):
     # "碳达峰方案" names the plan; 碳达峰 stays a topic where it is asked about.
-    assert "碳达峰" not in read_question("珠海碳达峰方案里，城镇开发边界一共划了多大面积？", CORPUS, tokenize).terms
-    assert "碳达峰" in read_question("珠海哪一年实现碳达峰？", CORPUS, tokenize).terms
+    assert "碳达峰" not in read_question("珠海碳达峰方案里，城镇开发边界一共划了多大面积？", CORPUS, words).terms
+    assert "碳达峰" in read_question("珠海哪一年实现碳达峰？", CORPUS, words).terms
 
 
-def test_who_is_responsible_is_an_agency_question_not_a_list_of_clauses(tokenize):
-    agency = read_question("珠海方案的重点任务分工表里，农业农村减排固碳行动由哪些单位负责？", CORPUS, tokenize)
+def test_who_is_responsible_is_an_agency_question_not_a_list_of_clauses(words):
+    agency = read_question("珠海方案的重点任务分工表里，农业农村减排固碳行动由哪些单位负责？", CORPUS, words)
     assert agency.wants_agency and not agency.wants_list and not agency.wants_structure
-    assert read_question("云浮方案里，水泥行业碳达峰由哪个部门牵头负责？", CORPUS, tokenize).wants_agency
-    assert not read_question("佛山牵头推进什么城市群建设？", CORPUS, tokenize).wants_agency  # asks what
+    assert read_question("云浮方案里，水泥行业碳达峰由哪个部门牵头负责？", CORPUS, words).wants_agency
+    assert not read_question("佛山牵头推进什么城市群建设？", CORPUS, words).wants_agency  # asks what
+
+
+def test_each_facet_is_read_into_a_frame_of_its_own(words):
+    frame = read_question("云浮2025年城镇新建民用建筑执行什么标准，星级绿色建筑占比多少？", CORPUS, words)
+    standard, share = frame.facets
+    assert (standard.label, share.label) == ("云浮2025年城镇新建民用建筑", "星级绿色建筑占比")
+    assert standard.frame.regions.regions == share.frame.regions.regions == ["云浮市"]  # the plan asked about
+    assert not standard.frame.wants_figure and share.frame.wants_figure
+    assert share.frame.years == {2025}  # a year named once holds for every facet
+    assert read_question("云浮2025年星级绿色建筑占比多少？", CORPUS, words).facets == []
+
+
+def test_a_comparisons_facets_are_narrowed_to_one_plan_at_a_time(words):
+    frame = read_question("珠海和江门2025年风电和光伏装机目标分别是多少？", CORPUS, words)
+    assert [f.label for f in frame.facets] == ["风电", "光伏装机"]
+    assert frame.facets[0].frame.compared_regions == ["珠海市", "江门市"]
+    jiangmen = frame.facets[1].frame.for_region("江门市")
+    assert jiangmen.regions.regions == ["江门市"] and jiangmen.compared_regions == []
+    assert jiangmen.terms == frame.facets[1].frame.terms
+
+
+@pytest.mark.parametrize("question, years, points_back, only_place_or_year", [
+    ("那2030呢", ["2030年"], True, True),
+    ("那佛山呢？", [], True, True),
+    ("江门的呢", [], True, True),
+    ("那交通领域呢？", [], True, False),
+    ("珠海市2025年的能源目标是什么", ["2025年"], False, False),
+])
+def test_what_a_follow_up_needs_is_read_with_the_frame(words, question, years, points_back, only_place_or_year):
+    frame = read_question(question, CORPUS, words)
+    assert (frame.years_mentioned, frame.points_back, frame.only_place_or_year) == (years, points_back,
+                                                                                 only_place_or_year)

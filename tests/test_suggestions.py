@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from carbonqa.answer.models import Answer, Citation
+from carbonqa.answer.models import Answer, AnswerRequest, Citation
 from carbonqa.answer.suggestions import FollowUps, SuggestionKind, starter_questions
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.tree import ClauseTree
@@ -83,18 +83,19 @@ def test_another_year_is_suggested_only_where_the_plan_gives_a_figure_on_the_top
 
 def test_every_starter_question_is_answered_from_its_plans(runtime):
     for starter in starter_questions(runtime.plans, runtime.tree):
-        answer = runtime.answerer.ask(starter.question)
+        answer = runtime.answerer.ask(AnswerRequest(question=starter.question))
         assert not answer.refused, starter.question
         assert {c.region for c in answer.citations} <= set(starter.regions), starter.question
 
 
-def test_a_filter_that_leaves_out_the_named_plan_is_reported(runtime):
-    answer = runtime.answerer.ask("珠海到2025年风电和光伏装机目标是多少？", regions=["江门"])
+@pytest.mark.unit
+def test_a_filter_that_leaves_out_the_named_plan_is_reported(ask):
+    answer = ask("珠海到2025年风电和光伏装机目标是多少？", regions=["江门"])
     assert answer.filter_conflict is not None
     assert answer.filter_conflict.model_dump() == {"selected": ["江门市"], "named": ["珠海市"], "outside": ["珠海市"]}
     assert answer.regions == ["江门市"]  # the answer itself still follows the filter
     # A place with no plan is outside any filter too; no conflict when the question fits the filter.
-    assert runtime.answerer.ask("深圳的碳达峰目标是什么？", regions=["江门"]).filter_conflict.outside == ["深圳"]
-    assert runtime.answerer.ask("江门的光伏发展目标", regions=["江门"]).filter_conflict is None
-    assert runtime.answerer.ask("光伏发展目标", regions=["江门"]).filter_conflict is None
-    assert runtime.answerer.ask("珠海的光伏发展目标").filter_conflict is None  # no filter, nothing to conflict
+    assert ask("深圳的碳达峰目标是什么？", regions=["江门"]).filter_conflict.outside == ["深圳"]
+    assert ask("江门的光伏发展目标", regions=["江门"]).filter_conflict is None
+    assert ask("光伏发展目标", regions=["江门"]).filter_conflict is None
+    assert ask("珠海的光伏发展目标").filter_conflict is None  # no filter, nothing to conflict

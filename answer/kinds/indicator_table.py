@@ -9,11 +9,29 @@ Questions that name no extracted indicator return None and get the usual sentenc
 from __future__ import annotations
 
 from carbonqa.answer.compose import CitationBook
+from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.indicators.matching import asked_indicator
 from carbonqa.indicators.models import Indicator
 from carbonqa.ingest.tree import ClauseTree
 
 NO_FIGURE = "方案未给出该指标的数值。"
+
+
+class IndicatorTable:
+    """A comparison about one extracted indicator: a line per plan from the target records; None when
+    the question names no indicator with records."""
+
+    def applies(self, asked: Asked) -> bool:
+        return bool(asked.frame.compared_regions)
+
+    def answer(self, asked: Asked) -> Reply | None:
+        frame, corpus = asked.frame, asked.evidence.corpus
+        found = indicator_comparison(frame.text, frame.target_years, frame.compared_regions, corpus.indicators,
+                                     corpus.tree)
+        if found is None:
+            return None
+        text, book, silent = found
+        return Reply(text, book, unstated=silent)
 
 
 def indicator_comparison(question: str, years: set[int], regions: list[str], records: list[Indicator],

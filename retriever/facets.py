@@ -5,48 +5,36 @@ said to be not stated, on its own: "风电和光伏装机目标" (topics), "2025
 A coordination is found in the question's words: a run of topic words joined by 和/及/与/、/以及,
 bounded by the question's frame (region names, years, 的/要/是/分别/目标/多少 …). Each facet's
 sub-question is the question with only that conjunct left in the coordination, so words the conjuncts
-share ("装机" in "风电和光伏装机") stay with every facet.
+share ("装机" in "风电和光伏装机") stay with every facet. The frame reader (retriever/frame.py) reads
+each sub-question into the facet's own frame.
 """
 from __future__ import annotations
 
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from carbonqa.ingest.vocabulary import ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS, FRAME_WORDS, QUESTION_WORD, YEAR_NUMBER
+from carbonqa.ingest.vocabulary import (ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS, FRAME_WORDS, QUESTION_WORD,
+                                        YEAR_NUMBER)
+from carbonqa.retriever.models import Facet
 
 _JOIN = "|".join(sorted(COORDINATORS, key=len, reverse=True))
 YEARS = re.compile(rf"({YEAR_NUMBER})\s*年(?:\s*(?:{_JOIN})\s*{YEAR_NUMBER}\s*年)+")  # "2025年和2030年"
 PARTS = re.compile(r"[，,；;]")
-MAX_FACETS = 6  # more facets than this are reported as not answered, never dropped silently
 
 
-@dataclass
-class Facet:
-    label: str  # the facet as the question words it: "风电", "2030年", "风电 · 2030年"
-    question: str  # the question with only this facet's conjuncts left
-    key: list[str] = field(default_factory=list)  # its own words, not shared with its siblings
-    year: int | None = None  # a year facet's year
-
-
-@dataclass
-class Facets:
-    facets: list[Facet]  # at most MAX_FACETS
-    skipped: list[str]  # labels of facets beyond MAX_FACETS
-
-
-def split_facets(question: str, segment: Callable[[str], list[str]], places: list[str]) -> Facets:
-    """The question's facets; fewer than two means it is a single question. `segment` cuts text into
-    words (all characters kept); `places` are region names, which a comparison handles instead."""
+def split_facets(question: str, segment: Callable[[str], list[str]], places: list[str]) -> list[Facet]:
+    """The question's facets, without their frames; fewer than two means it is a single question.
+    `segment` cuts text into words (all characters kept); `places` are region names, which a
+    comparison handles instead."""
     parts = [p for p in PARTS.split(question) if p.strip()]
     if len(parts) >= 2 and all(QUESTION_WORD.search(p) for p in parts):
-        return _capped([Facet(label=ASKING_TAIL.sub("", p.strip(" ？?")) or p.strip(" ？?"), question=p.strip()) for p in parts])
+        return [Facet(label=ASKING_TAIL.sub("", p.strip(" ？?")) or p.strip(" ？?"), question=p.strip()) for p in parts]
     years = YEARS.search(question)
     year_facets = [(int(y), f"{y}年") for y in re.findall(YEAR_NUMBER, years.group(0))] if years else []
     topics = _coordination(question, segment, places)
     if not topics and not year_facets:
-        return Facets([], [])
+        return []
     facets = []
     topic_choices = topics[1] if topics else [None]
     for conjunct, year in itertools.product(topic_choices, year_facets or [None]):
@@ -61,7 +49,7 @@ def split_facets(question: str, segment: Callable[[str], list[str]], places: lis
             text = YEARS.sub(year[1], text, count=1)
             labels.append(year[1])
         facets.append(Facet(label=" · ".join(labels), question=text, key=key, year=year[0] if year else None))
-    return _capped(facets)
+    return facets
 
 
 def _coordination(question: str, segment: Callable[[str], list[str]], places: list[str]
@@ -132,7 +120,3 @@ def _is_frame(word: str, places: list[str]) -> bool:
 def _is_topic(word: str) -> bool:
     """A word that can name a topic: Chinese or Latin letters ("GDP", "LNG"), not punctuation."""
     return bool(re.search(r"[\u4e00-\u9fffA-Za-z]", word))
-
-
-def _capped(facets: list[Facet]) -> Facets:
-    return Facets(facets[:MAX_FACETS], [f.label for f in facets[MAX_FACETS:]])

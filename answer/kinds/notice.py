@@ -5,9 +5,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from carbonqa.answer.compose import CitationBook
+from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.ingest.metadata import doc_number, notice_date, signer_above
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.vocabulary import NOTICE_LABELS
+
+
+class NoticeAnswer:
+    """The 文号, 印发日期 or 印发机关 asked, for each plan asked about (every plan when the question names
+    none), quoted from the plans' notices; what a notice does not state is said to be unstated."""
+
+    def applies(self, asked: Asked) -> bool:
+        return bool(asked.frame.notice)
+
+    def answer(self, asked: Asked) -> Reply:
+        frame, corpus = asked.frame, asked.evidence.corpus
+        plans = corpus.plans
+        asked = frame.regions.regions or plans.regions
+        regions = [region for region in corpus.regions.answer_order if region in asked]
+        doc_ids = frame.regions.documents or [plan.doc_id for region in regions for plan in plans.of_region(region)]
+        book = CitationBook()
+        lines, unstated = [], []
+        for doc_id in doc_ids:
+            chunks = [chunk for chunk in corpus.tree if chunk.doc_id == doc_id]
+            line, missing = notice_line(book, plans.by_id[doc_id].title, read_notice(chunks), frame.notice)
+            lines.append(line)
+            unstated += [label for label in missing if label not in unstated]
+        if not book.citations:
+            return Reply("\n".join(lines), book, "no_supporting_clause")
+        return Reply("\n".join(lines), book, unstated=unstated)
 
 
 @dataclass

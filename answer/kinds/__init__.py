@@ -1,0 +1,1 @@
+"""The answer kinds: one module per kind of reply, behind the interface in base.py."""

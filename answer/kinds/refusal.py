@@ -1,0 +1,67 @@
+"""Refusals: the plans do not state what is asked. Each says what they lack and cites the closest thing
+they do say, marked related."""
+from __future__ import annotations
+
+from carbonqa.answer.candidate import Candidate
+from carbonqa.answer.compose import CitationBook, attributed
+from carbonqa.answer.kinds.base import Asked, Reply
+from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.text import clause_years
+
+
+def refusal(policy: AnswerPolicy, message: str, reason: str, candidates: list[Candidate]) -> Reply:
+    """Say what the plans lack; cite the closest thing they do say, marked related."""
+    book = CitationBook()
+    # Closest by topic, whatever year or figure it states: that is what the plans do say.
+    closest = sorted((c for c in candidates if policy.related(c)), key=lambda c: (-c.coverage, -c.score))[:1]
+    if closest:
+        message += f"\n以下是方案中最接近的内容，并非所问的答案：{attributed(book, closest, related=True)}"
+    return Reply(message, book, reason)
+
+
+class NoPlan:
+    """The question names only places that have no plan in the library."""
+
+    def applies(self, asked: Asked) -> bool:
+        return bool(asked.frame.regions.unknown) and not asked.frame.regions.regions
+
+    def answer(self, asked: Asked) -> Reply:
+        evidence = asked.evidence
+        places = "、".join(asked.frame.regions.unknown)
+        have = "、".join(evidence.corpus.regions.answer_order)
+        return refusal(evidence.policy, f"现有语料只收录了{have}的碳达峰实施方案，没有{places}的方案。",
+                       "no_plan_for_region", evidence.sentences.candidates(asked.frame, asked.hits))
+
+
+class YearNotStated:
+    """The question names a year no retrieved clause mentions."""
+
+    def applies(self, asked: Asked) -> bool:
+        years = asked.frame.years
+        return bool(years) and not any(years & clause_years(hit.chunk.text) for hit in asked.hits)
+
+    def answer(self, asked: Asked) -> Reply:
+        years = "、".join(str(year) for year in sorted(asked.frame.years))
+        return refusal(asked.evidence.policy, f"方案未提及{years}年的相关内容。", "year_not_stated", asked.candidates)
+
+
+class TopicNotInPlan:
+    """The question uses plan vocabulary the plans asked about never do (核电 in a plan without it)."""
+
+    def applies(self, asked: Asked) -> bool:
+        return bool(asked.absent_terms)
+
+    def answer(self, asked: Asked) -> Reply:
+        return refusal(asked.evidence.policy, f"方案未提及“{asked.absent_terms[0]}”。", "topic_not_in_plan",
+                       asked.candidates)
+
+
+class NotStated:
+    """No sentence answers: the last kind, it always replies."""
+
+    def applies(self, asked: Asked) -> bool:
+        return True
+
+    def answer(self, asked: Asked) -> Reply:
+        return refusal(asked.evidence.policy, "方案中没有找到能回答该问题的条款。", "no_supporting_clause",
+                       asked.candidates)

@@ -1,0 +1,45 @@
+"""The answer from one plan's sentences (or, when the question names none, from the best plans, named):
+a figure, a fact, an overview of a topic, a paraphrased question. And the refusal of a figure question
+whose topic the plan covers without the figure asked."""
+from __future__ import annotations
+
+from carbonqa.answer.compose import CitationBook, attributed
+from carbonqa.answer.kinds.base import Asked, Reply
+from carbonqa.answer.kinds.refusal import refusal
+from carbonqa.retriever.models import QuestionFrame
+
+
+class SentenceAnswer:
+    """Some retrieved sentence answers: the best ones are quoted, each cited."""
+
+    def applies(self, asked: Asked) -> bool:
+        return bool(asked.usable)
+
+    def answer(self, asked: Asked) -> Reply:
+        evidence, frame = asked.evidence, asked.frame
+        usable = list(asked.usable)
+        if not any(evidence.policy.matches_words(frame, c) for c in usable):
+            usable.sort(key=lambda c: -c.semantic)  # a paraphrase: the sentence closest in meaning first
+        book = CitationBook()
+        picked = evidence.pick(frame, usable, evidence.policy.max_sentences, evidence.policy.max_clauses)
+        return Reply(attributed(book, picked), book)
+
+
+class FigureNotStated:
+    """A figure question whose topic the plan covers, but with no figure of the year or kind asked."""
+
+    def applies(self, asked: Asked) -> bool:
+        return asked.evidence.policy.figure_missing(asked.frame, asked.candidates)
+
+    def answer(self, asked: Asked) -> Reply:
+        return refusal(asked.evidence.policy, f"方案提到了相关内容，但没有给出所问的{asked_figure(asked.frame)}。",
+                       "figure_not_stated", asked.candidates)
+
+
+def asked_figure(frame: QuestionFrame, with_years: bool = True) -> str:
+    """The figure asked, in words: "2025年比2015年的具体数值", "以“亿千瓦时”计的具体数值"."""
+    years = "、".join(f"{y}年" for y in sorted(frame.target_years)) if with_years else ""
+    base = f"比{frame.base_year}年的" if frame.base_year else ""
+    unit = f"以“{frame.unit}”计的" if frame.unit and frame.unit_family != "share" else ""
+    kind = "百分比" if frame.unit_family == "share" else "具体数值"
+    return f"{years}{base}{unit}{kind}"

@@ -1,0 +1,64 @@
+"""What every answer kind draws on: the corpus, its sentences scored against a question, the outline
+of its lists, and the policy's rules for which sentences answer and which of them are quoted."""
+from __future__ import annotations
+
+from carbonqa.answer.candidate import Candidate
+from carbonqa.answer.evidence import SentenceIndex, most_specific
+from carbonqa.answer.outline import Outline
+from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.ingest.text import squash
+from carbonqa.ingest.vocabulary import term_forms
+from carbonqa.retriever.corpus import Corpus
+from carbonqa.retriever.models import QuestionFrame
+
+
+class Evidence:
+    def __init__(self, corpus: Corpus, policy: AnswerPolicy):
+        self.corpus = corpus
+        self.policy = policy
+        self.sentences = SentenceIndex(corpus.tree.chunks, corpus.tokenizer.user_terms, policy, corpus.sentences,
+                                       corpus.tokenizer.segment)
+        self.outline = Outline(corpus.tree, policy)
+
+    def usable(self, frame: QuestionFrame, candidates: list[Candidate]) -> list[Candidate]:
+        """The candidates that answer the question (AnswerPolicy.answers), best first."""
+        return [candidate for candidate in candidates if self.policy.answers(frame, candidate)]
+
+    def absent_terms(self, frame: QuestionFrame, regions: list[str]) -> list[str]:
+        """Plan vocabulary the question uses that these plans never do (longest first): other plans
+        speak of 核电, this one does not, so it has nothing to say about it."""
+        if not regions:
+            return []
+        plan_texts = self.corpus.regions.plan_texts  # squashed, like the terms
+        absent = [t for t in self.sentences.plan_words(frame.terms)
+                  if not any(form in plan_texts[r] for r in regions for form in term_forms(t))]
+        return sorted(absent, key=len, reverse=True)
+
+    def pick(self, frame: QuestionFrame, candidates: list[Candidate], max_sentences: int,
+             max_clauses: int) -> list[Candidate]:
+        """The best sentence, then those scoring nearly as well; a further clause is cited only if
+        its sentence adds a question term or an asked year the picked ones lack, or, for an overview
+        question ("……方面有什么安排"), if it is as much on topic as the best one."""
+        best = candidates[0]
+        picked = [best]
+        topic = most_specific(self.sentences, self.sentences.known_terms(frame.terms))
+        for candidate in candidates[1:]:
+            if len(picked) == max_sentences or not self.policy.close_enough(frame, best, candidate):
+                break
+            clauses = {p.chunk.id for p in picked}
+            if candidate.chunk.id not in clauses:
+                # A clause about the topic names it at least twice, one that lists it in passing once.
+                about = squash("".join(candidate.chunk.path) + candidate.chunk.text).count(topic or "\0") >= 2
+                on_topic = frame.wants_overview and about and candidate.coverage >= best.coverage
+                if len(clauses) == max_clauses or not (on_topic or self._adds(frame, picked, candidate)):
+                    continue
+            if any(candidate.flat in p.flat or p.flat in candidate.flat for p in picked):
+                continue
+            picked.append(candidate)
+        return picked
+
+    def _adds(self, frame: QuestionFrame, picked: list[Candidate], candidate: Candidate) -> bool:
+        have = "".join(p.flat + squash("".join(p.chunk.path)) for p in picked)
+        years = set().union(*(p.years for p in picked))
+        new_terms = [t for t in self.sentences.known_terms(frame.terms) if t in candidate.flat and t not in have]
+        return bool(new_terms) or bool((candidate.years & frame.years) - years)
