@@ -1,4 +1,5 @@
-"""The Milvus store on Milvus Lite, with hand-made chunks and the fake embedder (no model)."""
+"""The Milvus store on Milvus Lite, with hand-made chunks and the fake embedder (no model). Not unit tests:
+each starts a Milvus Lite server process (about 2 s)."""
 from __future__ import annotations
 
 import re
@@ -14,9 +15,6 @@ from carbonqa.index.sentence_vectors import sentence_texts
 from carbonqa.index.store import build_index
 from carbonqa.ingest.models import Chunk, ChunkKind
 from conftest import FakeEmbedder
-
-pytestmark = pytest.mark.unit
-
 
 def chunk(doc: str, region: str, number: int, text: str, parent: str | None = None) -> Chunk:
     return Chunk(id=f"{doc}/{number}", doc_id=doc, title=f"{region}碳达峰实施方案", region=region, level="市",
