@@ -60,9 +60,9 @@ def catalog_of(chunks: list[Chunk]) -> RegionCatalog:
                          plan_texts={r: "".join(squash(c.text) for c in chunks if c.region == r) for r in regions})
 
 
-def run_item(item: QAItem, analysis: IndicatorAnalysis, catalog: RegionCatalog, tokenize,
+def run_item(item: QAItem, analysis: IndicatorAnalysis, catalog: RegionCatalog, words: Tokenizer,
              chunks: dict[str, Chunk]) -> ItemOutcome:
-    frame = read_question(item.question, catalog, tokenize)
+    frame = read_question(item.question, catalog, words)
     intent = frame.analysis
     result = analysis.run(intent, frame.text) if intent else None
     gold = item.analysis
@@ -108,9 +108,9 @@ def main() -> None:
         embedder = Embedder.load(settings.embedding_model, settings.model_path, precision=settings.embedding_precision)
         embed = embedder.embed_queries
     analysis = IndicatorAnalysis(extract_indicators(chunks), chunks, embed)
-    tokenize = Tokenizer().tokenize
+    words = Tokenizer()
     by_id = {chunk.id: chunk for chunk in chunks}
-    outcomes = [run_item(item, analysis, catalog_of(chunks), tokenize, by_id) for item in items]
+    outcomes = [run_item(item, analysis, catalog_of(chunks), words, by_id) for item in items]
 
     print(f"{'operation':<12} {'items':>5} {'read':>5} {'keys':>5} {'concl':>5} {'both':>5}  share")
     for name, tally in sorted(score(outcomes).items(), key=lambda pair: pair[0] == "all"):
