@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Comparator, Extreme, Side
+from carbonqa.ingest.time_expressions import read_times
 from carbonqa.ingest.vocabulary import (
     ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE, COMPARATIVE_END,
     COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXTREME, EXTREME_OF, FRAME_WORDS, HIGHER_OR_LOWER, LESS_THAN,
-    MORE_THAN, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PERIOD_END_YEAR, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES,
+    MORE_THAN, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES,
     PROVINCE_TARGET, QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE,
     REFERENCE_JOINED, SHORT_YEAR, SIDE_WORDS, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION,
     WHICH, YEAR)
@@ -167,11 +168,7 @@ def _threshold(question: str) -> tuple[float, str, Comparator] | None:
 
 def target_years(question: str) -> list[int]:
     """The target years asked: 2025年 (not the base year of 比2020年), 25年, “十四五” (its end year)."""
-    text = BASE_YEAR.sub(" ", question)
-    years = {int(y) for y in YEAR.findall(text)}
-    years |= {2000 + int(y) for y in SHORT_YEAR.findall(YEAR.sub(" ", text))}
-    years |= {PERIOD_END_YEAR[p] for p in PERIOD.findall(text)}
-    return sorted(years)
+    return sorted(read_times(question, short_years=True).target_years)
 
 
 def subject_words(question: str, catalog: RegionCatalog) -> str:
