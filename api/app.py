@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from carbonqa import __version__
-from carbonqa.api import dify, metrics, openai_compat
+from carbonqa.api import dify, mcp_server, metrics, openai_compat
 from carbonqa.api.errors import LastResort, install_error_handlers
 from carbonqa.api.feedback import FeedbackStore
 from carbonqa.api.limits import BodyLimit, ConcurrencyLimit, RateLimit, RequestLimits
@@ -30,7 +30,8 @@ async def load_in_background(app: FastAPI):
     service: Service = app.state.service
     if service.runtime is None:
         threading.Thread(target=service.load, name="carbonqa-load", daemon=True).start()
-    yield
+    async with app.state.mcp_sessions.run():  # /mcp's sessions live as long as the app
+        yield
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.service = service
     app.state.settings = settings  # read by the request dependencies (api/dependencies.py)
     app.state.feedback = FeedbackStore(settings.feedback_path, settings.feedback_max_rows)
+    app.state.mcp_sessions = mcp_server.http_sessions(service, settings)
     install_error_handlers(app)
     add_limits(app, settings)
     pages.mount_assets(app)
@@ -100,3 +102,4 @@ def include_routes(app: FastAPI, settings: Settings) -> None:
     app.include_router(openai_compat.router(settings))
     app.include_router(metrics.router(settings, app.state.service))
     app.include_router(dify.router(settings))
+    app.include_router(mcp_server.router(settings, app.state.mcp_sessions))

@@ -24,7 +24,11 @@ def feedback_store(request: Request) -> FeedbackStore:
 
 async def ready(request: Request) -> Ready:
     """The library being served, or a 503 while it loads (or after it failed to load)."""
-    service = live_service(request)
+    return served(live_service(request))
+
+
+def served(service: Service) -> Ready:
+    """The library `service` serves now, or the 503 ApiError while it loads (or after it failed to load)."""
     service.check_library()
     live = service.live
     if live is None:

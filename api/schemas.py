@@ -98,6 +98,22 @@ class SearchRequest(QuestionRequest):
     mode: SearchMode = SearchMode.hybrid
 
 
+# The target years an indicator filter may name.
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+class IndicatorFilter(BaseModel):
+    """Which quantitative targets to list: the filters of GET /indicators (its query parameters)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicator: str | None = Field(default=None, description="normalised name (or any wording of it, e.g. 单位GDP能耗)")
+    region: str | None = Field(default=None, description="e.g. 珠海 / 珠海市 / 广东省")
+    year: int | None = Field(default=None, ge=YEAR_MIN, le=YEAR_MAX, strict=True, description="target year, e.g. 2025")
+
+    _integral_year = field_validator("year", mode="before")(integral)
+
+
 class LibraryChange(BaseModel):
     """What an upload or removal changed, and the library served from now on."""
 

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from carbonqa.api.dependencies import ready
 from carbonqa.api.errors import ApiError
 from carbonqa.api.openapi import COMMON_ERRORS, LIST_ERRORS, errors
+from carbonqa.api.schemas import YEAR_MAX, YEAR_MIN, IndicatorFilter
 from carbonqa.api.routes.pages import page
 from carbonqa.indicators.models import Indicator
 from carbonqa.service.csv_export import attachment
@@ -17,15 +18,32 @@ from carbonqa.service.live import Ready
 from carbonqa.service.models import IndicatorName
 
 router = APIRouter(tags=["indicators"])
+FILTERS = IndicatorFilter.model_fields  # the query parameters are the filter model's fields
+
+
+def plan_region(live: Ready, region: str | None) -> str | None:
+    """The plan region a filter names (珠海 → 珠海市), None for no filter, or a 422 naming the regions served."""
+    if not region:
+        return None
+    name = live.indicators.region(region)
+    if name is None:
+        raise ApiError(422, f"没有{region}的方案；可选：{'、'.join(live.indicators.regions)} / "
+                            f"no plan for region {region!r}", field="region")
+    return name
+
+
+def indicator_rows(live: Ready, filters: IndicatorFilter) -> list[Indicator]:
+    """The targets matching `filters` (the MCP `indicators` tool; the route adds the CSV and page forms)."""
+    return live.indicators.rows(filters.indicator, plan_region(live, filters.region), filters.year)
 
 
 @router.get("/indicators", response_model=list[Indicator],
             responses={200: {"content": {"text/csv": {}}}, **errors(422, 429), **COMMON_ERRORS})
 async def indicators(
     request: Request,
-    indicator: str | None = Query(None, description="normalised name (or any wording of it, e.g. 单位GDP能耗)"),
-    region: str | None = Query(None, description="e.g. 珠海 / 珠海市 / 广东省"),
-    year: int | None = Query(None, ge=1900, le=2100, description="target year, e.g. 2025"),
+    indicator: str | None = Query(None, description=FILTERS["indicator"].description),
+    region: str | None = Query(None, description=FILTERS["region"].description),
+    year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX, description=FILTERS["year"].description),
     format: Literal["json", "csv"] | None = Query(None, description="csv, or send Accept: text/csv"),
     layout: Literal["long", "wide"] = Query("long", description="CSV only: long = one row per target; "
                                             "wide = the 指标对照 grid, a row per indicator and year, regions as columns"),
@@ -38,12 +56,7 @@ async def indicators(
     if format is None and "text/html" in accept:
         return page("indicators.html")
     live = await ready(request)
-    region_name = None
-    if region:
-        region_name = live.indicators.region(region)
-        if region_name is None:
-            raise ApiError(422, f"没有{region}的方案；可选：{'、'.join(live.indicators.regions)} / "
-                                f"no plan for region {region!r}", field="region")
+    region_name = plan_region(live, region)
     rows = live.indicators.rows(indicator, region_name, year)
     if format == "csv" or (format is None and "text/csv" in accept):
         download = live.indicators.csv(rows, layout, indicator, region_name, year)
