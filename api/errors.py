@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbonqa.index.batching import QueryEmbeddingError
@@ -25,8 +26,8 @@ log = logging.getLogger("carbonqa.api")
 # Machine-readable error codes by HTTP status (an ApiError may name a more specific one).
 STATUS_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    408: "body_timeout", 413: "body_too_large", 422: "invalid_request", 429: "rate_limited", 500: "internal_error",
-    503: "unavailable",
+    406: "not_acceptable", 408: "body_timeout", 413: "body_too_large", 422: "invalid_request", 429: "rate_limited",
+    500: "internal_error", 503: "unavailable",
 }
 
 
@@ -128,6 +129,19 @@ def error_response(status: int, message: str, errors: list[dict[str, str | None]
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
+# The methods a 405's Allow header may name (every method the service's routes use, and HEAD, OPTIONS).
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this request's path, for the `Allow` header of a 405 (the router
+    names only the first route's methods, and one path may have several routes: GET and POST /documents).
+    Each method is tried against the routes (route.matches only matches, it runs nothing)."""
+    return ", ".join(method for method in HTTP_METHODS
+                     if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                            for route in request.app.router.routes))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -149,9 +163,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, errors[0]["message"], errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = HTTP_MESSAGES.get(exc.status_code) or f"请求无法处理 / request failed: {exc.detail}"
-        return error_response(exc.status_code, message, headers=exc.headers)
+        headers = exc.headers
+        allowed = allowed_methods(request) if exc.status_code == 405 else ""
+        if allowed:  # (empty inside a mounted app: its own 405 stands)
+            headers = {**(headers or {}), "Allow": allowed}
+        return error_response(exc.status_code, message, headers=headers)
 
     @app.exception_handler(QueryEmbeddingError)
     async def unembeddable_question(_: Request, exc: QueryEmbeddingError) -> JSONResponse:

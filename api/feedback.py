@@ -19,6 +19,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from carbonqa.api.schemas import checked_answer, checked_question
+from carbonqa.retriever.validation import check_characters
 
 MAX_ANSWER_CHARS = 8000
 MAX_NOTE_CHARS = 1000
@@ -63,8 +64,14 @@ class FeedbackIn(BaseModel):
 
     @field_validator("note")
     @classmethod
-    def blank_note_is_none(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
+    def checked_note(cls, value: str | None) -> str | None:
+        """Checked for characters no text may hold, as the question is; blank is no note."""
+        return check_characters(value, "备注", "note").strip() or None if value is not None else None
+
+    @field_validator("citation_ids")
+    @classmethod
+    def checked_citation_ids(cls, value: list[str]) -> list[str]:
+        return [check_characters(chunk_id, "引用条款编号", "citation_ids") for chunk_id in value]
 
 
 class FeedbackRecord(FeedbackIn):

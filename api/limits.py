@@ -17,6 +17,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbonqa.api.errors import HTTP_MESSAGES, error_response
+from carbonqa.api.metrics import QUEUED
 from carbonqa.api.schemas import MAX_QUESTION_CHARS
 
 BODY_TIMEOUT = "请求体未在规定时间内收到 / request body not received in time"
@@ -86,7 +87,8 @@ async def read_body(receive: Receive, max_bytes: int) -> bytes | None:
 
 class ConcurrencyLimit:
     """At most `limit` question requests (POST) run at once; others wait up to `wait_s` for a slot, then
-    get a JSON 503 with Retry-After. Health checks and reads never wait here, so /healthz answers under load."""
+    get a JSON 503 with Retry-After (those waiting are the gauge carbonqa_questions_queued). Health checks and
+    reads never wait here, so /healthz answers under load."""
 
     def __init__(self, app: ASGIApp, limit: int, wait_s: float):
         self.app = app
@@ -97,12 +99,15 @@ class ConcurrencyLimit:
         if scope["type"] != "http" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
+        QUEUED.inc()
         try:
             async with asyncio.timeout(self.wait_s):
                 await self.slots.acquire()
         except TimeoutError:
             await error_response(503, BUSY, code="busy", headers={"Retry-After": "1"})(scope, receive, send)
             return
+        finally:
+            QUEUED.dec()
         try:
             await self.app(scope, receive, send)
         finally:

@@ -1,5 +1,6 @@
 """Prometheus metrics at `GET /metrics`: requests by route and status, latencies, answer outcomes,
-questions in flight, requests rejected by a limit, library changes, feedback, and the library served.
+questions in flight and queued, requests rejected by a limit, library changes (however made), feedback
+by rating, and the library served.
 
 The counters are process-wide (one registry, as Prometheus clients keep them); the library being
 served is read from the app at each scrape. Open by default; with CARBONQA_METRICS_KEY set, a scrape
@@ -19,8 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbonqa.answer import pipeline
 from carbonqa.answer.models import Answer
+from carbonqa.api.feedback import Rating
 from carbonqa.api.openapi import COMMON_ERRORS, errors
 from carbonqa.api.security import matches, presented_key, unauthorized
+from carbonqa.service.live import LIBRARY_LISTENERS, LibraryChange
 from carbonqa.service.settings import Settings
 from carbonqa.index.store import corpus_hash
 
@@ -44,10 +47,19 @@ ANSWER_SECONDS = Histogram("carbonqa_answer_duration_seconds", "one answer, retr
 OUTCOMES = Counter("carbonqa_answers", "answers by outcome", ["outcome"], registry=REGISTRY)
 IN_FLIGHT = Gauge("carbonqa_questions_in_flight", "question requests running or waiting for a slot",
                   registry=REGISTRY)
+QUEUED = Gauge("carbonqa_questions_queued", "requests waiting for a question slot (every POST takes one: "
+                                            "questions, feedback, uploads)", registry=REGISTRY)
 REJECTED = Counter("carbonqa_rejected_requests", "requests refused by a limit (408 body timeout, 413 too large, "
-                                                 "429 rate, 503 busy or loading)", ["status"], registry=REGISTRY)
-LIBRARY_CHANGES = Counter("carbonqa_library_changes", "plans added or removed over HTTP", registry=REGISTRY)
-FEEDBACK = Counter("carbonqa_feedback", "feedback stored", registry=REGISTRY)
+                                                 "429 rate, 503 busy, loading or connection cap)", ["status"], registry=REGISTRY)
+LIBRARY_CHANGES = Counter("carbonqa_library_changes", "library updates the service switched to, by change: add "
+                                                     "(upload), remove, external (carbonqa add/remove in another "
+                                                     "process)", ["change"], registry=REGISTRY)
+FEEDBACK = Counter("carbonqa_feedback", "feedback stored, by rating", ["rating"], registry=REGISTRY)
+# Every label value exported from the start (at 0), so rates and alerts work before the first event.
+for counter, values in ((REJECTED, map(str, LIMIT_STATUSES)), (LIBRARY_CHANGES, (c.value for c in LibraryChange)),
+                        (FEEDBACK, (r.value for r in Rating))):
+    for label in values:
+        counter.labels(label)
 
 
 def observe_answer(answer: Answer) -> None:
@@ -57,7 +69,12 @@ def observe_answer(answer: Answer) -> None:
     ANSWER_SECONDS.observe(answer.timings_ms.get("total", 0.0) / 1000)
 
 
+def count_library_change(change: LibraryChange) -> None:
+    LIBRARY_CHANGES.labels(change.value).inc()
+
+
 pipeline.ANSWER_LISTENERS.append(observe_answer)
+LIBRARY_LISTENERS.append(count_library_change)
 
 
 def route_of(scope: Scope) -> str:
@@ -99,10 +116,6 @@ class RequestMetrics:
             REQUEST_SECONDS.labels(route).observe(time.perf_counter() - started)
             if status in LIMIT_STATUSES:
                 REJECTED.labels(str(status)).inc()
-            if status < 300 and route.startswith("/documents") and method in ("POST", "DELETE"):
-                LIBRARY_CHANGES.inc()
-            if status == 201 and route == "/feedback":
-                FEEDBACK.inc()
 
 
 class LibraryCollector(Collector):

@@ -20,6 +20,7 @@ ERROR_DESCRIPTIONS = {
     403: "admin endpoints are disabled (CARBONQA_ADMIN_KEY is unset)",
     404: "no such plan, chunk or path",
     409: "the plan cannot be changed that way (a shipped plan, or an added plan that exists without replace)",
+    406: "the Accept header allows none of the formats the route answers with (see the message)",
     408: "the request body did not arrive within CARBONQA_BODY_TIMEOUT_S",
     413: "the request body is over CARBONQA_MAX_BODY_BYTES",
     422: "the request breaks a rule of its schema (see `field`), or names an unknown region or plan",
@@ -30,6 +31,8 @@ ERROR_DESCRIPTIONS = {
 }
 # Request bodies whose fields carry the limits below (the responses echo some of the same fields).
 REQUEST_SCHEMAS = ("AskRequest", "SearchRequest", "HistoryTurn", "FeedbackIn", "ChatCompletionRequest")
+# Free text of the request bodies, checked for characters no text may hold (retriever.validation).
+TEXT_FIELDS = ("answer", "note")
 # Text that is a question wherever it appears: (schema, property) of the OpenAI-compatible chat's user
 # messages and of Dify's retrieval query.
 QUESTION_TEXTS = (("UserMessage", "content"), ("TextPart", "text"), ("RetrievalRequest", "query"))
@@ -77,8 +80,11 @@ def publish_limits(spec: dict[str, Any], settings: Settings, region_names: list[
         if "question" in properties:
             properties["question"].update(minLength=1, maxLength=settings.max_question_chars,
                                           pattern=QUESTION_PATTERN)
-        if "answer" in properties:
-            _string_branch(properties["answer"])["pattern"] = TEXT_PATTERN
+        for field in TEXT_FIELDS:
+            if field in properties:
+                _string_branch(properties[field])["pattern"] = TEXT_PATTERN
+        if "citation_ids" in properties:
+            properties["citation_ids"]["items"]["pattern"] = TEXT_PATTERN
         if "top_k" in properties:
             _string_branch(properties["top_k"]).update(minimum=TOP_K_MIN, maximum=TOP_K_MAX)
         if "history" in properties:

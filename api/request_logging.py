@@ -43,6 +43,12 @@ def note_answer(answer: Answer) -> None:
 pipeline.ANSWER_LISTENERS.append(note_answer)
 
 
+def repeat_key(request: dict) -> str:
+    """What makes two access lines repeats for the log repeat limit (api/serving.RepeatLimit): the same
+    method, route, status and outcome (a scanner's 404s are bounded, other requests still logged)."""
+    return " ".join(str(request.get(name, "")) for name in ("method", "route", "status", "outcome"))
+
+
 class RequestLog:
     """Sets and returns X-Request-ID and writes the access line of each HTTP request."""
 
@@ -74,7 +80,8 @@ class RequestLog:
             fields = {name: request[name] for name in ACCESS_FIELDS if name in request}
             access_log.info("%s %s %s %.1f ms id=%s%s", scope["method"], scope["path"], request["status"],
                             request["duration_ms"], request["request_id"],
-                            f" outcome={request['outcome']}" if "outcome" in request else "", extra={"access": fields})
+                            f" outcome={request['outcome']}" if "outcome" in request else "",
+                            extra={"access": fields, "repeat_key": repeat_key(request)})
             CURRENT.reset(token)
 
 

@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from uvicorn.protocols.http import h11_impl
 
 from carbonqa.api.errors import error_response
+from carbonqa.api.metrics import REJECTED
 from carbonqa.api.request_logging import use_json_logs
 from carbonqa.service.settings import Settings
 
@@ -31,7 +32,8 @@ CONNECTIONS_FULL = "连接数已满，请稍后重试 / too many open connection
 
 class RepeatLimit(logging.Filter):
     """Lets each message template (per logger and level) through at most `repeats` times per `window_s`;
-    the first one after a window with drops says how many were dropped."""
+    the first one after a window with drops says how many were dropped. A record may name what makes it a
+    repeat in `repeat_key` instead (access lines: one template, told apart by method, route and status)."""
 
     def __init__(self, repeats: int, window_s: float):
         super().__init__()
@@ -41,7 +43,14 @@ class RepeatLimit(logging.Filter):
         self._lock = threading.Lock()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        key = (record.name, record.levelno, str(record.msg))
+        # A record that reaches several handlers (the root's and a test's, say) is counted once.
+        if (decided := getattr(record, "repeat_allowed", None)) is not None:
+            return decided
+        record.repeat_allowed = self._allowed(record)
+        return record.repeat_allowed
+
+    def _allowed(self, record: logging.LogRecord) -> bool:
+        key = (record.name, record.levelno, str(getattr(record, "repeat_key", record.msg)))
         now = time.monotonic()
         with self._lock:
             start, count = self._seen.get(key, (now, 0))
@@ -82,7 +91,9 @@ def connection_cap(wanted: int) -> int:
 
 
 async def connections_full(scope, receive, send) -> None:
-    """uvicorn's answer when the connection cap is reached, in the service's error model."""
+    """uvicorn's answer when the connection cap is reached, in the service's error model (counted here:
+    the app and its metrics middleware never see these requests)."""
+    REJECTED.labels("503").inc()
     await error_response(503, CONNECTIONS_FULL, code="connections_full",
                          headers={"Retry-After": "1", "Connection": "close"})(scope, receive, send)
 

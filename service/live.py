@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from carbonqa.answer.models import AnswerRequest
@@ -35,6 +37,23 @@ WARMUP_QUESTION = "碳达峰的主要目标是什么？"
 LIBRARY_CHECK_S = 1.0
 # Load failures whose (bilingual) message may be shown to clients, paths removed; others show a generic line.
 EXPLAINED_LOAD_ERRORS = (IndexCorruptError, EmbeddingModelError, IngestError)
+
+
+class LibraryChange(str, Enum):
+    """How the library served changed: plans added or removed here, or changed by another process."""
+
+    add = "add"
+    remove = "remove"
+    external = "external"
+
+
+# Called after each switch to a changed library (the API counts them for /metrics).
+LIBRARY_LISTENERS: list[Callable[[LibraryChange], None]] = []
+
+
+def announce(change: LibraryChange) -> None:
+    for listener in LIBRARY_LISTENERS:
+        listener(change)
 
 
 @dataclass(frozen=True)
@@ -91,6 +110,7 @@ class Service:
             finally:
                 staged.discard()
             self.attach(runtime)
+            announce(LibraryChange.add)
             return staged.plans, runtime
 
     def remove_plan(self, doc_id: str) -> tuple[Path, Runtime]:
@@ -104,6 +124,7 @@ class Service:
                 self.library.restore(retired, doc_id)
                 raise
             self.attach(runtime)
+            announce(LibraryChange.remove)
             return retired, runtime
 
     def load(self) -> None:
@@ -142,6 +163,7 @@ class Service:
             runtime = reloaded(self.live.runtime)
             if runtime is not None:
                 self.attach(runtime)
+                announce(LibraryChange.external)
         except Exception:  # the library being served stays; the next change is tried again
             log.exception("reloading the library changed by another process failed")
         finally:

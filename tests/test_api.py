@@ -13,7 +13,7 @@ from carbonqa.api.app import create_app
 from carbonqa.index.batching import QueryBatcher
 from carbonqa.index.embedder import QUERY_THREADS
 from carbonqa.service.runtime import assemble_runtime, load_runtime
-from carbonqa.service.settings import StoreKind, get_settings
+from carbonqa.service.settings import Settings, StoreKind, get_settings
 
 PLAN_REGIONS = {"广东省", "珠海市", "佛山市", "江门市", "云浮市"}
 ZHUHAI_ENERGY = "珠海2025年单位地区生产总值能耗要比2020年下降多少？"
@@ -525,3 +525,16 @@ def test_starter_questions_are_served(client):
     starters = client.get("/suggestions").json()
     assert {s["kind"] for s in starters} == {"target", "measure", "structure", "compare"}
     assert all(s["question"].endswith("？") and s["regions"] for s in starters)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("method, path, allowed", [
+    ("PUT", "/documents", "GET, POST"),  # two routes on one path: GET /documents and the admin's POST
+    ("PATCH", "/feedback", "GET, POST"),
+    ("PUT", "/documents/zhuhai-2023", "GET, DELETE"),
+    ("GET", "/ask", "POST"),
+])
+def test_a_405_allows_every_method_of_the_path(method, path, allowed):
+    response = TestClient(create_app(Settings())).request(method, path)
+    assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
+    assert response.headers["allow"] == allowed

@@ -118,3 +118,21 @@ def test_bad_filters_are_clear_errors(client, params, field):
     assert response.status_code == 422
     body = response.json()
     assert " / " in body["detail"] and any(e["field"].endswith(field) for e in body["errors"]), body
+
+
+@pytest.mark.parametrize("accept, media_type", [
+    ("text/csv;q=0, */*;q=0.5", "application/json"),
+    ("application/json;q=0.3, text/csv;q=0.7", "text/csv"),
+    ("text/html;q=0.9, text/csv", "text/csv"),
+])
+def test_accept_q_values_choose_the_format(client, accept, media_type):
+    response = client.get("/indicators", params={"year": 2030}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(media_type)
+
+
+@pytest.mark.parametrize("accept", ["text/csv;q=0", "image/png"])
+def test_an_accept_allowing_no_format_is_a_406_saying_what_is_offered(client, accept):
+    response = client.get("/indicators", headers={"Accept": accept})
+    assert response.status_code == 406 and response.json()["code"] == "not_acceptable"
+    assert "text/csv" in response.json()["message"]["en"] and "?format=" in response.json()["message"]["zh"]
+    assert client.get("/indicators", params={"format": "csv"}, headers={"Accept": accept}).status_code == 200

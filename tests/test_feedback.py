@@ -142,3 +142,22 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(feedback_env, tmp_path):
     assert response.status_code == 503 and "feedback could not be stored" in response.json()["detail"]
     response = client.get("/feedback", headers={"X-API-Key": "k"})
     assert response.status_code == 503 and "feedback could not be read" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"note": "好\x07"}, "note"),
+    ({"note": "\ufdd0"}, "note"),
+    ({"citation_ids": ["zhuhai-2023/1", "zhuhai-2023/2\x00"]}, "citation_ids"),
+    ({"question": "珠海\x1b目标"}, "question"),  # the same check as the question's
+])
+def test_feedback_fields_refuse_control_characters_naming_the_field(tmp_path, change, field):
+    response = service(tmp_path).post("/feedback", json={**DOWN, **change})
+    assert response.status_code == 422 and response.json()["field"] == field
+    assert f"{field} contains an invalid character" in response.json()["message"]["en"]
+
+
+def test_the_spec_states_the_feedback_text_rules(tmp_path):
+    from carbonqa.retriever.validation import TEXT_PATTERN
+    feedback = service(tmp_path).get("/openapi.json").json()["components"]["schemas"]["FeedbackIn"]["properties"]
+    assert feedback["note"]["anyOf"][0]["pattern"] == TEXT_PATTERN
+    assert feedback["citation_ids"]["items"]["pattern"] == TEXT_PATTERN

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from carbonqa.api.app import create_app
+from carbonqa.api.metrics import REGISTRY
 from carbonqa.cli import app as cli_app
 from carbonqa.eval.plan_formats import plan_blocks, write_docx, write_pdf
 from carbonqa.service.runtime import assemble_runtime, plan_library, with_plans
@@ -175,7 +176,12 @@ def test_a_bad_upload_adds_nothing_and_says_why(client, library_settings, case):
 
 
 @BOTH_STORES
+def library_changes(change: str) -> float:
+    return REGISTRY.get_sample_value("carbonqa_library_changes_total", {"change": change})
+
+
 def test_replacing_an_added_plan_keeps_the_old_file(client, library_settings):
+    added, removed_before = library_changes("add"), library_changes("remove")
     nanshan = (LIBRARY_PLANS / "nanshan-2024.txt").read_bytes()
     assert upload(client, [("nanshan.txt", nanshan)]).status_code == 200
     again = upload(client, [("nanshan-v2.txt", nanshan.replace("25万辆".encode(), "30万辆".encode()))])
@@ -189,6 +195,17 @@ def test_replacing_an_added_plan_keeps_the_old_file(client, library_settings):
     shipped = client.delete("/documents/zhuhai-2023", headers=ADMIN)
     assert shipped.status_code == 409 and "shipped" in shipped.json()["detail"]
     assert client.delete("/documents/nowhere-2020", headers=ADMIN).status_code == 404
+    assert client.delete("/documents/shenzhen-nanshan-2024", headers=ADMIN).status_code == 200
+    # /metrics counts the updates made (two uploads, one removal), not the refused ones.
+    assert (library_changes("add") - added, library_changes("remove") - removed_before) == (2, 1)
+
+
+def test_an_upload_without_files_is_a_422_as_the_spec_says(client):
+    body = client.get("/openapi.json").json()["components"]["schemas"]["Body_add_documents_documents_post"]
+    assert body["properties"]["files"]["minItems"] == 1 and body["required"] == ["files"]
+    response = client.post("/documents", headers=ADMIN, data={"replace": "false"})
+    assert response.status_code == 422 and response.json()["field"] == "files"
+    assert "files" in response.json()["message"]["en"]
 
 
 @BOTH_STORES
@@ -295,6 +312,7 @@ def test_a_running_service_sees_plans_added_and_removed_by_the_cli(client, libra
             threading.Event().wait(0.25)
         raise AssertionError(f"the service still serves {ids}")
 
+    external = library_changes("external")
     try:
         assert len(plans_served(5)) == 5
         added = CliRunner().invoke(cli_app, ["add", str(LIBRARY_PLANS / "nanshan-2024.txt")])
@@ -307,5 +325,6 @@ def test_a_running_service_sees_plans_added_and_removed_by_the_cli(client, libra
         assert removed.exit_code == 0, removed.output
         assert "shenzhen-nanshan-2024" not in plans_served(5)
         assert client.get("/chunks/shenzhen-nanshan-2024/2.2.3").status_code == 404
+        assert library_changes("external") - external == 2  # in /metrics too
     finally:
         get_settings.cache_clear()

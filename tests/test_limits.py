@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 
 from carbonqa.api.app import create_app
 from carbonqa.api.limits import BodyLimit, ConcurrencyLimit
-from carbonqa.api.serving import RepeatLimit
+from carbonqa.api.metrics import REGISTRY
+from carbonqa.api.serving import RepeatLimit, connections_full, limit_log_repeats
 from carbonqa.service.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,6 +80,47 @@ def test_questions_beyond_the_concurrency_limit_wait_then_get_503():
     assert second[0] == 503 and second[1]["code"] == "busy"
 
 
+def queued() -> float:
+    return REGISTRY.get_sample_value("carbonqa_questions_queued")
+
+
+@pytest.mark.unit
+def test_requests_waiting_for_a_slot_are_the_queued_gauge():
+    release = asyncio.Event()
+
+    async def slow_questions(scope, receive, send):
+        await release.wait()
+        await ok_app(scope, receive, send)
+
+    async def scenario():
+        app = ConcurrencyLimit(slow_questions, limit=1, wait_s=5)
+        before = queued()
+        tasks = [asyncio.create_task(call(app)) for _ in range(3)]
+        await asyncio.sleep(0.05)
+        waiting = queued() - before  # one runs, two wait for its slot
+        release.set()
+        await asyncio.gather(*tasks)
+        timed_out = ConcurrencyLimit(slow_questions, limit=0, wait_s=0.05)
+        release.clear()
+        await call(timed_out)  # a wait that ends in a 503 leaves the queue too
+        return waiting, queued() - before
+
+    assert asyncio.run(asyncio.wait_for(scenario(), timeout=5)) == (2, 0)
+
+
+@pytest.mark.unit
+def test_the_connection_cap_refusals_are_counted_as_rejected():
+    before = REGISTRY.get_sample_value("carbonqa_rejected_requests_total", {"status": "503"})
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(connections_full({"type": "http", "method": "GET", "path": "/ask", "headers": []}, None, send))
+    assert sent[0]["status"] == 503
+    assert REGISTRY.get_sample_value("carbonqa_rejected_requests_total", {"status": "503"}) == before + 1
+
+
 @pytest.mark.unit
 def test_rate_limit_answers_429_with_retry_after():
     settings = Settings(rate_limit="3/minute", rate_limit_loopback=True)
@@ -116,6 +158,33 @@ def test_repeated_log_messages_are_bounded(caplog):
     assert messages[:4] == ["accept failed: Too many open files"] * 3 + ["another message"]
     assert messages[4] == "accept failed: Too many open files [97 similar messages dropped in the last 0 s]"
     assert len(messages) == 5
+
+
+@pytest.mark.unit
+def test_the_repeat_limit_bounds_access_lines_per_route_and_status():
+    """As `carbonqa serve` logs: a root handler with the repeat limit; a flood of one request is bounded,
+    while other routes and statuses are still logged."""
+    root = logging.getLogger()
+    handler = logging.Handler()
+    lines = []
+    handler.emit = lines.append
+    root.addHandler(handler)
+    level = logging.getLogger("carbonqa.access").level
+    logging.getLogger("carbonqa.access").setLevel(logging.INFO)
+    try:
+        limit_log_repeats(Settings(log_repeats=3, log_window_s=60))
+        client = TestClient(create_app(Settings()))
+        for path in ["/no/such/page"] * 10 + ["/healthz"] * 2 + ["/no/such/page"] + ["/readyz"]:
+            client.get(path)
+        client.put("/healthz")
+    finally:
+        root.removeHandler(handler)
+        logging.getLogger("carbonqa.access").setLevel(level)
+        for name in ("", "uvicorn", "uvicorn.error", "uvicorn.access"):
+            for other in logging.getLogger(name).handlers:
+                other.filters = [f for f in other.filters if not isinstance(f, RepeatLimit)]
+    access = [(line.access["route"], line.access["status"]) for line in lines if line.name == "carbonqa.access"]
+    assert access == [("unrouted", 404)] * 3 + [("/healthz", 200)] * 2 + [("/readyz", 503), ("/healthz", 405)]
 
 
 def free_port() -> int:

@@ -16,7 +16,7 @@ from schemathesis.generation.modes import GenerationMode
 
 from carbonqa.api.app import create_app
 from carbonqa.retriever.validation import QUESTION_PATTERN
-from carbonqa.service.settings import get_settings
+from carbonqa.service.settings import Settings, get_settings
 
 EXAMPLES_PER_OPERATION = 200
 # Invalid data is rejected with any 4xx schemathesis expects, or with 413 when it is also too large to
@@ -76,3 +76,20 @@ def test_spec_states_the_limits_and_the_error_model(app):
                 own_statuses, own_schema = OWN_ERROR_SHAPES.get(path, (set(), ""))
                 expected = own_schema if status in own_statuses else "ErrorBody"
                 assert schema_ref == f"#/components/schemas/{expected}", (method, path, status)
+
+
+@pytest.mark.unit
+def test_every_undeclared_method_is_a_405_allowing_exactly_the_declared_ones():
+    """schemathesis' unsupported-method and Allow-header checks, applied to every path of the spec: a method
+    the spec does not declare is a 405 whose Allow lists exactly the methods it declares."""
+    client = TestClient(create_app(Settings(admin_key="admin")))  # loading: routing answers before that matters
+    spec = client.get("/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        declared = {method.upper() for method in operations}
+        url = path.replace("{doc_id}", "zhuhai-2023").replace("{chunk_id:path}", "zhuhai-2023/1") \
+                  .replace("{chunk_id}", "zhuhai-2023/1")
+        for method in {"GET", "POST", "PUT", "PATCH", "DELETE"} - declared:
+            response = client.request(method, url)
+            assert response.status_code == 405, (method, path, response.status_code)
+            allowed = {m.strip() for m in response.headers["allow"].split(",")}
+            assert allowed - {"HEAD", "OPTIONS"} == declared, (method, path, allowed)

@@ -63,3 +63,27 @@ def test_access_lines_carry_the_outcome_and_the_question_only_when_allowed(runti
         assert line["outcome"] == answer["outcome"] and line["route"] == "/ask" and line["status"] == 200
         assert ("question" in line) is log_questions and line.get("question", question) == question
     assert all(question not in record.getMessage() for record in caplog.records)
+
+
+def failing_stream(request):
+    """An answer stream that breaks after its first words (as an LLM backend going away would)."""
+    yield {"event": "delta", "data": {"text": "到2025年"}}
+    raise RuntimeError("backend went away")
+
+
+@pytest.mark.parametrize("log_questions", [False, True])
+def test_a_failed_stream_logs_an_error_with_the_question_only_when_allowed(runtime, caplog, monkeypatch,
+                                                                          log_questions):
+    monkeypatch.setattr(runtime.answerer, "stream", failing_stream)
+    client = TestClient(create_app(get_settings().model_copy(update={"log_questions": log_questions}), runtime))
+    question = "江门市如何推进新型储能发展？"
+    caplog.set_level(logging.INFO)
+    streamed = client.post("/ask/stream", json={"question": question})
+    assert streamed.status_code == 200 and "event: error" in streamed.text
+    chat = client.post("/v1/chat/completions", json={"model": "carbonqa", "stream": True,
+                                                    "messages": [{"role": "user", "content": question}]})
+    assert chat.status_code == 200 and '"error"' in chat.text and chat.text.endswith("data: [DONE]\n\n")
+    errors = [record for record in caplog.records if record.levelno == logging.ERROR]
+    assert len(errors) == 2 and all("backend went away" in record.exc_text for record in errors)
+    logged = "\n".join(record.getMessage() + (record.exc_text or "") for record in caplog.records)
+    assert (question in logged) is log_questions

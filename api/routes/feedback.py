@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from carbonqa.api.dependencies import feedback_store
 from carbonqa.api.errors import ApiError
 from carbonqa.api.feedback import FeedbackIn, FeedbackRecord, FeedbackStore, Rating
+from carbonqa.api.metrics import FEEDBACK
 from carbonqa.api.openapi import COMMON_ERRORS, QUESTION_ERRORS, errors
 from carbonqa.api.security import require_admin_key
 
@@ -23,10 +24,12 @@ admin_router = APIRouter(tags=["feedback"], dependencies=[Depends(require_admin_
 def post_feedback(body: FeedbackIn, store: FeedbackStore = Depends(feedback_store)) -> FeedbackRecord:
     """👍/👎 on an answer, with an optional note; stored with the time only (nothing personal)."""
     try:
-        return store.add(body)
+        record = store.add(body)
     except (OSError, sqlite3.Error) as error:
         log.exception("storing feedback failed")
         raise ApiError(503, f"反馈暂时无法保存，请稍后重试 / feedback could not be stored, please retry ({error})")
+    FEEDBACK.labels(record.rating.value).inc()
+    return record
 
 
 @admin_router.get("/feedback", response_model=list[FeedbackRecord],

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from carbonqa.api.dependencies import ready
 from carbonqa.api.errors import ApiError
+from carbonqa.api.negotiation import preferred
 from carbonqa.api.openapi import COMMON_ERRORS, LIST_ERRORS, errors
 from carbonqa.api.schemas import YEAR_MAX, YEAR_MIN, IndicatorFilter
 from carbonqa.api.routes.pages import page
@@ -36,9 +37,27 @@ def indicator_rows(live: Ready, filters: IndicatorFilter) -> list[Indicator]:
     """The targets matching `filters` (the MCP `indicators` tool; the route adds the CSV and page forms)."""
     return live.indicators.rows(filters.indicator, plan_region(live, filters.region), filters.year)
 
+# What GET /indicators can answer with, the default first.
+JSON, CSV, HTML = "application/json", "text/csv", "text/html"
+OFFERED = [JSON, CSV, HTML]
+NOT_ACCEPTABLE = (f"无法按 Accept 请求的格式回答：可选 {'、'.join(OFFERED)}，或用 ?format=json / ?format=csv 指定 / "
+                  f"none of the formats in Accept is available: send one of {', '.join(OFFERED)}, "
+                  "or choose with ?format=json or ?format=csv")
+
+
+def chosen_format(request: Request, format: str | None) -> str:
+    """The media type to answer with: ?format= if given, otherwise the one Accept prefers (q-values
+    honoured), or a 406 when Accept allows none of them."""
+    if format is not None:
+        return CSV if format == "csv" else JSON
+    media_type = preferred(request.headers.get("accept"), OFFERED)
+    if media_type is None:
+        raise ApiError(406, NOT_ACCEPTABLE, field="Accept")
+    return media_type
+
 
 @router.get("/indicators", response_model=list[Indicator],
-            responses={200: {"content": {"text/csv": {}}}, **errors(422, 429), **COMMON_ERRORS})
+            responses={200: {"content": {CSV: {}}}, **errors(406, 422, 429), **COMMON_ERRORS})
 async def indicators(
     request: Request,
     indicator: str | None = Query(None, description=FILTERS["indicator"].description),
@@ -51,14 +70,15 @@ async def indicators(
     """Every quantitative target matching the filters, each with its citation (clause id, plan, path,
     sentence); JSON by default, CSV with `?format=csv` or `Accept: text/csv` (Chinese column names, a
     file name with the selection and the date). A browser navigating here (Accept: text/html) gets
-    the 指标对照 page, which loads the same rows as JSON."""
-    accept = request.headers.get("accept", "")
-    if format is None and "text/html" in accept:
+    the 指标对照 page, which loads the same rows as JSON. Accept's q-values decide between the three
+    (`text/csv;q=0` never gets CSV); a 406 when it accepts none of them."""
+    media_type = chosen_format(request, format)
+    if media_type == HTML:
         return page("indicators.html")
     live = await ready(request)
     region_name = plan_region(live, region)
     rows = live.indicators.rows(indicator, region_name, year)
-    if format == "csv" or (format is None and "text/csv" in accept):
+    if media_type == CSV:
         download = live.indicators.csv(rows, layout, indicator, region_name, year)
         return Response(download.text, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": attachment(download.name, download.ascii_name)})

@@ -43,7 +43,8 @@ def documents(live: Ready = Depends(ready)) -> list[PlanSummary]:
 
 @admin_router.post("/documents", response_model=LibraryChange,
                    responses={**COMMON_ERRORS, **errors(400, 401, 403, 409, 422, 429)})
-def add_documents(files: list[UploadFile] = File(..., description="plan files: .txt .md .docx .pdf .html"),
+def add_documents(files: list[UploadFile] = File(..., min_length=1,  # an upload without files is a 422
+                                                 description="plan files: .txt .md .docx .pdf .html"),
                   replace: bool = Form(False, description="replace an added plan with the same doc id"),
                   live: Ready = Depends(ready),  # a 503 while the library loads
                   service: Service = Depends(live_service),

@@ -51,13 +51,14 @@ def sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def stream_answer(runtime: Runtime, request: AnswerRequest) -> Iterator[str]:
-    """The answerer's events as server-sent events; `done` carries the same Answer as /ask."""
+def stream_answer(runtime: Runtime, request: AnswerRequest, log_questions: bool) -> Iterator[str]:
+    """The answerer's events as server-sent events; `done` carries the same Answer as /ask. A failure is
+    logged with the question only when CARBONQA_LOG_QUESTIONS allows it (staff questions can be sensitive)."""
     try:
         for event in runtime.answerer.stream(request):
             yield sse(event["event"], event["data"])
     except Exception:  # the response has started: report in-band instead of cutting the stream
-        log.exception("stream failed for %r", request.question)
+        log.exception("answer stream failed%s", f" for {request.question!r}" if log_questions else "")
         yield sse("error", {"detail": "生成回答时出错，请重试 / failed to produce the answer, please retry"})
 
 
@@ -76,7 +77,7 @@ def ask_stream(body: AskRequest, live: Ready = Depends(ready),
                settings: Settings = Depends(app_settings)) -> StreamingResponse:
     """/ask as server-sent events: `delta` (answer text), `citations`, then `done` (the full Answer)."""
     request = answer_request(body, settings, live.runtime)
-    return StreamingResponse(stream_answer(live.runtime, request), media_type="text/event-stream",
+    return StreamingResponse(stream_answer(live.runtime, request, settings.log_questions), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
