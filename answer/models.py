@@ -6,6 +6,8 @@ from enum import Enum
 from pydantic import BaseModel, Field, computed_field
 
 from carbonqa.answer.outcomes import OutcomeStatus, outcome_status, vocabulary_table
+from carbonqa.indicators.analysis import PlanStatus
+from carbonqa.indicators.models import AnalysisOperation, Comparator, Extreme, Side
 from carbonqa.retriever.models import Fusion, SearchHit, SearchMode
 
 
@@ -48,6 +50,63 @@ class Citation(BaseModel):
                                 "(value and unit, e.g. 14.5%以上), in order; shown emphasised")
 
 
+class AnalysisRecord(BaseModel):
+    """One plan's target figure an analytical answer quotes, as the plan writes it."""
+
+    region: str
+    plan: str = Field(description="the plan's title")
+    doc_id: str
+    indicator: str = Field(description="normalised indicator name")
+    year: int = Field(description="target year")
+    value: float = Field(description="the figure as written, in `unit`")
+    unit: str
+    direction: str = Field(description="达到 / 下降 / 不低于 / 新增 …")
+    qualifiers: list[str] = Field(default_factory=list, description="力争 / 以上 / 左右 …")
+    base_year: int | None = Field(default=None, description="比2020年下降 -> 2020")
+    label: str = Field(description="the target as the plan qualifies it: 比2020年下降14.5%")
+    clause_id: str = Field(description="the clause quoted (a citation's chunk_id)")
+    marker: int | None = Field(default=None, description="the n of its [n] in the answer text")
+
+
+class AnalysisPlan(BaseModel):
+    """What one plan states about the compared indicator."""
+
+    region: str
+    status: PlanStatus = Field(description="figure (compared) | other_measure | other_year | in_words | not_mentioned")
+    value: float | None = Field(default=None, description="figure: the compared value, in the analysis's unit")
+    records: list[AnalysisRecord] = Field(default_factory=list, description="figure: the compared record first")
+    note: str = Field(default="", description="why the plan's figure is not compared, in Chinese")
+    mention_clause_id: str | None = Field(default=None, description="in_words: the clause naming it without a figure")
+
+
+class AnswerAnalysis(BaseModel):
+    """An analytical answer's computation across plans (哪个市最高, 高于全省的有哪些, 相差多少, 哪些方案提出了…)."""
+
+    operation: AnalysisOperation = Field(description="superlative | rank | reference | difference | threshold | "
+                                                     "coverage | count")
+    indicator: str = Field(description="the normalised indicator name compared")
+    year: int | None = Field(description="the target year compared; None: every year (coverage, count)")
+    unit: str = Field(default="", description="the unit of the compared values")
+    comparable: bool = Field(description="false: the figures are not ranked or subtracted; `reason` says why")
+    reason: str | None = Field(default=None, description="why not comparable, in Chinese")
+    plans: list[AnalysisPlan] = Field(description="the plans asked about, in answer order")
+    reference: AnalysisPlan | None = Field(default=None, description="reference: the province's plan")
+    lower_is_stricter: bool = Field(default=False, description="the targets are ceilings (不高于)")
+    extreme: Extreme | None = Field(default=None, description="superlative: the end asked for")
+    winners: list[str] = Field(default_factory=list, description="superlative: the plans at that end (ties)")
+    ranking: dict[str, int] = Field(default_factory=dict, description="rank: 1 = strictest; ties share a place")
+    selected: list[str] = Field(default_factory=list, description="reference: beyond the province on the side "
+                                "asked; threshold: reaching the figure; coverage/count: stating it")
+    equal: list[str] = Field(default_factory=list, description="reference: the same figure as the province")
+    side: Side | None = Field(default=None, description="reference/difference: the side asked about")
+    difference: float | None = Field(default=None, description="difference/reference: first plan minus the other")
+    difference_text: str | None = Field(default=None, description="e.g. 0.5个百分点")
+    threshold_text: str | None = Field(default=None, description="threshold: the figure asked, e.g. 40%")
+    comparator: Comparator | None = None
+    count: int | None = Field(default=None, description="coverage/count: how many plans state it")
+    cautions: list[str] = Field(default_factory=list, description="what makes the conclusion uncertain, in Chinese")
+
+
 class FilterConflict(BaseModel):
     """The question names places outside the region filter it was asked with (filter 江门, "珠海到2025年…")."""
 
@@ -80,6 +139,9 @@ class Answer(BaseModel):
                                   "still follows the filter, and the client offers to answer for the named places")
     follow_ups: list[str] = Field(default_factory=list, description="up to three next questions, built from "
                                                                      "the cited clauses' neighbours")
+    analysis: AnswerAnalysis | None = Field(
+        default=None, description="an analytical question's computation from the plans' targets (operation, the "
+                                  "records used with clause ids, the result); None for any other answer")
     retrieved: list[SearchHit] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
 

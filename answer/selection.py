@@ -1,11 +1,15 @@
 """What every answer kind draws on: the corpus, its sentences scored against a question, the outline
-of its lists, and the policy's rules for which sentences answer and which of them are quoted."""
+of its lists, the targets' analysis, and the policy's rules for which sentences answer and which of them are quoted."""
 from __future__ import annotations
+
+from functools import cached_property
 
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.evidence import SentenceIndex, most_specific
 from carbonqa.answer.outline import Outline
 from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.indicators.analysis import IndicatorAnalysis
+from carbonqa.indicators.matching import Embed
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.vocabulary import term_forms
 from carbonqa.retriever.corpus import Corpus
@@ -13,12 +17,19 @@ from carbonqa.retriever.models import QuestionFrame
 
 
 class Evidence:
-    def __init__(self, corpus: Corpus, policy: AnswerPolicy):
+    def __init__(self, corpus: Corpus, policy: AnswerPolicy, embed: Embed | None = None):
+        """`embed` (the query embedding) lets an analytical question name an indicator in other words."""
         self.corpus = corpus
         self.policy = policy
+        self.embed = embed
         self.sentences = SentenceIndex(corpus.tree.chunks, corpus.tokenizer.user_terms, policy, corpus.sentences,
                                        corpus.tokenizer.segment)
         self.outline = Outline(corpus.tree, policy)
+
+    @cached_property
+    def analysis(self) -> IndicatorAnalysis:
+        """Computes analytical questions from the plans' targets; built on the first such question."""
+        return IndicatorAnalysis(self.corpus.indicators, self.corpus.chunks, self.embed)
 
     def usable(self, frame: QuestionFrame, candidates: list[Candidate]) -> list[Candidate]:
         """The candidates that answer the question (AnswerPolicy.answers), best first."""

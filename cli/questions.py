@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from carbonqa.answer.models import Outcome
+from carbonqa.answer.models import AnswerAnalysis, Outcome
 from carbonqa.cli.common import checked_question, console, fail, load_settings, loaded_runtime
 from carbonqa.retriever.models import Fusion, SearchMode
 from carbonqa.service.settings import TOP_K_MAX, TOP_K_MIN
@@ -49,6 +49,10 @@ def search(
 
 
 OUTCOME_STYLES = {Outcome.answered: "green", Outcome.partial: "yellow", Outcome.not_stated: "yellow"}
+OPERATIONS = {"superlative": "最值", "rank": "排名", "reference": "与省级目标对照", "difference": "差值",
+              "threshold": "达到给定数值", "coverage": "哪些方案给出", "count": "几个方案给出"}
+PLAN_STATUSES = {"figure": "参与比较", "other_measure": "口径或单位不同", "other_year": "只有其他年份",
+                 "in_words": "仅文字表述，无数值", "not_mentioned": "未提及"}
 
 
 def ask(
@@ -79,6 +83,8 @@ def ask(
     console.print(answer.answer, markup=False, highlight=False)
     if answer.mode_note:
         console.print(f"（{answer.mode}: {answer.mode_note}）", style="dim", markup=False)
+    if answer.analysis:
+        print_analysis(answer.analysis)
     if answer.citations:
         console.print("\n引用 / citations:", style="bold")
     for citation in answer.citations:
@@ -86,3 +92,29 @@ def ask(
         where = " ".join([f"《{citation.plan_title}》", " > ".join(citation.path)]).strip()  # a notice has no path
         console.print(f"[{citation.marker}] {where}{related}", markup=False, highlight=False)
         console.print(f"    “{' '.join(citation.quote.split())}”", style="dim", markup=False, highlight=False)
+
+
+def print_analysis(analysis: AnswerAnalysis) -> None:
+    """The computation behind an analytical answer: what was compared, each plan's figure and clause, the result."""
+    year = f"，{analysis.year}年" if analysis.year else ""
+    console.print(f"\n计算 / analysis: {OPERATIONS[analysis.operation.value]}（{analysis.indicator}{year}）", style="bold",
+                  markup=False, highlight=False)
+    plans = ([analysis.reference] if analysis.reference else []) + analysis.plans
+    for plan in plans:
+        figures = "；".join(f"{record.year}年 {record.label} [{record.marker}] {record.clause_id}"
+                            for record in plan.records)
+        console.print(f"  {plan.region}：{PLAN_STATUSES[plan.status.value]}" + (f"  {figures}" if figures else ""),
+                      markup=False, highlight=False)
+    console.print(f"  结果 / result: {analysis_result(analysis)}", markup=False, highlight=False)
+
+
+def analysis_result(analysis: AnswerAnalysis) -> str:
+    if not analysis.comparable:
+        return f"不可比较：{analysis.reason}"
+    if analysis.winners:
+        return "、".join(analysis.winners)
+    if analysis.ranking:
+        return "，".join(f"{region} 第{place}" for region, place in analysis.ranking.items())
+    if analysis.difference_text:
+        return analysis.difference_text
+    return f"{len(analysis.selected)}个：{'、'.join(analysis.selected)}" if analysis.selected else "无"

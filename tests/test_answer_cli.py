@@ -42,6 +42,21 @@ def test_ask_json_is_the_answer_contract(use_loaded_runtime):
     assert all(c["related"] for c in data["citations"])
 
 
+def test_ask_prints_an_analytical_answers_computation(use_loaded_runtime):
+    question = "2025年单位GDP能耗下降目标，哪个市定得最严？"
+    data = json.loads(runner.invoke(app, ["ask", question, "--json"]).stdout)
+    analysis = data["analysis"]
+    assert analysis["operation"] == "superlative" and analysis["winners"] == ["云浮市"]
+    result = runner.invoke(app, ["ask", question])
+    assert result.exit_code == 0, result.output
+    answer, _, citations = one_line(result.output).partition("引用 / citations:")
+    assert answer.split("】", 1)[1].strip().startswith("云浮市最严")
+    assert "计算 / analysis: 最值（单位地区生产总值能源消耗，2025年）" in answer
+    record = analysis["plans"][0]["records"][0]
+    assert f"{record['year']}年 {record['label']} [{record['marker']}] {record['clause_id']}" in answer
+    assert "结果 / result: 云浮市" in answer
+
+
 @pytest.mark.parametrize("question, label, notes", [
     ("珠海、佛山、江门2030年电网尖峰负荷响应能力分别要达到多少？", "【部分回答 / partly answered】未说明：江门市",
      []),

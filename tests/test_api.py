@@ -73,6 +73,25 @@ def test_an_app_enforces_the_question_limit_it_reports(runtime):
         assert large.post("/search", json={"question": "珠海市的光伏装机目标是多少？"}).status_code == 200
 
 
+def test_ask_serves_an_analytical_answers_computation_and_the_spec_describes_it(runtime):
+    with TestClient(create_app(get_settings(), runtime)) as client:
+        answer = ask(client, "江门2030年单位水泥熟料碳排放降幅比全省高多少？")
+        analysis = answer["analysis"]
+        assert answer["answer"].startswith("江门市与广东省相同")
+        assert analysis["operation"] == "reference" and analysis["comparable"] is True
+        assert analysis["reference"]["region"] == "广东省" and analysis["difference"] == 0
+        cited = {c["marker"]: c["chunk_id"] for c in answer["citations"]}
+        for plan in [analysis["reference"], *analysis["plans"]]:
+            for record in plan["records"]:
+                assert cited[record["marker"]] == record["clause_id"]
+        assert ask(client, ZHUHAI_ENERGY)["analysis"] is None
+        schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["Answer"]["properties"]["analysis"]["anyOf"][0]["$ref"] == "#/components/schemas/AnswerAnalysis"
+    assert {"operation", "plans", "comparable", "reason", "winners", "ranking"} <= set(schemas["AnswerAnalysis"]["properties"])
+    assert {"region", "plan", "value", "unit", "year", "qualifiers", "clause_id"} <= set(
+        schemas["AnalysisRecord"]["properties"])
+
+
 def test_not_ready_until_loaded():
     # Without its startup (lifespan) the app has loaded nothing: it is alive but not ready.
     app = create_app(get_settings())

@@ -725,7 +725,7 @@ def test_indicator_table_opens_clauses_and_downloads_the_api_rows(page, server):
     assert page.locator("#matrix-body .value").count() == len(api_rows)
     expect(page.locator("#matrix-body td.empty").first).to_have_text("未说明")
 
-    row = page.locator("#matrix-body tr", has=page.locator("th", has_text=re.compile("^非化石能源消费比重$")))
+    row = page.locator("#matrix-body tr", has=page.locator(".indicator-label", has_text=re.compile("^非化石能源消费比重$")))
     value = row.locator(".value").first
     clause_id = value.get_attribute("data-clause")
     value.click()
@@ -756,7 +756,7 @@ def test_indicator_table_opens_clauses_and_downloads_the_api_rows(page, server):
     regions = page.locator("#matrix-head th").all_inner_texts()[1:-1]
     assert grid[0] == ["指标", "年份", *regions]
     screen = page.locator("#matrix-body tr").evaluate_all("""rows => rows.map((tr) => [
-        tr.querySelector("th").textContent,
+        tr.querySelector("th .indicator-label").textContent,
         ...[...tr.querySelectorAll("td[data-region]:not(.chart-cell)")].map((td) =>
             td.querySelector(".value") ? [...td.querySelectorAll(".value")].map((b) => b.textContent).join("；") : td.textContent),
     ])""")
@@ -768,7 +768,7 @@ def test_indicator_charts_compare_two_or_more_plans_under_their_full_names(page,
     expect(page.locator("#matrix-body tr").first).to_be_visible()
     api_rows = httpx.get(f"{server}/indicators", params={"year": 2025}, timeout=10).json()
     for row in page.locator("#matrix-body tr").all():
-        name = row.locator("th").inner_text()
+        name = row.locator(".indicator-label").inner_text()
         stated = {r["region"] for r in api_rows if r["indicator"] == name}
         bars = row.locator("svg.chart rect.bar").count()
         if len(stated) < 2:
@@ -779,6 +779,34 @@ def test_indicator_charts_compare_two_or_more_plans_under_their_full_names(page,
             assert set(labels) <= stated, (name, labels)  # full names: 广东省, 珠海市, …
             assert row.locator("svg.chart").get_attribute("aria-label").startswith(name)
     assert page.locator("svg.chart").count() > 0
+
+
+def test_an_indicator_links_to_the_chat_and_the_analytical_answer_links_back(page, server):
+    page.goto(f"{server}/indicators")
+    row = page.locator("#matrix-body tr", has=page.locator(".indicator-label", has_text=re.compile("^非化石能源消费比重$")))
+    question = "到2025年，各方案的非化石能源消费比重目标哪个最高？"
+    link = row.get_by_role("link", name=re.compile("问答对比"))
+    expect(link).to_have_attribute("title", question)
+    link.click()
+    expect(page.locator(".example").first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator("#question")).to_have_value(question)  # filled, sent by the user
+    expect(page.locator("#send")).to_be_enabled()
+    page.locator("#question").press("Enter")
+    card = last_answer(page)
+    api = httpx.post(f"{server}/ask", json={"question": question}, timeout=60).json()
+    assert api["analysis"]["operation"] == "superlative" and api["analysis"]["indicator"] == "非化石能源消费比重"
+    first_line = api["answer"].split("\n")[0]
+    assert "最高" in first_line and all(winner in first_line for winner in api["analysis"]["winners"])
+    expect(card.locator(".answer-text")).to_contain_text(first_line.split("[")[0])
+
+    back = card.get_by_role("link", name="在指标对照中查看“非化石能源消费比重”")
+    back.click()
+    expect(page).to_have_url(re.compile(r"/indicators\?indicator=.+&year=2025$"))
+    expect(page.locator('.chip[data-year="2025"]')).to_have_attribute("aria-pressed", "true")
+    asked = page.locator("#matrix-body tr.asked")
+    expect(asked).to_have_count(1)
+    expect(asked.locator(".indicator-label")).to_have_text("非化石能源消费比重")
+    expect(asked).to_be_focused()
 
 
 @pytest.mark.parametrize("width", [360, 390])

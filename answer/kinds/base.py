@@ -14,7 +14,7 @@ from typing import Protocol
 
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.compose import CitationBook
-from carbonqa.answer.models import Outcome
+from carbonqa.answer.models import AnswerAnalysis, Outcome
 from carbonqa.answer.selection import Evidence
 from carbonqa.retriever.models import Facet, QuestionFrame, SearchHit, SearchResult
 
@@ -26,6 +26,7 @@ class Reply:
     refusal_reason: str | None = None  # set: the plans do not state it
     unstated: list[str] = field(default_factory=list)  # parts of the question the plans do not state
     skipped: list[str] = field(default_factory=list)  # parts of an over-long question not answered
+    analysis: AnswerAnalysis | None = None  # an analytical reply's computation from the targets
 
     @property
     def outcome(self) -> Outcome:

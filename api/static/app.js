@@ -372,11 +372,25 @@ function answerParts(turn) {
       ? el("div", { className: "understood", text: `理解为：${answer.understood_as}` }) : null,
     outcomeLabel(answer),
     answerParagraph(answer),
+    indicatorLink(answer),
     citationList("出处", answer.citations.filter((c) => !c.related), "citations"),
     citationList("相关条款（并非答案，仅供参考）", answer.citations.filter((c) => c.related), "citations related"),
     followUpList(answer),
     cardFooter(turn),
   ].filter(Boolean);
+}
+
+// An analytical answer (Answer.analysis) was computed from the plans' targets: the 指标对照 page shows
+// every plan's figures for that indicator and year side by side.
+function indicatorLink(answer) {
+  const analysis = answer.analysis;
+  if (!analysis) return null;
+  const params = new URLSearchParams({ indicator: analysis.indicator });
+  if (analysis.year) params.set("year", String(analysis.year));
+  return el("a", {
+    className: "indicator-link", text: `在指标对照中查看“${analysis.indicator}”`,
+    attrs: { href: `/indicators?${params}` },
+  });
 }
 
 // The status the server gave the reply (answer/outcomes.py), the same words the export and the CLI use.
@@ -688,7 +702,17 @@ function init() {
   $("print").addEventListener("click", () => window.print());
   renderChips();
   showConversation();
+  prefillQuestion();
   waitUntilReady();
+}
+
+// /?q=…: the 指标对照 page's link to ask about an indicator fills the question box (the user sends it).
+function prefillQuestion() {
+  const question = new URLSearchParams(window.location.search).get("q");
+  if (!question) return;
+  $("question").value = question;
+  updateComposer();
+  $("question").focus();
 }
 
 init();

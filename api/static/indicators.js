@@ -1,6 +1,8 @@
 // 指标对照 page: every plan's quantitative targets for one year, regions as columns, each value cited.
 // All text from the plans goes into the DOM through textContent; charts are SVG built with DOM calls.
-// The CSV downloads are made by the server (the same grid, or one row per target).
+// The CSV downloads are made by the server (the same grid, or one row per target). Each indicator links
+// to the chat with a question comparing the plans on it; /indicators?indicator=…&year=… (the link under an
+// analytical chat answer) opens that year with the indicator's row marked.
 
 import { $, el, getJSON, initSiteNav, shortRegion } from "./dom.js";
 import { SourcePanel } from "./source-panel.js";
@@ -10,6 +12,7 @@ const SVG = "http://www.w3.org/2000/svg";
 // as the wide CSV writes it (the UI test compares the two).
 const NOT_STATED = "未说明";
 const state = { regions: [], province: new Set(), years: [], year: null };
+const asked = new URLSearchParams(window.location.search); // indicator and year from a chat answer's link
 let panel; // the SourcePanel shared with the chat page, created in init()
 
 function svg(tag, attrs = {}, text) {
@@ -44,6 +47,15 @@ function valueButton(row) {
     className: "value", attrs: { type: "button", title: row.quote, "data-clause": row.clause_id },
     onClick: (event) => panel.open(row.clause_id, row.quote, event.currentTarget),
     text: row.label,
+  });
+}
+
+// The chat, its question box filled with a question comparing every plan on this indicator and year.
+function askLink(name) {
+  const question = `到${state.year}年，各方案的${name}目标哪个最高？`;
+  return el("a", {
+    className: "ask-link", text: "问答对比",
+    attrs: { href: `/?q=${encodeURIComponent(question)}`, title: question, "aria-label": `问答对比：${question}` },
   });
 }
 
@@ -96,7 +108,9 @@ function renderTable(rows) {
   body.replaceChildren(...ordered.map(([name, list]) => {
     const chart = barChart(name, list);
     return el("tr", { attrs: { role: "row" } }, [
-      el("th", { className: "indicator-name", text: name, attrs: { scope: "row", role: "rowheader" } }),
+      el("th", { className: "indicator-name", attrs: { scope: "row", role: "rowheader", "data-indicator": name } }, [
+        el("span", { className: "indicator-label", text: name }), askLink(name),
+      ]),
       ...state.regions.map((region) => {
         const cell = list.filter((row) => row.region === region);
         const classes = [cell.length ? "" : "empty", state.province.has(region) ? "province" : ""].join(" ").trim();
@@ -107,9 +121,22 @@ function renderTable(rows) {
         attrs: { role: "cell", "data-region": "对比图" } }, [chart]),
     ]);
   }));
+  markAsked(body);
   $("summary").textContent = `${state.year}年：${ordered.length} 项指标，${rows.length} 个目标值。` +
     `“${NOT_STATED}”：该方案没有给出这项指标的数值（可能提到了但没有数值，也可能没有提到）。` +
     "对比图只画两个及以上方案给出数值的指标。";
+}
+
+// The row of the indicator a chat answer links to: marked, scrolled to and focused.
+function markAsked(body) {
+  const name = asked.get("indicator");
+  const header = name && [...body.querySelectorAll("th[data-indicator]")].find((th) => th.dataset.indicator === name);
+  if (!header) return;
+  const row = header.closest("tr");
+  row.classList.add("asked");
+  row.tabIndex = -1;
+  row.scrollIntoView({ block: "center" });
+  row.focus();
 }
 
 async function selectYear(year) {
@@ -144,7 +171,8 @@ async function init() {
       className: "chip", text: `${year}年`, attrs: { type: "button", "data-year": year, "aria-pressed": "false" },
       onClick: () => selectYear(year),
     })));
-    if (state.years.length) await selectYear(state.years.includes(2025) ? 2025 : state.years[0]);
+    const year = Number(asked.get("year"));
+    if (state.years.length) await selectYear(state.years.includes(year) ? year : state.years.includes(2025) ? 2025 : state.years[0]);
     else showStatus("方案中没有找到量化目标。");
   } catch (error) {
     showStatus(`加载失败：${error.message}`, true);
