@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from carbonqa.api.dependencies import ready
 from carbonqa.api.errors import ApiError
 from carbonqa.api.openapi import COMMON_ERRORS, LIST_ERRORS, errors
-from carbonqa.api.routes.pages import page
+from carbonqa.api.routes.pages import navigated_page, page
 from carbonqa.indicators.models import Indicator
 from carbonqa.service.csv_export import attachment
 from carbonqa.service.live import Ready
@@ -34,9 +34,10 @@ async def indicators(
     sentence); JSON by default, CSV with `?format=csv` or `Accept: text/csv` (Chinese column names, a
     file name with the selection and the date). A browser navigating here (Accept: text/html) gets
     the 指标对照 page, which loads the same rows as JSON."""
+    shown = navigated_page(request)
+    if shown:
+        return page(shown)
     accept = request.headers.get("accept", "")
-    if format is None and "text/html" in accept:
-        return page("indicators.html")
     live = await ready(request)
     region_name = None
     if region:
