@@ -108,7 +108,9 @@ export async function apiFetch(url, init = {}) {
     const headers = { ...(init.headers || {}), ...(key ? { "X-API-Key": key } : {}) };
     const response = await fetch(url, { ...init, headers });
     if (response.status !== 401) return response;
-    if (key) sessionStorage.removeItem(API_KEY_STORE); // refused: not sent again
+    const stored = sessionStorage.getItem(API_KEY_STORE);
+    if (stored && stored !== key) continue; // another call got a new key meanwhile: try that one
+    sessionStorage.removeItem(API_KEY_STORE); // refused: not sent again
     if (!(await askForKey(Boolean(key)))) return response;
   }
 }
