@@ -2,6 +2,10 @@
 §12.5.1: media ranges with q-values, the most specific range deciding a type's q, q=0 meaning "not this")."""
 from __future__ import annotations
 
+JSON, CSV, HTML = "application/json", "text/csv", "text/html"
+# What a data route that also has a page (GET /indicators) offers, the default first.
+DATA_OR_PAGE = [JSON, CSV, HTML]
+
 
 def media_ranges(accept: str) -> list[tuple[str, str, float]]:
     """(type, subtype, q) of each media range in an Accept header; a malformed q counts as 1, a malformed

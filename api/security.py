@@ -21,6 +21,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from carbonqa.api.dependencies import app_settings
 from carbonqa.api.errors import ApiError
 from carbonqa.api.openapi import errors
+from carbonqa.api.routes.pages import navigated_page
 from carbonqa.service.settings import Settings
 
 # auto_error=False: a missing key is decided below with a bilingual error, not FastAPI's default 403.
@@ -63,10 +64,14 @@ def admin_keys(settings: Settings) -> list[str]:
 
 
 def require_api_key(request: Request, key: str | None = Security(presented_key)) -> None:
-    """Lets the request through when API keys are off, or when it carries an API key or the admin key."""
+    """Lets the request through when API keys are off, or when it carries an API key or the admin key.
+
+    A browser navigating to a data route that serves a page (/indicators) gets the page without a key:
+    the page asks for one and sends it with its data calls.
+    """
     settings = app_settings(request)
     api_keys = [k.get_secret_value() for k in settings.api_keys if k.get_secret_value()]
-    if api_keys and not matches(key, api_keys + admin_keys(settings)):
+    if api_keys and not matches(key, api_keys + admin_keys(settings)) and not navigated_page(request):
         raise unauthorized()
 
 

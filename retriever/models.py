@@ -123,6 +123,9 @@ QuestionFrame.model_rebuild()
 class SearchHit(BaseModel):
     chunk: Chunk
     score: float = Field(description="fused score, higher is better")
+    fused_rank: int | None = Field(default=None, description="1-based rank by fused score among the candidates of "
+                                                              "the plans searched (a comparison then takes turns "
+                                                              "between plans); None for a chunk added only as a child")
     # Per arm: None when the arm was not run or did not return this chunk among its candidates;
     # ranks are 1-based among the candidates of the plans searched.
     bm25_score: float | None = None

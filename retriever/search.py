@@ -92,7 +92,7 @@ class Retriever:
         config = self.fusion if fusion is None else self.fusion.model_copy(update={"method": fusion})
         ranked = fuse(bm25, dense, config)
         selected = self._per_region(ranked, frame, top_k)
-        fused = dict(ranked)
+        fused: Arm = {row: (score, rank) for rank, (row, score) in enumerate(ranked, 1)}
         hits = [self._hit(row, fused, bm25, dense) for row, _ in selected]
         if frame.wants_list and not frame.compared_regions:
             hits = self._expand_list(frame.text, hits, fused, bm25, dense, top_k)
@@ -120,7 +120,7 @@ class Retriever:
                     picked.append(queues[region][turn])
         return picked
 
-    def _expand_list(self, question: str, hits: list[SearchHit], fused: dict[int, float],
+    def _expand_list(self, question: str, hits: list[SearchHit], fused: Arm,
                      bm25: Arm | None, dense: Arm | None, top_k: int) -> list[SearchHit]:
         """Put the best-matching part/section first, followed by all its children in document order.
 
@@ -162,13 +162,15 @@ class Retriever:
                 best, best_score = chunk, score
         return best
 
-    def _hit(self, row: int, fused: dict[int, float], bm25: Arm | None, dense: Arm | None,
+    def _hit(self, row: int, fused: Arm, bm25: Arm | None, dense: Arm | None,
              via_tree: bool = False) -> SearchHit:
-        """Arm scores and ranks are None when the arm was not run or the chunk is not among its candidates."""
+        """Arm scores and ranks are None when the arm was not run or the chunk is not among its candidates;
+        the fused rank is None for a chunk that came only through the tree."""
+        fused_score, fused_rank = fused.get(row, (0.0, None))
         bm25_score, bm25_rank = (bm25 or {}).get(row, (None, None))
         dense_score, dense_rank = (dense or {}).get(row, (None, None))
-        return SearchHit(chunk=self.corpus.chunks[row], score=fused.get(row, 0.0), bm25_score=bm25_score,
-                         dense_score=dense_score, bm25_rank=bm25_rank, dense_rank=dense_rank, via_tree=via_tree)
+        return SearchHit(chunk=self.corpus.chunks[row], score=fused_score, fused_rank=fused_rank,
+                         bm25_score=bm25_score, dense_score=dense_score, bm25_rank=bm25_rank, dense_rank=dense_rank, via_tree=via_tree)
 
 
 def _ms(started: float) -> float:

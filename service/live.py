@@ -27,7 +27,7 @@ from carbonqa.service.indicator_view import IndicatorView
 from carbonqa.service.messages import bilingual, public_message
 from carbonqa.service.models import Limits, Readiness
 from carbonqa.service.runtime import Runtime, load_runtime, plan_library, reloaded, with_plans
-from carbonqa.service.settings import Settings
+from carbonqa.service.settings import TOP_K_MAX, TOP_K_MIN, Settings
 
 log = logging.getLogger("carbonqa.service")
 
@@ -76,7 +76,8 @@ class Service:
         self.error: str | None = None
         self.load_seconds: float | None = None
         self.limits = Limits(max_question_chars=settings.max_question_chars,
-                             max_history_turns=settings.max_history_turns)
+                             max_history_turns=settings.max_history_turns,
+                             top_k=settings.top_k, top_k_min=TOP_K_MIN, top_k_max=TOP_K_MAX)
         self.library = plan_library(settings)
         self.update_lock = threading.Lock()  # one library update at a time; questions never wait for it
         self.index_stamp = None  # the index manifest's stamp when last looked at (index.store.manifest_stamp)

@@ -53,6 +53,9 @@ class Limits(BaseModel):
 
     max_question_chars: int
     max_history_turns: int
+    top_k: int = Field(description="chunks used per question when a request names no top_k")
+    top_k_min: int
+    top_k_max: int
 
 
 class Readiness(BaseModel):

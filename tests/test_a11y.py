@@ -1,7 +1,8 @@
 """axe-core on every page of the staff UI, in Debian's Chromium against the real server: the chat (empty,
 then with a partial answer, a comparison and a refusal), the source panel, 文库 (the list with an error
-message, and the reader) and 指标对照, in light and dark, at 390 and 1280 px. No serious or critical
-violation may remain.
+message, and the reader), 指标对照 and 检索测试 (an error, then results), in light and dark, at 390 and
+1280 px (the API key prompt is checked in tests/test_retrieval_ui.py, which runs a keyed server). No
+serious or critical violation may remain.
 
 axe-core is pinned (version and sha512) in tests/package-lock.json and installed by `make test` with
 `npm ci --prefix tests`: the exact file is reproducible without keeping a 500 kB minified copy of
@@ -84,6 +85,16 @@ def test_no_serious_or_critical_axe_violation_on_any_page(server, browser, axe_f
         page.goto(f"{server}/indicators")
         expect(page.locator("#matrix-body tr").first).to_be_visible()
         found += violations(page, axe_file, "指标对照")
+
+        page.goto(f"{server}/retrieval-test")
+        expect(page.locator("#rt-run")).to_be_enabled()
+        page.locator("#rt-run").click()  # an empty question: the form's error message
+        expect(page.locator("#rt-error")).to_be_visible()
+        found += violations(page, axe_file, "检索测试, error")
+        page.locator("#rt-question").fill(QUESTIONS[1])
+        page.locator("#rt-run").click()
+        expect(page.locator("#rt-hits tr").first).to_be_visible()
+        found += violations(page, axe_file, "检索测试, results")
     finally:
         context.close()
     assert found == [], "\n".join(found)

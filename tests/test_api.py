@@ -13,7 +13,7 @@ from carbonqa.api.app import create_app
 from carbonqa.index.batching import QueryBatcher
 from carbonqa.index.embedder import QUERY_THREADS
 from carbonqa.service.runtime import assemble_runtime, load_runtime
-from carbonqa.service.settings import Settings, StoreKind, get_settings
+from carbonqa.service.settings import TOP_K_MAX, TOP_K_MIN, Settings, StoreKind, get_settings
 
 PLAN_REGIONS = {"广东省", "珠海市", "佛山市", "江门市", "云浮市"}
 ZHUHAI_ENERGY = "珠海2025年单位地区生产总值能耗要比2020年下降多少？"
@@ -54,10 +54,11 @@ def test_health_and_readiness(client):
     assert ready.status_code == 200
     assert ready.json()["status"] == "ready"
     assert ready.json()["plans"] == 5
-    # The chat UI takes its limits from here.
+    # The chat UI and the 检索测试 page take their limits from here.
     settings = get_settings()
     assert ready.json()["limits"] == {"max_question_chars": settings.max_question_chars,
-                                      "max_history_turns": settings.max_history_turns}
+                                      "max_history_turns": settings.max_history_turns,
+                                      "top_k": settings.top_k, "top_k_min": TOP_K_MIN, "top_k_max": TOP_K_MAX}
 
 
 def test_an_app_enforces_the_question_limit_it_reports(runtime):

@@ -111,6 +111,7 @@ def test_both_fusions_return_distinct_scored_chunks(tiny_retriever, fusion):
     assert all(hit.bm25_score is not None or hit.dense_score is not None for hit in hits)
     assert all((hit.bm25_rank is None) == (hit.bm25_score is None) for hit in hits)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert [h.fused_rank for h in hits] == list(range(1, 9))  # one plan: no turns, the fused order itself
 
 
 @pytest.mark.unit

@@ -59,6 +59,20 @@ def test_health_and_docs_need_no_key():
     assert spec["paths"]["/ask"]["post"]["security"] == [{"APIKeyHeader": []}, {"HTTPBearer": []}]
 
 
+def test_the_pages_need_no_key_but_their_data_does():
+    """A browser opening /indicators gets the page (which then asks for a key); its data calls need one."""
+    client = keyed_client(api_keys=["k1"])
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    for path in ("/", "/library", "/retrieval-test", "/indicators"):
+        page = client.get(path, headers=browser)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html"), path
+    assert client.get("/indicators").status_code == 401
+    assert client.get("/indicators?format=csv", headers=browser).status_code == 401
+    assert client.get("/indicators/names", headers=browser).status_code == 401
+    assert client.post("/search", json=QUESTION, headers=browser).status_code == 401
+    assert client.get("/indicators", headers={"X-API-Key": "k1"}).status_code == 503  # passed, still loading
+
+
 def admin_client(**settings) -> TestClient:
     app = FastAPI()
     app.state.settings = Settings(**settings)

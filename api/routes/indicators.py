@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from carbonqa.api.dependencies import ready
 from carbonqa.api.errors import ApiError
-from carbonqa.api.negotiation import preferred
+from carbonqa.api.negotiation import CSV, DATA_OR_PAGE, HTML, JSON, preferred
 from carbonqa.api.openapi import COMMON_ERRORS, LIST_ERRORS, errors
 from carbonqa.api.schemas import YEAR_MAX, YEAR_MIN, IndicatorFilter
 from carbonqa.api.routes.pages import page
@@ -38,8 +38,7 @@ def indicator_rows(live: Ready, filters: IndicatorFilter) -> list[Indicator]:
     return live.indicators.rows(filters.indicator, plan_region(live, filters.region), filters.year)
 
 # What GET /indicators can answer with, the default first.
-JSON, CSV, HTML = "application/json", "text/csv", "text/html"
-OFFERED = [JSON, CSV, HTML]
+OFFERED = DATA_OR_PAGE
 NOT_ACCEPTABLE = (f"无法按 Accept 请求的格式回答：可选 {'、'.join(OFFERED)}，或用 ?format=json / ?format=csv 指定 / "
                   f"none of the formats in Accept is available: send one of {', '.join(OFFERED)}, "
                   "or choose with ?format=json or ?format=csv")

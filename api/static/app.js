@@ -1,7 +1,7 @@
 // carbonqa chat UI (ES module). Every text from documents or users goes into the DOM through textContent.
 import { ConversationStore, titleOf } from "./conversations.js";
 import { figurePieces, markerPieces } from "./answer-text.js";
-import { $, el, errorMessage, getJSON, icon, initSiteNav, keepFocusIn, postJSON, ServiceError, shortRegion } from "./dom.js";
+import { $, apiFetch, el, errorMessage, getJSON, icon, initSiteNav, keepFocusIn, postJSON, ServiceError, shortRegion } from "./dom.js";
 import { conversationMarkdown, download, fileName } from "./export.js";
 import { SourcePanel } from "./source-panel.js";
 
@@ -591,7 +591,7 @@ async function run(turn) {
   try {
     let response;
     try {
-      response = await fetch("/ask/stream", {
+      response = await apiFetch("/ask/stream", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
         body: JSON.stringify(body),

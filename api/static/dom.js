@@ -43,7 +43,80 @@ export function shortRegion(region) {
 // An error whose message is meant for the user (already in Chinese).
 export class ServiceError extends Error {}
 
+// ---------- API key ----------
+// With CARBONQA_API_KEYS set the data routes answer 401 without a key: the pages then ask for one once,
+// keep it for this browser tab (sessionStorage) and send it as X-API-Key with every data call.
+
+const API_KEY_STORE = "carbonqa.apiKey";
+let pendingKey = null; // one dialog for the calls that fail together
+
+function keyDialog() {
+  let dialog = document.getElementById("api-key-dialog");
+  if (dialog) return dialog;
+  const input = el("input", { attrs: { id: "api-key-input", type: "password", autocomplete: "off", required: "",
+    "aria-describedby": "api-key-message" } });
+  dialog = el("dialog", { className: "key-dialog", attrs: { id: "api-key-dialog", "aria-labelledby": "api-key-title" } }, [
+    el("form", {}, [
+      el("h2", { text: "需要 API 密钥", attrs: { id: "api-key-title" } }),
+      el("p", { attrs: { id: "api-key-message" } }),
+      el("label", { text: "API 密钥", attrs: { for: "api-key-input" } }),
+      input,
+      el("div", { className: "key-actions" }, [
+        el("button", { className: "ghost", text: "取消", attrs: { type: "button" },
+          onClick: () => dialog.close("cancel") }),
+        el("button", { className: "primary", text: "确定", attrs: { type: "submit" } }),
+      ]),
+    ]),
+  ]);
+  // Closed by script rather than by a method="dialog" form: the pages' CSP allows no form submission.
+  dialog.querySelector("form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    dialog.close("ok");
+  });
+  document.body.append(dialog);
+  return dialog;
+}
+
+// Asks for a key; resolves to it, or to null when the user cancels.
+function askForKey(rejected) {
+  if (pendingKey) return pendingKey;
+  const dialog = keyDialog();
+  const input = dialog.querySelector("input");
+  dialog.querySelector("#api-key-message").textContent = rejected
+    ? "密钥不正确或已失效，请核对后重新输入。"
+    : "本服务需要 API 密钥才能读取数据。请输入管理员提供的密钥（只保存在本浏览器标签页中）。";
+  input.value = "";
+  dialog.returnValue = "";
+  pendingKey = new Promise((resolve) => {
+    dialog.addEventListener("close", () => {
+      pendingKey = null;
+      const key = dialog.returnValue === "ok" ? input.value.trim() : "";
+      if (key) sessionStorage.setItem(API_KEY_STORE, key);
+      resolve(key || null);
+    }, { once: true });
+  });
+  dialog.showModal();
+  input.focus();
+  return pendingKey;
+}
+
+// fetch() with the stored API key; on a 401 it asks for a key and sends the request again, until the
+// service accepts one or the user cancels (then the 401 is returned).
+export async function apiFetch(url, init = {}) {
+  for (;;) {
+    const key = sessionStorage.getItem(API_KEY_STORE);
+    const headers = { ...(init.headers || {}), ...(key ? { "X-API-Key": key } : {}) };
+    const response = await fetch(url, { ...init, headers });
+    if (response.status !== 401) return response;
+    const stored = sessionStorage.getItem(API_KEY_STORE);
+    if (stored && stored !== key) continue; // another call got a new key meanwhile: try that one
+    sessionStorage.removeItem(API_KEY_STORE); // refused: not sent again
+    if (!(await askForKey(Boolean(key)))) return response;
+  }
+}
+
 export async function errorMessage(response) {
+  if (response.status === 401) return "没有有效的 API 密钥，无法读取数据。请刷新页面并输入管理员提供的密钥。";
   try {
     const body = await response.json();
     if (body && typeof body.detail === "string") return body.detail;
@@ -57,7 +130,7 @@ export async function errorMessage(response) {
 export async function getJSON(url) {
   let response;
   try {
-    response = await fetch(url, { headers: { Accept: "application/json" } });
+    response = await apiFetch(url, { headers: { Accept: "application/json" } });
   } catch {
     throw new ServiceError("无法连接到服务，请确认服务正在运行。");
   }
@@ -68,7 +141,7 @@ export async function getJSON(url) {
 export async function postJSON(url, body) {
   let response;
   try {
-    response = await fetch(url, {
+    response = await apiFetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(body),
