@@ -220,7 +220,8 @@ class SentenceIndex:
             misses_topic=misses_topic,
             states_asked_figure=states_figure(sent.flat, question.unit_family),
             slots=check_slots(question, sent.flat, sent.years, chunk.region,
-                              lambda piece: self.coverage(question.terms, piece)) if question.wants_figure else None,
+                              lambda piece: self.coverage(question.terms, piece),
+                              self.policy.answer_min_coverage) if question.wants_figure else None,
         )
 
 

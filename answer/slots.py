@@ -43,10 +43,13 @@ class SlotCheck:
 
 
 def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: str,
-                coverage: Callable[[str], float]) -> SlotCheck:
+                coverage: Callable[[str], float], named_min: float) -> SlotCheck:
     """The slots of the sentence's best figure piece (the one covering most of the question's terms)
     against the question's. `years`: the years the sentence is about (its own, or those of the sentence
-    it continues); `coverage`: the share of the question's topic terms a piece holds."""
+    it continues); `coverage`: the share of the question's topic terms a piece holds; `named_min`: the
+    share with which a piece without a figure names the metric asked (on its own, on topic enough to
+    answer). Below it, a piece without a figure only frames the figure (its place, its programme), as
+    it does for a paraphrase sharing few words with the figure piece."""
     asked_years = frame.target_years
     year = bool(frame.targets_among(years) & asked_years) if asked_years else None
     in_region = region in frame.regions.regions if frame.regions.regions else None
@@ -59,7 +62,7 @@ def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: st
                          base_year=False if frame.base_year else None)
     piece, share = max(figures, key=lambda pair: pair[1])
     # "Right topic, wrong slot": the metric is named in a piece of its own that states no figure.
-    named_elsewhere = bare[1] > share
+    named_elsewhere = bare[1] >= named_min and bare[1] > share
     return SlotCheck(
         metric=not named_elsewhere, year=year,
         unit=frame.unit_family in figure_families(piece) if frame.unit_family else None,
