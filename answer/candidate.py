@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from carbonqa.answer.slots import SlotCheck
 from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.sentences import Sentence
 
@@ -24,3 +25,4 @@ class Candidate:
     states_asked_figure: bool  # it states a figure of the asked unit family (any figure if none asked)
     semantic: float = 0.0  # z-score of its similarity to the question among the candidates (0: unknown)
     outshone: bool = False  # it lacks the key term, and a sentence holding it is closer to the question in meaning
+    slots: SlotCheck | None = None  # for a figure question: how its figure fits the slots asked (answer/slots.py)

@@ -15,7 +15,6 @@ few words with its answer but is much closer to it in meaning than to the senten
 from __future__ import annotations
 
 import math
-import re
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,14 +24,13 @@ import numpy as np
 
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.slots import PIECE_SPLIT, check_slots
 from carbonqa.index.sentence_vectors import SentenceVectors
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.sentences import Sent, content_sentences
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.vocabulary import figure_families, term_forms
 from carbonqa.retriever.models import QuestionFrame, SearchHit
-
-PIECE_SPLIT = re.compile(r"[，,：:]")
 
 
 class SentenceIndex:
@@ -221,6 +219,9 @@ class SentenceIndex:
             has_key_term=topic.key_term is None or self._holds(topic.key_term, chunk, sent.flat),
             misses_topic=misses_topic,
             states_asked_figure=states_figure(sent.flat, question.unit_family),
+            slots=check_slots(question, sent.flat, sent.years, chunk.region,
+                              lambda piece: self.coverage(question.terms, piece),
+                              self.policy.answer_min_coverage) if question.wants_figure else None,
         )
 
 

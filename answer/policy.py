@@ -71,8 +71,9 @@ class AnswerPolicy(BaseModel):
 
     def answers(self, frame: QuestionFrame, candidate: Candidate) -> bool:
         """Can this sentence answer? It must be about the year asked and state the figure or date
-        asked; and be on topic: either lexically (enough of the question's terms, its most specific
-        one included) or semantically (a paraphrased question): its clause is the dense arm's first
+        asked (of the metric asked, not a neighbouring metric's figure beside it: answer/slots.py); and
+        be on topic: either lexically (enough of the question's terms, its most specific one included) or
+        semantically (a paraphrased question): its clause is the dense arm's first
         choice, and it shares some terms or stands out from the other retrieved sentences in meaning; or
         it does both, its most specific term included, whatever the dense arm chose. Either way it must
         not miss the question's subject (a domain term another retrieved clause names)."""
@@ -86,6 +87,8 @@ class AnswerPolicy(BaseModel):
             return False  # "由哪个部门牵头" is not answered by what is to be done
         if frame.base_year and frame.wants_figure and not has_base_year(candidate.flat, frame.base_year):
             return False  # "比2015年下降多少" is not answered by "比2020年下降14.5%"
+        if candidate.slots is not None and not candidate.slots.metric:
+            return False  # its figure is another metric's; the one asked is named without a figure
         shares_words = candidate.coverage >= self.semantic_min_coverage and \
             (not frame.wants_figure or candidate.figure_coverage > 0)
         stands_out = candidate.semantic >= self.semantic_min_z and \

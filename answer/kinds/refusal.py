@@ -12,11 +12,14 @@ from carbonqa.answer.text import clause_years
 def refusal(policy: AnswerPolicy, message: str, reason: str, candidates: list[Candidate]) -> Reply:
     """Say what the plans lack; cite the closest thing they do say, marked related."""
     book = CitationBook()
-    # Closest by topic, whatever year or figure it states: that is what the plans do say.
-    closest = sorted((c for c in candidates if policy.related(c)), key=lambda c: (-c.coverage, -c.score))[:1]
-    if closest:
-        message += f"\n以下是方案中最接近的内容，并非所问的答案：{attributed(book, closest, related=True)}"
+    if nearest := closest(policy, candidates):
+        message += f"\n以下是方案中最接近的内容，并非所问的答案：{attributed(book, [nearest], related=True)}"
     return Reply(message, book, reason)
+
+
+def closest(policy: AnswerPolicy, candidates: list[Candidate]) -> Candidate | None:
+    """Closest by topic, whatever year or figure it states: that is what the plans do say."""
+    return min((c for c in candidates if policy.related(c)), key=lambda c: (-c.coverage, -c.score), default=None)
 
 
 class NoPlan:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from carbonqa.answer.compose import CitationBook, attributed
 from carbonqa.answer.kinds.base import Asked, Reply
-from carbonqa.answer.kinds.refusal import refusal
+from carbonqa.answer.kinds.refusal import closest, refusal
 from carbonqa.retriever.models import QuestionFrame
 
 
@@ -32,8 +32,13 @@ class FigureNotStated:
         return asked.evidence.policy.figure_missing(asked.frame, asked.candidates)
 
     def answer(self, asked: Asked) -> Reply:
-        return refusal(asked.evidence.policy, f"方案提到了相关内容，但没有给出所问的{asked_figure(asked.frame)}。",
-                       "figure_not_stated", asked.candidates)
+        policy = asked.evidence.policy
+        # A near miss: the closest sentence names the metric asked, but its figure is a neighbouring one's.
+        nearest = closest(policy, asked.candidates)
+        named = nearest.slots.named_without_figure.rstrip("。；;") if nearest and nearest.slots else ""
+        said = f"方案只写到“{named}”" if named else "方案提到了相关内容"
+        return refusal(policy, f"{said}，但没有给出所问的{asked_figure(asked.frame)}。", "figure_not_stated",
+                       asked.candidates)
 
 
 def asked_figure(frame: QuestionFrame, with_years: bool = True) -> str:

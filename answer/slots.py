@@ -1,0 +1,72 @@
+"""Slot agreement: does a sentence state the figure a question asks, or only another figure of its topic?
+
+A figure question names slots: a metric (单位GDP二氧化碳排放), a target year, a unit family, a region, a base
+year. A plan often discusses the topic in one sentence with a figure for a neighbouring metric: "单位地区
+生产总值能源消耗比2020年下降14.5%，单位地区生产总值二氧化碳排放确保完成省下达指标" holds every word of
+"单位GDP二氧化碳排放要降多少", but its figure belongs to 能源消耗; the metric asked is named in a piece that
+states none. Reading the slots of the comma-piece that states a figure tells that near miss (the plan
+states no such figure) from an answer.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from carbonqa.ingest.time_expressions import read_times
+from carbonqa.ingest.vocabulary import figure_families
+from carbonqa.retriever.models import QuestionFrame
+
+# The pieces of a sentence one figure belongs to: "到2025年，光伏装机达到200万千瓦，储能……".
+PIECE_SPLIT = re.compile(r"[，,：:]")
+# Each slot as an answer names it when the plan does not fill it.
+SLOT_NAMES = {"metric": "指标", "year": "年份", "unit": "单位", "region": "地区", "base_year": "基准年"}
+
+
+@dataclass(frozen=True)
+class SlotCheck:
+    """How the best figure-stating piece of a sentence fits a figure question. None: the question does
+    not ask for that slot (no year named, no unit, no region, no base year)."""
+
+    metric: bool  # the piece names the question's metric at least as fully as any piece without a figure
+    year: bool | None  # the sentence is about a year asked
+    unit: bool | None  # the piece states a figure of the unit family asked
+    region: bool | None  # the sentence is from a plan of a region asked
+    base_year: bool | None  # the piece measures its change against the base year asked
+    piece: str = ""  # the figure piece read ("" when the sentence states no figure)
+    named_without_figure: str = ""  # the piece naming the metric more fully, with no figure ("" if none)
+
+    @property
+    def missing(self) -> list[str]:
+        """The slots the sentence fails, by name (metric, year, unit, region, base_year)."""
+        return [name for name in SLOT_NAMES if getattr(self, name) is False]
+
+
+def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: str,
+                coverage: Callable[[str], float], named_min: float) -> SlotCheck:
+    """The slots of the sentence's best figure piece (the one covering most of the question's terms)
+    against the question's. `years`: the years the sentence is about (its own, or those of the sentence
+    it continues); `coverage`: the share of the question's topic terms a piece holds; `named_min`: the
+    share with which a piece without a figure names the metric asked (on its own, on topic enough to
+    answer). Below it, a piece without a figure only frames the figure (its place, its programme), as
+    it does for a paraphrase sharing few words with the figure piece."""
+    asked_years = frame.target_years
+    year = bool(frame.targets_among(years) & asked_years) if asked_years else None
+    in_region = region in frame.regions.regions if frame.regions.regions else None
+    pieces = [(piece, coverage(piece)) for piece in PIECE_SPLIT.split(sentence) if piece]
+    figures = [(piece, share) for piece, share in pieces if figure_families(piece)]
+    bare = max(((piece, share) for piece, share in pieces if not figure_families(piece)),
+               key=lambda pair: pair[1], default=("", 0.0))
+    if not figures:
+        return SlotCheck(metric=False, year=year, unit=False if frame.unit_family else None, region=in_region,
+                         base_year=False if frame.base_year else None)
+    piece, share = max(figures, key=lambda pair: pair[1])
+    # "Right topic, wrong slot": the metric is named in a piece of its own that states no figure.
+    named_elsewhere = bare[1] >= named_min and bare[1] > share
+    return SlotCheck(
+        metric=not named_elsewhere, year=year,
+        unit=frame.unit_family in figure_families(piece) if frame.unit_family else None,
+        region=in_region,
+        base_year=read_times(piece).base_year == frame.base_year if frame.base_year else None,
+        piece=piece, named_without_figure=bare[0] if named_elsewhere else "",
+    )

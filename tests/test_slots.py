@@ -1,0 +1,97 @@
+"""Slot agreement (answer/slots.py) on hand-made sentences: right slot, wrong year, wrong unit family,
+wrong metric (a neighbouring metric's figure), base year missing, no figure at all; and its use by the
+policy and the refusal that names what the plan says instead."""
+from __future__ import annotations
+
+import pytest
+
+from carbonqa.answer.evidence import SentenceIndex
+from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.slots import check_slots
+from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.text import squash
+from carbonqa.retriever.models import QuestionFrame, RegionQuery, SearchHit
+
+pytestmark = pytest.mark.unit
+NAMED = AnswerPolicy().answer_min_coverage
+
+
+def share(terms: list[str]):
+    """A piece's share of the terms, unweighted: enough to tell which piece names the metric."""
+    return lambda piece: sum(term in piece for term in terms) / len(terms)
+
+
+def frame(terms: list[str], region: str = "珠海市", **fields) -> QuestionFrame:
+    return QuestionFrame(text="问题", regions=RegionQuery(regions=[region]), terms=terms, wants_figure=True, **fields)
+
+
+CO2 = ["单位地区生产总值", "二氧化碳", "排放"]
+GOALS = "到2025年，单位地区生产总值能源消耗比2020年下降14.5%，单位地区生产总值二氧化碳排放确保完成省下达指标。"
+
+
+def test_the_right_slot_agrees_on_every_slot_asked():
+    asked = frame(["光伏", "装机"], years={2025}, unit="万千瓦", unit_family="power")
+    slots = check_slots(asked, "到2025年，光伏发电装机容量达到200万千瓦。", {2025}, "珠海市", share(["光伏", "装机"]), NAMED)
+    assert slots.metric and slots.year and slots.unit and slots.region
+    assert slots.base_year is None  # not asked
+    assert slots.missing == [] and slots.piece == "光伏发电装机容量达到200万千瓦。"
+
+
+def test_a_neighbouring_metrics_figure_is_a_wrong_metric():
+    # The metric asked (二氧化碳排放) is named in a piece of its own that states no figure.
+    slots = check_slots(frame(CO2, years={2025}), GOALS, {2025}, "珠海市", share(CO2), NAMED)
+    assert not slots.metric and slots.missing == ["metric"]
+    assert slots.named_without_figure == "单位地区生产总值二氧化碳排放确保完成省下达指标。"
+    # Asked about 能源消耗, the same sentence answers.
+    energy = ["单位地区生产总值", "能源消耗"]
+    assert check_slots(frame(energy, years={2025}), GOALS, {2025}, "珠海市", share(energy), NAMED).metric
+
+
+def test_a_topic_prefix_without_a_figure_does_not_outweigh_the_metric():
+    # A place framing the figure names less than half of the question: it is no metric of its own.
+    terms = ["建成区", "蒸吨", "燃煤锅炉"]
+    slots = check_slots(frame(terms), "城市建成区和天然气管网覆盖范围内，禁止新建每小时35蒸吨以下燃煤锅炉。", set(),
+                        "珠海市", share(terms), NAMED)
+    assert slots.metric
+    # "污水资源化利用方面，……再生水利用率" : the first piece names the topic, the second the metric and its figure.
+    terms = ["污水", "再生水", "利用率", "城市"]
+    slots = check_slots(frame(terms), "实施城镇污水资源化利用，到2030年城市平均再生水利用率达30%。", {2030}, "珠海市",
+                        share(terms), NAMED)
+    assert slots.metric
+
+
+def test_wrong_year_wrong_unit_family_and_wrong_region():
+    asked = frame(["光伏", "装机"], "佛山市", years={2030}, unit="亿千瓦时", unit_family="energy")
+    slots = check_slots(asked, "到2025年，光伏发电装机容量达到200万千瓦。", {2025}, "珠海市", share(["光伏", "装机"]), NAMED)
+    assert slots.metric
+    assert slots.missing == ["year", "unit", "region"]
+
+
+def test_a_base_year_must_be_the_one_the_figure_is_measured_from():
+    terms = ["能源消耗"]
+    asked = frame(terms, years={2025, 2015}, base_year=2015)
+    assert check_slots(asked, "到2025年，单位地区生产总值能源消耗比2020年下降14.5%。", {2025}, "珠海市",
+                       share(terms), NAMED).missing == ["base_year"]
+    assert check_slots(asked, "到2025年，单位地区生产总值能源消耗比2015年下降30%。", {2025}, "珠海市",
+                       share(terms), NAMED).base_year
+
+
+def test_a_sentence_without_a_figure_fills_no_slot_of_a_figure():
+    slots = check_slots(frame(["新型储能"], unit_family="power"), "因地制宜开展新型储能电站示范及规模化应用。", set(),
+                        "珠海市", share(["新型储能"]), NAMED)
+    assert slots.missing == ["metric", "unit"] and slots.piece == "" and slots.named_without_figure == ""
+
+
+def test_the_policy_refuses_a_neighbouring_metrics_figure():
+    text = GOALS
+    chunk = Chunk(id="z/1", doc_id="z", title="珠海市碳达峰实施方案", region="珠海市", level="市",
+                  kind=ChunkKind.clause, text=text, start=0, end=len(text))
+    policy = AnswerPolicy(domain_term_min_df=1)
+    index = SentenceIndex([chunk], policy=policy)
+    asked = frame(["单位", "GDP", "二氧化碳", "排放"], years={2025})
+    [candidate] = index.candidates(asked, [SearchHit(chunk=chunk, score=1.0)])
+    assert candidate.flat == squash(text) and not candidate.slots.metric
+    assert not policy.answers(asked, candidate)
+    energy = frame(["单位", "GDP", "能耗"], years={2025})
+    [candidate] = index.candidates(energy, [SearchHit(chunk=chunk, score=1.0)])
+    assert candidate.slots.metric and policy.answers(energy, candidate)
