@@ -132,3 +132,18 @@ def test_the_runtime_loads_it_only_when_on_and_trained_for_the_model(tiny_index,
 
     assert retriever("both").adapter is not None and retriever("dense").adapter_use is AdapterUse.dense
     assert retriever("off").adapter is None and retriever("both", FakeEmbedder("other")).adapter is None
+
+
+def test_a_damaged_adapter_stops_the_cli_with_how_to_retrain(tmp_path, monkeypatch, capsys):
+    import typer
+
+    from carbonqa.cli.common import loaded_runtime
+    from carbonqa.service.settings import Settings
+
+    def load_runtime(settings, **options):
+        return QueryAdapter.load(tmp_path)  # an empty folder: no manifest
+
+    monkeypatch.setattr("carbonqa.service.runtime.load_runtime", load_runtime)
+    with pytest.raises(typer.Exit):
+        loaded_runtime(Settings())
+    assert "train_adapter" in capsys.readouterr().err
