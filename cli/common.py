@@ -50,9 +50,11 @@ def loaded_runtime(settings: Settings, progress: bool = False, rebuild: bool = F
     """The pipeline loaded from settings, or a clear error (bad corpus, missing model, corrupt index)."""
     from carbonqa.index.chunk_store import IndexCorruptError, StoreUnavailableError
     from carbonqa.index.embedder import EmbeddingModelError
+    from carbonqa.index.query_adapter import QueryAdapterError
     from carbonqa.service.runtime import load_runtime
 
     try:
         return load_runtime(settings, progress=progress, rebuild=rebuild)
-    except (IndexCorruptError, StoreUnavailableError, EmbeddingModelError, OSError, ValueError) as error:
+    except (IndexCorruptError, StoreUnavailableError, EmbeddingModelError, QueryAdapterError, OSError,
+            ValueError) as error:
         fail(str(error))

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from carbonqa.index.chunk_store import ArmHit, ChunkStore
 from carbonqa.index.interface import QueryEmbedder
+from carbonqa.index.query_adapter import AdapterUse, QueryAdapter
 from carbonqa.index.tokenizer import widen
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.tree import ClauseTree
@@ -29,10 +30,14 @@ CONTAINER_KINDS = (ChunkKind.part, ChunkKind.section)
 
 class Retriever:
     def __init__(self, index: ChunkStore, embedder: QueryEmbedder, fusion: FusionConfig | None = None,
-                 corpus: Corpus | None = None):
-        """`corpus` is the index's (Corpus.of_index), built here unless the caller shares one it built."""
+                 corpus: Corpus | None = None, adapter: QueryAdapter | None = None,
+                 adapter_use: AdapterUse = AdapterUse.both):
+        """`corpus` is the index's (Corpus.of_index), built here unless the caller shares one it built;
+        `adapter` maps the question vector where `adapter_use` says (index/query_adapter.py)."""
         self.index = index
         self.embedder = embedder
+        self.adapter = None if adapter_use is AdapterUse.off else adapter
+        self.adapter_use = adapter_use
         self.fusion = fusion or FusionConfig()
         self.corpus = corpus or Corpus.of_index(index)
         self.row_of = {chunk.id: row for row, chunk in enumerate(self.corpus.chunks)}
@@ -83,9 +88,12 @@ class Retriever:
         if mode in (SearchMode.dense, SearchMode.hybrid):
             started = time.perf_counter()
             vector = self.embedder.embed_queries([query])
+            adapted = vector if self.adapter is None else self.adapter.apply(vector)
             timings["embed"] = _ms(started)
             started = time.perf_counter()
-            dense = self._arm(self.index.dense_search(vector, regions, limit, documents))
+            dense = self._arm(self.index.dense_search(adapted, regions, limit, documents))
+            if self.adapter_use is AdapterUse.both:
+                vector = adapted
             timings["dense"] = _ms(started)
 
         started = time.perf_counter()

@@ -18,6 +18,7 @@ from carbonqa.answer.models import AnswerRequest
 from carbonqa.answer.suggestions import Suggestion, starter_questions
 from carbonqa.index.chunk_store import IndexCorruptError
 from carbonqa.index.embedder import EmbeddingModelError
+from carbonqa.index.query_adapter import QueryAdapterError
 from carbonqa.index.store import manifest_stamp
 from carbonqa.ingest.errors import IngestError
 from carbonqa.ingest.library import Upload
@@ -36,7 +37,7 @@ WARMUP_QUESTION = "碳达峰的主要目标是什么？"
 # How often (at most) a request looks whether another process (carbonqa add/remove) saved a new index.
 LIBRARY_CHECK_S = 1.0
 # Load failures whose (bilingual) message may be shown to clients, paths removed; others show a generic line.
-EXPLAINED_LOAD_ERRORS = (IndexCorruptError, EmbeddingModelError, IngestError)
+EXPLAINED_LOAD_ERRORS = (IndexCorruptError, EmbeddingModelError, IngestError, QueryAdapterError)
 
 
 class LibraryChange(str, Enum):

@@ -17,6 +17,7 @@ from carbonqa.index.batching import QueryBatcher
 from carbonqa.index.chunk_store import ChunkStore
 from carbonqa.index.embedder import QUERY_THREADS, Embedder
 from carbonqa.index.interface import QueryEmbedder
+from carbonqa.index.query_adapter import AdapterUse, QueryAdapter
 from carbonqa.index.store import build_index, index_cache, load_index, load_or_build, read_manifest, save_index, stale_reasons
 from carbonqa.ingest.library import PlanLibrary
 from carbonqa.ingest.models import Chunk, ParsedPlan
@@ -138,12 +139,25 @@ def reloaded(runtime: Runtime) -> Runtime | None:
                             serving=runtime.serving, query_embedder=runtime.retriever.embedder)
 
 
+def question_adapter(settings: Settings, embedder: Embedder) -> QueryAdapter | None:
+    """The shipped question adapter when it is on and was trained for this model, else None."""
+    if settings.query_adapter is AdapterUse.off:
+        return None
+    adapter = QueryAdapter.load()  # QueryAdapterError when the shipped files do not match their manifest
+    if not adapter.fits(embedder.model_id, embedder.dimension):
+        log.info("question adapter not used: trained for %s, the model is %s", adapter.manifest.model_id,
+                 embedder.model_id)
+        return None
+    return adapter
+
+
 def assemble_runtime(settings: Settings, plans: list[ParsedPlan], embedder: Embedder, index: ChunkStore,
                      index_status: str, serving: bool = False, query_embedder: QueryEmbedder | None = None) -> Runtime:
     """The retriever and answerer over a loaded model and index; serving wraps the model in a QueryBatcher
     (or reuses `query_embedder`, the batcher of the runtime this one replaces)."""
     query_embedder = query_embedder or (QueryBatcher(embedder) if serving else embedder)
     corpus = Corpus.of_index(index)
-    retriever = Retriever(index, query_embedder, settings.fusion_config, corpus)
+    retriever = Retriever(index, query_embedder, settings.fusion_config, corpus,
+                          question_adapter(settings, embedder), settings.query_adapter)
     answerer = Answerer(retriever, corpus, llm=llm_client(settings), top_k=settings.top_k)
     return Runtime(settings, plans, embedder, index, index_status, retriever, answerer, serving)

