@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from carbonqa.index.dense import DenseIndexConfig
@@ -35,7 +34,7 @@ INGEST_PREFIX = "ingest_"  # Settings field ingest_<name> is IngestLimits.<name>
 
 def ingest_env_var(limit: str) -> str:
     """The environment variable of an ingest limit: max_pdf_pages -> CARBONQA_INGEST_MAX_PDF_PAGES."""
-    return f"CARBONQA_{INGEST_PREFIX.upper()}{limit.upper()}"
+    return f"{Settings.model_config['env_prefix']}{INGEST_PREFIX}{limit}".upper()
 
 
 def with_remedy(error: LimitExceeded) -> LimitExceeded:
@@ -51,8 +50,7 @@ def with_remedy(error: LimitExceeded) -> LimitExceeded:
 def ingest_limit(name: str) -> Any:
     """The Settings field of one ingest limit: IngestLimits' own field (its default, bounds and
     description), so each is defined once, in ingest/limits.py."""
-    field: FieldInfo = copy(IngestLimits.model_fields[name])
-    return field
+    return copy(IngestLimits.model_fields[name])
 
 
 class Settings(BaseSettings):

@@ -292,3 +292,16 @@ def test_an_error_names_the_file_not_the_folder_it_is_in(tmp_path, name, data):
     result, _ = parse_in_worker(tmp_path, name, data)
     assert isinstance(result, IngestError) and name in str(result), result
     assert str(tmp_path) not in str(result)
+
+
+def test_the_settings_set_every_limit_the_library_reads_with(tmp_path, monkeypatch):
+    from carbonqa.service.runtime import plan_library
+    from carbonqa.service.settings import Settings
+
+    monkeypatch.setenv("CARBONQA_INGEST_MAX_PDF_PAGES", "7")
+    monkeypatch.setenv("CARBONQA_INGEST_PARSE_WALL_SECONDS", "2.5")
+    settings = Settings(library_dir=tmp_path / "library")
+    assert settings.ingest_limits == IngestLimits(max_pdf_pages=7, parse_wall_seconds=2.5)
+    library = plan_library(settings)
+    assert library.limits == settings.ingest_limits and library.uploads.limits == settings.ingest_limits
+    assert {f"ingest_{name}" for name in IngestLimits.model_fields} <= set(Settings.model_fields)
