@@ -30,6 +30,7 @@ def load_settings() -> Settings:
         return get_settings()
     except ValidationError as error:
         problems = "; ".join(f"{prefix}{'_'.join(map(str, e['loc'])).upper()}={e['input']!r}: {e['msg']}"
+                             if e["loc"] else e["msg"].removeprefix("Value error, ")  # several settings together
                              for e in error.errors())
         fail(f"设置无效 / invalid setting {problems} {where}")
     except SettingsError as error:  # e.g. a list setting whose value is not JSON

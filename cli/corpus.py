@@ -22,7 +22,8 @@ def ingest(
     from carbonqa.ingest.models import ChunkKind
     from carbonqa.ingest.pipeline import IngestError, load_corpus, write_chunks_jsonl
 
-    corpus_dir = corpus or load_settings().corpus_path
+    settings = load_settings()
+    corpus_dir = corpus or settings.corpus_path
     try:
         with Progress(console=err_console, transient=True) as progress:
             task = progress.add_task("解析 / parsing", total=None)
@@ -30,7 +31,7 @@ def ingest(
             def on_file(index: int, total: int, path: Path) -> None:
                 progress.update(task, completed=index, total=total, description=f"解析 / parsing {path.name}")
 
-            plans = load_corpus(corpus_dir, on_file=on_file)
+            plans = load_corpus(corpus_dir, on_file=on_file, limits=settings.ingest_limits)
     except IngestError as error:
         fail(str(error))
 

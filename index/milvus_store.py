@@ -38,6 +38,7 @@ from carbonqa.index.manifest import IndexManifest, corpus_hash, library_versions
 from carbonqa.index.tokenizer import STOPWORDS, Tokenizer, domain_terms
 from carbonqa.indicators.extract import extract_indicators
 from carbonqa.indicators.models import Indicator
+from carbonqa.ingest.errors import IngestError
 from carbonqa.ingest.models import Chunk
 
 # Bump when the schema, the analyzer or the indexed text changes: old collections are rebuilt.
@@ -49,6 +50,9 @@ BATCH = 256  # chunks embedded and upserted per request
 READ_WINDOW = 5000  # rows read back per query when a collection is opened
 BM25_PARAMS = {"bm25_k1": K1, "bm25_b": B}  # as in the FAISS store
 MAX_TEXT_BYTES = 65_535  # Milvus VARCHAR limit
+# Each chunk field stored as a VARCHAR and its max_length, which Milvus counts in UTF-8 bytes.
+CHUNK_VARCHAR_BYTES = {"id": 256, "doc_id": 128, "title": 512, "region": 64, "level": 16, "kind": 16, "number": 64,
+                       "heading": 2048, "parent_id": 256, "text": MAX_TEXT_BYTES}
 CHUNK_FIELDS = list(Chunk.model_fields)
 STORED_FIELDS = [*CHUNK_FIELDS, "seq", "text_sha256", "bm25_text", "dense"]  # all but the engine's sparse vector
 
@@ -153,6 +157,7 @@ class MilvusStore:
         stored = {chunk.id: chunk for chunk in self.chunks}
         wanted = {chunk.id for chunk in chunks}
         changed = [chunk for chunk in chunks if stored.get(chunk.id) != chunk]
+        check_fits(changed)
         gone = [chunk_id for chunk_id in stored if chunk_id not in wanted]
         old_rows = self._rows([chunk.id for chunk in changed if chunk.id in stored] + gone)
         # The vectors of the rows about to be replaced or deleted: a text that only moved is not embedded again.
@@ -208,12 +213,34 @@ class MilvusStore:
             raise StoreUnavailableError(f"Milvus {what} 失败 / Milvus {what} failed: {error.message}") from error
 
 
+def check_fits(chunks: list[Chunk]) -> None:
+    """IngestError naming the clause if one of its fields is longer than its VARCHAR field holds; checked
+    before anything is embedded or written, so a refused plan changes nothing. Chunks are stored verbatim
+    (a cited text is never cut); a sentence is part of its chunk's text, so it fits when the text does."""
+    for chunk in chunks:
+        for field, most in CHUNK_VARCHAR_BYTES.items():
+            size = len((getattr(chunk, field) or "").encode("utf-8"))
+            if size > most:
+                raise too_long(f"条款 {chunk.id} 的 {field}", f"the {field} of clause {chunk.id}", size, most)
+
+
+def too_long(what_zh: str, what_en: str, size: int, most: int) -> IngestError:
+    return IngestError(f"{what_zh}有 {size:,} 字节（UTF-8），超过 Milvus 文本字段的上限 {most:,} 字节；请把它拆成较短的"
+                       f"几条，或改用 FAISS 存储（CARBONQA_STORE=faiss）/ {what_en} is {size:,} bytes in UTF-8, over "
+                       f"the {most:,} bytes a Milvus text field holds; split it into shorter ones, or use the FAISS "
+                       f"store (CARBONQA_STORE=faiss)")
+
+
+def utf8_prefix(text: str, most: int) -> str:
+    """The longest prefix of `text` of at most `most` bytes in UTF-8 (never half a character)."""
+    return text.encode("utf-8")[:most].decode("utf-8", "ignore")
+
+
 def chunk_row(chunk: Chunk, seq: int, vector: np.ndarray) -> dict:
-    if len(chunk.text.encode("utf-8")) > MAX_TEXT_BYTES:
-        raise ValueError(f"条款过长 / chunk {chunk.id} is over {MAX_TEXT_BYTES} bytes, the Milvus VARCHAR limit")
+    # bm25_text only feeds the engine's analyzer (never shown), so a long one is cut to what the field holds.
     return chunk.model_dump(mode="json") | {
         "parent_id": chunk.parent_id or "", "seq": seq, "text_sha256": text_sha256(chunk.text),
-        "bm25_text": bm25_text(chunk)[: MAX_TEXT_BYTES // 3], "dense": np.asarray(vector, dtype=np.float32)}
+        "bm25_text": utf8_prefix(bm25_text(chunk), MAX_TEXT_BYTES), "dense": np.asarray(vector, dtype=np.float32)}
 
 
 def write_rows(client: MilvusClient, collection: str, chunks: list[Chunk], vectors: np.ndarray, seq: dict[str, int],
@@ -234,13 +261,12 @@ def upsert(client: MilvusClient, collection: str, rows: list[dict], description:
 
 def create_collection(client: MilvusClient, collection: str, dimension: int, user_terms: list[str]) -> None:
     schema = client.create_schema(auto_id=False, description="carbonqa clause chunks")
-    schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=256)
+    schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=CHUNK_VARCHAR_BYTES["id"])
     schema.add_field("seq", DataType.INT64)
-    for name, length in (("doc_id", 128), ("title", 512), ("region", 64), ("level", 16), ("kind", 16),
-                         ("number", 64), ("heading", 2048), ("parent_id", 256), ("text_sha256", 64)):
+    for name, length in (*((name, length) for name, length in CHUNK_VARCHAR_BYTES.items() if name != "id"),
+                         ("text_sha256", 64)):
         schema.add_field(name, DataType.VARCHAR, max_length=length)
     schema.add_field("path", DataType.JSON)
-    schema.add_field("text", DataType.VARCHAR, max_length=MAX_TEXT_BYTES)
     schema.add_field("start", DataType.INT64)
     schema.add_field("end", DataType.INT64)
     schema.add_field("bm25_text", DataType.VARCHAR, max_length=MAX_TEXT_BYTES, enable_analyzer=True,
@@ -393,6 +419,7 @@ def build_store(client: MilvusClient, collection: str, chunks: list[Chunk], embe
     `sentence_vectors` skip embedding."""
     if not chunks:
         raise ValueError("没有可索引的条款 / no chunks to index")
+    check_fits(chunks)  # before the old collection is dropped
     started = time.perf_counter()
     if client.has_collection(collection):
         client.drop_collection(collection)

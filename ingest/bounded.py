@@ -86,13 +86,18 @@ class BoundedParser:
             raise LimitExceeded(reply.error or "", reply.limit, reply.value or 0)
         raise IngestError(reply.error or f"无法读取该文件 / the file cannot be read: {path.name}")
 
-    def _died(self, exitcode: int | None, path: Path) -> IngestError:
+    def _died(self, exitcode: int | None, path: Path) -> LimitExceeded:
+        """Why a worker ended without replying: SIGXCPU is its CPU limit; any other end (a C parser
+        aborting on a failed allocation, the kernel's OOM killer) is taken as its memory limit, the one
+        limit a parser meets without Python seeing it."""
         if exitcode == -signal.SIGXCPU:
             return limit_exceeded("parse_cpu_seconds", self.limits.parse_cpu_seconds, "解析该文件所用的 CPU 时间（秒）",
                                   "the CPU time (seconds) parsing the file took", path.name)
         how = signal.strsignal(-exitcode) if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
-        return IngestError(f"解析该文件的进程意外结束（{how}），文件可能已损坏或是特意构造的 / the process parsing the file "
-                           f"ended unexpectedly ({how}); the file may be broken or crafted: {path.name}")
+        return limit_exceeded("parse_memory_mb", self.limits.parse_memory_mb,
+                              f"解析该文件的进程意外结束（{how}），多半是其所需内存（MiB）",
+                              f"the process parsing the file ended unexpectedly ({how}); most likely the memory "
+                              f"(MiB) it needed", path.name)
 
 
 def _end(worker) -> None:

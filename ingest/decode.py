@@ -24,10 +24,10 @@ def decode_plan(data: bytes, path: Path, limits: IngestLimits = DEFAULT_LIMITS) 
     if text is None or _control_share(text) > MAX_CONTROL_SHARE:
         raise IngestError(
             f"无法解码文件（不是 UTF-8 或 GB18030/GBK 文本）/ cannot decode file "
-            f"(not UTF-8 or GB18030/GBK text): {path}"
+            f"(not UTF-8 or GB18030/GBK text): {path.name}"
         )
     if not text.strip():
-        raise IngestError(f"文件为空 / file is empty: {path}")
+        raise IngestError(f"文件为空 / file is empty: {path.name}")
     check_text_chars(len(text), limits, path)
     return text
 

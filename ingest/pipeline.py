@@ -39,12 +39,12 @@ def parse_plan(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> ParsedPlan:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise IngestError(f"无法读取文件 / cannot read file: {path} ({error.strerror})") from error
+        raise IngestError(f"无法读取文件 / cannot read file: {path.name} ({error.strerror})") from error
     if not data:
-        raise IngestError(f"文件为空 / file is empty: {path}")
+        raise IngestError(f"文件为空 / file is empty: {path.name}")
     doc, cut_warnings = limit_runs(clean_blocks(read_blocks(data, path, limits)), limits)
     if not doc.text.strip():
-        raise IngestError(f"去除网页残留后没有正文 / no text left after removing boilerplate: {path}")
+        raise IngestError(f"去除网页残留后没有正文 / no text left after removing boilerplate: {path.name}")
     table_lines = doc.table_line_indexes()
     prose = [doc.line(i) for i in range(len(doc.lines)) if i not in table_lines]
     headings = [i for i, line in enumerate(prose) if match_heading(line)]

@@ -20,7 +20,7 @@ from carbonqa.index.chunk_store import IndexCorruptError
 from carbonqa.index.embedder import EmbeddingModelError
 from carbonqa.index.query_adapter import QueryAdapterError
 from carbonqa.index.store import manifest_stamp
-from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.errors import IngestError, LimitExceeded
 from carbonqa.ingest.library import Upload
 from carbonqa.ingest.models import ParsedPlan
 from carbonqa.service.corpus_view import CorpusView
@@ -28,7 +28,7 @@ from carbonqa.service.indicator_view import IndicatorView
 from carbonqa.service.messages import bilingual, public_message
 from carbonqa.service.models import Limits, Readiness
 from carbonqa.service.runtime import Runtime, load_runtime, plan_library, reloaded, with_plans
-from carbonqa.service.settings import TOP_K_MAX, TOP_K_MIN, Settings
+from carbonqa.service.settings import TOP_K_MAX, TOP_K_MIN, Settings, with_remedy
 
 log = logging.getLogger("carbonqa.service")
 
@@ -100,7 +100,10 @@ class Service:
         Any failure leaves the library, the index in use and the files as they were."""
         with self.update_lock:
             current = self.live.runtime
-            staged = self.library.stage(uploads, current.plans, replace)
+            try:
+                staged = self.library.stage(uploads, current.plans, replace)
+            except LimitExceeded as error:
+                raise with_remedy(error) from error
             try:
                 staged.keep()
                 new_ids = {plan.meta.doc_id for plan in staged.plans}

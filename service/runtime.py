@@ -55,7 +55,7 @@ def llm_client(settings: Settings) -> LLMClient | None:
 
 
 def plan_library(settings: Settings) -> PlanLibrary:
-    return PlanLibrary(settings.corpus_path, settings.library_path)
+    return PlanLibrary(settings.corpus_path, settings.library_path, settings.ingest_limits)
 
 
 def load_embedder(settings: Settings, query_threads: int = QUERY_THREADS, reconvert: bool = False) -> Embedder:

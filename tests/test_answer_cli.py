@@ -125,6 +125,11 @@ def test_a_bad_setting_is_a_clear_error_naming_the_variable(monkeypatch, fresh_s
         ("CARBONQA_FUSION", "fuzzy", "CARBONQA_FUSION='fuzzy': Input should be 'rrf' or 'weighted'"),
         ("CARBONQA_MAX_QUESTION_CHARS", "0", "CARBONQA_MAX_QUESTION_CHARS='0'"),
         ("CARBONQA_CORS_ORIGINS", "http://localhost:3000", "invalid setting CARBONQA_CORS_ORIGINS"),
+        ("CARBONQA_INGEST_MAX_PDF_PAGES", "0", "CARBONQA_INGEST_MAX_PDF_PAGES='0': Input should be greater than"),
+        ("CARBONQA_INGEST_PARSE_MEMORY_MB", "64", "CARBONQA_INGEST_PARSE_MEMORY_MB='64'"),
+        # Two limits that only make sense together: the message names both variables.
+        ("CARBONQA_INGEST_MAX_SENTENCE_CHARS", "9000", "invalid setting CARBONQA_INGEST_MAX_SENTENCE_CHARS (9000) "
+                                                       "must not exceed CARBONQA_INGEST_MAX_PARAGRAPH_CHARS (5000)"),
     ],
 )
 def test_bad_settings_name_the_variable(monkeypatch, fresh_settings, variable, value, message):

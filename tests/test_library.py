@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from carbonqa.api.app import create_app
 from carbonqa.api.metrics import REGISTRY
 from carbonqa.cli import app as cli_app
+from carbonqa.eval.attack_files import (BILLION_LAUGHS, MALFORMED, MB, docx_bomb, docx_with_document, pdf_bomb,
+                                        pdf_file, text_page)
 from carbonqa.eval.plan_formats import plan_blocks, write_docx, write_pdf
 from carbonqa.service.runtime import assemble_runtime, plan_library, with_plans
 from carbonqa.service.settings import Settings, StoreKind, get_settings
@@ -328,3 +330,58 @@ def test_a_running_service_sees_plans_added_and_removed_by_the_cli(client, libra
         assert library_changes("external") - external == 2  # in /metrics too
     finally:
         get_settings.cache_clear()
+
+
+# Hostile files (carbonqa.eval.attack_files): each a clear 413 naming the limit and how to raise it, or a
+# 422 saying what is wrong; the service and the library stay as they were; no server path in the answer.
+ATTACKS = {
+    "a .docx bomb": ("bomb.docx", lambda: docx_bomb(200 * MB), 413, "CARBONQA_INGEST_MAX_UNPACKED_BYTES", {}),
+    "a PDF bomb": ("bomb.pdf", lambda: pdf_bomb(200 * MB), 413, "CARBONQA_INGEST_MAX_UNPACKED_BYTES", {}),
+    "too many pages": ("many.pdf", lambda: pdf_file([text_page(1)] * 501), 413, "CARBONQA_INGEST_MAX_PDF_PAGES", {}),
+    "too slow to parse": ("slow.pdf", lambda: pdf_file([text_page()] * 300), 413,
+                          "CARBONQA_INGEST_PARSE_WALL_SECONDS", {"ingest_parse_wall_seconds": 1}),
+    "malformed XML": ("broken.docx", lambda: docx_with_document(MALFORMED), 422, "XML", {}),
+    "entity expansion": ("laughs.docx", lambda: docx_with_document(BILLION_LAUGHS), 422, "word/document.xml", {}),
+    "a name over 255 bytes": ("碳" * 90 + ".txt", lambda: (LIBRARY_PLANS / "nanshan-2024.txt").read_bytes(), 422,
+                              "255", {}),
+    "an empty file": ("empty.txt", lambda: b"", 422, "file is empty", {}),
+}
+
+
+@pytest.mark.parametrize("case", ATTACKS)
+def test_a_hostile_file_is_a_clear_4xx_and_changes_nothing(library_settings, library_runtime, tmp_path, case):
+    name, make, status, says, limits = ATTACKS[case]
+    settings = library_settings.model_copy(update={"max_upload_bytes": 20_000_000, **limits})
+    with TestClient(create_app(settings, library_runtime)) as client:
+        serving = client.app.state.service.runtime
+        response = upload(client, [(name, make())])
+        assert response.status_code == status, response.text
+        body = response.json()
+        assert says in body["detail"] and name in body["detail"] and body["field"] == "files"
+        assert body["message"]["zh"] and body["message"]["en"] and body["message"]["zh"] != body["message"]["en"]
+        if status == 413:  # the limit's name, its value and the variable that raises it
+            limit = says.removeprefix("CARBONQA_INGEST_").lower()
+            assert body["code"] == "limit_exceeded" and limit in body["detail"]
+            assert f"{getattr(settings.ingest_limits, limit):,}" in body["detail"]
+        assert str(tmp_path) not in response.text and ".staging" not in response.text
+        assert client.app.state.service.runtime is serving and len(client.get("/documents").json()) == 5
+        assert client.post("/search", json={"question": "珠海市风电装机目标", "top_k": 3}).status_code == 200
+    library = settings.library_path
+    assert not library.exists() or [p.name for p in library.iterdir()] == []  # no plan, no staging left
+
+
+def test_cli_add_refuses_a_hostile_file_with_the_services_message(client, library_runtime, library_settings,
+                                                                 monkeypatch, tmp_path):
+    monkeypatch.setattr("carbonqa.service.runtime.load_runtime", lambda settings, **options: library_runtime)
+    monkeypatch.setenv("CARBONQA_LIBRARY_DIR", str(library_settings.library_path))
+    monkeypatch.setenv("COLUMNS", "250")
+    get_settings.cache_clear()
+    try:
+        for name, data in (("many.pdf", pdf_file([text_page(1)] * 501)), ("broken.docx", docx_with_document(MALFORMED))):
+            (tmp_path / name).write_bytes(data)
+            served = upload(client, [(name, data)]).json()["detail"]
+            added = CliRunner().invoke(cli_app, ["add", str(tmp_path / name)])
+            assert added.exit_code == 2 and "".join(served.split()) in "".join(added.output.split()), added.output
+    finally:
+        get_settings.cache_clear()
+    assert not library_settings.library_path.exists() or list(library_settings.library_path.iterdir()) == []

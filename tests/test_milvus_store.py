@@ -13,6 +13,7 @@ from carbonqa.index import milvus_store
 from carbonqa.index.chunk_store import IndexCorruptError, StoreUnavailableError, embedding_text
 from carbonqa.index.sentence_vectors import sentence_texts
 from carbonqa.index.store import build_index
+from carbonqa.ingest.errors import IngestError
 from carbonqa.ingest.models import Chunk, ChunkKind
 from conftest import FakeEmbedder
 
@@ -244,3 +245,39 @@ def test_bad_milvus_uri_is_a_clear_error(milvus_env, monkeypatch):
     result = CliRunner().invoke(app, ["index"])
     assert result.exit_code == 2
     assert ".db" in " ".join(result.output.split()) and "Traceback" not in result.output
+
+
+# Milvus counts a VARCHAR's max_length in UTF-8 bytes: a CJK character takes 3 of them.
+PARAGRAPH = "推进绿色低碳发展" * 625  # 5,000 characters (the longest paragraph ingest keeps), 15,000 bytes
+
+
+def test_the_longest_text_a_field_holds_is_stored_verbatim(lib, client, store):
+    # Four 5,000-character paragraphs and one of 1,840: 65,524 bytes of text, so its bm25_text (title and
+    # path added) is over the field's 65,535 bytes; a heading of 2,046 bytes.
+    text = "\n".join([PARAGRAPH] * 4 + [PARAGRAPH[:1840]])
+    long = chunk("jiangmen-2023", "江门市", 1, text).model_copy(update={"heading": "碳" * 682})
+    assert len(text.encode()) == 65_524
+    assert len(milvus_store.bm25_text(long).encode()) > milvus_store.MAX_TEXT_BYTES
+    new, _ = store.updated([*CHUNKS, long], FakeEmbedder())
+    client.release_collection(lib)
+    reopened, status = milvus_store.load_or_build(client, lib, [*CHUNKS, long], FakeEmbedder(), progress=False)
+    assert status == "loaded" and reopened.chunks[-1] == long  # text and heading read back whole
+    assert max(len(text.encode()) for text in reopened.sentences.texts) <= milvus_store.MAX_TEXT_BYTES
+
+
+@pytest.mark.parametrize("field, update", [
+    ("text", {"text": "\n".join([PARAGRAPH] * 5)}),  # 75,000 bytes: five 5,000-character paragraphs
+    ("heading", {"heading": "碳" * 683}),  # 2,049 bytes
+    ("title", {"title": "碳达峰" * 57}),  # 513 bytes
+])
+def test_a_field_longer_than_milvus_holds_is_refused_before_anything_is_written(lib, client, store, field, update):
+    too_long = chunk("jiangmen-2023", "江门市", 1, "有序发展核电。").model_copy(update=update)
+    rows = client.get_collection_stats(lib)["row_count"]
+    with pytest.raises(IngestError) as error:
+        store.updated([*CHUNKS, too_long], FakeEmbedder())
+    assert f"the {field} of clause jiangmen-2023/1" in str(error.value) and "CARBONQA_STORE=faiss" in str(error.value)
+    assert client.get_collection_stats(lib)["row_count"] == rows
+    assert store.bm25_search("核电", [], 5) == []  # the store in use is as it was
+    with pytest.raises(IngestError):
+        milvus_store.build_store(client, lib, [*CHUNKS, too_long], FakeEmbedder(), progress=False)
+    assert client.has_collection(lib) and client.get_collection_stats(lib)["row_count"] == rows  # not dropped

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import random
+import signal
 import zipfile
 import zlib
 from pathlib import Path
@@ -15,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from carbonqa.eval.plan_formats import plan_blocks, write_docx, write_html
+from carbonqa.eval.attack_files import (BILLION_LAUGHS, LONG_SENTENCE, MALFORMED, MB, NANSHAN, XXE, docx_bomb,
+                                        docx_with_document, html_plan, pdf_bomb, pdf_file, plan_docx, text_page)
 from carbonqa.index.store import build_index, save_index
 from carbonqa.ingest.bounded import BoundedParser
 from carbonqa.ingest.clean import layout
@@ -31,8 +33,6 @@ from carbonqa.ingest.table import Table
 pytestmark = pytest.mark.unit
 
 REPO_DIR = Path(__file__).resolve().parents[1]
-NANSHAN = REPO_DIR / "eval" / "library_plans" / "nanshan-2024.txt"
-MB = 1 << 20
 RSS_MARGIN = 40 * MB  # the caller's resident memory may move this much while a worker parses
 BOMB = 200 * MB  # over max_unpacked_bytes (100 MB), and over a 256 MiB worker with the parsers loaded
 WORKER_MIB = 256
@@ -44,88 +44,6 @@ def rss() -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024
     raise AssertionError("no VmRSS")
-
-
-def deflated(size: int) -> bytes:
-    """A zlib stream of `size` spaces (a whole number of MiB), made without compressing them all: after
-    a full flush a deflate block stands alone, so one compressed MiB is repeated."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate; zlib's header and checksum added below
-    block = packer.compress(b" " * MB) + packer.flush(zlib.Z_FULL_FLUSH)
-    checksum = 1
-    for _ in range(size // MB):
-        checksum = zlib.adler32(b" " * MB, checksum)
-    return b"\x78\xda" + block * (size // MB) + packer.flush() + checksum.to_bytes(4, "big")
-
-
-def plan_docx() -> bytes:
-    out = io.BytesIO()
-    write_docx(plan_blocks(NANSHAN), out)
-    return out.getvalue()
-
-
-def with_member(docx: bytes, name: str, write) -> bytes:
-    """The .docx with member `name` replaced (or added) by what `write(file)` writes."""
-    out = io.BytesIO()
-    # Level 1: quick to write, and a run of spaces still packs over 200 times.
-    with zipfile.ZipFile(io.BytesIO(docx)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
-        for member in source.infolist():
-            if member.filename != name:
-                target.writestr(member, source.read(member))
-        with target.open(name, "w") as file:
-            write(file)
-    return out.getvalue()
-
-
-def docx_with_document(xml: bytes) -> bytes:
-    return with_member(plan_docx(), "word/document.xml", lambda file: file.write(xml))
-
-
-WORD = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-BILLION_LAUGHS = (f'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "哈哈哈哈哈哈哈哈哈哈">'
-                  + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
-                  + f']><w:document {WORD}><w:body><w:p><w:r><w:t>珠海市碳达峰实施方案&j;</w:t></w:r></w:p>'
-                  + '</w:body></w:document>').encode()
-XXE = (f'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
-       f'<w:document {WORD}><w:body><w:p><w:r><w:t>珠海市碳达峰实施方案&secret;</w:t></w:r></w:p></w:body>'
-       f'</w:document>').encode()
-MALFORMED = f'<?xml version="1.0"?><w:document {WORD}><w:body><w:p><w:r><w:t>珠海市</w:r></w:body>'.encode()
-
-
-def pdf_file(contents: list[bytes], deflate: bool = False) -> bytes:
-    """A PDF with one page per content stream, in Helvetica; `deflate`: the streams are already deflated."""
-    count = len(contents)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(count))
-               + b"] /Count %d >>" % count,
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    for i, content in enumerate(contents):
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (5 + 2 * i))
-        objects.append(b"<< /Length %d%s >>\nstream\n" % (len(content), b" /Filter /FlateDecode" if deflate else b"")
-                       + content + b"\nendstream")
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-def text_page(lines: int = 40) -> bytes:
-    return b"BT /F1 10 Tf 12 TL 50 800 Td " + b"".join(
-        b"(Line %d of a page that is only here to be read.) Tj T* " % n for n in range(lines)) + b"ET"
-
-
-def html_plan(extra_paragraph: str, tmp_path: Path) -> bytes:
-    """南山's plan as a saved web page, with one more paragraph after its first clause."""
-    blocks = plan_blocks(NANSHAN)
-    at = next(i for i, block in enumerate(blocks) if isinstance(block, str) and block.startswith("（一）"))
-    write_html(blocks[:at + 1] + [extra_paragraph] + blocks[at + 1:], tmp_path / "page.html")
-    return (tmp_path / "page.html").read_bytes()
 
 
 def parse_in_worker(tmp_path: Path, name: str, data: bytes, limits: IngestLimits = DEFAULT_LIMITS):
@@ -152,31 +70,22 @@ def refused(result, limit: str) -> LimitExceeded:
 # with that check raised out of the way, stopped by the worker's memory limit.
 
 @pytest.fixture(scope="module")
-def docx_bomb() -> bytes:
-    """A .docx whose document.xml is well-formed and unpacks to BOMB bytes (mostly whitespace)."""
-    head = b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-
-    def write(file):
-        file.write(head)
-        for _ in range(BOMB // MB):
-            file.write(b" " * MB)
-        file.write(b"<w:body/></w:document>")
-    bomb = with_member(plan_docx(), "word/document.xml", write)
+def docx_bomb_file() -> bytes:
+    bomb = docx_bomb(BOMB)
     assert len(bomb) < 2 * MB
     return bomb
 
 
 @pytest.fixture(scope="module")
-def pdf_bomb() -> bytes:
-    """A PDF whose one page's content stream unpacks to BOMB bytes."""
-    bomb = pdf_file([deflated(BOMB)], deflate=True)
+def pdf_bomb_file() -> bytes:
+    bomb = pdf_bomb(BOMB)
     assert len(bomb) < 1 * MB
     return bomb
 
 
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
 def test_a_decompression_bomb_is_refused_before_it_is_unpacked(tmp_path, request, kind):
-    bomb = request.getfixturevalue(f"{kind}_bomb")
+    bomb = request.getfixturevalue(f"{kind}_bomb_file")
     path = tmp_path / f"bomb.{kind}"
     path.write_bytes(bomb)
     before = rss()
@@ -192,13 +101,13 @@ def test_a_decompression_bomb_is_refused_before_it_is_unpacked(tmp_path, request
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
 def test_a_bomb_past_the_size_check_is_stopped_by_the_workers_memory_limit(tmp_path, request, kind):
     limits = IngestLimits(max_unpacked_bytes=10**12, parse_memory_mb=WORKER_MIB)
-    result, grew = parse_in_worker(tmp_path, f"bomb.{kind}", request.getfixturevalue(f"{kind}_bomb"), limits)
+    result, grew = parse_in_worker(tmp_path, f"bomb.{kind}", request.getfixturevalue(f"{kind}_bomb_file"), limits)
     refused(result, "parse_memory_mb")
     assert grew < RSS_MARGIN
 
 
-def test_a_zip_member_never_unpacks_past_the_size_its_directory_declares(tmp_path, docx_bomb):
-    lying = bytearray(docx_bomb)
+def test_a_zip_member_never_unpacks_past_the_size_its_directory_declares(tmp_path, docx_bomb_file):
+    lying = bytearray(docx_bomb_file)
     for signature, size_at, name_at in ((b"PK\x01\x02", 24, 46), (b"PK\x03\x04", 22, 30)):  # central, local
         at = lying.find(signature)
         while at != -1:
@@ -239,12 +148,9 @@ def test_a_slow_pdf_is_stopped_by_the_workers_time_limits(tmp_path, limit):
 
 # Overlong text: a paragraph or sentence over the limit is cut into pieces, with a warning.
 
-# One run-on "sentence" of 1 MB in UTF-8 without a sentence end, no two of its 1,000-character pieces alike.
-LONG_SENTENCE = "".join(f"推进第{n}批绿色低碳项目" for n in range(40_000)).encode("utf-8")[:MB].decode("utf-8", "ignore")
-
 
 def test_a_1_mb_sentence_is_cut_into_pieces_with_a_warning(tmp_path):
-    plan, _ = parse_in_worker(tmp_path, "long.html", html_plan("推进" + LONG_SENTENCE + "。", tmp_path))
+    plan, _ = parse_in_worker(tmp_path, "long.html", html_plan("推进" + LONG_SENTENCE + "。"))
     assert not isinstance(plan, Exception), plan
     limits = DEFAULT_LIMITS
     assert any("sentence(s) over 1,000 characters" in warning for warning in plan.warnings)
@@ -303,7 +209,7 @@ def folder_bytes(folder: Path) -> int:
 
 def test_indexing_a_plan_with_a_1_mb_sentence_grows_the_index_by_a_few_mb(tmp_path):
     plain = parse_plan(NANSHAN)
-    (tmp_path / "long.html").write_bytes(html_plan("推进" + LONG_SENTENCE + "。", tmp_path))
+    (tmp_path / "long.html").write_bytes(html_plan("推进" + LONG_SENTENCE + "。"))
     long = parse_plan(tmp_path / "long.html")
     base = build_index(plain.chunks, FakeEmbedder(), progress=False)
     save_index(base, tmp_path / "base")
@@ -336,7 +242,7 @@ def test_no_file_makes_the_parser_raise_anything_but_an_ingest_error(tmp_path):
     """Damaged copies of a plan in each format (cut short, bytes flipped) give a plan or an IngestError."""
     shuffle = random.Random(24)
     originals = {"plan.docx": plan_docx(), "plan.pdf": pdf_file([text_page(5)] * 2),
-                 "plan.html": html_plan("推进绿色低碳发展。", tmp_path)}
+                 "plan.html": html_plan("推进绿色低碳发展。")}
     for name, data in originals.items():
         damaged = [data[:len(data) // 2], data[:len(data) - 40]]
         for _ in range(3):
@@ -371,3 +277,31 @@ def test_ordinary_chinese_file_names_are_kept():
     assert checked_name("南山区碳达峰实施方案（2024年）.docx") == "南山区碳达峰实施方案（2024年）.docx"
     assert checked_name("C:\\Users\\me\\深圳 南山 方案.pdf") == "深圳 南山 方案.pdf"
 
+
+
+def test_a_worker_ending_without_a_reply_is_named_by_the_limit_it_most_likely_hit():
+    parser = BoundedParser(IngestLimits(parse_memory_mb=300, parse_cpu_seconds=7))
+    assert refused(parser._died(-signal.SIGXCPU, Path("/srv/x/slow.pdf")), "parse_cpu_seconds").value == 7
+    killed = refused(parser._died(-signal.SIGKILL, Path("/srv/x/big.pdf")), "parse_memory_mb")
+    assert "Killed" in str(killed) and "300" in str(killed) and "/srv" not in str(killed)
+
+
+@pytest.mark.parametrize("name, data", [("empty.txt", b""), ("binary.txt", b"\x00\x01" * 100),
+                                        ("blank.html", b"<html><body><nav>menu</nav></body></html>")])
+def test_an_error_names_the_file_not_the_folder_it_is_in(tmp_path, name, data):
+    result, _ = parse_in_worker(tmp_path, name, data)
+    assert isinstance(result, IngestError) and name in str(result), result
+    assert str(tmp_path) not in str(result)
+
+
+def test_the_settings_set_every_limit_the_library_reads_with(tmp_path, monkeypatch):
+    from carbonqa.service.runtime import plan_library
+    from carbonqa.service.settings import Settings
+
+    monkeypatch.setenv("CARBONQA_INGEST_MAX_PDF_PAGES", "7")
+    monkeypatch.setenv("CARBONQA_INGEST_PARSE_WALL_SECONDS", "2.5")
+    settings = Settings(library_dir=tmp_path / "library")
+    assert settings.ingest_limits == IngestLimits(max_pdf_pages=7, parse_wall_seconds=2.5)
+    library = plan_library(settings)
+    assert library.limits == settings.ingest_limits and library.uploads.limits == settings.ingest_limits
+    assert {f"ingest_{name}" for name in IngestLimits.model_fields} <= set(Settings.model_fields)

@@ -10,9 +10,10 @@ from carbonqa.api.errors import ApiError, unknown_plan
 from carbonqa.api.openapi import COMMON_ERRORS, LIST_ERRORS, LOOKUP_ERRORS, errors
 from carbonqa.api.schemas import LibraryChange
 from carbonqa.api.security import require_admin_key
-from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.errors import IngestError, LimitExceeded
 from carbonqa.ingest.library import Upload
 from carbonqa.service.live import Ready, Service
+from carbonqa.service.messages import public_message
 from carbonqa.service.models import PlanOutline, PlanSummary
 from carbonqa.service.settings import Settings
 
@@ -55,8 +56,10 @@ def add_documents(files: list[UploadFile] = File(..., min_length=1,  # an upload
                for file in checked_count(files, settings.max_upload_files)]
     try:
         added, runtime = service.add_plans(uploads, replace)
-    except IngestError as error:
-        raise ApiError(422, str(error), field="files") from error
+    except LimitExceeded as error:  # a limit on reading one file: its size once unpacked, pages, memory, time
+        raise ApiError(413, public_message(error, (IngestError,)), field="files", code="limit_exceeded") from error
+    except IngestError as error:  # a file that cannot be read as a plan (broken, hostile, a bad name)
+        raise ApiError(422, public_message(error, (IngestError,)), field="files") from error
     view = service.live.view
     return LibraryChange(added=[view.summaries[p.meta.doc_id] for p in added], plans=len(runtime.plans),
                          chunks=len(runtime.index.chunks), index=runtime.index_status)
