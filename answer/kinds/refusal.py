@@ -33,6 +33,25 @@ class NoPlan:
                        "no_plan_for_region", evidence.sentences.candidates(asked.frame, asked.hits))
 
 
+class PlaceFigureNotStated:
+    """A figure asked of a place without a plan of its own, which no answering sentence of the plan
+    containing it names: that plan's figures are its whole region's, not the place's."""
+
+    def applies(self, asked: Asked) -> bool:
+        return asked.frame.wants_figure and not asked.frame.compared_regions and bool(self._unnamed(asked))
+
+    def answer(self, asked: Asked) -> Reply:
+        places = "、".join(self._unnamed(asked))
+        return refusal(asked.evidence.policy, f"方案未给出{places}的数字。", "no_plan_for_region", asked.candidates)
+
+    @staticmethod
+    def _unnamed(asked: Asked) -> list[str]:
+        regions = asked.evidence.corpus.regions
+        covering = asked.frame.regions.covering
+        return [place for place, region in covering.items() if region in asked.frame.regions.regions
+                and not any(name in c.flat for c in asked.usable for name in regions.names_of([place]))]
+
+
 class YearNotStated:
     """The question names a year no retrieved clause mentions."""
 
