@@ -105,7 +105,8 @@ def test_a_figure_the_covering_plan_does_not_state_for_the_place_is_refused(ask)
     answer = ask("台山到2025年星级绿色建筑占比达到多少？")  # 江门's figure is the whole city's
     assert answer.refused and answer.refusal_reason == "no_plan_for_region"
     assert answer.answer.startswith("台山市没有单独的碳达峰实施方案；《江门市碳达峰实施方案》覆盖台山市")
-    assert "方案未给出台山市的数字。" in answer.answer
+    assert "方案未给出台山市的数字或目标。" in answer.answer
+    assert ask("深圳的碳达峰目标是什么？").refusal_reason == "no_plan_for_region"  # 广东's targets are the province's
 
 
 def test_a_question_for_the_place_s_own_plan_is_refused_as_before():

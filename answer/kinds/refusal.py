@@ -7,6 +7,7 @@ from carbonqa.answer.compose import CitationBook, attributed
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.answer.text import clause_years
+from carbonqa.ingest.vocabulary import TARGET_WORDS
 
 
 def refusal(policy: AnswerPolicy, message: str, reason: str, candidates: list[Candidate]) -> Reply:
@@ -34,15 +35,17 @@ class NoPlan:
 
 
 class PlaceFigureNotStated:
-    """A figure asked of a place without a plan of its own, which no answering sentence of the plan
-    containing it names: that plan's figures are its whole region's, not the place's."""
+    """A figure or target asked of a place without a plan of its own, which no answering sentence of the
+    plan containing it names: that plan's figures and targets are its whole region's, not the place's."""
 
     def applies(self, asked: Asked) -> bool:
-        return asked.frame.wants_figure and not asked.frame.compared_regions and bool(self._unnamed(asked))
+        frame = asked.frame
+        wants_target = frame.wants_figure or bool(TARGET_WORDS.search(frame.text))
+        return wants_target and not frame.compared_regions and bool(self._unnamed(asked))
 
     def answer(self, asked: Asked) -> Reply:
         places = "、".join(self._unnamed(asked))
-        return refusal(asked.evidence.policy, f"方案未给出{places}的数字。", "no_plan_for_region", asked.candidates)
+        return refusal(asked.evidence.policy, f"方案未给出{places}的数字或目标。", "no_plan_for_region", asked.candidates)
 
     @staticmethod
     def _unnamed(asked: Asked) -> list[str]:
