@@ -123,6 +123,12 @@ def comparison_line(book: CitationBook, region: str, picked: list[Candidate], na
     return f"{region}：{attributed(book, picked) if name_plans else cited_quotes(book, picked)}"
 
 
+def coverage_note(place: str, plans: list[PlanInfo]) -> str:
+    """For a place without a plan of its own: that it has none, and which plan covers it instead."""
+    titles = "、".join(f"《{plan.title}》" for plan in plans)
+    return f"{place}没有单独的碳达峰实施方案；{titles}覆盖{place}，以下据此作答："
+
+
 def plans_note(region: str, plans: list[PlanInfo], quoted: set[str]) -> str:
     """For a question that picks none of a region's several plans: which plans there are, which ones the
     reply quotes, and how to ask about one of them."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-from carbonqa.answer.compose import CitationBook, plans_note
+from carbonqa.answer.compose import CitationBook, coverage_note, plans_note
 from carbonqa.answer.emphasis import with_emphasis
 from carbonqa.answer.followup import resolve_followup, resolve_history
 from carbonqa.answer.kinds.analysis import Analysis
@@ -19,7 +19,7 @@ from carbonqa.answer.kinds.department import DepartmentNotStated
 from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.indicator_table import IndicatorTable
 from carbonqa.answer.kinds.notice import NoticeAnswer
-from carbonqa.answer.kinds.refusal import NoPlan, NotStated, TopicNotInPlan, YearNotStated
+from carbonqa.answer.kinds.refusal import NoPlan, NotStated, PlaceFigureNotStated, TopicNotInPlan, YearNotStated
 from carbonqa.answer.kinds.single import FigureNotStated, SentenceAnswer
 from carbonqa.answer.kinds.structure import Structure
 from carbonqa.answer.llm import LLMClient
@@ -33,14 +33,15 @@ from carbonqa.retriever.corpus import Corpus
 from carbonqa.retriever.models import QuestionFrame, RegionSource
 from carbonqa.retriever.search import Retriever
 
-# Priority order: a question no plan covers, then one about a notice, a computation across plans from
-# their targets (before the comparisons: on the 87 bank questions read as analytical, keys 84 here vs 80
-# after the indicator table and 54 without it), a comparison (by facets, from the indicator table, by
-# sentences), a plan's list, then a single plan's answer or the reason it has none.
+# Priority order: a question no plan covers, a figure of a place its covering plan does not state, then
+# one about a notice, a computation across plans from their targets (before the comparisons: on the 87
+# bank questions read as analytical, keys 84 here vs 80 after the indicator table and 54 without it), a
+# comparison (by facets, from the indicator table, by sentences), a plan's list, then a single plan's
+# answer or the reason it has none.
 KINDS: tuple[AnswerStrategy, ...] = (
-    NoPlan(), NoticeAnswer(), Analysis(), Comparison(by_facets=True), IndicatorTable(), Comparison(), Structure(),
-    YearNotStated(), FacetAnswer(), TopicNotInPlan(), SentenceAnswer(), FigureNotStated(), DepartmentNotStated(),
-    NotStated(),
+    NoPlan(), PlaceFigureNotStated(), NoticeAnswer(), Analysis(), Comparison(by_facets=True), IndicatorTable(),
+    Comparison(), Structure(), YearNotStated(), FacetAnswer(), TopicNotInPlan(), SentenceAnswer(),
+    FigureNotStated(), DepartmentNotStated(), NotStated(),
 )
 # Called with every finished Answer (the service's metrics and request logs); process-wide, like the
 # Prometheus metrics they feed.
@@ -107,7 +108,7 @@ class Answerer:
         timings["answer"] = _ms(started)
         answer = Answer(
             question=question, understood_as=understood, regions=result.regions.regions,
-            documents=result.regions.documents, answer="\n".join([reply.text, *notes]),
+            documents=result.regions.documents, answer="\n".join([*self._coverage_notes(frame), reply.text, *notes]),
             citations=with_emphasis(reply.book.citations, frame), outcome=reply.outcome, unstated=reply.unstated,
             skipped=reply.skipped,
             refused=reply.outcome is Outcome.not_stated, refusal_reason=reply.refusal_reason,
@@ -126,6 +127,12 @@ class Answerer:
         if understood is None:
             return frame, question
         return self.retriever.read(understood, *filters), understood
+
+    def _coverage_notes(self, frame: QuestionFrame) -> list[str]:
+        """A line per place without a plan of its own that the reply answers from the plan containing it."""
+        searched = frame.regions.regions
+        return [coverage_note(place, self.corpus.plans.of_region(region))
+                for place, region in frame.regions.covering.items() if region in searched]
 
     def _plans_notes(self, frame: QuestionFrame, book: CitationBook) -> list[str]:
         """A note per region with several plans when the question picks none: every plan of the region

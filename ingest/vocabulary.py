@@ -5,7 +5,7 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
 - Heading grammar (`HEADING_LABELS`, `HEADING_LABEL`, `chinese_number`): 一、 parts, （一） sections,
   1. clauses, （1） items. ingest builds the clause tree with it, answer recognises heading lines with it.
 - Region naming (`REGION_NAME`, `region_level`, `region_aliases`, `is_province`, `PROVINCE_ALIASES`,
-  `OTHER_PLACES`): no plan's region is listed here. A plan's region and level come from its own
+  `OWN_PLAN`, `TARGET_WORDS`, `OTHER_PLACES`): no plan's region is listed here. A plan's region and level come from its own
   metadata; the names a question may use for it are derived from that name (深圳市南山区 ->
   南山区, 南山, 深圳南山 …), so a plan of any 省/市/县/区 works.
 - Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINAL`, `LAST_ITEM`, `FIRST_ITEMS`, `PART_ORDINAL`,
@@ -77,6 +77,11 @@ REGION_SUFFIX = re.compile(rf"({_SUFFIX})$")
 _REGION_UNIT = re.compile(rf".+?(?:{_SUFFIX})")
 # Words that point at the province-level plan without naming it. Not 省级: "省级森林公园" is a name.
 PROVINCE_ALIASES = ("全省", "省里", "省方案", "省级方案")
+# A place's own plan named right after the place (惠州碳达峰方案, 广州市的实施方案): asks for that plan, not
+# for what the plan of a region containing it says.
+OWN_PLAN = re.compile(r"的?(?:碳达峰|碳排放达峰)?(?:实施)?方案")
+# A question asking for targets (深圳的碳达峰目标是什么): a plan's targets are its whole region's.
+TARGET_WORDS = re.compile(r"目标|指标")
 # Places a staff member might name, for telling "no plan for that place" from "no place named".
 # A place that has a plan in the corpus is recognised by its plan's own name first, so listing it
 # here does no harm. Not 香港/澳门: the plans name them as partners.

@@ -11,6 +11,7 @@ from carbonqa.indicators.models import Indicator
 from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.tree import ClauseTree
+from carbonqa.retriever.divisions import Divisions
 from carbonqa.retriever.plans import PlanCatalog
 from carbonqa.retriever.regions import RegionCatalog
 
@@ -31,7 +32,8 @@ class Corpus:
         regions = list(dict.fromkeys(chunk.region for chunk in chunks))  # corpus order
         catalog = RegionCatalog(
             regions, levels={chunk.region: chunk.level for chunk in chunks},
-            plan_texts={r: "".join(squash(c.text) for c in chunks if c.region == r) for r in regions})
+            plan_texts={r: "".join(squash(c.text) for c in chunks if c.region == r) for r in regions},
+            divisions=Divisions.packaged())
         return cls(chunks, ClauseTree(chunks), catalog, PlanCatalog.from_chunks(chunks), list(indicators or []),
                    tokenizer, sentences)
 

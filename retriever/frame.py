@@ -62,7 +62,7 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
     names_figure = bool(FIGURE_NOUNS.search(question)) and not wants_overview
     wants_figure = (bool(FIGURE_WORDS.search(question)) or names_figure) and not wants_year  # "哪一年……省级以上……"
     family = unit_family(unit) if unit else ("share" if wants_figure and SHARE_WORDS.search(question) else None)
-    places = named.regions + named.unknown
+    places = [r for r in named.regions if r not in named.covering.values()] + list(named.covering) + named.unknown
     return QuestionFrame(
         text=question,
         asked=asked,
@@ -90,7 +90,7 @@ def _region_query(question: str, catalog: RegionCatalog, named: RegionQuery, reg
                   use_region_detection: bool, plans: PlanCatalog | None, documents: list[str] | None) -> RegionQuery:
     """The plans searched: the filter's, else those the question names (detection on), else all."""
     if regions:
-        region_query = catalog.resolve_filter(regions)
+        region_query = catalog.resolve_filter(regions).model_copy(update={"covering": named.covering})
     elif documents and plans is not None:
         region_query = RegionQuery(source=RegionSource.filter)
     elif use_region_detection:

@@ -32,6 +32,9 @@ class RegionQuery(BaseModel):
     """What regions a question is about, and how they were found."""
 
     regions: list[str] = Field(default_factory=list, description="plan regions named, e.g. ['珠海市']")
+    covering: dict[str, str] = Field(
+        default_factory=dict, description="places named without a plan of their own, each with the plan region "
+                                          "containing it, searched in its stead, e.g. {'南海区': '佛山市'}")
     unknown: list[str] = Field(default_factory=list, description="places named that have no plan, e.g. ['深圳']")
     all_regions: bool = Field(default=False, description="the question asks about every plan (各市/哪些城市/所有方案)")
     source: RegionSource = Field(default=RegionSource.off, description="filter, detected, or off")

@@ -2,7 +2,9 @@
 
 `RegionCatalog` is built from the plans' own metadata (region name and level), never from a list
 written here: add a plan of any 省/市/县/区 and its names are recognised. The naming rules are in
-ingest/vocabulary.py.
+ingest/vocabulary.py. With the administrative divisions (retriever/divisions.py), a place inside a
+planned province that has no plan of its own (佛山市南海区, 台山市, 深圳市) is answered from the plan of
+the nearest region that contains it; an added plan of that place takes precedence by itself.
 """
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from collections.abc import Iterable, Mapping
 
 import jieba
 
-from carbonqa.ingest.vocabulary import ALL_PLANS, OTHER_PLACES, is_province, region_aliases, region_level
+from carbonqa.ingest.vocabulary import (ALL_PLANS, NOT_REGION_UNITS, OTHER_PLACES, OWN_PLAN, is_province,
+                                        region_aliases, region_level, region_units, short_name)
+from carbonqa.retriever.divisions import Division, Divisions
 from carbonqa.retriever.models import RegionQuery, RegionSource
 
 jieba.setLogLevel(logging.WARNING)  # no dictionary-loading chatter on the first question
@@ -30,15 +34,40 @@ class RegionCatalog:
 
     `levels` maps region -> 省/市/县 (from PlanMeta.level); a region without one gets the level its
     name's suffix implies. `plan_texts` (region -> its plan's squashed text) lets detection tell a
-    region's name from a longer name that contains it ("广东省实验室" in another plan).
+    region's name from a longer name that contains it ("广东省实验室" in another plan). `divisions`
+    (the administrative divisions) adds the places without a plan: `places` maps each name a question
+    may use for one (南海区, 南海) to (its full name, the plan region containing it or None).
     """
 
     def __init__(self, regions: Iterable[str], levels: Mapping[str, str] | None = None,
-                 plan_texts: Mapping[str, str] | None = None):
+                 plan_texts: Mapping[str, str] | None = None, divisions: Divisions | None = None):
         self.regions = [r for r in dict.fromkeys(regions) if r]
         self.levels = {r: (levels or {}).get(r) or region_level(r) for r in self.regions}
         self.plan_texts = dict(plan_texts or {})
         self.aliases = {r: region_aliases(r, self.levels[r]) for r in self.regions}
+        self.places = self._places(divisions) if divisions is not None else {}
+
+    def _places(self, divisions: Divisions) -> dict[str, tuple[str, str | None]]:
+        """The divisions of the provinces holding a plan, except the planned regions themselves, by the
+        names a question may use (full, and without its suffix), each with the nearest planned region
+        above it. A name that could be places covered by different plans is left out: no guessing."""
+        located = {region: self._locate(divisions, region) for region in self.regions}
+        plan_of = {division.code: region for region, division in located.items() if division is not None}
+        provinces = {code[:2] for code in plan_of}
+        forms: dict[str, set[tuple[str, str | None]]] = {}
+        for division in divisions.by_code.values():
+            if division.code[:2] not in provinces or division.code in plan_of:
+                continue
+            above = [plan_of[d.code] for d in divisions.chain(division)[:-1] if d.code in plan_of]
+            for form in {division.name, short_name(division.name)} - NOT_REGION_UNITS:
+                forms.setdefault(form, set()).add((division.name, above[-1] if above else None))
+        return {form: next(iter(meant)) for form, meant in forms.items() if len(meant) == 1}
+
+    @staticmethod
+    def _locate(divisions: Divisions, region: str) -> Division | None:
+        """The division a plan region is, if its name (深圳市南山区 as its chain of units) tells one."""
+        candidates = divisions.locate(region_units(region) or [region])
+        return candidates[0] if len(candidates) == 1 else None
 
     @property
     def provinces(self) -> list[str]:
@@ -69,11 +98,16 @@ class RegionCatalog:
     def names_of(self, places: Iterable[str]) -> list[str]:
         """Every name of these places (plan regions by all their aliases, others as written), longest first,
         then in code-point order: the same order in every process (a set's order is not)."""
-        names = {alias for place in places for alias in self.aliases.get(place, [place])}
+        names = {alias for place in places for alias in self.aliases.get(place) or region_aliases(place)}
         return sorted(names, key=lambda name: (-len(name), name))
 
     def detect(self, question: str) -> RegionQuery:
         """Regions named in the question, in corpus order, plus places without a plan.
+
+        A place inside a planned region (南海区 in 佛山市) brings that region in and is `covering` it,
+        unless the question names the region itself; a place none contains, or whose own plan is asked
+        for (惠州碳达峰方案), is `unknown`. Its full name
+        counts where a word starts, its short name (南海) only as a whole word (not 新兴 in 新兴产业).
 
         A mention that is part of a longer name found only in other plans ("广东省实验室" in 云浮's
         plan) does not count as asking about that region. A place without a plan counts only where a
@@ -88,19 +122,35 @@ class RegionCatalog:
                     spans.append(match.span())
                     if region not in found and not self._part_of_other_name(question, match, region):
                         found.append(region)
-        found.sort(key=self.regions.index)
 
         def overlaps_known(start: int, end: int) -> bool:
             return any(s < end and start < e for s, e in spans)
 
-        word_starts = {start for _, start, _ in jieba.tokenize(question)}
+        words = list(jieba.tokenize(question))
+        word_starts, word_ends = {start for _, start, _ in words}, {end for _, _, end in words}
+        covering: dict[str, str] = {}
         unknown: list[str] = []
+        for form in sorted((f for f in self.places if f in question), key=lambda f: (-len(f), f)):
+            place, region = self.places[form]
+            for match in re.finditer(re.escape(form), question):
+                whole = match.start() in word_starts and (form == place or match.end() in word_ends)
+                if not whole or overlaps_known(*match.span()):
+                    continue
+                spans.append(match.span())
+                if OWN_PLAN.match(question, match.end()):  # 惠州碳达峰方案: a plan the corpus lacks
+                    region = None
+                if region is None and place not in unknown:
+                    unknown.append(place)
+                elif region is not None and region not in found:
+                    covering.setdefault(place, region)
+        found += [region for region in dict.fromkeys(covering.values()) if region not in found]
+        found.sort(key=self.regions.index)
         for place in OTHER_PLACES:
             for match in re.finditer(place, question):
                 if match.start() in word_starts and not overlaps_known(*match.span()) and place not in unknown:
                     unknown.append(place)
-        return RegionQuery(regions=found, unknown=unknown, all_regions=bool(ALL_PLANS.search(question)),
-                           source=RegionSource.detected)
+        return RegionQuery(regions=found, covering=covering, unknown=unknown,
+                           all_regions=bool(ALL_PLANS.search(question)), source=RegionSource.detected)
 
     def _part_of_other_name(self, question: str, match: re.Match, region: str) -> bool:
         """The mention and the 3 characters after it occur in another plan's text but not in the region's own."""

@@ -94,8 +94,8 @@ def test_a_filter_that_leaves_out_the_named_plan_is_reported(ask):
     assert answer.filter_conflict is not None
     assert answer.filter_conflict.model_dump() == {"selected": ["江门市"], "named": ["珠海市"], "outside": ["珠海市"]}
     assert answer.regions == ["江门市"]  # the answer itself still follows the filter
-    # A place with no plan is outside any filter too; no conflict when the question fits the filter.
-    assert ask("深圳的碳达峰目标是什么？", regions=["江门"]).filter_conflict.outside == ["深圳"]
+    # A place with no plan of its own (广东 covers 深圳) is outside the filter; none when the question fits it.
+    assert ask("深圳的碳达峰目标是什么？", regions=["江门"]).filter_conflict.outside == ["深圳市"]
     assert ask("江门的光伏发展目标", regions=["江门"]).filter_conflict is None
     assert ask("光伏发展目标", regions=["江门"]).filter_conflict is None
     assert ask("珠海的光伏发展目标").filter_conflict is None  # no filter, nothing to conflict

@@ -7,6 +7,7 @@ from carbonqa.answer.compose import CitationBook, attributed
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.answer.text import clause_years
+from carbonqa.ingest.vocabulary import TARGET_WORDS
 
 
 def refusal(policy: AnswerPolicy, message: str, reason: str, candidates: list[Candidate]) -> Reply:
@@ -34,6 +35,27 @@ class NoPlan:
         have = "、".join(evidence.corpus.regions.answer_order)
         return refusal(evidence.policy, f"现有语料只收录了{have}的碳达峰实施方案，没有{places}的方案。",
                        "no_plan_for_region", evidence.sentences.candidates(asked.frame, asked.hits))
+
+
+class PlaceFigureNotStated:
+    """A figure or target asked of a place without a plan of its own, which no answering sentence of the
+    plan containing it names: that plan's figures and targets are its whole region's, not the place's."""
+
+    def applies(self, asked: Asked) -> bool:
+        frame = asked.frame
+        wants_target = frame.wants_figure or bool(TARGET_WORDS.search(frame.text))
+        return wants_target and not frame.compared_regions and bool(self._unnamed(asked))
+
+    def answer(self, asked: Asked) -> Reply:
+        places = "、".join(self._unnamed(asked))
+        return refusal(asked.evidence.policy, f"方案未给出{places}的数字或目标。", "no_plan_for_region", asked.candidates)
+
+    @staticmethod
+    def _unnamed(asked: Asked) -> list[str]:
+        regions = asked.evidence.corpus.regions
+        covering = asked.frame.regions.covering
+        return [place for place, region in covering.items() if region in asked.frame.regions.regions
+                and not any(name in c.flat for c in asked.usable for name in regions.names_of([place]))]
 
 
 class YearNotStated:
