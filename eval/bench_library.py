@@ -18,12 +18,9 @@ searched and the share of top-5 chunks from the other plan.
 from __future__ import annotations
 
 import argparse
-import os
-import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,7 +29,7 @@ from pathlib import Path
 import httpx
 
 from carbonqa.answer.models import AnswerRequest
-from carbonqa.eval.bench_load import free_port, memory_mb, wait_ready
+from carbonqa.eval.bench_load import free_port, memory_mb, own_library, start_server, wait_ready
 from carbonqa.eval.metrics import percentile, score_all, summarize
 from carbonqa.eval.plan_formats import write_format
 from carbonqa.eval.qa_models import QAItem, load_qa
@@ -232,20 +229,13 @@ def main() -> None:
     args = parser.parse_args()
 
     base_settings = get_settings()
-    work = Path(tempfile.mkdtemp(prefix="carbonqa-library-bench-"))
-    if base_settings.index_path.is_dir():  # start from the built index, as a deployed service would
-        shutil.copytree(base_settings.index_path, work / "index")
-    key = secrets.token_urlsafe(16)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CARBONQA_INDEX_DIR": str(work / "index"),
-           "CARBONQA_LIBRARY_DIR": str(work / "library"), "CARBONQA_ADMIN_KEY": key}
+    work, key, env = own_library("carbonqa-library-bench-")
     files = [write_format(PLANS / f"{name}.txt", fmt, work / f"{name}.{fmt}") for name, fmt, _, _ in UPLOADS]
     items = load_qa()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = work / "server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "carbonqa.cli", "serve", "--host", "127.0.0.1", "--port",
-                                   str(port)], cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
+    server = start_server(port, log_path, env)
     try:
         print(f"ready after {wait_ready(base, server, log_path):.1f} s; work folder {work}")
         with Load(base, [item.question for item in items], args.concurrency) as load, \

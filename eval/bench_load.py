@@ -31,6 +31,8 @@ import asyncio
 import multiprocessing
 import os
 import resource
+import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,6 +46,7 @@ import httpx
 
 from carbonqa.eval.metrics import percentile
 from carbonqa.eval.qa_models import DEFAULT_QA_PATH, load_qa
+from carbonqa.service.settings import get_settings
 
 REPO = Path(__file__).resolve().parents[1]
 READY_TIMEOUT_S = 900  # a first start builds the index
@@ -103,12 +106,26 @@ def raise_open_file_limit(needed: int) -> int:
     return soft
 
 
-def start_server(port: int, log_path: Path) -> subprocess.Popen:
+def start_server(port: int, log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     with log_path.open("w") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "carbonqa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env or {**os.environ, "PYTHONUNBUFFERED": "1"},
         )
+
+
+def own_library(prefix: str) -> tuple[Path, str, dict[str, str]]:
+    """A new work folder with a copy of the built index, an empty library and feedback store, a new admin
+    key, and the environment that serves them (for the benchmarks that change the library)."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    index = get_settings().index_path
+    if index.is_dir():  # start from the built index, as a deployed service would
+        shutil.copytree(index, work / "index")
+    key = secrets.token_urlsafe(16)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CARBONQA_INDEX_DIR": str(work / "index"),
+           "CARBONQA_LIBRARY_DIR": str(work / "library"), "CARBONQA_FEEDBACK_DB": str(work / "feedback.sqlite3"),
+           "CARBONQA_ADMIN_KEY": key}
+    return work, key, env
 
 
 def wait_ready(base: str, server: subprocess.Popen, log_path: Path) -> float:

@@ -17,12 +17,8 @@ parsing worker's own memory is bounded by CARBONQA_INGEST_PARSE_MEMORY_MB and no
 from __future__ import annotations
 
 import argparse
-import os
-import secrets
 import shutil
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -32,11 +28,9 @@ import httpx
 
 from carbonqa.eval.attack_files import (LONG_SENTENCE, MALFORMED, MB, NANSHAN, docx_bomb, docx_with_document,
                                         html_plan, pdf_bomb, pdf_file, text_page)
-from carbonqa.eval.bench_load import free_port, memory_mb, wait_ready
+from carbonqa.eval.bench_load import free_port, memory_mb, own_library, start_server, wait_ready
 from carbonqa.eval.qa_models import load_qa
-from carbonqa.service.settings import get_settings
 
-REPO = Path(__file__).resolve().parents[1]
 PLANS = Path(__file__).resolve().parent / "library_plans"
 
 
@@ -118,20 +112,11 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=3000, help="pages of the many-page PDF")
     args = parser.parse_args()
 
-    settings = get_settings()
-    work = Path(tempfile.mkdtemp(prefix="carbonqa-upload-bench-"))
-    if settings.index_path.is_dir():  # start from the built index, as a deployed service would
-        shutil.copytree(settings.index_path, work / "index")
-    key = secrets.token_urlsafe(16)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CARBONQA_INDEX_DIR": str(work / "index"),
-           "CARBONQA_LIBRARY_DIR": str(work / "library"), "CARBONQA_FEEDBACK_DB": str(work / "feedback.sqlite3"),
-           "CARBONQA_ADMIN_KEY": key}
+    work, key, env = own_library("carbonqa-upload-bench-")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = work / "server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "carbonqa.cli", "serve", "--host", "127.0.0.1", "--port",
-                                   str(port)], cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
+    server = start_server(port, log_path, env)
     try:
         print(f"ready after {wait_ready(base, server, log_path):.1f} s; work folder {work}")
         memory = memory_mb(server.pid)
