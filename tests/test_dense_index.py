@@ -83,7 +83,8 @@ def test_an_ivf_index_searching_every_list_gives_the_exact_top_ten(runtime):
                         dense_config=every_list)  # the runtime's vectors: nothing is embedded again
     assert index.manifest.embedded_count == 0
     assert is_approximate(index.dense)
-    approximate = Retriever(index, runtime.embedder, runtime.retriever.fusion)
+    approximate = Retriever(index, runtime.embedder, runtime.retriever.fusion, adapter=runtime.retriever.adapter,
+                            adapter_use=runtime.retriever.adapter_use)
     for item in load_qa(DEFAULT_QA_PATH)[:QA_QUESTIONS]:
         question = item.question
         expected = [hit.chunk.id for hit in runtime.retriever.search(question, top_k=10).hits]

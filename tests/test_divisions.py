@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from carbonqa.answer.kinds.refusal import states_for
 from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.retriever.divisions import Divisions
 from carbonqa.retriever.frame import read_question
@@ -112,3 +113,11 @@ def test_a_figure_the_covering_plan_does_not_state_for_the_place_is_refused(ask)
 def test_a_question_for_the_place_s_own_plan_is_refused_as_before():
     assert detected("惠州碳达峰方案对石化行业有什么要求？") == ([], {}, ["惠州市"])
     assert detected("广州市碳达峰实施方案提出哪年实现碳达峰？") == ([], {}, ["广州市"])
+
+
+def test_a_place_named_among_others_is_given_no_figure_or_target():
+    names = ["深圳市", "深圳"]
+    assert not states_for(names, "编制实施超低能耗建筑设计标准，在广州、深圳等地区开展近零碳建筑试点示范。")
+    assert states_for(names, "到2025年，深圳市单位地区生产总值能耗下降14%。")
+    assert states_for(names, "支持深圳完成省下达的能耗强度目标。")
+    assert not states_for(names, "到2025年，广州市单位地区生产总值能耗下降14%，支持深圳开展试点。")

@@ -6,8 +6,9 @@ from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.compose import CitationBook, attributed
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.slots import PIECE_SPLIT
 from carbonqa.answer.text import clause_years
-from carbonqa.ingest.vocabulary import TARGET_WORDS
+from carbonqa.ingest.vocabulary import NUMBER, TARGET_WORDS
 
 
 def refusal(policy: AnswerPolicy, message: str, reason: str, candidates: list[Candidate]) -> Reply:
@@ -38,8 +39,9 @@ class NoPlan:
 
 
 class PlaceFigureNotStated:
-    """A figure or target asked of a place without a plan of its own, which no answering sentence of the
-    plan containing it names: that plan's figures and targets are its whole region's, not the place's."""
+    """A figure or target asked of a place without a plan of its own, for which no answering sentence of
+    the plan containing it states one: that plan's figures and targets are its whole region's, not the
+    place's, and a sentence naming the place among others (在广州、深圳等地开展试点) sets it none."""
 
     def applies(self, asked: Asked) -> bool:
         frame = asked.frame
@@ -55,7 +57,13 @@ class PlaceFigureNotStated:
         regions = asked.evidence.corpus.regions
         covering = asked.frame.regions.covering
         return [place for place, region in covering.items() if region in asked.frame.regions.regions
-                and not any(name in c.flat for c in asked.usable for name in regions.names_of([place]))]
+                and not any(states_for(regions.names_of([place]), c.flat) for c in asked.usable)]
+
+
+def states_for(names: list[str], text: str) -> bool:
+    """Some piece of the text names the place and holds a figure or a target word."""
+    return any(any(name in piece for name in names) and (NUMBER.search(piece) or TARGET_WORDS.search(piece))
+               for piece in PIECE_SPLIT.split(text))
 
 
 class YearNotStated:
