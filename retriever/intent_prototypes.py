@@ -47,13 +47,13 @@ class IntentPrototypes:
     def __init__(self, embedder: QueryEmbedder, prototypes: dict[str, tuple[str, ...]] = PROTOTYPES) -> None:
         self.intents = list(prototypes)
         texts = [text for intent in self.intents for text in prototypes[intent]]
-        self._owner = np.array([i for i, intent in enumerate(self.intents) for _ in prototypes[intent]])
+        sizes = [len(prototypes[intent]) for intent in self.intents]
+        self._starts = np.cumsum([0, *sizes[:-1]])  # each intent's prototypes are contiguous rows
         self._vectors = embedder.embed_queries(texts)
 
     def similarities(self, questions: np.ndarray) -> np.ndarray:
         """questions (n, d) unit vectors -> (n, intents): each intent's nearest prototype's cosine."""
-        cosines = questions @ self._vectors.T
-        return np.stack([cosines[:, self._owner == i].max(axis=1) for i in range(len(self.intents))], axis=1)
+        return np.maximum.reduceat(questions @ self._vectors.T, self._starts, axis=1)
 
     def nearest(self, questions: np.ndarray) -> list[tuple[str, float, float]]:
         """For each question: its nearest intent, that similarity, and its margin over the runner-up."""
