@@ -101,6 +101,7 @@ class Answerer:
             k = max(k, self.policy.per_region_hits * len(frame.compared_regions))
         started = time.perf_counter()
         result = self.retriever.search(understood, top_k=k, mode=request.mode, fusion=request.fusion, frame=frame)
+        frame = result.frame  # with the intent the question's vector means
         timings = {"retrieve": _ms(started)}
         started = time.perf_counter()
         reply = self.decide(Asked(frame, result, self.evidence), self.kinds)

@@ -147,7 +147,13 @@ class SearchResult(BaseModel):
     # The question's vector from the dense arm (None without one): the answer stage compares it with
     # the retrieved clauses' sentence vectors. Not part of the API's JSON.
     _query_vector: Any = PrivateAttr(default=None)
+    # The frame the search used: the one passed in, with the intent its vector means (retriever/intent_prototypes.py).
+    _frame: Any = PrivateAttr(default=None)
 
     @property
     def query_vector(self) -> np.ndarray | None:
         return self._query_vector
+
+    @property
+    def frame(self) -> QuestionFrame | None:
+        return self._frame

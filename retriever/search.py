@@ -1,13 +1,15 @@
 """Hybrid search: BM25 and dense candidates fused, restricted to the plans a question names.
 
 The question is read once into a QuestionFrame (retriever/frame.py); the answerer passes its frame in
-so nothing reads the question twice. The clause tree and the catalogs come from the Corpus
+so nothing reads the question twice; the search's result carries that frame with the intent the
+question's vector means (retriever/intent_prototypes.py). The clause tree and the catalogs come from the Corpus
 (retriever/corpus.py), built once and shared with the answerer.
 """
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+from functools import cached_property
 
 from carbonqa.index.chunk_store import ArmHit, ChunkStore
 from carbonqa.index.interface import QueryEmbedder
@@ -18,6 +20,7 @@ from carbonqa.ingest.tree import ClauseTree
 from carbonqa.retriever.corpus import Corpus
 from carbonqa.retriever.frame import read_question
 from carbonqa.retriever.fusion import Arm, FusionConfig, fuse
+from carbonqa.retriever.intent_prototypes import IntentPrototypes
 from carbonqa.retriever.models import Fusion, QuestionFrame, SearchHit, SearchMode, SearchResult
 from carbonqa.retriever.plans import PlanCatalog, UnknownDocumentError
 from carbonqa.retriever.regions import RegionCatalog, UnknownRegionError
@@ -88,6 +91,7 @@ class Retriever:
         if mode in (SearchMode.dense, SearchMode.hybrid):
             started = time.perf_counter()
             vector = self.embedder.embed_queries([query])
+            frame = self.intents.refine(frame, vector[0])  # "下设几条": a structure question by meaning
             adapted = vector if self.adapter is None else self.adapter.apply(vector)
             timings["embed"] = _ms(started)
             started = time.perf_counter()
@@ -107,7 +111,13 @@ class Retriever:
         timings["fuse"] = _ms(started)
         result = SearchResult(question=question, mode=mode, regions=region_query, hits=hits, timings_ms=timings)
         result._query_vector = None if vector is None else vector[0]
+        result._frame = frame
         return result
+
+    @cached_property
+    def intents(self) -> IntentPrototypes:
+        """The intent prototypes' vectors, embedded on the first dense search (once per retriever)."""
+        return IntentPrototypes(self.embedder)
 
     def _arm(self, hits: list[ArmHit]) -> Arm:
         return {self.row_of[hit.chunk_id]: (hit.score, rank) for rank, hit in enumerate(hits, 1)}
