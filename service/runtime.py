@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from carbonqa.answer.gate import gated, load_gate
+from carbonqa.answer.kinds.base import first_reply
 from carbonqa.answer.llm import LLMClient
 from carbonqa.answer.pipeline import Answerer
 from carbonqa.index.batching import QueryBatcher
@@ -159,5 +161,6 @@ def assemble_runtime(settings: Settings, plans: list[ParsedPlan], embedder: Embe
     corpus = Corpus.of_index(index)
     retriever = Retriever(index, query_embedder, settings.fusion_config, corpus,
                           question_adapter(settings, embedder), settings.query_adapter)
-    answerer = Answerer(retriever, corpus, llm=llm_client(settings), top_k=settings.top_k)
+    answerer = Answerer(retriever, corpus, llm=llm_client(settings), top_k=settings.top_k,
+                        decide=gated(load_gate()) if settings.answer_gate else first_reply)
     return Runtime(settings, plans, embedder, index, index_status, retriever, answerer, serving)

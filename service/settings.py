@@ -111,6 +111,10 @@ class Settings(BaseSettings):
                                       description="trained question adapter (index/adapter, default model only): "
                                                   "off, dense (the dense arm's search) or both (also the answer "
                                                   "stage's question-sentence similarity)")
+    answer_gate: bool = Field(default=False,
+                              description="learned answer/refuse gate (answer/gate_model, trained by "
+                                          "python -m carbonqa.eval.train_gate): may refuse where the rules "
+                                          "would quote a sentence")
     top_k: int = Field(default=FusionConfig().top_k, ge=TOP_K_MIN, le=TOP_K_MAX, description="chunks used per question")
 
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server; unset = extractive")

@@ -84,9 +84,15 @@ class AnswerStrategy(Protocol):
 Decide = Callable[[Asked, Sequence[AnswerStrategy]], Reply]
 
 
-def first_reply(asked: Asked, kinds: Sequence[AnswerStrategy]) -> Reply:
-    """The decision in use: the first kind, in priority order, that applies and replies."""
+# Whether a kind's reply stands (a learned gate may turn one down: answer/gate.py); None: every reply does.
+Accept = Callable[[AnswerStrategy, Asked], bool]
+
+
+def first_reply(asked: Asked, kinds: Sequence[AnswerStrategy], accept: Accept | None = None) -> Reply:
+    """The decision in use: the first kind, in priority order, that applies and replies (and whose reply
+    `accept` lets stand)."""
     for kind in kinds:
-        if kind.applies(asked) and (reply := kind.answer(asked)) is not None:
+        if kind.applies(asked) and (reply := kind.answer(asked)) is not None and \
+                (accept is None or accept(kind, asked)):
             return reply
     raise LookupError("no answer kind replied; the last kind must always reply")

@@ -1,0 +1,113 @@
+"""A learned answer/refuse gate: a logistic regression over the best usable candidate's evidence.
+
+The rules (AnswerPolicy.answers) pick the sentences that may answer; the gate may still refuse when the
+best of them looks, by the weights learned on the bank's train split, like a sentence that does not hold
+the answer. It is read from JSON (feature names, scaler, coefficients) whose sha256 a manifest records:
+no pickle, and an edited or stale artifact is refused. Train it with `python -m carbonqa.eval.train_gate`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from functools import partial
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from carbonqa.answer.candidate import Candidate
+from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_reply
+from carbonqa.answer.kinds.single import SentenceAnswer
+from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.retriever.models import QuestionFrame
+
+GATE_DIR = Path(__file__).resolve().parent / "gate_model"
+GATE_FILE = "gate.json"
+MANIFEST_FILE = "manifest.json"
+TRAIN_COMMAND = "python -m carbonqa.eval.train_gate"
+
+# The evidence of a candidate, as numbers, in the order the coefficients are stored.
+FEATURES = (
+    "coverage", "figure_coverage", "score", "semantic", "dense_top", "has_key_term", "misses_topic",
+    "states_asked_figure", "outshone", "words_match", "wants_figure", "slots_missing", "slots_metric",
+)
+
+
+def candidate_features(frame: QuestionFrame, candidate: Candidate, policy: AnswerPolicy) -> list[float]:
+    """The candidate's evidence in FEATURES order (booleans as 0/1)."""
+    slots = candidate.slots
+    return [
+        candidate.coverage, candidate.figure_coverage, candidate.score, candidate.semantic,
+        float(candidate.dense_top), float(candidate.has_key_term), float(candidate.misses_topic),
+        float(candidate.states_asked_figure), float(candidate.outshone),
+        float(policy.matches_words(frame, candidate)), float(frame.wants_figure),
+        float(len(slots.missing)) if slots else 0.0, float(slots.metric) if slots else 1.0,
+    ]
+
+
+class GateModel(BaseModel):
+    """A fitted logistic regression on standardized features: answer when P(right) >= threshold."""
+
+    features: list[str]
+    mean: list[float]
+    scale: list[float]
+    coef: list[float]
+    intercept: float
+    threshold: float = Field(0.5, description="the probability of a right answer below which the gate refuses")
+
+    def probability(self, values: Sequence[float]) -> float:
+        """P(the candidate holds the answer) for features in FEATURES order."""
+        z = self.intercept + sum(c * (v - m) / s for c, v, m, s in zip(self.coef, values, self.mean, self.scale))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def answers(self, values: Sequence[float]) -> bool:
+        return self.probability(values) >= self.threshold
+
+
+class GateManifest(BaseModel):
+    gate_file: str = GATE_FILE
+    sha256: str
+    trained_on: str  # the split it was fitted on
+    examples: int
+
+
+def gate_bytes(model: GateModel) -> bytes:
+    """The artifact's bytes: sorted keys, fixed float repr, so equal models are equal files."""
+    return (json.dumps(model.model_dump(), sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def save_gate(model: GateModel, directory: Path, trained_on: str, examples: int) -> GateManifest:
+    directory.mkdir(parents=True, exist_ok=True)
+    data = gate_bytes(model)
+    (directory / GATE_FILE).write_bytes(data)
+    manifest = GateManifest(sha256=hashlib.sha256(data).hexdigest(), trained_on=trained_on, examples=examples)
+    (directory / MANIFEST_FILE).write_text(manifest.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    return manifest
+
+
+def load_gate(directory: Path = GATE_DIR) -> GateModel:
+    """The gate, after checking its bytes against the manifest; a missing, changed or stale artifact
+    is refused with the command that rebuilds it."""
+    try:
+        manifest = GateManifest.model_validate_json((directory / MANIFEST_FILE).read_text(encoding="utf-8"))
+        data = (directory / manifest.gate_file).read_bytes()
+    except (OSError, ValueError) as error:
+        raise ValueError(f"答题门控模型无法读取（{error}）；请运行 {TRAIN_COMMAND} 重新训练") from error
+    if hashlib.sha256(data).hexdigest() != manifest.sha256:
+        raise ValueError(f"答题门控模型 {directory / manifest.gate_file} 与清单的 sha256 不符（文件被改动）；"
+                         f"请运行 {TRAIN_COMMAND} 重新训练")
+    model = GateModel.model_validate_json(data)
+    if tuple(model.features) != FEATURES:
+        raise ValueError(f"答题门控模型的特征 {model.features} 与代码的 {list(FEATURES)} 不一致；"
+                         f"请运行 {TRAIN_COMMAND} 重新训练")
+    return model
+
+
+def gated(model: GateModel) -> Decide:
+    """first_reply, except that an answer quoted from single sentences (SentenceAnswer) whose best
+    sentence the gate rejects passes to the next kinds: the rules' refusals."""
+    def accept(kind: AnswerStrategy, asked: Asked) -> bool:
+        return not isinstance(kind, SentenceAnswer) or \
+            model.answers(candidate_features(asked.frame, asked.usable[0], asked.evidence.policy))
+    return partial(first_reply, accept=accept)

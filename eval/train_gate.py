@@ -1,0 +1,109 @@
+"""Train the learned answer/refuse gate (answer/gate.py) on the question bank's train split.
+
+Run: python -m carbonqa.eval.train_gate   (writes answer/gate_model/; run again, it writes the same bytes)
+
+Every train question is answered by the rules; where they would quote single sentences (SentenceAnswer),
+the best usable sentence's features are recorded with the label "the rules' answer is right": an answerable
+question, answered with every gold key (as eval/metrics.py judges key accuracy). A LogisticRegression (lbfgs, no randomness) is fitted
+on standardized features, and reported by 5-fold cross-validation (folds in file order) against the rules,
+which answer every such question: accuracy and CRAG (+1 right, 0 refused answerable, -1 wrong).
+"""
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from carbonqa.answer.gate import FEATURES, GATE_DIR, GateModel, candidate_features, save_gate
+from carbonqa.answer.kinds.base import AnswerStrategy, Asked, first_reply
+from carbonqa.answer.kinds.single import SentenceAnswer
+from carbonqa.answer.models import AnswerRequest
+from carbonqa.eval.metrics import has_all_keys
+from carbonqa.eval.qa_models import BANK_PATH, QAItem, load_qa
+
+FOLDS = 5
+REGULARIZATION = 1.0  # LogisticRegression's C: the default; the features are few and standardized
+
+
+@dataclass
+class Examples:
+    features: np.ndarray
+    labels: np.ndarray  # 1: the rules' answer from it is right
+    answerable: np.ndarray
+
+
+def gate_examples(answerer, items: list[QAItem]) -> Examples:
+    """Answer each item with the rules; record the gated decisions' features and labels."""
+    rows, labels, answerable = [], [], []
+    for item in items:
+        seen: list[Asked] = []
+
+        def record(kind: AnswerStrategy, asked: Asked) -> bool:
+            if isinstance(kind, SentenceAnswer):
+                seen.append(asked)
+            return True
+
+        answerer.decide = lambda asked, kinds: first_reply(asked, kinds, accept=record)
+        answer = answerer.ask(AnswerRequest(question=item.question, history=item.history))
+        if not seen:
+            continue
+        asked = seen[0]
+        rows.append(candidate_features(asked.frame, asked.usable[0], asked.evidence.policy))
+        labels.append(int(item.answerable and not answer.refused and has_all_keys(item.answer_keys, answer.answer)))
+        answerable.append(item.answerable)
+    return Examples(np.array(rows, dtype=np.float64), np.array(labels), np.array(answerable))
+
+
+def fit(features: np.ndarray, labels: np.ndarray) -> GateModel:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(features)
+    scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)
+    model = LogisticRegression(C=REGULARIZATION, solver="lbfgs", max_iter=1000)
+    model.fit((features - scaler.mean_) / scale, labels)
+    return GateModel(features=list(FEATURES), mean=[round(float(v), 12) for v in scaler.mean_],
+                     scale=[round(float(v), 12) for v in scale], coef=[round(float(v), 12) for v in model.coef_[0]],
+                     intercept=round(float(model.intercept_[0]), 12))
+
+
+def crag(answer: np.ndarray, labels: np.ndarray, answerable: np.ndarray) -> float:
+    """Mean CRAG of answering where `answer`: +1 right, -1 wrong; refusing: +1 unanswerable, 0 answerable."""
+    scores = np.where(answer, np.where(labels == 1, 1, -1), np.where(answerable, 0, 1))
+    return float(scores.mean())
+
+
+def cross_validate(examples: Examples) -> dict[str, dict[str, float]]:
+    """Rules (answer all) vs the gate, over FOLDS contiguous folds."""
+    n = len(examples.labels)
+    learned = np.zeros(n, dtype=bool)
+    for fold in np.array_split(np.arange(n), FOLDS):
+        train = np.setdiff1d(np.arange(n), fold)
+        model = fit(examples.features[train], examples.labels[train])
+        learned[fold] = [model.answers(row) for row in examples.features[fold]]
+    rules = np.ones(n, dtype=bool)
+    return {name: {"accuracy": float((answer == (examples.labels == 1)).mean()),
+                   "crag": crag(answer, examples.labels, examples.answerable)}
+            for name, answer in (("rules", rules), ("learned", learned))}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=GATE_DIR, help="where the gate is written")
+    args = parser.parse_args(argv)
+    from carbonqa.service.runtime import load_runtime
+    from carbonqa.service.settings import Settings
+
+    runtime = load_runtime(Settings(), progress=False)
+    examples = gate_examples(runtime.answerer, load_qa(BANK_PATH / "train"))
+    print(f"{len(examples.labels)} gated train questions, {int(examples.labels.sum())} with the answer")
+    for name, row in cross_validate(examples).items():
+        print(f"{FOLDS}-fold CV {name}: accuracy {row['accuracy']:.3f}, CRAG {row['crag']:.3f}")
+    manifest = save_gate(fit(examples.features, examples.labels), args.out, "eval/bank/train", len(examples.labels))
+    print(f"wrote {args.out} sha256 {manifest.sha256}")
+
+
+if __name__ == "__main__":
+    main()
