@@ -50,12 +50,20 @@ class IngestLimits(BaseModel):
     max_sentence_chars: int = Field(default=1_000, ge=100, description="characters of one sentence; a longer "
                                                                        "run without a sentence end is cut at "
                                                                        "the limit")
+    # 16,000 characters take at most 64,000 bytes in UTF-8 (4 a character at most), within the 65,535
+    # bytes of a Milvus text field (index/milvus_store.py); the longest shipped clause has 770.
+    max_chunk_chars: int = Field(default=16_000, ge=100, description="characters of one chunk (a clause's heading "
+                                                                     "and body lines); a longer body continues in "
+                                                                     "further chunks under the clause")
 
     @model_validator(mode="after")
-    def sentences_fit_paragraphs(self) -> IngestLimits:
+    def pieces_fit_their_containers(self) -> IngestLimits:
         if self.max_sentence_chars > self.max_paragraph_chars:
             raise ValueError(f"max_sentence_chars ({self.max_sentence_chars}) must not exceed max_paragraph_chars "
                              f"({self.max_paragraph_chars}): a sentence is part of a paragraph")
+        if self.max_paragraph_chars > self.max_chunk_chars:
+            raise ValueError(f"max_paragraph_chars ({self.max_paragraph_chars}) must not exceed max_chunk_chars "
+                             f"({self.max_chunk_chars}): a paragraph is part of a chunk")
         return self
 
 

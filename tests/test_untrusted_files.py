@@ -19,16 +19,18 @@ import pytest
 from carbonqa.eval.attack_files import (BILLION_LAUGHS, LONG_SENTENCE, MALFORMED, MB, NANSHAN, XXE, docx_bomb,
                                         docx_with_document, html_plan, pdf_bomb, pdf_file, plan_docx, text_page)
 from carbonqa.index.store import build_index, save_index
+from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.ingest.bounded import BoundedParser
 from carbonqa.ingest.clean import layout
 from carbonqa.ingest.errors import IngestError, LimitExceeded
 from carbonqa.ingest.library import PlanLibrary, Upload, checked_name
 from carbonqa.ingest.limits import DEFAULT_LIMITS, IngestLimits
-from carbonqa.ingest.models import ParsedPlan
+from carbonqa.ingest.models import ChunkKind, ParsedPlan
 from carbonqa.ingest.pipeline import parse_plan
 from carbonqa.ingest.runs import limit_runs
 from carbonqa.ingest.sentences import split_sentences
 from carbonqa.ingest.table import Table
+from carbonqa.ingest.tree import ClauseTree
 
 pytestmark = pytest.mark.unit
 
@@ -158,6 +160,10 @@ def test_a_1_mb_sentence_is_cut_into_pieces_with_a_warning(tmp_path):
     longest = max(len(s.text) for chunk in plan.chunks for s in split_sentences(chunk.text))
     assert longest == limits.max_sentence_chars
     assert "推进" + LONG_SENTENCE + "。" in plan.clean_text.replace("\n", "")  # nothing lost, only cut
+    # ~350,000 characters under one heading: its body continues in chunks of at most max_chunk_chars.
+    assert max(len(chunk.text) for chunk in plan.chunks) <= limits.max_chunk_chars
+    assert any("clause(s) over 16,000 characters" in warning for warning in plan.warnings)
+
 
 
 def test_a_long_paragraph_is_split_after_sentence_ends_and_a_long_table_read_as_paragraphs():
@@ -219,6 +225,56 @@ def test_indexing_a_plan_with_a_1_mb_sentence_grows_the_index_by_a_few_mb(tmp_pa
     growth = folder_bytes(tmp_path / "grown") - folder_bytes(tmp_path / "base")
     # The text is in chunks.jsonl, tokens.json (quoted token by token) and sentences.npz once each.
     assert growth < 5 * len(LONG_SENTENCE.encode("utf-8")), growth
+
+
+def run_on_plan(tmp_path: Path, run_chars: int, limits: IngestLimits) -> ParsedPlan:
+    """A small plan whose clause （一） holds a run-on "sentence" of `run_chars` characters, then an item."""
+    text = (f"某市碳达峰实施方案\n一、主要目标\n（一）能源结构\n推进{LONG_SENTENCE[:run_chars]}。\n"
+            f"1.非化石能源\n到2025年，非化石能源消费比重达到20%。\n")
+    path = tmp_path / f"run-{run_chars}.txt"
+    path.write_text(text, encoding="utf-8")
+    return parse_plan(path, limits)
+
+
+class RecordingEmbedder(FakeEmbedder):
+    """Records the length of every text it is given to embed."""
+
+    def __init__(self):
+        self.lengths: list[int] = []
+
+    def embed_passages(self, texts, show_progress=False):
+        self.lengths += map(len, texts)
+        return super().embed_passages(texts, show_progress)
+
+
+def test_a_long_run_is_spread_over_bounded_chunks_and_the_work_grows_linearly(tmp_path, monkeypatch):
+    limits = IngestLimits(max_sentence_chars=100, max_paragraph_chars=500, max_chunk_chars=2_000)
+    tokenized: list[int] = []
+    tokenize = Tokenizer.tokenize
+    monkeypatch.setattr(Tokenizer, "tokenize", lambda self, text: tokenized.append(len(text)) or tokenize(self, text))
+    work = {}
+    for run_chars in (20_000, 40_000):
+        plan = run_on_plan(tmp_path, run_chars, limits)
+        tree = ClauseTree(plan.chunks)
+        clause = next(chunk for chunk in plan.chunks if chunk.number == "（一）")
+        pieces = [child for child in tree.children(clause.id) if child.kind == ChunkKind.paragraph]
+        assert all(len(chunk.text) <= limits.max_chunk_chars for chunk in plan.chunks)
+        assert len(pieces) >= run_chars // limits.max_chunk_chars
+        assert all(piece.parent_id == clause.id and piece.path == clause.path for piece in pieces)
+        # The body is all there, in order, before the clause's numbered item; the spans still tile the text.
+        assert tree.whole_text(clause.id).replace("\n", "").startswith(f"（一）能源结构推进{LONG_SENTENCE[:run_chars]}。")
+        assert tree.children(clause.id)[-1].number == "1." and tree.children(clause.id)[:-1] == pieces
+        assert [c.start for c in sorted(plan.chunks, key=lambda c: c.start)][1:] == \
+            [c.end + 1 for c in sorted(plan.chunks, key=lambda c: c.start)][:-1]
+        tokenized.clear()
+        embedder = RecordingEmbedder()
+        build_index(plan.chunks, embedder, progress=False)
+        # No text handed to BM25 or the embedder is longer than a chunk (plus its title and heading path).
+        assert max(tokenized + embedder.lengths) <= limits.max_chunk_chars + 100
+        work[run_chars] = (len(pieces), sum(tokenized), sum(embedder.lengths), len(embedder.lengths))
+    # Twice the run: twice the chunks continuing the body, characters tokenized and embedded, and texts embedded (within 10%).
+    for small, large in zip(work[20_000], work[40_000]):
+        assert 1.8 <= large / small <= 2.2, work
 
 
 # XML: malformed, entity expansion and external entities are errors, never expanded, never a crash.
