@@ -16,7 +16,7 @@ from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.single import SentenceAnswer
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.eval.train_gate import crag, fit
-from tests.test_answer_policy import candidate, frame
+from test_answer_policy import candidate, frame
 
 pytestmark = pytest.mark.unit
 POLICY = AnswerPolicy()
