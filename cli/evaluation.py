@@ -11,8 +11,9 @@ from carbonqa.retriever.models import SearchMode
 
 
 def eval_command(
-    qa: Optional[Path] = typer.Option(None, "--qa", help="eval set: a JSON Lines file or a folder of them, "
-                                      "e.g. eval/bank/dev (default: eval/qa.jsonl)"),
+    qa: Optional[list[Path]] = typer.Option(None, "--qa", help="eval set: a JSON Lines file or a folder of them, "
+                                            "e.g. eval/bank/dev (default: eval/qa.jsonl); repeat it to score "
+                                            "several together"),
     predictions: Optional[Path] = typer.Option(None, "--predictions", help="also write the predictions here"),
     report: Optional[Path] = typer.Option(None, "--report", help="report folder (default: reports/latest)"),
     mode: SearchMode = typer.Option(SearchMode.hybrid, "--mode", help="retrieval mode of the answer run"),
@@ -23,15 +24,19 @@ def eval_command(
 ) -> None:
     """Answer every question of an eval set; write predictions, metrics, plots and report.md."""
     # Imported here: the report loads matplotlib.
-    from carbonqa.eval.qa_models import DEFAULT_QA_PATH, EvalFileError, load_qa, write_jsonl
+    from carbonqa.eval.qa_models import DEFAULT_QA_PATH, SEALED_SPLIT, EvalFileError, load_qa, write_jsonl
     from carbonqa.eval.report import DEFAULT_REPORT_DIR, fmt_metric, write_report
     from carbonqa.eval.run import run_eval
     from carbonqa.eval.sealed import SealedSplitError, check_sealed, record_sealed_run
 
     settings = load_settings()
-    qa_path = qa or DEFAULT_QA_PATH
+    qa_paths = qa or [DEFAULT_QA_PATH]
+    eval_set = " ".join(str(path) for path in qa_paths)
     try:
-        items = load_qa(qa_path)[:limit]
+        items = load_qa(qa_paths)[:limit]
+        # A sealed run is recorded beside the sealed folder of the first path holding sealed items.
+        qa_path = next((path for path in qa_paths if any(item.split == SEALED_SPLIT for item in load_qa(path))),
+                       qa_paths[0])
         scores_sealed = check_sealed(items, qa_path, sealed)
     except (EvalFileError, SealedSplitError) as error:
         fail(str(error))
@@ -40,13 +45,13 @@ def eval_command(
     run = run_eval(runtime.answerer, items, mode=mode, ablation=ablation and has_gold)
 
     out_dir = report or DEFAULT_REPORT_DIR
-    about = {"eval set": str(qa_path), "embedding model": settings.embedding_model}
+    about = {"eval set": eval_set, "embedding model": settings.embedding_model}
     try:
         overall = write_report(run, items, out_dir, about)
         if predictions:
             write_jsonl(predictions, run.predictions)
         if scores_sealed:
-            console.print(f"sealed run recorded: {record_sealed_run(qa_path, items, run.predictions)}")
+            console.print(f"sealed run recorded: {record_sealed_run(qa_path, items, run.predictions, eval_set)}")
     except OSError as error:
         fail(f"无法写入 / cannot write: {error}")
     if overall is not None:

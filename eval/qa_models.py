@@ -7,6 +7,7 @@ writer in one folder per split, and an item loaded from it carries its writer (t
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TypeVar
@@ -214,13 +215,14 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def load_qa(path: Path = DEFAULT_QA_PATH) -> list[QAItem]:
-    """Read an eval set: a JSON Lines file, or a folder of them (see qa_files). Each item gets its writer
+def load_qa(path: Path | Sequence[Path] = DEFAULT_QA_PATH) -> list[QAItem]:
+    """Read an eval set: a JSON Lines file, a folder of them (see qa_files), or several such. Each item gets its writer
     (the file's name) and split (its folder's name, if a bank split). Raises EvalFileError naming the
     bad line, or the two files sharing an id."""
     items: list[QAItem] = []
     first_file: dict[str, Path] = {}
-    for file in qa_files(Path(path)):
+    paths = [path] if isinstance(path, (str, Path)) else list(path)
+    for file in (file for one in paths for file in qa_files(Path(one))):
         split = file.parent.name if file.parent.name in BANK_SPLITS else None
         for item in _read_jsonl(file, QAItem):
             if item.id in first_file:

@@ -58,8 +58,9 @@ def current_commit() -> tuple[str, bool]:
     return commit, bool(changes)
 
 
-def record_sealed_run(qa: Path, items: list[QAItem], predictions: list[Prediction]) -> Path:
-    """Append one line for this scoring of the sealed split; returns the record's path."""
+def record_sealed_run(qa: Path, items: list[QAItem], predictions: list[Prediction], eval_set: str | None = None) -> Path:
+    """Append one line for this scoring of the sealed split (`eval_set`: what was scored, default `qa`);
+    returns the record's path."""
     commit, uncommitted = current_commit()
     sealed = [item for item in items if item.split == SEALED_SPLIT]
     estimates = headline(score_all(sealed, predictions))
@@ -67,7 +68,7 @@ def record_sealed_run(qa: Path, items: list[QAItem], predictions: list[Predictio
         "date": datetime.now().isoformat(timespec="seconds"),
         "commit": commit,
         "uncommitted_changes": uncommitted,
-        "eval_set": str(qa),
+        "eval_set": eval_set or str(qa),
         "items": len(sealed),
         "headline": {name: estimate.model_dump() for name, estimate in estimates.items()},
     }

@@ -112,3 +112,15 @@ def test_a_bank_run_passes_history_keeps_writer_and_split_and_records_a_sealed_r
     assert "### By split" in report and "| dev | 1 | 1.000 [1.000, 1.000] |" in report
     records = (bank / "sealed_runs.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(records) == 1 and json.loads(records[0])["items"] == 1  # only the sealed item is recorded
+
+
+def test_repeated_qa_scores_the_files_together(tmp_path, use_loaded_runtime):
+    bank = tiny_bank(tmp_path)
+    out = tmp_path / "report"
+    sealed_file = bank / "sealed" / "w99.jsonl"
+    result = runner.invoke(app, ["eval", "--qa", str(bank / "dev"), "--qa", str(sealed_file), "--sealed",
+                                 "--no-ablation", "--report", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [p.id for p in load_predictions(out / "predictions.jsonl")] == ["w98-001", "w99-001"]
+    record = json.loads((bank / "sealed_runs.jsonl").read_text(encoding="utf-8"))
+    assert record["eval_set"] == f"{bank / 'dev'} {sealed_file}" and record["items"] == 1

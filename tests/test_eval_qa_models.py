@@ -142,3 +142,12 @@ def test_an_id_in_two_files_and_an_empty_folder_are_reported(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(EvalFileError, match="no .jsonl question files"):
         load_qa(tmp_path / "empty")
+
+
+def test_several_files_are_read_as_one_set(tmp_path):
+    root = bank(tmp_path, {"sealed/w03": [BANK_ITEM | {"id": "w03-001"}], "sealed/w13": [BANK_ITEM | {"id": "w13-001"}],
+                           "dev/w02": [BANK_ITEM | {"id": "w02-001"}]})
+    chosen = [root / "sealed" / "w13.jsonl", root / "dev"]
+    assert [(i.id, i.split) for i in load_qa(chosen)] == [("w13-001", "sealed"), ("w02-001", "dev")]
+    with pytest.raises(EvalFileError, match=r"duplicate id"):
+        load_qa([root / "dev", root / "dev" / "w02.jsonl"])

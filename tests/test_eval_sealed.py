@@ -52,3 +52,13 @@ def test_each_sealed_run_appends_one_line(tmp_path):
     assert first["items"] == 1 and first["commit"] == current_commit()[0] and first["date"]
     assert first["headline"]["refusal_accuracy"] == {"n": 1, "value": 1.0, "low": 1.0, "high": 1.0}
     assert first["headline"]["crag"]["value"] == 1.0
+
+
+def test_a_run_of_chosen_files_records_what_was_scored(tmp_path):
+    bank = tiny_bank(tmp_path)
+    chosen = [bank / "sealed" / "w99.jsonl", bank / "dev"]
+    items = load_qa(chosen)
+    predictions = [Prediction(id=i.id, question=i.question, answer="现有语料没有长沙的方案。", refused=True) for i in items]
+    record_sealed_run(chosen[0], items, predictions, eval_set=" ".join(map(str, chosen)))
+    line = json.loads((bank / "sealed_runs.jsonl").read_text(encoding="utf-8"))
+    assert line["eval_set"] == f"{chosen[0]} {chosen[1]}" and line["items"] == 1  # only sealed items count
