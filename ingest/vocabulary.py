@@ -194,17 +194,26 @@ FIGURE_WORDS = re.compile(r"多少|多大|多高|(?<!哪)几[个项座家辆条�
 FIGURE_NOUNS = re.compile(r"比重|比例|占比|规模|容量|装机|覆盖率|利用率")
 # Asks for a point in time.
 WHEN_WORDS = re.compile(r"哪一?年|何时|什么时候|什么时间|时间节点|年份|时限")
-# Asks about a plan's notice (印发通知), not its content: its document number, date of issue, issuer. The act
+# Asks about a plan's notice (印发通知), not its content: its document number, date of issue, issuer, to whom it
+# went, where to report problems. The act
 # of issuing ends the question ("……是哪天印发的"), so "什么时候出台补贴政策" asks about the content.
-_ISSUED = r"(?:正式)?(?:印发|发布|出台|下发|发文)的?(?=$|[，,。？?])"
+_ISSUED = r"(?:正式)?(?:印发|发布|出台|下发|发文|发)的?(?=$|[，,。？?\s])"
+# Which of two plans came out first: a question about their dates of issue.
+ISSUE_ORDER = re.compile(r"(?:哪个|哪份|哪一个|谁)[^，,。？?\s]{0,6}(?:先|早|晚|后)(?:印发|发布|出台|下发|发)|"
+                         r"(?:印发|发布|出台|发)得?(?:更|较|比较)?(?:早|晚)")
 NOTICE_QUESTIONS = {
     "number": re.compile(r"文号|字号"),
     "date": re.compile(rf"(?:哪天|哪一天|哪一?年|何时|什么时候|什么时间|几月几[日号])(?:由[^，,。？?]{{2,12}})?{_ISSUED}|"
-                       r"(?:印发|发布|出台|下发|发文)(?:日期|时间)(?!表)"),
+                       rf"(?:印发|发布|出台|下发|发文)(?:日期|时间)(?!表)|{ISSUE_ORDER.pattern}"),
     "issuer": re.compile(rf"(?:哪个|哪一?级|什么)(?:部门|单位|机关|机构|政府){_ISSUED}|由谁{_ISSUED}|谁{_ISSUED}|"
-                         r"(?:印发|发文|发布)(?:机关|单位|部门)"),
+                         r"(?:印发|发文|发布)(?:机关|单位|部门)|以谁的?名义"),
+    # To whom the notice went (its 主送 line), and where problems are to be reported (请径向……反映).
+    "recipients": re.compile(r"(?:印发|下发|发|送)给了?(?:哪些|谁|哪几)|主送|发文对象"),
+    "contact": re.compile(r"(?:问题|困难)[^，,。？?]{0,10}(?:找|联系)(?:哪|谁)|向(?:哪个|哪里|哪儿|谁)反映|"
+                          r"(?:哪个|什么)(?:部门|单位)反映|反映(?:问题)?(?:找|向)(?:哪|谁)"),
 }
-NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发机关"}
+NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发机关", "recipients": "主送单位",
+                 "contact": "问题反映渠道"}
 # Asks who is responsible (a department or unit), not what is to be done. Not "牵头推进什么": that asks what.
 AGENCY_QUESTION = re.compile(r"(?:哪个|哪些|哪家|什么)(?:部门|单位|机构)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|谁来?(?:负责|牵头)|"
                              r"(?:负责|牵头)的?是谁")

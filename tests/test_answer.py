@@ -4,6 +4,7 @@ The kinds of answer are tested on the tiny corpus in test_answer_kinds.py."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -143,6 +144,13 @@ def test_a_notice_is_read_from_the_preamble_and_each_asked_part_quoted_or_said_m
     text, missing = notice_line(CitationBook(), "佛山方案", unnumbered, ["number", "date"])
     assert missing == ["文号"] and "未载明文号" in text and "2023年9月11日" in text
     assert read_notice(chunks[1:]) is None
+    # Its addressees and where to report problems, when the notice states them.
+    full = read_notice([_chunk("v/0.1", "粤府〔2022〕56号\n各地级以上市人民政府，省政府各部门：\n现将方案印发给你们，请认真组织"
+                                       "实施。实施过程中遇到的问题，请径向省发展改革委反映。\n广东省人民政府\n2022年6月23日",
+                               kind=ChunkKind.preamble)])
+    assert full.lines["recipients"] == "各地级以上市人民政府，省政府各部门："
+    assert full.lines["contact"] == "实施过程中遇到的问题，请径向省发展改革委反映。"
+    assert full.issued == date(2022, 6, 23) and "recipients" not in notice.lines
     assert notice_line(CitationBook(), "无通知方案", None, ["issuer"]) == ("《无通知方案》未附印发通知，未载明其印发机关。", ["印发机关"])
 
 

@@ -235,7 +235,13 @@ def test_questions_about_a_plans_notice_are_told_from_questions_about_its_conten
     assert notice("江门方案的印发日期是哪天？") == ["date"]
     assert notice("云浮方案是哪个部门印发的？") == ["issuer"]
     # The act of issuing must end the question: these ask about the plans' content.
+    assert notice("佛山那个方案文号是啥？什么时候发的") == ["number", "date"]
+    assert notice("珠海佛山碳达峰方案哪个先发的") == notice("云浮和佛山的方案，哪个印发得晚一些") == ["date"]
+    assert notice("广东的方案印发给了哪些单位？有问题找谁") == ["recipients", "contact"]
+    assert notice("实施过程中有问题，该向哪个部门反映？") == ["contact"]
+    assert notice("江门碳达峰工作的进展和重大问题要向哪里报告") == []  # the plan's content, not its notice
     assert notice("珠海什么时候出台新能源汽车补贴政策？") == []
+    assert notice("珠海什么时候发展氢能？") == []
     assert notice("珠海哪一年实现碳达峰？") == []
     assert notice("江门方案提出的发布时间表是什么？") == []
 

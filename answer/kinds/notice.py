@@ -1,19 +1,28 @@
 """Questions about a plan's notice (印发通知) rather than its content: its document number (文号), the date
-it was issued and who issued it, each quoted from the notice at the head of the plan's preamble."""
+it was issued, who issued it, to whom it went and where problems are reported, each quoted from the notice
+at the head of the plan's preamble; asked which plan came out first, the dates are compared."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from carbonqa.answer.compose import CitationBook
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.ingest.metadata import doc_number, notice_date, signer_above
 from carbonqa.ingest.models import Chunk, ChunkKind
-from carbonqa.ingest.vocabulary import NOTICE_LABELS
+from carbonqa.ingest.vocabulary import ISSUE_ORDER, NOTICE_LABELS
+
+# The notice's addressees: a line ending in a colon (各区政府（管委会），市政府各部门、各直属机构：).
+RECIPIENTS_LINE = re.compile(r"[^：:]{2,80}[：:]")
+# Where problems are reported: 实施过程中遇到的问题，请径向市发展改革局反映。
+CONTACT = re.compile(r"[^。\n]*(?:遇到|有关)[^。\n]*问题[^。\n]*反映。?")
 
 
 class NoticeAnswer:
-    """The 文号, 印发日期 or 印发机关 asked, for each plan asked about (every plan when the question names
-    none), quoted from the plans' notices; what a notice does not state is said to be unstated."""
+    """The parts of the notice asked (NOTICE_LABELS), for each plan asked about (every plan when the question
+    names none), quoted from the plans' notices; what a notice does not state is said to be unstated. Asked
+    which plan came out first, the answer opens with the dates in order."""
 
     def applies(self, asked: Asked) -> bool:
         return bool(asked.frame.notice)
@@ -25,10 +34,14 @@ class NoticeAnswer:
         regions = [region for region in corpus.regions.answer_order if region in asked]
         doc_ids = frame.regions.documents or [plan.doc_id for region in regions for plan in plans.of_region(region)]
         book = CitationBook()
+        notices = [(read_notice([chunk for chunk in corpus.tree if chunk.doc_id == doc_id]), plans.by_id[doc_id].title)
+                   for doc_id in doc_ids]
+        dated = [(notice, title) for notice, title in notices if notice and notice.issued]
         lines, unstated = [], []
-        for doc_id in doc_ids:
-            chunks = [chunk for chunk in corpus.tree if chunk.doc_id == doc_id]
-            line, missing = notice_line(book, plans.by_id[doc_id].title, read_notice(chunks), frame.notice)
+        if ISSUE_ORDER.search(frame.text) and len(dated) >= 2:
+            lines.append(issue_order(book, dated))  # the conclusion first
+        for notice, title in notices:
+            line, missing = notice_line(book, title, notice, frame.notice)
             lines.append(line)
             unstated += [label for label in missing if label not in unstated]
         if not book.citations:
@@ -39,7 +52,19 @@ class NoticeAnswer:
 @dataclass
 class Notice:
     chunk: Chunk
-    lines: dict[str, str]  # number / date / issuer -> the notice's line stating it, verbatim
+    lines: dict[str, str]  # a part of NOTICE_LABELS -> the notice's text stating it, verbatim
+    issued: date | None = None
+
+
+def issue_order(book: CitationBook, dated: list[tuple[Notice, str]]) -> str:
+    """The conclusion first: which plan was issued first, each date cited from its notice."""
+    def when(notice: Notice, title: str) -> str:
+        day = notice.issued
+        return f"《{title}》（{day.year}年{day.month}月{day.day}日[{book.cite(notice.chunk, notice.lines['date'])}]）"
+    first, *rest = sorted(dated, key=lambda pair: pair[0].issued)
+    if len(rest) == 1:
+        return f"{when(*first)}印发较早，{when(*rest[0])}较晚。"
+    return f"{when(*first)}印发最早，其后依次为{'、'.join(when(*pair) for pair in rest)}。"
 
 
 def read_notice(chunks: list[Chunk]) -> Notice | None:
@@ -55,7 +80,11 @@ def read_notice(chunks: list[Chunk]) -> Notice | None:
             found |= {"date": lines[signed[0]], "issuer": signer_above(lines, signed[0])}
         found = {part: line for part, line in found.items() if line}
         if found:
-            return Notice(chunk, found)
+            recipients = next((line for line in lines if RECIPIENTS_LINE.fullmatch(line)), None)
+            contact = CONTACT.search(chunk.text)
+            found |= {part: text for part, text in (("recipients", recipients),
+                                                     ("contact", contact and contact.group(0).strip())) if text}
+            return Notice(chunk, found, signed[1] if signed else None)
     return None
 
 
