@@ -2,7 +2,10 @@
 
 The rules (AnswerPolicy.answers) pick the sentences that may answer; the gate may still refuse when the
 best of them looks, by the weights learned on the bank's train split, like a sentence that does not hold
-the answer. It is read from JSON (feature names, scaler, coefficients) whose sha256 a manifest records:
+the answer. Besides the candidate's evidence it weighs the question's novel terms: words the plans never
+use. Everyday wording is novel too (煤气罐 for 瓶装液化气), so novelty alone decides nothing; but a
+specific word in general Chinese (甲醇, 钠离子, 虚拟电厂 — jieba's general-language IDF dictionary),
+none of whose characters the best sentence holds, is how a topic no plan mentions looks. It is read from JSON (feature names, scaler, coefficients) whose sha256 a manifest records:
 no pickle, and an edited or stale artifact is refused. Train it with `python -m carbonqa.eval.train_gate`.
 """
 from __future__ import annotations
@@ -10,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from functools import partial
 from collections.abc import Sequence
+from functools import cache, partial
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -19,8 +22,6 @@ from pydantic import BaseModel, Field
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_reply
 from carbonqa.answer.kinds.single import SentenceAnswer
-from carbonqa.answer.policy import AnswerPolicy
-from carbonqa.retriever.models import QuestionFrame
 
 GATE_DIR = Path(__file__).resolve().parent / "gate_model"
 GATE_FILE = "gate.json"
@@ -31,18 +32,42 @@ TRAIN_COMMAND = "python -m carbonqa.eval.train_gate"
 FEATURES = (
     "coverage", "figure_coverage", "score", "semantic", "dense_top", "has_key_term", "misses_topic",
     "states_asked_figure", "outshone", "words_match", "wants_figure", "slots_missing", "slots_metric",
+    "novel_share", "novel_specificity", "novel_uncovered", "novel_terms",
 )
+MIN_NOVEL_CHARS = 2  # a single character is no term of its own
 
 
-def candidate_features(frame: QuestionFrame, candidate: Candidate, policy: AnswerPolicy) -> list[float]:
-    """The candidate's evidence in FEATURES order (booleans as 0/1)."""
+@cache
+def general_idf() -> tuple[dict[str, float], float]:
+    """jieba's general-language IDF of Chinese words, and its median (for words it does not list)."""
+    import jieba.analyse  # reads the dictionary (~1.5 s): once, when the first gate is built
+
+    return jieba.analyse.default_tfidf.idf_freq, jieba.analyse.default_tfidf.median_idf
+
+
+def novel_terms(asked: Asked) -> list[str]:
+    """The question's terms no sentence of the plans contains, without those inside a longer one."""
+    novel = [t for t in asked.frame.terms if len(t) >= MIN_NOVEL_CHARS and asked.evidence.sentences.df(t) == 0]
+    return [t for t in novel if not any(t != other and t in other for other in novel)]
+
+
+def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:
+    """The candidate's evidence and the question's novelty, in FEATURES order (booleans as 0/1)."""
+    frame, policy = asked.frame, asked.evidence.policy
     slots = candidate.slots
+    novel = novel_terms(asked)
+    idf, median = general_idf()
+    term_chars = sum(len(t) for t in frame.terms)
     return [
         candidate.coverage, candidate.figure_coverage, candidate.score, candidate.semantic,
         float(candidate.dense_top), float(candidate.has_key_term), float(candidate.misses_topic),
         float(candidate.states_asked_figure), float(candidate.outshone),
         float(policy.matches_words(frame, candidate)), float(frame.wants_figure),
         float(len(slots.missing)) if slots else 0.0, float(slots.metric) if slots else 1.0,
+        sum(len(t) for t in novel) / term_chars if term_chars else 0.0,
+        max((idf.get(t, median) for t in novel), default=0.0),
+        max((sum(ch not in candidate.flat for ch in t) / len(t) for t in novel), default=0.0),
+        float(len(novel)),
     ]
 
 
@@ -54,7 +79,8 @@ class GateModel(BaseModel):
     scale: list[float]
     coef: list[float]
     intercept: float
-    threshold: float = Field(0.5, description="the probability of a right answer below which the gate refuses")
+    threshold: float = Field(0.5, description="the probability of a right answer below which the gate refuses "
+                                              "(chosen by the training command's cross-validation)")
 
     def probability(self, values: Sequence[float]) -> float:
         """P(the candidate holds the answer) for features in FEATURES order."""
@@ -107,7 +133,8 @@ def load_gate(directory: Path = GATE_DIR) -> GateModel:
 def gated(model: GateModel) -> Decide:
     """first_reply, except that an answer quoted from single sentences (SentenceAnswer) whose best
     sentence the gate rejects passes to the next kinds: the rules' refusals."""
+    general_idf()  # loaded with the service, not on its first question
+
     def accept(kind: AnswerStrategy, asked: Asked) -> bool:
-        return not isinstance(kind, SentenceAnswer) or \
-            model.answers(candidate_features(asked.frame, asked.usable[0], asked.evidence.policy))
+        return not isinstance(kind, SentenceAnswer) or model.answers(candidate_features(asked, asked.usable[0]))
     return partial(first_reply, accept=accept)

@@ -112,7 +112,7 @@ class Settings(BaseSettings):
                                       description="trained question adapter (index/adapter, default model only): "
                                                   "off, dense (the dense arm's search) or both (also the answer "
                                                   "stage's question-sentence similarity)")
-    answer_gate: bool = Field(default=False,
+    answer_gate: bool = Field(default=True,
                               description="learned answer/refuse gate (answer/gate_model, trained by "
                                           "python -m carbonqa.eval.train_gate): may refuse where the rules "
                                           "would quote a sentence")

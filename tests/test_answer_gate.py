@@ -9,13 +9,13 @@ import pytest
 
 from carbonqa.answer.compose import CitationBook
 from carbonqa.answer.gate import (
-    FEATURES, GATE_DIR, GATE_FILE, TRAIN_COMMAND, GateModel, candidate_features, gate_bytes, gated, load_gate,
-    save_gate,
+    FEATURES, GATE_DIR, GATE_FILE, TRAIN_COMMAND, GateModel, candidate_features, gate_bytes, gated, general_idf,
+    load_gate, novel_terms, save_gate,
 )
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.single import SentenceAnswer
 from carbonqa.answer.policy import AnswerPolicy
-from carbonqa.eval.train_gate import crag, fit
+from carbonqa.eval.train_gate import MAX_LOST_RIGHT, choose_threshold, crag, fit
 from test_answer_policy import candidate, frame
 
 pytestmark = pytest.mark.unit
@@ -33,19 +33,49 @@ def coverage_gate(threshold: float = 0.5) -> GateModel:
                      threshold=threshold)
 
 
+# How many sentences of a pretend corpus hold each term: the plans write 汽车 and 电动, never 甲醇 or 自行车.
+CORPUS_DF = {"汽车": 37, "新能源汽车": 20, "电动": 17, "非化石能源": 12}
+
+
+def asked_with(best, terms=("非化石能源",)) -> Asked:
+    evidence = SimpleNamespace(policy=POLICY, sentences=SimpleNamespace(df=lambda term: CORPUS_DF.get(term, 0)))
+    asked = Asked(frame(terms=list(terms)), result=None, evidence=evidence)
+    asked.__dict__["usable"] = [best]  # the rules' usable sentences, as the cached property holds them
+    return asked
+
+
+def features(best, terms=("非化石能源",)) -> list[float]:
+    return candidate_features(asked_with(best, terms), best)
+
+
 def test_the_features_are_the_candidates_evidence_in_order():
-    values = candidate_features(frame(terms=["非化石能源"]), candidate(coverage=0.7, dense_top=True), POLICY)
+    values = features(candidate(coverage=0.7, dense_top=True))
     assert len(values) == len(FEATURES)
     assert values[FEATURES.index("coverage")] == 0.7
     assert values[FEATURES.index("dense_top")] == 1.0
     assert values[FEATURES.index("words_match")] == 1.0  # 0.7 >= answer_min_coverage, key term held
     assert values[FEATURES.index("slots_metric")] == 1.0  # no slots read: not a figure question
+    assert values[FEATURES.index("novel_terms")] == values[FEATURES.index("novel_share")] == 0.0
 
+
+def test_novel_terms_are_the_questions_words_the_plans_never_use_longest_only():
+    asked = asked_with(candidate(), terms=["电动", "自行车", "电动自行车", "充电"])
+    assert novel_terms(asked) == ["电动自行车", "充电"]  # 自行车 lies inside a longer novel term
+
+
+def test_a_specific_novel_word_the_sentence_does_not_hold_is_measured():
+    idf, _ = general_idf()
+    best = candidate(text="大力推广节能及新能源汽车。")
+    values = dict(zip(FEATURES, features(best, terms=["甲醇", "汽车"])))
+    assert values["novel_terms"] == 1.0 and values["novel_share"] == 0.5  # 2 of the terms' 4 characters
+    assert values["novel_specificity"] == idf["甲醇"] and values["novel_uncovered"] == 1.0
+    # A sentence holding one of its characters leaves half of it uncovered.
+    assert dict(zip(FEATURES, features(candidate(text="推广甲烷回收。"), terms=["甲醇"])))["novel_uncovered"] == 0.5
 
 def test_the_gate_answers_above_its_threshold_and_refuses_below():
     gate = coverage_gate()
-    high = candidate_features(frame(), candidate(coverage=0.9), POLICY)
-    low = candidate_features(frame(), candidate(coverage=0.3), POLICY)
+    high = features(candidate(coverage=0.9))
+    low = features(candidate(coverage=0.3))
     assert gate.probability(high) > 0.9 and gate.answers(high)
     assert gate.probability(low) < 0.1 and not gate.answers(low)
     assert not coverage_gate(threshold=0.99).answers(high)
@@ -65,12 +95,6 @@ class Refused:
 
     def answer(self, asked: Asked) -> Reply:
         return Reply("方案中没有找到。", CitationBook(), refusal_reason="no_supporting_clause")
-
-
-def asked_with(best) -> Asked:
-    asked = Asked(frame(), result=None, evidence=SimpleNamespace(policy=POLICY))
-    asked.__dict__["usable"] = [best]  # the rules' usable sentences, as the cached property holds them
-    return asked
 
 
 def test_the_gated_decision_passes_a_rejected_quote_to_the_refusal():
@@ -114,6 +138,16 @@ def test_fitting_is_deterministic_and_learns_the_signal():
     assert gate_bytes(first) == gate_bytes(second)
     assert first.coef[0] == max(first.coef)  # the only informative feature weighs most
     assert first.answers(np.r_[0.95, features[0, 1:]]) and not first.answers(np.r_[0.05, features[0, 1:]])
+
+
+def test_the_threshold_refuses_few_right_answers_in_cross_validation():
+    labels = np.array([1] * 100 + [0] * 20)
+    # Right answers mostly confident, three of them doubtful; the wrong ones doubtful.
+    probabilities = np.r_[np.full(97, 0.9), [0.12, 0.22, 0.35], np.full(20, 0.08)]
+    assert MAX_LOST_RIGHT == 0.02
+    assert choose_threshold(probabilities, labels) == 0.3  # refuses two of the right answers (2%), not three
+    assert choose_threshold(np.r_[np.full(97, 0.9), [0.06, 0.12, 0.22], np.full(20, 0.08)], labels) == 0.2
+    assert choose_threshold(np.full(120, 0.01), labels) == 0.05  # none allowed: the lowest
 
 
 def test_crag_of_answering_and_refusing():
