@@ -2,7 +2,10 @@
 of its lists, the targets' analysis, and the policy's rules for which sentences answer and which of them are quoted."""
 from __future__ import annotations
 
+import re
 from functools import cached_property
+
+from jieba import posseg
 
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.evidence import SentenceIndex, most_specific
@@ -14,6 +17,8 @@ from carbonqa.ingest.text import squash
 from carbonqa.ingest.vocabulary import term_forms
 from carbonqa.retriever.corpus import Corpus
 from carbonqa.retriever.models import QuestionFrame
+
+NOUN_TAG = re.compile(r"n|eng")  # jieba's part-of-speech tags of nouns (n, nz, nt, nr…) and English words
 
 
 class Evidence:
@@ -44,6 +49,14 @@ class Evidence:
         absent = [t for t in self.sentences.plan_words(frame.terms)
                   if not any(form in plan_texts[r] for r in regions for form in term_forms(t))]
         return sorted(absent, key=len, reverse=True)
+
+    def unused_nouns(self, frame: QuestionFrame) -> list[str]:
+        """The question's nouns (by jieba's tag of their last word) that no plan's text contains, longest
+        only: what it asks about that the plans never name (甲醇, 电瓶车), not its everyday verbs (推不推)."""
+        plan_texts = self.corpus.regions.plan_texts.values()
+        unused = [t for t in frame.terms if len(t) > 1 and not any(t in text for text in plan_texts)]
+        unused = [t for t in unused if not any(t != other and t in other for other in unused)]
+        return [t for t in unused if NOUN_TAG.match(list(posseg.cut(t))[-1].flag)]
 
     def pick(self, frame: QuestionFrame, candidates: list[Candidate], max_sentences: int,
              max_clauses: int) -> list[Candidate]:

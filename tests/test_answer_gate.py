@@ -58,7 +58,7 @@ def test_the_features_are_the_candidates_evidence_in_order():
     assert values[FEATURES.index("novel_terms")] == values[FEATURES.index("novel_share")] == 0.0
 
 
-def test_novel_terms_are_the_questions_words_the_plans_never_use_longest_only():
+def test_novel_terms_are_the_questions_terms_no_plan_sentence_holds_longest_only():
     asked = asked_with(candidate(), terms=["电动", "自行车", "电动自行车", "充电"])
     assert novel_terms(asked) == ["电动自行车", "充电"]  # 自行车 lies inside a longer novel term
 
@@ -70,7 +70,7 @@ def test_a_specific_novel_word_the_sentence_does_not_hold_is_measured():
     assert values["novel_terms"] == 1.0 and values["novel_share"] == 0.5  # 2 of the terms' 4 characters
     assert values["novel_specificity"] == idf["甲醇"] and values["novel_uncovered"] == 1.0
     # A sentence holding one of its characters leaves half of it uncovered.
-    assert dict(zip(FEATURES, features(candidate(text="推广甲烷回收。"), terms=["甲醇"])))["novel_uncovered"] == 0.5
+    assert dict(zip(FEATURES, features(candidate(text="推广甲烷回收。"), ["甲醇"])))["novel_uncovered"] == 0.5
 
 def test_the_gate_answers_above_its_threshold_and_refuses_below():
     gate = coverage_gate()

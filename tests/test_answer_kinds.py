@@ -3,16 +3,20 @@ each kind's reply and refusal, the decision among kinds, the request, streaming 
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 
 from carbonqa.answer.kinds.base import Asked, first_reply
 from carbonqa.answer.kinds.facets import TOO_MANY_FACETS
+from carbonqa.answer.kinds.refusal import NotStated
 from carbonqa.answer.models import AnswerRequest
 from carbonqa.answer.pipeline import KINDS, Answerer
 from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.selection import Evidence
 from carbonqa.ingest.models import ChunkKind
 from carbonqa.ingest.text import squash
+from carbonqa.retriever.models import QuestionFrame, RegionQuery
 from carbonqa.retriever.search import EmptyQueryError, UnknownDocumentError, UnknownRegionError
 
 pytestmark = pytest.mark.unit
@@ -244,3 +248,17 @@ def test_the_stream_is_the_answers_sentences_then_citations_then_the_answer(tiny
     assert events[-2]["data"]["citations"] == done["citations"]
     assert done == ask(question).model_dump(mode="json") | {"timings_ms": done["timings_ms"]}
     assert {"retrieve", "answer", "total"} <= set(done["timings_ms"])
+
+
+def test_the_nouns_no_plan_uses_are_found_longest_only_and_named_in_the_refusal():
+    plans = SimpleNamespace(corpus=SimpleNamespace(regions=SimpleNamespace(plan_texts={
+        "甲市": "大力推广节能及新能源汽车，推动车辆电动化。", "乙市": "建设充电设施。"})))
+    terms = ["推不推", "甲醇", "汽车", "电动", "自行车", "电动自行车", "充电"]
+    question = QuestionFrame(text="问题", regions=RegionQuery(), terms=terms)
+    unused = Evidence.unused_nouns(plans, question)
+    assert unused == ["甲醇", "电动自行车"]  # 推不推 is a verb; 自行车 lies inside a longer unused noun
+    asked = Asked(question, result=None, evidence=SimpleNamespace(policy=AnswerPolicy()))
+    asked.__dict__.update(candidates=[], unused_nouns=unused)
+    reply = NotStated().answer(asked)
+    assert reply.text == "方案中没有找到能回答该问题的条款。各方案均未出现“甲醇”“电动自行车”一词。"
+    assert reply.refusal_reason == "no_supporting_clause"

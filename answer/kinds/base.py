@@ -62,6 +62,11 @@ class Asked:
         """Plan vocabulary the question uses that the plans asked about never do."""
         return self.evidence.absent_terms(self.frame, self.frame.regions.regions)
 
+    @cached_property
+    def unused_nouns(self) -> list[str]:
+        """The question's nouns no plan's text contains: what it asks about that the plans never name."""
+        return self.evidence.unused_nouns(self.frame)
+
     @property
     def facets(self) -> list[Facet]:
         """The facets answered (policy.max_facets at most); fewer than two: a single question."""

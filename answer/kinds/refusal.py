@@ -90,11 +90,13 @@ class TopicNotInPlan:
 
 
 class NotStated:
-    """No sentence answers: the last kind, it always replies."""
+    """No sentence answers: the last kind, it always replies, naming the question's nouns no plan uses."""
 
     def applies(self, asked: Asked) -> bool:
         return True
 
     def answer(self, asked: Asked) -> Reply:
-        return refusal(asked.evidence.policy, "方案中没有找到能回答该问题的条款。", "no_supporting_clause",
-                       asked.candidates)
+        message = "方案中没有找到能回答该问题的条款。"
+        if asked.unused_nouns:
+            message += f"各方案均未出现“{'”“'.join(asked.unused_nouns)}”一词。"
+        return refusal(asked.evidence.policy, message, "no_supporting_clause", asked.candidates)
