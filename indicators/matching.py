@@ -208,11 +208,19 @@ class NameMatcher:
             if self.meaning.adapted:
                 quotes, sentences = ([text for name in self.names for text in self.wordings[name][part]]
                                      for part in (0, 1))
-                self._vectors = (names, np.asarray(self.meaning.passage(quotes)) if quotes else empty,
-                                 np.asarray(self.meaning.passage(sentences)) if sentences else empty)
+                self._vectors = (names, self._passages(quotes, empty), self._passages(sentences, empty))
             else:
                 self._vectors = (names, empty, empty)
         return self._vectors
+
+    def _passages(self, texts: list[str], empty: np.ndarray) -> np.ndarray:
+        """The texts' passage vectors, each distinct text embedded once (a sentence holds several targets)."""
+        if not texts:
+            return empty
+        distinct = list(dict.fromkeys(texts))
+        vectors = np.asarray(self.meaning.passage(distinct))
+        row = {text: i for i, text in enumerate(distinct)}
+        return vectors[[row[text] for text in texts]]
 
 
 def in_order(short: str, long: str) -> bool:
