@@ -58,7 +58,7 @@ class Answerer:
         self.corpus = corpus
         self.top_k = top_k or retriever.fusion.top_k  # for a request without top_k
         self.policy = policy or AnswerPolicy()
-        self.evidence = Evidence(corpus, self.policy, retriever.embedder.embed_queries)
+        self.evidence = Evidence(corpus, self.policy, retriever.meaning)
         self.kinds = list(kinds)
         self.decide = decide
         self.llm = LLMReplier(llm, self.policy) if llm is not None else None

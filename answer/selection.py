@@ -12,7 +12,7 @@ from carbonqa.answer.evidence import SentenceIndex, most_specific
 from carbonqa.answer.outline import Outline
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.indicators.analysis import IndicatorAnalysis
-from carbonqa.indicators.matching import Embed
+from carbonqa.indicators.matching import Meaning
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.vocabulary import term_forms
 from carbonqa.retriever.corpus import Corpus
@@ -22,11 +22,11 @@ NOUN_TAG = re.compile(r"n|eng")  # jieba's part-of-speech tags of nouns (n, nz, 
 
 
 class Evidence:
-    def __init__(self, corpus: Corpus, policy: AnswerPolicy, embed: Embed | None = None):
-        """`embed` (the query embedding) lets an analytical question name an indicator in other words."""
+    def __init__(self, corpus: Corpus, policy: AnswerPolicy, meaning: Meaning | None = None):
+        """`meaning` (the embedding) lets an analytical question name an indicator in other words."""
         self.corpus = corpus
         self.policy = policy
-        self.embed = embed
+        self.meaning = meaning
         self.sentences = SentenceIndex(corpus.tree.chunks, corpus.tokenizer.user_terms, policy, corpus.sentences,
                                        corpus.tokenizer.segment)
         self.outline = Outline(corpus.tree, policy)
@@ -34,7 +34,7 @@ class Evidence:
     @cached_property
     def analysis(self) -> IndicatorAnalysis:
         """Computes analytical questions from the plans' targets; built on the first such question."""
-        return IndicatorAnalysis(self.corpus.indicators, self.corpus.chunks, self.embed)
+        return IndicatorAnalysis(self.corpus.indicators, self.corpus.chunks, self.meaning)
 
     def usable(self, frame: QuestionFrame, candidates: list[Candidate]) -> list[Candidate]:
         """The candidates that answer the question (AnswerPolicy.answers), best first."""

@@ -6,7 +6,8 @@ every conclusion string in its first line, by operation.
 Each item is read by the question frame (retriever/frame.py), answered by IndicatorAnalysis over the
 records the index build extracts from the same corpus (indicators/extract.py), and written by
 answer/analysis_text.py. An item whose figures cannot be compared (empty conclusion) passes only if the
-answer says so instead of ranking. `--no-meaning` leaves out the match by meaning (no embedding model).
+answer says so instead of ranking. `--no-meaning` leaves out the match by meaning (no embedding model);
+otherwise the configured model and question adapter are used, as the answerer uses them.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from carbonqa.eval.metrics import has_all_keys
 from carbonqa.eval.qa_models import QAItem, load_qa
 from carbonqa.indicators.analysis import IndicatorAnalysis
 from carbonqa.indicators.extract import extract_indicators
+from carbonqa.indicators.matching import Meaning
 from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.pipeline import load_corpus
@@ -89,6 +91,17 @@ def score(outcomes: list[ItemOutcome]) -> dict[str, OperationScore]:
     return dict(scores)
 
 
+def configured_meaning() -> Meaning:
+    """The answerer's embedding: the configured model and question adapter (CARBONQA_QUERY_ADAPTER)."""
+    from carbonqa.retriever.search import answer_meaning
+    from carbonqa.service.runtime import load_embedder, question_adapter
+    from carbonqa.service.settings import get_settings
+
+    settings = get_settings()
+    embedder = load_embedder(settings)
+    return answer_meaning(embedder, question_adapter(settings, embedder), settings.query_adapter)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--qa", type=Path, default=DEV_SET)
@@ -99,15 +112,8 @@ def main() -> None:
 
     items = [item for item in load_qa(args.qa) if item.analysis is not None]
     chunks = [chunk for plan in load_corpus(args.corpus) for chunk in plan.chunks]
-    embed = None
-    if not args.no_meaning:
-        from carbonqa.service.settings import get_settings
-        from carbonqa.index.embedder import Embedder
-
-        settings = get_settings()
-        embedder = Embedder.load(settings.embedding_model, settings.model_path, precision=settings.embedding_precision)
-        embed = embedder.embed_queries
-    analysis = IndicatorAnalysis(extract_indicators(chunks), chunks, embed)
+    meaning = None if args.no_meaning else configured_meaning()
+    analysis = IndicatorAnalysis(extract_indicators(chunks), chunks, meaning)
     words = Tokenizer()
     by_id = {chunk.id: chunk for chunk in chunks}
     outcomes = [run_item(item, analysis, catalog_of(chunks), words, by_id) for item in items]

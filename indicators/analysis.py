@@ -16,7 +16,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
-from carbonqa.indicators.matching import Embed, NameMatcher, related_measure, same_measure
+from carbonqa.indicators.matching import Meaning, NameMatcher, related_measure, same_measure
 from carbonqa.indicators.mentions import Mention, MentionFinder
 from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Comparator, Extreme, Indicator, Side
 from carbonqa.ingest.models import Chunk
@@ -89,11 +89,11 @@ class AnalysisResult(BaseModel):
 class IndicatorAnalysis:
     """Answers AnalysisIntents from the plans' target records and the plans' text."""
 
-    def __init__(self, records: Iterable[Indicator], chunks: Iterable[Chunk], embed: Embed | None = None):
-        """`embed` (texts -> unit vectors) lets a question name an indicator in other words than its name."""
+    def __init__(self, records: Iterable[Indicator], chunks: Iterable[Chunk], meaning: Meaning | None = None):
+        """`meaning` (the embedding) lets a question name an indicator in other words than its name."""
         self.records = list(records)
         self.names = sorted({r.indicator for r in self.records})
-        self.matcher = NameMatcher(self.names, embed)
+        self.matcher = NameMatcher(self.names, meaning, self.records)
         self.mentions = MentionFinder(chunks)
 
     def run(self, intent: AnalysisIntent, question: str) -> AnalysisResult | None:

@@ -12,9 +12,10 @@ from collections import defaultdict
 from functools import cached_property
 
 from carbonqa.index.chunk_store import ArmHit, ChunkStore
-from carbonqa.index.interface import QueryEmbedder
+from carbonqa.index.interface import TextEmbedder
 from carbonqa.index.query_adapter import AdapterUse, QueryAdapter
 from carbonqa.index.tokenizer import widen
+from carbonqa.indicators.matching import Meaning
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.tree import ClauseTree
 from carbonqa.retriever.corpus import Corpus
@@ -31,8 +32,15 @@ __all__ = ["EmptyQueryError", "Retriever", "UnknownDocumentError", "UnknownRegio
 CONTAINER_KINDS = (ChunkKind.part, ChunkKind.section)
 
 
+def answer_meaning(embedder: TextEmbedder, adapter: QueryAdapter | None, use: AdapterUse) -> Meaning:
+    """The embedding an analytical question's indicator is matched with: the question adapted where
+    the answer stage adapts it (AdapterUse.both)."""
+    adapt = adapter.apply if adapter is not None and use is AdapterUse.both else None
+    return Meaning(embedder.embed_queries, embedder.embed_passages, adapt)
+
+
 class Retriever:
-    def __init__(self, index: ChunkStore, embedder: QueryEmbedder, fusion: FusionConfig | None = None,
+    def __init__(self, index: ChunkStore, embedder: TextEmbedder, fusion: FusionConfig | None = None,
                  corpus: Corpus | None = None, adapter: QueryAdapter | None = None,
                  adapter_use: AdapterUse = AdapterUse.both):
         """`corpus` is the index's (Corpus.of_index), built here unless the caller shares one it built;
@@ -44,6 +52,10 @@ class Retriever:
         self.fusion = fusion or FusionConfig()
         self.corpus = corpus or Corpus.of_index(index)
         self.row_of = {chunk.id: row for row, chunk in enumerate(self.corpus.chunks)}
+
+    @property
+    def meaning(self) -> Meaning:
+        return answer_meaning(self.embedder, self.adapter, self.adapter_use)
 
     # The corpus's tree and catalogs, for callers that hold only the retriever (the HTTP layer).
     @property

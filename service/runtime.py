@@ -18,7 +18,7 @@ from carbonqa.answer.pipeline import Answerer
 from carbonqa.index.batching import QueryBatcher
 from carbonqa.index.chunk_store import ChunkStore
 from carbonqa.index.embedder import QUERY_THREADS, Embedder
-from carbonqa.index.interface import QueryEmbedder
+from carbonqa.index.interface import TextEmbedder
 from carbonqa.index.query_adapter import AdapterUse, QueryAdapter
 from carbonqa.index.store import build_index, index_cache, load_index, load_or_build, read_manifest, save_index, stale_reasons
 from carbonqa.ingest.library import PlanLibrary
@@ -154,7 +154,7 @@ def question_adapter(settings: Settings, embedder: Embedder) -> QueryAdapter | N
 
 
 def assemble_runtime(settings: Settings, plans: list[ParsedPlan], embedder: Embedder, index: ChunkStore,
-                     index_status: str, serving: bool = False, query_embedder: QueryEmbedder | None = None) -> Runtime:
+                     index_status: str, serving: bool = False, query_embedder: TextEmbedder | None = None) -> Runtime:
     """The retriever and answerer over a loaded model and index; serving wraps the model in a QueryBatcher
     (or reuses `query_embedder`, the batcher of the runtime this one replaces)."""
     query_embedder = query_embedder or (QueryBatcher(embedder) if serving else embedder)

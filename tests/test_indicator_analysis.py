@@ -8,7 +8,7 @@ import pytest
 
 from carbonqa.answer.analysis_text import analysis_text
 from carbonqa.indicators.analysis import IndicatorAnalysis, PlanStatus
-from carbonqa.indicators.matching import MatchedBy, NameMatcher, related_measure, same_measure
+from carbonqa.indicators.matching import MatchedBy, Meaning, NameMatcher, related_measure, same_measure
 from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Comparator, Extreme, Indicator, Side
 from carbonqa.ingest.models import Chunk, ChunkKind
 
@@ -48,8 +48,8 @@ class Plans:
             qualifiers=list(qualifiers), base_year=base_year, label=label, clause_id=chunk.id, path=chunk.path,
             sentence=chunk.text, quote=quote))
 
-    def analysis(self, embed=None) -> IndicatorAnalysis:
-        return IndicatorAnalysis(self.records, self.chunks, embed)
+    def analysis(self, meaning: Meaning | None = None) -> IndicatorAnalysis:
+        return IndicatorAnalysis(self.records, self.chunks, meaning)
 
     def answer(self, intent: AnalysisIntent, question: str = ""):
         result = self.analysis().run(intent, question or intent.subject)
@@ -307,6 +307,7 @@ NAMES = ["单位地区生产总值能源消耗", "高技术制造业增加值占
     ("高技术制造业占比谁最高", "高技术制造业占比", ["高技术制造业增加值占规模以上工业增加值比重"], MatchedBy.words),
     ("星级绿建占比这项", "星级绿建占比这项", ["星级绿色建筑占比"], MatchedBy.words),
     ("森林覆盖律哪个市最低", "森林覆盖律", ["森林覆盖率"], MatchedBy.words),
+    ("森林覆盖律2030哪个市最低", "森林覆盖律2030", ["森林覆盖率"], MatchedBy.words),  # a bare year is no part
     ("9种主要再生资源", "9种主要再生资源", ["9种主要再生资源回收量", "9种主要再生资源循环利用量"], MatchedBy.words),
     ("营运交通工具碳排放强度", "营运交通工具碳排放强度", ["营运交通工具单位换算周转量碳排放强度"], MatchedBy.words),
 ])
@@ -321,6 +322,12 @@ def test_words_that_only_share_a_part_match_nothing_without_meaning():
     assert matcher.run("碳排放强度哪个市降得最多", "碳排放强度") is None  # the GDP's, not transport's
 
 
+def test_a_measure_word_alone_spells_no_name():
+    matcher = NameMatcher(["光伏发电装机容量", "生物质发电装机容量"])
+    assert matcher.run("烧秸秆发电这块装机规模谁最大", "烧秸秆发电这块 装机规模") is None  # 装机容量 fits both
+    assert matcher.run("光伏装机规模谁最大", "光伏发电装机规模").names == ["光伏发电装机容量"]
+
+
 def test_meaning_is_the_last_resort_and_needs_a_clear_winner():
     vectors = {"每产出一样多GDP用的能源": [1.0, 0.0, 0.0]}
 
@@ -329,9 +336,57 @@ def test_meaning_is_the_last_resort_and_needs_a_clear_winner():
                 for t in texts]
         return np.array(rows) / np.linalg.norm(rows, axis=1, keepdims=True)
 
-    match = NameMatcher(NAMES, embed).run("每产出一样多GDP用的能源谁要求更高", "每产出一样多GDP用的能源")
+    match = NameMatcher(NAMES, Meaning(embed)).run("每产出一样多GDP用的能源谁要求更高", "每产出一样多GDP用的能源")
     assert (match.names, match.matched_by) == (["单位地区生产总值能源消耗"], MatchedBy.meaning)
-    assert NameMatcher(NAMES, embed).run("别的什么", "别的什么") is None
+    assert NameMatcher(NAMES, Meaning(embed)).run("别的什么", "别的什么") is None
+
+
+# With the question adapter a described subject is also compared with the plans' wording around each name.
+ENERGY, NON_FOSSIL = "单位地区生产总值能源消耗", "非化石能源消费比重"
+DESCRIBED = "每产出一样多GDP用的能源"
+
+
+def unit_rows(rows):
+    rows = np.array(rows, dtype=float)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def wording_meaning(adapt=lambda vectors: vectors) -> Meaning:
+    """The described subject sits on axis 0 once adapted; by name alone 非化石… is a little closer, but
+    only the energy target's own sentence speaks of output and energy."""
+    queries = {DESCRIBED: [0.0, 0.0, 1.0], ENERGY: [0.3, 1.0, 0.0], NON_FOSSIL: [0.36, 1.0, 0.0]}
+    return Meaning(query=lambda texts: unit_rows([queries[t] for t in texts]),
+                   passage=lambda texts: unit_rows([[1.0, 0.2, 0.0] if "能源消耗" in t else [0.0, 1.0, 0.0]
+                                                    for t in texts]),
+                   adapt=adapt)
+
+
+def to_axis_0(vectors):
+    return unit_rows([[1.0, 0.0, v[2] * 0.1] for v in vectors])
+
+
+def wording_records() -> list[Indicator]:
+    plans = Plans()
+    plans.target("乙市", ENERGY, 2025, "14.5", direction="下降", base_year=2020)
+    plans.target("丙市", NON_FOSSIL, 2025, "35")
+    return plans.records
+
+
+def test_the_plans_wording_around_a_name_decides_a_described_subject():
+    names = [ENERGY, NON_FOSSIL]
+    matched = NameMatcher(names, wording_meaning(to_axis_0), wording_records()).run(DESCRIBED, DESCRIBED)
+    assert (matched.names, matched.matched_by) == ([ENERGY], MatchedBy.meaning)
+    names_alone = NameMatcher(names, wording_meaning(to_axis_0)).run(DESCRIBED, DESCRIBED)
+    assert names_alone.names == [NON_FOSSIL]  # what the name alone would take
+
+
+def test_the_adapter_moves_the_subject_and_without_a_close_name_nothing_is_taken():
+    names = [ENERGY, NON_FOSSIL]
+    records = wording_records()
+    # Unadapted, the subject's vector is far from every name and wording.
+    assert NameMatcher(names, wording_meaning(), records).run(DESCRIBED, DESCRIBED) is None
+    assert NameMatcher(names, Meaning(wording_meaning().query), records).run(DESCRIBED, DESCRIBED) is None
+    assert NameMatcher(names, wording_meaning(to_axis_0), records).run(DESCRIBED, DESCRIBED).names == [ENERGY]
 
 
 def test_same_measure_and_related_measure():
