@@ -217,8 +217,10 @@ NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发�
 # Asks who is responsible (a department or unit), not what is to be done. Not "牵头推进什么": that asks what.
 AGENCY_QUESTION = re.compile(r"(?:哪个|哪些|哪家|什么)(?:部门|单位|机构)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|谁来?(?:负责|牵头)|"
                              r"(?:负责|牵头)的?是谁")
-# A department or unit in plan text: 市发展改革局, 珠海供电局, 管委会 (not 布局/格局).
-AGENCY = re.compile(r"[\u4e00-\u9fff]{2}(?<![布格大结当变])局|委员会|管委会|办公室|人民政府")
+# A department or unit in plan text: 市发展改革局, 珠海供电局, 管委会 (not 布局/格局); or a body the plans
+# make responsible by its kind: 碳达峰碳中和工作领导小组, 行业协会, 市各有关部门, 各级财政.
+AGENCY = re.compile(r"[\u4e00-\u9fff]{2}(?<![布格大结当变])局|委员会|管委会|办公室|人民政府|领导小组|协会|"
+                    r"(?:各有关|有关|各)部门|各级(?:财政|政府)")
 # Asks what a plan says about a topic, not for one fact: a few sentences make the answer.
 OVERVIEW_WORDS = re.compile(r"有什么(?:安排|打算|计划)|有何(?:安排|打算)|怎么说|说了什么|提到了?什么|有哪些(?:举措|措施|安排|要求|部署)|怎样推进|如何推进|有什么(?:要求|举措|措施)")
 # What a structure question enumerates: the plan's own parts, not things named inside them.
