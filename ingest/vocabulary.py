@@ -8,10 +8,10 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   `OWN_PLAN`, `TARGET_WORDS`, `OTHER_PLACES`): no plan's region is listed here. A plan's region and level come from its own
   metadata; the names a question may use for it are derived from that name (深圳市南山区 ->
   南山区, 南山, 深圳南山 …), so a plan of any 省/市/县/区 works.
-- Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINAL`, `LAST_ITEM`, `FIRST_ITEMS`, `PART_ORDINAL`,
-  `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`, `ASKING_TAIL`,
-  `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`,
-  `FRAME_WORDS`, and the follow-up cues `POINTS_BACK`, `LEADING_POINTER`, `FOLLOWUP_FILLER`): read once
+- Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINALS`, `FROM_THE_END`, `STATED_COUNT`, `ITEM_NOUN`,
+  `COUNTED_NOUN`, `FIRST_ITEMS`, `PART_ORDINAL`, `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`,
+  `ASKING_TAIL`, `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`,
+  `MEASURE_ONLY`, `FRAME_WORDS`, and the follow-up cues `POINTS_BACK`, `LEADING_POINTER`, `FOLLOWUP_FILLER`): read once
   per question by `retriever.frame`.
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
   `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
@@ -157,9 +157,30 @@ def region_aliases(region: str, level: str | None = None) -> list[str]:
 LIST_WORDS = re.compile(r"哪些|哪几|包括什么|包含什么|几大|几项|几条|几个方面|几方面|主要内容|什么内容|列出|列举|有何|讲了什么|讲什么")
 # Asks how many things there are: "几项", "多少个".
 COUNT_WORDS = re.compile(r"几[大项条个类]|几个方面|几方面|多少[个项条类家座所]|数量")
-# Asks for one item by position: "第三项", "第2条"; "最后一项".
-ORDINAL = re.compile(rf"第({CN_NUMERAL}|\d+)(?:项|条|点|个|方面)")
-LAST_ITEM = re.compile(r"最后一[项条点个]")
+# Asks for one item by position, as staff write it: "第三项", "第2条", "第八大行动", "排第9的", "排在第一位",
+# "头一条", "No.5"; from the end: "最后一个", "排在最后的", "倒数第二个". Group "n" is the position (none:
+# the first, or from the end the last), group "measure" the word counting it ("条" may number the plan's
+# clauses continuously: 第35条). Not "第三方"/"第一批": a position takes a measure word or 排 in front.
+_POSITION = rf"{CN_NUMERAL}|\d{{1,3}}"
+ORDINALS = (
+    re.compile(rf"排在?第(?P<n>{_POSITION})(?P<measure>位|个|项|条)?"),
+    re.compile(rf"第(?P<n>{_POSITION})(?P<measure>大|项|条|点|个|位|方面)"),
+    re.compile(r"(?<![A-Za-z])No\.?\s*(?P<n>\d{1,3})", re.IGNORECASE),
+    re.compile(r"头一(?P<measure>项|条|点|个)"),
+)
+FROM_THE_END = (
+    re.compile(rf"倒数第(?P<n>{_POSITION})(?P<measure>项|条|点|个|位)?"),
+    re.compile(r"最后一(?P<measure>项|条|点|个|位)|排在?最后|最后的?那一?[个项条]"),
+)
+# The size of the list a question names ("十三大行动里排第9", "那十二个行动"): group 1 the count, 2 the
+# noun; not a position ("第九个行动", "第十三大行动").
+_ITEM_NOUNS = "行动|任务|措施|举措|工程|方面"
+STATED_COUNT = re.compile(rf"(?<![第前数\d一二三四五六七八九十])({CN_NUMERAL}|\d{{1,2}})(?:大|个|项|条)"
+                          rf"(?:重点|主要)?({_ITEM_NOUNS})")
+# What a list's items are, named after a position ("第三项行动"), or counted ("几大行动"): a list whose items
+# end in it (group 1).
+ITEM_NOUN = re.compile(f"({_ITEM_NOUNS})")
+COUNTED_NOUN = re.compile(rf"(?:几|多少|{CN_NUMERAL}|\d)(?:大|个|项|条)(?:重点|主要)?({_ITEM_NOUNS})")  # not 那个行动
 # Asks for the first few items: "前三项", "前2条".
 FIRST_ITEMS = re.compile(rf"前({CN_NUMERAL}|\d+)(?:项|条|点|个)")
 # How many items a plan says a section has, in its own words: "碳达峰十三大行动", "五项任务".
