@@ -17,7 +17,7 @@ from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.sentences import split_sentences
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.tree import ClauseTree
-from carbonqa.ingest.vocabulary import COUNT_PHRASE, chinese_number
+from carbonqa.ingest.vocabulary import COUNT_PHRASE, OUTLINE_WORDS, chinese_number
 from carbonqa.retriever.models import QuestionFrame, SearchHit
 
 BULLET = re.compile(r"^\s*(?:——|—|-|•|·)\s*")
@@ -28,6 +28,11 @@ class ListItem:
     title: str  # its number and heading, as the plan writes them
     chunk: Chunk  # the clause it is cited to
     quote: str  # the verbatim line quoted: the child's heading sentence, or the bulleted line
+
+
+def topic_terms(info: QuestionFrame) -> list[str]:
+    """The question's terms that may name a section: not those about the list's shape ("那部分", "几块")."""
+    return [term for term in info.terms if not OUTLINE_WORDS.fullmatch(term)]
 
 
 def child_item(chunk: Chunk) -> ListItem:
@@ -124,7 +129,7 @@ class Outline:
 
     def names(self, info: QuestionFrame, section: Chunk, sentences: SentenceIndex) -> bool:
         """Does the question name the section by its heading ("保障措施第六条"), beyond what its items are?"""
-        terms = [t for t in info.terms if not (info.item_noun and info.item_noun in t)]
+        terms = [t for t in topic_terms(info) if not (info.item_noun and info.item_noun in t)]
         return sentences.coverage(terms, squash(section.heading)) > 0
 
     def numbered_clause(self, info: QuestionFrame) -> Chunk | None:
@@ -139,6 +144,7 @@ class Outline:
         """The heading (its lead text at half credit), plus the child headings' mean match at
         policy.child_credit: a list of 行动 fits "有哪些行动", while one child that matches well is the
         item asked about ("工业……行动下设哪些任务" wants that child's items, not its siblings)."""
-        own = sentences.coverage(info.terms, squash(section.heading), squash(section.text))
-        children = [sentences.coverage(info.terms, squash(title)) for title in self.items(section)]
+        terms = topic_terms(info)
+        own = sentences.coverage(terms, squash(section.heading), squash(section.text))
+        children = [sentences.coverage(terms, squash(title)) for title in self.items(section)]
         return own + self.policy.child_credit * sum(children) / len(children)

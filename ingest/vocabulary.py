@@ -11,8 +11,9 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
 - Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINALS`, `FROM_THE_END`, `STATED_COUNT`, `ITEM_NOUN`,
   `COUNTED_NOUN`, `FIRST_ITEMS`, `PART_ORDINAL`, `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`,
   `ASKING_TAIL`, `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`,
-  `MEASURE_ONLY`, `FRAME_WORDS`, and the follow-up cues `POINTS_BACK`, `LEADING_POINTER`, `FOLLOWUP_FILLER`): read once
-  per question by `retriever.frame`.
+  `MEASURE_ONLY`, `UNDER_ASKED`, `OUTLINE_WORDS`, `FRAME_WORDS`, and the follow-up cues `POINTS_BACK`,
+  `LEADING_POINTER`, `FOLLOWUP_FILLER`): read once per question by `retriever.frame` (`OUTLINE_WORDS` by
+  answer/outline.py, on the question's terms).
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
   `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
   by the features of their own titles and dates.
@@ -180,7 +181,11 @@ STATED_COUNT = re.compile(rf"(?<![第前数\d一二三四五六七八九十])({C
 # What a list's items are, named after a position ("第三项行动"), or counted ("几大行动"): a list whose items
 # end in it (group 1).
 ITEM_NOUN = re.compile(f"({_ITEM_NOUNS})")
-COUNTED_NOUN = re.compile(rf"(?:几|多少|{CN_NUMERAL}|\d)(?:大|个|项|条)(?:重点|主要)?({_ITEM_NOUNS})")  # not 那个行动
+COUNTED_NOUN = re.compile(rf"(?:(?:几|多少|{CN_NUMERAL}|\d)(?:个|项|条)|大)(?:重点|主要)?({_ITEM_NOUNS})")  # not 那个行动
+# Words of a structure question that describe the list's shape or ask about it, not its topic
+# ("“组织实施”那部分由哪几块组成", "十三个行动里"): not matched against headings.
+OUTLINE_WORDS = re.compile(rf"(?:{CN_NUMERAL}|\d+|几|那|这|哪)?(?:大|个|些|项|条|块|部分|一块)?|部分|组成|构成|下面|下边|"
+                           r"底下|下设|里面|最后|具体|分别|都叫|名字|内容|关于|讲的?|说的?")
 # Asks for the first few items: "前三项", "前2条".
 FIRST_ITEMS = re.compile(rf"前({CN_NUMERAL}|\d+)(?:项|条|点|个)")
 # How many items a plan says a section has, in its own words: "碳达峰十三大行动", "五项任务".
@@ -236,6 +241,11 @@ OVERVIEW_WORDS = re.compile(r"有什么(?:安排|打算|计划)|有何(?:安排|
 # What a structure question enumerates: the plan's own parts, not things named inside them.
 STRUCTURAL_NOUNS = re.compile(r"行动|任务|措施|方面|内容|原则|部分|保障|举措|重点工作|领域")
 MEASURE_ONLY = re.compile(r"^(?:项|条|个方面|方面)?[？?。\s]*$")
+# Asks what is under a part of a plan ("下设几条", "下面有哪几条", "由哪几条组成", "下面具体有几条措施"): the
+# part's own items, not things its text names ("里面有几个项目").
+UNDER_ASKED = re.compile(r"(?:下面|下边|底下|下设|里面|包括|包含|分成|分了|列了|由)(?:具体)?(?:有|分了?|列了|包括)?"
+                         r"(?:(?:几|哪几|哪些|多少)(?:条|项|块|个方面|方面)(?=$|[^\u4e00-\u9fff]|措施|任务|行动|举措|内容|"
+                         r"组成|构成|都|各|分别)|(?:哪些|啥|什么)(?:具体)?(?:措施|任务|举措))")
 LIST_VERB_END = re.compile(r"(?:包括|包含|分为|有|是|都有|主要有|具体有)$")
 # Words of the question's frame, not its topic; region names are removed separately.
 FRAME_WORDS = re.compile(

@@ -17,7 +17,8 @@ from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, COUNT_WORDS
                                         FIGURE_WORDS, FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END, ITEM_NOUN,
                                         LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINALS,
                                         OVERVIEW_WORDS, PART_ORDINAL, POINTS_BACK, SHARE_WORDS, STATED_COUNT,
-                                        STRUCTURAL_NOUNS, WHEN_WORDS, YEAR_MENTION, chinese_number, unit_family)
+                                        STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS, YEAR_MENTION, chinese_number,
+                                        unit_family)
 from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.intent import read_analysis
 from carbonqa.retriever.models import Facet, QuestionFrame, RegionQuery, RegionSource
@@ -210,14 +211,15 @@ def topic_terms(question: str, place_names: list[str], tokenize: Callable[[str],
 
 def asks_for_structure(question: str) -> bool:
     """Does the question enumerate parts of a plan (actions, tasks, measures), not things in them?"""
-    return any(_enumerates_parts(question, match) for match in LIST_WORDS.finditer(question))
+    return bool(UNDER_ASKED.search(question)) or any(_enumerates_parts(question, match)
+                                                      for match in LIST_WORDS.finditer(question))
 
 
 def _enumerates_parts(question: str, match: re.Match) -> bool:
     after = question[match.end():]
     if STRUCTURAL_NOUNS.search(after[:6]):  # "包括哪些行动" / "提出了哪些基本原则"
         return True
-    if not MEASURE_ONLY.match(after):  # "以哪些地区为重点"
+    if not MEASURE_ONLY.match(re.split(r"[，,；;]", after)[0]):  # "以哪些地区为重点"; "有几条，分别是？"
         return False
     before = LIST_VERB_END.sub("", question[:match.start()])
     return bool(STRUCTURAL_NOUNS.search(before.rstrip("”’\"")[-4:]))  # "保障措施有哪几项"
