@@ -155,7 +155,7 @@ def region_aliases(region: str, level: str | None = None) -> list[str]:
 # ---- question patterns --------------------------------------------------------------------------
 
 # An enumeration word: the question wants a list ("包括哪些行动", "有哪几项", "列举…").
-LIST_WORDS = re.compile(r"哪些|哪几|包括什么|包含什么|几大|几项|几条|几个方面|几方面|主要内容|什么内容|列出|列举|有何|讲了什么|讲什么")
+LIST_WORDS = re.compile(r"哪些|哪几|包括什么|包含什么|包括啥|包含啥|几大|几项|几条|几个方面|几方面|主要内容|什么内容|列出|列举|有何|讲了什么|讲什么")
 # Asks how many things there are: "几项", "多少个".
 COUNT_WORDS = re.compile(r"几[大项条个类]|几个方面|几方面|多少[个项条类家座所]|数量")
 # Asks for one item by position, as staff write it: "第三项", "第2条", "第八大行动", "排第9的", "排在第一位",
@@ -243,7 +243,7 @@ STRUCTURAL_NOUNS = re.compile(r"行动|任务|措施|方面|内容|原则|部分
 MEASURE_ONLY = re.compile(r"^(?:项|条|个方面|方面)?[？?。\s]*$")
 # Asks what is under a part of a plan ("下设几条", "下面有哪几条", "由哪几条组成", "下面具体有几条措施"): the
 # part's own items, not things its text names ("里面有几个项目").
-UNDER_ASKED = re.compile(r"(?:下面|下边|底下|下设|里面|包括|包含|分成|分了|列了|由)(?:具体)?(?:有|分了?|列了|包括)?"
+UNDER_ASKED = re.compile(r"(?:下面|下边|底下|下设了?|里面|包括|包含|分成|分了|列了|由)(?:具体)?(?:有|分了?|列了|包括)?"
                          r"(?:(?:几|哪几|哪些|多少)(?:条|项|块|个方面|方面)(?=$|[^\u4e00-\u9fff]|措施|任务|行动|举措|内容|"
                          r"组成|构成|都|各|分别)|(?:哪些|啥|什么)(?:具体)?(?:措施|任务|举措))")
 LIST_VERB_END = re.compile(r"(?:包括|包含|分为|有|是|都有|主要有|具体有)$")

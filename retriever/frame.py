@@ -108,12 +108,13 @@ def _region_query(question: str, catalog: RegionCatalog, named: RegionQuery, reg
 
 def _list_intent(question: str) -> dict:
     """Whether it wants a list, a plan's own parts, a count, an item by position, or who is responsible."""
-    position = _position(question)
+    # "重点任务分工表里……由哪些单位负责" asks who, not for the plan's list of 重点任务; "排第一的责任单位"
+    # ranks the units named, not the plan's parts.
+    wants_agency = bool(AGENCY_QUESTION.search(question))
+    position = None if wants_agency else _position(question)
     first = FIRST_ITEMS.search(question)
     part = PART_ORDINAL.search(question)
     stated = STATED_COUNT.search(question.replace(position[1].group(), " ") if position else question)  # 最后一个行动
-    # "重点任务分工表里……由哪些单位负责" asks who, not for the plan's list of 重点任务.
-    wants_agency = bool(AGENCY_QUESTION.search(question))
     return dict(
         wants_list=bool(LIST_WORDS.search(question)) and not wants_agency,
         wants_structure=(asks_for_structure(question) and not wants_agency) or bool(position or first),
@@ -219,7 +220,7 @@ def _enumerates_parts(question: str, match: re.Match) -> bool:
     after = question[match.end():]
     if STRUCTURAL_NOUNS.search(after[:6]):  # "包括哪些行动" / "提出了哪些基本原则"
         return True
-    if not MEASURE_ONLY.match(re.split(r"[，,；;]", after)[0]):  # "以哪些地区为重点"; "有几条，分别是？"
+    if not MEASURE_ONLY.match(re.split(r"[，,；;\s]", after)[0]):  # "以哪些地区为重点"; "有几条，分别是？"
         return False
     before = LIST_VERB_END.sub("", question[:match.start()])
     return bool(STRUCTURAL_NOUNS.search(before.rstrip("”’\"")[-4:]))  # "保障措施有哪几项"
