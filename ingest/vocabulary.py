@@ -232,7 +232,7 @@ NOTICE_QUESTIONS = {
 }
 NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发机关"}
 # Asks who is responsible (a department or unit), not what is to be done. Not "牵头推进什么": that asks what.
-AGENCY_QUESTION = re.compile(r"(?:哪个|哪些|哪家|什么)(?:部门|单位|机构)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|谁来?(?:负责|牵头)|"
+AGENCY_QUESTION = re.compile(r"(?:哪个|哪些|哪家|什么)(?:部门|单位|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|谁来?(?:负责|牵头)|"
                              r"(?:负责|牵头)的?是谁")
 # A department or unit in plan text: 市发展改革局, 珠海供电局, 管委会 (not 布局/格局).
 AGENCY = re.compile(r"[\u4e00-\u9fff]{2}(?<![布格大结当变])局|委员会|管委会|办公室|人民政府")
