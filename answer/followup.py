@@ -4,7 +4,8 @@ A follow-up that names only regions and/or years takes the previous question wit
 one that points back ("那交通领域呢？") but names no region takes the previous regions and years.
 A follow-up that asks only for another position ("第二个呢", "第三条具体讲什么") after a question on a
 plan's parts asks it of the same list. The cues come from the questions' frames (retriever/frame.py); here
-the previous question is rewritten as it was asked, its years spelled out (25年 -> 2025年). Earlier turns are resolved in order first, so a chain of follow-ups keeps its topic.
+the previous question is rewritten as it was asked, its years spelled out (25年 -> 2025年). Earlier turns
+are resolved in order first, so a chain of follow-ups keeps its topic.
 """
 from __future__ import annotations
 

@@ -37,7 +37,8 @@ def topic_terms(info: QuestionFrame) -> list[str]:
 
 def child_item(chunk: Chunk) -> ListItem:
     """A numbered heading as a list item: "16.积极推动工业数字化转型", cited to its heading sentence."""
-    return ListItem(chunk.number + strip_end(chunk.heading or first_sentence(chunk.text)), chunk, first_sentence(chunk.text))
+    title = chunk.number + strip_end(chunk.heading or first_sentence(chunk.text))
+    return ListItem(title, chunk, first_sentence(chunk.text))
 
 
 class Outline:
@@ -91,16 +92,20 @@ class Outline:
         rank = {h.chunk.id: i for i, h in reversed(list(enumerate(hits)))}
         best, best_score = None, self.policy.section_min_score
         for section in sections:
-            score = 1.0 if info.part_number or described else self._match(info, section, sentences)
-            if described:  # the section's own words still tell lists of 行动 apart ("科技……行动的第二个")
-                score += self._match(info, section, sentences)
+            if info.part_number:
+                score = 1.0
+            elif described:  # its own words still tell lists of 行动 apart ("科技……行动的第二个")
+                score = 1.0 + self._match(info, section, sentences)
+            else:
+                score = self._match(info, section, sentences)
             ranked = [rank[c.id] for c in [section, *self.tree.children(section.id)] if c.id in rank]
             score += self.policy.section_rank_prior / (1 + min(ranked)) if ranked else 0.0
             if score > best_score:
                 best, best_score = section, score
         return best
 
-    def _fitting(self, info: QuestionFrame, sections: list[Chunk], sentences: SentenceIndex) -> tuple[list[Chunk], bool]:
+    def _fitting(self, info: QuestionFrame, sections: list[Chunk],
+                 sentences: SentenceIndex) -> tuple[list[Chunk], bool]:
         """The sections the question's own description of the list fits, and whether it described one:
         items that are 行动 ("第三项行动"), as many as it names ("十三大行动"), at least as many as the
         position asked ("第9个"). A description no section fits narrows nothing (the reply then says how
@@ -137,7 +142,8 @@ class Outline:
         parts, 1. … 40.), when one plan is asked and it has exactly one clause of that number."""
         regions = info.regions.regions
         label = re.compile(rf"{info.ordinal}[.．、]")
-        found = [c for c in self.tree if c.kind == ChunkKind.clause and c.region in regions and label.fullmatch(c.number)]
+        found = [c for c in self.tree
+                 if c.kind == ChunkKind.clause and c.region in regions and label.fullmatch(c.number)]
         return found[0] if len(found) == 1 and len(regions) == 1 else None
 
     def _match(self, info: QuestionFrame, section: Chunk, sentences: SentenceIndex) -> float:

@@ -155,7 +155,8 @@ def region_aliases(region: str, level: str | None = None) -> list[str]:
 # ---- question patterns --------------------------------------------------------------------------
 
 # An enumeration word: the question wants a list ("包括哪些行动", "有哪几项", "列举…").
-LIST_WORDS = re.compile(r"哪些|哪几|包括什么|包含什么|包括啥|包含啥|几大|几项|几条|几个方面|几方面|主要内容|什么内容|列出|列举|有何|讲了什么|讲什么")
+LIST_WORDS = re.compile(r"哪些|哪几|包括什么|包含什么|包括啥|包含啥|几大|几项|几条|几个方面|几方面|主要内容|什么内容|列出|列举|"
+                        r"有何|讲了什么|讲什么")
 # Asks how many things there are: "几项", "多少个".
 COUNT_WORDS = re.compile(r"几[大项条个类]|几个方面|几方面|多少[个项条类家座所]|数量")
 # Asks for one item by position, as staff write it: "第三项", "第2条", "第八大行动", "排第9的", "排在第一位",
@@ -232,8 +233,8 @@ NOTICE_QUESTIONS = {
 }
 NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发机关"}
 # Asks who is responsible (a department or unit), not what is to be done. Not "牵头推进什么": that asks what.
-AGENCY_QUESTION = re.compile(r"(?:哪个|哪些|哪家|什么)(?:部门|单位|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|谁来?(?:负责|牵头)|"
-                             r"(?:负责|牵头)的?是谁")
+AGENCY_QUESTION = re.compile(r"(?:哪个|哪些|哪家|什么)(?:部门|单位|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|"
+                             r"谁来?(?:负责|牵头)|(?:负责|牵头)的?是谁")
 # A department or unit in plan text: 市发展改革局, 珠海供电局, 管委会 (not 布局/格局).
 AGENCY = re.compile(r"[\u4e00-\u9fff]{2}(?<![布格大结当变])局|委员会|管委会|办公室|人民政府")
 # Asks what a plan says about a topic, not for one fact: a few sentences make the answer.

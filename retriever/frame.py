@@ -14,11 +14,11 @@ from typing import Protocol
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.time_expressions import read_times, spelled_out, without_times
 from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, COUNT_WORDS, COUNTED_NOUN, FIGURE_NOUNS,
-                                        FIGURE_WORDS, FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END, ITEM_NOUN,
-                                        LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINALS,
-                                        OVERVIEW_WORDS, PART_ORDINAL, POINTS_BACK, SHARE_WORDS, STATED_COUNT,
-                                        STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS, YEAR_MENTION, chinese_number,
-                                        unit_family)
+                                        FIGURE_WORDS, FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END,
+                                        ITEM_NOUN, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER,
+                                        ORDINALS, OVERVIEW_WORDS, PART_ORDINAL, POINTS_BACK, SHARE_WORDS,
+                                        STATED_COUNT, STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS, YEAR_MENTION,
+                                        chinese_number, unit_family)
 from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.intent import read_analysis
 from carbonqa.retriever.models import Facet, QuestionFrame, RegionQuery, RegionSource

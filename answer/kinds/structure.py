@@ -23,7 +23,8 @@ class Structure:
         evidence, frame = asked.evidence, asked.frame
         outline = evidence.outline
         section = outline.best_section(frame, asked.hits, evidence.sentences)
-        clause = outline.numbered_clause(frame) if frame.ordinal_measure == "条" and (frame.ordinal or 0) > 0 else None
+        numbered = frame.ordinal_measure == "条" and (frame.ordinal or 0) > 0
+        clause = outline.numbered_clause(frame) if numbered else None
         if clause is not None and (section is None or not outline.names(frame, section, evidence.sentences)):
             return self._clause(outline, clause)
         if section is None:
