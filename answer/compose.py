@@ -88,9 +88,11 @@ def attributed(book: CitationBook, picked: list[Candidate], related: bool = Fals
 
 
 def structure_list(book: CitationBook, section: Chunk, items: list[ListItem], whole_text: str,
-                   picked: slice | None = None, count_sentence: str | None = None) -> str:
+                   picked: slice | None = None, count_sentence: str | None = None,
+                   under: list[ListItem] | None = None) -> str:
     """The section (its heading, or the sentence stating its count, cited with all its descendants),
-    then the items asked for (all, or those `picked`), one numbered line each, cited to its clause."""
+    then the items asked for (all, or those `picked`), one numbered line each, cited to its clause; one
+    item picked is followed by the items `under` it ("下设4条：" and a line each)."""
     heading = strip_end(first_sentence(section.text))  # its numbered heading line (Outline.sections have one)
     marker = book.cite(section, count_sentence or first_sentence(section.text), clause_text=whole_text)
     if count_sentence:
@@ -101,16 +103,34 @@ def structure_list(book: CitationBook, section: Chunk, items: list[ListItem], wh
     if picked is not None:
         numbered = numbered[picked]
         intro += f"，其中{_which(picked, len(items))}是"
-    # Numbered lines: the plan's own label ("（三）", "16.") where it has one, else the position.
-    lines = [f"{'' if HEADING_LABEL.match(item.title) else f'{n}. '}{item.title}[{book.cite(item.chunk, item.quote)}]"
-             for n, item in numbered]
+    lines = [_item_line(book, n, item) for n, item in numbered]
+    if under:
+        lines[-1] += f"，下设{len(under)}条："
+        lines += [_item_line(book, n, item) for n, item in enumerate(under, start=1)]
     return intro + "：\n" + "\n".join(lines)
 
 
+def numbered_clause_text(book: CitationBook, clause: ListItem, parent: Chunk | None, parent_text: str) -> str:
+    """"第35条" of a plan that numbers its clauses on through the parts: the clause, under the heading of
+    the list it belongs to (cited with all of that list)."""
+    if parent is None:
+        return f"据《{clause.chunk.title}》：\n{_item_line(book, 1, clause)}"
+    heading = strip_end(first_sentence(parent.text))
+    marker = book.cite(parent, first_sentence(parent.text), clause_text=parent_text)
+    return f"据《{clause.chunk.title}》，“{heading}”[{marker}]下的一条是：\n{_item_line(book, 1, clause)}"
+
+
+def _item_line(book: CitationBook, n: int, item: ListItem) -> str:
+    """A numbered line: the plan's own label ("（三）", "16.") where it has one, else the position."""
+    return f"{'' if HEADING_LABEL.match(item.title) else f'{n}. '}{item.title}[{book.cite(item.chunk, item.quote)}]"
+
+
 def _which(picked: slice, total: int) -> str:
-    """第3项 / 最后一项 / 前3项, for the intro of a list that shows only some items."""
+    """第3项 / 最后一项 / 倒数第2项 / 前3项, for the intro of a list that shows only some items."""
     if picked.start == -1:
         return "最后一项"
+    if picked.start < 0:
+        return f"倒数第{-picked.start}项"
     if not picked.start and picked.stop != 1:
         return f"前{min(picked.stop, total)}项"
     return f"第{picked.start + 1}项"

@@ -2,8 +2,10 @@
 
 A follow-up that names only regions and/or years takes the previous question with those swapped in;
 one that points back ("那交通领域呢？") but names no region takes the previous regions and years.
-The cues come from the questions' frames (retriever/frame.py); here the previous question is
-rewritten as it was asked, its years spelled out (25年 -> 2025年). Earlier turns are resolved in order first, so a chain of follow-ups keeps its topic.
+A follow-up that asks only for another position ("第二个呢", "第三条具体讲什么") after a question on a
+plan's parts asks it of the same list. The cues come from the questions' frames (retriever/frame.py); here
+the previous question is rewritten as it was asked, its years spelled out (25年 -> 2025年). Earlier turns
+are resolved in order first, so a chain of follow-ups keeps its topic.
 """
 from __future__ import annotations
 
@@ -46,11 +48,22 @@ def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catal
         if years:
             text = _swap_years(text, "、".join(years))
         return text
+    if frame.ordinal and previous.wants_structure and not (places or years or frame.terms):
+        return _another_position(frame, previous)
     before = previous.places_named
     if not places and before and frame.points_back:
         context = "、".join(before) + ("" if years else "".join(previous.years_mentioned))
         return context + LEADING_POINTER.sub("", spelled_out(frame.asked))
     return None
+
+
+def _another_position(frame: QuestionFrame, previous: QuestionFrame) -> str:
+    """"第二个呢" / "那第十个是啥" after a question on a plan's parts: that question with this position in place
+    of its own ("十五大行动第一个是什么" -> "……第二个是什么"), or asked after it ("保障措施有哪些，第三条讲什么")."""
+    asked = LEADING_POINTER.sub("", frame.asked)
+    if previous.ordinal_words and previous.ordinal_words in previous.asked:
+        return previous.asked.replace(previous.ordinal_words, frame.ordinal_words or "", 1)
+    return f"{previous.asked.rstrip('？?。！! ')}，{asked}"
 
 
 def _swap(text: str, aliases: list[str], replacement: str) -> str:

@@ -17,7 +17,7 @@ from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.sentences import split_sentences
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.tree import ClauseTree
-from carbonqa.ingest.vocabulary import COUNT_PHRASE, chinese_number
+from carbonqa.ingest.vocabulary import COUNT_PHRASE, OUTLINE_WORDS, chinese_number
 from carbonqa.retriever.models import QuestionFrame, SearchHit
 
 BULLET = re.compile(r"^\s*(?:——|—|-|•|·)\s*")
@@ -28,6 +28,17 @@ class ListItem:
     title: str  # its number and heading, as the plan writes them
     chunk: Chunk  # the clause it is cited to
     quote: str  # the verbatim line quoted: the child's heading sentence, or the bulleted line
+
+
+def topic_terms(info: QuestionFrame) -> list[str]:
+    """The question's terms that may name a section: not those about the list's shape ("那部分", "几块")."""
+    return [term for term in info.terms if not OUTLINE_WORDS.fullmatch(term)]
+
+
+def child_item(chunk: Chunk) -> ListItem:
+    """A numbered heading as a list item: "16.积极推动工业数字化转型", cited to its heading sentence."""
+    title = chunk.number + strip_end(chunk.heading or first_sentence(chunk.text))
+    return ListItem(title, chunk, first_sentence(chunk.text))
 
 
 class Outline:
@@ -54,8 +65,7 @@ class Outline:
     def _list_items(self, section: Chunk) -> list[ListItem]:
         children = self.tree.children(section.id)
         if len(children) >= 2:
-            items = [ListItem(c.number + strip_end(c.heading or first_sentence(c.text)), c, first_sentence(c.text))
-                     for c in children]
+            items = [child_item(c) for c in children]
         else:
             lines = [line for line in section.text.split("\n") if BULLET.match(line)]
             items = [ListItem(strip_end(first_sentence(BULLET.sub("", line))), section, first_sentence(line))
@@ -71,26 +81,76 @@ class Outline:
         return None
 
     def best_section(self, info: QuestionFrame, hits: list[SearchHit], sentences: SentenceIndex) -> Chunk | None:
-        """The section of the plans asked about that best matches the question ("第三部分" picks part 三)."""
+        """The section of the plans asked about that best matches the question ("第三部分" picks part 三;
+        "十三大行动里排第9的" a list of thirteen 行动)."""
         regions = info.regions.regions
         sections = [c for c in self.sections if not regions or c.region in regions]
         if info.part_number:
             # Parts are labelled "三、" (ingest normalises labels): 第十部分 is not 十一、.
             sections = [c for c in sections if c.kind == ChunkKind.part and c.number == info.part_number + "、"]
+        sections, described = self._fitting(info, sections, sentences)
         rank = {h.chunk.id: i for i, h in reversed(list(enumerate(hits)))}
         best, best_score = None, self.policy.section_min_score
         for section in sections:
-            score = 1.0 if info.part_number else self._match(info, section, sentences)
+            if info.part_number:
+                score = 1.0
+            elif described:  # its own words still tell lists of 行动 apart ("科技……行动的第二个")
+                score = 1.0 + self._match(info, section, sentences)
+            else:
+                score = self._match(info, section, sentences)
             ranked = [rank[c.id] for c in [section, *self.tree.children(section.id)] if c.id in rank]
             score += self.policy.section_rank_prior / (1 + min(ranked)) if ranked else 0.0
             if score > best_score:
                 best, best_score = section, score
         return best
 
+    def _fitting(self, info: QuestionFrame, sections: list[Chunk],
+                 sentences: SentenceIndex) -> tuple[list[Chunk], bool]:
+        """The sections the question's own description of the list fits, and whether it described one:
+        items that are 行动 ("第三项行动"), as many as it names ("十三大行动"), at least as many as the
+        position asked ("第9个"). A description no section fits narrows nothing (the reply then says how
+        many items the list has). A list described but not named ("排第一的行动") is the outermost one."""
+        tests = []
+        if info.item_noun:
+            tests.append(lambda s: self._items_are(s, info.item_noun))
+        if info.list_size:
+            tests.append(lambda s: len(self.items(s)) == info.list_size)
+        described = False
+        for test in tests:
+            fitting = [s for s in sections if test(s)]
+            if fitting:
+                sections, described = fitting, True
+        if info.ordinal:
+            sections = [s for s in sections if len(self.items(s)) >= abs(info.ordinal)] or sections
+        if described and not any(self.names(info, s, sentences) for s in sections):
+            depth = min(len(self.tree.ancestors(s.id)) for s in sections)
+            sections = [s for s in sections if len(self.tree.ancestors(s.id)) == depth]
+        return sections, described
+
+    def _items_are(self, section: Chunk, noun: str) -> bool:
+        """Do most of the section's items end in the noun ("（三）节能降碳增效行动")?"""
+        titles = self.items(section)
+        return 2 * sum(title.endswith(noun) for title in titles) > len(titles)
+
+    def names(self, info: QuestionFrame, section: Chunk, sentences: SentenceIndex) -> bool:
+        """Does the question name the section by its heading ("保障措施第六条"), beyond what its items are?"""
+        terms = [t for t in topic_terms(info) if not (info.item_noun and info.item_noun in t)]
+        return sentences.coverage(terms, squash(section.heading)) > 0
+
+    def numbered_clause(self, info: QuestionFrame) -> Chunk | None:
+        """The clause a plan numbers `info.ordinal` ("第35条": the plans number their clauses on through the
+        parts, 1. … 40.), when one plan is asked and it has exactly one clause of that number."""
+        regions = info.regions.regions
+        label = re.compile(rf"{info.ordinal}[.．、]")
+        found = [c for c in self.tree
+                 if c.kind == ChunkKind.clause and c.region in regions and label.fullmatch(c.number)]
+        return found[0] if len(found) == 1 and len(regions) == 1 else None
+
     def _match(self, info: QuestionFrame, section: Chunk, sentences: SentenceIndex) -> float:
         """The heading (its lead text at half credit), plus the child headings' mean match at
         policy.child_credit: a list of 行动 fits "有哪些行动", while one child that matches well is the
         item asked about ("工业……行动下设哪些任务" wants that child's items, not its siblings)."""
-        own = sentences.coverage(info.terms, squash(section.heading), squash(section.text))
-        children = [sentences.coverage(info.terms, squash(title)) for title in self.items(section)]
+        terms = topic_terms(info)
+        own = sentences.coverage(terms, squash(section.heading), squash(section.text))
+        children = [sentences.coverage(terms, squash(title)) for title in self.items(section)]
         return own + self.policy.child_credit * sum(children) / len(children)

@@ -8,11 +8,12 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   `OWN_PLAN`, `TARGET_WORDS`, `OTHER_PLACES`): no plan's region is listed here. A plan's region and level come from its own
   metadata; the names a question may use for it are derived from that name (深圳市南山区 ->
   南山区, 南山, 深圳南山 …), so a plan of any 省/市/县/区 works.
-- Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINAL`, `LAST_ITEM`, `FIRST_ITEMS`, `PART_ORDINAL`,
-  `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`, `ASKING_TAIL`,
-  `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`,
-  `FRAME_WORDS`, and the follow-up cues `POINTS_BACK`, `LEADING_POINTER`, `FOLLOWUP_FILLER`): read once
-  per question by `retriever.frame`.
+- Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINALS`, `FROM_THE_END`, `STATED_COUNT`, `ITEM_NOUN`,
+  `COUNTED_NOUN`, `FIRST_ITEMS`, `PART_ORDINAL`, `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`,
+  `ASKING_TAIL`, `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`,
+  `MEASURE_ONLY`, `UNDER_ASKED`, `OUTLINE_WORDS`, `FRAME_WORDS`, and the follow-up cues `POINTS_BACK`,
+  `LEADING_POINTER`, `FOLLOWUP_FILLER`): read once per question by `retriever.frame` (`OUTLINE_WORDS` by
+  answer/outline.py, on the question's terms).
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
   `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
   by the features of their own titles and dates.
@@ -154,12 +155,38 @@ def region_aliases(region: str, level: str | None = None) -> list[str]:
 # ---- question patterns --------------------------------------------------------------------------
 
 # An enumeration word: the question wants a list ("包括哪些行动", "有哪几项", "列举…").
-LIST_WORDS = re.compile(r"哪些|哪几|包括什么|包含什么|几大|几项|几条|几个方面|几方面|主要内容|什么内容|列出|列举|有何|讲了什么|讲什么")
+LIST_WORDS = re.compile(r"哪些|哪几|包括什么|包含什么|包括啥|包含啥|几大|几项|几条|几个方面|几方面|主要内容|什么内容|列出|列举|"
+                        r"有何|讲了什么|讲什么")
 # Asks how many things there are: "几项", "多少个".
 COUNT_WORDS = re.compile(r"几[大项条个类]|几个方面|几方面|多少[个项条类家座所]|数量")
-# Asks for one item by position: "第三项", "第2条"; "最后一项".
-ORDINAL = re.compile(rf"第({CN_NUMERAL}|\d+)(?:项|条|点|个|方面)")
-LAST_ITEM = re.compile(r"最后一[项条点个]")
+# Asks for one item by position, as staff write it: "第三项", "第2条", "第八大行动", "排第9的", "排在第一位",
+# "头一条", "No.5"; from the end: "最后一个", "排在最后的", "倒数第二个". Group "n" is the position (none:
+# the first, or from the end the last), group "measure" the word counting it ("条" may number the plan's
+# clauses continuously: 第35条). Not "第三方"/"第一批": a position takes a measure word or 排 in front.
+_POSITION = rf"{CN_NUMERAL}|\d{{1,3}}"
+ORDINALS = (
+    re.compile(rf"排在?第(?P<n>{_POSITION})(?P<measure>位|个|项|条)?"),
+    re.compile(rf"第(?P<n>{_POSITION})(?P<measure>大|项|条|点|个|位|方面)"),
+    re.compile(r"(?<![A-Za-z])No\.?\s*(?P<n>\d{1,3})", re.IGNORECASE),
+    re.compile(r"头一(?P<measure>项|条|点|个)"),
+)
+FROM_THE_END = (
+    re.compile(rf"倒数第(?P<n>{_POSITION})(?P<measure>项|条|点|个|位)?"),
+    re.compile(r"最后一(?P<measure>项|条|点|个|位)|排在?最后|最后的?那一?[个项条]"),
+)
+# The size of the list a question names ("十三大行动里排第9", "那十二个行动"): group 1 the count, 2 the
+# noun; not a position ("第九个行动", "第十三大行动").
+_ITEM_NOUNS = "行动|任务|措施|举措|工程|方面"
+STATED_COUNT = re.compile(rf"(?<![第前数\d一二三四五六七八九十])({CN_NUMERAL}|\d{{1,2}})(?:大|个|项|条)"
+                          rf"(?:重点|主要)?({_ITEM_NOUNS})")
+# What a list's items are, named after a position ("第三项行动"), or counted ("几大行动"): a list whose items
+# end in it (group 1).
+ITEM_NOUN = re.compile(f"({_ITEM_NOUNS})")
+COUNTED_NOUN = re.compile(rf"(?:(?:几|多少|{CN_NUMERAL}|\d)(?:个|项|条)|大)(?:重点|主要)?({_ITEM_NOUNS})")  # not 那个行动
+# Words of a structure question that describe the list's shape or ask about it, not its topic
+# ("“组织实施”那部分由哪几块组成", "十三个行动里"): not matched against headings.
+OUTLINE_WORDS = re.compile(rf"(?:{CN_NUMERAL}|\d+|几|那|这|哪)?(?:大|个|些|项|条|块|部分|一块)?|部分|组成|构成|下面|下边|"
+                           r"底下|下设|里面|最后|具体|分别|都叫|名字|内容|关于|讲的?|说的?")
 # Asks for the first few items: "前三项", "前2条".
 FIRST_ITEMS = re.compile(rf"前({CN_NUMERAL}|\d+)(?:项|条|点|个)")
 # How many items a plan says a section has, in its own words: "碳达峰十三大行动", "五项任务".
@@ -215,8 +242,8 @@ NOTICE_QUESTIONS = {
 NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发机关", "recipients": "主送单位",
                  "contact": "问题反映渠道"}
 # Asks who is responsible (a department or unit), not what is to be done. Not "牵头推进什么": that asks what.
-AGENCY_QUESTION = re.compile(r"(?:哪个|哪些|哪家|什么)(?:部门|单位|机构)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|谁来?(?:负责|牵头)|"
-                             r"(?:负责|牵头)的?是谁")
+AGENCY_QUESTION = re.compile(r"(?:哪个|哪些|哪家|什么)(?:部门|单位|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|"
+                             r"谁来?(?:负责|牵头)|(?:负责|牵头)的?是谁")
 # A department or unit in plan text: 市发展改革局, 珠海供电局, 管委会 (not 布局/格局); or a body the plans
 # make responsible by its kind: 碳达峰碳中和工作领导小组, 行业协会, 市各有关部门, 各级财政.
 AGENCY = re.compile(r"[\u4e00-\u9fff]{2}(?<![布格大结当变])局|委员会|管委会|办公室|人民政府|领导小组|协会|"
@@ -226,6 +253,11 @@ OVERVIEW_WORDS = re.compile(r"有什么(?:安排|打算|计划)|有何(?:安排|
 # What a structure question enumerates: the plan's own parts, not things named inside them.
 STRUCTURAL_NOUNS = re.compile(r"行动|任务|措施|方面|内容|原则|部分|保障|举措|重点工作|领域")
 MEASURE_ONLY = re.compile(r"^(?:项|条|个方面|方面)?[？?。\s]*$")
+# Asks what is under a part of a plan ("下设几条", "下面有哪几条", "由哪几条组成", "下面具体有几条措施"): the
+# part's own items, not things its text names ("里面有几个项目").
+UNDER_ASKED = re.compile(r"(?:下面|下边|底下|下设了?|里面|包括|包含|分成|分了|列了|由)(?:具体)?(?:有|分了?|列了|包括)?"
+                         r"(?:(?:几|哪几|哪些|多少)(?:条|项|块|个方面|方面)(?=$|[^\u4e00-\u9fff]|措施|任务|行动|举措|内容|"
+                         r"组成|构成|都|各|分别)|(?:哪些|啥|什么)(?:具体)?(?:措施|任务|举措))")
 LIST_VERB_END = re.compile(r"(?:包括|包含|分为|有|是|都有|主要有|具体有)$")
 # Words of the question's frame, not its topic; region names are removed separately.
 FRAME_WORDS = re.compile(

@@ -13,11 +13,12 @@ from typing import Protocol
 
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.time_expressions import read_times, spelled_out, without_times
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS,
-                                        FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS, LAST_ITEM, LIST_VERB_END,
-                                        LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINAL, OVERVIEW_WORDS,
-                                        PART_ORDINAL, POINTS_BACK, SHARE_WORDS, STRUCTURAL_NOUNS, WHEN_WORDS,
-                                        YEAR_MENTION, chinese_number, unit_family)
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, COUNT_WORDS, COUNTED_NOUN, FIGURE_NOUNS,
+                                        FIGURE_WORDS, FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END,
+                                        ITEM_NOUN, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER,
+                                        ORDINALS, OVERVIEW_WORDS, PART_ORDINAL, POINTS_BACK, SHARE_WORDS,
+                                        STATED_COUNT, STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS, YEAR_MENTION,
+                                        chinese_number, unit_family)
 from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.intent import read_analysis
 from carbonqa.retriever.models import Facet, QuestionFrame, RegionQuery, RegionSource
@@ -107,21 +108,55 @@ def _region_query(question: str, catalog: RegionCatalog, named: RegionQuery, reg
 
 def _list_intent(question: str) -> dict:
     """Whether it wants a list, a plan's own parts, a count, an item by position, or who is responsible."""
-    ordinal = ORDINAL.search(question)
+    # "重点任务分工表里……由哪些单位负责" asks who, not for the plan's list of 重点任务; "排第一的责任单位"
+    # ranks the units named, not the plan's parts.
+    wants_agency = bool(AGENCY_QUESTION.search(question))
+    position = None if wants_agency else _position(question)
     first = FIRST_ITEMS.search(question)
     part = PART_ORDINAL.search(question)
-    # "重点任务分工表里……由哪些单位负责" asks who, not for the plan's list of 重点任务.
-    wants_agency = bool(AGENCY_QUESTION.search(question))
+    stated = STATED_COUNT.search(question.replace(position[1].group(), " ") if position else question)  # 最后一个行动
     return dict(
         wants_list=bool(LIST_WORDS.search(question)) and not wants_agency,
-        wants_structure=(asks_for_structure(question) and not wants_agency)
-        or bool(ordinal or first or LAST_ITEM.search(question)),
+        wants_structure=(asks_for_structure(question) and not wants_agency) or bool(position or first),
         wants_count=bool(COUNT_WORDS.search(question)),
         wants_agency=wants_agency,
-        ordinal=-1 if LAST_ITEM.search(question) else (chinese_number(ordinal.group(1)) if ordinal else None),
+        ordinal=position[0] if position else None,
+        ordinal_words=position[1].group() if position else None,
+        ordinal_measure=position[2] if position else None,
+        item_noun=_item_noun(question, position[1] if position else None),
+        list_size=chinese_number(stated.group(1)) if stated else None,
         first_items=chinese_number(first.group(1)) if first else None,
         part_number=part.group(1) if part else None,
     )
+
+
+def _position(question: str) -> tuple[int, re.Match, str | None] | None:
+    """The position asked for (negative from the end: -1 the last), its words and its measure word; the
+    first such words in the question."""
+    found: list[tuple[int, int, re.Match]] = []
+    for patterns, sign in ((ORDINALS, 1), (FROM_THE_END, -1)):
+        for pattern in patterns:
+            for match in pattern.finditer(question):
+                number = match.groupdict().get("n")
+                n = (chinese_number(number) or 0) if number else 1  # 头一条 / 最后一个: no number written
+                if n:
+                    found.append((match.start(), sign * n, match))
+    if not found:
+        return None
+    _, n, match = min(found, key=lambda f: (f[0], -len(f[2].group())))
+    return n, match, match.groupdict().get("measure")
+
+
+def _item_noun(question: str, position: re.Match | None) -> str | None:
+    """What the listed items are: the noun right after the position ("第三项行动", "排第9的是哪个行动"),
+    else the noun counted ("十三大行动里", "有几大行动")."""
+    if position is not None:
+        clause = re.split(r"[，,。？?；;！!]", question[position.end():])[0]
+        noun = ITEM_NOUN.search(clause[:8])
+        if noun:
+            return noun.group(1)
+    counted = COUNTED_NOUN.search(question)
+    return counted.group(1) if counted else None
 
 
 def _facets(frame: QuestionFrame, catalog: RegionCatalog, words: Words, plans: PlanCatalog | None) -> list[Facet]:
@@ -164,7 +199,7 @@ def topic_terms(question: str, place_names: list[str], tokenize: Callable[[str],
     topic = without_times(question)
     for name in place_names:  # longest first, so 珠海市 goes before 珠海
         topic = topic.replace(name, " ")
-    for pattern in (FRAME_WORDS, PART_ORDINAL, ORDINAL, FIRST_ITEMS, LAST_ITEM):  # 第三项/前三项: no topic
+    for pattern in (FRAME_WORDS, PART_ORDINAL, *ORDINALS, *FROM_THE_END, FIRST_ITEMS):  # 第三项/前三项: no topic
         topic = pattern.sub(" ", topic)
     terms: list[str] = []
     for token in tokenize(topic):
@@ -177,14 +212,15 @@ def topic_terms(question: str, place_names: list[str], tokenize: Callable[[str],
 
 def asks_for_structure(question: str) -> bool:
     """Does the question enumerate parts of a plan (actions, tasks, measures), not things in them?"""
-    return any(_enumerates_parts(question, match) for match in LIST_WORDS.finditer(question))
+    return bool(UNDER_ASKED.search(question)) or any(_enumerates_parts(question, match)
+                                                      for match in LIST_WORDS.finditer(question))
 
 
 def _enumerates_parts(question: str, match: re.Match) -> bool:
     after = question[match.end():]
     if STRUCTURAL_NOUNS.search(after[:6]):  # "包括哪些行动" / "提出了哪些基本原则"
         return True
-    if not MEASURE_ONLY.match(after):  # "以哪些地区为重点"
+    if not MEASURE_ONLY.match(re.split(r"[，,；;\s]", after)[0]):  # "以哪些地区为重点"; "有几条，分别是？"
         return False
     before = LIST_VERB_END.sub("", question[:match.start()])
     return bool(STRUCTURAL_NOUNS.search(before.rstrip("”’\"")[-4:]))  # "保障措施有哪几项"

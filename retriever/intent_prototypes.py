@@ -2,7 +2,7 @@
 written in general terms (no plan's or question set's wording), embedded once with the runtime's model.
 
 The question frame's patterns (retriever/frame.py) read intents from fixed words; a prototype reads the
-same intents asked in other words ("下设几条", "由哪些措施组成"). `other` holds questions that ask
+same intents asked in other words ("文件的主要框架是怎样的", "这项工作归谁管"). `other` holds questions that ask
 for none of them (a figure, a fact), so that a question near no intent prototype is not pulled to one.
 """
 from __future__ import annotations

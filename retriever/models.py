@@ -78,7 +78,14 @@ class QuestionFrame(BaseModel):
     wants_count: bool = Field(default=False, description="asks how many (几项/多少个)")
     wants_agency: bool = Field(default=False, description="asks who is responsible (哪个部门/责任单位/由谁负责)")
     wants_overview: bool = Field(default=False, description="asks what a plan says about a topic (有什么安排)")
-    ordinal: int | None = Field(default=None, description="asks for one item by position: 第3项 -> 3, 最后一项 -> -1")
+    ordinal: int | None = Field(default=None, description="asks for one item by position: 第3项/排第3的 -> 3, "
+                                                          "最后一项 -> -1, 倒数第二个 -> -2")
+    ordinal_words: str | None = Field(default=None, description="the words asking for the position, as written "
+                                                                "(排第9的, 第三条): what a follow-up swaps")
+    ordinal_measure: str | None = Field(default=None, description="the word counting the position: 第35条 -> 条 "
+                                                                  "(may be the plan's continuous clause number)")
+    item_noun: str | None = Field(default=None, description="what the listed items are: 第三项行动, 十三大行动里 -> 行动")
+    list_size: int | None = Field(default=None, description="the size of the list the question names: 十三大行动 -> 13")
     first_items: int | None = Field(default=None, description="asks for the first items: 前三项 -> 3")
     part_number: str | None = Field(default=None, description="第三部分 -> 三")
     notice: list[str] = Field(default_factory=list, description="what it asks of a plan's notice (印发通知): number, "

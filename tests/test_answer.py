@@ -117,6 +117,62 @@ def test_part_number_picks_that_part_only():
         assert outline.best_section(info, hits, SentenceIndex(chunks)).id == expected
 
 
+def _actions_plan() -> list[Chunk]:
+    """重点任务 with three 行动 (the third with two sub-actions), clauses numbered on through them 1. … 4.,
+    and 保障措施 with three measures; each heading followed by a sentence naming it (terms are weighed by
+    the sentences that hold them)."""
+    def node(chunk_id, label, name, kind=ChunkKind.section, parent_id=None):
+        text = f"{label}{name}。\n围绕{name}开展各项工作，确保取得实效。"
+        return _chunk(chunk_id, text, kind=kind, number=label, heading=name, parent_id=parent_id)
+
+    chunks = [node("t/2", "二、", "重点任务", ChunkKind.part)]
+    for n, (label, name) in enumerate([("（一）", "能源转型行动"), ("（二）", "节能增效行动"), ("（三）", "科技创新行动")], 1):
+        chunks.append(node(f"t/2.{n}", label, name, parent_id="t/2"))
+    clauses = [("t/2.1", "控制煤炭消费"), ("t/2.1", "发展新能源"), ("t/2.2", "提升节能管理"), ("t/2.2", "推进节能改造")]
+    for n, (parent, name) in enumerate(clauses, 1):
+        chunks.append(node(f"{parent}.{n}", f"{n}.", name, ChunkKind.clause, parent))
+    for n, name in enumerate(["基础研究行动", "成果转化行动"], 1):  # a nested list of 行动, as 广东's 科技赋能
+        chunks.append(node(f"t/2.3.{n}", f"{n}.", name, ChunkKind.clause, "t/2.3"))
+    chunks.append(node("t/3", "三、", "保障措施", ChunkKind.part))
+    for n, (label, name) in enumerate([("（一）", "加强统计"), ("（二）", "完善政策"), ("（三）", "强化考核")], 1):
+        chunks.append(node(f"t/3.{n}", label, name, parent_id="t/3"))
+    return chunks
+
+
+def _asked(question: str, terms: list[str], **position) -> QuestionFrame:
+    return QuestionFrame(text=question, regions=RegionQuery(regions=["云浮市"]), terms=terms, wants_structure=True,
+                         **position)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("question, terms, position, expected", [
+    # Items that are 行动, no list named: the outermost list of 行动, though the retriever prefers the nested one.
+    ("排在第一位的行动是哪个？", ["行动"], dict(ordinal=1, item_noun="行动"), "t/2"),
+    ("那两大行动里第二个是什么？", ["行动"], dict(ordinal=2, item_noun="行动", list_size=2), "t/2.3"),  # its size
+    ("科技创新行动里第二个是什么？", ["科技", "创新", "行动"], dict(ordinal=2, item_noun="行动"), "t/2.3"),  # named
+    ("保障措施第二条是什么？", ["保障", "措施", "保障措施"], dict(ordinal=2, ordinal_measure="条"), "t/3"),
+])
+def test_a_position_picks_the_list_the_question_describes(question, terms, position, expected):
+    chunks = _actions_plan()
+    by_id = {c.id: c for c in chunks}
+    outline = Outline(ClauseTree(chunks))
+    sentences = SentenceIndex(chunks, policy=AnswerPolicy(domain_term_min_df=1))
+    hits = [SearchHit(chunk=by_id["t/2.3"], score=1.0)]
+    assert outline.best_section(_asked(question, terms, **position), hits, sentences).id == expected
+
+
+@pytest.mark.unit
+def test_a_clause_number_is_the_plans_clause_when_it_numbers_them_on_and_no_list_is_named():
+    chunks = _actions_plan()
+    outline = Outline(ClauseTree(chunks))
+    sentences = SentenceIndex(chunks, policy=AnswerPolicy(domain_term_min_df=1))
+    assert outline.numbered_clause(_asked("第4条讲什么？", [], ordinal=4, ordinal_measure="条")).id == "t/2.2.4"
+    # 1. and 2. also number the sub-actions of （三）: which clause 2 is meant is not clear.
+    assert outline.numbered_clause(_asked("第2条讲什么？", [], ordinal=2, ordinal_measure="条")) is None
+    named = _asked("保障措施第二条是什么？", ["保障措施"], ordinal=2, ordinal_measure="条")
+    assert outline.names(named, {c.id: c for c in chunks}["t/3"], sentences)
+
+
 @pytest.mark.unit
 def test_plan_words_are_terms_the_plans_write_on_their_own_not_only_inside_longer_words():
     chunks = [_chunk("w/1", "严守红树林保护红线。"), _chunk("w/2", "安全有序发展核电。")]

@@ -155,6 +155,24 @@ def test_a_list_question_lists_the_section_then_each_item_cited_to_its_clause(as
     assert all(item.parent_id == section.id for item in items)
 
 
+def test_one_item_asked_by_position_comes_with_the_items_under_it(ask, cited, tiny_corpus):
+    answer = cited(ask("广东方案排在第一位的行动是哪个？"))
+    assert "其中第1项是：\n（一）能源绿色低碳转型行动" in answer.answer and "下设2条" in answer.answer
+    section, item, *under = [tiny_corpus.tree[c.chunk_id] for c in answer.citations]
+    assert item.parent_id == section.id and [c.parent_id for c in under] == [item.id, item.id]
+    assert cited(ask("广东十三大行动里倒数第二个是什么？")).answer.count("（二）节能降碳增效行动") == 1
+
+
+def test_a_clause_number_asked_of_a_plan_is_its_clause_under_its_list(ask, cited, tiny_corpus):
+    answer = cited(ask("广东方案第4条讲的什么内容？"))
+    assert answer.answer.endswith("“（三）交通运输绿色低碳行动”[1]下的一条是：\n4.推动运输工具装备低碳转型[2]")
+
+
+def test_another_position_after_a_structure_question_asks_the_same_list(ask, cited):
+    answer = cited(ask("第三个呢", history=["广东方案第一项重点行动是什么？"]))
+    assert answer.understood_as == "广东方案第三个重点行动是什么？" and "（三）交通运输绿色低碳行动" in answer.answer
+
+
 def test_an_item_beyond_the_list_is_refused(ask):
     answer = ask("广东方案第五项重点行动是什么？")
     assert answer.refused and answer.answer == "“二、重点任务”只有3项。"

@@ -47,6 +47,11 @@ def understand(question: str, history: list[str]) -> str:
         # A new topic pointing back inherits the previous regions (and year unless it names one).
         ("那交通领域呢？", ["珠海市2025年的能源目标是什么"], "珠海市2025年交通领域呢？"),
         ("那2030年的交通目标呢？", ["珠海市2025年的能源目标是什么"], "珠海市2030年的交通目标呢？"),
+        # Another position after a question on a plan's parts asks it of the same list: in place of the
+        # earlier position, or after the earlier question.
+        ("第二个呢", ["云浮方案里十五大行动第一个是什么"], "云浮方案里十五大行动第二个是什么"),
+        ("那第十个是啥", ["广东省方案有几大行动"], "广东省方案有几大行动，第十个是啥"),
+        ("第三条具体讲什么", ["江门碳达峰方案的保障措施有哪些？"], "江门碳达峰方案的保障措施有哪些，第三条具体讲什么"),
         # Names of one length are replaced in a fixed order: 广东省 before 省方案, in every process.
         ("那江门呢？", ["广东省方案里，2025年单位GDP能耗要比2020年下降百分之几？"],
          "江门市方案里，2025年单位GDP能耗要比2020年下降百分之几？"),
@@ -63,6 +68,7 @@ def test_follow_ups_are_completed_from_history(question, history, understood):
         ("佛山市的碳达峰目标是什么？", ["珠海市碳达峰目标是什么？"]),  # a full question stands alone
         ("新能源汽车推广有哪些措施？", ["珠海市碳达峰目标是什么？"]),  # a new topic that does not point back
         ("  佛山市的碳达峰目标是什么？ ", []),
+        ("第三条里面有没有2025年的目标？", ["江门交通运输绿色低碳行动下面有几条"]),  # says more than a position
     ],
 )
 def test_standalone_questions_are_kept(question, history):

@@ -75,7 +75,7 @@ def test_a_frame_takes_the_structure_or_department_intent_its_vector_means():
 
 
 def test_the_retriever_refines_the_frame_with_the_vector_it_searched_with(tiny_retriever):
-    question = "这部分下面分了哪几块"  # one of the structure prototypes, which no pattern reads as one
+    question = "文件的主要框架是怎样的"  # one of the structure prototypes, which no pattern reads as one
     assert not tiny_retriever.read(question).wants_structure
     batches = len(tiny_retriever.embedder.query_batches)
     result = tiny_retriever.search(question)

@@ -119,6 +119,51 @@ def test_structure_questions_enumerate_the_plans_own_parts(question, expected):
     assert asks_for_structure(question) is expected
 
 
+@pytest.mark.parametrize("question, ordinal, measure, noun, size", [
+    ("佛山那十三个行动里排第9的是哪个", 9, None, "行动", 13),
+    ("佛山十三大行动里排第三的是哪个行动？", 3, None, "行动", 13),
+    ("广东省方案排在第一位的行动是哪个？", 1, "位", "行动", None),
+    ("江门方案第八大行动讲的是什么", 8, "大", "行动", None),
+    ("珠海方案第7项行动是哪一个，下面分几条", 7, "项", "行动", None),
+    ("佛山最后一个行动是啥，有几条", -1, "个", "行动", None),  # 一个行动 is the position, not a size
+    ("江门方案里排在最后的那个行动叫什么", -1, None, "行动", None),
+    ("云浮十五大行动里倒数第二个是什么", -2, "个", "行动", 15),
+    ("云浮那些大行动里最后一个是啥", -1, "个", "行动", None),
+    ("保障措施头一条说的是啥", 1, "条", None, None),
+    ("佛山方案No.5行动是什么", 5, None, "行动", None),
+    ("第35条在佛山方案里讲的什么内容", 35, "条", None, None),
+])
+def test_positions_as_staff_ask_them(words, question, ordinal, measure, noun, size):
+    frame = read_question(question, CORPUS, words)
+    assert (frame.ordinal, frame.ordinal_measure, frame.item_noun, frame.list_size) == (ordinal, measure, noun, size)
+    assert frame.wants_structure
+
+
+@pytest.mark.parametrize("question", [
+    "第三方机构参与碳排放核查有什么要求？",  # 第三方 is no position
+    "第一批试点有哪些城市？",
+    "珠海培育科技人才队伍，主要责任单位中排第一的是哪个部门？",  # ranks the units named, not the plan's parts
+])
+def test_words_like_a_position_that_are_not_one(words, question):
+    assert read_question(question, CORPUS, words).ordinal is None
+
+
+@pytest.mark.parametrize("question", [
+    "佛山能源绿色低碳转型行动下设几条？都叫什么？",
+    "佛山的交通运输绿色低碳行动下面有几条？各讲什么",
+    "城乡建设低碳行动在佛山方案里由哪几条组成",
+    "云浮绿色要素交易促进行动里面有啥措施",
+    "佛山保障措施有几条 分别是啥",
+    "云浮方案保障措施都包括啥",
+])
+def test_asking_what_is_under_a_part_is_a_structure_question(question):
+    assert asks_for_structure(question)
+
+
+def test_a_things_count_inside_a_part_is_not_its_structure():
+    assert not asks_for_structure("交通领域里面有几个项目要建设？")
+
+
 def test_list_positions_are_structure_questions_and_not_topic_words(words):
     first = read_question("珠海重点任务的前三项行动分别是什么？", CORPUS, words)
     assert first.first_items == 3 and first.wants_structure and "三项" not in first.terms
