@@ -144,9 +144,9 @@ def test_the_threshold_refuses_few_right_answers_in_cross_validation():
     labels = np.array([1] * 100 + [0] * 20)
     # Right answers mostly confident, three of them doubtful; the wrong ones doubtful.
     probabilities = np.r_[np.full(97, 0.9), [0.12, 0.22, 0.35], np.full(20, 0.08)]
-    assert MAX_LOST_RIGHT == 0.02
-    assert choose_threshold(probabilities, labels) == 0.3  # refuses two of the right answers (2%), not three
-    assert choose_threshold(np.r_[np.full(97, 0.9), [0.06, 0.12, 0.22], np.full(20, 0.08)], labels) == 0.2
+    assert MAX_LOST_RIGHT == 0.01
+    assert choose_threshold(probabilities, labels) == 0.2  # refuses one of the right answers (1%), not two
+    assert choose_threshold(np.r_[np.full(97, 0.9), [0.06, 0.12, 0.22], np.full(20, 0.08)], labels) == 0.1
     assert choose_threshold(np.full(120, 0.01), labels) == 0.05  # none allowed: the lowest
 
 
