@@ -208,9 +208,10 @@ AGAIN_WORDS = ("换成", "如果是")
 _POINTERS = "|".join(POINTER_WORDS + AGAIN_WORDS)
 POINTS_BACK = re.compile(rf"^(?:{_POINTERS})|呢\W*$")
 LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
-# What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢"):
-# 到/至 only lead up to the time named.
-FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|\W")
+# What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢",
+# "江门市的目标又是多少？"): 到/至 only lead up to the time named; 目标/指标/多少 ask the same thing again.
+FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|"
+                             r"(?:是|为|有)?多少|目标|指标|\W")
 # Words that ask about every plan at once. Not 分别/对比/相比: "2025年和2030年分别" or "与2020年相比"
 # compare years; a comparison of plans names them (two or more named regions).
 ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|[两二三四五六七八九十]个?(?:城市|方案)|[两二三四五六七八九十]市(?!场)|"

@@ -328,6 +328,8 @@ def test_a_comparisons_facets_are_narrowed_to_one_plan_at_a_time(words):
     ("那佛山呢？", [], True, True),
     ("江门的呢", [], True, True),
     ("那交通领域呢？", [], True, False),
+    ("江门市的目标又是多少？", [], False, True),  # the same target asked again of another place
+    ("那交通领域的目标呢？", [], True, False),
     ("珠海市2025年的能源目标是什么", ["2025年"], False, False),
 ])
 def test_what_a_follow_up_needs_is_read_with_the_frame(words, question, years, points_back, only_place_or_year):
