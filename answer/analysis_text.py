@@ -95,7 +95,7 @@ class AnalysisText:
     def _reference(self) -> str:
         result = self.result
         province = result.reference
-        if result.focus:
+        if result.difference is not None:  # one plan singled out
             line = result.line(result.focus[0])
             if result.difference == 0:
                 return (f"{line.region}与{province.region}相同：{self._subject()}均为{self._figure(line)}、"

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 
 import jieba
 
-from carbonqa.ingest.vocabulary import (ALL_PLANS, NOT_REGION_UNITS, OTHER_PLACES, OWN_PLAN, is_province,
-                                        region_aliases, region_level, region_units, short_name)
+from carbonqa.ingest.vocabulary import (ALL_PLANS, MIN_HEAD_RUN, NOT_REGION_UNITS, OTHER_PLACES, OWN_PLAN,
+                                        PROVINCE_ALIASES, SHORT_PROVINCE, is_province, region_aliases, region_level,
+                                        region_units, short_name)
 from carbonqa.retriever.divisions import Division, Divisions
 from carbonqa.retriever.models import RegionQuery, RegionSource
 
@@ -77,6 +78,22 @@ class RegionCatalog:
     def answer_order(self) -> list[str]:
         """Provinces first, then corpus order: the order of lines in a comparison."""
         return self.provinces + [r for r in self.regions if r not in self.provinces]
+
+    def spelled_out(self, question: str) -> str:
+        """The question with the plans it names in office shorthand written out: "省" alone as 全省 (with
+        one province), a run of first characters as the cities' names (珠佛江云 -> 珠海、佛山、江门、云浮)."""
+        if len(self.provinces) == 1:
+            question = SHORT_PROVINCE.sub(PROVINCE_ALIASES[0], question)
+        heads: dict[str, list[str]] = {}
+        for region in self.regions:
+            heads.setdefault(short_name(region)[0], []).append(short_name(region))
+        single = {head: names[0] for head, names in heads.items() if len(names) == 1}  # a head two plans share names none
+        run = re.compile(f"[{''.join(map(re.escape, single))}]{{{MIN_HEAD_RUN},}}") if single else None
+
+        def written(match: re.Match) -> str:
+            text = match.group()
+            return "、".join(single[head] for head in text) if len(set(text)) == len(text) else text
+        return run.sub(written, question) if run else question
 
     def resolve(self, name: str) -> str | None:
         """An explicit filter value (珠海 / 珠海市 / 全省) as a plan region, None if it has no plan."""
