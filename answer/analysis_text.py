@@ -158,6 +158,8 @@ class AnalysisText:
             marker = self.book.cite(self.chunks[mention.clause_id], mention.quote)
             year = f"{self.result.year}年的" if self.result.year else ""
             also = f"（另：{cited}）" if cited else ""
+            if line.note:  # the words state the figure asked, without its year
+                return f"{line.region}：方案写的是“{mention.quote}”[{marker}]（{line.note}）。{also}"
             return f"{line.region}：未给出{year}数值，方案写的是“{mention.quote}”[{marker}]。{also}"
         return f"{line.region}：{line.note}：{cited}。"
 

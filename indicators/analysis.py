@@ -46,7 +46,8 @@ class PlanLine(BaseModel):
     records: list[Indicator] = Field(default_factory=list, description="figure: the compared record first")
     mention: Mention | None = Field(default=None, description="in_words: where the plan names the indicator")
     value: float | None = Field(default=None, description="figure: the compared figure in the result's unit")
-    note: str = Field(default="", description="why the figure is not compared, in Chinese")
+    note: str = Field(default="", description="why the figure is not compared; in_words: that the words state the "
+                                              "figure asked without its year; in Chinese")
 
 
 class AnalysisResult(BaseModel):
@@ -411,19 +412,27 @@ def _threshold(result: AnalysisResult) -> None:
 
 
 def _stating(result: AnalysisResult) -> None:
-    """Coverage and count: the plans that state a figure (the figure the question quotes, if it quotes one)."""
-    for line in result.figures:
-        if result.stated is None or any(_states(record, result.stated) for record in line.records):
+    """Coverage and count: the plans that state a figure (the figure the question quotes, if it quotes one).
+    A plan whose words quote that figure in a sentence without its year ("到2030年，…。…利用率达到55%") states
+    it too, and is said to."""
+    for line in result.lines:
+        if line.status is PlanStatus.figure:
+            if result.stated is None or any(_states(r.value_text, r.unit, result.stated) for r in line.records):
+                result.selected.append(line.region)
+            else:
+                line.note = f"给出的数值不是{result.stated}"
+        elif line.status is PlanStatus.in_words and result.stated and any(
+                _states(figure.group(1), figure.group(2), result.stated)
+                for figure in QUOTED_FIGURE.finditer(line.mention.quote)):
             result.selected.append(line.region)
-        else:
-            line.note = f"给出的数值不是{result.stated}"
+            line.note = "该句写明了数值，未写明目标年份"
 
 
-def _states(record: Indicator, stated: str) -> bool:
-    """Does the record set the figure the question quotes (8% for 降8%以上)?"""
+def _states(value_text: str, unit: str, stated: str) -> bool:
+    """Is the figure (value and unit as written) the one the question quotes (8% for 降8%以上)?"""
     figure = QUOTED_FIGURE.fullmatch(stated)
     if figure is None:
         return False
-    unit = figure.group(2)
-    return base_unit(unit) == base_unit(record.unit) and \
-        Decimal(figure.group(1)) * split_unit(unit)[0] == Decimal(record.value_text) * split_unit(record.unit)[0]
+    asked_unit = figure.group(2)
+    return base_unit(asked_unit) == base_unit(unit) and \
+        Decimal(figure.group(1)) * split_unit(asked_unit)[0] == Decimal(value_text) * split_unit(unit)[0]

@@ -531,7 +531,7 @@ SHORT_YEAR = re.compile(r"(?<![\d.])([2-5]\d)\s*年(?!代|来|间|内)")
 # Words of an analytical question that are not the indicator's name: what is compared and how.
 ANALYSIS_NOISE = re.compile(r"(?:多少|几)?个?百分点|(?:多少|几)?个点|目标值?|定得?|[降升提增减]得|设定|设的|具体|量化|"
                             r"数字|数值|幅度|降幅|增幅|水平|这一?项|这一?条|这个|规划得?的?|比一比|给了|给出了?|写了|"
-                            r"有提|提了|提的|提出了?|有没有|谁|的是|一下|是?[高多大]还是[低少小]|呢|吗")
+                            r"有提|提了|提的|提出了?|有没有|谁|的是|一下|是?[高多大]还是[低少小]|都?[这那][么样]写|呢|吗")
 # Per-plan questions ("分别是多少") list figures; they do not ask how far apart the plans are.
 EACH_PLAN = re.compile(r"分别|各自|各是|各为")
 # A figure a question quotes: "降8%以上" (group 1: the number, 2: its unit).
