@@ -29,8 +29,9 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   "到2025年，X比2020年下降14.5%以上"; read by indicators/extract.py and indicators/names.py.
 - Analytical questions across plans (`EXTREME_WORDS`, `PAIR_COMPARATIVE`, `ORDER_WORDS`, `RANK_WORDS`,
   `REFERENCE_BEFORE`, `PROVINCE_TARGET`, `DIFFERENCE_WORDS`, `THRESHOLD`, `COVERAGE_WORDS`, `PLAN_COUNT_WORDS`,
-  `CITY_SCOPE`, `SHORT_YEAR`, the words that are not an indicator's name, `INDICATOR_TERMS`) read by
-  retriever/intent.py; the kinds of targets (`CEILINGS`, `CHANGES`, `APPROXIMATE`, `MAGNITUDES`) read by
+  `CITY_SCOPE`, `SHORT_YEAR`, the words that are not an indicator's name, `INDICATOR_TERMS`, `INDICATOR_TERM`) read by
+  retriever/intent.py; office shorthand spelled out before a question is read (`SHORT_PROVINCE`, `MIN_HEAD_RUN`
+  by retriever/regions.py, `FIGURE_SHORTHAND` by `figures_spelled_out`); the kinds of targets (`CEILINGS`, `CHANGES`, `APPROXIMATE`, `MAGNITUDES`) read by
   indicators/analysis.py.
 """
 from __future__ import annotations
