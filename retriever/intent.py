@@ -95,7 +95,7 @@ def _plans_compared(question: str, operation: AnalysisOperation, others: list[st
         return in_order, []
     # One plan named and no scope asks about that plan, unless it is the province beside 哪个市 ("哪个市最高？
     # 省里的也列一下"): the cities and the province.
-    beside_cities = CITY_SCOPE.search(question) and catalog.levels[others[0]] == "省" if len(others) == 1 else False
+    beside_cities = len(others) == 1 and catalog.levels[others[0]] == "省" and bool(CITY_SCOPE.search(question))
     if len(others) == 1 and not (PLAN_SCOPE.search(question) or region_query.all_regions or beside_cities):
         return None, []
     return [r for r in catalog.answer_order if r in everyone or r in others], []

@@ -47,6 +47,12 @@ class RegionCatalog:
         self.plan_texts = dict(plan_texts or {})
         self.aliases = {r: region_aliases(r, self.levels[r]) for r in self.regions}
         self.places = self._places(divisions) if divisions is not None else {}
+        heads: dict[str, list[str]] = {}
+        for region in self.regions:
+            heads.setdefault(short_name(region)[0], []).append(short_name(region))
+        # A plan by the first character of its name, for runs like 珠佛江云; one that two names start with names none.
+        self.heads = {head: names[0] for head, names in heads.items() if len(names) == 1}
+        self._head_run = re.compile(f"[{''.join(map(re.escape, self.heads))}]{{{MIN_HEAD_RUN},}}") if self.heads else None
 
     def _places(self, divisions: Divisions) -> dict[str, tuple[str, str | None]]:
         """The divisions of the provinces holding a plan, except the planned regions themselves, by the
@@ -84,16 +90,11 @@ class RegionCatalog:
         one province), a run of first characters as the cities' names (珠佛江云 -> 珠海、佛山、江门、云浮)."""
         if len(self.provinces) == 1:
             question = SHORT_PROVINCE.sub(PROVINCE_ALIASES[0], question)
-        heads: dict[str, list[str]] = {}
-        for region in self.regions:
-            heads.setdefault(short_name(region)[0], []).append(short_name(region))
-        single = {head: names[0] for head, names in heads.items() if len(names) == 1}  # a head two plans share names none
-        run = re.compile(f"[{''.join(map(re.escape, single))}]{{{MIN_HEAD_RUN},}}") if single else None
 
         def written(match: re.Match) -> str:
-            text = match.group()
-            return "、".join(single[head] for head in text) if len(set(text)) == len(text) else text
-        return run.sub(written, question) if run else question
+            run = match.group()
+            return "、".join(self.heads[head] for head in run) if len(set(run)) == len(run) else run
+        return self._head_run.sub(written, question) if self._head_run else question
 
     def resolve(self, name: str) -> str | None:
         """An explicit filter value (珠海 / 珠海市 / 全省) as a plan region, None if it has no plan."""
