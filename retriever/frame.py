@@ -20,7 +20,7 @@ from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, COUNT_WORDS
                                         STATED_COUNT, STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS, YEAR_MENTION,
                                         chinese_number, figures_spelled_out, unit_family)
 from carbonqa.retriever.facets import split_facets
-from carbonqa.retriever.intent import asks_comparison, read_analysis
+from carbonqa.retriever.intent import compares_unnamed, read_analysis
 from carbonqa.retriever.models import Facet, QuestionFrame, RegionQuery, RegionSource
 from carbonqa.retriever.plans import PlanCatalog
 from carbonqa.retriever.regions import RegionCatalog
@@ -84,7 +84,7 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
         years_mentioned=_years_mentioned(question, times.years),
         points_back=bool(POINTS_BACK.search(question)),
         only_place_or_year=not _topic_left(question, catalog.names_of(places)),
-        asks_comparison=asks_comparison(question),
+        compares_unnamed=compares_unnamed(question, catalog),
         **_list_intent(question),
     )
 

@@ -70,11 +70,12 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     return intent
 
 
-def asks_comparison(question: str) -> bool:
-    """Asks which of the plans is higher or how far apart they are ("谁定得高", "差几个点"), whichever plans it
-    names: with one plan named, a follow-up comparing it with the previous question's."""
-    return bool(PAIR_COMPARATIVE.search(question) or DIFFERENCE_WORDS.search(question)
-                or (EXTREME.search(question) and WHICH.search(question)))
+def compares_unnamed(question: str, catalog: RegionCatalog) -> bool:
+    """Asks which plan is higher or how far apart they are without naming what ("那跟佛山比谁定得高", "跟江门差
+    几个点"): a follow-up comparing the plans it names with the previous question's, on its indicator."""
+    asks = PAIR_COMPARATIVE.search(question) or DIFFERENCE_WORDS.search(question) or (
+        EXTREME.search(question) and WHICH.search(question))
+    return bool(asks) and not subject_words(question, catalog)
 
 
 def _plans_compared(question: str, operation: AnalysisOperation, others: list[str], reference: str | None,
