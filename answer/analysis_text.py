@@ -95,7 +95,7 @@ class AnalysisText:
     def _reference(self) -> str:
         result = self.result
         province = result.reference
-        if result.focus:
+        if result.difference is not None:  # one plan singled out
             line = result.line(result.focus[0])
             if result.difference == 0:
                 return (f"{line.region}与{province.region}相同：{self._subject()}均为{self._figure(line)}、"
@@ -158,6 +158,8 @@ class AnalysisText:
             marker = self.book.cite(self.chunks[mention.clause_id], mention.quote)
             year = f"{self.result.year}年的" if self.result.year else ""
             also = f"（另：{cited}）" if cited else ""
+            if line.note:  # the words state the figure asked, without its year
+                return f"{line.region}：方案写的是“{mention.quote}”[{marker}]（{line.note}）。{also}"
             return f"{line.region}：未给出{year}数值，方案写的是“{mention.quote}”[{marker}]。{also}"
         return f"{line.region}：{line.note}：{cited}。"
 

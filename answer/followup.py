@@ -2,6 +2,9 @@
 
 A follow-up that names only regions and/or years takes the previous question with those swapped in;
 one that points back ("那交通领域呢？") but names no region takes the previous regions and years.
+A follow-up that compares the previous question's plan with another without naming what ("那跟佛山比谁定得高",
+"跟江门差几个点") asks it of both: the previous question without its asking words, then the comparison (of
+the plans it names alone when it names two: "那云浮比珠海高多少").
 A follow-up that asks only for another position ("第二个呢", "第三条具体讲什么") after a question on a
 plan's parts asks it of the same list. The cues come from the questions' frames (retriever/frame.py); here
 the previous question is rewritten as it was asked, its years spelled out (25年 -> 2025年). Earlier turns
@@ -13,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from carbonqa.ingest.time_expressions import spelled_out, without_times
-from carbonqa.ingest.vocabulary import LEADING_POINTER, YEAR_MENTION
+from carbonqa.ingest.vocabulary import ASKING_TAIL, LEADING_POINTER, YEAR_MENTION
 from carbonqa.retriever.models import QuestionFrame
 from carbonqa.retriever.regions import RegionCatalog
 
@@ -48,6 +51,11 @@ def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catal
         if years:
             text = _swap_years(text, "、".join(years))
         return text
+    if places and frame.compares_unnamed and previous.places_named and not set(places) & set(previous.places_named):
+        topic = ASKING_TAIL.sub("", spelled_out(previous.asked)).rstrip("，,。？? ")
+        if len(places) > 1:  # "那云浮比珠海高多少": the plans compared are these, not the previous one
+            topic = _swap(topic, catalog.names_of(previous.places_named), "")
+        return f"{topic}，{LEADING_POINTER.sub('', frame.asked)}"
     if frame.ordinal and previous.wants_structure and not (places or years or frame.terms):
         return _another_position(frame, previous)
     before = previous.places_named

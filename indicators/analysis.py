@@ -46,7 +46,8 @@ class PlanLine(BaseModel):
     records: list[Indicator] = Field(default_factory=list, description="figure: the compared record first")
     mention: Mention | None = Field(default=None, description="in_words: where the plan names the indicator")
     value: float | None = Field(default=None, description="figure: the compared figure in the result's unit")
-    note: str = Field(default="", description="why the figure is not compared, in Chinese")
+    note: str = Field(default="", description="why the figure is not compared; in_words: that the words state the "
+                                              "figure asked without its year; in Chinese")
 
 
 class AnalysisResult(BaseModel):
@@ -103,7 +104,10 @@ class IndicatorAnalysis:
             return None
         primary = match.names[0]
         counting = intent.operation in (AnalysisOperation.coverage, AnalysisOperation.count)
-        asked = match.names if counting else [n for n in self.names if same_measure(n, primary)]
+        # A count takes every name spelled by the question and each name's other wordings (城市绿色出行比例 /
+        # 绿色出行比例); a comparison, the primary name's wordings only.
+        asked = ([n for n in self.names if any(same_measure(n, m) for m in match.names)] if counting
+                 else [n for n in self.names if same_measure(n, primary)])
         everyone = intent.regions + ([intent.reference] if intent.reference else [])
         year = self._year(intent, asked, everyone, counting)
         result = AnalysisResult(operation=intent.operation, indicator=primary, year=year,
@@ -113,7 +117,9 @@ class IndicatorAnalysis:
                                 comparator=intent.comparator, stated=intent.stated)
         if intent.reference:
             result.reference = self._line(intent.reference, asked, primary, year)
-        if not counting:
+        if counting:
+            self._keep_same_kind(result, primary)
+        else:
             self._set_comparable(result, primary)
         compute = {
             AnalysisOperation.superlative: _superlative,
@@ -170,13 +176,14 @@ class IndicatorAnalysis:
         score, _, record = max(candidates, key=lambda c: (c[0] > 0, c[1], c[0]), default=(0.0, False, None))
         return record if score > 0 else None
 
-    def _set_comparable(self, result: AnalysisResult, primary: str) -> None:
-        """Keep as figures only the records of the same kind (a level, a change from a base year, an
-        amount added) and unit as the asked indicator's; set the result's unit and each figure's value;
-        mark the result not comparable when the figures' base years differ."""
+    @staticmethod
+    def _keep_same_kind(result: AnalysisResult, primary: str) -> str | None:
+        """Mark as another measure each figure of another kind (a level, a change from a base year, an amount
+        added) or unit than the asked indicator's: a total capacity is no 新增 to count or compare. The kind
+        kept, None without figures."""
         lines = [line for line in [*result.lines, result.reference] if line and line.status is PlanStatus.figure]
         if not lines:
-            return
+            return None
         compared = [line.records[0] for line in lines]
         primary_records = [r for r in compared if r.indicator == primary] or compared
         kind = Counter(kind_of(r) for r in primary_records).most_common(1)[0][0]
@@ -188,7 +195,14 @@ class IndicatorAnalysis:
             elif base_unit(record.unit) != unit:
                 line.status = PlanStatus.other_measure
                 line.note = f"单位为{record.unit}，与其他方案（{unit}）不同"
-        figures = [line for line in lines if line.status is PlanStatus.figure]
+        return kind
+
+    def _set_comparable(self, result: AnalysisResult, primary: str) -> None:
+        """Keep as figures only the records of the asked indicator's kind and unit (_keep_same_kind); set the
+        result's unit and each figure's value; mark the result not comparable when the figures' base years
+        differ."""
+        kind = self._keep_same_kind(result, primary)
+        figures = [line for line in [*result.lines, result.reference] if line and line.status is PlanStatus.figure]
         if not figures:
             return
         result.unit = display_unit([line.records[0].unit for line in figures])
@@ -357,7 +371,7 @@ def _reference(result: AnalysisResult) -> None:
             result.selected.append(line.region)
         if _close(line, province):
             result.cautions.append(_caution(line, province))
-    if result.focus:
+    if len(result.focus) == 1:  # one plan singled out: how far it is from the province; several: which are beyond
         line = result.line(result.focus[0])
         amount = _value(line) - base
         result.difference = float(amount)
@@ -398,19 +412,27 @@ def _threshold(result: AnalysisResult) -> None:
 
 
 def _stating(result: AnalysisResult) -> None:
-    """Coverage and count: the plans that state a figure (the figure the question quotes, if it quotes one)."""
-    for line in result.figures:
-        if result.stated is None or any(_states(record, result.stated) for record in line.records):
+    """Coverage and count: the plans that state a figure (the figure the question quotes, if it quotes one).
+    A plan whose words quote that figure in a sentence without its year ("到2030年，…。…利用率达到55%") states
+    it too, and is said to."""
+    for line in result.lines:
+        if line.status is PlanStatus.figure:
+            if result.stated is None or any(_states(r.value_text, r.unit, result.stated) for r in line.records):
+                result.selected.append(line.region)
+            else:
+                line.note = f"给出的数值不是{result.stated}"
+        elif line.status is PlanStatus.in_words and result.stated and any(
+                _states(figure.group(1), figure.group(2), result.stated)
+                for figure in QUOTED_FIGURE.finditer(line.mention.quote)):
             result.selected.append(line.region)
-        else:
-            line.note = f"给出的数值不是{result.stated}"
+            line.note = "该句写明了数值，未写明目标年份"
 
 
-def _states(record: Indicator, stated: str) -> bool:
-    """Does the record set the figure the question quotes (8% for 降8%以上)?"""
+def _states(value_text: str, unit: str, stated: str) -> bool:
+    """Is the figure (value and unit as written) the one the question quotes (8% for 降8%以上)?"""
     figure = QUOTED_FIGURE.fullmatch(stated)
     if figure is None:
         return False
-    unit = figure.group(2)
-    return base_unit(unit) == base_unit(record.unit) and \
-        Decimal(figure.group(1)) * split_unit(unit)[0] == Decimal(record.value_text) * split_unit(record.unit)[0]
+    asked_unit = figure.group(2)
+    return base_unit(asked_unit) == base_unit(unit) and \
+        Decimal(figure.group(1)) * split_unit(asked_unit)[0] == Decimal(value_text) * split_unit(unit)[0]

@@ -27,6 +27,9 @@ from carbonqa.ingest.vocabulary import COORDINATORS, INDICATOR_TERMS, INTERCHANG
 
 MIN_CORE_CHARS = 4  # a name without its measure word (新型储能装机 for 新型储能装机容量) must keep this many
 MIN_SPELLED_CHARS = 4  # fewer characters spell too many names in order ("装机", and so 装机容量 or 装机规模)
+# Words this long may spell a name with one character slipped (装配试建筑比例 for 装配式建筑占…比例), when
+# none spells one exactly.
+MIN_SLIP_CHARS = 6
 # Closest in characters: 2 x common characters in order / (question words + name). 0.6 takes 森林覆盖律
 # for 森林覆盖率 (0.8) and 星级绿建占比这项 for 星级绿色建筑占比 (0.75), not 光伏装机 for 生物质发电装机容量 (0.46).
 MIN_CHARACTER_SCORE = 0.6
@@ -141,7 +144,7 @@ class NameMatcher:
         pieces = [with_terms(unified(indicator_name(YEAR_MENTION.sub("", squash(piece))))) for piece in subject.split()]
         contained = asked_indicator(question, self.names) or asked_indicator(" ".join(pieces), self.names)
         telling = [p for p in pieces if not measure_word_only(p)]
-        spelled = self._spelled(telling)
+        spelled = self._spelled(telling) or self._spelled(telling, slips=1)
         if contained:
             return NameMatch(names=[contained] + [n for n in spelled if n != contained], matched_by=MatchedBy.name)
         if spelled:
@@ -152,10 +155,15 @@ class NameMatcher:
         meant = self._closest_in_meaning(subject)
         return NameMatch(names=[meant], matched_by=MatchedBy.meaning) if meant else None
 
-    def _spelled(self, pieces: list[str]) -> list[str]:
-        """Names holding one of the pieces' characters in order (星级绿建比例 in 星级绿色建筑比例), closest first."""
+    def _spelled(self, pieces: list[str], slips: int = 0) -> list[str]:
+        """Names holding one of the pieces' characters in order (星级绿建比例 in 星级绿色建筑比例), all but
+        `slips` of them for a long piece, closest first."""
+        def spells(piece: str, form: str) -> bool:
+            if not slips:
+                return len(piece) >= MIN_SPELLED_CHARS and in_order(piece, form)
+            return len(piece) >= MIN_SLIP_CHARS and common_in_order(piece, form) >= len(piece) - slips
         scored = [(max(character_score(p, self.forms[n]) for p in pieces), n) for n in self.names
-                  if any(len(p) >= MIN_SPELLED_CHARS and in_order(p, self.forms[n]) for p in pieces)]
+                  if any(spells(p, self.forms[n]) for p in pieces)]
         return [name for _, name in sorted(scored, key=lambda pair: -pair[0])]
 
     def _closest_in_characters(self, pieces: list[str]) -> list[str]:

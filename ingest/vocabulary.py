@@ -29,8 +29,9 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   "到2025年，X比2020年下降14.5%以上"; read by indicators/extract.py and indicators/names.py.
 - Analytical questions across plans (`EXTREME_WORDS`, `PAIR_COMPARATIVE`, `ORDER_WORDS`, `RANK_WORDS`,
   `REFERENCE_BEFORE`, `PROVINCE_TARGET`, `DIFFERENCE_WORDS`, `THRESHOLD`, `COVERAGE_WORDS`, `PLAN_COUNT_WORDS`,
-  `CITY_SCOPE`, `SHORT_YEAR`, the words that are not an indicator's name, `INDICATOR_TERMS`) read by
-  retriever/intent.py; the kinds of targets (`CEILINGS`, `CHANGES`, `APPROXIMATE`, `MAGNITUDES`) read by
+  `CITY_SCOPE`, `SHORT_YEAR`, the words that are not an indicator's name, `INDICATOR_TERMS`, `INDICATOR_TERM`) read by
+  retriever/intent.py; office shorthand spelled out before a question is read (`SHORT_PROVINCE`, `MIN_HEAD_RUN`
+  by retriever/regions.py, `FIGURE_SHORTHAND` by `figures_spelled_out`); the kinds of targets (`CEILINGS`, `CHANGES`, `APPROXIMATE`, `MAGNITUDES`) read by
   indicators/analysis.py.
 """
 from __future__ import annotations
@@ -214,8 +215,8 @@ FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎�
                              r"(?:是|为|有)?多少|目标|指标|\W")
 # Words that ask about every plan at once. Not 分别/对比/相比: "2025年和2030年分别" or "与2020年相比"
 # compare years; a comparison of plans names them (two or more named regions).
-ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|[两二三四五六七八九十]个?(?:城市|方案)|[两二三四五六七八九十]市(?!场)|"
-                       r"哪些城市|哪几个城市")
+ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|(?:省市)?[两二三四五六七八九十][个份]?(?:碳达峰)?(?:实施)?(?:城市|方案)|"
+                       r"[两二三四五六七八九十]市(?!场)|哪些城市|哪几个城市")
 # Asks for a quantity: a share, a target value, a capacity, a count.
 FIGURE_WORDS = re.compile(r"多少|多大|多高|(?<!哪)几[个项座家辆条所]|几成|百分|[%％]|什么水平|以内|以下|以上")  # 哪几个: which
 # Names a quantity: asks for it unless the question asks what the plan intends for it ("……的比例有什么打算").
@@ -377,6 +378,7 @@ ABBREVIATIONS = {
     "新能源车": ("新能源汽车",),
     "网约车": ("网络预约出租汽车",),
     "双碳": ("碳达峰", "碳中和"),
+    "非化石": ("非化石能源",),
 }
 # Groups of words the plans use interchangeably (matching only): each stands for the others.
 INTERCHANGEABLE = (("比例", "占比", "比重"), ("负责", "责任"))
@@ -492,36 +494,46 @@ HIGHER_OR_LOWER = re.compile(r"(?<![降减提升增扩])(?:(高|多|大|超)|(�
 # How far apart two targets are: "相差多少", "差几个百分点", "高多少", "多多少"
 # (not 降低多少, 提高多少).
 DIFFERENCE_WORDS = re.compile(r"相差|差(?:了|距)?(?:多少|几|多大)|差距|差额|"
-                              r"(?<![降减提升增扩])(?:高|低|多|少|大|小)(?:出|了)?(?:多少|几)")
-# A figure the targets must reach: "不低于40%的市", "在20%及以上的", "达到40%以上的" (group 1:
-# comparator, 2: number, 3: unit, 4: the words after it). A comparator or 以上/以下 is needed: "30%的"
-# alone states a value.
-THRESHOLD = re.compile(r"(不低于|不少于|不小于|至少|高于|超过|大于|达到|不高于|不超过|不大于|低于|少于|小于|"
+                              r"(?<![降减提升增扩])(?:高|低|多|少|大|小)(?:出|了)?(?:多少|几)|"
+                       r"(?:多|少)(?:降|减|提|升|增)了?(?:多少|几)")  # "多降几个点": how much more it cuts
+# A figure the targets must reach: "不低于40%的市", "在20%及以上的", "达到40%以上的", "超过300万千瓦的，
+# …有哪些" (group 1: comparator, 2: number, 3: unit, 4: the words after it); also ending a question that
+# asks which ("哪个达到40%及以上", group 5 the end). A comparator or 以上/以下 is needed: "30%的" alone
+# states a value.
+THRESHOLD = re.compile(r"(不低于|不少于|不小于|至少|高于|超过|大于|达到|不高于|不超过|不大于|低于|少于|小于|不到|不足|"
                        r"在|为)?\s*"
-                       r"(\d+(?:\.\d+)?)\s*(" + TARGET_UNIT.pattern + r")?\s*(及以上|以上|及以下|以下|以内)?的"
-                       r"(?=[^，,。？?]*?(?:市|方案|城市|是|有))")
+                       r"(\d+(?:\.\d+)?)\s*(" + TARGET_UNIT.pattern + r")?\s*(及以上|以上|及以下|以下|以内)?"
+                       r"(?:的(?=[^。？?]*?(?:市|方案|城市|是|有|哪))|([？?。]?$))")
 AT_LEAST = ("不低于", "不少于", "不小于", "至少", "达到", "在", "为")
 MORE_THAN = ("高于", "超过", "大于")
 AT_MOST = ("不高于", "不超过", "不大于")
-LESS_THAN = ("低于", "少于", "小于")
+LESS_THAN = ("低于", "少于", "小于", "不到", "不足")
 # Which plans state a target: "哪些方案提出了…", "是哪几个市的方案提的", "有具体目标的方案有哪些".
+# In office shorthand the plans go unnamed: "谁给了…目标", "哪些给了比例", "哪几个方案提了", "给了具体数的
+# …有哪些", "给了量化目标的是哪几家".
+_STATED = r"(?:给出?|提出?|写|设|定|明确)了"
 COVERAGE_WORDS = re.compile(r"(?:哪些|哪几个?|有哪些)(?:方案|市|城市|地市|地方)|"
-                            r"(?:方案|市|城市|地方)(?:有|是)哪些|是哪几个?(?:方案|市|城市|地方)")
+                            r"(?:方案|市|城市|地方)(?:有|是)哪些|是哪几个?(?:方案|市|城市|地方)|"
+                            rf"(?:哪些|哪几[个家]?|谁)(?:方案|市)?都?{_STATED}|"
+                            rf"{_STATED}[^，,。？?]{{0,10}}的[^？?。]{{0,16}}(?:有哪些|是哪[些几]|哪几家)")
 # How many plans state it: "几个市给了…", "五个方案里有几个提了".
+# Also unnamed: "几个有这条", "几个给了数", "给了具体百分比的有几个".
 PLAN_COUNT_WORDS = re.compile(r"(?<!哪)(?:几|多少)个(?:地级)?(?:市|城市|方案|地市|地方)|"
-                              r"有(?:几|多少)个(?=[^，,。？?]{0,3}(?:提|写|给|有|明确|设|定))")
+                              r"有(?:几|多少)个(?=[^，,。？?]{0,3}(?:提|写|给|有|明确|设|定))|"
+                              r"(?<![哪那这])几个都?(?:有|给|写|提|设|明确)|"
+                              rf"{_STATED}[^，,。？?]{{0,10}}的有(?:几|多少)个")
 # The plans a question spans when it names none: cities only when it asks about 市 ("哪个市", "几个市",
 # "各地级市"), every plan otherwise ("哪个方案", "五个方案").
 CITY_SCOPE = re.compile(r"(?:哪个|哪一个|哪些|哪几个?|几个|多少个|各个?|[两二三四五六七八九十]个|的)"
                         r"(?:地级)?(?:市|城市|地市)(?![场民区政])")
-PLAN_SCOPE = re.compile(r"[两二三四五六七八九十几]个(?:地级)?(?:市|城市|方案|地市)|"
+PLAN_SCOPE = re.compile(r"[两二三四五六七八九十几][个份](?:地级)?(?:碳达峰)?(?:实施)?(?:市|城市|方案|地市)|"
                         r"(?:各|所有|全部)(?:地级)?(?:市|城市|方案|地市)")
 # A year written with two digits ("25年的目标"), read as 20xx.
 SHORT_YEAR = re.compile(r"(?<![\d.])([2-5]\d)\s*年(?!代|来|间|内)")
 # Words of an analytical question that are not the indicator's name: what is compared and how.
 ANALYSIS_NOISE = re.compile(r"(?:多少|几)?个?百分点|(?:多少|几)?个点|目标值?|定得?|[降升提增减]得|设定|设的|具体|量化|"
                             r"数字|数值|幅度|降幅|增幅|水平|这一?项|这一?条|这个|规划得?的?|比一比|给了|给出了?|写了|"
-                            r"有提|提了|提的|提出了?|有没有|谁|的是|一下|是?[高多大]还是[低少小]|呢|吗")
+                            r"有提|提了|提的|提出了?|有没有|谁|的是|一下|是?[高多大]还是[低少小]|都?[这那][么样]写|呢|吗")
 # Per-plan questions ("分别是多少") list figures; they do not ask how far apart the plans are.
 EACH_PLAN = re.compile(r"分别|各自|各是|各为")
 # A figure a question quotes: "降8%以上" (group 1: the number, 2: its unit).
@@ -531,8 +543,9 @@ QUOTED_TARGET = re.compile("(?:" + "|".join(PRE_QUALIFIERS + COMPARATIVES) + r")
                            + TARGET_UNIT.pattern + ")(?:" + "|".join(POST_QUALIFIERS) + ")*")
 # Question words left once the analytical phrases are cut out of a question ("…到2030年的", "几个", "哪").
 QUESTION_LEFTOVERS = re.compile(r"(?:期间|时期|[到至在]年?)(?=\s|$)|几个?|多少|哪个|哪")
-# Where the indicator's words break, and the particles left at their edges.
-SUBJECT_BREAKS = re.compile(r"[\s，,。？?！!；;、：:（）()“”\"《》]+")
+# Where the indicator's words break, and the particles left at their edges. A demonstrative breaks them
+# too: "路灯这些LED节能灯具", "需求响应那块", "循环利用那个（…）".
+SUBJECT_BREAKS = re.compile(r"(?:[\s，,。？?！!；;、：:（）()“”\"《》]|[这那](?:些|个|块|类))+")
 SUBJECT_EDGES = re.compile(r"^[的了都里中是有在到与和跟同给及或并且要将对按]+|"
                            r"[的了都里中是有在到与和跟同给及或并且要将对按]+$")
 # A direction word ends the indicator's words ("单位GDP能耗下降目标"); inside them it is part of the name
@@ -542,10 +555,37 @@ TRAILING_DIRECTION = re.compile("(?:" + "|".join(sorted(COMPARATIVES, key=len, r
 # write 单位地区生产总值能耗 for 能耗强度 (energy intensity).
 INDICATOR_TERMS = {
     "能耗强度": "单位地区生产总值能源消耗",
+    "能耗降幅": "单位地区生产总值能源消耗",
     "能源消耗强度": "单位地区生产总值能源消耗",
     "碳排放强度": "单位地区生产总值二氧化碳排放",
     "碳强度": "单位地区生产总值二氧化碳排放",
 }
+# A term opening a word (not 公共机构人均能耗降幅), kept whole before the comparison's words (降幅) are cut out.
+INDICATOR_TERM = re.compile("(?<![\u4e00-\u9fffA-Za-z])(?:"
+                            + "|".join(sorted(INDICATOR_TERMS, key=len, reverse=True)) + ")")
+# Office shorthand for plans and figures, spelled out before a question is read (retriever/frame.py):
+# "省" alone between connectors is the province's plan ("省和珠海…", "比省高", "跟省一致"; not 全省, 节省,
+# 省级, 省下达, 省市), and a run of at least MIN_HEAD_RUN first characters names one city each (珠佛江云).
+SHORT_PROVINCE = re.compile(r"(?<![^\s，,、+＋（(：:和与及跟同比较于照])省"
+                            r"(?=$|[\s，,、+＋）)？?和与及跟同比的高低多少一致相定目要水])")
+MIN_HEAD_RUN = 3
+# 四成 = 40%, 过半 = 超过50%, 1000万方 = 1000万立方米.
+FIGURE_SHORTHAND = (
+    (re.compile(r"(?<=[占达到约为近超过有是])([一二三四五六七八九])成(?![为果功立效长本员就绩不])"),
+     lambda m: f"{CN_DIGITS[m.group(1)]}0%"),
+    (re.compile(r"(?<!超)过半(?!数)|超过一半"), lambda m: "超过50%"),
+    (re.compile(r"一半(?=及?以上)"), lambda m: "50%"),
+    (re.compile(r"(?<=\d)([万亿])方(?![面案向式法针])"), lambda m: f"{m.group(1)}立方米"),
+)
+
+
+def figures_spelled_out(question: str) -> str:
+    """The question with its shorthand figures written as the plans write them (四成 -> 40%)."""
+    for pattern, written in FIGURE_SHORTHAND:
+        question = pattern.sub(written, question)
+    return question
+
+
 # Magnitudes in front of a unit: 0.31亿立方米 = 3100万立方米.
 MAGNITUDES = {"万": 10_000, "亿": 100_000_000}
 # Directions that set a ceiling: for these a smaller figure is the stricter target (不高于300吨/万平方米).

@@ -13,7 +13,8 @@ from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Compar
 from carbonqa.ingest.time_expressions import read_times
 from carbonqa.ingest.vocabulary import (
     ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE, COMPARATIVE_END,
-    COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXTREME, EXTREME_OF, FRAME_WORDS, HIGHER_OR_LOWER, LESS_THAN,
+    COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXTREME, EXTREME_OF, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
+    INDICATOR_TERMS, LESS_THAN,
     MORE_THAN, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES,
     PROVINCE_TARGET, QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE,
     REFERENCE_JOINED, SHORT_YEAR, SIDE_WORDS, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION,
@@ -69,6 +70,14 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     return intent
 
 
+def compares_unnamed(question: str, catalog: RegionCatalog) -> bool:
+    """Asks which plan is higher or how far apart they are without naming what ("那跟佛山比谁定得高", "跟江门差
+    几个点"): a follow-up comparing the plans it names with the previous question's, on its indicator."""
+    asks = PAIR_COMPARATIVE.search(question) or DIFFERENCE_WORDS.search(question) or (
+        EXTREME.search(question) and WHICH.search(question))
+    return bool(asks) and not subject_words(question, catalog)
+
+
 def _plans_compared(question: str, operation: AnalysisOperation, others: list[str], reference: str | None,
                     region_query: RegionQuery, catalog: RegionCatalog) -> tuple[list[str] | None, list[str]]:
     """The plans compared (answer order) and those singled out; None for a question about one plan. A
@@ -85,7 +94,10 @@ def _plans_compared(question: str, operation: AnalysisOperation, others: list[st
         return in_order, others[:2]
     if len(others) >= 2:
         return in_order, []
-    if len(others) == 1 and not (PLAN_SCOPE.search(question) or region_query.all_regions):
+    # One plan named and no scope asks about that plan, unless it is the province beside 哪个市 ("哪个市最高？
+    # 省里的也列一下"): the cities and the province.
+    beside_cities = len(others) == 1 and catalog.levels[others[0]] == "省" and bool(CITY_SCOPE.search(question))
+    if len(others) == 1 and not (PLAN_SCOPE.search(question) or region_query.all_regions or beside_cities):
         return None, []
     return [r for r in catalog.answer_order if r in everyone or r in others], []
 
@@ -147,10 +159,11 @@ def _side(question: str, word: str) -> Side | None:
 
 def _threshold(question: str) -> tuple[float, str, Comparator] | None:
     """"不低于40%的市": the figure, as written, and how targets compare with it; None without a
-    comparator or 以上/以下 (a bare "30%的" quotes a value, it sets no threshold)."""
+    comparator or 以上/以下 (a bare "30%的" quotes a value, it sets no threshold). A figure ending the
+    question counts only in one asking which ("哪个达到40%及以上")."""
     for match in THRESHOLD.finditer(question):
         verb, number, unit, post = match.group(1), match.group(2), match.group(3) or "", match.group(4) or ""
-        if YEAR.match(question, match.start(2)):
+        if YEAR.match(question, match.start(2)) or (match.group(5) is not None and not WHICH.search(question)):
             continue
         if verb in MORE_THAN:
             comparator = Comparator.more_than
@@ -176,7 +189,10 @@ def subject_words(question: str, catalog: RegionCatalog) -> str:
     the comparison itself; its pieces joined by spaces ("星级绿建占比 …")."""
     names = "|".join(map(re.escape, catalog.names_of(catalog.regions)))  # longest first
     text = re.sub(f"(?:比|较)?(?:{names})", " ", question)  # "…占比比全省高": the 比 goes with the place
-    for pattern in NOT_SUBJECT:
+    for pattern in NOT_SUBJECT[:NOT_SUBJECT.index(QUOTED_TARGET)]:  # places and times first: "25年能耗降幅"
+        text = pattern.sub(" ", text)
+    text = INDICATOR_TERM.sub(lambda term: INDICATOR_TERMS[term.group()], text)  # 能耗降幅 is one indicator
+    for pattern in NOT_SUBJECT[NOT_SUBJECT.index(QUOTED_TARGET):]:
         text = pattern.sub(" ", text)
     pieces = [SUBJECT_EDGES.sub("", TRAILING_DIRECTION.sub("", SUBJECT_EDGES.sub("", piece)))
               for piece in SUBJECT_BREAKS.split(text)]

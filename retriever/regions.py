@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 
 import jieba
 
-from carbonqa.ingest.vocabulary import (ALL_PLANS, NOT_REGION_UNITS, OTHER_PLACES, OWN_PLAN, is_province,
-                                        region_aliases, region_level, region_units, short_name)
+from carbonqa.ingest.vocabulary import (ALL_PLANS, MIN_HEAD_RUN, NOT_REGION_UNITS, OTHER_PLACES, OWN_PLAN,
+                                        PROVINCE_ALIASES, SHORT_PROVINCE, is_province, region_aliases, region_level,
+                                        region_units, short_name)
 from carbonqa.retriever.divisions import Division, Divisions
 from carbonqa.retriever.models import RegionQuery, RegionSource
 
@@ -46,6 +47,12 @@ class RegionCatalog:
         self.plan_texts = dict(plan_texts or {})
         self.aliases = {r: region_aliases(r, self.levels[r]) for r in self.regions}
         self.places = self._places(divisions) if divisions is not None else {}
+        heads: dict[str, list[str]] = {}
+        for region in self.regions:
+            heads.setdefault(short_name(region)[0], []).append(short_name(region))
+        # A plan by the first character of its name, for runs like 珠佛江云; one that two names start with names none.
+        self.heads = {head: names[0] for head, names in heads.items() if len(names) == 1}
+        self._head_run = re.compile(f"[{''.join(map(re.escape, self.heads))}]{{{MIN_HEAD_RUN},}}") if self.heads else None
 
     def _places(self, divisions: Divisions) -> dict[str, tuple[str, str | None]]:
         """The divisions of the provinces holding a plan, except the planned regions themselves, by the
@@ -77,6 +84,17 @@ class RegionCatalog:
     def answer_order(self) -> list[str]:
         """Provinces first, then corpus order: the order of lines in a comparison."""
         return self.provinces + [r for r in self.regions if r not in self.provinces]
+
+    def spelled_out(self, question: str) -> str:
+        """The question with the plans it names in office shorthand written out: "省" alone as 全省 (with
+        one province), a run of first characters as the cities' names (珠佛江云 -> 珠海、佛山、江门、云浮)."""
+        if len(self.provinces) == 1:
+            question = SHORT_PROVINCE.sub(PROVINCE_ALIASES[0], question)
+
+        def written(match: re.Match) -> str:
+            run = match.group()
+            return "、".join(self.heads[head] for head in run) if len(set(run)) == len(run) else run
+        return self._head_run.sub(written, question) if self._head_run else question
 
     def resolve(self, name: str) -> str | None:
         """An explicit filter value (珠海 / 珠海市 / 全省) as a plan region, None if it has no plan."""

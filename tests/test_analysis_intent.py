@@ -5,6 +5,7 @@ import pytest
 
 from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.indicators.models import AnalysisOperation, Comparator, Extreme, Side
+from carbonqa.ingest.vocabulary import figures_spelled_out
 from carbonqa.retriever.frame import read_question
 from carbonqa.retriever.intent import subject_words, target_years
 from carbonqa.retriever.regions import RegionCatalog
@@ -122,3 +123,93 @@ def test_a_superlative_without_which_word_when_the_question_spans_plans(words):
     assert intent("2030年森林覆盖率目标最高的城市是？", words).extreme is Extreme.high
     assert intent("乙市和丙市的单位GDP能耗下降目标，谁的更严格？", words).extreme is Extreme.strict
     assert intent("乙市要实行最严格的水资源管理制度吗？", words) is None
+
+
+# ---- office shorthand ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, written", [
+    ("省和乙丙丁哪个最高", "全省和乙市、丙市、丁市哪个最高"),  # 省 alone is the province; one character per city
+    ("（省+乙丙丁）", "（全省+乙市、丙市、丁市）"),
+    ("乙市比省高多少个点", "乙市比全省高多少个点"),
+    ("乙市跟省一致吗", "乙市跟全省一致吗"),
+])
+def test_plans_in_shorthand_are_written_out(question, written):
+    assert CATALOG.spelled_out(question) == written
+
+
+@pytest.mark.parametrize("question", [
+    "完成省下达指标", "节省能源", "省级森林公园有几个", "省市四份方案里", "乙丙两市",  # a run of two is no list
+])
+def test_words_holding_shorthand_characters_are_kept(question):
+    assert CATALOG.spelled_out(question) == question
+
+
+def test_shorthand_plans_are_the_plans_compared(words):
+    assert intent("森林覆盖率 省和乙丙丁哪个最高", words).regions == ["甲省", *CITIES]
+    assert intent("省市四份方案里，森林覆盖率不低于30%的有哪些", words).regions == ["甲省", *CITIES]
+    assert intent("四个碳达峰方案里，森林覆盖率哪几个方案写了", words).regions == ["甲省", *CITIES]
+    one = intent("星级绿建占比 乙市比省高多少个点（25年）", words)
+    assert (one.operation, one.reference, one.focus, one.side) == (
+        AnalysisOperation.reference, "甲省", ["乙市"], Side.higher)
+    # the province beside 哪个市: the cities, and the province listed with them
+    assert intent("森林覆盖率哪个市目标最高？省里的也列一下", words).regions == ["甲省", *CITIES]
+
+
+@pytest.mark.parametrize("question, operation", [
+    ("省和乙丙丁的方案里谁给了电网尖峰负荷响应能力目标", AnalysisOperation.coverage),
+    ("LED节能灯具使用占比，省和乙丙丁哪几个方案提了", AnalysisOperation.coverage),
+    ("省市四份方案里，二代水泥生产线占比哪些给了比例", AnalysisOperation.coverage),
+    ("森林蓄积量给了具体数的，四个碳达峰方案里有哪些", AnalysisOperation.coverage),
+    ("建成区绿地率给了量化目标的是哪几家", AnalysisOperation.coverage),
+    ("四份方案里，非化石能源消费比重25年目标哪些写了", AnalysisOperation.coverage),
+    ("新增交通工具里新能源占40%左右，几个方案都这么写", AnalysisOperation.count),
+    ("建筑废弃物资源化利用率55%的目标，省和乙丙丁几个有", AnalysisOperation.count),
+    ("施工现场建材损耗率降20%，四个方案里几个有这条", AnalysisOperation.count),
+    ("省市四份方案里，星级绿建占比25年目标几个给了数", AnalysisOperation.count),
+    ("25年单位GDP能耗降幅，四个方案里给了具体百分比的有几个", AnalysisOperation.count),
+])
+def test_coverage_and_count_in_office_shorthand(question, operation, words):
+    read = intent(question, words)
+    assert read.operation is operation and read.regions == ["甲省", *CITIES]
+
+
+@pytest.mark.parametrize("question, value, text, comparator", [
+    ("森林覆盖率过半的，省和乙丙丁里是哪几个", 50.0, "50%", Comparator.more_than),
+    ("四个方案里，非化石占比25年在30%以上的是哪些", 30.0, "30%", Comparator.at_least),
+    ("乙丙丁森林蓄积量30年超过1000万方的有哪些", 1000.0, "1000万立方米", Comparator.more_than),
+    ("乙丙丁高技术制造业占比25年不到20%的是哪个", 20.0, "20%", Comparator.less_than),
+    ("建成区绿地率2030年，乙市丙市哪个达到40%及以上", 40.0, "40%", Comparator.at_least),
+    ("十四五新增气电超过300万千瓦的，省和乙丙丁里有哪些", 300.0, "300万千瓦", Comparator.more_than),
+])
+def test_thresholds_in_office_shorthand(question, value, text, comparator, words):
+    read = intent(question, words)
+    assert read.operation is AnalysisOperation.threshold
+    assert (read.threshold, read.threshold_text, read.comparator) == (value, text, comparator)
+
+
+def test_a_figure_ending_a_question_that_asks_no_which_sets_no_threshold(words):
+    assert intent("乙市和丙市的森林覆盖率都达到40%以上", words) is None
+
+
+def test_how_many_points_more_a_plan_cuts_is_a_difference(words):
+    read = intent("25年能耗强度降幅，丙市比乙市多降几个点", words)
+    assert read.operation is AnalysisOperation.difference and read.focus == ["丙市", "乙市"]
+    assert read.subject == "单位地区生产总值能源消耗"
+
+
+def test_an_indicator_term_opening_the_words_is_the_whole_indicator():
+    assert subject_words("乙市丙市丁市里，25年能耗降幅14.5%及以上的市有哪几个", CATALOG) == "单位地区生产总值能源消耗"
+    assert "公共机构人均能耗" in subject_words("公共机构人均能耗降幅哪个市最高", CATALOG)
+    # a demonstrative breaks the words: "路灯这些LED…" is about the LED lamps
+    assert subject_words("路灯这些LED节能灯具的使用占比，哪几个方案提了", CATALOG).split()[-1] == "LED节能灯具的使用占比"
+
+
+@pytest.mark.parametrize("question, written", [
+    ("新能源、清洁能源占四成左右", "新能源、清洁能源占40%左右"),
+    ("森林覆盖率过半的", "森林覆盖率超过50%的"),
+    ("蓄积量超过1000万方的", "蓄积量超过1000万立方米的"),
+    ("是一成不变的", "是一成不变的"),
+    ("有几成", "有几成"),
+])
+def test_figures_in_shorthand_are_written_as_the_plans_write_them(question, written):
+    assert figures_spelled_out(question) == written

@@ -52,6 +52,10 @@ def understand(question: str, history: list[str]) -> str:
         ("第二个呢", ["云浮方案里十五大行动第一个是什么"], "云浮方案里十五大行动第二个是什么"),
         ("那第十个是啥", ["广东省方案有几大行动"], "广东省方案有几大行动，第十个是啥"),
         ("第三条具体讲什么", ["江门碳达峰方案的保障措施有哪些？"], "江门碳达峰方案的保障措施有哪些，第三条具体讲什么"),
+        # A comparison with another plan asks the previous question of both: its topic, then the comparison.
+        ("那跟佛山比谁定得高", ["珠海建成区绿地率30年要到多少"], "珠海建成区绿地率2030年要到，跟佛山比谁定得高"),
+        ("跟江门差几个点", ["佛山十四五末星级绿色建筑占比目标多少"], "佛山十四五末星级绿色建筑占比目标，跟江门差几个点"),
+        ("那云浮比珠海高多少", ["佛山十四五末星级绿色建筑占比目标多少"], "十四五末星级绿色建筑占比目标，云浮比珠海高多少"),
         # Names of one length are replaced in a fixed order: 广东省 before 省方案, in every process.
         ("那江门呢？", ["广东省方案里，2025年单位GDP能耗要比2020年下降百分之几？"],
          "江门市方案里，2025年单位GDP能耗要比2020年下降百分之几？"),
@@ -69,6 +73,7 @@ def test_follow_ups_are_completed_from_history(question, history, understood):
         ("新能源汽车推广有哪些措施？", ["珠海市碳达峰目标是什么？"]),  # a new topic that does not point back
         ("  佛山市的碳达峰目标是什么？ ", []),
         ("第三条里面有没有2025年的目标？", ["江门交通运输绿色低碳行动下面有几条"]),  # says more than a position
+        ("佛山哪个行动最多", ["珠海建成区绿地率30年要到多少"]),  # a comparison naming its own topic
     ],
 )
 def test_standalone_questions_are_kept(question, history):

@@ -413,3 +413,51 @@ def test_of_two_plans_asked_about_one_is_higher_not_highest():
     plans.target("乙市", "森林覆盖率", 2030, "40")
     plans.target("丙市", "森林覆盖率", 2030, "45")
     assert plans.answer(superlative("森林覆盖率", regions=["乙市", "丙市"]))[1].startswith("丙市更高：")
+
+
+# ---- office shorthand: counts and references over several wordings and plans ---------------------------
+
+def test_a_count_takes_every_wording_of_the_name_and_only_the_asked_kind():
+    plans = Plans()
+    plans.target("甲省", "城区常住人口100万以上的城市绿色出行比例", 2030, "70", direction="不低于")
+    plans.target("乙市", "城市绿色出行比例", 2030, "70", direction="不低于")
+    plans.target("丙市", "绿色出行比例", 2030, "70", direction="不低于")  # written without 城市
+    counted = plans.answer(ask(AnalysisOperation.count, "城市绿色出行比例", ["甲省", *CITIES], stated="70%"),
+                           "城市绿色出行比例不低于70%，几个方案写了")
+    assert counted[0].selected == ["甲省", "乙市", "丙市"]
+    added = Plans()
+    added.target("甲省", "新增天然气发电装机容量", 2025, "3600", unit="万千瓦", direction="新增")
+    added.target("乙市", "新增天然气发电装机容量", 2025, "460", unit="万千瓦", direction="新增")
+    added.target("丙市", "天然气发电装机容量", 2025, "300", unit="万千瓦")  # a total, not an amount added
+    result = added.answer(ask(AnalysisOperation.count, "新增气电装机", ["甲省", *CITIES]), "十四五新增气电装机有几个方案给了量")[0]
+    assert result.selected == ["甲省", "乙市"] and result.line("丙市").status is PlanStatus.other_measure
+
+
+def test_words_quoting_the_asked_figure_without_its_year_count_and_say_so():
+    plans = Plans()
+    plans.target("甲省", "建筑废弃物资源化利用率", 2030, "55")
+    plans.clause("乙市", "到2030年，装配式建筑比例达到40%。星级绿色建筑全面推广绿色建材，建筑废弃物资源化利用率达到55%。")
+    plans.clause("丙市", "提高建筑废弃物资源化利用率。")
+    result, text, _ = plans.answer(ask(AnalysisOperation.count, "建筑废弃物资源化利用率", ["甲省", *CITIES], stated="55%"))
+    assert result.selected == ["甲省", "乙市"]
+    assert text.split("\n")[0] == "共2个给出了建筑废弃物资源化利用率55%：甲省、乙市。"
+    assert "乙市：方案写的是“建筑废弃物资源化利用率达到55%”[2]（该句写明了数值，未写明目标年份）。" in text
+    assert "丙市：未给出数值" in text  # naming the indicator without the figure is not stating it
+
+
+def test_a_reference_naming_several_plans_lists_those_beyond_the_province():
+    plans = Plans()
+    plans.target("甲省", "非化石能源消费比重", 2025, "32", qualifiers=("力争", "以上"))
+    plans.target("乙市", "非化石能源消费比重", 2025, "32", qualifiers=("左右",))
+    plans.target("丙市", "非化石能源消费比重", 2025, "16", direction="提升至")
+    lower = ask(AnalysisOperation.reference, "非化石能源占比", ["乙市", "丙市"], focus=["乙市", "丙市"], reference="甲省",
+                side=Side.lower, years=[2025])
+    result, text, _ = plans.answer(lower, "非化石能源占比25年，乙市、丙市对照省目标，谁低于省里")
+    assert result.difference is None and result.selected == ["丙市"] and result.equal == ["乙市"]
+    assert text.startswith("到2025年非化石能源消费比重低于甲省")
+
+
+def test_a_long_name_is_spelled_with_one_character_slipped():
+    matcher = NameMatcher(["装配式建筑占当年城镇新建建筑的比例", "建成区绿地率"])
+    assert matcher.run("装配试建筑比例30年佛山比省高几个点", "装配试建筑比例").names == ["装配式建筑占当年城镇新建建筑的比例"]
+    assert matcher.run("绿地律哪个高", "绿地律") is None  # a short word slips into too many names
