@@ -118,6 +118,24 @@ def use_loaded_runtime(runtime, monkeypatch):
     monkeypatch.setattr("carbonqa.service.runtime.load_runtime", lambda settings, **options: runtime)
 
 
+@pytest.fixture
+def runtime_over_loaded_model(runtime, monkeypatch):
+    """load_runtime(settings) assembles a runtime for those settings over the session's model and index instead of
+    loading them again (what the training commands load; seconds each). Settings that would load another model,
+    store or library are refused: there the shortcut would not give what loading gives."""
+    from carbonqa.service.runtime import assemble_runtime
+
+    def loaded(settings):
+        return (settings.embedding_model, settings.embedding_precision, settings.model_path, settings.store_location,
+                settings.corpus_path, settings.library_path)
+
+    def assemble(settings, **options):
+        assert loaded(settings) == loaded(runtime.settings), "this test loads another model, store or library"
+        return assemble_runtime(settings, runtime.plans, runtime.embedder, runtime.index, "loaded")
+
+    monkeypatch.setattr("carbonqa.service.runtime.load_runtime", assemble)
+
+
 @pytest.fixture(scope="session")
 def milvus_copy(runtime):
     """milvus_copy(settings): a Milvus Lite collection at the settings' URI holding the session index's
