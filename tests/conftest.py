@@ -151,7 +151,7 @@ def runtime_over_loaded_model(runtime, monkeypatch):
 @pytest.fixture(scope="session")
 def milvus_copy(runtime):
     """milvus_copy(settings): a Milvus Lite collection at the settings' URI holding the session index's
-    chunks and vectors (nothing is embedded again)."""
+    chunks and vectors, its clauses' and its content sentences' (nothing is embedded again)."""
     from carbonqa.index import milvus_store
 
     clients = []
@@ -161,7 +161,7 @@ def milvus_copy(runtime):
         clients.append(client)
         vectors = runtime.index.dense.reconstruct_n(0, runtime.index.dense.ntotal)
         return milvus_store.build_store(client, settings.milvus_collection, runtime.index.chunks, runtime.embedder,
-                                        progress=False, vectors=vectors)
+                                        progress=False, vectors=vectors, sentence_vectors=runtime.index.sentences)
 
     yield copy
     for client in clients:
