@@ -3,8 +3,14 @@ Answerer on it in milliseconds), and the corpus shipped in the repository with t
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 
@@ -13,6 +19,11 @@ from carbonqa.ingest.pipeline import load_corpus
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 TINY_CORPUS = Path(__file__).resolve().parent / "data" / "tiny"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+READY_TIMEOUT_S = 600  # the first start builds the index
+ADMIN_KEY = "ui-test-admin-key"
 
 
 class FakeEmbedder:
@@ -118,10 +129,28 @@ def use_loaded_runtime(runtime, monkeypatch):
     monkeypatch.setattr("carbonqa.service.runtime.load_runtime", lambda settings, **options: runtime)
 
 
+@pytest.fixture
+def runtime_over_loaded_model(runtime, monkeypatch):
+    """load_runtime(settings) assembles a runtime for those settings over the session's model and index instead of
+    loading them again (what the training commands load; seconds each). Settings that would load another model,
+    store or library are refused: there the shortcut would not give what loading gives."""
+    from carbonqa.service.runtime import assemble_runtime
+
+    def loaded(settings):
+        return (settings.embedding_model, settings.embedding_precision, settings.model_path, settings.store_location,
+                settings.corpus_path, settings.library_path)
+
+    def assemble(settings, **options):
+        assert loaded(settings) == loaded(runtime.settings), "this test loads another model, store or library"
+        return assemble_runtime(settings, runtime.plans, runtime.embedder, runtime.index, "loaded")
+
+    monkeypatch.setattr("carbonqa.service.runtime.load_runtime", assemble)
+
+
 @pytest.fixture(scope="session")
 def milvus_copy(runtime):
     """milvus_copy(settings): a Milvus Lite collection at the settings' URI holding the session index's
-    chunks and vectors (nothing is embedded again)."""
+    chunks and vectors, its clauses' and its content sentences' (nothing is embedded again)."""
     from carbonqa.index import milvus_store
 
     clients = []
@@ -131,7 +160,7 @@ def milvus_copy(runtime):
         clients.append(client)
         vectors = runtime.index.dense.reconstruct_n(0, runtime.index.dense.ntotal)
         return milvus_store.build_store(client, settings.milvus_collection, runtime.index.chunks, runtime.embedder,
-                                        progress=False, vectors=vectors)
+                                        progress=False, vectors=vectors, sentence_vectors=runtime.index.sentences)
 
     yield copy
     for client in clients:
@@ -153,3 +182,78 @@ def milvus_runtime(runtime, milvus_copy, tmp_path_factory):
 def store_runtime(request):
     """The session runtime over each store in turn: FAISS + BM25 in process, then Milvus Lite."""
     return request.getfixturevalue("runtime" if request.param == "faiss" else "milvus_runtime")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`carbonqa serve` on a free loopback port, with its own feedback database; can be restarted."""
+
+    def __init__(self, workdir: Path, settings: dict[str, str] | None = None):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / "server.log"
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", "CARBONQA_FEEDBACK_DB": str(workdir / "feedback.sqlite3"),
+                    "CARBONQA_ADMIN_KEY": ADMIN_KEY, **(settings or {})}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "carbonqa.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                cwd=REPO_DIR, stdout=log, stderr=subprocess.STDOUT, env=self.env,
+            )
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while True:
+            assert self.process.poll() is None, f"server exited:\n{self.log_path.read_text()}"
+            assert time.monotonic() < deadline, f"server not ready:\n{self.log_path.read_text()}"
+            try:
+                if httpx.get(f"{self.base}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def running(tmp_path_factory):
+    """One `carbonqa serve` with the default settings for every UI module (test_ui, test_a11y,
+    test_retrieval_ui): each start loads the model and index (10-20 s). No test changes its library;
+    only test_ui's feedback test writes feedback (it expects exactly its own rows)."""
+    server = Server(tmp_path_factory.mktemp("server"))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def server(running) -> str:
+    return running.base
+
+
+# Per module, not per session: Playwright's sync API runs an event loop in this thread while it is open,
+# which the asyncio tests of later modules (asyncio.run, anyio.run) cannot run beside.
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per module; every test gets its own fresh context (storage, viewport)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    assert CHROMIUM.exists(), "Debian's chromium is required: apt-get install -y chromium"
+    # The machine may be busy (tests of other work run beside these): wait longer than Playwright's 5 s default.
+    expect.set_options(timeout=15_000)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

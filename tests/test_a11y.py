@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_ui import ANSWER_TIMEOUT_MS, browser, running, server  # noqa: F401  (the module's server and Chromium)
+from test_ui import ANSWER_TIMEOUT_MS
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 # A partial answer (江门 has no such figure), a comparison across every city, a refusal (no plan for 深圳).
@@ -51,7 +51,7 @@ def ask(page: Page, question: str, nth: int) -> None:
 
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_serious_or_critical_axe_violation_on_any_page(server, browser, axe_file, scheme, width):  # noqa: F811
+def test_no_serious_or_critical_axe_violation_on_any_page(server, browser, axe_file, scheme, width):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN", color_scheme=scheme,
                                   bypass_csp=True)
     page = context.new_page()

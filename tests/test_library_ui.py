@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_ui import Server, browser  # noqa: F401  (the module's Chromium fixture)
+from conftest import Server
 
 from carbonqa.eval.plan_formats import plan_blocks, write_docx
 
@@ -31,7 +31,7 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture
-def page(server, browser):  # noqa: F811
+def page(server, browser):
     base, _ = server
     errors: list[str] = []
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
@@ -146,7 +146,7 @@ def test_upload_and_remove_with_the_admin_key(page: Page, server, tmp_path):
 
 
 @pytest.mark.parametrize("width", [360, 390])
-def test_the_library_fits_a_phone(server, browser, tmp_path, width):  # noqa: F811
+def test_the_library_fits_a_phone(server, browser, tmp_path, width):
     base, _ = server
     context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
     page = context.new_page()

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 from fastapi.testclient import TestClient
 
 from carbonqa.api.app import create_app
@@ -185,12 +186,6 @@ def test_the_repeat_limit_bounds_access_lines_per_route_and_status():
                 other.filters = [f for f in other.filters if not isinstance(f, RepeatLimit)]
     access = [(line.access["route"], line.access["status"]) for line in lines if line.name == "carbonqa.access"]
     assert access == [("unrouted", 404)] * 3 + [("/healthz", 200)] * 2 + [("/readyz", 503), ("/healthz", 405)]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def http_request(port: int, raw: bytes, timeout: float = 10) -> tuple[bytes, bool]:

@@ -19,7 +19,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from pydantic import SecretStr
-from test_ui import REPO, free_port
+from conftest import REPO_DIR, free_port
 
 from carbonqa.answer.models import AnswerRequest
 from carbonqa.api.mcp_server import TOOLS, mcp_server
@@ -172,7 +172,7 @@ def test_http_needs_the_api_key(server):
 
 def test_stdio_serves_the_same_tools(runtime):
     """`carbonqa mcp` as the agent starts it, on the checkout's data folder."""
-    params = StdioServerParameters(command=sys.executable, args=["-m", "carbonqa.cli", "mcp"], cwd=str(REPO),
+    params = StdioServerParameters(command=sys.executable, args=["-m", "carbonqa.cli", "mcp"], cwd=str(REPO_DIR),
                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
     async def session(client):

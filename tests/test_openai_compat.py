@@ -7,7 +7,7 @@ import httpx
 import openai
 import pytest
 from fastapi.exceptions import RequestValidationError
-from test_ui import Server
+from conftest import Server
 
 from carbonqa.api.openai_compat import ChatCompletionRequest, ModelId, ask_request
 

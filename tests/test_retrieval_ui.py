@@ -7,15 +7,16 @@ import re
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
+from conftest import Server
 from test_a11y import axe_file, violations  # noqa: F401  (the axe fixture)
-from test_ui import ANSWER_TIMEOUT_MS, ZHUHAI_ENERGY, Server, browser, running, server  # noqa: F401  (module fixtures)
+from test_ui import ANSWER_TIMEOUT_MS, ZHUHAI_ENERGY
 
 QUESTION = "珠海2025年非化石能源消费比重目标是多少？"
 API_KEY = "ui-test-api-key"
 
 
 @pytest.fixture
-def new_page(browser):  # noqa: F811
+def new_page(browser):
     """new_page(base, width, bypass_csp) -> a fresh tab that may fetch only from `base`; page errors fail the
     test. bypass_csp lets axe-core be injected (the pages' CSP allows no script but their own)."""
     errors: list[str] = []
@@ -47,7 +48,7 @@ def score(text: str) -> tuple[float, int]:
     return float(found[1]), int(found[2])
 
 
-def test_a_question_lists_the_ranked_clauses_with_three_scores_and_opens_one(new_page, server):  # noqa: F811
+def test_a_question_lists_the_ranked_clauses_with_three_scores_and_opens_one(new_page, server):
     page = new_page(server)
     open_retrieval_test(page, server)
     expect(page.get_by_role("navigation", name="页面").get_by_role("link", name="检索测试")).to_have_attribute(
@@ -82,7 +83,7 @@ def test_a_question_lists_the_ranked_clauses_with_three_scores_and_opens_one(new
     expect(target).to_be_in_viewport()
 
 
-def test_the_filters_pick_the_plan_and_the_arm(new_page, server):  # noqa: F811
+def test_the_filters_pick_the_plan_and_the_arm(new_page, server):
     page = new_page(server)
     open_retrieval_test(page, server)
     page.get_by_label("问题").fill("新型储能装机规模目标")
@@ -97,7 +98,7 @@ def test_the_filters_pick_the_plan_and_the_arm(new_page, server):  # noqa: F811
         assert score(row.locator(".bm25").inner_text()) == score(row.locator(".fused").inner_text())
 
 
-def test_bad_input_is_explained_before_and_by_the_service(new_page, server):  # noqa: F811
+def test_bad_input_is_explained_before_and_by_the_service(new_page, server):
     page = new_page(server)
     open_retrieval_test(page, server)
     page.get_by_role("button", name="检索").click()
@@ -117,7 +118,7 @@ def test_bad_input_is_explained_before_and_by_the_service(new_page, server):  # 
 
 
 @pytest.mark.parametrize("width", [360, 390])
-def test_the_results_fit_a_phone(new_page, server, width):  # noqa: F811
+def test_the_results_fit_a_phone(new_page, server, width):
     page = new_page(server, width)
     open_retrieval_test(page, server)
     page.get_by_label("问题").fill(QUESTION)

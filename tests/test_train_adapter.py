@@ -7,7 +7,7 @@ from carbonqa.eval import train_adapter
 from carbonqa.index.query_adapter import ADAPTER_DIR, ADAPTER_MANIFEST, QueryAdapter
 
 
-def test_training_command_reproduces_the_shipped_adapter(tmp_path):
+def test_training_command_reproduces_the_shipped_adapter(tmp_path, runtime_over_loaded_model):
     train_adapter.main(["--out", str(tmp_path)])
     shipped = json.loads((ADAPTER_DIR / ADAPTER_MANIFEST).read_text(encoding="utf-8"))
     retrained = QueryAdapter.load(tmp_path)

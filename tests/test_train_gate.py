@@ -5,7 +5,7 @@ from carbonqa.answer.gate import GATE_DIR, GATE_FILE, MANIFEST_FILE
 from carbonqa.eval.train_gate import main
 
 
-def test_training_again_writes_the_shipped_bytes(tmp_path):
+def test_training_again_writes_the_shipped_bytes(tmp_path, runtime_over_loaded_model):
     # Fails when the answer stage's features or labels changed since the gate was trained: retrain it.
     main(["--out", str(tmp_path)])
     for name in (GATE_FILE, MANIFEST_FILE):

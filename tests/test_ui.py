@@ -6,10 +6,8 @@ import io
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,85 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 from markdown_it import MarkdownIt
-from playwright.sync_api import Page, expect, sync_playwright
+from conftest import ADMIN_KEY
+from playwright.sync_api import Page, expect
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-READY_TIMEOUT_S = 600  # the first start builds the index
 ANSWER_TIMEOUT_MS = 30_000
-# The machine may be busy (tests of other work run beside these): wait longer than Playwright's 5 s default.
-expect.set_options(timeout=15_000)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-ADMIN_KEY = "ui-test-admin-key"
-
-
-class Server:
-    """`carbonqa serve` on a free loopback port, with its own feedback database; can be restarted."""
-
-    def __init__(self, workdir: Path, settings: dict[str, str] | None = None):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = workdir / "server.log"
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", "CARBONQA_FEEDBACK_DB": str(workdir / "feedback.sqlite3"),
-                    "CARBONQA_ADMIN_KEY": ADMIN_KEY, **(settings or {})}
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with self.log_path.open("a") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "carbonqa.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=self.env,
-            )
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
-            assert self.process.poll() is None, f"server exited:\n{self.log_path.read_text()}"
-            assert time.monotonic() < deadline, f"server not ready:\n{self.log_path.read_text()}"
-            try:
-                if httpx.get(f"{self.base}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-            self.process = None
-
-
-@pytest.fixture(scope="module")
-def running(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("server"))
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def server(running) -> str:
-    return running.base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium for the whole module; every test gets its own fresh context (storage, viewport)."""
-    assert CHROMIUM.exists(), "Debian's chromium is required: apt-get install -y chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
