@@ -21,7 +21,6 @@ import argparse
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from pathlib import Path
 import httpx
 
 from carbonqa.answer.models import AnswerRequest
-from carbonqa.eval.bench_load import free_port, memory_mb, own_library, start_server, wait_ready
+from carbonqa.eval.bench_load import ClientThreads, free_port, memory_mb, own_library, start_server, wait_ready
 from carbonqa.eval.metrics import percentile, score_all, summarize
 from carbonqa.eval.plan_formats import write_format
 from carbonqa.eval.qa_models import QAItem, load_qa
@@ -67,21 +66,20 @@ class Phase:
         return f"  {self.name:<28} {len(ms) + fails:>5} requests, {fails} failed {self.failures or ''}; {stats}"
 
 
-class Load:
+class Load(ClientThreads):
     """Clients asking in a loop; every result is counted in the phase current when it was sent."""
 
     def __init__(self, base: str, questions: list[str], concurrency: int):
         self.base, self.questions, self.concurrency = base, questions, concurrency
         self.phase = Phase("warm-up")
         self.phases = [self.phase]
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self.client, args=(n,)) for n in range(concurrency)]
+        super().__init__(concurrency)
 
     def switch(self, name: str) -> None:
         self.phase = Phase(name)
         self.phases.append(self.phase)
 
-    def client(self, number: int) -> None:
+    def run_client(self, number: int) -> None:
         with httpx.Client(base_url=self.base, timeout=60) as client:
             i = number
             while not self.stop.is_set():
@@ -98,16 +96,6 @@ class Load:
                 else:
                     phase.failures[kind] = phase.failures.get(kind, 0) + 1
                 i += self.concurrency
-
-    def __enter__(self) -> "Load":
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *_) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join()
 
 
 def served_after(client: httpx.Client, plans: int, timeout_s: float = 120.0) -> float:

@@ -37,6 +37,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -73,6 +74,28 @@ class Run:
             f"  errors       {error_count}" + (f" {self.errors}" if error_count else ""),
         ]
         return "\n".join(lines)
+
+
+class ClientThreads:
+    """`concurrency` threads running `self.run_client(n)` while the `with` block lasts: started on entry,
+    told to stop (`self.stop`) and joined on exit. The benches' clients asking during what they measure."""
+
+    def __init__(self, concurrency: int):
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.run_client, args=(n,)) for n in range(concurrency)]
+
+    def run_client(self, number: int) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
 
 
 def free_port() -> int:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +27,7 @@ import httpx
 
 from carbonqa.eval.attack_files import (LONG_SENTENCE, MALFORMED, MB, NANSHAN, docx_bomb, docx_with_document,
                                         html_plan, pdf_bomb, pdf_file, text_page)
-from carbonqa.eval.bench_load import free_port, memory_mb, own_library, start_server, wait_ready
+from carbonqa.eval.bench_load import ClientThreads, free_port, memory_mb, own_library, start_server, wait_ready
 from carbonqa.eval.qa_models import load_qa
 
 PLANS = Path(__file__).resolve().parent / "library_plans"
@@ -48,16 +47,15 @@ def attacks(bomb_mb: int, pages: int) -> list[tuple[str, str, Callable[[], bytes
     ]
 
 
-class Askers:
+class Askers(ClientThreads):
     """Clients asking the eval questions in a loop until stopped; counts answers and failures."""
 
     def __init__(self, base: str, questions: list[str], concurrency: int):
         self.base, self.questions = base, questions
         self.answered, self.failed = 0, []
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self.ask, args=(i,)) for i in range(concurrency)]
+        super().__init__(concurrency)
 
-    def ask(self, offset: int) -> None:
+    def run_client(self, offset: int) -> None:
         with httpx.Client(base_url=self.base, timeout=120) as client:
             n = offset
             while not self.stop.is_set():
@@ -70,16 +68,6 @@ class Askers:
                 except httpx.TransportError as error:
                     self.failed.append(type(error).__name__)
                 n += 1
-
-    def __enter__(self) -> Askers:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *_) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join()
 
 
 def folder_bytes(folder: Path) -> int:
