@@ -6,8 +6,10 @@ the answer. Besides the candidate's evidence it weighs the question's novel term
 the plans contains. Everyday wording is novel too (煤气罐 for 瓶装液化气), so novelty alone decides
 nothing; but a specific word in general Chinese (甲醇, 钠离子 — jieba's general-language IDF dictionary),
 none of whose characters the best sentence holds, is how a topic no plan mentions looks. (Novel nouns
-only, Asked.unused_nouns, measured worse in cross-validation on train: CRAG 0.496 against 0.517.) It is read from JSON (feature names, scaler, coefficients) whose sha256 a manifest records:
-no pickle, and an edited or stale artifact is refused. Train it with `python -m carbonqa.eval.train_gate`.
+only, Asked.unused_nouns, measured worse in cross-validation on train: CRAG 0.496 against 0.517.)
+
+It is read from JSON (feature names, scaler, coefficients) whose sha256 a manifest records: no pickle,
+and an edited or stale artifact is refused. Train it with `python -m carbonqa.eval.train_gate`.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from pydantic import BaseModel, Field
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_reply
 from carbonqa.answer.kinds.single import SentenceAnswer
+from carbonqa.answer.selection import unused_terms
 
 GATE_DIR = Path(__file__).resolve().parent / "gate_model"
 GATE_FILE = "gate.json"
@@ -47,8 +50,7 @@ def general_idf() -> tuple[dict[str, float], float]:
 
 def novel_terms(asked: Asked) -> list[str]:
     """The question's terms no sentence of the plans contains, without those inside a longer one."""
-    novel = [t for t in asked.frame.terms if len(t) > 1 and asked.evidence.sentences.df(t) == 0]
-    return [t for t in novel if not any(t != other and t in other for other in novel)]
+    return unused_terms(asked.frame.terms, lambda term: asked.evidence.sentences.df(term) > 0)
 
 
 def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:

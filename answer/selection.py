@@ -3,6 +3,7 @@ of its lists, the targets' analysis, and the policy's rules for which sentences 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cached_property
 
 from jieba import posseg
@@ -54,8 +55,7 @@ class Evidence:
         """The question's nouns (by jieba's tag of their last word) that no plan's text contains, longest
         only: what it asks about that the plans never name (甲醇, 电瓶车), not its everyday verbs (推不推)."""
         plan_texts = self.corpus.regions.plan_texts.values()
-        unused = [t for t in frame.terms if len(t) > 1 and not any(t in text for text in plan_texts)]
-        unused = [t for t in unused if not any(t != other and t in other for other in unused)]
+        unused = unused_terms(frame.terms, lambda term: any(term in text for text in plan_texts))
         return [t for t in unused if NOUN_TAG.match(list(posseg.cut(t))[-1].flag)]
 
     def pick(self, frame: QuestionFrame, candidates: list[Candidate], max_sentences: int,
@@ -86,3 +86,9 @@ class Evidence:
         years = set().union(*(p.years for p in picked))
         new_terms = [t for t in self.sentences.known_terms(frame.terms) if t in candidate.flat and t not in have]
         return bool(new_terms) or bool((candidate.years & frame.years) - years)
+
+
+def unused_terms(terms: list[str], used: Callable[[str], bool]) -> list[str]:
+    """The terms of more than one character that are not `used`, without those inside a longer one of them."""
+    unused = [term for term in terms if len(term) > 1 and not used(term)]
+    return [term for term in unused if not any(term != other and term in other for other in unused)]
