@@ -24,7 +24,8 @@ def eval_command(
 ) -> None:
     """Answer every question of an eval set; write predictions, metrics, plots and report.md."""
     # Imported here: the report loads matplotlib.
-    from carbonqa.eval.qa_models import DEFAULT_QA_PATH, SEALED_SPLIT, EvalFileError, load_qa, write_jsonl
+    from carbonqa.eval.qa_models import (DEFAULT_QA_PATH, SEALED_SPLIT, EvalFileError, load_qa, qa_files, split_of,
+                                         write_jsonl)
     from carbonqa.eval.report import DEFAULT_REPORT_DIR, fmt_metric, write_report
     from carbonqa.eval.run import run_eval
     from carbonqa.eval.sealed import SealedSplitError, check_sealed, record_sealed_run
@@ -34,8 +35,8 @@ def eval_command(
     eval_set = " ".join(str(path) for path in qa_paths)
     try:
         items = load_qa(qa_paths)[:limit]
-        # A sealed run is recorded beside the sealed folder of the first path holding sealed items.
-        qa_path = next((path for path in qa_paths if any(item.split == SEALED_SPLIT for item in load_qa(path))),
+        # A sealed run is recorded beside the sealed folder of the first path holding sealed files.
+        qa_path = next((path for path in qa_paths if any(split_of(file) == SEALED_SPLIT for file in qa_files(path))),
                        qa_paths[0])
         scores_sealed = check_sealed(items, qa_path, sealed)
     except (EvalFileError, SealedSplitError) as error:

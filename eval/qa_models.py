@@ -215,6 +215,11 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def split_of(file: Path) -> str | None:
+    """The bank split a question file belongs to: the name of its folder, if that is a split's."""
+    return file.parent.name if file.parent.name in BANK_SPLITS else None
+
+
 def load_qa(path: Path | Sequence[Path] = DEFAULT_QA_PATH) -> list[QAItem]:
     """Read an eval set: a JSON Lines file, a folder of them (see qa_files), or several such. Each item gets its writer
     (the file's name) and split (its folder's name, if a bank split). Raises EvalFileError naming the
@@ -223,7 +228,7 @@ def load_qa(path: Path | Sequence[Path] = DEFAULT_QA_PATH) -> list[QAItem]:
     first_file: dict[str, Path] = {}
     paths = [path] if isinstance(path, (str, Path)) else list(path)
     for file in (file for one in paths for file in qa_files(Path(one))):
-        split = file.parent.name if file.parent.name in BANK_SPLITS else None
+        split = split_of(file)
         for item in _read_jsonl(file, QAItem):
             if item.id in first_file:
                 raise EvalFileError(f"{file}: id {item.id!r} 重复 / duplicate id (also in {first_file[item.id]})")
