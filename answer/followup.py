@@ -38,6 +38,17 @@ def resolve_history(history: Sequence[str], read: Callable[[str], QuestionFrame]
     return previous
 
 
+def read_in_context(question: str, history: Sequence[str], read: Callable[[str], QuestionFrame],
+                    catalog: RegionCatalog, read_turn: Callable[[str], QuestionFrame] | None = None
+                    ) -> tuple[QuestionFrame, str]:
+    """The question's frame resolved against the earlier turns (each read by `read_turn`, by default `read`),
+    and the question as understood: the rewritten follow-up, or the question itself."""
+    previous = resolve_history(history, read_turn or read, catalog)
+    frame = read(question)
+    understood = resolve_followup(frame, previous, catalog)
+    return (frame, question) if understood is None else (read(understood), understood)
+
+
 def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catalog: RegionCatalog) -> str | None:
     """The question of `frame` as a standalone question, after the (resolved) `previous` one; None
     when it stands alone as asked."""

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from carbonqa.answer.compose import CitationBook, coverage_note, plans_note
 from carbonqa.answer.emphasis import with_emphasis
-from carbonqa.answer.followup import resolve_followup, resolve_history
+from carbonqa.answer.followup import read_in_context
 from carbonqa.answer.kinds.analysis import Analysis
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_reply
 from carbonqa.answer.kinds.comparison import Comparison
@@ -121,13 +121,9 @@ class Answerer:
 
     def _read(self, question: str, request: AnswerRequest) -> tuple[QuestionFrame, str]:
         """The question's frame, resolved against the earlier turns, and the question as understood."""
-        previous = resolve_history(request.history, self.retriever.read, self.corpus.regions)
         filters = (request.regions, request.use_region_detection, request.documents)
-        frame = self.retriever.read(question, *filters)
-        understood = resolve_followup(frame, previous, self.corpus.regions)
-        if understood is None:
-            return frame, question
-        return self.retriever.read(understood, *filters), understood
+        return read_in_context(question, request.history, lambda text: self.retriever.read(text, *filters),
+                               self.corpus.regions, read_turn=self.retriever.read)
 
     def _coverage_notes(self, frame: QuestionFrame) -> list[str]:
         """A line per place without a plan of its own that the reply answers from the plan containing it."""

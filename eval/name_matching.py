@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from carbonqa.answer.followup import resolve_followup, resolve_history
+from carbonqa.answer.followup import read_in_context
 from carbonqa.eval.bench_analysis import CORPUS, catalog_of, configured_meaning
 from carbonqa.eval.qa_models import DEFAULT_QA_PATH, QAItem, load_qa
 from carbonqa.indicators.analysis import IndicatorAnalysis
@@ -90,12 +90,8 @@ def name_pairs(items: list[QAItem], records: list[Indicator], catalog: RegionCat
 
 def answerer_frame(item: QAItem, catalog: RegionCatalog, words: Tokenizer) -> QuestionFrame:
     """The frame the answerer reads (answer/pipeline.py): a follow-up resolved against its history."""
-    def read(text: str) -> QuestionFrame:
-        return read_question(text, catalog, words)
-
-    frame = read(item.question)
-    understood = resolve_followup(frame, resolve_history(item.history, read, catalog), catalog)
-    return frame if understood is None else read(understood)
+    frame, _ = read_in_context(item.question, item.history, lambda text: read_question(text, catalog, words), catalog)
+    return frame
 
 
 def judge(pair: NamePair, matcher: NameMatcher) -> PairResult:
