@@ -5,8 +5,10 @@ best of them looks, by the weights learned on the bank's train split, like a sen
 the answer. Besides the candidate's evidence it weighs the question's novel terms: terms no sentence of
 the plans contains. Everyday wording is novel too (煤气罐 for 瓶装液化气), so novelty alone decides
 nothing; but a specific word in general Chinese (甲醇, 钠离子 — jieba's general-language IDF dictionary),
-none of whose characters the best sentence holds, is how a topic no plan mentions looks. (Novel nouns
-only, Asked.unused_nouns, measured worse in cross-validation on train: CRAG 0.496 against 0.517.)
+none of whose characters the best sentence holds, is how a topic no plan mentions looks. Three more
+signals tell such a topic from everyday wording: the question asks whether the plans say something at all
+(有没有提到…, 是否推广…), two of its words that the plans use name together something they never write
+(甲醇+汽车, 电动+自行车), and its nouns no plan contains (Asked.unused_nouns: what, not how, it asks).
 
 It is read from JSON (feature names, scaler, coefficients) whose sha256 a manifest records: no pickle,
 and an edited or stale artifact is refused. Train it with `python -m carbonqa.eval.train_gate`.
@@ -25,7 +27,8 @@ from pydantic import BaseModel, Field
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_reply
 from carbonqa.answer.kinds.single import SentenceAnswer
-from carbonqa.answer.selection import unused_terms
+from carbonqa.answer.selection import longest_only, unused_terms
+from carbonqa.ingest.vocabulary import ASKS_EXISTENCE
 
 GATE_DIR = Path(__file__).resolve().parent / "gate_model"
 GATE_FILE = "gate.json"
@@ -36,7 +39,8 @@ TRAIN_COMMAND = "python -m carbonqa.eval.train_gate"
 FEATURES = (
     "coverage", "figure_coverage", "score", "semantic", "dense_top", "has_key_term", "misses_topic",
     "states_asked_figure", "outshone", "words_match", "wants_figure", "slots_missing", "slots_metric",
-    "novel_share", "novel_specificity", "novel_uncovered", "novel_terms",
+    "novel_share", "novel_specificity", "novel_uncovered", "novel_terms", "asks_existence", "novel_compound",
+    "novel_noun_specificity", "novel_noun_uncovered",
 )
 
 
@@ -53,11 +57,27 @@ def novel_terms(asked: Asked) -> list[str]:
     return unused_terms(asked.frame.terms, lambda term: asked.evidence.sentences.df(term) > 0)
 
 
+def novel_compounds(asked: Asked) -> list[str]:
+    """Two question terms written next to each other whose joined form no sentence of the plans holds:
+    the plans write 汽车 and 电动, never 甲醇汽车 or 电动自行车."""
+    text = asked.frame.text
+    terms = [term for term in longest_only(asked.frame.terms) if len(term) > 1 and term in text]
+    placed = sorted((text.find(term), term) for term in terms)
+    joined = [first + second for (start, first), (next_start, second) in zip(placed, placed[1:])
+              if start + len(first) == next_start]
+    return [term for term in joined if asked.evidence.sentences.df(term) == 0]
+
+
+def uncovered(terms: list[str], candidate: Candidate) -> float:
+    """The largest share of a term's characters the candidate's sentence lacks (0 without terms)."""
+    return max((sum(ch not in candidate.flat for ch in t) / len(t) for t in terms), default=0.0)
+
+
 def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:
     """The candidate's evidence and the question's novelty, in FEATURES order (booleans as 0/1)."""
     frame, policy = asked.frame, asked.evidence.policy
     slots = candidate.slots
-    novel = novel_terms(asked)
+    novel, nouns = novel_terms(asked), asked.unused_nouns
     idf, median = general_idf()
     term_chars = sum(len(t) for t in frame.terms)
     return [
@@ -67,9 +87,9 @@ def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:
         float(policy.matches_words(frame, candidate)), float(frame.wants_figure),
         float(len(slots.missing)) if slots else 0.0, float(slots.metric) if slots else 1.0,
         sum(len(t) for t in novel) / term_chars if term_chars else 0.0,
-        max((idf.get(t, median) for t in novel), default=0.0),
-        max((sum(ch not in candidate.flat for ch in t) / len(t) for t in novel), default=0.0),
-        float(len(novel)),
+        max((idf.get(t, median) for t in novel), default=0.0), uncovered(novel, candidate), float(len(novel)),
+        float(bool(ASKS_EXISTENCE.search(frame.text))), float(bool(novel_compounds(asked))),
+        max((idf.get(t, median) for t in nouns), default=0.0), uncovered(nouns, candidate),
     ]
 
 

@@ -90,5 +90,9 @@ class Evidence:
 
 def unused_terms(terms: list[str], used: Callable[[str], bool]) -> list[str]:
     """The terms of more than one character that are not `used`, without those inside a longer one of them."""
-    unused = [term for term in terms if len(term) > 1 and not used(term)]
-    return [term for term in unused if not any(term != other and term in other for other in unused)]
+    return longest_only([term for term in terms if len(term) > 1 and not used(term)])
+
+
+def longest_only(terms: list[str]) -> list[str]:
+    """The terms not inside a longer one of them (jieba gives 自行, 行车 and 自行车 for one word)."""
+    return [term for term in terms if not any(term != other and term in other for other in terms)]

@@ -29,9 +29,11 @@ from carbonqa.eval.qa_models import BANK_PATH, QAItem, load_qa
 FOLDS = 5
 REGULARIZATION = 1.0  # LogisticRegression's C: the default; the features are few and standardized
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
-# Share of the rules' right answers the gate may refuse, in cross-validation. At 0.02 it chose 0.15, which
-# refused enough right answers on eval/qa.jsonl to fall below its outcome floor (0.950 < 0.96).
-MAX_LOST_RIGHT = 0.01
+# Share of the rules' right answers the gate may refuse, in cross-validation. With the existence, compound
+# and unused-noun features 0.03 chooses 0.1: on dev refusal 0.770 -> 0.805 at the same false refusals
+# (0.030), and eval/qa.jsonl keeps its floors (outcome 0.965). Before those features 0.02 chose 0.15 and
+# put eval/qa.jsonl's outcome at 0.950, below its floor.
+MAX_LOST_RIGHT = 0.03
 
 
 @dataclass
@@ -118,7 +120,8 @@ def main(argv: list[str] | None = None) -> None:
     from carbonqa.service.runtime import load_runtime
     from carbonqa.service.settings import Settings
 
-    runtime = load_runtime(Settings(), progress=False)
+    # The rules answer every train question; a stale shipped gate (new features) must not stop its retraining.
+    runtime = load_runtime(Settings(answer_gate=False), progress=False)
     examples = gate_examples(runtime.answerer, load_qa(BANK_PATH / "train"))
     print(f"{len(examples.labels)} gated train questions, {int(examples.labels.sum())} with the answer")
     probabilities = cross_validated_probabilities(examples)

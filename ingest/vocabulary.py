@@ -198,6 +198,10 @@ COORDINATORS = {"和", "及", "与", "、", "以及"}
 CONJUNCT_FRAME = {"的", "要", "是", "将", "分别", "各", "各自", "都", "达到", "多少", "什么", "哪些", "几", "比", "到",
                   "在", "对", "为", "中", "由", "目标", "提出", "有", "有何", "如何", "怎样", "怎么", "年", "之", "其",
                   "方案", "实施方案", "计划", "要求", "规定", "情况", "安排", "提高", "提升", "下降", "降低", "控制"}
+# Asks whether the plans say something at all ("有没有提到X", "是否推广X", "X有冇要求", "推不推X"): when X
+# is nowhere in the plans, the true answer is that they do not.
+ASKS_EXISTENCE = re.compile(r"有没有|有冇|有无|是否|是不是|有[^，,。？?]{0,12}吗|提到|提没提|提了吗|要不要|会不会|能不能|"
+                            r"([推搞管用])不\1")
 # Words that make a clause of a question a question of its own ("X执行什么标准，Y占比多少").
 QUESTION_WORD = re.compile(r"什么|多少|哪|几|如何|怎么|怎样|是否|吗|呢")
 ASKING_TAIL = re.compile(r"(?:是|为|要|有|执行)?(?:什么|多少|哪些|哪个|几|如何|怎么样?|怎样)[^，,；;]*$")  # "占比多少"
