@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_reply
+from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.single import SentenceAnswer
 from carbonqa.answer.selection import longest_only, unused_terms
 from carbonqa.ingest.vocabulary import ASKS_EXISTENCE
@@ -34,6 +35,9 @@ GATE_DIR = Path(__file__).resolve().parent / "gate_model"
 GATE_FILE = "gate.json"
 MANIFEST_FILE = "manifest.json"
 TRAIN_COMMAND = "python -m carbonqa.eval.train_gate"
+# The kinds whose replies quote the sentences that score best against the question (one sentence, or one
+# per facet: "低空经济、无人机物流"): the gate weighs the question's best usable sentence before they stand.
+GATED_KINDS = (SentenceAnswer, FacetAnswer)
 
 # The evidence of a candidate, as numbers, in the order the coefficients are stored.
 FEATURES = (
@@ -153,10 +157,11 @@ def load_gate(directory: Path = GATE_DIR) -> GateModel:
 
 
 def gated(model: GateModel) -> Decide:
-    """first_reply, except that an answer quoted from single sentences (SentenceAnswer) whose best
+    """first_reply, except that an answer quoting the best sentences (GATED_KINDS) whose best usable
     sentence the gate rejects passes to the next kinds: the rules' refusals."""
     general_idf()  # loaded with the service, not on its first question
 
     def accept(kind: AnswerStrategy, asked: Asked) -> bool:
-        return not isinstance(kind, SentenceAnswer) or model.answers(candidate_features(asked, asked.usable[0]))
+        return not isinstance(kind, GATED_KINDS) or not asked.usable or \
+            model.answers(candidate_features(asked, asked.usable[0]))
     return partial(first_reply, accept=accept)

@@ -2,7 +2,7 @@
 
 Run: python -m carbonqa.eval.train_gate   (writes answer/gate_model/; run again, it writes the same bytes)
 
-Every train question is answered by the rules; where they would quote single sentences (SentenceAnswer),
+Every train question is answered by the rules; where they would quote the best sentences (GATED_KINDS),
 the best usable sentence's features are recorded with the label "the rules' answer is right": an answerable
 question, answered with every gold key (as eval/metrics.py judges key accuracy). A LogisticRegression (lbfgs, no randomness) is fitted
 on standardized features. Its threshold is chosen by 5-fold cross-validation (folds in file order): the
@@ -19,9 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from carbonqa.answer.gate import FEATURES, GATE_DIR, GateModel, candidate_features, save_gate
+from carbonqa.answer.gate import FEATURES, GATE_DIR, GATED_KINDS, GateModel, candidate_features, save_gate
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, first_reply
-from carbonqa.answer.kinds.single import SentenceAnswer
 from carbonqa.answer.models import AnswerRequest
 from carbonqa.eval.metrics import has_all_keys
 from carbonqa.eval.qa_models import BANK_PATH, QAItem, load_qa
@@ -50,7 +49,7 @@ def gate_examples(answerer, items: list[QAItem]) -> Examples:
         seen: list[Asked] = []
 
         def record(kind: AnswerStrategy, asked: Asked) -> bool:
-            if isinstance(kind, SentenceAnswer):
+            if isinstance(kind, GATED_KINDS) and asked.usable:
                 seen.append(asked)
             return True
 
