@@ -13,6 +13,7 @@ from carbonqa.answer.gate import (
     load_gate, novel_compounds, novel_terms, save_gate,
 )
 from carbonqa.answer.kinds.base import Asked, Reply
+from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.single import SentenceAnswer
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.eval.train_gate import MAX_LOST_RIGHT, choose_threshold, crag, fit
@@ -121,6 +122,14 @@ class Quoted(SentenceAnswer):
         return Reply("引用的句子。", CitationBook())
 
 
+class QuotedPerFacet(FacetAnswer):
+    def applies(self, asked: Asked) -> bool:
+        return True
+
+    def answer(self, asked: Asked) -> Reply:
+        return Reply("每个方面引用的句子。", CitationBook())
+
+
 class Refused:
     def applies(self, asked: Asked) -> bool:
         return True
@@ -129,9 +138,10 @@ class Refused:
         return Reply("方案中没有找到。", CitationBook(), refusal_reason="no_supporting_clause")
 
 
-def test_the_gated_decision_passes_a_rejected_quote_to_the_refusal():
+@pytest.mark.parametrize("quoting", [Quoted, QuotedPerFacet])
+def test_the_gated_decision_passes_a_rejected_quote_to_the_refusal(quoting):
     decide = gated(coverage_gate())
-    kinds = (Quoted(), Refused())
+    kinds = (quoting(), Refused())
     assert decide(asked_with(candidate(coverage=0.9)), kinds).refusal_reason is None
     assert decide(asked_with(candidate(coverage=0.3)), kinds).refusal_reason == "no_supporting_clause"
     # Other kinds' replies are never gated.
