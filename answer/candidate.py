@@ -26,3 +26,4 @@ class Candidate:
     semantic: float = 0.0  # z-score of its similarity to the question among the candidates (0: unknown)
     outshone: bool = False  # it lacks the key term, and a sentence holding it is closer to the question in meaning
     slots: SlotCheck | None = None  # for a figure question: how its figure fits the slots asked (answer/slots.py)
+    similarity: float | None = None  # cosine of its vector to the question's (None: unknown)

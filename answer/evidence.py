@@ -171,8 +171,10 @@ class SentenceIndex:
         return sorted(tied, key=lambda c: -c.semantic) + rest
 
     def _standing(self, candidates: list[Candidate], query_vector: np.ndarray) -> None:
-        """Set each candidate's z-score of similarity to the question among the candidates."""
+        """Set each candidate's similarity to the question, and its z-score among the candidates."""
         similarities = self.vectors.similarities(query_vector, [c.flat for c in candidates])
+        for candidate, similarity in zip(candidates, similarities):
+            candidate.similarity = similarity
         known = [s for s in similarities if s is not None]
         if len(known) < self.policy.semantic_min_sentences:
             return

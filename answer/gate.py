@@ -44,7 +44,7 @@ FEATURES = (
     "coverage", "figure_coverage", "score", "semantic", "dense_top", "has_key_term", "misses_topic",
     "states_asked_figure", "outshone", "words_match", "wants_figure", "slots_missing", "slots_metric",
     "novel_share", "novel_specificity", "novel_uncovered", "novel_terms", "asks_existence", "novel_compound",
-    "novel_noun_specificity", "novel_noun_uncovered",
+    "novel_noun_specificity", "novel_noun_uncovered", "best_similarity",
 )
 
 
@@ -77,6 +77,13 @@ def uncovered(terms: list[str], candidate: Candidate) -> float:
     return max((sum(ch not in candidate.flat for ch in t) / len(t) for t in terms), default=0.0)
 
 
+def best_similarity(asked: Asked) -> float:
+    """The cosine of the question to the nearest sentence of the retrieved clauses (0 without vectors). The
+    candidates' semantic z-scores rank them against each other; this says whether any is near at all:
+    a topic no plan mentions is far from every sentence retrieved for it."""
+    return max((c.similarity for c in asked.candidates if c.similarity is not None), default=0.0)
+
+
 def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:
     """The candidate's evidence and the question's novelty, in FEATURES order (booleans as 0/1)."""
     frame, policy = asked.frame, asked.evidence.policy
@@ -94,6 +101,7 @@ def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:
         max((idf.get(t, median) for t in novel), default=0.0), uncovered(novel, candidate), float(len(novel)),
         float(bool(ASKS_EXISTENCE.search(frame.text))), float(bool(novel_compounds(asked))),
         max((idf.get(t, median) for t in nouns), default=0.0), uncovered(nouns, candidate),
+        best_similarity(asked),
     ]
 
 

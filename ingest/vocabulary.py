@@ -265,9 +265,11 @@ UNDER_ASKED = re.compile(r"(?:下面|下边|底下|下设了?|里面|包括|包�
                          r"(?:(?:几|哪几|哪些|多少)(?:条|项|块|个方面|方面)(?=$|[^\u4e00-\u9fff]|措施|任务|行动|举措|内容|"
                          r"组成|构成|都|各|分别)|(?:哪些|啥|什么)(?:具体)?(?:措施|任务|举措))")
 LIST_VERB_END = re.compile(r"(?:包括|包含|分为|有|是|都有|主要有|具体有)$")
-# Words of the question's frame, not its topic; region names are removed separately.
+# Words of the question's frame, not its topic; region names are removed separately. A yes/no question's
+# "有没有/是不是/推不推" asks, it names nothing (and 没有 would match plan sentences saying 没有).
 FRAME_WORDS = re.compile(
     r"碳达峰(?:实施)?方案|实施方案|方案|政策文件|文件|里面|是什么|怎么说|怎么样|怎样的|怎样|如何|请问|吗|呢|"
+    r"有没有|有冇|可不可以|([\u4e00-\u9fff])不\1|"
     r"有什么|什么样|安排|要求|规定|做法|打算|相关|各自|分别|各是|各为|几大|具体|表述|不同|区别|差异|异同|"
     r"数量|目标|情况|计划|提出了?|包括|包含|分为|哪些|哪几|哪个|哪里|哪"
 )

@@ -9,7 +9,8 @@ import pytest
 
 from carbonqa.answer.compose import CitationBook
 from carbonqa.answer.gate import (
-    FEATURES, GATE_DIR, GATE_FILE, TRAIN_COMMAND, GateModel, candidate_features, gate_bytes, gated, general_idf,
+    FEATURES, GATE_DIR, GATE_FILE, TRAIN_COMMAND, GateModel, best_similarity, candidate_features, gate_bytes, gated,
+    general_idf,
     load_gate, novel_compounds, novel_terms, save_gate,
 )
 from carbonqa.answer.kinds.base import Asked, Reply
@@ -45,6 +46,7 @@ def asked_with(best, terms=("非化石能源",), text: str = "", nouns=()) -> As
     asked = Asked(question, result=None, evidence=evidence)
     asked.__dict__["usable"] = [best]  # the rules' usable sentences, as the cached property holds them
     asked.__dict__["unused_nouns"] = list(nouns)  # the nouns no plan's text holds (Evidence.unused_nouns)
+    asked.__dict__["candidates"] = [best]
     return asked
 
 
@@ -103,6 +105,16 @@ def test_questions_asking_whether_the_plans_say_something(question):
 @pytest.mark.parametrize("question", ["2025年非化石能源占比多少", "推广新能源汽车的目标是什么", "由哪个部门负责"])
 def test_questions_asking_what_the_plans_say(question):
     assert not ASKS_EXISTENCE.search(question)
+
+
+def test_the_best_similarity_is_the_nearest_retrieved_sentence_in_meaning():
+    asked = asked_with(candidate())
+    far, near, unknown = candidate(), candidate(), candidate()
+    far.similarity, near.similarity = 0.71, 0.86
+    asked.__dict__["candidates"] = [far, near, unknown]
+    assert best_similarity(asked) == 0.86
+    asked.__dict__["candidates"] = [unknown]  # no sentence vectors: nothing is known to be near
+    assert best_similarity(asked) == 0.0
 
 
 def test_the_gate_answers_above_its_threshold_and_refuses_below():

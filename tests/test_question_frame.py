@@ -91,6 +91,15 @@ def test_topic_terms_leave_out_places_frame_words_and_numbers(words):
     assert not {"云浮", "目标", "2025", "2025年", "多少"} & set(frame.terms)
 
 
+@pytest.mark.parametrize("question, terms", [
+    ("江门有没有推广甲醇汽车", ["推广", "甲醇", "汽车"]), ("佛山推不推共享单车", ["共享", "单车"]),
+    ("云浮是不是要求机关用新能源车", ["机关", "新能源"]),
+])
+def test_a_yes_no_questions_asking_words_are_not_its_topic(words, question, terms):
+    assert set(read_question(question, CORPUS, words).terms) >= set(terms)
+    assert not {"没有", "有没有", "推不推", "不推", "是不是", "不是"} & set(read_question(question, CORPUS, words).terms)
+
+
 @pytest.mark.parametrize("question, wants_list, wants_count, ordinal, part", [
     ("佛山方案有哪些重点行动？", True, False, None, None),
     ("江门的保障措施包括几项？", True, True, None, None),
