@@ -12,7 +12,7 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   `COUNTED_NOUN`, `FIRST_ITEMS`, `PART_ORDINAL`, `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`,
   `ASKING_TAIL`, `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`,
   `MEASURE_ONLY`, `UNDER_ASKED`, `OUTLINE_WORDS`, `FRAME_WORDS`, and the follow-up cues `POINTS_BACK`,
-  `LEADING_POINTER`, `FOLLOWUP_FILLER`): read once per question by `retriever.frame` (`OUTLINE_WORDS` by
+  `LEADING_POINTER`, `REFERS_BACK`, `FOLLOWUP_FILLER`): read once per question by `retriever.frame` (`OUTLINE_WORDS` by
   answer/outline.py, on the question's terms).
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
   `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
@@ -209,6 +209,9 @@ AGAIN_WORDS = ("换成", "如果是")
 _POINTERS = "|".join(POINTER_WORDS + AGAIN_WORDS)
 POINTS_BACK = re.compile(rf"^(?:{_POINTERS})|呢\W*$")
 LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
+# Words standing for what the previous question asked about ("这个谁负责", "这块工作", "佛山有这要求没",
+# "它的文号", "第三条里面", "下面具体有哪几条"); not 这样/这么/这里 (manner and place).
+REFERS_BACK = re.compile(r"这(?![样么里])|该(?=[项条个部行方目指措])|它|其中|上述|下面|里面")
 # What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢",
 # "江门市的目标又是多少？"): 到/至 only lead up to the time named; 目标/指标/多少 ask the same thing again.
 FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|"
@@ -472,6 +475,8 @@ COMPARATIVE_END = {"高": "high", "多": "high", "大": "high", "低": "low", "�
                    "保守": "loose"}
 PAIR_COMPARATIVE = re.compile(r"(?:哪个|哪一个|哪家|谁)(?:[^，,。？?；;]{0,8}?|[^，,。？?；;]{0,24}?(?:得更?|更))"
                               r"(" + "|".join(COMPARATIVE_END) + r")(?:一些|一点|些)?(?=$|[？?。！!，,；;])")
+# Asks which side of another plan's figure one lies on: "比云浮高还是低", "少还是多".
+EITHER_SIDE = re.compile(r"[高多大]还是[低少小]|[低少小]还是[高多大]")
 RANK_WORDS = re.compile(r"排(?:名)?(?:在)?第几|第几名|排名(?:怎样|如何|情况)?")
 # Asks for the plans in order ("从高到低排一下"): a ranking led by its first, as 最高/最低 is.
 ORDER_WORDS = {"high": re.compile(r"[从由]高到低|[从由]大到小|[从由]多到少|降序"),

@@ -16,9 +16,9 @@ from carbonqa.ingest.time_expressions import read_times, spelled_out, without_ti
 from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, COUNT_WORDS, COUNTED_NOUN, FIGURE_NOUNS,
                                         FIGURE_WORDS, FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END,
                                         ITEM_NOUN, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER,
-                                        ORDINALS, OVERVIEW_WORDS, PART_ORDINAL, POINTS_BACK, SHARE_WORDS,
-                                        STATED_COUNT, STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS, YEAR_MENTION,
-                                        chinese_number, figures_spelled_out, unit_family)
+                                        ORDINALS, OVERVIEW_WORDS, PART_ORDINAL, POINTS_BACK, REFERS_BACK,
+                                        SHARE_WORDS, STATED_COUNT, STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS,
+                                        YEAR_MENTION, chinese_number, figures_spelled_out, unit_family)
 from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.intent import compares_unnamed, read_analysis
 from carbonqa.retriever.models import Facet, QuestionFrame, RegionQuery, RegionSource
@@ -83,6 +83,7 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
         analysis=read_analysis(question, region_query, catalog),
         years_mentioned=_years_mentioned(question, times.years),
         points_back=bool(POINTS_BACK.search(question)),
+        refers_back=bool(REFERS_BACK.search(question)),
         only_place_or_year=not _topic_left(question, catalog.names_of(places)),
         compares_unnamed=compares_unnamed(question, catalog),
         **_list_intent(question),
