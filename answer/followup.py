@@ -10,8 +10,9 @@ refers back (the cues come from the questions' frames, retriever/frame.py):
 - leads with a place or year alone ("那佛山呢，谁牵头"): the previous question there, then the rest;
 - asks for another position ("第二个呢", "第三条里面有没有……") after a question on a plan's parts: of the
   same list;
-- stands a word for the previous topic (这个/这块/它/下面/其中: "这块工作谁负责", "云浮有没有定这个数"):
-  that topic in front, without the figure and year it asked unless the follow-up names other plans;
+- stands a word for the previous topic (这个/这块/它/下面/其中: "这块工作谁负责", "云浮有没有定这个数"), or
+  asks with no topic of its own ("谁牵头", "具体数字是多少", "哪个市最高"): that topic in front, without
+  the figure and year it asked unless the follow-up asks a figure or names other plans;
 - names no place and does not ask across plans ("哪天印发的", "那交通领域呢？"): the previous plans in front
   (and its years when it points back with 那/呢 and names none); "……呢" with no asking words of its own
   takes the previous question's ("组织实施部分呢" after "……有几个保障措施").
@@ -25,8 +26,9 @@ import re
 from collections.abc import Callable, Sequence
 
 from carbonqa.ingest.time_expressions import spelled_out, without_times
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKING_TAIL, FIGURE_NOUNS, LEADING_POINTER, NOTICE_QUESTIONS,
-                                        POINTS_BACK, QUESTION_WORD, WHEN_WORDS, YEAR_MENTION)
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT, ASKING_TAIL, FIGURE_NOUNS,
+                                        LEADING_POINTER, NOTICE_QUESTIONS, POINTS_BACK, QUESTION_WORD, WHEN_WORDS,
+                                        YEAR_MENTION)
 from carbonqa.retriever.models import QuestionFrame
 from carbonqa.retriever.regions import RegionCatalog
 
@@ -87,18 +89,28 @@ def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catal
             not (years or frame.terms) or not previous.ordinal_words):
         return _another_position(frame, previous)
     across = frame.analysis is not None or frame.regions.all_regions
-    if frame.refers_back:
-        if places or across:  # "云浮有没有定这个数": the previous question's subject, asked of these plans
+    if frame.refers_back or not _own_topic(frame):
+        if places or across:  # "云浮有没有定这个数", "哪个市最高": the previous question's subject, of these plans
             topic = _swap(_subject(previous), catalog.names_of(previous.places_named), "、".join(places))
+        elif frame.wants_figure and not years:  # "具体数字是多少": the figure asked before
+            topic = _subject(previous)
         else:  # "这块工作谁负责", "这个是在哪个行动里提的": another facet of what it was about
             topic = _referent(previous)
         return f"{topic}，{LEADING_POINTER.sub('', frame.asked)}"
     before = previous.places_named
     if not places and before and not across:  # another question on the same plan: "哪天印发的", "储能呢"
         own_years = years or not frame.points_back
-        context = "、".join(before) + ("" if own_years else "".join(previous.years_mentioned))
+        targets = [y for y in previous.years_mentioned if int(y[:4]) != previous.base_year]  # not 比2020年
+        context = "、".join(before) + ("" if own_years else "".join(targets))
         return context + _asked_like_before(LEADING_POINTER.sub("", spelled_out(frame.asked)), previous)
     return None
+
+
+def _own_topic(frame: QuestionFrame) -> bool:
+    """Does the question name a topic, beyond what it asks (谁牵头, 具体数字) and of which plans (各市, 哪个市)?"""
+    if frame.analysis is not None:
+        return bool(frame.analysis.subject)
+    return any(ASKED_ASPECT.sub("", ALL_PLANS.sub("", term)) for term in frame.terms)
 
 
 def _asked_like_before(text: str, previous: QuestionFrame) -> str:

@@ -12,7 +12,7 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   `COUNTED_NOUN`, `FIRST_ITEMS`, `PART_ORDINAL`, `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`,
   `ASKING_TAIL`, `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`,
   `MEASURE_ONLY`, `UNDER_ASKED`, `OUTLINE_WORDS`, `FRAME_WORDS`, and the follow-up cues `POINTS_BACK`,
-  `LEADING_POINTER`, `REFERS_BACK`, `FOLLOWUP_FILLER`): read once per question by `retriever.frame` (`OUTLINE_WORDS` by
+  `LEADING_POINTER`, `REFERS_BACK`, `ASKED_ASPECT`, `FOLLOWUP_FILLER`): read once per question by `retriever.frame` (`OUTLINE_WORDS` by
   answer/outline.py, on the question's terms).
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
   `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
@@ -209,6 +209,10 @@ AGAIN_WORDS = ("换成", "如果是")
 _POINTERS = "|".join(POINTER_WORDS + AGAIN_WORDS)
 POINTS_BACK = re.compile(rf"^(?:{_POINTERS})|呢\W*$")
 LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
+# Words that ask something of a topic without naming one ("具体数字是多少", "谁牵头", "时间节点呢", "定了没有"):
+# a follow-up with no other words asks them of the previous question's topic.
+ASKED_ASPECT = re.compile(r"具体|数字|数值|数据|时间|节点|时候|期限|截止|往后|以后|之后|有没有|没有|有无|定了|"
+                          r"负责|牵头|部门|落实|执行")
 # Words standing for what the previous question asked about ("这个谁负责", "这块工作", "佛山有这要求没",
 # "它的文号", "第三条里面", "下面具体有哪几条"); not 这样/这么/这里 (manner and place).
 REFERS_BACK = re.compile(r"这(?![样么里])|该(?=[项条个部行方目指措])|它|其中|上述|下面|里面")

@@ -62,6 +62,15 @@ def understand(question: str, history: list[str]) -> str:
         ("下面具体有哪几条", ["广东省方案第14个行动是什么"], "广东省方案第14个行动，下面具体有哪几条"),
         ("云浮有没有定这个数", ["佛山2030年绿色出行比例目标是多少"], "云浮市2030年绿色出行比例目标，云浮有没有定这个数"),
         ("各市在这方面的目标呢", ["珠海2030年森林覆盖率目标是多少"], "2030年森林覆盖率目标，各市在这方面的目标呢"),
+        # A follow-up asking something with no topic of its own (谁牵头, 具体数字, 哪个市最高) asks it of the
+        # previous question's topic: its figure and year kept when it asks a figure, its plans when it asks
+        # across plans or names others.
+        ("谁牵头", ["珠海交通运输绿色低碳行动有哪些任务"], "珠海交通运输绿色低碳行动，谁牵头"),
+        ("具体数字是多少", ["珠海2025年新能源汽车推广有什么要求"], "珠海2025年新能源汽车推广，具体数字是多少"),
+        ("时间节点呢", ["珠海出租车全部换成新能源有什么要求"], "珠海出租车全部换成新能源，时间节点呢"),
+        ("四个市里谁的最高", ["珠海2030年森林覆盖率目标是多少"], "2030年森林覆盖率目标，四个市里谁的最高"),
+        ("珠海定了没有", ["云浮2025年单位GDP能耗下降多少"], "珠海市2025年单位GDP能耗下降，珠海定了没有"),
+        ("乙烯呢？", ["广东2030年原油加工单位产品碳排放要比2020年降多少"], "广东省2030年乙烯多少"),  # not the base year
         # A place alone with nothing but asking words asks the same there ("省里定的多少").
         ("省里定的多少", ["佛山新型储能装机规模 十四五末 多少"], "广东省新型储能装机规模 十四五末 多少"),
         # A leading "那佛山呢，" asks the previous question there, then the rest of the follow-up.
