@@ -26,9 +26,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from carbonqa.ingest.time_expressions import spelled_out, without_times
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT, ASKING_TAIL, FIGURE_NOUNS,
-                                        LEADING_POINTER, NOTICE_QUESTIONS, POINTS_BACK, QUESTION_WORD, WHEN_WORDS,
-                                        YEAR_MENTION)
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKING_TAIL, FIGURE_NOUNS, LEADING_POINTER, NOTICE_QUESTIONS,
+                                        POINTS_BACK, QUESTION_WORD, WHEN_WORDS, YEAR_MENTION)
 from carbonqa.retriever.models import QuestionFrame
 from carbonqa.retriever.regions import RegionCatalog
 
@@ -89,7 +88,7 @@ def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catal
             not (years or frame.terms) or not previous.ordinal_words):
         return _another_position(frame, previous)
     across = frame.analysis is not None or frame.regions.all_regions
-    if frame.refers_back or not _own_topic(frame):
+    if frame.refers_back or not frame.own_topic:
         if places or across:  # "云浮有没有定这个数", "哪个市最高": the previous question's subject, of these plans
             topic = _swap(_subject(previous), catalog.names_of(previous.places_named), "、".join(places))
         elif frame.wants_figure and not years:  # "具体数字是多少": the figure asked before
@@ -104,13 +103,6 @@ def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catal
         context = "、".join(before) + ("" if own_years else "".join(targets))
         return context + _asked_like_before(LEADING_POINTER.sub("", spelled_out(frame.asked)), previous)
     return None
-
-
-def _own_topic(frame: QuestionFrame) -> bool:
-    """Does the question name a topic, beyond what it asks (谁牵头, 具体数字) and of which plans (各市, 哪个市)?"""
-    if frame.analysis is not None:
-        return bool(frame.analysis.subject)
-    return any(ASKED_ASPECT.sub("", ALL_PLANS.sub("", term)) for term in frame.terms)
 
 
 def _asked_like_before(text: str, previous: QuestionFrame) -> str:

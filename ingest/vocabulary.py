@@ -209,21 +209,22 @@ AGAIN_WORDS = ("换成", "如果是")
 _POINTERS = "|".join(POINTER_WORDS + AGAIN_WORDS)
 POINTS_BACK = re.compile(rf"^(?:{_POINTERS})|呢\W*$")
 LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
-# Words that ask something of a topic without naming one ("具体数字是多少", "谁牵头", "时间节点呢", "定了没有"):
-# a follow-up with no other words asks them of the previous question's topic.
+# Words that ask something of a topic without naming one ("具体数字是多少", "谁牵头", "时间节点呢", "定了没有",
+# "还有别的吗"): a follow-up with no other words asks them of the previous question's topic.
 ASKED_ASPECT = re.compile(r"具体|数字|数值|数据|时间|节点|时候|期限|截止|往后|以后|之后|有没有|没有|有无|定了|"
-                          r"负责|牵头|部门|落实|执行")
+                          r"负责|牵头|部门|落实|执行|别的|其他|其它|其余")
 # Words standing for what the previous question asked about ("这个谁负责", "这块工作", "佛山有这要求没",
-# "它的文号", "第三条里面", "下面具体有哪几条"); not 这样/这么/这里 (manner and place).
-REFERS_BACK = re.compile(r"这(?![样么里])|该(?=[项条个部行方目指措])|它|其中|上述|下面|里面")
+# "它的文号", "第三条里面", "下面具体有哪几条", "有没有类似规定"); not 这样/这么/这里 (manner and place).
+REFERS_BACK = re.compile(r"这(?![样么里])|该(?=[项条个部行方目指措])|它|其中|上述|下面|里面|类似")
 # What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢",
 # "江门市的目标又是多少？"): 到/至 only lead up to the time named; 目标/指标/多少 ask the same thing again.
 FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|"
                              r"(?:是|为|有)?多少|目标|指标|\W")
-# Words that ask about every plan at once. Not 分别/对比/相比: "2025年和2030年分别" or "与2020年相比"
-# compare years; a comparison of plans names them (two or more named regions).
+# Words that ask about every plan at once (其他城市: the others of a conversation, all without one). Not
+# 分别/对比/相比: "2025年和2030年分别" or "与2020年相比" compare years; a comparison of plans names them
+# (two or more named regions).
 ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|(?:省市)?[两二三四五六七八九十][个份]?(?:碳达峰)?(?:实施)?(?:城市|方案)|"
-                       r"[两二三四五六七八九十]市(?!场)|哪些城市|哪几个城市")
+                       r"[两二三四五六七八九十]市(?!场)|哪些城市|哪几个城市|(?:其他|其它|其余|别的)几?个?(?:地?市|城市|方案)")
 # Asks for a quantity: a share, a target value, a capacity, a count.
 FIGURE_WORDS = re.compile(r"多少|多大|多高|(?<!哪)几[个项座家辆条所]|几成|百分|[%％]|什么水平|以内|以下|以上")  # 哪几个: which
 # Names a quantity: asks for it unless the question asks what the plan intends for it ("……的比例有什么打算").
@@ -479,8 +480,10 @@ COMPARATIVE_END = {"高": "high", "多": "high", "大": "high", "低": "low", "�
                    "保守": "loose"}
 PAIR_COMPARATIVE = re.compile(r"(?:哪个|哪一个|哪家|谁)(?:[^，,。？?；;]{0,8}?|[^，,。？?；;]{0,24}?(?:得更?|更))"
                               r"(" + "|".join(COMPARATIVE_END) + r")(?:一些|一点|些)?(?=$|[？?。！!，,；;])")
-# Asks which side of another plan's figure one lies on: "比云浮高还是低", "少还是多".
-EITHER_SIDE = re.compile(r"[高多大]还是[低少小]|[低少小]还是[高多大]")
+# Asks how one plan's figure stands beside another's without a comparative: "比云浮高还是低", "和珠海比呢",
+# "跟省里比怎么样".
+SET_BESIDE = re.compile(r"[高多大]还是[低少小]|[低少小]还是[高多大]|"
+                        r"(?:跟|和|与|同)[^，,。？?]{1,8}?(?:相?比|比较|对比)(?:一下|起来)?(?:呢|怎么样|如何)?\W*$")
 RANK_WORDS = re.compile(r"排(?:名)?(?:在)?第几|第几名|排名(?:怎样|如何|情况)?")
 # Asks for the plans in order ("从高到低排一下"): a ranking led by its first, as 最高/最低 is.
 ORDER_WORDS = {"high": re.compile(r"[从由]高到低|[从由]大到小|[从由]多到少|降序"),
