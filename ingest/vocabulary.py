@@ -210,9 +210,9 @@ _POINTERS = "|".join(POINTER_WORDS + AGAIN_WORDS)
 POINTS_BACK = re.compile(rf"^(?:{_POINTERS})|呢\W*$")
 LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
 # Words that ask something of a topic without naming one ("具体数字是多少", "谁牵头", "时间节点呢", "定了没有",
-# "还有别的吗"): a follow-up with no other words asks them of the previous question's topic.
+# "还有别的吗", "具体有哪些措施"): a follow-up with no other words asks them of the previous question's topic.
 ASKED_ASPECT = re.compile(r"具体|数字|数值|数据|时间|节点|时候|期限|截止|往后|以后|之后|有没有|没有|有无|定了|"
-                          r"负责|牵头|部门|落实|执行|别的|其他|其它|其余")
+                          r"负责|牵头|部门|责任|单位|主要|落实|执行|别的|其他|其它|其余|措施|举措|任务|工作|内容|政策|办法")
 # Words standing for what the previous question asked about ("这个谁负责", "这块工作", "佛山有这要求没",
 # "它的文号", "第三条里面", "下面具体有哪几条", "有没有类似规定"); not 这样/这么/这里 (manner and place).
 REFERS_BACK = re.compile(r"这(?![样么里])|该(?=[项条个部行方目指措])|它|其中|上述|下面|里面|类似")

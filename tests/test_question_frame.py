@@ -349,6 +349,9 @@ def test_what_a_follow_up_needs_is_read_with_the_frame(words, question, years, p
     ("哪个市最高", False, False),
     ("其他城市的森林覆盖率呢", False, True),
     ("湿地公园要建几个？", False, True),
+    ("主要责任单位是谁", False, False),
+    ("具体有哪些措施", False, False),
+    ("保障措施呢", False, True),  # 保障措施 names a part of the plan
 ])
 def test_how_a_follow_up_refers_back_is_read_with_the_frame(words, question, refers_back, own_topic):
     frame = read_question(question, CORPUS, words)
