@@ -38,6 +38,7 @@ SLOT_RUN = re.compile(f"{SLOT}(?:[和与及、，,]*{SLOT})*")
 ASKING_PARTS = (ASKING_TAIL, AGENCY_QUESTION, *NOTICE_QUESTIONS.values(), WHEN_WORDS)
 SUBJECT_END = "的是由为，,。？?！! "
 CLAUSE_BREAK = re.compile("[，,]")
+EACH_END = re.compile("(?:分别|各自)$")  # "珠海和江门……目标分别(是多少)": asks each, not part of the subject
 
 
 def resolve_history(history: Sequence[str], read: Callable[[str], QuestionFrame],
@@ -71,7 +72,7 @@ def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catal
     if previous is None:
         return None
     places, years = frame.places_named, frame.years_mentioned
-    if places and frame.compares_unnamed and previous.places_named and not set(places) & set(previous.places_named):
+    if frame.compares_unnamed and previous.places_named and set(places) - set(previous.places_named):
         topic = _subject(previous)
         if len(places) > 1:  # "那云浮比珠海高多少": the plans compared are these, not the previous one
             topic = _swap(topic, catalog.names_of(previous.places_named), "")
@@ -131,7 +132,7 @@ def _subject(previous: QuestionFrame) -> str:
     text = spelled_out(previous.asked)
     for asking in ASKING_PARTS:
         text = asking.sub("", text)
-    return text.rstrip(SUBJECT_END)
+    return EACH_END.sub("", text.rstrip(SUBJECT_END)).rstrip(SUBJECT_END)
 
 
 def _referent(previous: QuestionFrame) -> str:
