@@ -214,8 +214,10 @@ LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
 ASKED_ASPECT = re.compile(r"具体|数字|数值|数据|时间|节点|时候|期限|截止|往后|以后|之后|有没有|没有|有无|定了|"
                           r"负责|牵头|部门|责任|单位|主要|落实|执行|别的|其他|其它|其余|措施|举措|任务|工作|内容|政策|办法")
 # Words standing for what the previous question asked about ("这个谁负责", "这块工作", "佛山有这要求没",
-# "它的文号", "第三条里面", "下面具体有哪几条", "有没有类似规定"); not 这样/这么/这里 (manner and place).
-REFERS_BACK = re.compile(r"这(?![样么里])|该(?=[项条个部行方目指措])|它|其中|上述|下面|里面|类似")
+# "它的文号", "第三条里面", "下面具体有哪几条", "有没有类似规定"); 这 with a measure word or a word for a matter,
+# not 这样/这里/这次/这一轮 (manner, place, this round).
+REFERS_BACK = re.compile(r"这(?:个|些|块|项|条|种|类|方面|部分|要求|数|事|件|份)|该(?=[项条个部行方目指措])|它|其中|上述|"
+                         r"下面|里面|类似")
 # What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢",
 # "江门市的目标又是多少？"): 到/至 only lead up to the time named; 目标/指标/多少 ask the same thing again.
 FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|"

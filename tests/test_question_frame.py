@@ -339,10 +339,12 @@ def test_what_a_follow_up_needs_is_read_with_the_frame(words, question, years, p
 
 
 @pytest.mark.parametrize("question, refers_back, own_topic", [
-    ("这块工作主要是哪个部门负责？", True, True),
+    ("这块工作主要是哪个部门负责？", True, False),
     ("它的文号是多少？", True, True),
     ("下面具体有哪几条", True, False),
     ("这样做有什么好处", False, True),  # 这样: manner, not the previous topic
+    ("佛山这一轮方案的光伏目标是多少", False, True),  # this round, not the previous topic
+    ("佛山有这要求没", True, False),
     ("谁牵头", False, False),  # asks something without a topic of its own
     ("具体数字是多少", False, False),
     ("其他城市呢", False, False),  # of which plans, not what
