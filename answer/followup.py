@@ -34,8 +34,10 @@ from carbonqa.retriever.regions import RegionCatalog
 # Two mentions joined by a connector form one run, replaced as a whole ("珠海和佛山" -> "江门市").
 SLOT = "\0"
 SLOT_RUN = re.compile(f"{SLOT}(?:[和与及、，,]*{SLOT})*")
-# What a question asks, as opposed to what it asks about: the figure or list asked, who, when, the notice.
-ASKING_PARTS = (ASKING_TAIL, AGENCY_QUESTION, *NOTICE_QUESTIONS.values(), WHEN_WORDS)
+# What a question asks, as opposed to what it asks about: who, the notice, when, the question word (its
+# copula and measure word too: 有哪些, 是多少, 几个); what follows it stays ("什么时候全部换成新能源").
+ASKING_WORD = re.compile(r"(?:是|为|要|有)?(?:什么|多少|哪[些几个里一]?|几|如何|怎么样?|怎样|是否|吗|呢)[个项条大类家座所种]?")
+ASKING_PARTS = (AGENCY_QUESTION, *NOTICE_QUESTIONS.values(), WHEN_WORDS, ASKING_WORD)
 SUBJECT_END = "的是由为，,。？?！! "
 CLAUSE_BREAK = re.compile("[，,]")
 EACH_END = re.compile("(?:分别|各自)$")  # "珠海和江门……目标分别(是多少)": asks each, not part of the subject

@@ -13,12 +13,13 @@ from typing import Protocol
 
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.time_expressions import read_times, spelled_out, without_times
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT, ASKED_UNIT, COUNT_WORDS,
-                                        COUNTED_NOUN, FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END,
-                                        ITEM_NOUN, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER,
-                                        ORDINALS, OVERVIEW_WORDS, PART_ORDINAL, POINTER_WORDS, POINTS_BACK, REFERS_BACK,
-                                        SHARE_WORDS, STATED_COUNT, STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS,
-                                        YEAR_MENTION, chinese_number, figures_spelled_out, unit_family)
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT, ASKED_UNIT, COUNT_WORDS, COUNTED_NOUN,
+                                        FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS,
+                                        FROM_THE_END, ITEM_NOUN, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY,
+                                        NOTICE_QUESTIONS, NUMBER, ORDINALS, OVERVIEW_WORDS, PART_ORDINAL, POINTER_WORDS,
+                                        POINTS_BACK, REFERS_BACK, SHARE_WORDS, STATED_COUNT, STRUCTURAL_NOUNS,
+                                        UNDER_ASKED, WHEN_WORDS, YEAR_MENTION, chinese_number, figures_spelled_out,
+                                        unit_family)
 from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.intent import compares_unnamed, read_analysis
 from carbonqa.retriever.models import Facet, QuestionFrame, RegionQuery, RegionSource
@@ -86,7 +87,7 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
         years_mentioned=_years_mentioned(question, times.years),
         points_back=bool(POINTS_BACK.search(question)),
         refers_back=bool(REFERS_BACK.search(question)),
-        own_topic=bool(analysis.subject) if analysis else _names_topic(question, terms),
+        own_topic=bool(ASKED_ASPECT.sub("", analysis.subject).strip()) if analysis else _names_topic(question, terms),
         only_place_or_year=not _topic_left(question, catalog.names_of(places)),
         compares_unnamed=compares_unnamed(question, catalog),
         **_list_intent(question),

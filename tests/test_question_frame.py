@@ -349,6 +349,7 @@ def test_what_a_follow_up_needs_is_read_with_the_frame(words, question, years, p
     ("具体数字是多少", False, False),
     ("其他城市呢", False, False),  # of which plans, not what
     ("哪个市最高", False, False),
+    ("其他几个市呢", False, False),
     ("其他城市的森林覆盖率呢", False, True),
     ("湿地公园要建几个？", False, True),
     ("主要责任单位是谁", False, False),
