@@ -2,11 +2,11 @@
 
 The follow-up keeps what it says and takes from the previous question what it leaves out, by how it
 refers back (the cues come from the questions' frames, retriever/frame.py):
-- names only places and/or years, or a place and nothing but asking words ("那佛山呢？", "2030年呢？",
-  "省里定的多少"): the previous question with those swapped in;
 - compares the previous question's plan with another without naming what ("那跟佛山比谁定得高", "跟江门差
   几个点", "比云浮高还是低"): the previous question without its asking words, then the comparison (of the
   plans it names alone when it names two: "那云浮比珠海高多少");
+- names only places and/or years, or a place and nothing but asking words ("那佛山呢？", "2030年呢？",
+  "省里定的多少"): the previous question with those swapped in;
 - leads with a place or year alone ("那佛山呢，谁牵头"): the previous question there, then the rest;
 - asks for another position ("第二个呢", "第三条里面有没有……") after a question on a plan's parts: of the
   same list;
@@ -26,21 +26,20 @@ import re
 from collections.abc import Callable, Sequence
 
 from carbonqa.ingest.time_expressions import spelled_out, without_times
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKING_TAIL, FIGURE_NOUNS, LEADING_POINTER, NOTICE_QUESTIONS,
-                                        POINTS_BACK, QUESTION_WORD, WHEN_WORDS, YEAR_MENTION)
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKING_TAIL, ASKING_WORD, ASKS_EACH, FIGURE_NOUNS,
+                                        LEADING_POINTER, NOTICE_QUESTIONS, POINTS_BACK, QUESTION_WORD, WHEN_WORDS,
+                                        YEAR_MENTION)
 from carbonqa.retriever.models import QuestionFrame
 from carbonqa.retriever.regions import RegionCatalog
 
 # Two mentions joined by a connector form one run, replaced as a whole ("珠海和佛山" -> "江门市").
 SLOT = "\0"
 SLOT_RUN = re.compile(f"{SLOT}(?:[和与及、，,]*{SLOT})*")
-# What a question asks, as opposed to what it asks about: who, the notice, when, the question word (its
-# copula and measure word too: 有哪些, 是多少, 几个); what follows it stays ("什么时候全部换成新能源").
-ASKING_WORD = re.compile(r"(?:是|为|要|有)?(?:什么|多少|哪[些几个里一]?|几|如何|怎么样?|怎样|是否|吗|呢)[个项条大类家座所种]?")
+# What a question asks, as opposed to what it asks about: who, the notice, when, the question word; what
+# follows the question word stays ("什么时候全部换成新能源").
 ASKING_PARTS = (AGENCY_QUESTION, *NOTICE_QUESTIONS.values(), WHEN_WORDS, ASKING_WORD)
 SUBJECT_END = "的是由为，,。？?！! "
 CLAUSE_BREAK = re.compile("[，,]")
-EACH_END = re.compile("(?:分别|各自)$")  # "珠海和江门……目标分别(是多少)": asks each, not part of the subject
 
 
 def resolve_history(history: Sequence[str], read: Callable[[str], QuestionFrame],
@@ -134,7 +133,7 @@ def _subject(previous: QuestionFrame) -> str:
     text = spelled_out(previous.asked)
     for asking in ASKING_PARTS:
         text = asking.sub("", text)
-    return EACH_END.sub("", text.rstrip(SUBJECT_END)).rstrip(SUBJECT_END)
+    return ASKS_EACH.sub("", text.rstrip(SUBJECT_END)).rstrip(SUBJECT_END)
 
 
 def _referent(previous: QuestionFrame) -> str:
