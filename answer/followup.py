@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from carbonqa.ingest.time_expressions import spelled_out, without_times
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKING_TAIL, ASKING_WORD, ASKS_EACH, FIGURE_NOUNS,
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKING_TAIL, ASKING_WORD, ASKS_EACH, FIGURE_NOUNS,
                                         LEADING_POINTER, NOTICE_QUESTIONS, POINTS_BACK, QUESTION_WORD, WHEN_WORDS,
                                         YEAR_MENTION)
 from carbonqa.retriever.models import QuestionFrame
@@ -121,6 +121,8 @@ def _same_question(previous: QuestionFrame, places: list[str], years: list[str],
     """The previous question asked again of other places and/or years."""
     text = spelled_out(previous.asked)  # "那30年呢" after "25年…" swaps 2025年 for 2030年
     if places:
+        if previous.regions.all_regions:  # "珠海呢" after "各市……分别是多少": that plan, not every plan
+            text = ALL_PLANS.sub("", text)
         text = _swap(text, catalog.names_of(previous.places_named), "、".join(places))
     if years:
         text = _swap_years(text, "、".join(years))

@@ -73,6 +73,8 @@ def understand(question: str, history: list[str]) -> str:
         ("其他城市呢", ["珠海2030年森林覆盖率目标是多少"], "2030年森林覆盖率目标，其他城市呢"),
         ("还有别的吗", ["珠海交通运输绿色低碳行动有哪些任务"], "珠海交通运输绿色低碳行动任务，别的吗"),
         ("乙烯呢？", ["广东2030年原油加工单位产品碳排放要比2020年降多少"], "广东省2030年乙烯多少"),  # not the base year
+        # A place after a question across plans asks it of that plan alone.
+        ("珠海呢", ["各市2030年森林覆盖率目标分别是多少"], "珠海市2030年森林覆盖率目标分别是多少"),
         # A place alone with nothing but asking words asks the same there ("省里定的多少").
         ("省里定的多少", ["佛山新型储能装机规模 十四五末 多少"], "广东省新型储能装机规模 十四五末 多少"),
         # A leading "那佛山呢，" asks the previous question there, then the rest of the follow-up.
