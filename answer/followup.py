@@ -1,14 +1,24 @@
-"""Multi-turn questions without an LLM: "那佛山呢？" or "2030年呢？" after a full question.
+"""Multi-turn questions without an LLM: a follow-up read against the questions before it.
 
-A follow-up that names only regions and/or years takes the previous question with those swapped in;
-one that points back ("那交通领域呢？") but names no region takes the previous regions and years.
-A follow-up that compares the previous question's plan with another without naming what ("那跟佛山比谁定得高",
-"跟江门差几个点") asks it of both: the previous question without its asking words, then the comparison (of
-the plans it names alone when it names two: "那云浮比珠海高多少").
-A follow-up that asks only for another position ("第二个呢", "第三条具体讲什么") after a question on a
-plan's parts asks it of the same list. The cues come from the questions' frames (retriever/frame.py); here
-the previous question is rewritten as it was asked, its years spelled out (25年 -> 2025年). Earlier turns
-are resolved in order first, so a chain of follow-ups keeps its topic.
+The follow-up keeps what it says and takes from the previous question what it leaves out, by how it
+refers back (the cues come from the questions' frames, retriever/frame.py):
+- compares the previous question's plan with another without naming what ("那跟佛山比谁定得高", "跟江门差
+  几个点", "比云浮高还是低"): the previous question without its asking words, then the comparison (of the
+  plans it names alone when it names two: "那云浮比珠海高多少");
+- names only places and/or years, or a place and nothing but asking words ("那佛山呢？", "2030年呢？",
+  "省里定的多少"): the previous question with those swapped in;
+- leads with a place or year alone ("那佛山呢，谁牵头"): the previous question there, then the rest;
+- asks for another position ("第二个呢", "第三条里面有没有……") after a question on a plan's parts: of the
+  same list;
+- stands a word for the previous topic (这个/这块/它/下面/其中: "这块工作谁负责", "云浮有没有定这个数"), or
+  asks with no topic of its own ("谁牵头", "具体数字是多少", "哪个市最高"): that topic in front, without
+  the figure and year it asked unless the follow-up asks a figure or names other plans;
+- names no place and does not ask across plans ("哪天印发的", "那交通领域呢？"): the previous plans in front
+  (and its years when it points back with 那/呢 and names none); "……呢" with no asking words of its own
+  takes the previous question's ("组织实施部分呢" after "……有几个保障措施").
+A question naming its own place and topic, or asking across plans (哪些城市, 各市), stands alone. The
+previous question is rewritten as it was asked, its years spelled out (25年 -> 2025年). Earlier turns are
+resolved in order first, so a chain of follow-ups keeps its topic.
 """
 from __future__ import annotations
 
@@ -16,13 +26,20 @@ import re
 from collections.abc import Callable, Sequence
 
 from carbonqa.ingest.time_expressions import spelled_out, without_times
-from carbonqa.ingest.vocabulary import ASKING_TAIL, LEADING_POINTER, YEAR_MENTION
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKING_TAIL, ASKING_WORD, ASKS_EACH, FIGURE_NOUNS,
+                                        LEADING_POINTER, NOTICE_QUESTIONS, POINTS_BACK, QUESTION_WORD, WHEN_WORDS,
+                                        YEAR_MENTION)
 from carbonqa.retriever.models import QuestionFrame
 from carbonqa.retriever.regions import RegionCatalog
 
 # Two mentions joined by a connector form one run, replaced as a whole ("珠海和佛山" -> "江门市").
 SLOT = "\0"
 SLOT_RUN = re.compile(f"{SLOT}(?:[和与及、，,]*{SLOT})*")
+# What a question asks, as opposed to what it asks about: who, the notice, when, the question word; what
+# follows the question word stays ("什么时候全部换成新能源").
+ASKING_PARTS = (AGENCY_QUESTION, *NOTICE_QUESTIONS.values(), WHEN_WORDS, ASKING_WORD)
+SUBJECT_END = "的是由为，,。？?！! "
+CLAUSE_BREAK = re.compile("[，,]")
 
 
 def resolve_history(history: Sequence[str], read: Callable[[str], QuestionFrame],
@@ -33,7 +50,7 @@ def resolve_history(history: Sequence[str], read: Callable[[str], QuestionFrame]
     for turn in history:
         if turn.strip():
             frame = read(turn)
-            resolved = resolve_followup(frame, previous, catalog)
+            resolved = resolve_followup(frame, previous, catalog, read)
             previous = frame if resolved is None else read(resolved)
     return previous
 
@@ -45,35 +62,86 @@ def read_in_context(question: str, history: Sequence[str], read: Callable[[str],
     and the question as understood: the rewritten follow-up, or the question itself."""
     previous = resolve_history(history, read_turn or read, catalog)
     frame = read(question)
-    understood = resolve_followup(frame, previous, catalog)
+    understood = resolve_followup(frame, previous, catalog, read)
     return (frame, question) if understood is None else (read(understood), understood)
 
 
-def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catalog: RegionCatalog) -> str | None:
+def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catalog: RegionCatalog,
+                     read: Callable[[str], QuestionFrame]) -> str | None:
     """The question of `frame` as a standalone question, after the (resolved) `previous` one; None
-    when it stands alone as asked."""
+    when it stands alone as asked. `read` reads a clause of it (a leading "那佛山呢，")."""
     if previous is None:
         return None
     places, years = frame.places_named, frame.years_mentioned
-    if (places or years) and frame.only_place_or_year:
-        text = spelled_out(previous.asked)  # "那30年呢" after "25年…" swaps 2025年 for 2030年
-        if places:
-            text = _swap(text, catalog.names_of(previous.places_named), "、".join(places))
-        if years:
-            text = _swap_years(text, "、".join(years))
-        return text
-    if places and frame.compares_unnamed and previous.places_named and not set(places) & set(previous.places_named):
-        topic = ASKING_TAIL.sub("", spelled_out(previous.asked)).rstrip("，,。？? ")
+    if frame.compares_unnamed and previous.places_named and set(places) - set(previous.places_named):
+        topic = _subject(previous)
         if len(places) > 1:  # "那云浮比珠海高多少": the plans compared are these, not the previous one
             topic = _swap(topic, catalog.names_of(previous.places_named), "")
         return f"{topic}，{LEADING_POINTER.sub('', frame.asked)}"
-    if frame.ordinal and previous.wants_structure and not (places or years or frame.terms):
+    if (places or years) and (frame.only_place_or_year or (places and not frame.terms)):
+        return _same_question(previous, places, years, catalog)
+    first, *rest = CLAUSE_BREAK.split(frame.asked, maxsplit=1)
+    if rest and rest[0].strip() and (places or years):  # "那佛山呢，谁牵头": the question there, then the rest
+        lead = read(first)
+        if lead.only_place_or_year and (lead.places_named or lead.years_mentioned):
+            same = _same_question(previous, lead.places_named, lead.years_mentioned, catalog)
+            return f"{same.rstrip('？?。！! ')}，{rest[0]}"
+    if frame.ordinal and previous.wants_structure and not places and (
+            not (years or frame.terms) or not previous.ordinal_words):
         return _another_position(frame, previous)
+    across = frame.analysis is not None or frame.regions.all_regions
+    if frame.refers_back or not frame.own_topic:
+        if places or across:  # "云浮有没有定这个数", "哪个市最高": the previous question's subject, of these plans
+            topic = _swap(_subject(previous), catalog.names_of(previous.places_named), "、".join(places))
+        elif frame.wants_figure and not years:  # "具体数字是多少": the figure asked before
+            topic = _subject(previous)
+        else:  # "这块工作谁负责", "这个是在哪个行动里提的": another facet of what it was about
+            topic = _referent(previous)
+        return f"{topic}，{LEADING_POINTER.sub('', frame.asked)}"
     before = previous.places_named
-    if not places and before and frame.points_back:
-        context = "、".join(before) + ("" if years else "".join(previous.years_mentioned))
-        return context + LEADING_POINTER.sub("", spelled_out(frame.asked))
+    if not places and before and not across:  # another question on the same plan: "哪天印发的", "储能呢"
+        own_years = years or not frame.points_back
+        targets = [y for y in previous.years_mentioned if int(y[:4]) != previous.base_year]  # not 比2020年
+        context = "、".join(before) + ("" if own_years else "".join(targets))
+        return context + _asked_like_before(LEADING_POINTER.sub("", spelled_out(frame.asked)), previous)
     return None
+
+
+def _asked_like_before(text: str, previous: QuestionFrame) -> str:
+    """"组织实施部分呢" after "……有几个保障措施" asks that of it: a follow-up ending in 呢 with no asking words of
+    its own takes the previous question's ("组织实施部分有几个保障措施")."""
+    bare = POINTS_BACK.sub("", text)
+    asking = ASKING_TAIL.search(spelled_out(previous.asked))
+    if bare == text or QUESTION_WORD.search(bare) or asking is None:
+        return text
+    return bare + asking.group()
+
+
+def _same_question(previous: QuestionFrame, places: list[str], years: list[str], catalog: RegionCatalog) -> str:
+    """The previous question asked again of other places and/or years."""
+    text = spelled_out(previous.asked)  # "那30年呢" after "25年…" swaps 2025年 for 2030年
+    if places:
+        if previous.regions.all_regions:  # "珠海呢" after "各市……分别是多少": that plan, not every plan
+            text = ALL_PLANS.sub("", text)
+        text = _swap(text, catalog.names_of(previous.places_named), "、".join(places))
+    if years:
+        text = _swap_years(text, "、".join(years))
+    return text
+
+
+def _subject(previous: QuestionFrame) -> str:
+    """What the previous question asked about: its words without the asking ones ("珠海2030年装配式建筑
+    比例目标多少" -> "……比例目标", "云浮方案是哪天印发的" -> "云浮方案")."""
+    text = spelled_out(previous.asked)
+    for asking in ASKING_PARTS:
+        text = asking.sub("", text)
+    return ASKS_EACH.sub("", text.rstrip(SUBJECT_END)).rstrip(SUBJECT_END)
+
+
+def _referent(previous: QuestionFrame) -> str:
+    """What "这个"/"这块工作" stands for: the previous question's subject without its times and the figure it
+    asked ("珠海2030年装配式建筑比例目标多少" -> "珠海装配式建筑目标"): the follow-up asks something else of it."""
+    return FIGURE_NOUNS.sub("", without_times(_subject(previous), "")).rstrip(SUBJECT_END)
 
 
 def _another_position(frame: QuestionFrame, previous: QuestionFrame) -> str:

@@ -10,10 +10,10 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   南山区, 南山, 深圳南山 …), so a plan of any 省/市/县/区 works.
 - Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINALS`, `FROM_THE_END`, `STATED_COUNT`, `ITEM_NOUN`,
   `COUNTED_NOUN`, `FIRST_ITEMS`, `PART_ORDINAL`, `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`,
-  `ASKING_TAIL`, `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`, `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`,
-  `MEASURE_ONLY`, `UNDER_ASKED`, `OUTLINE_WORDS`, `FRAME_WORDS`, and the follow-up cues `POINTS_BACK`,
-  `LEADING_POINTER`, `FOLLOWUP_FILLER`): read once per question by `retriever.frame` (`OUTLINE_WORDS` by
-  answer/outline.py, on the question's terms).
+  `ASKING_TAIL`, `ASKING_WORD`, `ASKS_EACH`, `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`,
+  `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`, `UNDER_ASKED`, `OUTLINE_WORDS`, `FRAME_WORDS`, and the
+  follow-up cues `POINTS_BACK`, `LEADING_POINTER`, `REFERS_BACK`, `ASKED_ASPECT`, `FOLLOWUP_FILLER`): read once
+  per question by `retriever.frame` (`OUTLINE_WORDS` by answer/outline.py, on the question's terms).
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
   `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
   by the features of their own titles and dates.
@@ -27,7 +27,7 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   `POST_QUALIFIERS`, `TARGET_UNIT`, `RANGE_OR_RATIO`, and the indicator-name rules `SCOPE_PREFIX`,
   `EDGE_WORDS`, `NOTE`, `ENUMERATION`, `MEASURE_VARIANTS`, `MEASURE_SUFFIX`): how a plan writes
   "到2025年，X比2020年下降14.5%以上"; read by indicators/extract.py and indicators/names.py.
-- Analytical questions across plans (`EXTREME_WORDS`, `PAIR_COMPARATIVE`, `ORDER_WORDS`, `RANK_WORDS`,
+- Analytical questions across plans (`EXTREME_WORDS`, `PAIR_COMPARATIVE`, `SET_BESIDE`, `ORDER_WORDS`, `RANK_WORDS`,
   `REFERENCE_BEFORE`, `PROVINCE_TARGET`, `DIFFERENCE_WORDS`, `THRESHOLD`, `COVERAGE_WORDS`, `PLAN_COUNT_WORDS`,
   `CITY_SCOPE`, `SHORT_YEAR`, the words that are not an indicator's name, `INDICATOR_TERMS`, `INDICATOR_TERM`) read by
   retriever/intent.py; office shorthand spelled out before a question is read (`SHORT_PROVINCE`, `MIN_HEAD_RUN`
@@ -205,6 +205,10 @@ ASKS_EXISTENCE = re.compile(r"有没有|有冇|有无|是否|是不是|有[^，,
 # Words that make a clause of a question a question of its own ("X执行什么标准，Y占比多少").
 QUESTION_WORD = re.compile(r"什么|多少|哪|几|如何|怎么|怎样|是否|吗|呢")
 ASKING_TAIL = re.compile(r"(?:是|为|要|有|执行)?(?:什么|多少|哪些|哪个|几|如何|怎么样?|怎样)[^，,；;]*$")  # "占比多少"
+# The question word alone, with its copula and measure word (有哪些, 是多少, 几个, 是否), and a question's
+# closing 分别/各自 ("……目标分别是多少"): what a question asks, not what it asks about.
+ASKING_WORD = re.compile(r"(?:是|为|要|有)?(?:什么|多少|哪[些几个里一]?|几|如何|怎么样?|怎样|是否|吗|呢)[个项条大类家座所种]?")
+ASKS_EACH = re.compile("(?:分别|各自)$")
 PART_ORDINAL = re.compile(rf"第({CN_NUMERAL})部分")
 # A follow-up ("那佛山呢？", "还有交通领域呢", "换成2030年"): words that point back at the previous question,
 # then those that ask the same again for another place or year; a question ending in 呢 points back too.
@@ -213,14 +217,24 @@ AGAIN_WORDS = ("换成", "如果是")
 _POINTERS = "|".join(POINTER_WORDS + AGAIN_WORDS)
 POINTS_BACK = re.compile(rf"^(?:{_POINTERS})|呢\W*$")
 LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
+# Words that ask something of a topic without naming one ("具体数字是多少", "谁牵头", "时间节点呢", "定了没有",
+# "还有别的吗", "具体有哪些措施"): a follow-up with no other words asks them of the previous question's topic.
+ASKED_ASPECT = re.compile(r"具体|数字|数值|数据|时间|节点|时候|期限|截止|往后|以后|之后|有没有|没有|有无|定了|"
+                          r"负责|牵头|部门|责任|单位|主要|落实|执行|别的|其他|其它|其余|措施|举措|任务|工作|内容|政策|办法")
+# Words standing for what the previous question asked about ("这个谁负责", "这块工作", "佛山有这要求没",
+# "它的文号", "第三条里面", "下面具体有哪几条", "有没有类似规定"); 这 with a measure word or a word for a matter,
+# not 这样/这里/这次/这一轮 (manner, place, this round).
+REFERS_BACK = re.compile(r"这(?:个|些|块|项|条|种|类|方面|部分|要求|数|事|件|份)|该(?=[项条个部行方目指措])|它|其中|上述|"
+                         r"下面|里面|类似")
 # What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢",
 # "江门市的目标又是多少？"): 到/至 only lead up to the time named; 目标/指标/多少 ask the same thing again.
 FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|"
                              r"(?:是|为|有)?多少|目标|指标|\W")
-# Words that ask about every plan at once. Not 分别/对比/相比: "2025年和2030年分别" or "与2020年相比"
-# compare years; a comparison of plans names them (two or more named regions).
+# Words that ask about every plan at once (其他城市: the others of a conversation, all without one). Not
+# 分别/对比/相比: "2025年和2030年分别" or "与2020年相比" compare years; a comparison of plans names them
+# (two or more named regions).
 ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|(?:省市)?[两二三四五六七八九十][个份]?(?:碳达峰)?(?:实施)?(?:城市|方案)|"
-                       r"[两二三四五六七八九十]市(?!场)|哪些城市|哪几个城市")
+                       r"[两二三四五六七八九十]市(?!场)|哪些城市|哪几个城市|(?:其他|其它|其余|别的)几?个?(?:地?市|城市|方案)")
 # Asks for a quantity: a share, a target value, a capacity, a count.
 FIGURE_WORDS = re.compile(r"多少|多大|多高|(?<!哪)几[个项座家辆条所]|几成|百分|[%％]|什么水平|以内|以下|以上")  # 哪几个: which
 # Names a quantity: asks for it unless the question asks what the plan intends for it ("……的比例有什么打算").
@@ -478,6 +492,10 @@ COMPARATIVE_END = {"高": "high", "多": "high", "大": "high", "低": "low", "�
                    "保守": "loose"}
 PAIR_COMPARATIVE = re.compile(r"(?:哪个|哪一个|哪家|谁)(?:[^，,。？?；;]{0,8}?|[^，,。？?；;]{0,24}?(?:得更?|更))"
                               r"(" + "|".join(COMPARATIVE_END) + r")(?:一些|一点|些)?(?=$|[？?。！!，,；;])")
+# Asks how one plan's figure stands beside another's without a comparative: "比云浮高还是低", "和珠海比呢",
+# "跟省里比怎么样".
+SET_BESIDE = re.compile(r"[高多大]还是[低少小]|[低少小]还是[高多大]|"
+                        r"(?:跟|和|与|同)[^，,。？?]{1,8}?(?:相?比|比较|对比)(?:一下|起来)?(?:呢|怎么样|如何)?\W*$")
 RANK_WORDS = re.compile(r"排(?:名)?(?:在)?第几|第几名|排名(?:怎样|如何|情况)?")
 # Asks for the plans in order ("从高到低排一下"): a ranking led by its first, as 最高/最低 is.
 ORDER_WORDS = {"high": re.compile(r"[从由]高到低|[从由]大到小|[从由]多到少|降序"),

@@ -13,12 +13,13 @@ from typing import Protocol
 
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.time_expressions import read_times, spelled_out, without_times
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKED_UNIT, COUNT_WORDS, COUNTED_NOUN, FIGURE_NOUNS,
-                                        FIGURE_WORDS, FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END,
-                                        ITEM_NOUN, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER,
-                                        ORDINALS, OVERVIEW_WORDS, PART_ORDINAL, POINTS_BACK, SHARE_WORDS,
-                                        STATED_COUNT, STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS, YEAR_MENTION,
-                                        chinese_number, figures_spelled_out, unit_family)
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT, ASKED_UNIT, COUNT_WORDS, COUNTED_NOUN,
+                                        FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS,
+                                        FROM_THE_END, ITEM_NOUN, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY,
+                                        NOTICE_QUESTIONS, NUMBER, ORDINALS, OVERVIEW_WORDS, PART_ORDINAL, POINTER_WORDS,
+                                        POINTS_BACK, REFERS_BACK, SHARE_WORDS, STATED_COUNT, STRUCTURAL_NOUNS,
+                                        UNDER_ASKED, WHEN_WORDS, YEAR_MENTION, chinese_number, figures_spelled_out,
+                                        unit_family)
 from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.intent import compares_unnamed, read_analysis
 from carbonqa.retriever.models import Facet, QuestionFrame, RegionQuery, RegionSource
@@ -65,13 +66,15 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
     wants_figure = (bool(FIGURE_WORDS.search(question)) or names_figure) and not wants_year  # "哪一年……省级以上……"
     family = unit_family(unit) if unit else ("share" if wants_figure and SHARE_WORDS.search(question) else None)
     places = [r for r in named.regions if r not in named.covering.values()] + list(named.covering) + named.unknown
+    terms = topic_terms(topic, catalog.names_of(catalog.regions + region_query.unknown), words.tokenize)
+    analysis = read_analysis(question, region_query, catalog)
     return QuestionFrame(
         text=question,
         asked=asked,
         regions=region_query,
         places_named=places,
         compared_regions=catalog.compared(region_query),
-        terms=topic_terms(topic, catalog.names_of(catalog.regions + region_query.unknown), words.tokenize),
+        terms=terms,
         years=read_times(topic).years,
         base_year=times.base_year,
         unit=unit,
@@ -80,9 +83,11 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
         wants_year=wants_year,
         wants_overview=wants_overview,
         notice=[asked for asked, pattern in NOTICE_QUESTIONS.items() if pattern.search(question)],
-        analysis=read_analysis(question, region_query, catalog),
+        analysis=analysis,
         years_mentioned=_years_mentioned(question, times.years),
         points_back=bool(POINTS_BACK.search(question)),
+        refers_back=bool(REFERS_BACK.search(question)),
+        own_topic=bool(ASKED_ASPECT.sub("", analysis.subject).strip()) if analysis else _names_topic(question, terms),
         only_place_or_year=not _topic_left(question, catalog.names_of(places)),
         compares_unnamed=compares_unnamed(question, catalog),
         **_list_intent(question),
@@ -188,6 +193,14 @@ def _topic_left(question: str, place_names: list[str]) -> bool:
     for name in place_names:
         rest = rest.replace(name, "")
     return bool(FOLLOWUP_FILLER.sub("", rest))
+
+
+def _names_topic(question: str, terms: list[str]) -> bool:
+    """Does the question name a topic, beyond what it asks (谁牵头, 具体数字), of which plans (其他城市) and the
+    words pointing back (那, 还有, 这个, 下面)?"""
+    rest = ALL_PLANS.sub(" ", question)
+    return any(term in rest and term not in POINTER_WORDS and REFERS_BACK.sub("", ASKED_ASPECT.sub("", term))
+               for term in terms)
 
 
 def _year(mention: str) -> str:

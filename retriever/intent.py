@@ -18,7 +18,7 @@ from carbonqa.ingest.vocabulary import (
     MORE_THAN, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES,
     PROVINCE_TARGET, QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE,
     REFERENCE_JOINED, SHORT_YEAR, SIDE_WORDS, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION,
-    WHICH, YEAR)
+    SET_BESIDE, WHICH, YEAR)
 from carbonqa.retriever.models import RegionQuery
 from carbonqa.retriever.regions import RegionCatalog
 
@@ -72,8 +72,9 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
 
 def compares_unnamed(question: str, catalog: RegionCatalog) -> bool:
     """Asks which plan is higher or how far apart they are without naming what ("那跟佛山比谁定得高", "跟江门差
-    几个点"): a follow-up comparing the plans it names with the previous question's, on its indicator."""
-    asks = PAIR_COMPARATIVE.search(question) or DIFFERENCE_WORDS.search(question) or (
+    几个点", "比云浮高还是低", "和珠海比呢"): a follow-up comparing the plans it names with the previous question's,
+    on its indicator."""
+    asks = PAIR_COMPARATIVE.search(question) or DIFFERENCE_WORDS.search(question) or SET_BESIDE.search(question) or (
         EXTREME.search(question) and WHICH.search(question))
     return bool(asks) and not subject_words(question, catalog)
 

@@ -100,6 +100,10 @@ class QuestionFrame(BaseModel):
                                        description="years named, bare ones and times too: 那2030呢, "
                                                    "30年, 十五五末 -> 2030年")
     points_back: bool = Field(default=False, description="continues the previous question (那……, ……呢)")
+    refers_back: bool = Field(default=False, description="stands a word for the previous question's topic "
+                                                         "(这个谁负责, 它的文号, 下面有哪几条)")
+    own_topic: bool = Field(default=True, description="names a topic beyond what it asks and of which plans (not "
+                                                      "谁牵头, 具体数字是多少, 其他城市呢)")
     only_place_or_year: bool = Field(default=False, description="says no more than places and years (那佛山2030年呢？)")
     compares_unnamed: bool = Field(default=False, description="asks which plan is higher or how far apart without "
                                                               "naming what (那跟佛山比谁定得高, 跟江门差几个点)")

@@ -20,7 +20,7 @@ def understand(question: str, history: list[str]) -> str:
         return read_question(text.strip(), REGIONS, WORDS)
 
     previous = resolve_history(history, read, REGIONS)
-    return resolve_followup(read(question), previous, REGIONS) or question.strip()
+    return resolve_followup(read(question), previous, REGIONS, read) or question.strip()
 
 
 @pytest.mark.parametrize(
@@ -44,18 +44,57 @@ def understand(question: str, history: list[str]) -> str:
         ("那深圳呢？", ["珠海市碳达峰目标是什么？"], "深圳碳达峰目标是什么？"),
         # A chain: each earlier follow-up is resolved first.
         ("2030年呢？", [ZHUHAI_SHARE, "那佛山呢？"], "佛山市2030年非化石能源消费比重目标是多少？"),
-        # A new topic pointing back inherits the previous regions (and year unless it names one).
-        ("那交通领域呢？", ["珠海市2025年的能源目标是什么"], "珠海市2025年交通领域呢？"),
-        ("那2030年的交通目标呢？", ["珠海市2025年的能源目标是什么"], "珠海市2030年的交通目标呢？"),
+        # A new topic pointing back inherits the previous regions (and year unless it names one), and with no
+        # asking words of its own, the previous question's.
+        ("那交通领域呢？", ["珠海市2025年的能源目标是什么"], "珠海市2025年交通领域是什么"),
+        ("那2030年的交通目标呢？", ["珠海市2025年的能源目标是什么"], "珠海市2030年的交通目标是什么"),
+        ("组织实施部分呢", ["佛山碳达峰方案有几个保障措施"], "佛山市组织实施部分有几个保障措施"),
+        ("那生物质发电呢，装机多大", ["珠海2025年风电装机目标多少"], "珠海市2025年生物质发电呢，装机多大"),
+        # Another question naming no place is asked of the previous question's plans (without its year).
+        ("新能源汽车推广有哪些措施？", ["珠海市碳达峰目标是什么？"], "珠海市新能源汽车推广有哪些措施？"),
+        ("文号是多少", ["江门碳达峰方案什么时候印发的"], "江门市文号是多少"),
+        ("湿地公园要建几个？", ["云浮2025年湿地保护率是多少"], "云浮市湿地公园要建几个？"),
+        # A word standing for the previous topic takes it: another facet of it without its year and the figure
+        # asked; asked of another plan, the same subject there.
+        ("这块工作主要是哪个部门负责？", ["珠海2030年装配式建筑比例目标多少"], "珠海装配式建筑目标，这块工作主要是哪个部门负责？"),
+        ("这个谁负责", ["珠海交通运输绿色低碳行动主要有哪些任务"], "珠海交通运输绿色低碳行动主要任务，这个谁负责"),
+        ("它的文号是多少？", ["云浮市碳达峰实施方案是哪天印发的？"], "云浮市碳达峰实施方案，它的文号是多少？"),
+        ("下面具体有哪几条", ["广东省方案第14个行动是什么"], "广东省方案第14个行动，下面具体有哪几条"),
+        ("云浮有没有定这个数", ["佛山2030年绿色出行比例目标是多少"], "云浮市2030年绿色出行比例目标，云浮有没有定这个数"),
+        ("各市在这方面的目标呢", ["珠海2030年森林覆盖率目标是多少"], "2030年森林覆盖率目标，各市在这方面的目标呢"),
+        # A follow-up asking something with no topic of its own (谁牵头, 具体数字, 哪个市最高) asks it of the
+        # previous question's topic: its figure and year kept when it asks a figure, its plans when it asks
+        # across plans or names others.
+        ("谁牵头", ["珠海交通运输绿色低碳行动有哪些任务"], "珠海交通运输绿色低碳行动任务，谁牵头"),
+        ("具体数字是多少", ["珠海2025年新能源汽车推广有什么要求"], "珠海2025年新能源汽车推广要求，具体数字是多少"),
+        ("时间节点呢", ["珠海出租车全部换成新能源有什么要求"], "珠海出租车全部换成新能源要求，时间节点呢"),
+        ("四个市里谁的最高", ["珠海2030年森林覆盖率目标是多少"], "2030年森林覆盖率目标，四个市里谁的最高"),
+        ("珠海定了没有", ["云浮2025年单位GDP能耗下降多少"], "珠海市2025年单位GDP能耗下降，珠海定了没有"),
+        ("其他城市呢", ["珠海2030年森林覆盖率目标是多少"], "2030年森林覆盖率目标，其他城市呢"),
+        ("还有别的吗", ["珠海交通运输绿色低碳行动有哪些任务"], "珠海交通运输绿色低碳行动任务，别的吗"),
+        ("乙烯呢？", ["广东2030年原油加工单位产品碳排放要比2020年降多少"], "广东省2030年乙烯多少"),  # not the base year
+        # A place after a question across plans asks it of that plan alone.
+        ("珠海呢", ["各市2030年森林覆盖率目标分别是多少"], "珠海市2030年森林覆盖率目标分别是多少"),
+        # A place alone with nothing but asking words asks the same there ("省里定的多少").
+        ("省里定的多少", ["佛山新型储能装机规模 十四五末 多少"], "广东省新型储能装机规模 十四五末 多少"),
+        # A leading "那佛山呢，" asks the previous question there, then the rest of the follow-up.
+        ("那佛山呢，谁牵头", ["珠海交通运输绿色低碳行动有哪些任务"], "佛山市交通运输绿色低碳行动有哪些任务，谁牵头"),
         # Another position after a question on a plan's parts asks it of the same list: in place of the
         # earlier position, or after the earlier question.
         ("第二个呢", ["云浮方案里十五大行动第一个是什么"], "云浮方案里十五大行动第二个是什么"),
         ("那第十个是啥", ["广东省方案有几大行动"], "广东省方案有几大行动，第十个是啥"),
         ("第三条具体讲什么", ["江门碳达峰方案的保障措施有哪些？"], "江门碳达峰方案的保障措施有哪些，第三条具体讲什么"),
+        # ... also when it asks more of that position ("第三条里面有没有……").
+        ("第三条里面有没有2025年的目标？", ["江门交通运输绿色低碳行动下面有几条"],
+         "江门交通运输绿色低碳行动下面有几条，第三条里面有没有2025年的目标？"),
         # A comparison with another plan asks the previous question of both: its topic, then the comparison.
         ("那跟佛山比谁定得高", ["珠海建成区绿地率30年要到多少"], "珠海建成区绿地率2030年要到，跟佛山比谁定得高"),
         ("跟江门差几个点", ["佛山十四五末星级绿色建筑占比目标多少"], "佛山十四五末星级绿色建筑占比目标，跟江门差几个点"),
         ("那云浮比珠海高多少", ["佛山十四五末星级绿色建筑占比目标多少"], "十四五末星级绿色建筑占比目标，云浮比珠海高多少"),
+        ("比云浮高还是低", ["江门2030年森林覆盖率目标是多少"], "江门2030年森林覆盖率目标，比云浮高还是低"),
+        ("和珠海比呢", ["佛山2030年森林覆盖率目标是多少"], "佛山2030年森林覆盖率目标，和珠海比呢"),
+        ("江门比珠海高多少", ["珠海2030年森林覆盖率目标是多少"], "2030年森林覆盖率目标，江门比珠海高多少"),
+        ("差多少", ["珠海和江门2030年森林覆盖率目标分别是多少"], "珠海和江门2030年森林覆盖率目标，差多少"),
         # Names of one length are replaced in a fixed order: 广东省 before 省方案, in every process.
         ("那江门呢？", ["广东省方案里，2025年单位GDP能耗要比2020年下降百分之几？"],
          "江门市方案里，2025年单位GDP能耗要比2020年下降百分之几？"),
@@ -70,10 +109,11 @@ def test_follow_ups_are_completed_from_history(question, history, understood):
     [
         ("那佛山呢？", []),  # nothing to follow
         ("佛山市的碳达峰目标是什么？", ["珠海市碳达峰目标是什么？"]),  # a full question stands alone
-        ("新能源汽车推广有哪些措施？", ["珠海市碳达峰目标是什么？"]),  # a new topic that does not point back
         ("  佛山市的碳达峰目标是什么？ ", []),
-        ("第三条里面有没有2025年的目标？", ["江门交通运输绿色低碳行动下面有几条"]),  # says more than a position
         ("佛山哪个行动最多", ["珠海建成区绿地率30年要到多少"]),  # a comparison naming its own topic
+        ("哪些城市提到了氢能", ["珠海市碳达峰目标是什么？"]),  # asks across plans: not of the previous one
+        ("各市的森林覆盖率目标分别是多少", ["珠海2030年森林覆盖率目标是多少"]),
+        ("佛山市2025年单位GDP能耗下降多少", ["珠海2025年光伏装机多少"]),  # names its own place and topic
     ],
 )
 def test_standalone_questions_are_kept(question, history):

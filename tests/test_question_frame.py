@@ -345,3 +345,26 @@ def test_what_a_follow_up_needs_is_read_with_the_frame(words, question, years, p
     frame = read_question(question, CORPUS, words)
     assert (frame.years_mentioned, frame.points_back, frame.only_place_or_year) == (years, points_back,
                                                                                  only_place_or_year)
+
+
+@pytest.mark.parametrize("question, refers_back, own_topic", [
+    ("这块工作主要是哪个部门负责？", True, False),
+    ("它的文号是多少？", True, True),
+    ("下面具体有哪几条", True, False),
+    ("这样做有什么好处", False, True),  # 这样: manner, not the previous topic
+    ("佛山这一轮方案的光伏目标是多少", False, True),  # this round, not the previous topic
+    ("佛山有这要求没", True, False),
+    ("谁牵头", False, False),  # asks something without a topic of its own
+    ("具体数字是多少", False, False),
+    ("其他城市呢", False, False),  # of which plans, not what
+    ("哪个市最高", False, False),
+    ("其他几个市呢", False, False),
+    ("其他城市的森林覆盖率呢", False, True),
+    ("湿地公园要建几个？", False, True),
+    ("主要责任单位是谁", False, False),
+    ("具体有哪些措施", False, False),
+    ("保障措施呢", False, True),  # 保障措施 names a part of the plan
+])
+def test_how_a_follow_up_refers_back_is_read_with_the_frame(words, question, refers_back, own_topic):
+    frame = read_question(question, CORPUS, words)
+    assert (frame.refers_back, frame.own_topic) == (refers_back, own_topic)
