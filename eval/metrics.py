@@ -10,6 +10,7 @@ a refusal and -1 for a wrong one, and for an unanswerable question +1 for a refu
 """
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from pydantic import BaseModel
 
-from carbonqa.eval.qa_models import Outcome, Prediction, QAItem, QAType, Tag
+from carbonqa.eval.qa_models import DEFAULT_QA_PATH, Outcome, Prediction, QAItem, QAType, Tag
 from carbonqa.ingest.text import squash
 
 K_MAX = 10
@@ -265,6 +266,27 @@ def summarize(scores: list[ItemScore]) -> Summary:
         false_refusal_rate=_mean(false_refusal_values(scores)),
         outcome_accuracy=_mean([1.0 if s.outcome_correct else 0.0 for s in scores if s.outcome_correct is not None]),
     )
+
+
+# The regression set's floors (eval/floors.json): each metric of its summary must stay at or above them.
+FLOORS_PATH = DEFAULT_QA_PATH.parent / "floors.json"
+FLOOR_METRICS: dict[str, Callable[[Summary], float | None]] = {
+    "recall_at_5": lambda s: s.recall[5],
+    "answer_key_accuracy": lambda s: s.answer_key_accuracy,
+    "citation_precision": lambda s: s.citation_precision,
+    "refusal_accuracy": lambda s: s.refusal_accuracy,
+    "outcome_accuracy": lambda s: s.outcome_accuracy,
+}
+
+
+def floors() -> dict[str, float]:
+    return json.loads(FLOORS_PATH.read_text(encoding="utf-8"))
+
+
+def below_floors(summary: Summary) -> dict[str, float | None]:
+    """The metrics of a summary of the regression set that fell below their floors, with their values."""
+    values = {name: FLOOR_METRICS[name](summary) for name in floors()}
+    return {name: value for name, value in values.items() if value is None or value < floors()[name]}
 
 
 # The headline metrics, in report order: name -> per-item values.

@@ -17,7 +17,7 @@ from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.single import SentenceAnswer
 from carbonqa.answer.policy import AnswerPolicy
-from carbonqa.eval.train_gate import MAX_LOST_RIGHT, choose_threshold, crag, fit
+from carbonqa.eval.train_gate import MAX_LOST_RIGHT, allowed_thresholds, choose_threshold, crag, fit
 from carbonqa.ingest.vocabulary import ASKS_EXISTENCE
 from test_answer_policy import candidate, frame
 
@@ -194,14 +194,19 @@ def test_fitting_is_deterministic_and_learns_the_signal():
     assert first.answers(np.r_[0.95, features[0, 1:]]) and not first.answers(np.r_[0.05, features[0, 1:]])
 
 
-def test_the_threshold_refuses_few_right_answers_in_cross_validation():
+def test_the_allowed_thresholds_refuse_few_right_answers_in_cross_validation():
     labels = np.array([1] * 100 + [0] * 20)
-    # Right answers mostly confident, three of them doubtful; the wrong ones doubtful.
-    probabilities = np.r_[np.full(97, 0.9), [0.07, 0.12, 0.22], np.full(20, 0.08)]
-    assert MAX_LOST_RIGHT == 0.022
-    assert choose_threshold(probabilities, labels) == 0.2  # refuses two of the right answers (2%), not three
-    assert choose_threshold(np.r_[np.full(97, 0.9), [0.06, 0.07, 0.12], np.full(20, 0.08)], labels) == 0.1
-    assert choose_threshold(np.full(120, 0.01), labels) == 0.05  # none allowed: the lowest
+    # Right answers mostly confident, four of them doubtful; the wrong ones doubtful.
+    probabilities = np.r_[np.full(96, 0.9), [0.07, 0.12, 0.22, 0.45], np.full(20, 0.08)]
+    assert MAX_LOST_RIGHT == 0.03
+    assert allowed_thresholds(probabilities, labels) == [0.4, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05]  # 3 refused, not 4
+    assert allowed_thresholds(np.full(120, 0.01), labels) == [0.05]  # none allowed: the lowest
+
+
+def test_the_threshold_is_the_highest_allowed_that_keeps_the_floors():
+    missed = {0.4: {"outcome_accuracy": 0.95}, 0.3: {"answer_key_accuracy": 0.94}}
+    assert choose_threshold([0.4, 0.3, 0.25, 0.2], lambda t: missed.get(t, {})) == 0.25
+    assert choose_threshold([0.4, 0.3], lambda t: missed.get(t, {})) == 0.3  # none keeps them: the lowest allowed
 
 
 def test_crag_of_answering_and_refusing():
