@@ -186,12 +186,14 @@ class SentenceIndex:
             if similarity is not None:
                 candidate.semantic = (similarity - mean) / spread
         # Where the plan names the question's topic and that sentence is nearer in meaning, a sentence
-        # without the name is about something else ("铁路……综合能耗下降10%" for 单位GDP能耗); unless that
-        # sentence is about other years than the one asked: "到2030年，9种主要再生资源回收量达到506万吨"
-        # continues the 2025 sentence naming 废钢铁、废纸、废塑料, and answers for 2030.
-        named = [c.semantic for c in candidates if c.has_key_term and not other_years_only(question, c.years)]
+        # without the name is about something else ("铁路……综合能耗下降10%" for 单位GDP能耗). One standing out
+        # in meaning itself is outshone only by a sentence about the year asked: "到2030年，9种主要再生资源回收量
+        # 达到506万吨" continues the 2025 sentence naming 废钢铁、废纸、废塑料, and answers for 2030.
+        named = [c.semantic for c in candidates if c.has_key_term]
+        in_year = [c.semantic for c in candidates if c.has_key_term and not other_years_only(question, c.years)]
         for candidate in candidates:
-            candidate.outshone = bool(named) and not candidate.has_key_term and candidate.semantic < max(named)
+            rivals = in_year if candidate.semantic >= self.policy.semantic_min_z else named
+            candidate.outshone = bool(rivals) and not candidate.has_key_term and candidate.semantic < max(rivals)
 
     def _holds(self, term: str, chunk: Chunk, text: str | None = None) -> bool:
         """Is the term (or a synonym) in the text (default: the whole chunk) or the chunk's context?"""

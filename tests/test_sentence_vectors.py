@@ -120,7 +120,7 @@ def test_a_sentence_without_the_key_term_is_outshone_by_a_nearer_one_that_names_
     assert not {c.chunk.id: c for c in index.candidates(frame, hits, QUESTION)}["g/2"].outshone
 
 
-def test_a_sentence_is_outshone_only_by_one_about_the_year_asked():
+def test_a_sentence_standing_out_is_outshone_only_by_one_about_the_year_asked():
     # The 2025 sentence names the question's key term (废纸) and is nearer in meaning; the 2030 sentence that
     # continues it ("9种主要再生资源") does not name it, but it is the one about the year asked.
     clauses = {"r/1": "到2025年，废钢铁、废纸等9种主要再生资源回收量达到464万吨。",
@@ -128,16 +128,18 @@ def test_a_sentence_is_outshone_only_by_one_about_the_year_asked():
                "r/3": "到2030年，城市生活垃圾资源化利用比例达到65%以上。"}
     chunks = [chunk(chunk_id, text) for chunk_id, text in clauses.items()]
     vectors = SentenceVectors(sentence_texts(chunks), np.stack([unit(1, 0.1, 0), unit(1, 0.4, 0), unit(0, 0, 1)]))
-    index = SentenceIndex(chunks, policy=AnswerPolicy(domain_term_min_df=1), vectors=vectors)
     hits = [SearchHit(chunk=c, score=1.0 - i / 10) for i, c in enumerate(chunks)]
 
-    def later(years: set[int]):
+    def later(years: set[int], min_z: float):
+        index = SentenceIndex(chunks, policy=AnswerPolicy(domain_term_min_df=1, semantic_min_z=min_z), vectors=vectors)
         frame = QuestionFrame(text="废纸回收量要达到多少万吨", regions=RegionQuery(), terms=["废纸", "回收"],
                               years=years, wants_figure=True)
         return {c.flat: c for c in index.candidates(frame, hits, QUESTION)}[clauses["r/2"]]
 
-    assert not later({2030}).outshone
-    assert later(set()).outshone  # no year asked: the sentence naming 废纸 is the nearer answer
+    standing = later({2030}, 0.5)
+    assert 0.5 <= standing.semantic and not standing.outshone
+    assert later(set(), 0.5).outshone  # no year asked: the sentence naming 废纸 is the nearer answer
+    assert later({2030}, standing.semantic + 0.1).outshone  # not standing out: any nearer sentence naming it
 
 
 def test_no_sentence_misses_a_word_the_plans_searched_never_use():
