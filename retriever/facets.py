@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Callable
 
-from carbonqa.ingest.vocabulary import (ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS, FIGURE_NOUNS, FIGURE_WORDS,
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS, FIGURE_NOUNS, FIGURE_WORDS,
                                         FRAME_WORDS, QUESTION_WORD, WHEN_WORDS, YEAR_NUMBER)
 from carbonqa.retriever.models import Facet
 
@@ -23,6 +23,8 @@ YEARS = re.compile(rf"({YEAR_NUMBER})\s*年(?:\s*(?:{_JOIN})\s*{YEAR_NUMBER}\s*�
 PARTS = re.compile(r"[，,；;]")
 # Where a question ends and another begins: "……目标是多少？其中海上风电要占多少？".
 SENTENCES = re.compile(r"(?<=[？?。])")
+CHANGE_SIZE = re.compile(r"[降增涨]幅|幅度")  # the size of a change: a figure
+SEVERALLY = re.compile(r"分别|各自|各是|各为|各[有要]|都[是有要]")
 ENUMERATION_END = {"等", "这些", "那些", "这类", "之类"}  # the words closing an enumeration of examples
 
 
@@ -37,11 +39,15 @@ def split_facets(question: str, segment: Callable[[str], list[str]], places: lis
     parts = [p for p in PARTS.split(question) if p.strip()]
     if len(sentences) >= 2 and all(_asks_figure(p) for p in sentences):
         parts = sentences
-    if len(parts) >= 2 and all(QUESTION_WORD.search(p) for p in parts):
+    if len(parts) >= 2 and all(QUESTION_WORD.search(p) and _names_topic(p, segment, places) for p in parts):
         return [Facet(label=_label(p), question=p.strip()) for p in parts]
     years = YEARS.search(question)
     year_facets = [(int(y), f"{y}年") for y in re.findall(YEAR_NUMBER, years.group(0))] if years else []
-    topics = _coordination(question, segment, places)
+    # Coordinated topics are things asked of each ("风电和光伏装机分别是多少") only where a figure, a time or who
+    # is responsible is asked, or each is asked of (分别, 各): otherwise they describe one thing ("吃饭不剩菜、
+    # 把盘子吃干净的那种活动", "旧电视、旧洗衣机，有回收的说法吗"), and the sentence saying it answers them together.
+    asked_of_each = _asks_figure(question) or bool(SEVERALLY.search(question) or AGENCY_QUESTION.search(question))
+    topics = _coordination(question, segment, places) if asked_of_each else None
     if not topics and not year_facets:
         return []
     facets = []
@@ -62,7 +68,14 @@ def split_facets(question: str, segment: Callable[[str], list[str]], places: lis
 
 
 def _asks_figure(text: str) -> bool:
-    return bool(FIGURE_WORDS.search(text) or FIGURE_NOUNS.search(text) or WHEN_WORDS.search(text))
+    """Does the text ask for a figure (多少, 占比, 降幅) or a time?"""
+    return bool(FIGURE_WORDS.search(text) or FIGURE_NOUNS.search(text) or WHEN_WORDS.search(text)
+                or CHANGE_SIZE.search(text))
+
+
+def _names_topic(part: str, segment: Callable[[str], list[str]], places: list[str]) -> bool:
+    """Does a part of the question name something of its own ("云浮方案怎么说的" names only the plan)?"""
+    return any(len(word) > 1 and not _is_frame(word, places) for word in segment(part))
 
 
 def _label(part: str) -> str:

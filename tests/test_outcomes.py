@@ -74,6 +74,16 @@ def test_two_sentences_each_asking_a_figure_or_a_time_are_two_facets(segment):
     # A second sentence asking what the plan says, or what it calls it, is the same question again.
     assert split_facets("佛山的印染厂用二氧化碳染布的工艺，方案里有提吗？叫什么？", segment, PLACES) == []
     assert split_facets("机关每年新买的公车里头，新能源的要占多少？云浮那边有说法吗", segment, PLACES) == []
+    # A comma-piece naming only the plan asks nothing of its own.
+    assert split_facets("屋顶光伏自己用不完多出来的电怎么办，云浮方案怎么说的", segment, PLACES) == []
+
+
+def test_coordinated_descriptions_are_one_thing_unless_a_figure_is_asked_of_each(segment):
+    assert split_facets("云浮有没有搞吃饭不剩菜、把盘子吃干净的那种活动？", segment, PLACES) == []
+    assert split_facets("学校、酒店用太阳能烧热水的，珠海方案有没有说要多推广？", segment, PLACES) == []
+    assert len(split_facets("学校和酒店的太阳能热水系统分别有什么要求？", segment, PLACES)) == 2
+    assert len(split_facets("2030年公共机构单位建筑面积能耗和人均综合能耗的降幅，佛山是怎样规定的？", segment, PLACES)) == 2
+    assert len(split_facets("推广装配式建筑、绿色建筑这一块归哪个局牵头？", segment, PLACES)) == 2  # who, of each
 
 
 @pytest.mark.parametrize("question", [
