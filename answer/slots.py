@@ -50,10 +50,10 @@ def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: st
     share with which a piece without a figure names the metric asked (on its own, on topic enough to
     answer). Below it, a piece without a figure only frames the figure (its place, its programme), as
     it does for a paraphrase sharing few words with the figure piece. `key_forms`: the forms of the
-    question's most specific term, which decides when only one of the two pieces names it: the figure
-    piece (蒸吨 after "城市建成区和天然气管网覆盖范围内", PUE after "新建大型和超大型数据中心……"), and the
-    figure is the one asked however fully the framing piece names the rest; the other piece
-    ("二氧化碳排放强度下降率确保完成省下达的目标" beside "能耗下降14%"), and the metric asked is named there."""
+    question's most specific term; when the piece without a figure names it and the figure piece does not
+    ("二氧化碳排放强度下降率确保完成省下达的目标" beside "能耗下降14%"), the metric asked is named there,
+    however much of the rest the figure piece names. (The reverse does not hold: the most specific term of
+    "单位地区生产总值二氧化碳排放下降多少" is 单位地区生产总值, which frames every goal figure.)"""
     asked_years = frame.target_years
     year = bool(frame.targets_among(years) & asked_years) if asked_years else None
     in_region = region in frame.regions.regions if frame.regions.regions else None
@@ -67,8 +67,7 @@ def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: st
     piece, share = max(figures, key=lambda pair: pair[1])
     # "Right topic, wrong slot": the metric is named in a piece of its own that states no figure.
     key_in_piece, key_in_bare = (any(form in text for form in key_forms) for text in (piece, bare[0]))
-    names_more = key_in_bare if key_in_piece != key_in_bare else bare[1] > share
-    named_elsewhere = bare[1] >= named_min and names_more
+    named_elsewhere = bare[1] >= named_min and ((key_in_bare and not key_in_piece) or bare[1] > share)
     return SlotCheck(
         metric=not named_elsewhere, year=year,
         unit=frame.unit_family in figure_families(piece) if frame.unit_family else None,
