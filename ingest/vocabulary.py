@@ -382,6 +382,7 @@ ABBREVIATIONS = {
     "网约车": ("网络预约出租汽车",),
     "双碳": ("碳达峰", "碳中和"),
     "非化石": ("非化石能源",),
+    "两高": ("高耗能高排放", "高耗能、高排放"),  # only 云浮 writes “两高”; every plan writes it out
 }
 # Groups of words the plans use interchangeably (matching only): each stands for the others.
 INTERCHANGEABLE = (("比例", "占比", "比重"), ("负责", "责任"))
