@@ -122,12 +122,15 @@ class SentenceIndex:
         return [t for t in vocabulary if any(form in self._words for form in term_forms(t))]
 
     def candidates(self, question: QuestionFrame, hits: list[SearchHit],
-                   query_vector: np.ndarray | None = None) -> list[Candidate]:
+                   query_vector: np.ndarray | None = None, unused: Iterable[str] = ()) -> list[Candidate]:
         """Every content sentence of the hits, best first; with the question's vector, each also gets
-        its semantic standing among them."""
+        its semantic standing among them. `unused`: terms the plans searched never use (the asker's word,
+        充电桩 for a plan's 充电设施), which no sentence is missed for."""
         vocabulary = self.vocabulary_terms(question.terms)
         # A dictionary term is plan vocabulary however rare (抽水蓄能电站 is in four sentences).
-        term = most_specific(self, [t for t in question.terms if t in self.domain_terms and self.df(t)])
+        unused = set(unused)
+        term = most_specific(self, [t for t in question.terms
+                                    if t in self.domain_terms and self.df(t) and t not in unused])
         topic = Topic(
             key_term=most_specific(self, vocabulary),
             term=term,
@@ -151,7 +154,7 @@ class SentenceIndex:
                 out.append(self._score(question, topic, hit.chunk, sent, rank[id(hit)], dense_top))
         out.sort(key=lambda c: -c.score)
         if query_vector is not None and self.vectors is not None:
-            self._standing(out, query_vector)
+            self._standing(out, query_vector, question)
             if not question.wants_figure:
                 out = self._ties_by_meaning(out)
         return out
@@ -170,7 +173,7 @@ class SentenceIndex:
             (tied if as_good else rest).append(c)
         return sorted(tied, key=lambda c: -c.semantic) + rest
 
-    def _standing(self, candidates: list[Candidate], query_vector: np.ndarray) -> None:
+    def _standing(self, candidates: list[Candidate], query_vector: np.ndarray, question: QuestionFrame) -> None:
         """Set each candidate's similarity to the question, and its z-score among the candidates."""
         similarities = self.vectors.similarities(query_vector, [c.flat for c in candidates])
         for candidate, similarity in zip(candidates, similarities):
@@ -185,10 +188,14 @@ class SentenceIndex:
             if similarity is not None:
                 candidate.semantic = (similarity - mean) / spread
         # Where the plan names the question's topic and that sentence is nearer in meaning, a sentence
-        # without the name is about something else ("铁路……综合能耗下降10%" for 单位GDP能耗).
+        # without the name is about something else ("铁路……综合能耗下降10%" for 单位GDP能耗). One standing out
+        # in meaning itself is outshone only by a sentence about the year asked: "到2030年，9种主要再生资源回收量
+        # 达到506万吨" continues the 2025 sentence naming 废钢铁、废纸、废塑料, and answers for 2030.
         named = [c.semantic for c in candidates if c.has_key_term]
+        in_year = [c.semantic for c in candidates if c.has_key_term and not other_years_only(question, c.years)]
         for candidate in candidates:
-            candidate.outshone = bool(named) and not candidate.has_key_term and candidate.semantic < max(named)
+            rivals = in_year if candidate.semantic >= self.policy.semantic_min_z else named
+            candidate.outshone = bool(rivals) and not candidate.has_key_term and candidate.semantic < max(rivals)
 
     def _holds(self, term: str, chunk: Chunk, text: str | None = None) -> bool:
         """Is the term (or a synonym) in the text (default: the whole chunk) or the chunk's context?"""
@@ -223,7 +230,8 @@ class SentenceIndex:
             states_asked_figure=states_figure(sent.flat, question.unit_family),
             slots=check_slots(question, sent.flat, sent.years, chunk.region,
                               lambda piece: self.coverage(question.terms, piece),
-                              self.policy.answer_min_coverage) if question.wants_figure else None,
+                              self.policy.answer_min_coverage, term_forms(topic.key_term) if topic.key_term else ())
+            if question.wants_figure else None,
         )
 
 
@@ -235,6 +243,12 @@ class Topic:
     term: str | None  # the rarest domain term (the index dictionary's: 核电, 海上风电)
     broader: list[str]  # question terms inside it (风电 in 海上风电): a sentence with only these is off topic
     chunks: set[str]  # retrieved chunks that hold it
+
+
+def other_years_only(question: QuestionFrame, years: set[int]) -> bool:
+    """Is a sentence about years, none of them a year the question asks about?"""
+    stated = question.targets_among(years)
+    return bool(question.target_years and stated and not stated & question.target_years)
 
 
 @lru_cache(maxsize=65536)  # the same sentence pieces are checked question after question

@@ -41,6 +41,12 @@ class AnswerPolicy(BaseModel):
                          "other retrieved sentences answers a paraphrase that shares few of its words (fitted on "
                          "the bank's train split with the question adapter on: it pulls a question towards its "
                          "nearest sentence, answerable or not)")
+    absent_term_min_z: float = Field(
+        3.2, description="a question using a plan word its plan never does is still on the plan's topic when a "
+                         "sentence of the dense arm's first choices stands out this far in meaning: the word is "
+                         "the asker's (充电桩 for the plan's 充电设施), not a topic the plan lacks (fitted on the "
+                         "bank's train split: there the refused topics no plan mentions stand out at most ~2.9, "
+                         "except near misses that the figure check refuses anyway)")
     semantic_min_sentences: int = Field(3, description="sentences needed to tell one standing out from the rest")
     related_min_coverage: float = Field(0.25, description="below this a refusal cites nothing as related")
     near_best: float = Field(0.15, description="further sentences score within this of the best (twice for overviews)")
@@ -107,6 +113,11 @@ class AnswerPolicy(BaseModel):
         (and, for a figure question, in the piece stating the figure)."""
         return candidate.coverage >= self.answer_min_coverage and candidate.has_key_term and \
             (not frame.wants_figure or candidate.figure_coverage >= self.figure_min_coverage)
+
+    def said_in_other_words(self, candidates: list[Candidate]) -> bool:
+        """Does a sentence the dense arm chose stand out in meaning so far that the question is about what it
+        says, whatever words of the question the plan lacks?"""
+        return any(c.dense_top and c.semantic >= self.absent_term_min_z for c in candidates)
 
     def related(self, candidate: Candidate) -> bool:
         """Close enough to the question to be shown beside a refusal."""

@@ -236,24 +236,27 @@ FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎�
 ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|(?:省市)?[两二三四五六七八九十][个份]?(?:碳达峰)?(?:实施)?(?:城市|方案)|"
                        r"[两二三四五六七八九十]市(?!场)|哪些城市|哪几个城市|(?:其他|其它|其余|别的)几?个?(?:地?市|城市|方案)")
 # Asks for a quantity: a share, a target value, a capacity, a count.
-FIGURE_WORDS = re.compile(r"多少|多大|多高|(?<!哪)几[个项座家辆条所]|几成|百分|[%％]|什么水平|以内|以下|以上")  # 哪几个: which
+# 哪几个 asks which; 以上/以下/以内 ask a figure only after one ("35蒸吨以下"): "省级以上园区", "地级以上市" name a rank.
+FIGURE_WORDS = re.compile(r"多少|多大|多高|(?<!哪)几[个项座家辆条所]|几成|百分|[%％]|什么水平|"
+                          r"[\d〇零一二两三四五六七八九十百千万][^\s，,。？?]{0,4}?以[内下上]")
 # Names a quantity: asks for it unless the question asks what the plan intends for it ("……的比例有什么打算").
 FIGURE_NOUNS = re.compile(r"比重|比例|占比|规模|容量|装机|覆盖率|利用率")
 # Asks for a point in time.
-WHEN_WORDS = re.compile(r"哪一?年|何时|什么时候|什么时间|时间节点|年份|时限")
+WHEN_WORDS = re.compile(r"哪一?年|何时|几时|(?:什么|啥)时候|什么时间|时间节点|年份|时限")
 # Asks about a plan's notice (印发通知), not its content: its document number, date of issue, issuer, to whom it
 # went, where to report problems. The act
 # of issuing ends the question ("……是哪天印发的"), so "什么时候出台补贴政策" asks about the content.
-_ISSUED = r"(?:正式)?(?:印发|发布|出台|下发|发文|发)的?(?=$|[，,。？?\s])"
+_ISSUED = r"(?:正式)?(?:印发|发布|出台|下发|发文|发)的?(?=$|[，,、。？?\s])"
 # Which of two plans came out first: a question about their dates of issue.
 ISSUE_ORDER = re.compile(r"(?:哪个|哪份|哪一个|谁)[^，,。？?\s]{0,6}(?:先|早|晚|后)(?:印发|发布|出台|下发|发)|"
                          r"(?:印发|发布|出台|发)得?(?:更|较|比较)?(?:早|晚)")
 NOTICE_QUESTIONS = {
     "number": re.compile(r"文号|字号"),
     "date": re.compile(rf"(?:哪天|哪一天|哪一?年|何时|什么时候|什么时间|几月几[日号])(?:由[^，,。？?]{{2,12}})?{_ISSUED}|"
-                       rf"(?:印发|发布|出台|下发|发文)(?:日期|时间)(?!表)|{ISSUE_ORDER.pattern}"),
+                       rf"(?:印发|发布|出台|下发|发文)(?:日期|时间)(?!表)|落款[^，,。？?]{{0,3}}(?:哪天|哪一天|日期|几月几)|"
+                       rf"{ISSUE_ORDER.pattern}"),
     "issuer": re.compile(rf"(?:哪个|哪一?级|什么)(?:部门|单位|机关|机构|政府){_ISSUED}|由谁{_ISSUED}|谁{_ISSUED}|"
-                         r"(?:印发|发文|发布)(?:机关|单位|部门)|以谁的?名义"),
+                         r"(?:印发|发文|发布)(?:机关|单位|部门)|以(?:谁|哪个单位|哪个部门|什么单位)的?名义"),
     # To whom the notice went (its 主送 line), and where problems are to be reported (请径向……反映).
     "recipients": re.compile(r"(?:印发|下发|发|送)给了?(?:哪些|谁|哪几)|主送|发文对象"),
     "contact": re.compile(r"(?:问题|困难)[^，,。？?]{0,10}(?:找|联系)(?:哪|谁)|向(?:哪个|哪里|哪儿|谁)反映|"
@@ -345,9 +348,9 @@ UNIT_FAMILIES = {
 # regex takes 万千瓦时 over 万千瓦), then dates and bare magnitudes.
 NUMBER_UNITS = sorted({u for units in UNIT_FAMILIES.values() for u in units if u not in ("百分点", "个百分点")},
                       key=lambda unit: -len(unit)) + ["年", "月", "万", "亿"]
-# A unit the question asks in: after 多少/几 or a number ("多少万千瓦", "几座").
+# A unit the question asks in: after 多少/几 or a number ("多少万千瓦", "几座", "多少个百分点": not 个).
 ASKED_UNIT = re.compile(r"(?:多少|(?<!哪)几|\d+(?:\.\d+)?)\s*(" + "|".join(
-    re.escape(u) for u in NUMBER_UNITS if any(u in units for units in UNIT_FAMILIES.values())) + ")")
+    re.escape(u) for u in sorted({u for units in UNIT_FAMILIES.values() for u in units}, key=len, reverse=True)) + ")")
 # Words that ask for a share without naming its unit.
 SHARE_WORDS = re.compile(r"比重|比例|占比|百分|几成|覆盖率|利用率|下降|降低|提高|提升|增长")
 
@@ -399,6 +402,7 @@ ABBREVIATIONS = {
     "网约车": ("网络预约出租汽车",),
     "双碳": ("碳达峰", "碳中和"),
     "非化石": ("非化石能源",),
+    "两高": ("高耗能高排放", "高耗能、高排放"),  # only 云浮 writes “两高”; every plan writes it out
 }
 # Groups of words the plans use interchangeably (matching only): each stands for the others.
 INTERCHANGEABLE = (("比例", "占比", "比重"), ("负责", "责任"))

@@ -14,25 +14,40 @@ import itertools
 import re
 from collections.abc import Callable
 
-from carbonqa.ingest.vocabulary import (ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS, FRAME_WORDS, QUESTION_WORD,
-                                        YEAR_NUMBER)
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS, FIGURE_NOUNS, FIGURE_WORDS,
+                                        FRAME_WORDS, QUESTION_WORD, WHEN_WORDS, YEAR_NUMBER)
 from carbonqa.retriever.models import Facet
 
 _JOIN = "|".join(sorted(COORDINATORS, key=len, reverse=True))
 YEARS = re.compile(rf"({YEAR_NUMBER})\s*年(?:\s*(?:{_JOIN})\s*{YEAR_NUMBER}\s*年)+")  # "2025年和2030年"
 PARTS = re.compile(r"[，,；;]")
+# Where a question ends and another begins: "……目标是多少？其中海上风电要占多少？".
+SENTENCES = re.compile(r"(?<=[？?。])")
+CHANGE_SIZE = re.compile(r"[降增涨]幅|幅度")  # the size of a change: a figure
+SEVERALLY = re.compile(r"分别|各自|各是|各为|各[有要]|都[是有要]")
+ENUMERATION_END = {"等", "这些", "那些", "这类", "之类"}  # the words closing an enumeration of examples
 
 
 def split_facets(question: str, segment: Callable[[str], list[str]], places: list[str]) -> list[Facet]:
     """The question's facets, without their frames; fewer than two means it is a single question.
     `segment` cuts text into words (all characters kept); `places` are region names, which a
     comparison handles instead."""
+    # Two questions in one: separate sentences that each ask for a figure or a time, or comma-pieces that
+    # each ask. A sentence keeps its commas ("风电光伏装机，珠海2025年目标是多少？": its first piece is its
+    # topic); one asking what the plan says ("方案里有提吗？叫什么？") is the same question again, no facet.
+    sentences = [p for p in SENTENCES.split(question) if p.strip()]
     parts = [p for p in PARTS.split(question) if p.strip()]
-    if len(parts) >= 2 and all(QUESTION_WORD.search(p) for p in parts):
-        return [Facet(label=ASKING_TAIL.sub("", p.strip(" ？?")) or p.strip(" ？?"), question=p.strip()) for p in parts]
+    if len(sentences) >= 2 and all(_asks_figure(p) for p in sentences):
+        parts = sentences
+    if len(parts) >= 2 and all(QUESTION_WORD.search(p) and _names_topic(p, segment, places) for p in parts):
+        return [Facet(label=_label(p), question=p.strip()) for p in parts]
     years = YEARS.search(question)
     year_facets = [(int(y), f"{y}年") for y in re.findall(YEAR_NUMBER, years.group(0))] if years else []
-    topics = _coordination(question, segment, places)
+    # Coordinated topics are things asked of each ("风电和光伏装机分别是多少") only where a figure, a time or who
+    # is responsible is asked, or each is asked of (分别, 各): otherwise they describe one thing ("吃饭不剩菜、
+    # 把盘子吃干净的那种活动", "旧电视、旧洗衣机，有回收的说法吗"), and the sentence saying it answers them together.
+    asked_of_each = _asks_figure(question) or bool(SEVERALLY.search(question) or AGENCY_QUESTION.search(question))
+    topics = _coordination(question, segment, places) if asked_of_each else None
     if not topics and not year_facets:
         return []
     facets = []
@@ -50,6 +65,23 @@ def split_facets(question: str, segment: Callable[[str], list[str]], places: lis
             labels.append(year[1])
         facets.append(Facet(label=" · ".join(labels), question=text, key=key, year=year[0] if year else None))
     return facets
+
+
+def _asks_figure(text: str) -> bool:
+    """Does the text ask for a figure (多少, 占比, 降幅) or a time?"""
+    return bool(FIGURE_WORDS.search(text) or FIGURE_NOUNS.search(text) or WHEN_WORDS.search(text)
+                or CHANGE_SIZE.search(text))
+
+
+def _names_topic(part: str, segment: Callable[[str], list[str]], places: list[str]) -> bool:
+    """Does a part of the question name something of its own ("云浮方案怎么说的" names only the plan)?"""
+    return any(len(word) > 1 and not _is_frame(word, places) for word in segment(part))
+
+
+def _label(part: str) -> str:
+    """A sub-question's label: its words without the asking tail ("森林覆盖率" of "森林覆盖率是多少？")."""
+    text = part.strip(" ？?。").removesuffix("呢")
+    return ASKING_TAIL.sub("", text) or text
 
 
 def _coordination(question: str, segment: Callable[[str], list[str]], places: list[str]
@@ -76,9 +108,10 @@ def _coordination(question: str, segment: Callable[[str], list[str]], places: li
                 break
         run = words[i:j]
         conjuncts = _split_run(run)
-        # "废钢铁、废纸、废塑料等9种再生资源": an enumeration closed by 等 names one thing, not facets
-        # (a 等 inside an earlier conjunct does not: "LED等高效节能灯具使用占比和城市建成区绿地率").
-        enumeration = bool(conjuncts) and ("等" in conjuncts[-1] or (j < len(words) and words[j] == "等"))
+        # "废钢铁、废纸、废塑料等9种再生资源" ("……这些回收量"): an enumeration closed by 等 (这些, 之类) names one
+        # thing, not facets (a 等 inside an earlier conjunct does not: "LED等高效节能灯具使用占比和城市建成区绿地率").
+        enumeration = bool(conjuncts) and (any(w in ENUMERATION_END for w in conjuncts[-1])
+                                           or (j < len(words) and words[j] in ENUMERATION_END))
         if len(conjuncts) >= 2 and not enumeration and all(any(_is_topic(w) for w in c) for c in conjuncts):
             start, end = spans[i][0], spans[j - 1][1]
             return (start, end), ["".join(c) for c in conjuncts]

@@ -214,7 +214,8 @@ def topic_terms(question: str, place_names: list[str], tokenize: Callable[[str],
     topic = without_times(question)
     for name in place_names:  # longest first, so 珠海市 goes before 珠海
         topic = topic.replace(name, " ")
-    for pattern in (FRAME_WORDS, PART_ORDINAL, *ORDINALS, *FROM_THE_END, FIRST_ITEMS):  # 第三项/前三项: no topic
+    # 第三项/前三项: no topic; nor the unit asked (多少个百分点): a figure's unit is compared by its family.
+    for pattern in (FRAME_WORDS, PART_ORDINAL, *ORDINALS, *FROM_THE_END, FIRST_ITEMS, ASKED_UNIT):
         topic = pattern.sub(" ", topic)
     terms: list[str] = []
     for token in tokenize(topic):

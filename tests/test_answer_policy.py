@@ -119,3 +119,12 @@ def test_related_nearly_as_good_and_missing_figures():
 def test_a_changed_policy_changes_the_decision():
     strict = POLICY.model_copy(update={"answer_min_coverage": 0.9})
     assert POLICY.answers(frame(), candidate(coverage=0.8)) and not strict.answers(frame(), candidate(coverage=0.8))
+
+
+def test_a_plan_word_the_plan_lacks_is_the_askers_when_a_first_choice_stands_far_out_in_meaning():
+    # 江门 writes 居民小区充电设施, never 充电桩: the sentence the dense arm chose stands out far enough.
+    assert POLICY.said_in_other_words([candidate(dense_top=True, semantic=POLICY.absent_term_min_z)])
+    # Standing out less (a topic the plan lacks pulls its nearest sentence out a little), or not among the
+    # dense arm's first choices: the plan does not speak of it.
+    assert not POLICY.said_in_other_words([candidate(dense_top=True, semantic=POLICY.absent_term_min_z - 0.5)])
+    assert not POLICY.said_in_other_words([candidate(dense_top=False, semantic=POLICY.absent_term_min_z + 1)])

@@ -45,6 +45,9 @@ def test_an_enumeration_closed_by_deng_is_one_topic(segment):
     facets = split_facets("佛山废钢铁、废纸、废塑料等9种主要再生资源回收量，2025年和2030年各是多少？", segment, PLACES)
     assert [f.label for f in facets] == ["2025年", "2030年"]
     assert split_facets("推广光伏、风电等可再生能源有哪些措施？", segment, PLACES) == []
+    # 这些 / 之类 close an enumeration of examples as 等 does.
+    assert split_facets("佛山旧钢铁、废纸、废塑料这些回收量，到2030年要达到多少万吨", segment, PLACES) == []
+    assert split_facets("家里的旧冰箱、旧电视之类的家电，云浮有回收的安排吗？", segment, PLACES) == []
     # A 等 inside an earlier conjunct does not close the coordination.
     facets = split_facets("佛山2030年LED等高效节能灯具使用占比和城市建成区绿地率分别是多少？", segment, PLACES)
     assert len(facets) == 2
@@ -60,6 +63,27 @@ def test_a_conjunct_keeps_its_own_frame_words(segment):
 def test_two_questions_in_one_are_two_facets(segment):
     facets = split_facets("云浮城镇新建民用建筑执行什么标准，星级绿色建筑占比多少？", segment, PLACES)
     assert [f.label for f in facets] == ["云浮城镇新建民用建筑", "星级绿色建筑占比"]
+
+
+def test_two_sentences_each_asking_a_figure_or_a_time_are_two_facets(segment):
+    # A sentence keeps its commas: "风电光伏装机，" is the first question's topic, not a question of its own.
+    facets = split_facets("风电光伏装机，珠海2025年目标是多少？其中海上风电要占多少？", segment, PLACES)
+    assert [f.question for f in facets] == ["风电光伏装机，珠海2025年目标是多少？", "其中海上风电要占多少？"]
+    facets = split_facets("珠海25年单位GDP能耗下降多少？非化石能源占比呢", segment, PLACES)
+    assert [f.label for f in facets] == ["珠海25年单位GDP能耗下降", "非化石能源占比"]
+    # A second sentence asking what the plan says, or what it calls it, is the same question again.
+    assert split_facets("佛山的印染厂用二氧化碳染布的工艺，方案里有提吗？叫什么？", segment, PLACES) == []
+    assert split_facets("机关每年新买的公车里头，新能源的要占多少？云浮那边有说法吗", segment, PLACES) == []
+    # A comma-piece naming only the plan asks nothing of its own.
+    assert split_facets("屋顶光伏自己用不完多出来的电怎么办，云浮方案怎么说的", segment, PLACES) == []
+
+
+def test_coordinated_descriptions_are_one_thing_unless_a_figure_is_asked_of_each(segment):
+    assert split_facets("云浮有没有搞吃饭不剩菜、把盘子吃干净的那种活动？", segment, PLACES) == []
+    assert split_facets("学校、酒店用太阳能烧热水的，珠海方案有没有说要多推广？", segment, PLACES) == []
+    assert len(split_facets("学校和酒店的太阳能热水系统分别有什么要求？", segment, PLACES)) == 2
+    assert len(split_facets("2030年公共机构单位建筑面积能耗和人均综合能耗的降幅，佛山是怎样规定的？", segment, PLACES)) == 2
+    assert len(split_facets("推广装配式建筑、绿色建筑这一块归哪个局牵头？", segment, PLACES)) == 2  # who, of each
 
 
 @pytest.mark.parametrize("question", [

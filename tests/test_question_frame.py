@@ -71,6 +71,19 @@ def test_years_base_year_and_asked_quantity(words):
     assert full_width.years == {2025, 2020} and full_width.base_year == 2020  # read in NFKC form
     frame = read_question("每个城市要建几座加氢站？", CORPUS, words)
     assert frame.unit == "座" and frame.unit_family == "count"  # the unit asked, not the 个 of 每个
+    # "多少个百分点" asks for percentage points, not a count of 个.
+    points = read_question("云浮农药用量要减多少个百分点？", CORPUS, words)
+    assert points.unit == "个百分点" and points.unit_family == "share"
+    assert not any("百分" in term or "分点" in term for term in points.terms)  # compared by family, not as words
+
+
+def test_a_rank_is_no_figure_asked_and_colloquial_when_asks_a_time(words):
+    # 以上/以下 ask a figure after one ("35蒸吨以下"); in "省级以上园区", "地级以上市" they name a rank.
+    assert not read_question("珠海创建省级以上绿色低碳技术创新平台，牵头部门是哪个？", CORPUS, words).wants_figure
+    assert not read_question("广东各地级以上市的方案须经哪个机构审议？", CORPUS, words).wants_figure
+    assert read_question("云浮禁止新建每小时35蒸吨以下的什么锅炉？", CORPUS, words).wants_figure
+    when = read_question("珠海省级以上园区循环化改造啥时候要全部完成", CORPUS, words)
+    assert when.wants_year and not when.wants_figure
 
 
 @pytest.mark.parametrize("question, years, base_year", [
@@ -290,6 +303,10 @@ def test_questions_about_a_plans_notice_are_told_from_questions_about_its_conten
     assert notice("云浮方案是哪个部门印发的？") == ["issuer"]
     # The act of issuing must end the question: these ask about the plans' content.
     assert notice("佛山那个方案文号是啥？什么时候发的") == ["number", "date"]
+    # Two parts in other words: who issued it (谁发的、 / 以哪个单位名义), the date it is signed (落款).
+    assert notice("珠海碳达峰方案是谁发的、哪天发的") == ["date", "issuer"]
+    assert notice("云浮那个碳达峰方案落款是哪天，文号又是多少") == ["number", "date"]
+    assert notice("佛山那份碳达峰方案的文号是多少？以哪个单位名义印发的？") == ["number", "issuer"]
     assert notice("珠海佛山碳达峰方案哪个先发的") == notice("云浮和佛山的方案，哪个印发得晚一些") == ["date"]
     assert notice("广东的方案印发给了哪些单位？有问题找谁") == ["recipients", "contact"]
     assert notice("实施过程中有问题，该向哪个部门反映？") == ["contact"]

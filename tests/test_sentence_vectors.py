@@ -118,3 +118,39 @@ def test_a_sentence_without_the_key_term_is_outshone_by_a_nearer_one_that_names_
     # Were the railway sentence the nearest, nothing would outshine it.
     index.vectors = SentenceVectors(sentence_texts(chunks), np.stack([unit(0.6, 1, 0), unit(1, 0.2, 0), unit(0, 0.1, 1)]))
     assert not {c.chunk.id: c for c in index.candidates(frame, hits, QUESTION)}["g/2"].outshone
+
+
+def test_a_sentence_standing_out_is_outshone_only_by_one_about_the_year_asked():
+    # The 2025 sentence names the question's key term (废纸) and is nearer in meaning; the 2030 sentence that
+    # continues it ("9种主要再生资源") does not name it, but it is the one about the year asked.
+    clauses = {"r/1": "到2025年，废钢铁、废纸等9种主要再生资源回收量达到464万吨。",
+               "r/2": "到2030年，9种主要再生资源回收量达到506万吨。",
+               "r/3": "到2030年，城市生活垃圾资源化利用比例达到65%以上。"}
+    chunks = [chunk(chunk_id, text) for chunk_id, text in clauses.items()]
+    vectors = SentenceVectors(sentence_texts(chunks), np.stack([unit(1, 0.1, 0), unit(1, 0.4, 0), unit(0, 0, 1)]))
+    hits = [SearchHit(chunk=c, score=1.0 - i / 10) for i, c in enumerate(chunks)]
+
+    def later(years: set[int], min_z: float):
+        index = SentenceIndex(chunks, policy=AnswerPolicy(domain_term_min_df=1, semantic_min_z=min_z), vectors=vectors)
+        frame = QuestionFrame(text="废纸回收量要达到多少万吨", regions=RegionQuery(), terms=["废纸", "回收"],
+                              years=years, wants_figure=True)
+        return {c.flat: c for c in index.candidates(frame, hits, QUESTION)}[clauses["r/2"]]
+
+    standing = later({2030}, 0.5)
+    assert 0.5 <= standing.semantic and not standing.outshone
+    assert later(set(), 0.5).outshone  # no year asked: the sentence naming 废纸 is the nearer answer
+    assert later({2030}, standing.semantic + 0.1).outshone  # not standing out: any nearer sentence naming it
+
+
+def test_no_sentence_misses_a_word_the_plans_searched_never_use():
+    # Another plan writes 充电桩; this one only 充电设施. Its sentence holds 充电, a broader form of 充电桩,
+    # and would miss the subject, unless 充电桩 is known to be the asker's word, one this plan never uses.
+    jiangmen = chunk("j/1", "有序推进居民小区充电设施建设。")
+    zhuhai = Chunk(id="z/1", doc_id="z", title="珠海方案", region="珠海市", level="市", kind=ChunkKind.clause,
+                   text="加快建设公共充电桩。", start=0, end=10)
+    index = SentenceIndex([jiangmen, zhuhai], domain_terms=["充电桩", "充电"], policy=AnswerPolicy(domain_term_min_df=1))
+    frame = QuestionFrame(text="小区能装充电桩吗", regions=RegionQuery(), terms=["小区", "充电", "充电桩"])
+    hits = [SearchHit(chunk=jiangmen, score=1.0)]
+    [plain] = index.candidates(frame, hits)
+    [knowing] = index.candidates(frame, hits, unused=["充电桩"])
+    assert plain.misses_topic and not knowing.misses_topic

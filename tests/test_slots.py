@@ -60,6 +60,20 @@ def test_a_topic_prefix_without_a_figure_does_not_outweigh_the_metric():
     assert slots.metric
 
 
+def test_a_piece_without_a_figure_naming_the_questions_most_specific_term_names_the_metric():
+    # The figure piece names as much of the question, but not its most specific term (二氧化碳): the figure
+    # is 能耗's, a neighbouring metric's.
+    terms = ["单位地区生产总值", "下降", "二氧化碳", "排放"]
+    text = "到2025年，单位地区生产总值能耗下降14%，二氧化碳排放强度下降率确保完成省下达的目标。"
+    weights = {"单位地区生产总值": 0.4, "下降": 0.2, "二氧化碳": 0.25, "排放": 0.15}
+    weighted = lambda piece: sum(w for t, w in weights.items() if t in piece)  # noqa: E731
+    assert check_slots(frame(terms), text, {2025}, "江门市", weighted, NAMED).metric
+    slots = check_slots(frame(terms), text, {2025}, "江门市", weighted, NAMED, key_forms=("二氧化碳",))
+    assert not slots.metric and slots.named_without_figure == "二氧化碳排放强度下降率确保完成省下达的目标。"
+    # Both pieces name it: the share decides as before.
+    assert check_slots(frame(terms), text, {2025}, "江门市", weighted, NAMED, key_forms=("下降",)).metric
+
+
 def test_wrong_year_wrong_unit_family_and_wrong_region():
     asked = frame(["光伏", "装机"], "佛山市", years={2030}, unit="亿千瓦时", unit_family="energy")
     slots = check_slots(asked, "到2025年，光伏发电装机容量达到200万千瓦。", {2025}, "珠海市", share(["光伏", "装机"]), NAMED)

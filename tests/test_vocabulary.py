@@ -67,6 +67,8 @@ def test_unit_families():
 def test_abbreviations_read_both_ways():
     assert full_forms("单位GDP能耗下降多少") == ["地区生产总值", "能源消耗"]
     assert full_forms("单位地区生产总值能源消耗") == []
+    # “两高” is written out by every plan but 云浮's: a plan without the abbreviation still speaks of it.
+    assert {"高耗能高排放", "高耗能、高排放"} <= set(term_forms("两高"))
     assert "能源消耗" in term_forms("能耗")  # abbreviation -> the plans' wording
     assert "能耗" in term_forms("能源消耗")  # and back
     assert "比重" in term_forms("比例") and term_forms("碳汇") == ("碳汇",)

@@ -50,7 +50,7 @@ class Asked:
     @cached_property
     def candidates(self) -> list[Candidate]:
         """Every sentence of the retrieved clauses, best first, with its standing in meaning."""
-        return self.evidence.sentences.candidates(self.frame, self.hits, self.result.query_vector)
+        return self.evidence.sentences.candidates(self.frame, self.hits, self.result.query_vector, self.absent_terms)
 
     @cached_property
     def usable(self) -> list[Candidate]:

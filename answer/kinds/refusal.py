@@ -79,10 +79,11 @@ class YearNotStated:
 
 
 class TopicNotInPlan:
-    """The question uses plan vocabulary the plans asked about never do (核电 in a plan without it)."""
+    """The question uses plan vocabulary the plans asked about never do (核电 in a plan without it), and no
+    retrieved sentence says what it asks in other words (充电桩 for the plan's 居民小区充电设施)."""
 
     def applies(self, asked: Asked) -> bool:
-        return bool(asked.absent_terms)
+        return bool(asked.absent_terms) and not asked.evidence.policy.said_in_other_words(asked.candidates)
 
     def answer(self, asked: Asked) -> Reply:
         return refusal(asked.evidence.policy, f"方案未提及“{asked.absent_terms[0]}”。", "topic_not_in_plan",
