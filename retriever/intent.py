@@ -13,9 +13,9 @@ from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Compar
 from carbonqa.ingest.time_expressions import read_times
 from carbonqa.ingest.vocabulary import (
     ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE, COMPARATIVE_END,
-    COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXTREME, EXTREME_OF, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
+    COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
     INDICATOR_TERMS, LESS_THAN,
-    MORE_THAN, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES,
+    EXCEPT, MORE_QUESTION, MORE_THAN, NOT_STATED, PROVINCE_SHORTHAND, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES,
     PROVINCE_TARGET, QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE,
     REFERENCE_JOINED, SHORT_YEAR, SIDE_WORDS, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION,
     WHICH, YEAR)
@@ -25,7 +25,7 @@ from carbonqa.retriever.regions import RegionCatalog
 MIN_SUBJECT_CHARS = 2  # a single character left over names nothing
 # Cut out of a question before its indicator's words remain, in this order (scopes before 各地, years before figures).
 NOT_SUBJECT = (PROVINCE_TARGET, PLAN_SCOPE, CITY_SCOPE, ALL_PLANS, BASE_YEAR, YEAR, SHORT_YEAR, PERIOD, QUOTED_TARGET,
-               EXTREME, PAIR_COMPARATIVE, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS, COVERAGE_WORDS,
+               EXTREME, PAIR_COMPARATIVE, MORE_QUESTION, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS, COVERAGE_WORDS,
                PLAN_COUNT_WORDS, ANALYSIS_NOISE, FRAME_WORDS, SIDE_WORDS, QUESTION_LEFTOVERS)
 
 
@@ -33,7 +33,9 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     """The question's analytical intent, or None for a question that computes nothing across plans."""
     named = _question_order(question, region_query.regions, catalog)
     reference, side_word = _reference(question, catalog)
-    others = [region for region in named if region != reference and not _names_its_cities(question, region, catalog)]
+    left_out = _left_out(question, catalog)
+    others = [region for region in named if region != reference and region not in left_out
+              and not _names_its_cities(question, region, catalog)]
     extreme = _extreme(question, len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question)))
     threshold = _threshold(question)
     if extreme is not None:
@@ -54,6 +56,7 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
         return None
 
     regions, focus = _plans_compared(question, operation, others, reference, region_query, catalog)
+    regions = regions and [region for region in regions if region not in left_out]
     if regions is None or len(regions) + (reference is not None) < 2:
         return None
     intent = AnalysisIntent(operation=operation, subject=subject_words(question, catalog), regions=regions,
@@ -67,7 +70,18 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     elif operation in (AnalysisOperation.coverage, AnalysisOperation.count):
         figure = QUOTED_FIGURE.search(YEAR.sub(" ", question))
         intent.stated = figure.group(1) + figure.group(2) if figure else None
+        intent.unstated = bool(NOT_STATED.search(question))
     return intent
+
+
+def _left_out(question: str, catalog: RegionCatalog) -> list[str]:
+    """The plans a question leaves out ("除省方案外有几个市写了", "除了珠海还有哪些")."""
+    left_out = []
+    for match in EXCEPT.finditer(question):
+        words = match.group(1)
+        named = catalog.detect(words).regions
+        left_out += named or (catalog.provinces if PROVINCE_SHORTHAND.fullmatch(words) else [])
+    return left_out
 
 
 def compares_unnamed(question: str, catalog: RegionCatalog) -> bool:
@@ -119,11 +133,12 @@ def _names_its_cities(question: str, region: str, catalog: RegionCatalog) -> boo
 
 def _extreme(question: str, across_plans: bool) -> Extreme | None:
     """The end asked for: 最高 with a 哪/谁 or across plans ("…最高的城市是？"; not "最严格的制度"), a
-    comparison of two ("谁的更严格"), or an order ("从高到低")."""
+    comparison of two ("谁的更严格"; of plans named, also asked yes or no: "是云浮更严吗"), or an order ("从高到低")."""
     word = EXTREME.search(question)
     if word and (WHICH.search(question) or across_plans):
-        return Extreme(EXTREME_OF[word.group()])
-    pair = PAIR_COMPARATIVE.search(question)
+        return Extreme(word.lastgroup)
+    pair = PAIR_COMPARATIVE.search(question) or (
+        MORE_QUESTION.search(question) if across_plans and not WHICH.search(question) else None)
     if pair:
         return Extreme(COMPARATIVE_END[pair.group(1)])
     return next((Extreme(end) for end, pattern in ORDER_WORDS.items() if pattern.search(question)), None)
@@ -147,14 +162,16 @@ def _reference(question: str, catalog: RegionCatalog) -> tuple[str | None, str]:
 
 
 def _side(question: str, word: str) -> Side | None:
-    if word.startswith(ABOVE_WORDS):
+    if word in ABOVE_WORDS:
         return Side.higher
-    if word.startswith(BELOW_WORDS):
+    if word in BELOW_WORDS:
         return Side.lower
-    asked = HIGHER_OR_LOWER.search(question[question.find(word) + len(word):] if word else question)
-    if asked is None:
+    # The last side word: the first may be inside the indicator's name (高技术制造业…落后多少).
+    said = HIGHER_OR_LOWER.findall(question[question.find(word) + len(word):] if word else question)
+    if not said:
         return None
-    return Side.higher if asked.group(1) else Side.lower
+    higher, _ = said[-1]
+    return Side.higher if higher else Side.lower
 
 
 def _threshold(question: str) -> tuple[float, str, Comparator] | None:
