@@ -135,6 +135,10 @@ class AnalysisText:
     def _coverage(self) -> str:
         result = self.result
         what = f"{self._subject()}{result.stated}" if result.stated else f"{self._subject()}具体数值"
+        if result.unstated:
+            if not result.selected:
+                return f"各方案都给出了{what}。"
+            return f"未给出{what}的有{len(result.selected)}个：{'、'.join(result.selected)}。"
         if not result.selected:
             return f"没有方案给出{what}。"
         return f"给出{what}的有{len(result.selected)}个：{'、'.join(result.selected)}。"
@@ -142,9 +146,10 @@ class AnalysisText:
     def _count(self) -> str:
         result = self.result
         what = f"{self._subject()}{result.stated}" if result.stated else f"{self._subject()}的具体数值"
+        verb = "未给出" if result.unstated else "给出了"
         if not result.selected:
-            return f"共0个：没有方案给出{what}。"
-        return f"共{len(result.selected)}个给出了{what}：{'、'.join(result.selected)}。"
+            return f"共0个：{'各方案都给出了' if result.unstated else '没有方案给出'}{what}。"
+        return f"共{len(result.selected)}个{verb}{what}：{'、'.join(result.selected)}。"
 
     # ---- the plans' lines ---------------------------------------------------------------------------
 
