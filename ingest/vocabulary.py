@@ -209,6 +209,8 @@ AGAIN_WORDS = ("换成", "如果是")
 _POINTERS = "|".join(POINTER_WORDS + AGAIN_WORDS)
 POINTS_BACK = re.compile(rf"^(?:{_POINTERS})|呢\W*$")
 LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
+# Points at the previous answer's conclusion ("它比省里高多少" after "哪个市最高").
+PREVIOUS_ANSWER = re.compile(r"^(?:它们?|其|该市|这个市|这个城市|这座城市|这个方案)的?")
 # What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢",
 # "江门市的目标又是多少？"): 到/至 only lead up to the time named; 目标/指标/多少 ask the same thing again.
 FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|"
@@ -512,6 +514,8 @@ REFERENCE_JOINED = re.compile(r"(?:与|和|跟|同)$")  # "与全省相比": a r
 REFERENCE_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:相比|比较|对比|(?<!占)比(?![重例]))")
 # The province's target named without the province's name: "高于省级目标", "省定水平", "省级基准".
 PROVINCE_TARGET = re.compile(r"省级(?:目标|水平|要求|指标|方案|基准|标准)|省定(?:目标|水平|指标)?")
+# Said to match the plan named before it: "和省里一样的目标", "与全省一致".
+SAME_AS = re.compile(r"[\u4e00-\u9fff]{0,2}?(?:一样|一致|相同|持平)")
 # The province's cities as a scope, not the province as a plan: "全省各市", "广东各地级市".
 PROVINCE_CITIES = re.compile(r"(?:内|的)?(?:各|所有|全部)(?:个)?(?:地级)?(?:市|城市)")
 # Cut from the indicator's words; 比 and 较 alone stay (占比, 比重, 较大).
@@ -571,7 +575,9 @@ SHORT_YEAR = re.compile(r"(?<![\d.])([2-5]\d)\s*年(?!代|来|间|内)")
 ANALYSIS_NOISE = re.compile(r"(?:多少|几)?个?百分点|(?:多少|几)?个点|目标值?|定得?|[降升提增减]得|设定|设的|具体|量化|"
                             r"数字|数值|幅度|降幅|增幅|水平|这一?项|这一?条|这个|规划得?的?|比一比|给了|给出了?|写了|"
                             r"有提|提了|提的|提出了?|有没有|谁|的是|一下|是?[高多大]还是[低少小]|都?[这那][么样]写|呢|吗|"
-                            r"而言|来说|方面")  # "就…而言", "在…方面": the frame around the indicator
+                            # the frame around the indicator ("就…而言", "在…方面"), the province ("全省基准"), the
+                            # comparison ("和省里一样")
+                            r"而言|来说|方面|基准|一样|一致|相同|持平")
 # Per-plan questions ("分别是多少") list figures; they do not ask how far apart the plans are.
 EACH_PLAN = re.compile(r"分别|各自|各是|各为")
 # A figure a question quotes: "降8%以上" (group 1: the number, 2: its unit).

@@ -15,7 +15,7 @@ from carbonqa.ingest.vocabulary import (
     ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE, COMPARATIVE_END,
     COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
     INDICATOR_TERMS, LESS_THAN,
-    EXCEPT, MORE_QUESTION, MORE_THAN, NOT_STATED, PROVINCE_SHORTHAND, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES,
+    EXCEPT, MORE_QUESTION, MORE_THAN, NOT_STATED, PROVINCE_SHORTHAND, SAME_AS, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES,
     PROVINCE_TARGET, QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE,
     REFERENCE_JOINED, SHORT_YEAR, SIDE_WORDS, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION,
     WHICH, YEAR)
@@ -34,6 +34,8 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     named = _question_order(question, region_query.regions, catalog)
     reference, side_word = _reference(question, catalog)
     left_out = _left_out(question, catalog)
+    if PLAN_COUNT_WORDS.search(question) or COVERAGE_WORDS.search(question):  # "几个市和省里一样": not counted
+        left_out += _matched_against(question, catalog)
     others = [region for region in named if region != reference and region not in left_out
               and not _names_its_cities(question, region, catalog)]
     extreme = _extreme(question, len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question)))
@@ -72,6 +74,12 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
         intent.stated = figure.group(1) + figure.group(2) if figure else None
         intent.unstated = bool(NOT_STATED.search(question))
     return intent
+
+
+def _matched_against(question: str, catalog: RegionCatalog) -> list[str]:
+    """The provinces the plans are said to match ("和省里一样的目标")."""
+    return [province for province in catalog.provinces for alias in catalog.aliases[province]
+            if re.search(re.escape(alias) + SAME_AS.pattern, question)]
 
 
 def _left_out(question: str, catalog: RegionCatalog) -> list[str]:
@@ -205,7 +213,8 @@ def subject_words(question: str, catalog: RegionCatalog) -> str:
     """The words naming the indicator: the question without places, years, figures and the words of
     the comparison itself; its pieces joined by spaces ("星级绿建占比 …")."""
     names = "|".join(map(re.escape, catalog.names_of(catalog.regions)))  # longest first
-    text = re.sub(f"(?:比|较)?(?:{names})", " ", question)  # "…占比比全省高": the 比 goes with the place
+    # "…占比比全省高", "它比省级目标高": the 比 goes with the place
+    text = re.sub(f"(?:比|较)?(?:{names}|{PROVINCE_TARGET.pattern})", " ", question)
     for pattern in NOT_SUBJECT[:NOT_SUBJECT.index(QUOTED_TARGET)]:  # places and times first: "25年能耗降幅"
         text = pattern.sub(" ", text)
     text = INDICATOR_TERM.sub(lambda term: INDICATOR_TERMS[term.group()], text)  # 能耗降幅 is one indicator

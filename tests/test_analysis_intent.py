@@ -305,3 +305,9 @@ def test_an_english_term_reads_as_its_chinese_word(words):
 
 def test_a_rate_said_per_denominator_first_is_written_as_the_plans_write_it():
     assert figures_spelled_out("排放量控制在每万平方米300吨以内") == "排放量控制在300吨/万平方米以内"
+
+
+def test_a_count_of_plans_matching_the_province_leaves_the_province_out(words):
+    read = intent("2030年新能源车辆占比40%左右，三个市里有几个定了和省里一样的目标？", words)
+    assert (read.operation, read.regions, read.stated) == (AnalysisOperation.count, CITIES, "40%")
+    assert "一样" not in read.subject
