@@ -27,12 +27,15 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   `POST_QUALIFIERS`, `TARGET_UNIT`, `RANGE_OR_RATIO`, and the indicator-name rules `SCOPE_PREFIX`,
   `EDGE_WORDS`, `NOTE`, `ENUMERATION`, `MEASURE_VARIANTS`, `MEASURE_SUFFIX`): how a plan writes
   "到2025年，X比2020年下降14.5%以上"; read by indicators/extract.py and indicators/names.py.
-- Analytical questions across plans (`EXTREME_WORDS`, `PAIR_COMPARATIVE`, `ORDER_WORDS`, `RANK_WORDS`,
-  `REFERENCE_BEFORE`, `PROVINCE_TARGET`, `DIFFERENCE_WORDS`, `THRESHOLD`, `COVERAGE_WORDS`, `PLAN_COUNT_WORDS`,
-  `CITY_SCOPE`, `SHORT_YEAR`, the words that are not an indicator's name, `INDICATOR_TERMS`, `INDICATOR_TERM`) read by
-  retriever/intent.py; office shorthand spelled out before a question is read (`SHORT_PROVINCE`, `MIN_HEAD_RUN`
-  by retriever/regions.py, `FIGURE_SHORTHAND` by `figures_spelled_out`); the kinds of targets (`CEILINGS`, `CHANGES`, `APPROXIMATE`, `MAGNITUDES`) read by
-  indicators/analysis.py.
+- Analytical questions across plans, a grammar of word classes (`DEGREE_WORDS`, `PLACE_WORDS`) in constructions
+  (`EXTREME`, `PAIR_COMPARATIVE`, `MORE_QUESTION`, `ORDER_WORDS`, `RANK_WORDS`, `ABOVE_WORDS`/`BELOW_WORDS`/
+  `COMPARING_WORDS` in `REFERENCE_BEFORE`, `PROVINCE_TARGET`, `DIFFERENCE_WORDS`, the comparators of `THRESHOLD`,
+  `COVERAGE_WORDS`, `NOT_STATED`, `PLAN_COUNT_WORDS`, `EXCEPT`, `SAME_AS`), scopes (`CITY_SCOPE`, `SHORT_YEAR`), the
+  words that are not an indicator's name, `INDICATOR_TERMS`, `INDICATOR_TERM`) read by retriever/intent.py; office
+  shorthand and English terms spelled out before a question is read (`SHORT_PROVINCE`, `MIN_HEAD_RUN` by
+  retriever/regions.py, `FIGURE_SHORTHAND` by `figures_spelled_out`, `ENGLISH_TERMS` by `english_spelled_out`); the
+  kinds of targets (`CEILINGS`, `CHANGES`, `APPROXIMATE`, `MAGNITUDES`) read by indicators/analysis.py, kinds of
+  energy and their broader kind (`BROADER_TERMS`) by indicators/matching.py.
 """
 from __future__ import annotations
 
