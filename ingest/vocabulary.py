@@ -459,8 +459,9 @@ MEASURE_SUFFIX = re.compile(r"(?:容量|规模|比重|比例|占比|总量)$")
 # ---- analytical questions (across plans, computed from their targets) ---------------------------
 
 # Words of comparison by what they mean, the word classes of an analytical question's grammar: one of them
-# after 最 asks for an end ("最高", "最为激进", "最具雄心"), after 哪个/谁 and 更 for the higher of two ("谁更进取"),
-# in front of the province for the plans beyond it ("领先于全省"), before 多少/几 for a difference ("领先江门多少").
+# after 最 asks for an end ("最高", "最为激进", "最具雄心"; 最不 for the other end: "最不积极"), after 哪个/谁 and
+# 更 for the higher of two ("谁更进取"), in front of the province for the plans beyond it ("领先于全省"), before
+# 多少/几 for a difference ("领先江门多少").
 # strict/loose: the stricter target whatever its direction (for 下降 the larger, for 不高于 the smaller).
 DEGREE_WORDS = {
     "strict": ("严格", "严", "狠", "激进", "积极", "进取", "有力", "雄心勃勃", "雄心", "野心", "宏大", "宏伟", "大胆",
@@ -485,23 +486,23 @@ def _alternatives(words) -> str:
 # 要求最高 and 力度最大 ask for the strictest target whatever its direction; 最高 for the largest figure.
 _DEMAND = r"(?:要求|力度|目标力度|目标要求)"
 EXTREME = re.compile(
-    rf"(?P<strict>{_DEMAND}最(?:为)?(?:{_alternatives(DEGREE_WORDS['high'])})|"
+    rf"(?P<strict>{_DEMAND}最(?:为)?(?:{_alternatives(DEGREE_WORDS['high'])})|最不(?:{_alternatives(DEGREE_WORDS['loose'])})|"
     rf"最(?:为|具|有|是)?(?:{_alternatives(DEGREE_WORDS['strict'])})|{_alternatives(PLACE_WORDS['strict'])})|"
-    rf"(?P<loose>{_DEMAND}最(?:为)?(?:{_alternatives(DEGREE_WORDS['low'])})|"
+    rf"(?P<loose>{_DEMAND}最(?:为)?(?:{_alternatives(DEGREE_WORDS['low'])})|最不(?:{_alternatives(DEGREE_WORDS['strict'])})|"
     rf"最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['loose'])})|{_alternatives(PLACE_WORDS['loose'])})|"
     rf"(?P<high>最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['high'])}))|"
     rf"(?P<low>最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['low'])}))")
-WHICH = re.compile(r"哪|谁|何者")
+WHICH = re.compile(r"哪|谁|何者|孰")
 # Two plans, which one is higher: "哪个规划得多？", "谁的目标高？", "谁的…排放量控制得更严？", "哪一方更进取一些"
 # (the degree word ends the clause).
 COMPARATIVE_END = {word: end for end, words in DEGREE_WORDS.items() for word in words}
-PAIR_COMPARATIVE = re.compile(r"(?:哪一?[个家方边份座]|谁|何者)(?:[^，,。？?；;]{0,8}?|[^，,。？?；;]{0,24}?(?:得更?|更为|更加|更))"
+PAIR_COMPARATIVE = re.compile(r"(?:哪一?[个家方边份座]|谁|何者|孰)(?:[^，,。？?；;]{0,8}?|[^，,。？?；;]{0,24}?(?:得更?|更为|更加|更))"
                               r"(" + _alternatives(COMPARATIVE_END) + r")(?:一些|一点|些)?(?=$|[？?。！!，,；;])")
 # Of plans named, is one more so: "和珠海的14.5%比，是云浮更严吗", "江门是不是更高" (asked of two or more plans).
 MORE_QUESTION = re.compile(r"更(?:为|加)?(" + _alternatives(COMPARATIVE_END) + r")(?:一些|一点|些)?(?:吗|么|嘛|呢|？|\?|$)")
 RANK_WORDS = re.compile(r"排(?:名)?(?:在)?第几|第几名|排名(?:怎样|如何|情况)?")
-# Asks for the plans in order ("从高到低排一下"): a ranking led by its first, as 最高/最低 is.
-ORDER_WORDS = {"high": re.compile(r"[从由]高到低|[从由]大到小|[从由]多到少|降序"),
+# Asks for the plans in order ("从高到低排一下", "孰高孰低"): a ranking led by its first, as 最高/最低 is.
+ORDER_WORDS = {"high": re.compile(r"[从由]高到低|[从由]大到小|[从由]多到少|降序|[谁孰][高多大][谁孰][低少小]"),
                "low": re.compile(r"[从由]低到高|[从由]小到大|[从由]少到多|升序")}
 # Measured against the province's plan: "高于全省", "领先于全省", "比省里高多少", "与全省相比", "相对于省级基准".
 # The province is named by its own names (RegionCatalog); these are the words in front of, and after, its name:
@@ -511,7 +512,7 @@ ABOVE_WORDS = ("高于", "超过了", "超过", "超出", "高出", "多于", "�
                "胜过", "跑赢", "高过", "不低于", "不少于", "达到")
 BELOW_WORDS = ("低于", "不及", "不如", "达不到", "未达到", "没达到", "少于", "小于", "落后于", "落后", "逊于", "弱于",
                "宽于", "松于", "跑输", "低过", "不高于", "不超过")
-COMPARING_WORDS = ("相对于", "相较于", "相比于", "相比", "较之", "对比", "对照", "参照", "比", "较")
+COMPARING_WORDS = ("相对于", "相较于", "相比于", "相比", "较之", "对比", "对照", "参照", "距离", "相距", "比", "较")
 REFERENCE_BEFORE = re.compile("(" + _alternatives(ABOVE_WORDS + BELOW_WORDS + COMPARING_WORDS) + ")$")
 REFERENCE_JOINED = re.compile(r"(?:与|和|跟|同)$")  # "与全省相比": a reference only with 相比 after the name
 REFERENCE_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:相比|比较|对比|(?<!占)比(?![重例]))")

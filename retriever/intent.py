@@ -38,9 +38,11 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
         left_out += _matched_against(question, catalog)
     others = [region for region in named if region != reference and region not in left_out
               and not _names_its_cities(question, region, catalog)]
-    extreme = _extreme(question, len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question)))
+    across_plans = len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question))
+    extreme = _extreme(question, across_plans)
     threshold = _threshold(question)
-    if extreme is not None:
+    # One plan against the province ("珠海与全省相比孰高孰低") is measured against it, not ranked.
+    if extreme is not None and (across_plans or reference is None):
         operation = AnalysisOperation.superlative
     elif RANK_WORDS.search(question) and others:
         operation = AnalysisOperation.rank
@@ -140,16 +142,18 @@ def _names_its_cities(question: str, region: str, catalog: RegionCatalog) -> boo
 
 
 def _extreme(question: str, across_plans: bool) -> Extreme | None:
-    """The end asked for: 最高 with a 哪/谁 or across plans ("…最高的城市是？"; not "最严格的制度"), a
-    comparison of two ("谁的更严格"; of plans named, also asked yes or no: "是云浮更严吗"), or an order ("从高到低")."""
+    """The end asked for: 最高 with a 哪/谁 or across plans ("…最高的城市是？"; not "最严格的制度"), an order
+    ("从高到低", "孰高孰低": before the comparison of two would read its last word), or a comparison of two ("谁的更
+    严格"; of plans named, also asked yes or no: "是云浮更严吗")."""
     word = EXTREME.search(question)
     if word and (WHICH.search(question) or across_plans):
         return Extreme(word.lastgroup)
+    order = next((Extreme(end) for end, pattern in ORDER_WORDS.items() if pattern.search(question)), None)
+    if order is not None:
+        return order
     pair = PAIR_COMPARATIVE.search(question) or (
         MORE_QUESTION.search(question) if across_plans and not WHICH.search(question) else None)
-    if pair:
-        return Extreme(COMPARATIVE_END[pair.group(1)])
-    return next((Extreme(end) for end, pattern in ORDER_WORDS.items() if pattern.search(question)), None)
+    return Extreme(COMPARATIVE_END[pair.group(1)]) if pair else None
 
 
 def _reference(question: str, catalog: RegionCatalog) -> tuple[str | None, str]:
