@@ -471,10 +471,10 @@ DEGREE_WORDS = {
     "low": ("低", "少", "小", "弱", "慢", "短", "靠后", "落后"),
 }
 # A place in the order that is an end by itself ("排名第一", "垫底"): the first is the strictest.
+_RANKED = r"(?:排名?|位居|位列|名列|居于?)(?:在|于)?"
 PLACE_WORDS = {
-    "strict": ("排名第一", "排第一", "排在第一", "排在首位", "排首位", "位居第一", "位居首位", "位列第一", "名列第一",
-               "居首", "居于首位", "领跑", "拔得头筹", "第一名"),
-    "loose": ("排名最后", "排最后", "排在最后", "排在末位", "排名末位", "倒数第一", "垫底", "最后一名"),
+    "strict": rf"{_RANKED}(?:第一名?|首位|榜首|头名)|领跑|拔得头筹|第一名",
+    "loose": rf"{_RANKED}(?:最后一?名?|末位|末尾|榜尾|倒数第一)|垫底|倒数第一|最后一名",
 }
 
 
@@ -487,9 +487,9 @@ def _alternatives(words) -> str:
 _DEMAND = r"(?:要求|力度|目标力度|目标要求)"
 EXTREME = re.compile(
     rf"(?P<strict>{_DEMAND}最(?:为)?(?:{_alternatives(DEGREE_WORDS['high'])})|最不(?:{_alternatives(DEGREE_WORDS['loose'])})|"
-    rf"最(?:为|具|有|是)?(?:{_alternatives(DEGREE_WORDS['strict'])})|{_alternatives(PLACE_WORDS['strict'])})|"
+    rf"最(?:为|具|有|是)?(?:{_alternatives(DEGREE_WORDS['strict'])})|{PLACE_WORDS['strict']})|"
     rf"(?P<loose>{_DEMAND}最(?:为)?(?:{_alternatives(DEGREE_WORDS['low'])})|最不(?:{_alternatives(DEGREE_WORDS['strict'])})|"
-    rf"最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['loose'])})|{_alternatives(PLACE_WORDS['loose'])})|"
+    rf"最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['loose'])})|{PLACE_WORDS['loose']})|"
     rf"(?P<high>最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['high'])}))|"
     rf"(?P<low>最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['low'])}))")
 WHICH = re.compile(r"哪|谁|何者|孰")
@@ -513,7 +513,7 @@ ABOVE_WORDS = ("高于", "超过了", "超过", "超出", "高出", "多于", "�
 BELOW_WORDS = ("低于", "不及", "不如", "达不到", "未达到", "没达到", "少于", "小于", "落后于", "落后", "逊于", "弱于",
                "宽于", "松于", "跑输", "低过", "不高于", "不超过")
 COMPARING_WORDS = ("相对于", "相较于", "相比于", "相比", "较之", "对比", "对照", "参照", "距离", "相距", "比", "较")
-REFERENCE_BEFORE = re.compile("(" + _alternatives(ABOVE_WORDS + BELOW_WORDS + COMPARING_WORDS) + ")$")
+REFERENCE_BEFORE = re.compile("(" + _alternatives(ABOVE_WORDS + BELOW_WORDS + COMPARING_WORDS) + ")了?$")
 REFERENCE_JOINED = re.compile(r"(?:与|和|跟|同)$")  # "与全省相比": a reference only with 相比 after the name
 REFERENCE_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:相比|比较|对比|(?<!占)比(?![重例]))")
 # The province's target named without the province's name: "高于省级目标", "省定水平", "省级基准".

@@ -39,7 +39,9 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     others = [region for region in named if region != reference and region not in left_out
               and not _names_its_cities(question, region, catalog)]
     across_plans = len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question))
-    extreme = _extreme(question, across_plans)
+    extreme = _extreme(question, across_plans) or (
+        _beyond_another(question, others, catalog) if len(others) >= 2 and not DIFFERENCE_WORDS.search(question)
+        else None)  # "领先江门多少" asks how far
     threshold = _threshold(question)
     # One plan against the province ("珠海与全省相比孰高孰低") is measured against it, not ranked.
     if extreme is not None and (across_plans or reference is None):
@@ -154,6 +156,18 @@ def _extreme(question: str, across_plans: bool) -> Extreme | None:
     pair = PAIR_COMPARATIVE.search(question) or (
         MORE_QUESTION.search(question) if across_plans and not WHICH.search(question) else None)
     return Extreme(COMPARATIVE_END[pair.group(1)]) if pair else None
+
+
+def _beyond_another(question: str, others: list[str], catalog: RegionCatalog) -> Extreme | None:
+    """"江门的森林覆盖率目标是否高于珠海": a side word in front of another plan named asks which of them is
+    higher (lower)."""
+    for region in others:
+        for alias in catalog.aliases.get(region, [region]):
+            for match in re.finditer(re.escape(alias), question):
+                word = REFERENCE_BEFORE.search(question[:match.start()])
+                if word and word.group(1) in ABOVE_WORDS + BELOW_WORDS:
+                    return Extreme.high if word.group(1) in ABOVE_WORDS else Extreme.low
+    return None
 
 
 def _reference(question: str, catalog: RegionCatalog) -> tuple[str | None, str]:

@@ -231,6 +231,10 @@ def test_figures_in_shorthand_are_written_as_the_plans_write_them(question, writ
     ("乙市能耗降幅15%，和丙市的14.5%比，是乙市更严吗？", Extreme.strict),
     ("星级绿色建筑占比这一指标上，最不积极的市是哪个？", Extreme.loose),
     ("在2025年高技术制造业比重上，乙市和丙市孰高孰低？", Extreme.high),
+    ("三个市的森林覆盖率目标，谁排末位？", Extreme.loose),
+    ("乙市、丙市、丁市的森林覆盖率，谁位居榜首？", Extreme.strict),
+    ("丁市的森林覆盖率目标是否高于乙市？", Extreme.high),
+    ("丁市的森林覆盖率目标低于乙市吗？", Extreme.low),
 ])
 def test_superlatives_in_other_wordings(question, extreme, words):
     read = intent(question, words)
@@ -249,6 +253,7 @@ def test_a_which_question_with_a_comparative_is_not_asked_yes_or_no(words):
     ("相对于省级基准，乙市的高技术制造业比重高出多少？", Side.higher, ["乙市"]),
     ("与省级目标相比，丁市的高技术制造业比重落后多少？", Side.lower, ["丁市"]),
     ("乙市、丙市的星级绿色建筑占比目标是否达到全省水平？", Side.higher, ["乙市", "丙市"]),
+    ("2025年高技术制造业比重，哪些市跑赢了全省？", Side.higher, []),
     ("丁市2030年森林覆盖率目标距离全省水平还差多少？", None, ["丁市"]),
 ])
 def test_reference_in_other_wordings(question, side, focus, words):
