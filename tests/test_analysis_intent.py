@@ -324,3 +324,16 @@ def test_a_count_of_plans_matching_the_province_leaves_the_province_out(words):
     read = intent("2030年新能源车辆占比40%左右，三个市里有几个定了和省里一样的目标？", words)
     assert (read.operation, read.regions, read.stated) == (AnalysisOperation.count, CITIES, "40%")
     assert "一样" not in read.subject
+
+
+@pytest.mark.parametrize("question, operation, unstated", [
+    ("四份方案中，提到新型储能装机目标的有哪几份？", AnalysisOperation.coverage, False),
+    ("新型储能装机目标见于哪些方案？", AnalysisOperation.coverage, False),
+    ("哪些市未就新型储能装机设定目标？", AnalysisOperation.coverage, True),
+    ("新型储能装机目标，共有几份方案提及？", AnalysisOperation.count, False),
+    ("明确新型储能装机规模的方案有多少份？", AnalysisOperation.count, False),
+    ("2030年森林覆盖率，有具体数值的方案数量是多少？", AnalysisOperation.count, False),
+])
+def test_coverage_and_count_in_other_wordings(question, operation, unstated, words):
+    read = intent(question, words)
+    assert (read.operation, read.unstated) == (operation, unstated)
