@@ -273,6 +273,7 @@ def test_one_plan_against_the_province_is_measured_against_it_not_ranked(words):
     ("丙市的森林覆盖率目标领先丁市多少个百分点？", ["丙市", "丁市"]),
     ("丁市落后乙市几个百分点（高技术制造业比重）？", ["丁市", "乙市"]),
     ("乙市与丙市的星级绿色建筑占比相差几何？", ["乙市", "丙市"]),
+    ("乙市与丙市星级绿色建筑占比目标之差是多少？", ["乙市", "丙市"]),
 ])
 def test_differences_in_other_wordings(question, focus, words):
     read = intent(question, words)
@@ -283,6 +284,7 @@ def test_differences_in_other_wordings(question, focus, words):
     ("星级绿色建筑占比达到或超过45%的市有哪些？", 45.0, Comparator.at_least),
     ("高技术制造业占比未达到30%的市有哪些？", 30.0, Comparator.less_than),
     ("森林覆盖率不多于40%的市有哪些？", 40.0, Comparator.at_most),
+    ("高技术制造业占比在三成以下的市有哪些？", 30.0, Comparator.at_most),
 ])
 def test_threshold_comparators_by_meaning(question, value, comparator, words):
     read = intent(question, words)
