@@ -103,8 +103,12 @@ class AnalysisText:
             side = "高" if result.difference > 0 else "低"
             return (f"{line.region}比{province.region}{side}{result.difference_text}：{self._subject()}{line.region}"
                     f"{self._figure(line)}，{province.region}{self._figure(province)}。")
-        side = "低于" if result.side is Side.lower else "高于"
         chosen = [result.line(region) for region in result.selected]
+        if result.side is Side.same:
+            listed = "、".join(line.region for line in chosen)
+            head = f"{self._subject()}与{province.region}（{self._figure(province)}）相同的"
+            return f"{head}有{len(chosen)}个：{listed}。" if chosen else f"没有方案的{head[:-1]}。"
+        side = "低于" if result.side is Side.lower else "高于"
         listed = "、".join(f"{line.region}（{self._figure(line)}）" for line in chosen)
         same = f"；与{province.region}相同的有{'、'.join(result.equal)}" if result.equal else ""
         head = f"{self._subject()}{side}{province.region}（{self._figure(province)}）的"

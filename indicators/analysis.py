@@ -68,7 +68,8 @@ class AnalysisResult(BaseModel):
     positions: dict[str, int] = Field(default_factory=dict, description="rank: 1 = strictest; ties share a place")
     focus: list[str] = Field(default_factory=list, description="the plans singled out (rank, difference, reference)")
     selected: list[str] = Field(default_factory=list,
-                                description="reference: beyond the province on the side asked; threshold: reaching "
+                                description="reference: beyond the province on the side asked (level with it, for "
+                                            "Side.same); threshold: reaching "
                                             "the figure; coverage/count: stating it (not stating it, when unstated)")
     equal: list[str] = Field(default_factory=list, description="reference: the same figure as the province")
     difference: float | None = Field(default=None, description="first focus minus the other (or the province)")
@@ -398,9 +399,9 @@ def _reference(result: AnalysisResult) -> None:
     base = _value(province)
     higher = result.side is not Side.lower
     for line in result.figures:
-        if _value(line) == base:
-            result.equal.append(line.region)
-        elif (_value(line) > base) == higher:
+        if _value(line) == base:  # level with it: what a question about the same target asks for
+            (result.selected if result.side is Side.same else result.equal).append(line.region)
+        elif result.side is not Side.same and (_value(line) > base) == higher:
             result.selected.append(line.region)
         if _close(line, province):
             result.cautions.append(_caution(line, province))

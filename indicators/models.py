@@ -60,10 +60,11 @@ class Comparator(str, Enum):
 
 
 class Side(str, Enum):
-    """Which way a reference or difference question looks: 高于/高多少 or 低于/低多少."""
+    """Which way a reference or difference question looks: 高于/高多少, 低于/低多少, or level with (和省里一样)."""
 
     higher = "higher"
     lower = "lower"
+    same = "same"
 
 
 class AnalysisIntent(BaseModel):

@@ -13,12 +13,11 @@ from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Compar
 from carbonqa.ingest.time_expressions import read_times
 from carbonqa.ingest.vocabulary import (
     ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE, COMPARATIVE_END,
-    COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
-    INDICATOR_TERMS, LESS_THAN,
-    EXCEPT, MORE_QUESTION, MORE_THAN, NOT_STATED, PROVINCE_SHORTHAND, SAME_AS, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES,
-    PROVINCE_TARGET, QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE,
-    REFERENCE_JOINED, SHORT_YEAR, SIDE_WORDS, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION,
-    WHICH, YEAR)
+    COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXCEPT, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
+    INDICATOR_TERMS, LESS_THAN, MORE_QUESTION, MORE_THAN, NOT_STATED, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD,
+    PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES, PROVINCE_SHORTHAND, PROVINCE_TARGET, QUESTION_LEFTOVERS,
+    QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE, REFERENCE_JOINED, SAME_AS,
+    SHORT_YEAR, SIDE_WORDS, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION, WHICH, YEAR)
 from carbonqa.retriever.models import RegionQuery
 from carbonqa.retriever.regions import RegionCatalog
 
@@ -34,8 +33,6 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     named = _question_order(question, region_query.regions, catalog)
     reference, side_word = _reference(question, catalog)
     left_out = _left_out(question, catalog)
-    if PLAN_COUNT_WORDS.search(question) or COVERAGE_WORDS.search(question):  # "几个市和省里一样": not counted
-        left_out += _matched_against(question, catalog)
     others = [region for region in named if region != reference and region not in left_out
               and not _names_its_cities(question, region, catalog)]
     across_plans = len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question))
@@ -78,12 +75,6 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
         intent.stated = figure.group(1) + figure.group(2) if figure else None
         intent.unstated = bool(NOT_STATED.search(question))
     return intent
-
-
-def _matched_against(question: str, catalog: RegionCatalog) -> list[str]:
-    """The provinces the plans are said to match ("和省里一样的目标")."""
-    return [province for province in catalog.provinces for alias in catalog.aliases[province]
-            if re.search(re.escape(alias) + SAME_AS.pattern, question)]
 
 
 def _left_out(question: str, catalog: RegionCatalog) -> list[str]:
@@ -171,8 +162,8 @@ def _beyond_another(question: str, others: list[str], catalog: RegionCatalog) ->
 
 
 def _reference(question: str, catalog: RegionCatalog) -> tuple[str | None, str]:
-    """The province plan the question measures against ("高于全省", "比省里", "与全省相比"), and the
-    comparison word in front of its name ("" for 比/与…相比)."""
+    """The province plan the question measures against ("高于全省", "比省里", "与全省相比", "和省里一样"), and the
+    comparison word in front of its name ("" for 比/与…相比; the words after it for 一样/一致)."""
     for province in catalog.provinces:
         names = [re.escape(alias) for alias in catalog.aliases[province]]
         if len(catalog.provinces) == 1:  # "省级目标" can only mean the one province's
@@ -182,12 +173,18 @@ def _reference(question: str, catalog: RegionCatalog) -> tuple[str | None, str]:
             verb = REFERENCE_BEFORE.search(before)
             if verb:
                 return province, verb.group(1)
-            if REFERENCE_JOINED.search(before) and REFERENCE_AFTER.match(after):
-                return province, ""
+            if REFERENCE_JOINED.search(before):
+                same = SAME_AS.match(after)
+                if same:  # "和省里一样的有几个": the plans level with it
+                    return province, same.group()
+                if REFERENCE_AFTER.match(after):
+                    return province, ""
     return None, ""
 
 
 def _side(question: str, word: str) -> Side | None:
+    if SAME_AS.fullmatch(word):
+        return Side.same
     if word in ABOVE_WORDS:
         return Side.higher
     if word in BELOW_WORDS:

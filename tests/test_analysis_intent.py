@@ -322,10 +322,12 @@ def test_a_rate_said_per_denominator_first_is_written_as_the_plans_write_it():
     assert figures_spelled_out("排放量控制在每万平方米300吨以内") == "排放量控制在300吨/万平方米以内"
 
 
-def test_a_count_of_plans_matching_the_province_leaves_the_province_out(words):
+def test_plans_level_with_the_province_are_asked_for_against_it(words):
     read = intent("2030年新能源车辆占比40%左右，三个市里有几个定了和省里一样的目标？", words)
-    assert (read.operation, read.regions, read.stated) == (AnalysisOperation.count, CITIES, "40%")
+    assert (read.operation, read.reference, read.side, read.regions) == (AnalysisOperation.reference, "甲省",
+                                                                         Side.same, CITIES)
     assert "一样" not in read.subject
+    assert intent("与全省目标持平的市有哪些（森林覆盖率）？", words).side is Side.same
 
 
 @pytest.mark.parametrize("question, operation, unstated", [

@@ -528,3 +528,13 @@ def test_a_figure_stated_without_a_year_or_verb_counts_for_coverage_with_its_wor
     result, text, _ = plans.answer(ask(AnalysisOperation.coverage, "LED等高效节能灯具使用占比"))
     assert result.selected == ["乙市", "丙市"]
     assert "丙市：方案写的是“LED等高效能节能灯具使用占比100%”" in text
+
+
+def test_plans_level_with_the_province_are_listed_first():
+    plans = Plans()
+    for region, value in (("甲省", "40"), ("乙市", "40"), ("丙市", "40"), ("丁市", "50")):
+        plans.target(region, "当年新增新能源、清洁能源动力的交通工具比例", 2030, value, qualifiers=("左右",))
+    same = ask(AnalysisOperation.reference, "新能源交通工具比例", reference="甲省", side=Side.same, years=[2030])
+    result, text, _ = plans.answer(same)
+    assert result.selected == ["乙市", "丙市"] and result.equal == []
+    assert text.split("\n")[0].endswith("相同的有2个：乙市、丙市。")
