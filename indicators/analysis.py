@@ -23,6 +23,8 @@ from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.vocabulary import (ACTIONS, APPROXIMATE, ASPIRATIONAL, CEILING_QUALIFIERS, CEILINGS, CHANGES,
                                         MAGNITUDES, QUOTED_FIGURE, YEAR, unit_family)
 
+# What a plan's line says of a figure its words state without a target year.
+UNDATED = "该句写明了数值，未写明目标年份"
 # Figures marked 约/左右 (or 力争) this close to each other, relative to the larger, may be in either order.
 APPROXIMATE_SHARE = Decimal("0.05")
 PERCENT = ("%", "％")
@@ -180,8 +182,9 @@ class IndicatorAnalysis:
         if related:
             return _other_measure(region, primary, year, related)
         mention = self.mentions.run(region, asked)
-        if mention:
-            return PlanLine(region=region, status=PlanStatus.in_words, mention=mention)
+        if mention:  # a figure in words without a year ("LED等高效能节能灯具使用占比100%") is not ranked, but said
+            return PlanLine(region=region, status=PlanStatus.in_words, mention=mention,
+                            note=UNDATED if QUOTED_FIGURE.search(mention.quote) else "")
         return PlanLine(region=region, status=PlanStatus.not_mentioned)
 
     def _related(self, region: str, primary: str, year: int | None,
@@ -355,6 +358,8 @@ def _not_comparable(result: AnalysisResult, regions: list[str]) -> bool:
 
 
 def _why_missing(line: PlanLine, result: AnalysisResult) -> str:
+    if line.status is PlanStatus.in_words and line.note:
+        return f"方案写的是“{line.mention.quote}”，{line.note}"
     if line.status is PlanStatus.in_words:
         return f"未给出{result.year or ''}{'年' if result.year else ''}的数值，方案写的是“{line.mention.quote}”"
     if line.status is PlanStatus.not_mentioned:
@@ -461,7 +466,7 @@ def _stating(result: AnalysisResult) -> None:
                 else result.unit and base_unit(figure.group(2)) == base_unit(result.unit)
                 for figure in QUOTED_FIGURE.finditer(line.mention.quote)):
             result.selected.append(line.region)
-            line.note = "该句写明了数值，未写明目标年份"
+            line.note = UNDATED
     if result.unstated:
         result.selected = [line.region for line in result.lines if line.region not in result.selected]
 

@@ -538,3 +538,12 @@ def test_plans_level_with_the_province_are_listed_first():
     result, text, _ = plans.answer(same)
     assert result.selected == ["乙市", "丙市"] and result.equal == []
     assert text.split("\n")[0].endswith("相同的有2个：乙市、丙市。")
+
+
+def test_a_figure_without_a_year_is_said_and_not_ranked():
+    plans = Plans()
+    plans.target("乙市", "LED等高效节能灯具使用占比", 2030, "80", direction="超过")
+    plans.clause("丙市", "推进城市绿色照明，LED等高效能节能灯具使用占比100%。")
+    result, text, _ = plans.answer(superlative("LED等高效节能灯具使用占比", regions=["乙市", "丙市"]))
+    assert not result.comparable and result.line("丙市").status is PlanStatus.in_words
+    assert "丙市方案写的是“LED等高效能节能灯具使用占比100%”，该句写明了数值，未写明目标年份" in text.split("\n")[0]
