@@ -70,9 +70,9 @@ class AnalysisResult(BaseModel):
     positions: dict[str, int] = Field(default_factory=dict, description="rank: 1 = strictest; ties share a place")
     focus: list[str] = Field(default_factory=list, description="the plans singled out (rank, difference, reference)")
     selected: list[str] = Field(default_factory=list,
-                                description="reference: beyond the province on the side asked (level with it, for "
-                                            "Side.same); threshold: reaching "
-                                            "the figure; coverage/count: stating it (not stating it, when unstated)")
+                                description="reference: beyond the province on the side asked (level with it for "
+                                            "Side.same); threshold: reaching the figure; coverage/count: stating it "
+                                            "(not stating it, when unstated)")
     equal: list[str] = Field(default_factory=list, description="reference: the same figure as the province")
     difference: float | None = Field(default=None, description="first focus minus the other (or the province)")
     difference_text: str | None = Field(default=None, description="e.g. 0.5个百分点, 约260万千瓦")
@@ -154,7 +154,8 @@ class IndicatorAnalysis:
         """The indicator whose figures the question quotes for the plans asked ("佛山光伏200万千瓦和珠海风光
         355万千瓦"), when the names matched hold none of them: of the quoted records' names, the one the
         question's words spell best. None: nothing quoted, or a matched name holds a quoted figure."""
-        said = [(r, f) for r in self.records for f in quoted if r.region in regions and _states(r.value_text, r.unit, f)]
+        said = [(r, f) for r in self.records for f in quoted
+                if r.region in regions and _states(r.value_text, r.unit, f)]
         if not said or any(same_measure(r.indicator, n) for r, _ in said for n in names):
             return None
 
@@ -192,7 +193,7 @@ class IndicatorAnalysis:
         """The region's record a reader would otherwise take for the asked indicator: one whose figure the
         question quotes in the asked indicator's kind of unit ("和珠海的14.5%比"), else the one most like it
         (先进制造业… for 高技术制造业…, 风电和光伏… for 可再生能源…, 大宗工业固体废物年综合利用率 for 大宗固体废物年利用量),
-        in the same kind of unit and of the year asked if it has one; and whether the question quotes it."""
+        preferring the same kind of unit and the year asked; and whether the question quotes it."""
         families = {unit_family(base_unit(r.unit)) for r in self.records if r.indicator == primary}
 
         def rank(record: Indicator) -> tuple[bool, bool, bool, bool, float]:

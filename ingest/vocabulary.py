@@ -486,9 +486,11 @@ def _alternatives(words) -> str:
 # 要求最高 and 力度最大 ask for the strictest target whatever its direction; 最高 for the largest figure.
 _DEMAND = r"(?:要求|力度|目标力度|目标要求)"
 EXTREME = re.compile(
-    rf"(?P<strict>{_DEMAND}最(?:为)?(?:{_alternatives(DEGREE_WORDS['high'])})|最不(?:{_alternatives(DEGREE_WORDS['loose'])})|"
+    rf"(?P<strict>{_DEMAND}最(?:为)?(?:{_alternatives(DEGREE_WORDS['high'])})|"
+    rf"最不(?:{_alternatives(DEGREE_WORDS['loose'])})|"
     rf"最(?:为|具|有|是)?(?:{_alternatives(DEGREE_WORDS['strict'])})|{PLACE_WORDS['strict']})|"
-    rf"(?P<loose>{_DEMAND}最(?:为)?(?:{_alternatives(DEGREE_WORDS['low'])})|最不(?:{_alternatives(DEGREE_WORDS['strict'])})|"
+    rf"(?P<loose>{_DEMAND}最(?:为)?(?:{_alternatives(DEGREE_WORDS['low'])})|"
+    rf"最不(?:{_alternatives(DEGREE_WORDS['strict'])})|"
     rf"最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['loose'])})|{PLACE_WORDS['loose']})|"
     rf"(?P<high>最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['high'])}))|"
     rf"(?P<low>最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['low'])}))")

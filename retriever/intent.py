@@ -24,8 +24,8 @@ from carbonqa.retriever.regions import RegionCatalog
 MIN_SUBJECT_CHARS = 2  # a single character left over names nothing
 # Cut out of a question before its indicator's words remain, in this order (scopes before 各地, years before figures).
 NOT_SUBJECT = (PROVINCE_TARGET, PLAN_SCOPE, CITY_SCOPE, ALL_PLANS, BASE_YEAR, YEAR, SHORT_YEAR, PERIOD, QUOTED_TARGET,
-               EXTREME, PAIR_COMPARATIVE, MORE_QUESTION, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS, COVERAGE_WORDS,
-               PLAN_COUNT_WORDS, ANALYSIS_NOISE, FRAME_WORDS, SIDE_WORDS, QUESTION_LEFTOVERS)
+               EXTREME, PAIR_COMPARATIVE, MORE_QUESTION, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS,
+               COVERAGE_WORDS, PLAN_COUNT_WORDS, ANALYSIS_NOISE, FRAME_WORDS, SIDE_WORDS, QUESTION_LEFTOVERS)
 
 
 def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatalog) -> AnalysisIntent | None:
