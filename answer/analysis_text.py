@@ -103,8 +103,12 @@ class AnalysisText:
             side = "高" if result.difference > 0 else "低"
             return (f"{line.region}比{province.region}{side}{result.difference_text}：{self._subject()}{line.region}"
                     f"{self._figure(line)}，{province.region}{self._figure(province)}。")
-        side = "低于" if result.side is Side.lower else "高于"
         chosen = [result.line(region) for region in result.selected]
+        if result.side is Side.same:
+            listed = "、".join(line.region for line in chosen)
+            head = f"{self._subject()}与{province.region}（{self._figure(province)}）相同的"
+            return f"{head}有{len(chosen)}个：{listed}。" if chosen else f"没有方案的{head[:-1]}。"
+        side = "低于" if result.side is Side.lower else "高于"
         listed = "、".join(f"{line.region}（{self._figure(line)}）" for line in chosen)
         same = f"；与{province.region}相同的有{'、'.join(result.equal)}" if result.equal else ""
         head = f"{self._subject()}{side}{province.region}（{self._figure(province)}）的"
@@ -135,6 +139,10 @@ class AnalysisText:
     def _coverage(self) -> str:
         result = self.result
         what = f"{self._subject()}{result.stated}" if result.stated else f"{self._subject()}具体数值"
+        if result.unstated:
+            if not result.selected:
+                return f"各方案都给出了{what}。"
+            return f"未给出{what}的有{len(result.selected)}个：{'、'.join(result.selected)}。"
         if not result.selected:
             return f"没有方案给出{what}。"
         return f"给出{what}的有{len(result.selected)}个：{'、'.join(result.selected)}。"
@@ -142,9 +150,10 @@ class AnalysisText:
     def _count(self) -> str:
         result = self.result
         what = f"{self._subject()}{result.stated}" if result.stated else f"{self._subject()}的具体数值"
+        verb = "未给出" if result.unstated else "给出了"
         if not result.selected:
-            return f"共0个：没有方案给出{what}。"
-        return f"共{len(result.selected)}个给出了{what}：{'、'.join(result.selected)}。"
+            return f"共0个：{'各方案都给出了' if result.unstated else '没有方案给出'}{what}。"
+        return f"共{len(result.selected)}个{verb}{what}：{'、'.join(result.selected)}。"
 
     # ---- the plans' lines ---------------------------------------------------------------------------
 

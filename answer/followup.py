@@ -15,7 +15,9 @@ refers back (the cues come from the questions' frames, retriever/frame.py):
   the figure and year it asked unless the follow-up asks a figure or names other plans;
 - names no place and does not ask across plans ("哪天印发的", "那交通领域呢？"): the previous plans in front
   (and its years when it points back with 那/呢 and names none); "……呢" with no asking words of its own
-  takes the previous question's ("组织实施部分呢" after "……有几个保障措施").
+  takes the previous question's ("组织实施部分呢" after "……有几个保障措施");
+- compares without naming what after an analytical question across plans ("哪个市最高"): that indicator,
+  for the plans it names ("那佛山比省级基准高多少") or the earlier conclusion ("它比省里高多少").
 A question naming its own place and topic, or asking across plans (哪些城市, 各市), stands alone. The
 previous question is rewritten as it was asked, its years spelled out (25年 -> 2025年). Earlier turns are
 resolved in order first, so a chain of follow-ups keeps its topic.
@@ -27,8 +29,8 @@ from collections.abc import Callable, Sequence
 
 from carbonqa.ingest.time_expressions import spelled_out, without_times
 from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKING_TAIL, ASKING_WORD, ASKS_EACH, FIGURE_NOUNS,
-                                        LEADING_POINTER, NOTICE_QUESTIONS, POINTS_BACK, QUESTION_WORD, WHEN_WORDS,
-                                        YEAR_MENTION)
+                                        LEADING_POINTER, NOTICE_QUESTIONS, POINTS_BACK, PREVIOUS_ANSWER, QUESTION_WORD,
+                                        WHEN_WORDS, YEAR_MENTION)
 from carbonqa.retriever.models import QuestionFrame
 from carbonqa.retriever.regions import RegionCatalog
 
@@ -42,36 +44,43 @@ SUBJECT_END = "的是由为，,。？?！! "
 CLAUSE_BREAK = re.compile("[，,]")
 
 
+# The plans an earlier analytical question concluded with ("哪个市最高" -> its highest), for "它比省里高多少".
+Concluded = Callable[[QuestionFrame], list[str]]
+
+
 def resolve_history(history: Sequence[str], read: Callable[[str], QuestionFrame],
-                    catalog: RegionCatalog) -> QuestionFrame | None:
+                    catalog: RegionCatalog, concluded: Concluded | None = None) -> QuestionFrame | None:
     """The frame of the last earlier question, each resolved against the one before (oldest first;
     blank turns skipped); None without history."""
     previous = None
     for turn in history:
         if turn.strip():
             frame = read(turn)
-            resolved = resolve_followup(frame, previous, catalog, read)
+            resolved = resolve_followup(frame, previous, catalog, read, concluded)
             previous = frame if resolved is None else read(resolved)
     return previous
 
 
 def read_in_context(question: str, history: Sequence[str], read: Callable[[str], QuestionFrame],
-                    catalog: RegionCatalog, read_turn: Callable[[str], QuestionFrame] | None = None
-                    ) -> tuple[QuestionFrame, str]:
+                    catalog: RegionCatalog, read_turn: Callable[[str], QuestionFrame] | None = None,
+                    concluded: Concluded | None = None) -> tuple[QuestionFrame, str]:
     """The question's frame resolved against the earlier turns (each read by `read_turn`, by default `read`),
-    and the question as understood: the rewritten follow-up, or the question itself."""
-    previous = resolve_history(history, read_turn or read, catalog)
+    and the question as understood: the rewritten follow-up, or the question itself. `concluded` gives an
+    earlier analytical question's conclusion, which a follow-up may point at ("它")."""
+    previous = resolve_history(history, read_turn or read, catalog, concluded)
     frame = read(question)
-    understood = resolve_followup(frame, previous, catalog, read)
+    understood = resolve_followup(frame, previous, catalog, read, concluded)
     return (frame, question) if understood is None else (read(understood), understood)
 
 
 def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catalog: RegionCatalog,
-                     read: Callable[[str], QuestionFrame]) -> str | None:
+                     read: Callable[[str], QuestionFrame], concluded: Concluded | None = None) -> str | None:
     """The question of `frame` as a standalone question, after the (resolved) `previous` one; None
     when it stands alone as asked. `read` reads a clause of it (a leading "那佛山呢，")."""
     if previous is None:
         return None
+    if frame.compares_unnamed and previous.analysis is not None and not previous.places_named:
+        return _after_analysis(frame, previous, catalog, concluded)
     places, years = frame.places_named, frame.years_mentioned
     if frame.compares_unnamed and previous.places_named and set(places) - set(previous.places_named):
         topic = _subject(previous)
@@ -142,6 +151,22 @@ def _referent(previous: QuestionFrame) -> str:
     """What "这个"/"这块工作" stands for: the previous question's subject without its times and the figure it
     asked ("珠海2030年装配式建筑比例目标多少" -> "珠海装配式建筑目标"): the follow-up asks something else of it."""
     return FIGURE_NOUNS.sub("", without_times(_subject(previous), "")).rstrip(SUBJECT_END)
+
+
+def _after_analysis(frame: QuestionFrame, previous: QuestionFrame, catalog: RegionCatalog,
+                    concluded: Concluded | None) -> str | None:
+    """A comparison without its indicator after an analytical question across plans ("2025年星级绿色建筑占比
+    哪个市最高？"): asked of that indicator, for the plans it names ("那佛山比省级基准高多少") or else for the
+    earlier conclusion ("它比省里高多少", "比全省高几个点" -> 珠海市比…); None when there is no conclusion to point at."""
+    asked = LEADING_POINTER.sub("", frame.asked)
+    named = ""
+    if not set(frame.places_named) - set(catalog.provinces):  # the province alone is what it is measured against
+        winners = concluded(previous) if concluded else []
+        if not winners:
+            return None
+        asked, named = PREVIOUS_ANSWER.sub("", asked), "、".join(winners)
+    topic = ASKING_TAIL.sub("", spelled_out(previous.asked)).rstrip("，,。？? ")
+    return f"{topic}，{named}{asked}"
 
 
 def _another_position(frame: QuestionFrame, previous: QuestionFrame) -> str:

@@ -123,7 +123,12 @@ class Answerer:
         """The question's frame, resolved against the earlier turns, and the question as understood."""
         filters = (request.regions, request.use_region_detection, request.documents)
         return read_in_context(question, request.history, lambda text: self.retriever.read(text, *filters),
-                               self.corpus.regions, read_turn=self.retriever.read)
+                               self.corpus.regions, read_turn=self.retriever.read, concluded=self._concluded)
+
+    def _concluded(self, frame: QuestionFrame) -> list[str]:
+        """The plans an analytical question concludes with: the ends of a comparable superlative."""
+        result = self.evidence.analysis.run(frame.analysis, frame.text) if frame.analysis else None
+        return result.winners if result and result.comparable else []
 
     def _coverage_notes(self, frame: QuestionFrame) -> list[str]:
         """A line per place without a plan of its own that the reply answers from the plan containing it."""

@@ -16,13 +16,15 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
-from carbonqa.indicators.matching import Meaning, NameMatcher, related_measure, same_measure
+from carbonqa.indicators.matching import Meaning, NameMatcher, character_score, related_measure, same_measure, unified
 from carbonqa.indicators.mentions import Mention, MentionFinder
 from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Comparator, Extreme, Indicator, Side
 from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.vocabulary import (ACTIONS, APPROXIMATE, ASPIRATIONAL, CEILING_QUALIFIERS, CEILINGS, CHANGES,
-                                        MAGNITUDES, QUOTED_FIGURE, unit_family)
+                                        MAGNITUDES, QUOTED_FIGURE, YEAR, unit_family)
 
+# What a plan's line says of a figure its words state without a target year.
+UNDATED = "该句写明了数值，未写明目标年份"
 # Figures marked 约/左右 (or 力争) this close to each other, relative to the larger, may be in either order.
 APPROXIMATE_SHARE = Decimal("0.05")
 PERCENT = ("%", "％")
@@ -68,8 +70,9 @@ class AnalysisResult(BaseModel):
     positions: dict[str, int] = Field(default_factory=dict, description="rank: 1 = strictest; ties share a place")
     focus: list[str] = Field(default_factory=list, description="the plans singled out (rank, difference, reference)")
     selected: list[str] = Field(default_factory=list,
-                                description="reference: beyond the province on the side asked; threshold: reaching "
-                                            "the figure; coverage/count: stating it")
+                                description="reference: beyond the province on the side asked (level with it for "
+                                            "Side.same); threshold: reaching the figure; coverage/count: stating it "
+                                            "(not stating it, when unstated)")
     equal: list[str] = Field(default_factory=list, description="reference: the same figure as the province")
     difference: float | None = Field(default=None, description="first focus minus the other (or the province)")
     difference_text: str | None = Field(default=None, description="e.g. 0.5个百分点, 约260万千瓦")
@@ -77,6 +80,7 @@ class AnalysisResult(BaseModel):
     threshold_text: str | None = None
     comparator: Comparator | None = None
     stated: str | None = Field(default=None, description="coverage/count: the figure the question quotes")
+    unstated: bool = Field(default=False, description="coverage/count: asks for the plans that do not state it")
     cautions: list[str] = Field(default_factory=list, description="what makes the conclusion uncertain, in Chinese")
 
     @property
@@ -102,23 +106,25 @@ class IndicatorAnalysis:
         match = self.matcher.run(question, intent.subject)
         if match is None:
             return None
-        primary = match.names[0]
         counting = intent.operation in (AnalysisOperation.coverage, AnalysisOperation.count)
+        everyone = intent.regions + ([intent.reference] if intent.reference else [])
+        quoted = [] if counting else quoted_figures(question, intent)
+        primary = self._quoted_name(match.names, everyone, quoted, intent.subject) or match.names[0]
         # A count takes every name spelled by the question and each name's other wordings (城市绿色出行比例 /
         # 绿色出行比例); a comparison, the primary name's wordings only.
         asked = ([n for n in self.names if any(same_measure(n, m) for m in match.names)] if counting
                  else [n for n in self.names if same_measure(n, primary)])
-        everyone = intent.regions + ([intent.reference] if intent.reference else [])
         year = self._year(intent, asked, everyone, counting)
         result = AnalysisResult(operation=intent.operation, indicator=primary, year=year,
-                                lines=[self._line(region, asked, primary, year) for region in intent.regions],
+                                lines=[self._line(region, asked, primary, year, quoted) for region in intent.regions],
                                 extreme=intent.extreme, side=intent.side, focus=intent.focus,
                                 threshold=intent.threshold, threshold_text=intent.threshold_text,
-                                comparator=intent.comparator, stated=intent.stated)
+                                comparator=intent.comparator, stated=intent.stated, unstated=intent.unstated)
         if intent.reference:
-            result.reference = self._line(intent.reference, asked, primary, year)
+            result.reference = self._line(intent.reference, asked, primary, year, quoted)
         if counting:
             self._keep_same_kind(result, primary)
+            result.unit = display_unit([r.unit for r in self.records if r.indicator in asked])
         else:
             self._set_comparable(result, primary)
         compute = {
@@ -144,37 +150,63 @@ class IndicatorAnalysis:
                                                 if r.indicator in asked and r.region in regions})
         return max(by_year, key=lambda y: (by_year[y], y), default=None)
 
-    def _line(self, region: str, asked: list[str], primary: str, year: int | None) -> PlanLine:
+    def _quoted_name(self, names: list[str], regions: list[str], quoted: list[str], subject: str) -> str | None:
+        """The indicator whose figures the question quotes for the plans asked ("佛山光伏200万千瓦和珠海风光
+        355万千瓦"), when the names matched hold none of them: of the quoted records' names, the one the
+        question's words spell best. None: nothing quoted, or a matched name holds a quoted figure."""
+        said = [(r, f) for r in self.records for f in quoted
+                if r.region in regions and _states(r.value_text, r.unit, f)]
+        if not said or any(same_measure(r.indicator, n) for r, _ in said for n in names):
+            return None
+
+        def covered(name: str) -> int:  # the quoted figures it or a related indicator holds (光伏 for 风电和光伏)
+            return len({f for r, f in said if same_measure(r.indicator, name) or related_measure(name, r.indicator)})
+        words = subject.replace(" ", "")
+        return max(dict.fromkeys(r.indicator for r, _ in said),
+                   key=lambda name: (covered(name), character_score(words, unified(name))))
+
+    def _line(self, region: str, asked: list[str], primary: str, year: int | None, quoted: list[str]) -> PlanLine:
         mine = [r for r in self.records if r.region == region and r.indicator in asked]
         in_year = [r for r in mine if year is None or r.year == year]
         if in_year:
             return PlanLine(region=region, status=PlanStatus.figure,
                             records=sorted(in_year, key=lambda r: r.indicator != primary))
+        related, quoted_here = self._related(region, primary, year, quoted)
+        if related and quoted_here:  # the question quotes this plan's figure: it means that record
+            return _other_measure(region, primary, year, related)
         mention = self.mentions.run(region, asked, year)
         if mention:  # said in words for the year asked; figures of other years are shown beside it
             return PlanLine(region=region, status=PlanStatus.in_words, mention=mention, records=mine)
         if mine:
             return PlanLine(region=region, status=PlanStatus.other_year, records=mine,
                             note=f"只给出了{'、'.join(str(y) for y in sorted({r.year for r in mine}))}年的数值")
-        related = self._related(region, primary, year)
         if related:
-            return PlanLine(region=region, status=PlanStatus.other_measure, records=[related],
-                            note=f"未给出{primary}的数值，给出的是{related.indicator}，口径不同"
-                                 + (f"、年份不同（{related.year}年）" if year and related.year != year else ""))
+            return _other_measure(region, primary, year, related)
         mention = self.mentions.run(region, asked)
-        if mention:
-            return PlanLine(region=region, status=PlanStatus.in_words, mention=mention)
+        if mention:  # a figure in words without a year ("LED等高效能节能灯具使用占比100%") is not ranked, but said
+            return PlanLine(region=region, status=PlanStatus.in_words, mention=mention,
+                            note=UNDATED if QUOTED_FIGURE.search(mention.quote) else "")
         return PlanLine(region=region, status=PlanStatus.not_mentioned)
 
-    def _related(self, region: str, primary: str, year: int | None) -> Indicator | None:
-        """The region's record most like the asked indicator in the same kind of unit, of the year asked
-        if it has one: the differently defined figure a reader would otherwise take for it (先进制造业… for
-        高技术制造业…)."""
+    def _related(self, region: str, primary: str, year: int | None,
+                 quoted: list[str]) -> tuple[Indicator | None, bool]:
+        """The region's record a reader would otherwise take for the asked indicator: one whose figure the
+        question quotes in the asked indicator's kind of unit ("和珠海的14.5%比"), else the one most like it
+        (先进制造业… for 高技术制造业…, 风电和光伏… for 可再生能源…, 大宗工业固体废物年综合利用率 for 大宗固体废物年利用量),
+        preferring the same kind of unit and the year asked; and whether the question quotes it."""
         families = {unit_family(base_unit(r.unit)) for r in self.records if r.indicator == primary}
-        candidates = [(related_measure(primary, r.indicator), r.year == year, r) for r in self.records
-                      if r.region == region and unit_family(base_unit(r.unit)) in families]
-        score, _, record = max(candidates, key=lambda c: (c[0] > 0, c[1], c[0]), default=(0.0, False, None))
-        return record if score > 0 else None
+
+        def rank(record: Indicator) -> tuple[bool, bool, bool, bool, float]:
+            in_family = unit_family(base_unit(record.unit)) in families
+            said = in_family and any(_states(record.value_text, record.unit, figure) for figure in quoted)
+            share = related_measure(primary, record.indicator)
+            return said, share > 0, in_family, record.year == year, share
+
+        ranked = [(rank(r), r) for r in self.records if r.region == region and r.indicator != primary]
+        best = max(ranked, key=lambda pair: pair[0], default=None)
+        if best is None or not (best[0][0] or best[0][1]):
+            return None, False
+        return best[1], best[0][0]
 
     @staticmethod
     def _keep_same_kind(result: AnalysisResult, primary: str) -> str | None:
@@ -218,6 +250,12 @@ class IndicatorAnalysis:
         elif kind == "change" and bases:
             result.cautions += [f"{line.region}未写明比较基年（其他方案为比{min(bases)}年）"
                                 for line in figures if not line.records[0].base_year]
+
+
+def _other_measure(region: str, primary: str, year: int | None, record: Indicator) -> PlanLine:
+    return PlanLine(region=region, status=PlanStatus.other_measure, records=[record],
+                    note=f"未给出{primary}的数值，给出的是{record.indicator}，口径不同"
+                         + (f"、年份不同（{record.year}年）" if year and record.year != year else ""))
 
 
 # ---- the kinds of targets and their units ------------------------------------------------------------
@@ -321,6 +359,8 @@ def _not_comparable(result: AnalysisResult, regions: list[str]) -> bool:
 
 
 def _why_missing(line: PlanLine, result: AnalysisResult) -> str:
+    if line.status is PlanStatus.in_words and line.note:
+        return f"方案写的是“{line.mention.quote}”，{line.note}"
     if line.status is PlanStatus.in_words:
         return f"未给出{result.year or ''}{'年' if result.year else ''}的数值，方案写的是“{line.mention.quote}”"
     if line.status is PlanStatus.not_mentioned:
@@ -365,9 +405,9 @@ def _reference(result: AnalysisResult) -> None:
     base = _value(province)
     higher = result.side is not Side.lower
     for line in result.figures:
-        if _value(line) == base:
-            result.equal.append(line.region)
-        elif (_value(line) > base) == higher:
+        if _value(line) == base:  # level with it: what a question about the same target asks for
+            (result.selected if result.side is Side.same else result.equal).append(line.region)
+        elif result.side is not Side.same and (_value(line) > base) == higher:
             result.selected.append(line.region)
         if _close(line, province):
             result.cautions.append(_caution(line, province))
@@ -412,20 +452,31 @@ def _threshold(result: AnalysisResult) -> None:
 
 
 def _stating(result: AnalysisResult) -> None:
-    """Coverage and count: the plans that state a figure (the figure the question quotes, if it quotes one).
-    A plan whose words quote that figure in a sentence without its year ("到2030年，…。…利用率达到55%") states
-    it too, and is said to."""
+    """Coverage and count: the plans that state a figure (the figure the question quotes, if it quotes one),
+    or those that do not, when asked so. A plan whose words quote that figure (without one quoted: a figure in
+    the indicator's unit) in a sentence without its year ("到2030年，…。…利用率达到55%", "LED等高效能节能灯具使用占比
+    100%") states it too, and is said to."""
     for line in result.lines:
         if line.status is PlanStatus.figure:
             if result.stated is None or any(_states(r.value_text, r.unit, result.stated) for r in line.records):
                 result.selected.append(line.region)
             else:
                 line.note = f"给出的数值不是{result.stated}"
-        elif line.status is PlanStatus.in_words and result.stated and any(
-                _states(figure.group(1), figure.group(2), result.stated)
+        elif line.status is PlanStatus.in_words and any(
+                _states(figure.group(1), figure.group(2), result.stated) if result.stated
+                else result.unit and base_unit(figure.group(2)) == base_unit(result.unit)
                 for figure in QUOTED_FIGURE.finditer(line.mention.quote)):
             result.selected.append(line.region)
-            line.note = "该句写明了数值，未写明目标年份"
+            line.note = UNDATED
+    if result.unstated:
+        result.selected = [line.region for line in result.lines if line.region not in result.selected]
+
+
+def quoted_figures(question: str, intent: AnalysisIntent) -> list[str]:
+    """The figures the question quotes for the plans ("和珠海的14.5%比"), as written; not years, nor the figure a
+    threshold asks about."""
+    figures = [m.group(1) + m.group(2) for m in QUOTED_FIGURE.finditer(YEAR.sub(" ", question))]
+    return [f for f in figures if f != intent.threshold_text]
 
 
 def _states(value_text: str, unit: str, stated: str) -> bool:

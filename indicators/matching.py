@@ -23,7 +23,8 @@ from pydantic import BaseModel
 from carbonqa.indicators.models import Indicator
 from carbonqa.indicators.names import indicator_name
 from carbonqa.ingest.text import squash
-from carbonqa.ingest.vocabulary import COORDINATORS, INDICATOR_TERMS, INTERCHANGEABLE, MEASURE_SUFFIX, YEAR_MENTION
+from carbonqa.ingest.vocabulary import (BROADER_TERMS, COORDINATORS, INDICATOR_TERMS, INTERCHANGEABLE, MEASURE_SUFFIX,
+                                        NARROWER_TERM, NARROWER_TERMS, YEAR_MENTION)
 
 MIN_CORE_CHARS = 4  # a name without its measure word (新型储能装机 for 新型储能装机容量) must keep this many
 MIN_SPELLED_CHARS = 4  # fewer characters spell too many names in order ("装机", and so 装机容量 or 装机规模)
@@ -49,9 +50,11 @@ MEANING_MARGIN = 0.015
 # quote and name + sentence: 3 right, 0 wrong, 9 of 228 (names alone, unadapted: 2, 1, 12).
 MIN_ADAPTED_MEANING = 0.215
 ADAPTED_MEANING_MARGIN = 0.015
-# A differently defined indicator shares at least this much of the shorter name as one run: 先进制造业… and
-# 高技术制造业… share 0.9, 生活垃圾资源化利用率 and 城市生活垃圾资源化利用比例 0.9; 天然气发电装机容量 and
-# 风电和光伏发电装机容量 0.67, 新型储能装机容量 and 风电和光伏发电装机容量 0.5 (only the measure word).
+# A differently defined indicator shares at least this much of the shorter name in order, with a run of
+# MIN_CORE_CHARS: 先进制造业… and 高技术制造业… share 0.9, 生活垃圾资源化利用率 and 城市生活垃圾资源化利用比例 0.9,
+# 大宗固体废物年利用量 and 大宗工业固体废物年综合利用率 0.9, 9种主要再生资源回收量 and …循环利用量 0.91; 天然气发电装机容量
+# and 风电和光伏发电装机容量 0.67, 新型储能装机容量 and 风电和光伏发电装机容量 0.5 (only the measure word),
+# 公共机构人均综合能源消耗 and 公共机构单位建筑面积能源消耗 0.67.
 RELATED_SHARE = 0.8
 # Names of one measure written two ways differ by at most this many characters (城市, 推广, 中).
 SAME_MEASURE_DIFFERENCE = 2
@@ -278,8 +281,18 @@ def same_measure(a: str, b: str) -> bool:
 
 
 def related_measure(a: str, b: str) -> float:
-    """How much two names share as one run of characters, over the shorter name; 0 below RELATED_SHARE."""
+    """How much two names share in order, over the shorter name; 0 below RELATED_SHARE or without a run of
+    MIN_CORE_CHARS. A name of a kind of energy and one of a broader kind (风电和光伏发电装机容量 /
+    可再生能源发电装机容量) are related: 1."""
     a, b = unified(a), unified(b)
-    run = longest_common_run(a, b)
-    share = run / min(len(a), len(b)) if a and b else 0.0
-    return share if run >= MIN_CORE_CHARS and share >= RELATED_SHARE else 0.0
+    if a and b and (broader(a) == b or broader(b) == a):
+        return 1.0
+    if not a or not b or longest_common_run(a, b) < MIN_CORE_CHARS:
+        return 0.0
+    share = common_in_order(a, b) / min(len(a), len(b))
+    return share if share >= RELATED_SHARE else 0.0
+
+
+def broader(name: str) -> str:
+    """The name with its kinds of energy (a list of them too: 风电和光伏) written as the broader kind."""
+    return NARROWER_TERMS.sub(lambda m: BROADER_TERMS[NARROWER_TERM.match(m.group()).group()], name)

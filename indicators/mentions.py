@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 
 from carbonqa.indicators.extract import comma_pieces, target_years
-from carbonqa.indicators.matching import MIN_CORE_CHARS, name_forms, unified
+from carbonqa.indicators.matching import MIN_CORE_CHARS, MIN_SLIP_CHARS, in_order, name_forms, unified
 from carbonqa.indicators.names import opening_term, written_out
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.sentences import split_sentences
@@ -27,6 +27,15 @@ def modifier_split(name: str) -> tuple[str, str] | None:
 def _listed_after(rest: str, text: str) -> bool:
     """"…单位建筑面积能耗和人均综合能耗": the rest of a name is listed, after 和/、/及, behind its domain term."""
     return any(joiner + rest in text for joiner in COORDINATORS)
+
+
+def nearly_in(name: str, text: str) -> bool:
+    """A long name the text writes with one character more ("LED等高效能节能灯具" for LED等高效节能灯具): its
+    characters in order within a stretch one longer than the name."""
+    if len(name) < MIN_SLIP_CHARS:
+        return False
+    starts = (i for i, ch in enumerate(text) if ch == name[0])
+    return any(in_order(name, text[i:i + len(name) + 1]) for i in starts)
 
 
 class Mention(BaseModel):
@@ -72,7 +81,7 @@ class MentionFinder:
         for piece in self.pieces.get(region, []):
             text = piece.matching
             if (year is None or year in piece.years) and (
-                    any(form in text for form in wanted)
+                    any(form in text or nearly_in(form, text) for form in wanted)
                     or any(head in text and _listed_after(rest, text.split(head, 1)[1]) for head, rest in shared)):
                 return Mention(region=region, clause_id=piece.chunk_id, quote=piece.quote, sentence=piece.sentence,
                                years=piece.years)

@@ -60,10 +60,11 @@ class Comparator(str, Enum):
 
 
 class Side(str, Enum):
-    """Which way a reference or difference question looks: 高于/高多少 or 低于/低多少."""
+    """Which way a reference or difference question looks: 高于/高多少, 低于/低多少, or level with (和省里一样)."""
 
     higher = "higher"
     lower = "lower"
+    same = "same"
 
 
 class AnalysisIntent(BaseModel):
@@ -84,3 +85,5 @@ class AnalysisIntent(BaseModel):
     threshold_text: str | None = Field(default=None, description="the figure as asked, e.g. 40%")
     comparator: Comparator | None = None
     stated: str | None = Field(default=None, description="coverage/count: the figure the question quotes (降8%以上 -> 8)")
+    unstated: bool = Field(default=False, description="coverage/count: asks for the plans that do not state it "
+                                                      "(哪个没写)")

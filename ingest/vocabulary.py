@@ -27,12 +27,15 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   `POST_QUALIFIERS`, `TARGET_UNIT`, `RANGE_OR_RATIO`, and the indicator-name rules `SCOPE_PREFIX`,
   `EDGE_WORDS`, `NOTE`, `ENUMERATION`, `MEASURE_VARIANTS`, `MEASURE_SUFFIX`): how a plan writes
   "到2025年，X比2020年下降14.5%以上"; read by indicators/extract.py and indicators/names.py.
-- Analytical questions across plans (`EXTREME_WORDS`, `PAIR_COMPARATIVE`, `SET_BESIDE`, `ORDER_WORDS`, `RANK_WORDS`,
-  `REFERENCE_BEFORE`, `PROVINCE_TARGET`, `DIFFERENCE_WORDS`, `THRESHOLD`, `COVERAGE_WORDS`, `PLAN_COUNT_WORDS`,
-  `CITY_SCOPE`, `SHORT_YEAR`, the words that are not an indicator's name, `INDICATOR_TERMS`, `INDICATOR_TERM`) read by
-  retriever/intent.py; office shorthand spelled out before a question is read (`SHORT_PROVINCE`, `MIN_HEAD_RUN`
-  by retriever/regions.py, `FIGURE_SHORTHAND` by `figures_spelled_out`); the kinds of targets (`CEILINGS`, `CHANGES`, `APPROXIMATE`, `MAGNITUDES`) read by
-  indicators/analysis.py.
+- Analytical questions across plans, a grammar of word classes (`DEGREE_WORDS`, `PLACE_WORDS`) in constructions
+  (`EXTREME`, `PAIR_COMPARATIVE`, `MORE_QUESTION`, `SET_BESIDE`, `ORDER_WORDS`, `RANK_WORDS`, `ABOVE_WORDS`/`BELOW_WORDS`/
+  `COMPARING_WORDS` in `REFERENCE_BEFORE`, `PROVINCE_TARGET`, `DIFFERENCE_WORDS`, the comparators of `THRESHOLD`,
+  `COVERAGE_WORDS`, `NOT_STATED`, `PLAN_COUNT_WORDS`, `EXCEPT`, `SAME_AS`), scopes (`CITY_SCOPE`, `SHORT_YEAR`), the
+  words that are not an indicator's name, `INDICATOR_TERMS`, `INDICATOR_TERM`) read by retriever/intent.py; office
+  shorthand and English terms spelled out before a question is read (`SHORT_PROVINCE`, `MIN_HEAD_RUN` by
+  retriever/regions.py, `FIGURE_SHORTHAND` by `figures_spelled_out`, `ENGLISH_TERMS` by `english_spelled_out`); the
+  kinds of targets (`CEILINGS`, `CHANGES`, `APPROXIMATE`, `MAGNITUDES`) read by indicators/analysis.py, kinds of
+  energy and their broader kind (`BROADER_TERMS`) by indicators/matching.py.
 """
 from __future__ import annotations
 
@@ -226,6 +229,8 @@ ASKED_ASPECT = re.compile(r"具体|数字|数值|数据|时间|节点|时候|期
 # not 这样/这里/这次/这一轮 (manner, place, this round).
 REFERS_BACK = re.compile(r"这(?:个|些|块|项|条|种|类|方面|部分|要求|数|事|件|份)|该(?=[项条个部行方目指措])|它|其中|上述|"
                          r"下面|里面|类似")
+# Points at the previous answer's conclusion ("它比省里高多少" after "哪个市最高").
+PREVIOUS_ANSWER = re.compile(r"^(?:它们?|其|该市|这个市|这个城市|这座城市|这个方案)的?")
 # What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢",
 # "江门市的目标又是多少？"): 到/至 only lead up to the time named; 目标/指标/多少 ask the same thing again.
 FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|"
@@ -477,82 +482,127 @@ MEASURE_SUFFIX = re.compile(r"(?:容量|规模|比重|比例|占比|总量)$")
 
 # ---- analytical questions (across plans, computed from their targets) ---------------------------
 
-# A question that asks which plan is at one end ("哪个市最高", "谁定得最狠"), by the end it asks for.
-# 要求最高 asks for the strictest target whatever its direction; 最高 for the largest figure.
-EXTREME_WORDS = {
-    "strict": ("要求最高", "要求最严", "最严格", "最严", "最狠", "最激进", "最积极", "力度最大",
-               "最有力"),
-    "loose": ("要求最低", "最宽松", "最松", "最保守", "最温和", "力度最小"),
-    "high": ("最高", "最大", "最多", "最强", "最快", "最长"),
-    "low": ("最低", "最小", "最少", "最弱", "最慢", "最短"),
+# Words of comparison by what they mean, the word classes of an analytical question's grammar: one of them
+# after 最 asks for an end ("最高", "最为激进", "最具雄心"; 最不 for the other end: "最不积极"), after 哪个/谁 and
+# 更 for the higher of two ("谁更进取"), in front of the province for the plans beyond it ("领先于全省"), before
+# 多少/几 for a difference ("领先江门多少").
+# strict/loose: the stricter target whatever its direction (for 下降 the larger, for 不高于 the smaller).
+DEGREE_WORDS = {
+    "strict": ("严格", "严", "狠", "激进", "积极", "进取", "有力", "雄心勃勃", "雄心", "野心", "宏大", "宏伟", "大胆",
+               "高远", "有魄力", "魄力"),
+    "loose": ("宽松", "松", "保守", "温和", "谨慎", "稳健", "低调"),
+    "high": ("高", "多", "大", "强", "快", "长", "靠前", "领先", "突出"),
+    "low": ("低", "少", "小", "弱", "慢", "短", "靠后", "落后"),
 }
-EXTREME = re.compile("|".join(sorted((w for ws in EXTREME_WORDS.values() for w in ws), key=len, reverse=True)))
-EXTREME_OF = {word: end for end, words in EXTREME_WORDS.items() for word in words}
-WHICH = re.compile(r"哪|谁")
-# Two plans, which one is higher: "哪个规划得多？", "谁的目标高？", "谁的…排放量控制得更严？"
-# (the adjective ends the clause).
-COMPARATIVE_END = {"高": "high", "多": "high", "大": "high", "低": "low", "少": "low", "小": "low",
-                   "严格": "strict", "严": "strict", "积极": "strict", "激进": "strict", "宽松": "loose", "松": "loose",
-                   "保守": "loose"}
-PAIR_COMPARATIVE = re.compile(r"(?:哪个|哪一个|哪家|谁)(?:[^，,。？?；;]{0,8}?|[^，,。？?；;]{0,24}?(?:得更?|更))"
-                              r"(" + "|".join(COMPARATIVE_END) + r")(?:一些|一点|些)?(?=$|[？?。！!，,；;])")
+# A place in the order that is an end by itself ("排名第一", "垫底"): the first is the strictest.
+_RANKED = r"(?:排名?|位居|位列|名列|居于?)(?:在|于)?"
+PLACE_WORDS = {
+    "strict": rf"{_RANKED}(?:第一名?|首位|榜首|头名)|领跑|拔得头筹|第一名",
+    "loose": rf"{_RANKED}(?:最后一?名?|末位|末尾|榜尾|倒数第一)|垫底|倒数第一|最后一名",
+}
+
+
+def _alternatives(words) -> str:
+    """A regex alternation of the words, longest first (so 最为激进 is not read as 最为 + …)."""
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+# 要求最高 and 力度最大 ask for the strictest target whatever its direction; 最高 for the largest figure.
+_DEMAND = r"(?:要求|力度|目标力度|目标要求)"
+EXTREME = re.compile(
+    rf"(?P<strict>{_DEMAND}最(?:为)?(?:{_alternatives(DEGREE_WORDS['high'])})|"
+    rf"最不(?:{_alternatives(DEGREE_WORDS['loose'])})|"
+    rf"最(?:为|具|有|是)?(?:{_alternatives(DEGREE_WORDS['strict'])})|{PLACE_WORDS['strict']})|"
+    rf"(?P<loose>{_DEMAND}最(?:为)?(?:{_alternatives(DEGREE_WORDS['low'])})|"
+    rf"最不(?:{_alternatives(DEGREE_WORDS['strict'])})|"
+    rf"最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['loose'])})|{PLACE_WORDS['loose']})|"
+    rf"(?P<high>最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['high'])}))|"
+    rf"(?P<low>最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['low'])}))")
+WHICH = re.compile(r"哪|谁|何者|孰")
+# Two plans, which one is higher: "哪个规划得多？", "谁的目标高？", "谁的…排放量控制得更严？", "哪一方更进取一些"
+# (the degree word ends the clause).
+COMPARATIVE_END = {word: end for end, words in DEGREE_WORDS.items() for word in words}
+PAIR_COMPARATIVE = re.compile(r"(?:哪一?[个家方边份座]|谁|何者|孰)(?:[^，,。？?；;]{0,8}?|[^，,。？?；;]{0,24}?(?:得更?|更为|更加|更))"
+                              r"(" + _alternatives(COMPARATIVE_END) + r")(?:一些|一点|些)?(?=$|[？?。！!，,；;])")
+# Of plans named, is one more so: "和珠海的14.5%比，是云浮更严吗", "江门是不是更高" (asked of two or more plans).
+MORE_QUESTION = re.compile(r"更(?:为|加)?(" + _alternatives(COMPARATIVE_END) + r")(?:一些|一点|些)?(?:吗|么|嘛|呢|？|\?|$)")
 # Asks how one plan's figure stands beside another's without a comparative: "比云浮高还是低", "和珠海比呢",
 # "跟省里比怎么样".
 SET_BESIDE = re.compile(r"[高多大]还是[低少小]|[低少小]还是[高多大]|"
                         r"(?:跟|和|与|同)[^，,。？?]{1,8}?(?:相?比|比较|对比)(?:一下|起来)?(?:呢|怎么样|如何)?\W*$")
 RANK_WORDS = re.compile(r"排(?:名)?(?:在)?第几|第几名|排名(?:怎样|如何|情况)?")
-# Asks for the plans in order ("从高到低排一下"): a ranking led by its first, as 最高/最低 is.
-ORDER_WORDS = {"high": re.compile(r"[从由]高到低|[从由]大到小|[从由]多到少|降序"),
+# Asks for the plans in order ("从高到低排一下", "孰高孰低"): a ranking led by its first, as 最高/最低 is.
+ORDER_WORDS = {"high": re.compile(r"[从由]高到低|[从由]大到小|[从由]多到少|降序|[谁孰][高多大][谁孰][低少小]"),
                "low": re.compile(r"[从由]低到高|[从由]小到大|[从由]少到多|升序")}
-# Measured against the province's plan: "高于全省", "比省里高多少", "与全省相比". The province is
-# named by its own names (RegionCatalog); these are the words in front of, and after, its name.
-REFERENCE_BEFORE = re.compile(r"(高于|超过了?|超出|高出|多于|大于|低于|不及|不如|达不到|少于|小于|比|较)"
-                              r"$")
+# Measured against the province's plan: "高于全省", "领先于全省", "比省里高多少", "与全省相比", "相对于省级基准".
+# The province is named by its own names (RegionCatalog); these are the words in front of, and after, its name:
+# a word that says the side (ABOVE_WORDS, BELOW_WORDS; "达到全省水平" counts the plans level with it too), or one
+# that only compares (比, 相对于), the side then said after the name ("…高出多少").
+ABOVE_WORDS = ("高于", "超过了", "超过", "超出", "高出", "多于", "大于", "领先于", "领先", "优于", "强于", "好于", "严于",
+               "胜过", "跑赢", "高过", "不低于", "不少于", "达到")
+BELOW_WORDS = ("低于", "不及", "不如", "达不到", "未达到", "没达到", "少于", "小于", "落后于", "落后", "逊于", "弱于",
+               "宽于", "松于", "跑输", "低过", "不高于", "不超过")
+COMPARING_WORDS = ("相对于", "相较于", "相比于", "相比", "较之", "对比", "对照", "参照", "距离", "相距", "比", "较")
+REFERENCE_BEFORE = re.compile("(" + _alternatives(ABOVE_WORDS + BELOW_WORDS + COMPARING_WORDS) + ")了?$")
 REFERENCE_JOINED = re.compile(r"(?:与|和|跟|同)$")  # "与全省相比": a reference only with 相比 after the name
 REFERENCE_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:相比|比较|对比|(?<!占)比(?![重例]))")
-# The province's target named without the province's name: "高于省级目标", "省定水平".
-PROVINCE_TARGET = re.compile(r"省级(?:目标|水平|要求|指标|方案)|省定(?:目标|水平|指标)?")
+# The province's target named without the province's name: "高于省级目标", "省定水平", "省级基准".
+PROVINCE_TARGET = re.compile(r"省级(?:目标|水平|要求|指标|方案|基准|标准)|省定(?:目标|水平|指标)?")
+# Said to match the plan named before it: "和省里一样的目标", "与全省一致".
+SAME_AS = re.compile(r"[\u4e00-\u9fff]{0,2}?(?:一样|一致|相同|持平)")
 # The province's cities as a scope, not the province as a plan: "全省各市", "广东各地级市".
 PROVINCE_CITIES = re.compile(r"(?:内|的)?(?:各|所有|全部)(?:个)?(?:地级)?(?:市|城市)")
-ABOVE_WORDS = ("高于", "超过", "超出", "高出", "多于", "大于")
-BELOW_WORDS = ("低于", "不及", "不如", "达不到", "少于", "小于")
-SIDE_WORDS = re.compile("|".join(sorted(ABOVE_WORDS + BELOW_WORDS, key=len, reverse=True)))
-# The side a comparison asks about, after the names: "比省里高多少" / "比全省低多少" (not 降低, 提高).
-HIGHER_OR_LOWER = re.compile(r"(?<![降减提升增扩])(?:(高|多|大|超)|(低|少|小))")
-# How far apart two targets are: "相差多少", "差几个百分点", "高多少", "多多少"
-# (not 降低多少, 提高多少).
-DIFFERENCE_WORDS = re.compile(r"相差|差(?:了|距)?(?:多少|几|多大)|差距|差额|"
-                              r"(?<![降减提升增扩])(?:高|低|多|少|大|小)(?:出|了)?(?:多少|几)|"
-                       r"(?:多|少)(?:降|减|提|升|增)了?(?:多少|几)")  # "多降几个点": how much more it cuts
-# A figure the targets must reach: "不低于40%的市", "在20%及以上的", "达到40%以上的", "超过300万千瓦的，
-# …有哪些" (group 1: comparator, 2: number, 3: unit, 4: the words after it); also ending a question that
-# asks which ("哪个达到40%及以上", group 5 the end). A comparator or 以上/以下 is needed: "30%的" alone
-# states a value.
-THRESHOLD = re.compile(r"(不低于|不少于|不小于|至少|高于|超过|大于|达到|不高于|不超过|不大于|低于|少于|小于|不到|不足|"
-                       r"在|为)?\s*"
+# Cut from the indicator's words; 比 and 较 alone stay (占比, 比重, 较大).
+SIDE_WORDS = re.compile(_alternatives(ABOVE_WORDS + BELOW_WORDS + tuple(w for w in COMPARING_WORDS if len(w) > 1)))
+# The side a comparison asks about, said after the names (the last such word): "比省里高多少" / "比全省低多少" /
+# "与省级目标相比，江门的高技术制造业比重落后多少" (not 降低, 提高, nor the question's 多少, 多大).
+HIGHER_OR_LOWER = re.compile(r"(?<![降减提升增扩])(?:(高|多(?![少大高])|(?<!多)大|超|领先|优|强|严)|"
+                             r"(低|(?<!多)少|小|落后|不及|不如|逊|弱|松))")
+# How far apart two targets are: "相差多少", "差几个百分点", "高多少", "多多少", "差距有多大", "相差几何",
+# "领先江门多少" (not 降低多少, 提高多少).
+_HOW_MUCH = r"(?:多少|几何|多大|几)"
+DIFFERENCE_WORDS = re.compile(rf"相差|差(?:了|距|异)?(?:有|为|是)?{_HOW_MUCH}|差距|差额|差值|之差|"
+                              rf"(?<![降减提升增扩])(?:高|低|多|少|大|小)(?:出|了)?{_HOW_MUCH}|"
+                              rf"(?:领先|落后|超出|超过|高出|多出)[^，,。？?；;]{{0,8}}?{_HOW_MUCH}|"
+                              rf"(?:多|少)(?:降|减|提|升|增)了?{_HOW_MUCH}")  # "多降几个点": how much more it cuts
+# A figure the targets must reach: "不低于40%的市", "在20%及以上的", "达到40%以上的", "达到或超过45%的",
+# "超过300万千瓦的，…有哪些" (group 1: comparator, 2: number, 3: unit, 4: the words after it); also ending a
+# question that asks which ("哪个达到40%及以上", group 5 the end). A comparator or 以上/以下 is needed: "30%的"
+# alone states a value. The comparators by what they mean:
+AT_LEAST = ("达到或超过", "达到或高于", "大于或等于", "大于等于", "不低于", "不少于", "不小于", "至少", "达到", "在", "为")
+MORE_THAN = ("高于", "超过", "大于", "多于", "超出", "突破")
+AT_MOST = ("不高于", "不超过", "不大于", "不多于", "至多", "小于或等于", "小于等于")
+LESS_THAN = ("低于", "少于", "小于", "不到", "不足", "未达到", "未满", "不及")
+THRESHOLD = re.compile("(" + _alternatives(AT_LEAST + MORE_THAN + AT_MOST + LESS_THAN) + r")?\s*"
                        r"(\d+(?:\.\d+)?)\s*(" + TARGET_UNIT.pattern + r")?\s*(及以上|以上|及以下|以下|以内)?"
                        r"(?:的(?=[^。？?]*?(?:市|方案|城市|是|有|哪))|([？?。]?$))")
-AT_LEAST = ("不低于", "不少于", "不小于", "至少", "达到", "在", "为")
-MORE_THAN = ("高于", "超过", "大于")
-AT_MOST = ("不高于", "不超过", "不大于")
-LESS_THAN = ("低于", "少于", "小于", "不到", "不足")
 # Which plans state a target: "哪些方案提出了…", "是哪几个市的方案提的", "有具体目标的方案有哪些".
 # In office shorthand the plans go unnamed: "谁给了…目标", "哪些给了比例", "哪几个方案提了", "给了具体数的
 # …有哪些", "给了量化目标的是哪几家".
-_STATED = r"(?:给出?|提出?|写|设|定|明确)了"
-COVERAGE_WORDS = re.compile(r"(?:哪些|哪几个?|有哪些)(?:方案|市|城市|地市|地方)|"
-                            r"(?:方案|市|城市|地方)(?:有|是)哪些|是哪几个?(?:方案|市|城市|地方)|"
-                            rf"(?:哪些|哪几[个家]?|谁)(?:方案|市)?都?{_STATED}|"
-                            rf"{_STATED}[^，,。？?]{{0,10}}的[^？?。]{{0,16}}(?:有哪些|是哪[些几]|哪几家)")
+_STATED = (r"(?:(?:给出|提出|提到|提及|写明|写出|设定|设置|制定|规定|确定|明确|列出|涉及)了?|"
+           r"(?:给|提|写|设|定|明确)了)")
+# Asked the other way round: the plans that do not state it ("四个市里哪个没写", "谁没给", "未就…设定目标").
+NOT_STATED = re.compile(r"(?:没有?|未|不曾)(?:就[^，,。？?]{1,12}?)?(?:给出?|提出?|提到|提及|写明?|设定?|定|明确|列出?)")
+_PLAN_NOUN = r"(?:方案|市|城市|地市|地方|份)"  # 哪几份, 几份方案
+COVERAGE_WORDS = re.compile(rf"(?:哪些|哪几[个份]?|有哪些){_PLAN_NOUN}|"
+                            r"(?:方案|市|城市|地方)(?:有|是)哪些|是哪几[个份]?(?:方案|市|城市|地方)|"
+                            rf"(?:哪些|哪几[个家份]?|哪一?个|谁){_PLAN_NOUN}?还?都?"
+                            rf"(?:{_STATED}|{NOT_STATED.pattern})|(?:见于|出现在|写进了?)(?:哪些|哪几)|"
+                            rf"{_STATED}[^，,。？?]{{0,10}}的[^？?。]{{0,16}}(?:有哪些|是哪[些几]|哪几[家份个])")
+# Plans left out of those asked about: "除省方案外", "除了省里还有哪个城市", "除广东省以外" (group 1 names them).
+EXCEPT = re.compile(r"除(?:了|去)?([^，,。？?；;]{1,8}?)(?:以外|之外|外|，|,|还|都|(?=有))")
+# The province's plan named in shorthand: "省方案", "省里", "全省".
+PROVINCE_SHORTHAND = re.compile(r"(?:全省|省)(?:里|的|级)?(?:方案|目标)?")
 # How many plans state it: "几个市给了…", "五个方案里有几个提了".
 # Also unnamed: "几个有这条", "几个给了数", "给了具体百分比的有几个".
-PLAN_COUNT_WORDS = re.compile(r"(?<!哪)(?:几|多少)个(?:地级)?(?:市|城市|方案|地市|地方)|"
+PLAN_COUNT_WORDS = re.compile(r"(?<!哪)(?:几|多少)个(?:地级)?(?:市|城市|方案|地市|地方)|(?<!哪)(?:几|多少)份|"
+                              r"(?:方案|城市)(?:有|共有|共)(?:几|多少)[个份]|(?:方案|城市)的?(?:数量|数目|个数)|"
                               r"有(?:几|多少)个(?=[^，,。？?]{0,3}(?:提|写|给|有|明确|设|定))|"
                               r"(?<![哪那这])几个都?(?:有|给|写|提|设|明确)|"
-                              rf"{_STATED}[^，,。？?]{{0,10}}的有(?:几|多少)个")
+                              rf"{_STATED}[^，,。？?]{{0,10}}的(?:方案|市|城市|地市|地方)?有(?:几|多少)个")
 # The plans a question spans when it names none: cities only when it asks about 市 ("哪个市", "几个市",
 # "各地级市"), every plan otherwise ("哪个方案", "五个方案").
-CITY_SCOPE = re.compile(r"(?:哪个|哪一个|哪些|哪几个?|几个|多少个|各个?|[两二三四五六七八九十]个|的)"
+CITY_SCOPE = re.compile(r"(?:哪一?[个座]|哪些|哪几[个座]?|几个|多少个|各个?|[两二三四五六七八九十]个|的)"
                         r"(?:地级)?(?:市|城市|地市)(?![场民区政])")
 PLAN_SCOPE = re.compile(r"[两二三四五六七八九十几][个份](?:地级)?(?:碳达峰)?(?:实施)?(?:市|城市|方案|地市)|"
                         r"(?:各|所有|全部)(?:地级)?(?:市|城市|方案|地市)")
@@ -561,7 +611,10 @@ SHORT_YEAR = re.compile(r"(?<![\d.])([2-5]\d)\s*年(?!代|来|间|内)")
 # Words of an analytical question that are not the indicator's name: what is compared and how.
 ANALYSIS_NOISE = re.compile(r"(?:多少|几)?个?百分点|(?:多少|几)?个点|目标值?|定得?|[降升提增减]得|设定|设的|具体|量化|"
                             r"数字|数值|幅度|降幅|增幅|水平|这一?项|这一?条|这个|规划得?的?|比一比|给了|给出了?|写了|"
-                            r"有提|提了|提的|提出了?|有没有|谁|的是|一下|是?[高多大]还是[低少小]|都?[这那][么样]写|呢|吗")
+                            r"有提|提了|提的|提出了?|有没有|谁|的是|一下|是?[高多大]还是[低少小]|都?[这那][么样]写|呢|吗|"
+                            # the frame around the indicator ("就…而言", "在…方面"), the province ("全省基准"), the
+                            # comparison ("和省里一样")
+                            r"而言|来说|方面|基准|一样|一致|相同|持平")
 # Per-plan questions ("分别是多少") list figures; they do not ask how far apart the plans are.
 EACH_PLAN = re.compile(r"分别|各自|各是|各为")
 # A figure a question quotes: "降8%以上" (group 1: the number, 2: its unit).
@@ -575,7 +628,7 @@ QUESTION_LEFTOVERS = re.compile(r"(?:期间|时期|[到至在]年?)(?=\s|$)|几�
 # too: "路灯这些LED节能灯具", "需求响应那块", "循环利用那个（…）".
 SUBJECT_BREAKS = re.compile(r"(?:[\s，,。？?！!；;、：:（）()“”\"《》]|[这那](?:些|个|块|类))+")
 SUBJECT_EDGES = re.compile(r"^[的了都里中是有在到与和跟同给及或并且要将对按]+|"
-                           r"[的了都里中是有在到与和跟同给及或并且要将对按]+$")
+                           r"[的了都里中是有在到与和跟同给及或并且要将对按上]+$")  # "在…占比上"
 # A direction word ends the indicator's words ("单位GDP能耗下降目标"); inside them it is part of the name
 # (增加值).
 TRAILING_DIRECTION = re.compile("(?:" + "|".join(sorted(COMPARATIVES, key=len, reverse=True)) + ")+$")
@@ -597,13 +650,16 @@ INDICATOR_TERM = re.compile("(?<![\u4e00-\u9fffA-Za-z])(?:"
 SHORT_PROVINCE = re.compile(r"(?<![^\s，,、+＋（(：:和与及跟同比较于照])省"
                             r"(?=$|[\s，,、+＋）)？?和与及跟同比的高低多少一致相定目要水])")
 MIN_HEAD_RUN = 3
-# 四成 = 40%, 过半 = 超过50%, 1000万方 = 1000万立方米.
+# 四成 = 40%, 过半 = 超过50%, 1000万方 = 1000万立方米, 每万平方米300吨 = 300吨/万平方米.
 FIGURE_SHORTHAND = (
-    (re.compile(r"(?<=[占达到约为近超过有是])([一二三四五六七八九])成(?![为果功立效长本员就绩不])"),
+    (re.compile(r"(?<=[占达到约为近超过有是在于])([一二三四五六七八九])成(?![为果功立效长本员就绩不])"),
      lambda m: f"{CN_DIGITS[m.group(1)]}0%"),
     (re.compile(r"(?<!超)过半(?!数)|超过一半"), lambda m: "超过50%"),
     (re.compile(r"一半(?=及?以上)"), lambda m: "50%"),
     (re.compile(r"(?<=\d)([万亿])方(?![面案向式法针])"), lambda m: f"{m.group(1)}立方米"),
+    # a rate said per denominator first: 每万平方米300吨 -> 300吨/万平方米, as the plans write it
+    (re.compile(r"每((?:万|亿)?(?:平方公里|平方米|人|年))\s*(\d+(?:\.\d+)?)\s*((?:万|亿)?(?:吨|千克|千瓦时|立方米|元))"),
+     lambda m: f"{m.group(2)}{m.group(3)}/{m.group(1)}"),
 )
 
 
@@ -614,6 +670,47 @@ def figures_spelled_out(question: str) -> str:
     return question
 
 
+# English words in a Chinese question ("谁的目标最 ambitious", "高于省级 benchmark", "high-tech manufacturing
+# 占比"), written as the plans and the question grammar write them. Abbreviations the plans use themselves
+# (GDP, LED) stay as they are.
+ENGLISH_TERMS = {
+    # the comparison
+    "ambitious": "激进", "aggressive": "激进", "stringent": "严格", "strict": "严格", "conservative": "保守",
+    "lenient": "宽松", "benchmark": "基准", "baseline": "基准", "gap": "差距", "ranking": "排名", "rank": "排名",
+    "highest": "最高", "lowest": "最低", "target": "目标", "targets": "目标", "provincial": "省级",
+    "share": "占比", "proportion": "比例", "ratio": "比例",
+    # the indicators
+    "high-tech manufacturing": "高技术制造业", "advanced manufacturing": "先进制造业",
+    "forest coverage": "森林覆盖率", "forest stock": "森林蓄积量", "energy intensity": "能耗强度",
+    "carbon intensity": "碳排放强度", "non-fossil energy": "非化石能源", "non-fossil": "非化石能源",
+    "renewable energy": "可再生能源", "renewables": "可再生能源", "photovoltaic": "光伏", "solar": "光伏", "PV": "光伏",
+    "wind power": "风电", "energy storage": "储能", "installed capacity": "装机容量", "green building": "绿色建筑",
+    "green buildings": "绿色建筑", "star-rated": "星级", "prefabricated building": "装配式建筑",
+    "electric vehicles": "电动汽车", "electric vehicle": "电动汽车", "EV": "电动汽车", "public institutions": "公共机构",
+    "per capita": "人均", "green travel": "绿色出行", "natural gas": "天然气", "hydrogen": "氢能",
+    "solid waste": "固体废物", "household waste": "生活垃圾", "domestic waste": "生活垃圾", "wetland": "湿地",
+    "demand response": "需求响应",
+}
+# A term as a whole word, any case, its words joined by spaces or hyphens; the spaces around it go too
+# ("最 ambitious" -> 最激进).
+ENGLISH_TERM = re.compile(r"\s*(?<![A-Za-z])(" + "|".join(
+    r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", term))) for term in sorted(ENGLISH_TERMS, key=len, reverse=True))
+    + r")(?![A-Za-z])\s*", re.IGNORECASE)
+_ENGLISH_KEYS = {re.sub(r"[\s-]+", " ", term.lower()): written for term, written in ENGLISH_TERMS.items()}
+
+
+def english_spelled_out(question: str) -> str:
+    """The question with its English terms in Chinese ("省级 benchmark" -> 省级基准)."""
+    return ENGLISH_TERM.sub(lambda m: _ENGLISH_KEYS[re.sub(r"[\s-]+", " ", m.group(1).lower())], question)
+
+
+# Kinds of a broader kind, for telling a differently defined indicator (风电和光伏发电装机容量 is part of
+# 可再生能源发电装机容量): shown beside the asked one, never compared with it.
+BROADER_TERMS = {"风电": "可再生能源", "光伏": "可再生能源", "生物质": "可再生能源", "水电": "可再生能源",
+                 "海上风电": "可再生能源"}
+_KINDS = "|".join(sorted(BROADER_TERMS, key=len, reverse=True))
+NARROWER_TERM = re.compile(_KINDS)
+NARROWER_TERMS = re.compile(f"(?:{_KINDS})(?:[和、及与](?:{_KINDS}))*")  # one kind or a list: 风电和光伏
 # Magnitudes in front of a unit: 0.31亿立方米 = 3100万立方米.
 MAGNITUDES = {"万": 10_000, "亿": 100_000_000}
 # Directions that set a ceiling: for these a smaller figure is the stricter target (不高于300吨/万平方米).

@@ -13,30 +13,36 @@ from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Compar
 from carbonqa.ingest.time_expressions import read_times
 from carbonqa.ingest.vocabulary import (
     ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE, COMPARATIVE_END,
-    COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXTREME, EXTREME_OF, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
-    INDICATOR_TERMS, LESS_THAN,
-    MORE_THAN, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES,
-    PROVINCE_TARGET, QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE,
-    REFERENCE_JOINED, SHORT_YEAR, SIDE_WORDS, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION,
-    SET_BESIDE, WHICH, YEAR)
+    COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXCEPT, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
+    INDICATOR_TERMS, LESS_THAN, MORE_QUESTION, MORE_THAN, NOT_STATED, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD,
+    PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES, PROVINCE_SHORTHAND, PROVINCE_TARGET, QUESTION_LEFTOVERS,
+    QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE, REFERENCE_JOINED, SAME_AS,
+    SET_BESIDE, SHORT_YEAR, SIDE_WORDS, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION,
+    WHICH, YEAR)
 from carbonqa.retriever.models import RegionQuery
 from carbonqa.retriever.regions import RegionCatalog
 
 MIN_SUBJECT_CHARS = 2  # a single character left over names nothing
 # Cut out of a question before its indicator's words remain, in this order (scopes before 各地, years before figures).
 NOT_SUBJECT = (PROVINCE_TARGET, PLAN_SCOPE, CITY_SCOPE, ALL_PLANS, BASE_YEAR, YEAR, SHORT_YEAR, PERIOD, QUOTED_TARGET,
-               EXTREME, PAIR_COMPARATIVE, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS, COVERAGE_WORDS,
-               PLAN_COUNT_WORDS, ANALYSIS_NOISE, FRAME_WORDS, SIDE_WORDS, QUESTION_LEFTOVERS)
+               EXTREME, PAIR_COMPARATIVE, MORE_QUESTION, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS,
+               COVERAGE_WORDS, PLAN_COUNT_WORDS, ANALYSIS_NOISE, FRAME_WORDS, SIDE_WORDS, QUESTION_LEFTOVERS)
 
 
 def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatalog) -> AnalysisIntent | None:
     """The question's analytical intent, or None for a question that computes nothing across plans."""
     named = _question_order(question, region_query.regions, catalog)
     reference, side_word = _reference(question, catalog)
-    others = [region for region in named if region != reference and not _names_its_cities(question, region, catalog)]
-    extreme = _extreme(question, len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question)))
+    left_out = _left_out(question, catalog)
+    others = [region for region in named if region != reference and region not in left_out
+              and not _names_its_cities(question, region, catalog)]
+    across_plans = len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question))
+    extreme = _extreme(question, across_plans) or (
+        _beyond_another(question, others, catalog) if len(others) >= 2 and not DIFFERENCE_WORDS.search(question)
+        else None)  # "领先江门多少" asks how far
     threshold = _threshold(question)
-    if extreme is not None:
+    # One plan against the province ("珠海与全省相比孰高孰低") is measured against it, not ranked.
+    if extreme is not None and (across_plans or reference is None):
         operation = AnalysisOperation.superlative
     elif RANK_WORDS.search(question) and others:
         operation = AnalysisOperation.rank
@@ -54,6 +60,7 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
         return None
 
     regions, focus = _plans_compared(question, operation, others, reference, region_query, catalog)
+    regions = regions and [region for region in regions if region not in left_out]
     if regions is None or len(regions) + (reference is not None) < 2:
         return None
     intent = AnalysisIntent(operation=operation, subject=subject_words(question, catalog), regions=regions,
@@ -67,7 +74,18 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     elif operation in (AnalysisOperation.coverage, AnalysisOperation.count):
         figure = QUOTED_FIGURE.search(YEAR.sub(" ", question))
         intent.stated = figure.group(1) + figure.group(2) if figure else None
+        intent.unstated = bool(NOT_STATED.search(question))
     return intent
+
+
+def _left_out(question: str, catalog: RegionCatalog) -> list[str]:
+    """The plans a question leaves out ("除省方案外有几个市写了", "除了珠海还有哪些")."""
+    left_out = []
+    for match in EXCEPT.finditer(question):
+        words = match.group(1)
+        named = catalog.detect(words).regions
+        left_out += named or (catalog.provinces if PROVINCE_SHORTHAND.fullmatch(words) else [])
+    return left_out
 
 
 def compares_unnamed(question: str, catalog: RegionCatalog) -> bool:
@@ -119,20 +137,35 @@ def _names_its_cities(question: str, region: str, catalog: RegionCatalog) -> boo
 
 
 def _extreme(question: str, across_plans: bool) -> Extreme | None:
-    """The end asked for: 最高 with a 哪/谁 or across plans ("…最高的城市是？"; not "最严格的制度"), a
-    comparison of two ("谁的更严格"), or an order ("从高到低")."""
+    """The end asked for: 最高 with a 哪/谁 or across plans ("…最高的城市是？"; not "最严格的制度"), an order
+    ("从高到低", "孰高孰低": before the comparison of two would read its last word), or a comparison of two ("谁的更
+    严格"; of plans named, also asked yes or no: "是云浮更严吗")."""
     word = EXTREME.search(question)
     if word and (WHICH.search(question) or across_plans):
-        return Extreme(EXTREME_OF[word.group()])
-    pair = PAIR_COMPARATIVE.search(question)
-    if pair:
-        return Extreme(COMPARATIVE_END[pair.group(1)])
-    return next((Extreme(end) for end, pattern in ORDER_WORDS.items() if pattern.search(question)), None)
+        return Extreme(word.lastgroup)
+    order = next((Extreme(end) for end, pattern in ORDER_WORDS.items() if pattern.search(question)), None)
+    if order is not None:
+        return order
+    pair = PAIR_COMPARATIVE.search(question) or (
+        MORE_QUESTION.search(question) if across_plans and not WHICH.search(question) else None)
+    return Extreme(COMPARATIVE_END[pair.group(1)]) if pair else None
+
+
+def _beyond_another(question: str, others: list[str], catalog: RegionCatalog) -> Extreme | None:
+    """"江门的森林覆盖率目标是否高于珠海": a side word in front of another plan named asks which of them is
+    higher (lower)."""
+    for region in others:
+        for alias in catalog.aliases.get(region, [region]):
+            for match in re.finditer(re.escape(alias), question):
+                word = REFERENCE_BEFORE.search(question[:match.start()])
+                if word and word.group(1) in ABOVE_WORDS + BELOW_WORDS:
+                    return Extreme.high if word.group(1) in ABOVE_WORDS else Extreme.low
+    return None
 
 
 def _reference(question: str, catalog: RegionCatalog) -> tuple[str | None, str]:
-    """The province plan the question measures against ("高于全省", "比省里", "与全省相比"), and the
-    comparison word in front of its name ("" for 比/与…相比)."""
+    """The province plan the question measures against ("高于全省", "比省里", "与全省相比", "和省里一样"), and the
+    comparison word in front of its name ("" for 比/与…相比; the words after it for 一样/一致)."""
     for province in catalog.provinces:
         names = [re.escape(alias) for alias in catalog.aliases[province]]
         if len(catalog.provinces) == 1:  # "省级目标" can only mean the one province's
@@ -142,20 +175,28 @@ def _reference(question: str, catalog: RegionCatalog) -> tuple[str | None, str]:
             verb = REFERENCE_BEFORE.search(before)
             if verb:
                 return province, verb.group(1)
-            if REFERENCE_JOINED.search(before) and REFERENCE_AFTER.match(after):
-                return province, ""
+            if REFERENCE_JOINED.search(before):
+                same = SAME_AS.match(after)
+                if same:  # "和省里一样的有几个": the plans level with it
+                    return province, same.group()
+                if REFERENCE_AFTER.match(after):
+                    return province, ""
     return None, ""
 
 
 def _side(question: str, word: str) -> Side | None:
-    if word.startswith(ABOVE_WORDS):
+    if SAME_AS.fullmatch(word):
+        return Side.same
+    if word in ABOVE_WORDS:
         return Side.higher
-    if word.startswith(BELOW_WORDS):
+    if word in BELOW_WORDS:
         return Side.lower
-    asked = HIGHER_OR_LOWER.search(question[question.find(word) + len(word):] if word else question)
-    if asked is None:
+    # The last side word: the first may be inside the indicator's name (高技术制造业…落后多少).
+    said = HIGHER_OR_LOWER.findall(question[question.find(word) + len(word):] if word else question)
+    if not said:
         return None
-    return Side.higher if asked.group(1) else Side.lower
+    higher, _ = said[-1]
+    return Side.higher if higher else Side.lower
 
 
 def _threshold(question: str) -> tuple[float, str, Comparator] | None:
@@ -189,7 +230,8 @@ def subject_words(question: str, catalog: RegionCatalog) -> str:
     """The words naming the indicator: the question without places, years, figures and the words of
     the comparison itself; its pieces joined by spaces ("星级绿建占比 …")."""
     names = "|".join(map(re.escape, catalog.names_of(catalog.regions)))  # longest first
-    text = re.sub(f"(?:比|较)?(?:{names})", " ", question)  # "…占比比全省高": the 比 goes with the place
+    # "…占比比全省高", "它比省级目标高": the 比 goes with the place
+    text = re.sub(f"(?:比|较)?(?:{names}|{PROVINCE_TARGET.pattern})", " ", question)
     for pattern in NOT_SUBJECT[:NOT_SUBJECT.index(QUOTED_TARGET)]:  # places and times first: "25年能耗降幅"
         text = pattern.sub(" ", text)
     text = INDICATOR_TERM.sub(lambda term: INDICATOR_TERMS[term.group()], text)  # 能耗降幅 is one indicator

@@ -5,7 +5,7 @@ import pytest
 
 from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.indicators.models import AnalysisOperation, Comparator, Extreme, Side
-from carbonqa.ingest.vocabulary import figures_spelled_out
+from carbonqa.ingest.vocabulary import english_spelled_out, figures_spelled_out
 from carbonqa.retriever.frame import read_question
 from carbonqa.retriever.intent import subject_words, target_years
 from carbonqa.retriever.regions import RegionCatalog
@@ -213,3 +213,131 @@ def test_an_indicator_term_opening_the_words_is_the_whole_indicator():
 ])
 def test_figures_in_shorthand_are_written_as_the_plans_write_them(question, written):
     assert figures_spelled_out(question) == written
+
+
+# The operations' words as a grammar: each class of comparison words in each construction, in wordings of
+# this file's own (journalists' and researchers' ways of asking).
+@pytest.mark.parametrize("question, extreme", [
+    ("2025年星级绿色建筑占比，哪个市的目标最具雄心？", Extreme.strict),
+    ("各市单位GDP能耗降幅目标中，最为激进的是哪一个？", Extreme.strict),
+    ("2030年森林覆盖率，哪个市排名第一？", Extreme.strict),
+    ("就高技术制造业占比而言，哪座城市排在首位？", Extreme.strict),
+    ("森林覆盖率目标，哪个市垫底？", Extreme.loose),
+    ("各市能耗降幅目标，谁最保守？", Extreme.loose),
+    ("乙市和丙市，谁的星级绿色建筑占比目标更进取？", Extreme.strict),
+    ("乙市与丙市的森林覆盖率目标，哪一方更高一些？", Extreme.high),
+    ("高技术制造业占比，乙市和丁市谁领先？", Extreme.high),
+    ("丁市与丙市，谁的森林覆盖率目标定得更低？", Extreme.low),
+    ("乙市能耗降幅15%，和丙市的14.5%比，是乙市更严吗？", Extreme.strict),
+    ("星级绿色建筑占比这一指标上，最不积极的市是哪个？", Extreme.loose),
+    ("在2025年高技术制造业比重上，乙市和丙市孰高孰低？", Extreme.high),
+    ("三个市的森林覆盖率目标，谁排末位？", Extreme.loose),
+    ("乙市、丙市、丁市的森林覆盖率，谁位居榜首？", Extreme.strict),
+    ("丁市的森林覆盖率目标是否高于乙市？", Extreme.high),
+    ("丁市的森林覆盖率目标低于乙市吗？", Extreme.low),
+])
+def test_superlatives_in_other_wordings(question, extreme, words):
+    read = intent(question, words)
+    assert read.operation is AnalysisOperation.superlative and read.extreme is extreme
+
+
+def test_a_which_question_with_a_comparative_is_not_asked_yes_or_no(words):
+    read = intent("对比省级目标，有哪些市的星级绿色建筑占比目标更高？", words)
+    assert read.operation is AnalysisOperation.reference and read.side is Side.higher
+
+
+@pytest.mark.parametrize("question, side, focus", [
+    ("在星级绿色建筑占比上，哪些市领先于全省？", Side.higher, []),
+    ("哪些市的森林覆盖率目标落后于甲省？", Side.lower, []),
+    ("高技术制造业占比，哪些市不及全省？", Side.lower, []),
+    ("相对于省级基准，乙市的高技术制造业比重高出多少？", Side.higher, ["乙市"]),
+    ("与省级目标相比，丁市的高技术制造业比重落后多少？", Side.lower, ["丁市"]),
+    ("乙市、丙市的星级绿色建筑占比目标是否达到全省水平？", Side.higher, ["乙市", "丙市"]),
+    ("2025年高技术制造业比重，哪些市跑赢了全省？", Side.higher, []),
+    ("丁市2030年森林覆盖率目标距离全省水平还差多少？", None, ["丁市"]),
+])
+def test_reference_in_other_wordings(question, side, focus, words):
+    read = intent(question, words)
+    assert (read.operation, read.reference, read.side, read.focus) == (AnalysisOperation.reference, "甲省", side,
+                                                                       focus)
+
+
+def test_one_plan_against_the_province_is_measured_against_it_not_ranked(words):
+    read = intent("乙市的高技术制造业比重目标与全省目标相比孰高孰低？", words)
+    assert (read.operation, read.reference, read.focus) == (AnalysisOperation.reference, "甲省", ["乙市"])
+
+
+@pytest.mark.parametrize("question, focus", [
+    ("乙市和丁市的高技术制造业占比目标差距有多大？", ["乙市", "丁市"]),
+    ("2025年星级绿色建筑占比，乙市比丙市多出多少？", ["乙市", "丙市"]),
+    ("丙市的森林覆盖率目标领先丁市多少个百分点？", ["丙市", "丁市"]),
+    ("丁市落后乙市几个百分点（高技术制造业比重）？", ["丁市", "乙市"]),
+    ("乙市与丙市的星级绿色建筑占比相差几何？", ["乙市", "丙市"]),
+    ("乙市与丙市星级绿色建筑占比目标之差是多少？", ["乙市", "丙市"]),
+])
+def test_differences_in_other_wordings(question, focus, words):
+    read = intent(question, words)
+    assert read.operation is AnalysisOperation.difference and read.focus == focus
+
+
+@pytest.mark.parametrize("question, value, comparator", [
+    ("星级绿色建筑占比达到或超过45%的市有哪些？", 45.0, Comparator.at_least),
+    ("高技术制造业占比未达到30%的市有哪些？", 30.0, Comparator.less_than),
+    ("森林覆盖率不多于40%的市有哪些？", 40.0, Comparator.at_most),
+    ("高技术制造业占比在三成以下的市有哪些？", 30.0, Comparator.at_most),
+])
+def test_threshold_comparators_by_meaning(question, value, comparator, words):
+    read = intent(question, words)
+    assert (read.operation, read.threshold, read.comparator) == (AnalysisOperation.threshold, value, comparator)
+
+
+def test_coverage_asked_the_other_way_round_and_plans_left_out(words):
+    missing = intent("电动乘用车销售占比30%以上这个目标，三个市里哪个没写？", words)
+    assert (missing.operation, missing.unstated, missing.regions) == (AnalysisOperation.coverage, True, CITIES)
+    besides = intent("铁路单位换算周转量综合能耗下降10%，除了省里还有哪个市写了？", words)
+    assert (besides.operation, besides.unstated, besides.regions) == (AnalysisOperation.coverage, False, CITIES)
+    counted = intent("大型公共建筑制冷能效提升20%，除甲省以外有几个方案写了？", words)
+    assert counted.operation is AnalysisOperation.count and counted.regions == CITIES
+    assert intent("2030年森林覆盖率给出具体百分比的市有几个？", words).operation is AnalysisOperation.count
+
+
+@pytest.mark.parametrize("question, written", [
+    ("乙市和丙市谁的目标最 ambitious？", "乙市和丙市谁的目标最激进？"),
+    ("哪些市高于省级 Benchmark？", "哪些市高于省级基准？"),
+    ("乙市和丙市在 high-tech  manufacturing 占比上差多少", "乙市和丙市在高技术制造业占比上差多少"),
+    ("LED 灯具和 GDP 能耗", "LED 灯具和 GDP 能耗"),  # abbreviations the plans use stay
+    ("targeted", "targeted"),  # only whole words
+])
+def test_english_terms_are_written_in_chinese(question, written):
+    assert english_spelled_out(question) == written
+
+
+def test_an_english_term_reads_as_its_chinese_word(words):
+    read = intent("2025年高技术制造业占比，有哪些市的目标高于省级 benchmark？", words)
+    assert (read.operation, read.reference, read.side) == (AnalysisOperation.reference, "甲省", Side.higher)
+    assert intent("乙市和丙市在 high-tech manufacturing 占比上的目标，谁最 ambitious？", words).subject == "高技术制造业占比"
+
+
+def test_a_rate_said_per_denominator_first_is_written_as_the_plans_write_it():
+    assert figures_spelled_out("排放量控制在每万平方米300吨以内") == "排放量控制在300吨/万平方米以内"
+
+
+def test_plans_level_with_the_province_are_asked_for_against_it(words):
+    read = intent("2030年新能源车辆占比40%左右，三个市里有几个定了和省里一样的目标？", words)
+    assert (read.operation, read.reference, read.side, read.regions) == (AnalysisOperation.reference, "甲省",
+                                                                         Side.same, CITIES)
+    assert "一样" not in read.subject
+    assert intent("与全省目标持平的市有哪些（森林覆盖率）？", words).side is Side.same
+
+
+@pytest.mark.parametrize("question, operation, unstated", [
+    ("四份方案中，提到新型储能装机目标的有哪几份？", AnalysisOperation.coverage, False),
+    ("新型储能装机目标见于哪些方案？", AnalysisOperation.coverage, False),
+    ("哪些市未就新型储能装机设定目标？", AnalysisOperation.coverage, True),
+    ("新型储能装机目标，共有几份方案提及？", AnalysisOperation.count, False),
+    ("明确新型储能装机规模的方案有多少份？", AnalysisOperation.count, False),
+    ("2030年森林覆盖率，有具体数值的方案数量是多少？", AnalysisOperation.count, False),
+])
+def test_coverage_and_count_in_other_wordings(question, operation, unstated, words):
+    read = intent(question, words)
+    assert (read.operation, read.unstated) == (operation, unstated)

@@ -118,3 +118,21 @@ def test_follow_ups_are_completed_from_history(question, history, understood):
 )
 def test_standalone_questions_are_kept(question, history):
     assert understand(question, history) == question.strip()
+
+
+def test_a_comparison_after_an_analytical_question_naming_no_plan_asks_of_its_indicator():
+    def read(text):
+        return read_question(text.strip(), REGIONS, WORDS)
+
+    def concluded(frame):  # stands in for the answerer's computed conclusion
+        return ["云浮市"] if frame.analysis else []
+
+    previous = resolve_history(["2030年森林覆盖率哪个城市最高？"], read, REGIONS, concluded)
+    named = resolve_followup(read("那佛山比省级 benchmark 高多少个点？"), previous, REGIONS, read, concluded)
+    assert named == "2030年森林覆盖率，佛山比省级 benchmark 高多少个点？"  # read again, English and all
+    pointed = resolve_followup(read("它比省级目标高多少？"), previous, REGIONS, read, concluded)
+    assert pointed == "2030年森林覆盖率，云浮市比省级目标高多少？"
+    assert resolve_followup(read("比全省高出几个百分点"), previous, REGIONS, read, concluded) == \
+        "2030年森林覆盖率，云浮市比全省高出几个百分点"
+    # without a conclusion to point at, the follow-up is left as asked
+    assert resolve_followup(read("它比省级目标高多少？"), previous, REGIONS, read) is None

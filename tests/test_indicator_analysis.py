@@ -461,3 +461,89 @@ def test_a_long_name_is_spelled_with_one_character_slipped():
     matcher = NameMatcher(["装配式建筑占当年城镇新建建筑的比例", "建成区绿地率"])
     assert matcher.run("装配试建筑比例30年佛山比省高几个点", "装配试建筑比例").names == ["装配式建筑占当年城镇新建建筑的比例"]
     assert matcher.run("绿地律哪个高", "绿地律") is None  # a short word slips into too many names
+
+
+# ---- figures of another definition shown beside the asked one, figures the question quotes ------------------
+
+def test_related_measure_reads_names_in_order_and_kinds_of_energy():
+    assert related_measure("大宗固体废物年利用量", "大宗工业固体废物年综合利用率") > 0.8
+    assert related_measure("风电和光伏发电装机容量", "可再生能源发电装机容量") == 1  # a part of the broader kind
+    assert related_measure("光伏发电装机容量", "可再生能源发电装机容量") == 1
+    assert related_measure("生物质发电装机容量", "风电和光伏发电装机容量") == 0  # two kinds side by side
+    assert related_measure("公共机构人均综合能源消耗", "公共机构单位建筑面积能源消耗") == 0
+    assert related_measure("天然气发电装机容量", "风电和光伏发电装机容量") == 0
+
+
+def test_a_plan_giving_a_related_figure_in_another_unit_shows_it_and_nothing_is_ranked():
+    plans = Plans()
+    plans.target("乙市", "大宗工业固体废物年综合利用率", 2030, "95")
+    plans.target("丙市", "大宗固体废物年利用量", 2030, "500", unit="万吨", qualifiers=("左右",))
+    result, text, _ = plans.answer(superlative("大宗固体废物年利用量", regions=["乙市", "丙市"]))
+    assert not result.comparable and result.line("乙市").status is PlanStatus.other_measure
+    assert "95%" in text and "500万吨" in text and text.startswith("无法直接比较")
+
+
+def test_the_figure_a_question_quotes_for_a_plan_is_the_record_it_means():
+    plans = Plans()
+    plans.target("乙市", "规模以上工业单位增加值能源消耗", 2025, "15.0", direction="下降")
+    plans.target("丙市", "单位地区生产总值能源消耗", 2025, "14.5", direction="下降", base_year=2020)
+    plans.target("丙市", "森林覆盖率", 2025, "14.5")  # the same figure, another kind of target: not taken first
+    question = "乙市规上工业单位增加值能耗下降15%，和丙市的14.5%比，是乙市更严吗"
+    result, text, _ = plans.answer(superlative("规上工业单位增加值能耗", Extreme.strict, ["乙市", "丙市"], ()), question)
+    related = result.line("丙市")
+    assert related.status is PlanStatus.other_measure and related.records[0].indicator == "单位地区生产总值能源消耗"
+    assert not result.comparable and "15.0%" in text and "14.5%" in text
+
+
+def test_quoted_figures_pick_the_indicator_when_the_words_name_another():
+    plans = Plans()
+    plans.target("乙市", "光伏发电装机容量", 2025, "200", unit="万千瓦")
+    plans.target("乙市", "新增天然气发电装机容量", 2025, "200", unit="万千瓦", direction="新增")
+    plans.target("丙市", "风电和光伏发电装机容量", 2025, "355", unit="万千瓦")
+    plans.target("丙市", "新型储能装机容量", 2025, "50", unit="万千瓦")
+    difference = ask(AnalysisOperation.difference, "新能源装机 光伏 风光", ["乙市", "丙市"], focus=["乙市", "丙市"],
+                     years=[2025])
+    result, text, _ = plans.answer(difference, "25年新能源装机，乙市光伏200万千瓦和丙市风光355万千瓦差了多少")
+    assert result.indicator in ("光伏发电装机容量", "风电和光伏发电装机容量") and not result.comparable
+    assert "200万千瓦" in text and "355万千瓦" in text
+
+
+def test_coverage_asked_the_other_way_round_lists_the_plans_without_the_figure():
+    plans = Plans()
+    for region in ("乙市", "丙市"):
+        plans.target(region, "电动乘用车销售量", 2030, "30", qualifiers=("力争", "以上"))
+    plans.clause("丁市", "大力推广新能源汽车。")
+    missing = ask(AnalysisOperation.coverage, "电动乘用车销售量", stated="30%", unstated=True)
+    result, text, _ = plans.answer(missing)
+    assert result.selected == ["丁市"] and text.split("\n")[0] == "未给出电动乘用车销售量30%的有1个：丁市。"
+    counted = ask(AnalysisOperation.count, "电动乘用车销售量", unstated=True)
+    assert plans.answer(counted)[1].split("\n")[0] == "共1个未给出电动乘用车销售量的具体数值：丁市。"
+
+
+def test_a_figure_stated_without_a_year_or_verb_counts_for_coverage_with_its_words_slightly_different():
+    plans = Plans()
+    plans.target("乙市", "LED等高效节能灯具使用占比", 2030, "80", direction="超过")
+    plans.clause("丙市", "推进城市绿色照明，LED等高效能节能灯具使用占比100%。")
+    plans.clause("丁市", "推广LED等高效节能灯具。")  # named, no figure: not stating one
+    result, text, _ = plans.answer(ask(AnalysisOperation.coverage, "LED等高效节能灯具使用占比"))
+    assert result.selected == ["乙市", "丙市"]
+    assert "丙市：方案写的是“LED等高效能节能灯具使用占比100%”" in text
+
+
+def test_plans_level_with_the_province_are_listed_first():
+    plans = Plans()
+    for region, value in (("甲省", "40"), ("乙市", "40"), ("丙市", "40"), ("丁市", "50")):
+        plans.target(region, "当年新增新能源、清洁能源动力的交通工具比例", 2030, value, qualifiers=("左右",))
+    same = ask(AnalysisOperation.reference, "新能源交通工具比例", reference="甲省", side=Side.same, years=[2030])
+    result, text, _ = plans.answer(same)
+    assert result.selected == ["乙市", "丙市"] and result.equal == []
+    assert text.split("\n")[0].endswith("相同的有2个：乙市、丙市。")
+
+
+def test_a_figure_without_a_year_is_said_and_not_ranked():
+    plans = Plans()
+    plans.target("乙市", "LED等高效节能灯具使用占比", 2030, "80", direction="超过")
+    plans.clause("丙市", "推进城市绿色照明，LED等高效能节能灯具使用占比100%。")
+    result, text, _ = plans.answer(superlative("LED等高效节能灯具使用占比", regions=["乙市", "丙市"]))
+    assert not result.comparable and result.line("丙市").status is PlanStatus.in_words
+    assert "丙市方案写的是“LED等高效能节能灯具使用占比100%”，该句写明了数值，未写明目标年份" in text.split("\n")[0]
