@@ -285,8 +285,9 @@ def floors() -> dict[str, float]:
 
 def below_floors(summary: Summary) -> dict[str, float | None]:
     """The metrics of a summary of the regression set that fell below their floors, with their values."""
-    values = {name: FLOOR_METRICS[name](summary) for name in floors()}
-    return {name: value for name, value in values.items() if value is None or value < floors()[name]}
+    limits = floors()
+    values = {name: FLOOR_METRICS[name](summary) for name in limits}
+    return {name: value for name, value in values.items() if value is None or value < limits[name]}
 
 
 # The headline metrics, in report order: name -> per-item values.

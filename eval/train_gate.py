@@ -97,16 +97,21 @@ def cross_validated_probabilities(examples: Examples) -> np.ndarray:
     return probabilities
 
 
+def refused(probabilities: np.ndarray, among: np.ndarray, threshold: float) -> int:
+    """How many of the examples `among` selects the gate refuses at the threshold."""
+    return int((among & (probabilities < threshold)).sum())
+
+
 def allowed_thresholds(probabilities: np.ndarray, labels: np.ndarray) -> list[float]:
     """The thresholds refusing at most MAX_LOST_RIGHT of the right answers, highest first (the lowest if none)."""
     right = labels == 1
-    allowed = [t for t in THRESHOLDS if (right & (probabilities < t)).sum() <= MAX_LOST_RIGHT * right.sum()]
+    allowed = [t for t in THRESHOLDS if refused(probabilities, right, t) <= MAX_LOST_RIGHT * right.sum()]
     return sorted(allowed, reverse=True) or [min(THRESHOLDS)]
 
 
-def floors_missed(answerer, model: GateModel) -> dict[str, float | None]:
-    """eval/qa.jsonl answered with the gate: the metrics that fall below their floors (empty: it keeps them)."""
-    items = load_qa(DEFAULT_QA_PATH)
+def floors_missed(answerer, model: GateModel, items: list[QAItem]) -> dict[str, float | None]:
+    """The regression set's items answered with the gate: the metrics that fall below their floors (empty:
+    it keeps them)."""
     answerer.decide = gated(model)
     run = run_eval(answerer, items, mode=SearchMode.hybrid, ablation=False, show_progress=False)
     return below_floors(summarize(score_all(items, run.predictions)))
@@ -148,11 +153,13 @@ def main(argv: list[str] | None = None) -> None:
     probabilities = cross_validated_probabilities(examples)
     right, unanswerable = examples.labels == 1, ~examples.answerable
     for t in THRESHOLDS:  # what each threshold would refuse, so the choice below can be read against it
-        print(f"{FOLDS}-fold CV at {t}: refuses {int((right & (probabilities < t)).sum())} right answers, "
-              f"{int((unanswerable & (probabilities < t)).sum())} of {int(unanswerable.sum())} unanswerable")
+        print(f"{FOLDS}-fold CV at {t}: refuses {refused(probabilities, right, t)} right answers, "
+              f"{refused(probabilities, unanswerable, t)} of {int(unanswerable.sum())} unanswerable")
     model = fit(examples.features, examples.labels)
-    threshold = choose_threshold(allowed_thresholds(probabilities, examples.labels),
-                                 lambda t: floors_missed(runtime.answerer, model.model_copy(update={"threshold": t})))
+    regression = load_qa(DEFAULT_QA_PATH)
+    threshold = choose_threshold(
+        allowed_thresholds(probabilities, examples.labels),
+        lambda t: floors_missed(runtime.answerer, model.model_copy(update={"threshold": t}), regression))
     print(f"threshold {threshold} (refuses at most {MAX_LOST_RIGHT:.0%} of the right answers in {FOLDS}-fold CV "
           "and keeps eval/qa.jsonl's floors)")
     for name, row in compare(examples, probabilities, threshold).items():
