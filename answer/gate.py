@@ -10,10 +10,11 @@ signals tell such a topic from everyday wording: the question asks whether the p
 (有没有提到…, 是否推广…), two of its words that the plans use name together something they never write
 (甲醇+汽车, 电动+自行车), and its nouns no plan contains (Asked.unused_nouns: what, not how, it asks).
 Whether the best sentence speaks of the novel terms in other words is read from meaning: the question is
-embedded again without them; the sentence that says 巡游车 for 的士 drifts away from the question without
-的士, the one about 机场车辆 asked about 游艇 does not, and a question whose meaning leaves with its novel
-terms asks about what no plan names. And how many sentences the rules accept: a topic the plans hold is
-answered by a few sentences that stand out, one they do not hold is matched loosely by many.
+embedded again without them. A sentence saying in other words what they name (巡游车 for 的士) tends to lose
+more of its nearness without them than one about something else (机场车辆 asked about 游艇), and a question
+whose meaning leaves with its novel terms asks about what no plan names. And how many sentences the rules
+accept: a topic the plans hold is answered by a few sentences that stand out, one they do not hold is
+matched loosely by many. Each of these only shifts the odds; the regression weighs them together.
 
 It is read from JSON (feature names, scaler, coefficients) whose sha256 a manifest records: no pickle,
 and an edited or stale artifact is refused. Train it with `python -m carbonqa.eval.train_gate`.
