@@ -9,6 +9,12 @@ none of whose characters the best sentence holds, is how a topic no plan mention
 signals tell such a topic from everyday wording: the question asks whether the plans say something at all
 (有没有提到…, 是否推广…), two of its words that the plans use name together something they never write
 (甲醇+汽车, 电动+自行车), and its nouns no plan contains (Asked.unused_nouns: what, not how, it asks).
+Whether the best sentence speaks of the novel terms in other words is read from meaning: the question is
+embedded again without them. A sentence saying in other words what they name (巡游车 for 的士) tends to lose
+more of its nearness without them than one about something else (机场车辆 asked about 游艇), and a question
+whose meaning leaves with its novel terms asks about what no plan names. And how many sentences the rules
+accept: a topic the plans hold is answered by a few sentences that stand out, one they do not hold is
+matched loosely by many. Each of these only shifts the odds; the regression weighs them together.
 
 It is read from JSON (feature names, scaler, coefficients) whose sha256 a manifest records: no pickle,
 and an edited or stale artifact is refused. Train it with `python -m carbonqa.eval.train_gate`.
@@ -22,6 +28,7 @@ from collections.abc import Sequence
 from functools import cache, partial
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from carbonqa.answer.candidate import Candidate
@@ -29,6 +36,7 @@ from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_repl
 from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.single import SentenceAnswer
 from carbonqa.answer.selection import longest_only, unused_terms
+from carbonqa.index.tokenizer import widen
 from carbonqa.ingest.vocabulary import ASKS_EXISTENCE
 
 GATE_DIR = Path(__file__).resolve().parent / "gate_model"
@@ -44,7 +52,8 @@ FEATURES = (
     "coverage", "figure_coverage", "score", "semantic", "dense_top", "has_key_term", "misses_topic",
     "states_asked_figure", "outshone", "words_match", "wants_figure", "slots_missing", "slots_metric",
     "novel_share", "novel_specificity", "novel_uncovered", "novel_terms", "asks_existence", "novel_compound",
-    "novel_noun_specificity", "novel_noun_uncovered", "best_similarity",
+    "novel_noun_specificity", "novel_noun_uncovered", "best_similarity", "novel_pull", "meaning_without_novel",
+    "usable_sentences",
 )
 
 
@@ -84,6 +93,24 @@ def best_similarity(asked: Asked) -> float:
     return max((c.similarity for c in asked.candidates if c.similarity is not None), default=0.0)
 
 
+def without_novel_terms(asked: Asked, candidate: Candidate) -> tuple[float, float]:
+    """What the question's novel terms carry in meaning, read by embedding the question without them:
+    (how much nearer the candidate's sentence is to the question than to the question without them, the
+    cosine of the question to itself without them). (0, 1) without novel terms in its text or vectors."""
+    evidence, query = asked.evidence, asked.result.query_vector if asked.result is not None else None
+    text = asked.frame.text
+    for term in sorted(novel_terms(asked), key=len, reverse=True):
+        text = text.replace(term, "")
+    if text == asked.frame.text or query is None or evidence.meaning is None or evidence.sentences.vectors is None \
+            or candidate.similarity is None:
+        return 0.0, 1.0
+    # Embedded as the retriever embeds the question (retriever/search.py), so the two vectors compare.
+    vector = evidence.meaning.query([widen(text)])
+    vector = (evidence.meaning.adapt(vector) if evidence.meaning.adapt else vector)[0]
+    without = evidence.sentences.vectors.similarities(vector, [candidate.flat])[0]
+    return candidate.similarity - without, float(np.dot(np.ravel(query), vector))
+
+
 def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:
     """The candidate's evidence and the question's novelty, in FEATURES order (booleans as 0/1)."""
     frame, policy = asked.frame, asked.evidence.policy
@@ -101,7 +128,7 @@ def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:
         max((idf.get(t, median) for t in novel), default=0.0), uncovered(novel, candidate), float(len(novel)),
         float(bool(ASKS_EXISTENCE.search(frame.text))), float(bool(novel_compounds(asked))),
         max((idf.get(t, median) for t in nouns), default=0.0), uncovered(nouns, candidate),
-        best_similarity(asked),
+        best_similarity(asked), *without_novel_terms(asked, candidate), math.log1p(len(asked.usable)),
     ]
 
 

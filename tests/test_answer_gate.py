@@ -11,13 +11,15 @@ from carbonqa.answer.compose import CitationBook
 from carbonqa.answer.gate import (
     FEATURES, GATE_DIR, GATE_FILE, TRAIN_COMMAND, GateModel, best_similarity, candidate_features, gate_bytes, gated,
     general_idf,
-    load_gate, novel_compounds, novel_terms, save_gate,
+    load_gate, novel_compounds, novel_terms, save_gate, without_novel_terms,
 )
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.single import SentenceAnswer
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.eval.train_gate import MAX_LOST_RIGHT, allowed_thresholds, choose_threshold, crag, fit
+from carbonqa.index.sentence_vectors import SentenceVectors
+from carbonqa.indicators.matching import Meaning
 from carbonqa.ingest.vocabulary import ASKS_EXISTENCE
 from test_answer_policy import candidate, frame
 
@@ -115,6 +117,47 @@ def test_the_best_similarity_is_the_nearest_retrieved_sentence_in_meaning():
     assert best_similarity(asked) == 0.86
     asked.__dict__["candidates"] = [unknown]  # no sentence vectors: nothing is known to be near
     assert best_similarity(asked) == 0.0
+
+
+# Hand-made unit vectors in three directions (游艇, 电动, 车辆): the question, itself without its novel term
+# 游艇, and two sentences, one about 游艇 in other words (游船), one about 电动 车辆 only.
+QUESTION, WITHOUT = "游艇要不要电动", "要不要电动"
+VECTORS = {QUESTION: [0.6, 0.8, 0.0], WITHOUT: [0.0, 1.0, 0.0],
+           "游船岸电。": [0.8, 0.6, 0.0], "机场车辆电动化。": [0.0, 0.8, 0.6]}
+
+
+def asked_in_meaning(*sentences: str) -> tuple[Asked, list]:
+    """A question with the novel term 游艇 (the plans write 电动), its sentences' similarities set."""
+    asked = asked_with(candidate(), terms=["游艇", "电动"], text=QUESTION)
+    texts = list(sentences)
+    asked.evidence.sentences.vectors = SentenceVectors(texts, np.array([VECTORS[t] for t in texts]))
+    asked.evidence.meaning = Meaning(query=lambda batch: np.array([VECTORS[t] for t in batch]))
+    asked.result = SimpleNamespace(query_vector=np.array(VECTORS[QUESTION]))
+    best = [candidate(text=t) for t in texts]
+    for c in best:
+        c.similarity = float(np.dot(VECTORS[c.flat], VECTORS[QUESTION]))
+    asked.__dict__["usable"] = asked.__dict__["candidates"] = best
+    return asked, best
+
+
+def test_what_the_novel_terms_carry_in_meaning_is_measured_without_them():
+    asked, (about_it, about_else) = asked_in_meaning("游船岸电。", "机场车辆电动化。")
+    # 游船 speaks of 游艇: the sentence drifts away from the question without it (0.96 -> 0.6).
+    pull, kept = without_novel_terms(asked, about_it)
+    assert pull == pytest.approx(0.96 - 0.6) and kept == pytest.approx(0.8)
+    # 机场车辆 does not: it comes nearer the question without 游艇 (0.64 -> 0.8).
+    assert without_novel_terms(asked, about_else)[0] == pytest.approx(0.64 - 0.8)
+    values = dict(zip(FEATURES, candidate_features(asked, about_else)))
+    assert values["novel_pull"] == pytest.approx(-0.16) and values["meaning_without_novel"] == pytest.approx(0.8)
+    assert values["usable_sentences"] == pytest.approx(np.log1p(2))  # both sentences usable
+
+
+def test_without_novel_terms_or_vectors_nothing_is_measured():
+    asked, (best, _) = asked_in_meaning("游船岸电。", "机场车辆电动化。")
+    asked.__dict__["candidates"] = [best]
+    assert without_novel_terms(asked_with(best, terms=["电动"], text="要不要电动"), best) == (0.0, 1.0)  # none
+    asked.result = None  # no question vector (bm25 search)
+    assert without_novel_terms(asked, best) == (0.0, 1.0)
 
 
 def test_the_gate_answers_above_its_threshold_and_refuses_below():
