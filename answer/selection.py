@@ -88,6 +88,16 @@ class Evidence:
         return bool(new_terms) or bool((candidate.years & frame.years) - years)
 
 
+def quote_order(policy: AnswerPolicy, frame: QuestionFrame, usable: list[Candidate]) -> list[Candidate]:
+    """The usable sentences in the order they are considered for quoting. Best first, except: when none holds
+    the question's own words (a paraphrase), the closest in meaning first; when some do but the question
+    describes something in everyday words, the sentence it describes (AnswerPolicy.described) first: "田里盖的
+    那种塑料薄膜" quotes 全生物降解农膜, not the sentences that merely share its 塑料."""
+    if not any(policy.matches_words(frame, c) for c in usable):
+        return sorted(usable, key=lambda c: -c.semantic)
+    return sorted(usable, key=lambda c: not policy.described(frame, c))
+
+
 def unused_terms(terms: list[str], used: Callable[[str], bool]) -> list[str]:
     """The terms of more than one character that are not `used`, without those inside a longer one of them."""
     return longest_only([term for term in terms if len(term) > 1 and not used(term)])
