@@ -65,6 +65,9 @@ class Evidence:
         question ("……方面有什么安排"), if it is as much on topic as the best one."""
         best = candidates[0]
         picked = [best]
+        if self.policy.described(frame, best):
+            # The thing described is said in this clause; others sharing the question's everyday words are not it.
+            max_clauses = 1
         topic = most_specific(self.sentences, self.sentences.known_terms(frame.terms))
         for candidate in candidates[1:]:
             if len(picked) == max_sentences or not self.policy.close_enough(frame, best, candidate):

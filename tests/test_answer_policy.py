@@ -152,3 +152,22 @@ def test_the_sentence_a_description_points_at_is_quoted_first():
     # No sentence holds the question's words: the closest in meaning first, as for any paraphrase.
     on_words.coverage = 0.2
     assert quote_order(POLICY, frame(), [on_words, described]) == [described, on_words]
+
+
+def test_the_sentence_a_description_points_at_is_quoted_without_other_clauses_sharing_its_everyday_words(
+        tiny_answerer):
+    def sentence(chunk_id: str, text: str, **fields) -> Candidate:
+        c = candidate(text=text, **fields)
+        c.chunk = c.chunk.model_copy(update={"id": chunk_id})
+        return c
+
+    # 储能 stands for the everyday word the two share (塑料 of "田里盖的那种塑料薄膜"): a word of the tiny plans.
+    described = sentence("t/1", "推广应用全生物降解农膜或标准地膜。", coverage=0.0, score=0.05, dense_top=True,
+                         semantic=3.6, leads=True)
+    sharing = sentence("t/2", "推动新型储能规模化应用。", coverage=1.0, score=1.15, dense_top=True, semantic=2.2)
+    asked = frame(terms=["储能", "薄膜"])
+    picked = tiny_answerer.evidence.pick(asked, [described, sharing], max_sentences=3, max_clauses=2)
+    assert picked == [described]
+    described.leads = False  # a best sentence like any other: a clause adding a question word is cited too
+    assert tiny_answerer.evidence.pick(asked, [described, sharing], max_sentences=3, max_clauses=2) == \
+        [described, sharing]
