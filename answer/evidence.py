@@ -14,6 +14,7 @@ few words with its answer but is much closer to it in meaning than to the senten
 """
 from __future__ import annotations
 
+import heapq
 import math
 import statistics
 from collections.abc import Callable, Iterable
@@ -196,6 +197,14 @@ class SentenceIndex:
         for candidate in candidates:
             rivals = in_year if candidate.semantic >= self.policy.semantic_min_z else named
             candidate.outshone = bool(rivals) and not candidate.has_key_term and candidate.semantic < max(rivals)
+        # A description in everyday words ("田里盖的那种塑料薄膜") is nearest to the one sentence saying it in the
+        # plan's words ("全生物降解农膜或标准地膜"), well ahead of the sentences merely sharing its words (塑料). A
+        # question all in the plans' words ("江门核电方面有什么安排") describes nothing: its words decide.
+        if all(self.df(term) for term in question.terms):
+            return
+        nearest, runner_up = heapq.nlargest(2, candidates, key=lambda c: c.semantic)
+        nearest.leads = nearest.semantic >= self.policy.semantic_min_z and \
+            nearest.semantic - runner_up.semantic >= self.policy.meaning_lead
 
     def _holds(self, term: str, chunk: Chunk, text: str | None = None) -> bool:
         """Is the term (or a synonym) in the text (default: the whole chunk) or the chunk's context?"""

@@ -65,6 +65,9 @@ class Evidence:
         question ("……方面有什么安排"), if it is as much on topic as the best one."""
         best = candidates[0]
         picked = [best]
+        if self.policy.described(frame, best):
+            # The thing described is said in this clause; others sharing the question's everyday words are not it.
+            max_clauses = 1
         topic = most_specific(self.sentences, self.sentences.known_terms(frame.terms))
         for candidate in candidates[1:]:
             if len(picked) == max_sentences or not self.policy.close_enough(frame, best, candidate):
@@ -86,6 +89,16 @@ class Evidence:
         years = set().union(*(p.years for p in picked))
         new_terms = [t for t in self.sentences.known_terms(frame.terms) if t in candidate.flat and t not in have]
         return bool(new_terms) or bool((candidate.years & frame.years) - years)
+
+
+def quote_order(policy: AnswerPolicy, frame: QuestionFrame, usable: list[Candidate]) -> list[Candidate]:
+    """The usable sentences in the order they are considered for quoting. Best first, except: when none holds
+    the question's own words (a paraphrase), the closest in meaning first; when some do but the question
+    describes something in everyday words, the sentence it describes (AnswerPolicy.described) first: "田里盖的
+    那种塑料薄膜" quotes 全生物降解农膜, not the sentences that merely share its 塑料."""
+    if not any(policy.matches_words(frame, c) for c in usable):
+        return sorted(usable, key=lambda c: -c.semantic)
+    return sorted(usable, key=lambda c: not policy.described(frame, c))
 
 
 def unused_terms(terms: list[str], used: Callable[[str], bool]) -> list[str]:

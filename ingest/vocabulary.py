@@ -242,8 +242,10 @@ ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|(?:�
                        r"[两二三四五六七八九十]市(?!场)|哪些城市|哪几个城市|(?:其他|其它|其余|别的)几?个?(?:地?市|城市|方案)")
 # Asks for a quantity: a share, a target value, a capacity, a count.
 # 哪几个 asks which; 以上/以下/以内 ask a figure only after one ("35蒸吨以下"): "省级以上园区", "地级以上市" name a rank.
+# A figure before 以上/以下 is a threshold asked about ("35蒸吨以下"); 几十/数百 is a rough size describing
+# something ("几十层以上特别高的住宅楼"), no figure asked.
 FIGURE_WORDS = re.compile(r"多少|多大|多高|(?<!哪)几[个项座家辆条所]|几成|百分|[%％]|什么水平|"
-                          r"[\d〇零一二两三四五六七八九十百千万][^\s，,。？?]{0,4}?以[内下上]")
+                          r"[\d〇零一二两三四五六七八九十百千万](?<![几数][十百千万])[^\s，,。？?]{0,4}?以[内下上]")
 # Names a quantity: asks for it unless the question asks what the plan intends for it ("……的比例有什么打算").
 FIGURE_NOUNS = re.compile(r"比重|比例|占比|规模|容量|装机|覆盖率|利用率")
 # Asks for a point in time.

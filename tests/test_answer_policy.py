@@ -5,6 +5,7 @@ import pytest
 
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.selection import quote_order
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.sentences import Sentence
 from carbonqa.retriever.models import QuestionFrame, RegionQuery
@@ -17,11 +18,11 @@ CLAUSE = "到2025年，非化石能源消费比重达到20%。到2030年，达�
 def candidate(coverage: float = 0.8, figure_coverage: float = 0.8, score: float = 1.0, years=frozenset({2025}),
               dense_top: bool = False, has_key_term: bool = True, misses_topic: bool = False,
               states_asked_figure: bool = True, semantic: float = 0.0, outshone: bool = False,
-              text: str = CLAUSE) -> Candidate:
+              text: str = CLAUSE, leads: bool = False) -> Candidate:
     chunk = Chunk(id="t/1", doc_id="t", title="测试方案", region="测试市", level="市", kind=ChunkKind.clause,
                   text=text, start=0, end=len(text))
     return Candidate(chunk, Sentence(text, 0, len(text)), text, coverage, figure_coverage, score, set(years),
-                     dense_top, has_key_term, misses_topic, states_asked_figure, semantic, outshone)
+                     dense_top, has_key_term, misses_topic, states_asked_figure, semantic, outshone, leads)
 
 
 def frame(**fields) -> QuestionFrame:
@@ -128,3 +129,45 @@ def test_a_plan_word_the_plan_lacks_is_the_askers_when_a_first_choice_stands_far
     # dense arm's first choices: the plan does not speak of it.
     assert not POLICY.said_in_other_words([candidate(dense_top=True, semantic=POLICY.absent_term_min_z - 0.5)])
     assert not POLICY.said_in_other_words([candidate(dense_top=False, semantic=POLICY.absent_term_min_z + 1)])
+
+
+def test_the_sentence_a_description_points_at_answers_whatever_plan_words_it_lacks():
+    # "江门农村自己盖房子，有没有统一的设计图纸" is answered by "编制《江门农房设计通用图集》": it lacks 农村, which
+    # another retrieved clause names, but it is the dense arm's choice and leads every other sentence in meaning.
+    weak = dict(coverage=0.2, has_key_term=False, misses_topic=True, outshone=True, dense_top=True, semantic=3.0)
+    assert not POLICY.answers(frame(), candidate(**weak))
+    assert POLICY.answers(frame(), candidate(leads=True, **weak))
+    assert not POLICY.answers(frame(), candidate(leads=True, **{**weak, "dense_top": False}))
+    # A figure question is answered by the plan's statement of the figure asked, not by what it describes.
+    assert not POLICY.answers(frame(wants_figure=True), candidate(leads=True, **weak))
+
+
+def test_the_sentence_a_description_points_at_is_quoted_first():
+    on_words = candidate(coverage=1.0, score=1.15, dense_top=True, semantic=2.2, text="实施塑料污染全链条治理。")
+    described = candidate(coverage=0.0, score=0.05, dense_top=True, semantic=3.6, leads=True,
+                          text="推广应用全生物降解农膜或标准地膜。")
+    assert quote_order(POLICY, frame(), [on_words, described]) == [described, on_words]
+    described.leads = False
+    assert quote_order(POLICY, frame(), [on_words, described]) == [on_words, described]
+    # No sentence holds the question's words: the closest in meaning first, as for any paraphrase.
+    on_words.coverage = 0.2
+    assert quote_order(POLICY, frame(), [on_words, described]) == [described, on_words]
+
+
+def test_the_sentence_a_description_points_at_is_quoted_without_other_clauses_sharing_its_everyday_words(
+        tiny_answerer):
+    def sentence(chunk_id: str, text: str, **fields) -> Candidate:
+        c = candidate(text=text, **fields)
+        c.chunk = c.chunk.model_copy(update={"id": chunk_id})
+        return c
+
+    # 储能 stands for the everyday word the two share (塑料 of "田里盖的那种塑料薄膜"): a word of the tiny plans.
+    described = sentence("t/1", "推广应用全生物降解农膜或标准地膜。", coverage=0.0, score=0.05, dense_top=True,
+                         semantic=3.6, leads=True)
+    sharing = sentence("t/2", "推动新型储能规模化应用。", coverage=1.0, score=1.15, dense_top=True, semantic=2.2)
+    asked = frame(terms=["储能", "薄膜"])
+    picked = tiny_answerer.evidence.pick(asked, [described, sharing], max_sentences=3, max_clauses=2)
+    assert picked == [described]
+    described.leads = False  # a best sentence like any other: a clause adding a question word is cited too
+    assert tiny_answerer.evidence.pick(asked, [described, sharing], max_sentences=3, max_clauses=2) == \
+        [described, sharing]

@@ -82,6 +82,9 @@ def test_a_rank_is_no_figure_asked_and_colloquial_when_asks_a_time(words):
     assert not read_question("珠海创建省级以上绿色低碳技术创新平台，牵头部门是哪个？", CORPUS, words).wants_figure
     assert not read_question("广东各地级以上市的方案须经哪个机构审议？", CORPUS, words).wants_figure
     assert read_question("云浮禁止新建每小时35蒸吨以下的什么锅炉？", CORPUS, words).wants_figure
+    # A rough size (几十层以上) describes what is asked about; it states no threshold asked.
+    assert not read_question("佛山以后还能不能盖那种几十层以上特别高的住宅楼？", CORPUS, words).wants_figure
+    assert read_question("佛山对二十层以上的住宅楼有什么要求？", CORPUS, words).wants_figure  # a threshold stated
     when = read_question("珠海省级以上园区循环化改造啥时候要全部完成", CORPUS, words)
     assert when.wants_year and not when.wants_figure
 

@@ -154,3 +154,20 @@ def test_no_sentence_misses_a_word_the_plans_searched_never_use():
     [plain] = index.candidates(frame, hits)
     [knowing] = index.candidates(frame, hits, unused=["充电桩"])
     assert plain.misses_topic and not knowing.misses_topic
+
+
+def test_the_nearest_sentence_leads_when_far_ahead_and_the_question_uses_words_the_plans_do_not():
+    # "山林面积" is no plan word; the forest sentence is far nearer the question than the other two.
+    policy = AnswerPolicy(semantic_min_z=1.0, meaning_lead=0.5)
+    hits = [SearchHit(chunk=c, score=1.0 - i / 10) for i, c in enumerate(CHUNKS)]
+
+    def leaders(terms: list[str], vectors: SentenceVectors = VECTORS) -> list[str]:
+        index = SentenceIndex(CHUNKS, policy=policy, vectors=vectors)
+        frame = QuestionFrame(text="问题", regions=RegionQuery(), terms=terms)
+        return [c.chunk.id for c in index.candidates(frame, hits, QUESTION) if c.leads]
+
+    assert leaders(["山林", "面积", "比例"]) == ["t/1"]
+    assert leaders(["森林覆盖率", "比例"]) == []  # all in the plans' words: the words decide
+    # Two sentences nearly as near: neither leads.
+    close = SentenceVectors(sentence_texts(CHUNKS), np.stack([unit(1, 0.1, 0), unit(1, 0.12, 0), unit(0, 0, 1)]))
+    assert leaders(["山林", "面积", "比例"], close) == []

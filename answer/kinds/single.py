@@ -6,6 +6,7 @@ from __future__ import annotations
 from carbonqa.answer.compose import CitationBook, attributed
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.refusal import closest, refusal
+from carbonqa.answer.selection import quote_order
 from carbonqa.retriever.models import QuestionFrame
 
 
@@ -17,11 +18,9 @@ class SentenceAnswer:
 
     def answer(self, asked: Asked) -> Reply:
         evidence, frame = asked.evidence, asked.frame
-        usable = list(asked.usable)
-        if not any(evidence.policy.matches_words(frame, c) for c in usable):
-            usable.sort(key=lambda c: -c.semantic)  # a paraphrase: the sentence closest in meaning first
         book = CitationBook()
-        picked = evidence.pick(frame, usable, evidence.policy.max_sentences, evidence.policy.max_clauses)
+        picked = evidence.pick(frame, quote_order(evidence.policy, frame, asked.usable), evidence.policy.max_sentences,
+                               evidence.policy.max_clauses)
         return Reply(attributed(book, picked), book)
 
 
