@@ -225,10 +225,15 @@ LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
 ASKED_ASPECT = re.compile(r"具体|数字|数值|数据|时间|节点|时候|期限|截止|往后|以后|之后|有没有|没有|有无|定了|"
                           r"负责|牵头|部门|责任|单位|主要|落实|执行|别的|其他|其它|其余|措施|举措|任务|工作|内容|政策|办法")
 # Words standing for what the previous question asked about ("这个谁负责", "这块工作", "佛山有这要求没",
-# "它的文号", "第三条里面", "下面具体有哪几条", "有没有类似规定"); 这 with a measure word or a word for a matter,
-# not 这样/这里/这次/这一轮 (manner, place, this round).
-REFERS_BACK = re.compile(r"这(?:个|些|块|项|条|种|类|方面|部分|要求|数|事|件|份)|该(?=[项条个部行方目指措])|它|其中|上述|"
-                         r"下面|里面|类似")
+# "这是到哪一年的目标", "它的文号", "第三条里面", "下面具体有哪几条", "有没有类似规定"); 这 with a measure word, a
+# word for a matter or 是, not 这样/这里/这次/这一轮 (manner, place, this round).
+REFERS_BACK = re.compile(r"这(?:个|些|块|项|条|种|类|方面|部分|要求|数|事|件|份|是)|该(?=[项条个部行方目指措])|它|其中|"
+                         r"上述|下面|里面|类似")
+# 那个/那些 right after a place ("全省那个数是多少"): that place's figure for the previous topic. After a topic it
+# names that topic ("农业农村那项呢"); leading, 那 is "then" ("那个人碳积分……" is 那 + 个人).
+PLACE_POINTER = re.compile(r"那(?:个|些|项|条)")  # matched where a place ends
+# A 这些/这类 closing a list the question makes itself ("钢铁、石化这些重点行业") points at those words, not back.
+CLOSES_OWN_LIST = re.compile(r"(?:、[^，,。？?；;！!、]{1,8}|等)(?=这(?:些|类|种)$)")
 # Points at the previous answer's conclusion ("它比省里高多少" after "哪个市最高").
 PREVIOUS_ANSWER = re.compile(r"^(?:它们?|其|该市|这个市|这个城市|这座城市|这个方案)的?")
 # What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢",
