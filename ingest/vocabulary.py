@@ -85,6 +85,9 @@ PROVINCE_ALIASES = ("全省", "省里", "省方案", "省级方案")
 # A place's own plan named right after the place (惠州碳达峰方案, 广州市的实施方案): asks for that plan, not
 # for what the plan of a region containing it says.
 OWN_PLAN = re.compile(r"的?(?:碳达峰|碳排放达峰)?(?:实施)?方案")
+# Every place of a kind, as plans address them ("各区可选取1—2个", "各县（市、区）", "各县区"): what such a piece sets,
+# it sets each of them (a 区 for 各区, a county-level 市 for 各县（市、区）).
+EVERY_UNIT = re.compile(r"各(?:[市县区镇](?:[（(][市县区镇、]+[)）])?)+")
 # A question asking for targets (深圳的碳达峰目标是什么): a plan's targets are its whole region's.
 TARGET_WORDS = re.compile(r"目标|指标")
 # Places a staff member might name, for telling "no plan for that place" from "no place named".
@@ -207,7 +210,7 @@ ASKS_EXISTENCE = re.compile(r"有没有|有冇|有无|是否|是不是|有[^，,
                             r"([推搞管用])不\1")
 # Words that make a clause of a question a question of its own ("X执行什么标准，Y占比多少").
 QUESTION_WORD = re.compile(r"什么|多少|哪|几|如何|怎么|怎样|是否|吗|呢")
-ASKING_TAIL = re.compile(r"(?:是|为|要|有|执行)?(?:什么|多少|哪些|哪个|几|如何|怎么样?|怎样)[^，,；;]*$")  # "占比多少"
+ASKING_TAIL = re.compile(r"(?:是|为|要|有|执行)?(?:什么|多少|哪些|哪个|几|如何|怎么样?|怎样|谁)[^，,；;]*$")  # "占比多少", "谁牵头"
 # The question word alone, with its copula and measure word (有哪些, 是多少, 几个, 是否), and a question's
 # closing 分别/各自 ("……目标分别是多少"): what a question asks, not what it asks about.
 ASKING_WORD = re.compile(r"(?:是|为|要|有)?(?:什么|多少|哪[些几个里一]?|几|如何|怎么样?|怎样|是否|吗|呢)[个项条大类家座所种]?")
@@ -237,9 +240,10 @@ CLOSES_OWN_LIST = re.compile(r"(?:、[^，,。？?；;！!、]{1,8}|等)(?=这(?
 # Points at the previous answer's conclusion ("它比省里高多少" after "哪个市最高").
 PREVIOUS_ANSWER = re.compile(r"^(?:它们?|其|该市|这个市|这个城市|这座城市|这个方案)的?")
 # What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢",
-# "江门市的目标又是多少？"): 到/至 only lead up to the time named; 目标/指标/多少 ask the same thing again.
-FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|"
-                             r"(?:是|为|有)?多少|目标|指标|\W")
+# "江门市的目标又是多少？", "台山那边呢"): 到/至 only lead up to the time named; 那边/这里 point at the place named;
+# 目标/指标/多少 ask the same thing again.
+FOLLOWUP_FILLER = re.compile(rf"[这那](?:边|里|儿)|{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|"
+                             r"跟|及|以及|(?:是|为|有)?多少|目标|指标|\W")
 # Words that ask about every plan at once (其他城市: the others of a conversation, all without one). Not
 # 分别/对比/相比: "2025年和2030年分别" or "与2020年相比" compare years; a comparison of plans names them
 # (two or more named regions).

@@ -89,7 +89,8 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
         years_mentioned=_years_mentioned(question, times.years),
         points_back=bool(POINTS_BACK.search(question)),
         refers_back=_refers_back(question, catalog.names_of(places)),
-        own_topic=bool(ASKED_ASPECT.sub("", analysis.subject).strip()) if analysis else _names_topic(question, terms),
+        own_topic=(bool(ASKED_ASPECT.sub("", analysis.subject).strip()) if analysis
+                   else _names_topic(question, terms, catalog.names_of(places))),
         only_place_or_year=not _topic_left(question, catalog.names_of(places)),
         compares_unnamed=compares_unnamed(question, catalog),
         **_list_intent(question),
@@ -206,12 +207,12 @@ def _refers_back(question: str, place_names: list[str]) -> bool:
                for match in re.finditer(re.escape(name), question))
 
 
-def _names_topic(question: str, terms: list[str]) -> bool:
-    """Does the question name a topic, beyond what it asks (谁牵头, 具体数字, 哪一年), of which plans (其他城市)
-    and the words pointing back (那, 还有, 这个, 下面)?"""
+def _names_topic(question: str, terms: list[str], place_names: list[str]) -> bool:
+    """Does the question name a topic, beyond what it asks (谁牵头, 具体数字, 哪一年), of which plans (其他城市,
+    南海区: a place without a plan stays among the search terms) and the words pointing back (那, 还有, 这个)?"""
     rest = WHEN_WORDS.sub(" ", ALL_PLANS.sub(" ", question))
     return any(term in rest and term not in POINTER_WORDS and REFERS_BACK.sub("", ASKED_ASPECT.sub("", term))
-               for term in terms)
+               and not any(term in name for name in place_names) for term in terms)
 
 
 def _year(mention: str) -> str:
