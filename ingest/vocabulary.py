@@ -240,10 +240,10 @@ CLOSES_OWN_LIST = re.compile(r"(?:、[^，,。？?；;！!、]{1,8}|等)(?=这(?
 # Points at the previous answer's conclusion ("它比省里高多少" after "哪个市最高").
 PREVIOUS_ANSWER = re.compile(r"^(?:它们?|其|该市|这个市|这个城市|这座城市|这个方案)的?")
 # What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢",
-# "江门市的目标又是多少？", "台山那边呢"): 到/至 only lead up to the time named; 那边/这里 point at the place named;
-# 目标/指标/多少 ask the same thing again.
-FOLLOWUP_FILLER = re.compile(rf"[这那](?:边|里|儿)|{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|"
-                             r"跟|及|以及|(?:是|为|有)?多少|目标|指标|\W")
+# "江门市的目标又是多少？", "台山那边呢", "全省层面呢"): 到/至 only lead up to the time named; 那边/这里/层面 point
+# at the place named; 目标/指标/多少 ask the same thing again.
+FOLLOWUP_FILLER = re.compile(rf"[这那](?:边|里|儿)|层面|{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|"
+                             r"和|与|跟|及|以及|(?:是|为|有)?多少|目标|指标|\W")
 # Words that ask about every plan at once (其他城市: the others of a conversation, all without one). Not
 # 分别/对比/相比: "2025年和2030年分别" or "与2020年相比" compare years; a comparison of plans names them
 # (two or more named regions).

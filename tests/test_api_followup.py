@@ -30,6 +30,8 @@ def understand(question: str, history: list[str]) -> str:
         ("那佛山呢？", [ZHUHAI_SHARE], "佛山市2025年非化石能源消费比重目标是多少？"),
         ("江门的呢", [ZHUHAI_SHARE], "江门市2025年非化石能源消费比重目标是多少？"),
         ("那全省呢？", [ZHUHAI_SHARE], "广东省2025年非化石能源消费比重目标是多少？"),
+        ("全省层面呢", [ZHUHAI_SHARE], "广东省2025年非化石能源消费比重目标是多少？"),
+        ("珠海那边呢", ["佛山2025年新型储能装机多少"], "珠海市2025年新型储能装机多少"),
         # A year alone replaces the year; without one in the previous question it is added.
         ("2030年呢？", [ZHUHAI_SHARE], "珠海市2030年非化石能源消费比重目标是多少？"),
         ("那2030呢", ["碳达峰目标是什么？"], "2030年碳达峰目标是什么？"),
