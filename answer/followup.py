@@ -101,7 +101,7 @@ def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catal
     across = frame.analysis is not None or frame.regions.all_regions
     if frame.refers_back or not frame.own_topic:
         if places or across:  # "云浮有没有定这个数", "哪个市最高": the previous question's subject, of these plans
-            topic = _swap(_subject(previous), catalog.names_of(previous.places_named), "、".join(places))
+            topic = _swap(_subject(previous), catalog.names_of(_replaced(previous, places, catalog)), "、".join(places))
         elif frame.wants_figure and not years:  # "具体数字是多少": the figure asked before
             topic = _subject(previous)
         else:  # "这块工作谁负责", "这个是在哪个行动里提的": another facet of what it was about
@@ -132,10 +132,18 @@ def _same_question(previous: QuestionFrame, places: list[str], years: list[str],
     if places:
         if previous.regions.all_regions:  # "珠海呢" after "各市……分别是多少": that plan, not every plan
             text = ALL_PLANS.sub("", text)
-        text = _swap(text, catalog.names_of(previous.places_named), "、".join(places))
+        text = _swap(text, catalog.names_of(_replaced(previous, places, catalog)), "、".join(places))
     if years:
         text = _swap_years(text, "、".join(years))
     return text
+
+
+def _replaced(previous: QuestionFrame, places: list[str], catalog: RegionCatalog) -> list[str]:
+    """The previous question's places that the follow-up's take the place of: those of their kind, a city for a
+    city, so the province a city was measured against stays ("珠海……比省里高几个百分点" -> "那江门呢": 江门……比省里);
+    all of them when none is of that kind ("省里定的多少" after a city's question)."""
+    kinds = {place in catalog.provinces for place in places}
+    return [place for place in previous.places_named if (place in catalog.provinces) in kinds] or previous.places_named
 
 
 def _subject(previous: QuestionFrame) -> str:

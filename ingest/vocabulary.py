@@ -85,6 +85,9 @@ PROVINCE_ALIASES = ("全省", "省里", "省方案", "省级方案")
 # A place's own plan named right after the place (惠州碳达峰方案, 广州市的实施方案): asks for that plan, not
 # for what the plan of a region containing it says.
 OWN_PLAN = re.compile(r"的?(?:碳达峰|碳排放达峰)?(?:实施)?方案")
+# Every place of a kind, as plans address them ("各区可选取1—2个", "各县（市、区）", "各县区"): what such a piece sets,
+# it sets each of them (a 区 for 各区, a county-level 市 for 各县（市、区）).
+EVERY_UNIT = re.compile(r"各(?:[市县区镇](?:[（(][市县区镇、]+[)）])?)+")
 # A question asking for targets (深圳的碳达峰目标是什么): a plan's targets are its whole region's.
 TARGET_WORDS = re.compile(r"目标|指标")
 # Places a staff member might name, for telling "no plan for that place" from "no place named".
@@ -207,7 +210,7 @@ ASKS_EXISTENCE = re.compile(r"有没有|有冇|有无|是否|是不是|有[^，,
                             r"([推搞管用])不\1")
 # Words that make a clause of a question a question of its own ("X执行什么标准，Y占比多少").
 QUESTION_WORD = re.compile(r"什么|多少|哪|几|如何|怎么|怎样|是否|吗|呢")
-ASKING_TAIL = re.compile(r"(?:是|为|要|有|执行)?(?:什么|多少|哪些|哪个|几|如何|怎么样?|怎样)[^，,；;]*$")  # "占比多少"
+ASKING_TAIL = re.compile(r"(?:是|为|要|有|执行)?(?:什么|多少|哪些|哪个|几|如何|怎么样?|怎样|谁)[^，,；;]*$")  # "占比多少", "谁牵头"
 # The question word alone, with its copula and measure word (有哪些, 是多少, 几个, 是否), and a question's
 # closing 分别/各自 ("……目标分别是多少"): what a question asks, not what it asks about.
 ASKING_WORD = re.compile(r"(?:是|为|要|有)?(?:什么|多少|哪[些几个里一]?|几|如何|怎么样?|怎样|是否|吗|呢)[个项条大类家座所种]?")
@@ -225,16 +228,22 @@ LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
 ASKED_ASPECT = re.compile(r"具体|数字|数值|数据|时间|节点|时候|期限|截止|往后|以后|之后|有没有|没有|有无|定了|"
                           r"负责|牵头|部门|责任|单位|主要|落实|执行|别的|其他|其它|其余|措施|举措|任务|工作|内容|政策|办法")
 # Words standing for what the previous question asked about ("这个谁负责", "这块工作", "佛山有这要求没",
-# "它的文号", "第三条里面", "下面具体有哪几条", "有没有类似规定"); 这 with a measure word or a word for a matter,
-# not 这样/这里/这次/这一轮 (manner, place, this round).
-REFERS_BACK = re.compile(r"这(?:个|些|块|项|条|种|类|方面|部分|要求|数|事|件|份)|该(?=[项条个部行方目指措])|它|其中|上述|"
-                         r"下面|里面|类似")
+# "这是到哪一年的目标", "它的文号", "第三条里面", "下面具体有哪几条", "有没有类似规定"); 这 with a measure word, a
+# word for a matter or 是, not 这样/这里/这次/这一轮 (manner, place, this round).
+REFERS_BACK = re.compile(r"这(?:个|些|块|项|条|种|类|方面|部分|要求|数|事|件|份|是)|该(?=[项条个部行方目指措])|它|其中|"
+                         r"上述|下面|里面|类似")
+# 那个/那些 right after a place ("全省那个数是多少"): that place's figure for the previous topic. After a topic it
+# names that topic ("农业农村那项呢"); leading, 那 is "then" ("那个人碳积分……" is 那 + 个人).
+PLACE_POINTER = re.compile(r"那(?:个|些|项|条)")  # matched where a place ends
+# A 这些/这类 closing a list the question makes itself ("钢铁、石化这些重点行业") points at those words, not back.
+CLOSES_OWN_LIST = re.compile(r"(?:、[^，,。？?；;！!、]{1,8}|等)(?=这(?:些|类|种)$)")
 # Points at the previous answer's conclusion ("它比省里高多少" after "哪个市最高").
 PREVIOUS_ANSWER = re.compile(r"^(?:它们?|其|该市|这个市|这个城市|这座城市|这个方案)的?")
 # What may stand around the place/time of a pure substitution follow-up ("那2030年的呢？", "到十五五末呢",
-# "江门市的目标又是多少？"): 到/至 only lead up to the time named; 目标/指标/多少 ask the same thing again.
-FOLLOWUP_FILLER = re.compile(rf"{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|和|与|跟|及|以及|"
-                             r"(?:是|为|有)?多少|目标|指标|\W")
+# "江门市的目标又是多少？", "台山那边呢", "全省层面呢"): 到/至 only lead up to the time named; 那边/这里/层面 point
+# at the place named; 目标/指标/多少 ask the same thing again.
+FOLLOWUP_FILLER = re.compile(rf"[这那](?:边|里|儿)|层面|{_POINTERS}|到|至|的话|的情况|情况|怎么样|如何|分别|呢|吗|的|又|"
+                             r"和|与|跟|及|以及|(?:是|为|有)?多少|目标|指标|\W")
 # Words that ask about every plan at once (其他城市: the others of a conversation, all without one). Not
 # 分别/对比/相比: "2025年和2030年分别" or "与2020年相比" compare years; a comparison of plans names them
 # (two or more named regions).

@@ -13,13 +13,13 @@ from typing import Protocol
 
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.time_expressions import read_times, spelled_out, without_times
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT, ASKED_UNIT, COUNT_WORDS, COUNTED_NOUN,
-                                        FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS, FOLLOWUP_FILLER, FRAME_WORDS,
-                                        FROM_THE_END, ITEM_NOUN, LIST_VERB_END, LIST_WORDS, MEASURE_ONLY,
-                                        NOTICE_QUESTIONS, NUMBER, ORDINALS, OVERVIEW_WORDS, PART_ORDINAL, POINTER_WORDS,
-                                        POINTS_BACK, REFERS_BACK, SHARE_WORDS, STATED_COUNT, STRUCTURAL_NOUNS,
-                                        UNDER_ASKED, WHEN_WORDS, YEAR_MENTION, chinese_number, english_spelled_out,
-                                        figures_spelled_out,
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT, ASKED_UNIT, CLOSES_OWN_LIST,
+                                        COUNT_WORDS, COUNTED_NOUN, FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS,
+                                        FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END, ITEM_NOUN, LIST_VERB_END,
+                                        LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINALS, OVERVIEW_WORDS,
+                                        PART_ORDINAL, PLACE_POINTER, POINTER_WORDS, POINTS_BACK, REFERS_BACK,
+                                        SHARE_WORDS, STATED_COUNT, STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS,
+                                        YEAR_MENTION, chinese_number, english_spelled_out, figures_spelled_out,
                                         unit_family)
 from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.intent import compares_unnamed, read_analysis
@@ -88,8 +88,9 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
         analysis=analysis,
         years_mentioned=_years_mentioned(question, times.years),
         points_back=bool(POINTS_BACK.search(question)),
-        refers_back=bool(REFERS_BACK.search(question)),
-        own_topic=bool(ASKED_ASPECT.sub("", analysis.subject).strip()) if analysis else _names_topic(question, terms),
+        refers_back=_refers_back(question, catalog.names_of(places)),
+        own_topic=(bool(ASKED_ASPECT.sub("", analysis.subject).strip()) if analysis
+                   else _names_topic(question, terms, catalog.names_of(places))),
         only_place_or_year=not _topic_left(question, catalog.names_of(places)),
         compares_unnamed=compares_unnamed(question, catalog),
         **_list_intent(question),
@@ -197,12 +198,21 @@ def _topic_left(question: str, place_names: list[str]) -> bool:
     return bool(FOLLOWUP_FILLER.sub("", rest))
 
 
-def _names_topic(question: str, terms: list[str]) -> bool:
-    """Does the question name a topic, beyond what it asks (谁牵头, 具体数字), of which plans (其他城市) and the
-    words pointing back (那, 还有, 这个, 下面)?"""
-    rest = ALL_PLANS.sub(" ", question)
+def _refers_back(question: str, place_names: list[str]) -> bool:
+    """Does a word in it stand for the previous question's topic (not for a list of its own: "钢铁、石化这些"), or
+    point at it right after a place ("全省那个数")?"""
+    if any(not CLOSES_OWN_LIST.search(question[:match.end()]) for match in REFERS_BACK.finditer(question)):
+        return True
+    return any(PLACE_POINTER.match(question, match.end()) for name in place_names
+               for match in re.finditer(re.escape(name), question))
+
+
+def _names_topic(question: str, terms: list[str], place_names: list[str]) -> bool:
+    """Does the question name a topic, beyond what it asks (谁牵头, 具体数字, 哪一年), of which plans (其他城市,
+    南海区: a place without a plan stays among the search terms) and the words pointing back (那, 还有, 这个)?"""
+    rest = WHEN_WORDS.sub(" ", ALL_PLANS.sub(" ", question))
     return any(term in rest and term not in POINTER_WORDS and REFERS_BACK.sub("", ASKED_ASPECT.sub("", term))
-               for term in terms)
+               and not any(term in name for name in place_names) for term in terms)
 
 
 def _year(mention: str) -> str:

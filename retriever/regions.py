@@ -22,6 +22,10 @@ from carbonqa.retriever.models import RegionQuery, RegionSource
 
 jieba.setLogLevel(logging.WARNING)  # no dictionary-loading chatter on the first question
 
+# The suffixes of a city's or province's full name, whose short name (大连市 -> 大连) names it in a question.
+CITY_OR_PROVINCE = ("市", "省", "自治区")
+# Names ending in 区 that are no district: a province (广西壮族自治区) or a prefecture (阿里地区).
+WIDE_AREAS = ("自治区", "地区")
 # Characters that continue a proper name rather than start a new phrase (的/和/2025 do not).
 NAME_CONTINUATION = re.compile(r"^[\u4e00-\u9fff]{3}$")
 
@@ -68,7 +72,28 @@ class RegionCatalog:
             above = [plan_of[d.code] for d in divisions.chain(division)[:-1] if d.code in plan_of]
             for form in {division.name, short_name(division.name)} - NOT_REGION_UNITS:
                 forms.setdefault(form, set()).add((division.name, above[-1] if above else None))
-        return {form: next(iter(meant)) for form, meant in forms.items() if len(meant) == 1}
+        places = {form: next(iter(meant)) for form, meant in forms.items() if len(meant) == 1}
+        elsewhere = self._elsewhere(divisions, provinces)
+        return places | {form: (name, None) for form, name in elsewhere.items() if form not in forms}
+
+    def _elsewhere(self, divisions: Divisions, provinces: set[str]) -> dict[str, str]:
+        """The divisions of the provinces without a plan (no plan covers them), by their full names of three
+        characters or more (not 和县 in "市和县"; not a district's: 老城区, 新城区 and 城东区 are words too) and, for
+        cities and provinces, also by their short names (大连, 昆山, 宁夏; a county's or district's is too often a
+        word) unless the plans use that word themselves. A name two places share is left out."""
+        plans_text = "\n".join(self.plan_texts.values())
+        meant: dict[str, set[str]] = {}
+        for division in divisions.by_code.values():
+            if division.code[:2] in provinces:
+                continue
+            district = division.name.endswith("区") and not division.name.endswith(WIDE_AREAS)
+            forms = {division.name} if len(division.name) >= 3 and not district else set()
+            short = short_name(division.name)
+            if division.name.endswith(CITY_OR_PROVINCE) and len(short) >= 2 and short not in plans_text:
+                forms.add(short)
+            for form in forms - NOT_REGION_UNITS:
+                meant.setdefault(form, set()).add(division.name)
+        return {form: next(iter(names)) for form, names in meant.items() if len(names) == 1}
 
     @staticmethod
     def _locate(divisions: Divisions, region: str) -> Division | None:
@@ -147,7 +172,7 @@ class RegionCatalog:
         words = list(jieba.tokenize(question))
         word_starts, word_ends = {start for _, start, _ in words}, {end for _, _, end in words}
         covering: dict[str, str] = {}
-        unknown: list[str] = []
+        unknown: dict[str, int] = {}  # each place without a plan at its first mention
         for form in sorted((f for f in self.places if f in question), key=lambda f: (-len(f), f)):
             place, region = self.places[form]
             for match in re.finditer(re.escape(form), question):
@@ -157,17 +182,17 @@ class RegionCatalog:
                 spans.append(match.span())
                 if OWN_PLAN.match(question, match.end()):  # 惠州碳达峰方案: a plan the corpus lacks
                     region = None
-                if region is None and place not in unknown:
-                    unknown.append(place)
-                elif region is not None and region not in found:
+                if region is None:
+                    unknown[place] = min(unknown.get(place, match.start()), match.start())
+                elif region not in found:
                     covering.setdefault(place, region)
         found += [region for region in dict.fromkeys(covering.values()) if region not in found]
         found.sort(key=self.regions.index)
         for place in OTHER_PLACES:
             for match in re.finditer(place, question):
                 if match.start() in word_starts and not overlaps_known(*match.span()) and place not in unknown:
-                    unknown.append(place)
-        return RegionQuery(regions=found, covering=covering, unknown=unknown,
+                    unknown[place] = match.start()
+        return RegionQuery(regions=found, covering=covering, unknown=sorted(unknown, key=unknown.get),
                            all_regions=bool(ALL_PLANS.search(question)), source=RegionSource.detected)
 
     def _part_of_other_name(self, question: str, match: re.Match, region: str) -> bool:

@@ -30,6 +30,8 @@ def understand(question: str, history: list[str]) -> str:
         ("那佛山呢？", [ZHUHAI_SHARE], "佛山市2025年非化石能源消费比重目标是多少？"),
         ("江门的呢", [ZHUHAI_SHARE], "江门市2025年非化石能源消费比重目标是多少？"),
         ("那全省呢？", [ZHUHAI_SHARE], "广东省2025年非化石能源消费比重目标是多少？"),
+        ("全省层面呢", [ZHUHAI_SHARE], "广东省2025年非化石能源消费比重目标是多少？"),
+        ("珠海那边呢", ["佛山2025年新型储能装机多少"], "珠海市2025年新型储能装机多少"),
         # A year alone replaces the year; without one in the previous question it is added.
         ("2030年呢？", [ZHUHAI_SHARE], "珠海市2030年非化石能源消费比重目标是多少？"),
         ("那2030呢", ["碳达峰目标是什么？"], "2030年碳达峰目标是什么？"),
@@ -38,6 +40,9 @@ def understand(question: str, history: list[str]) -> str:
         ("2030年呢", ["珠海十四五末光伏装机多少"], "珠海2030年光伏装机多少"),
         # A region where the previous question named none is put in front.
         ("广东呢", ["碳达峰目标是什么？"], "广东省碳达峰目标是什么？"),
+        # A city takes a city's place; the province it was measured against stays.
+        ("那江门呢？", ["珠海2025年高技术制造业占比比省里高几个百分点"], "江门市2025年高技术制造业占比比省里高几个百分点"),
+        ("珠海呢？", ["云浮2030年森林覆盖率比全省高几个百分点"], "珠海市2030年森林覆盖率比全省高几个百分点"),
         # Several places joined by a connector are replaced as one.
         ("那江门和云浮呢", ["珠海和佛山的新能源汽车目标分别是多少"], "江门市、云浮市的新能源汽车目标分别是多少"),
         # A place without a plan is substituted too, so the answer can say there is no plan for it.
@@ -49,6 +54,7 @@ def understand(question: str, history: list[str]) -> str:
         ("那交通领域呢？", ["珠海市2025年的能源目标是什么"], "珠海市2025年交通领域是什么"),
         ("那2030年的交通目标呢？", ["珠海市2025年的能源目标是什么"], "珠海市2030年的交通目标是什么"),
         ("组织实施部分呢", ["佛山碳达峰方案有几个保障措施"], "佛山市组织实施部分有几个保障措施"),
+        ("能源绿色低碳转型那块呢", ["珠海交通运输绿色低碳行动谁牵头"], "珠海市能源绿色低碳转型那块谁牵头"),
         ("那生物质发电呢，装机多大", ["珠海2025年风电装机目标多少"], "珠海市2025年生物质发电呢，装机多大"),
         # Another question naming no place is asked of the previous question's plans (without its year).
         ("新能源汽车推广有哪些措施？", ["珠海市碳达峰目标是什么？"], "珠海市新能源汽车推广有哪些措施？"),
@@ -62,6 +68,11 @@ def understand(question: str, history: list[str]) -> str:
         ("下面具体有哪几条", ["广东省方案第14个行动是什么"], "广东省方案第14个行动，下面具体有哪几条"),
         ("云浮有没有定这个数", ["佛山2030年绿色出行比例目标是多少"], "云浮市2030年绿色出行比例目标，云浮有没有定这个数"),
         ("各市在这方面的目标呢", ["珠海2030年森林覆盖率目标是多少"], "2030年森林覆盖率目标，各市在这方面的目标呢"),
+        ("这是到哪一年的目标", ["江门供水管网漏损率要控制在多少以内"], "江门供水管网漏损率要控制在以内，这是到哪一年的目标"),
+        ("全省那个数是多少", ["十四五期间佛山新增的天然气发电装机是多少"],
+         "十四五期间广东省新增的天然气发电装机，全省那个数是多少"),
+        # 这些 closing the follow-up's own list names its topic: a new topic, asked as before.
+        ("那钢铁、石化这些重点行业呢？", ["珠海数据中心绿色技术改造由哪些部门负责"], "珠海市钢铁、石化这些重点行业哪些部门负责"),
         # A follow-up asking something with no topic of its own (谁牵头, 具体数字, 哪个市最高) asks it of the
         # previous question's topic: its figure and year kept when it asks a figure, its plans when it asks
         # across plans or names others.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from carbonqa.answer.followup import resolve_followup
 from carbonqa.answer.kinds.refusal import states_for
 from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.retriever.divisions import Divisions
@@ -60,9 +61,25 @@ def test_a_guangdong_place_whose_city_has_no_plan_is_answered_from_the_province_
     assert detected("深圳在建筑领域有什么碳达峰试点安排") == (["广东省"], {"深圳市": "广东省"}, [])
 
 
-def test_a_place_outside_every_planned_province_has_no_plan_as_before():
-    assert detected("长沙市到2025年单位GDP能耗下降目标是多少") == ([], {}, ["长沙"])
-    assert detected("芙蓉区的光伏目标") == ([], {}, [])  # not a place the catalog reads: nothing changes
+def test_a_place_outside_every_planned_province_has_no_plan():
+    assert detected("长沙市到2025年单位GDP能耗下降目标是多少") == ([], {}, ["长沙市"])
+    assert detected("芙蓉区的光伏目标") == ([], {}, [])  # a district elsewhere: its name alone is not read
+
+
+def test_the_division_table_names_places_elsewhere_beyond_the_usual_list():
+    divisions = Divisions([
+        ("440000000000", "广东省"), ("440400000000", "珠海市"),
+        ("210000000000", "辽宁省"), ("210200000000", "大连市"), ("320583000000", "昆山市"),
+        ("371100000000", "日照市"), ("410302000000", "老城区"), ("450400000000", "梧州市"),
+    ])
+    catalog = RegionCatalog(["广东省", "珠海市"], levels={"广东省": "省"}, plan_texts={"珠海市": "充分利用日照资源"},
+                            divisions=divisions)
+    assert detected("大连的光伏目标是多少", catalog) == ([], {}, ["大连市"])  # a city by its short name too
+    assert detected("昆山市能耗下降多少", catalog) == ([], {}, ["昆山市"])
+    assert detected("跟珠海比，大连市定得高吗", catalog) == (["珠海市"], {}, ["大连市"])
+    assert detected("珠海日照条件好的地方建光伏", catalog) == (["珠海市"], {}, [])  # a word the plans use
+    assert detected("珠海老城区改造", catalog) == (["珠海市"], {}, [])  # a district's name is a word too
+    assert detected("广西梧州的碳达峰目标", catalog) == ([], {}, ["广西", "梧州市"])  # in the order named
 
 
 def test_a_place_with_its_own_plan_is_answered_from_that_plan():
@@ -95,6 +112,18 @@ def test_the_frame_names_the_place_and_keeps_it_as_a_topic_word():
     assert filtered.regions.covering == {"南海区": "佛山市"}
 
 
+def test_a_follow_up_naming_a_place_without_a_plan_asks_the_previous_topic_there():
+    def read(text):
+        return read_question(text, CATALOG, Tokenizer(["氢能"]))
+
+    def understood(question, before):
+        return resolve_followup(read(question), read(before), CATALOG, read)
+    assert understood("台山那边呢", "江门新能源汽车推广有什么要求") == "台山市新能源汽车推广有什么要求"
+    # the place's name is a search term, not a topic of the follow-up's own
+    assert not read("南海区有没有具体安排").own_topic
+    assert understood("南海区有没有具体安排", "佛山氢能产业有什么目标") == "南海区氢能产业目标，南海区有没有具体安排"
+
+
 def test_the_answer_says_which_plan_covers_the_place(ask):
     answer = ask("台山核电有什么安排？")
     assert answer.regions == ["江门市"] and "推进台山核电后续项目建设" in answer.answer
@@ -121,3 +150,11 @@ def test_a_place_named_among_others_is_given_no_figure_or_target():
     assert states_for(names, "到2025年，深圳市单位地区生产总值能耗下降14%。")
     assert states_for(names, "支持深圳完成省下达的能耗强度目标。")
     assert not states_for(names, "到2025年，广州市单位地区生产总值能耗下降14%，支持深圳开展试点。")
+
+
+def test_a_figure_set_for_every_place_of_its_kind_is_set_for_the_place():
+    shunde = ["顺德区", "顺德"]
+    assert states_for(shunde, "“十四五”期间，各区可选取1—2个镇开展碳达峰试点建设。", "区")
+    assert states_for(["台山市", "台山"], "合理确定各县（市、区）能耗强度降低目标。", "市")
+    assert not states_for(["新兴县", "新兴"], "各区可选取1—2个镇开展试点。", "县")  # a county is no 区
+    assert not states_for(shunde, "“十四五”期间，各区可选取1—2个镇开展碳达峰试点建设。")  # kind not given

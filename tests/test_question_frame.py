@@ -384,6 +384,11 @@ def test_what_a_follow_up_needs_is_read_with_the_frame(words, question, years, p
     ("主要责任单位是谁", False, False),
     ("具体有哪些措施", False, False),
     ("保障措施呢", False, True),  # 保障措施 names a part of the plan
+    ("这是到哪一年的目标", True, False),  # 哪一年 asks when, it names no topic
+    ("全省那个数是多少", True, True),  # 那个 right after a place: that place's figure
+    ("农业农村那项呢", False, True),  # 那项 after a topic names that topic
+    ("那个人碳积分能换东西吗", False, True),  # a leading 那 is "then"
+    ("钢铁、石化这些重点行业呢", False, True),  # 这些 closes the question's own list
 ])
 def test_how_a_follow_up_refers_back_is_read_with_the_frame(words, question, refers_back, own_topic):
     frame = read_question(question, CORPUS, words)

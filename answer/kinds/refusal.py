@@ -8,7 +8,7 @@ from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.answer.slots import PIECE_SPLIT
 from carbonqa.answer.text import clause_years
-from carbonqa.ingest.vocabulary import NUMBER, TARGET_WORDS
+from carbonqa.ingest.vocabulary import EVERY_UNIT, NUMBER, TARGET_WORDS
 
 
 def refusal(policy: AnswerPolicy, message: str, reason: str, candidates: list[Candidate]) -> Reply:
@@ -57,12 +57,16 @@ class PlaceFigureNotStated:
         regions = asked.evidence.corpus.regions
         covering = asked.frame.regions.covering
         return [place for place, region in covering.items() if region in asked.frame.regions.regions
-                and not any(states_for(regions.names_of([place]), c.flat) for c in asked.usable)]
+                and not any(states_for(regions.names_of([place]), c.flat, place[-1]) for c in asked.usable)]
 
 
-def states_for(names: list[str], text: str) -> bool:
-    """Some piece of the text names the place and holds a figure or a target word."""
-    return any(any(name in piece for name in names) and (NUMBER.search(piece) or TARGET_WORDS.search(piece))
+def states_for(names: list[str], text: str, kind: str = "") -> bool:
+    """Some piece of the text names the place, or every place of its `kind` (its suffix: 区 in "各区", 市 in
+    "各县（市、区）"), and holds a figure or a target word."""
+    def names_it(piece: str) -> bool:
+        return any(name in piece for name in names) or bool(kind) and any(
+            kind in every.group() for every in EVERY_UNIT.finditer(piece))
+    return any(names_it(piece) and (NUMBER.search(piece) or TARGET_WORDS.search(piece))
                for piece in PIECE_SPLIT.split(text))
 
 
