@@ -165,7 +165,21 @@ def test_one_item_asked_by_position_comes_with_the_items_under_it(ask, cited, ti
 
 def test_a_clause_number_asked_of_a_plan_is_its_clause_under_its_list(ask, cited, tiny_corpus):
     answer = cited(ask("广东方案第4条讲的什么内容？"))
-    assert answer.answer.endswith("“（三）交通运输绿色低碳行动”[1]下的一条是：\n4.推动运输工具装备低碳转型[2]")
+    # the clause's heading under its list's, then what it sets out
+    assert answer.answer.endswith("“（三）交通运输绿色低碳行动”[1]下的一条是：\n4.推动运输工具装备低碳转型[2]\n"
+                                  "大力推广节能及新能源汽车，推进船舶靠岸使用岸电。[3]")
+
+
+def test_where_a_topic_sits_is_the_item_holding_its_clause_at_its_position(ask, cited):
+    answer = cited(ask("广东方案推广节能及新能源汽车、推进船舶靠岸使用岸电，归在哪一项行动下？是第几项？"))
+    assert "“二、重点任务”包括以下3项[1]，其中第3项是：\n（三）交通运输绿色低碳行动[2]" in answer.answer
+    assert "4.推动运输工具装备低碳转型" in answer.answer
+
+
+def test_the_plans_parts_as_a_whole(ask, cited):
+    answer = cited(ask("珠海方案一共分成几个部分？每部分标题是什么"))
+    assert answer.answer == ("据《珠海市碳达峰实施方案》，正文共分为以下3个部分：\n"
+                             "一、总体要求[1]\n二、重点任务[2]\n三、保障措施[3]")
 
 
 def test_another_position_after_a_structure_question_asks_the_same_list(ask, cited):
