@@ -113,6 +113,21 @@ def structure_list(book: CitationBook, section: Chunk, items: list[ListItem], wh
     return intro + "：\n" + "\n".join(lines)
 
 
+def counted_list(book: CitationBook, section: Chunk, items: list[ListItem], whole_text: str,
+                 count_sentence: str | None, listed: bool) -> str:
+    """One plan's list counted, for a line of a comparison: the sentence stating its count in the plan's
+    words (else its heading) cited with all of it, then, `listed`, its items."""
+    heading = strip_end(first_sentence(section.text))
+    marker = book.cite(section, count_sentence or first_sentence(section.text), clause_text=whole_text)
+    if count_sentence:
+        text = f"{strip_end(display(count_sentence))}[{marker}]，“{heading}”共{len(items)}项"
+    else:
+        text = f"“{heading}”共{len(items)}项[{marker}]"
+    if not listed:
+        return text + "。"
+    return text + "：" + "；".join(_item_line(book, n, item) for n, item in enumerate(items, start=1)) + "。"
+
+
 def parts_list(book: CitationBook, parts: list[ListItem], counted: bool) -> str:
     """The plan's parts, one line each, cited to its own heading."""
     lines = [_item_line(book, n, part) for n, part in enumerate(parts, start=1)]

@@ -182,6 +182,14 @@ def test_the_plans_parts_as_a_whole(ask, cited):
                              "一、总体要求[1]\n二、重点任务[2]\n三、保障措施[3]")
 
 
+def test_plans_lists_side_by_side_are_counted_each_in_its_own_words(ask, cited):
+    answer = cited(ask("广东和珠海的方案各有几大行动？"))
+    assert answer.answer.split("\n") == [
+        "广东省：重点实施“碳达峰三大行动”[1]，“二、重点任务”共3项：（一）能源绿色低碳转型行动[2]；"
+        "（二）节能降碳增效行动[3]；（三）交通运输绿色低碳行动[4]。",
+        "珠海市：“二、重点任务”共2项[5]：（一）能源绿色低碳转型行动[6]；（二）交通运输绿色低碳行动[7]。"]
+
+
 def test_another_position_after_a_structure_question_asks_the_same_list(ask, cited):
     answer = cited(ask("第三个呢", history=["广东方案第一项重点行动是什么？"]))
     assert answer.understood_as == "广东方案第三个重点行动是什么？" and "（三）交通运输绿色低碳行动" in answer.answer

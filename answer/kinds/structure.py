@@ -9,7 +9,7 @@ retrieval ranks first, at its position in its list; asked for the plan's parts a
 retrieval points at."""
 from __future__ import annotations
 
-from carbonqa.answer.compose import CitationBook, numbered_clause_text, parts_list, structure_list
+from carbonqa.answer.compose import CitationBook, counted_list, numbered_clause_text, parts_list, structure_list
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.refusal import refusal
 from carbonqa.answer.outline import Outline, child_item
@@ -109,6 +109,30 @@ class Structure:
         whole = outline.tree.whole_text(parent.id) if parent else ""
         book = CitationBook()
         return Reply(numbered_clause_text(book, child_item(clause), parent, whole, outline.body(clause)), book)
+
+
+class StructureAcrossPlans:
+    """"佛山和云浮两个方案各安排了多少项重点行动": a line per plan, its list counted in its own words (and its
+    items, asked which); None when a plan has no list that matches (the comparison by sentences answers)."""
+
+    def applies(self, asked: Asked) -> bool:
+        frame = asked.frame
+        return len(frame.compared_regions) >= 2 and frame.wants_structure and \
+            not (frame.ordinal or frame.first_items or frame.locates)
+
+    def answer(self, asked: Asked) -> Reply | None:
+        evidence, frame = asked.evidence, asked.frame
+        outline, book, lines = evidence.outline, CitationBook(), []
+        for region in frame.compared_regions:
+            hits = [hit for hit in asked.hits if hit.chunk.region == region]
+            section = outline.best_section(frame.for_region(region), hits, evidence.sentences)
+            if section is None:
+                return None
+            items = outline.list_items(section)
+            count = outline.count_sentence(section, len(items))
+            lines.append(f"{region}：" + counted_list(book, section, items, outline.tree.whole_text(section.id), count,
+                                                      listed=frame.wants_list))
+        return Reply("\n".join(lines), book)
 
 
 def first_outline_hit(asked: Asked) -> Chunk | None:
