@@ -222,8 +222,8 @@ PLAN_PARTS = re.compile(r"几个(?:大的?)?部分|几大部分|多少个部分|
 # Points at a part of a plan by what it is about, not by its heading ("生态碳汇那一部分", "建筑用能这一块").
 PART_POINTER = re.compile(r"[那这]一?(?:部分|块|板块)")
 # Asks where a topic sits among a plan's parts: which item holds it, at which position ("归在哪一项行动下",
-# "是第几项", "排在第几", "属于哪个行动", "放在哪一项行动下面", "对应的是哪一条").
-LOCATE_ASKED = re.compile(r"排在?第几|第几(?:项|个|条|大|位|部分)|(?:属于|归|放|列|纳入|划|对应|在)(?:在|到|入|于|的是)?哪一?"
+# "是第几项", "排在第几", "属于哪个行动", "放在哪一项行动下面", "对应的是哪一条", "出自哪一部分").
+LOCATE_ASKED = re.compile(r"排在?第几|第几(?:项|个|条|大|位|部分)|(?:属于|归|放|列|纳入|划|对应|出自|来自|位于|见于|在)(?:在|到|入|于|的是)?哪一?"
                           r"(?:(?:项|个|条|块|大)(?:重点|主要)?(?:行动|任务|措施|举措|部分|方面)|(?:项|条|部分|块)(?=下|里|中|[？?，,。]|$))")
 # A follow-up ("那佛山呢？", "还有交通领域呢", "换成2030年"): words that point back at the previous question,
 # then those that ask the same again for another place or year; a question ending in 呢 points back too.

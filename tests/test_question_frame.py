@@ -187,6 +187,7 @@ def test_asking_what_is_under_a_part_is_a_structure_question(question):
     ("江门方案中提到要发展侨乡特色绿色金融，这部分内容归在哪一项行动下？是第几项？", True, False),
     ("涉及建筑运营用能的行动排在第几项？下设多少条任务？", True, False),
     ("专门讲氢能产业的那一条放在哪一项行动下面？", True, False),
+    ("珠海方案里关于海上风电的内容出自哪一部分？", True, False),
     ("珠海市碳达峰实施方案一共分成几个部分？每部分标题是什么", False, True),
     ("云浮碳达峰方案的一级标题有哪些，我要做个目录", False, True),
     ("云浮方案在哪个区建设产业园？", False, False),  # where, not which of the plan's items
