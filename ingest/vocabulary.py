@@ -219,8 +219,10 @@ PART_ORDINAL = re.compile(rf"第({CN_NUMERAL})部分")
 # those of one part of it.
 PLAN_PARTS = re.compile(r"几个(?:大的?)?部分|几大部分|多少个部分|几部分|哪几个部分|哪些部分|一级标题|各部分|每一?部分|"
                         r"整体框架|框架结构|篇章结构|章节|目录")
-# Points at a part of a plan by what it is about, not by its heading ("生态碳汇那一部分", "建筑用能这一块").
-PART_POINTER = re.compile(r"[那这]一?(?:部分|块|板块)")
+# Points at a part of a plan by what it is about, not by its heading ("生态碳汇那一部分", "建筑用能这一块",
+# "关于建筑节能的那个行动", "管森林湿地固碳的那项行动").
+PART_POINTER = re.compile(r"[那这]一?(?:部分|块|板块)|(?:关于|有关|涉及|针对|讲|管)[^，,。？?；;]{1,12}?的"
+                          r"(?:[那这]一?[个项])?(?:行动|部分|板块)")
 # Asks where a topic sits among a plan's parts: which item holds it, at which position ("归在哪一项行动下",
 # "是第几项", "排在第几", "属于哪个行动", "放在哪一项行动下面", "对应的是哪一条", "出自哪一部分").
 LOCATE_ASKED = re.compile(r"排在?第几|第几(?:项|个|条|大|位|部分)|(?:属于|归|放|列|纳入|划|对应|出自|来自|位于|见于|在)(?:在|到|入|于|的是)?哪一?"

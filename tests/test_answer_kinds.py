@@ -176,6 +176,12 @@ def test_where_a_topic_sits_is_the_item_holding_its_clause_at_its_position(ask, 
     assert "4.推动运输工具装备低碳转型" in answer.answer
 
 
+def test_a_part_pointed_at_by_its_topic_is_the_list_retrieval_points_at(ask, cited):
+    answer = cited(ask("广东方案关于核电和海上风电的那个行动下面有哪些条？"))
+    assert answer.answer.startswith("据《广东省碳达峰实施方案》，“（一）能源绿色低碳转型行动”包括以下2项[1]：\n"
+                                    "1.安全有序发展核电[2]\n2.大力发展新能源[3]")
+
+
 def test_the_plans_parts_as_a_whole(ask, cited):
     answer = cited(ask("珠海方案一共分成几个部分？每部分标题是什么"))
     assert answer.answer == ("据《珠海市碳达峰实施方案》，正文共分为以下3个部分：\n"

@@ -210,6 +210,18 @@ def test_labels_counted_parts_and_pointed_items(words, question, ordinal, size, 
     assert (frame.ordinal, frame.list_size, frame.wants_structure) == (ordinal, size, structure)
 
 
+@pytest.mark.parametrize("question, pointed", [
+    ("江门市碳达峰实施方案的生态碳汇那一部分，由哪些具体任务组成？", True),
+    ("佛山关于建筑节能的那个行动下面有哪些任务？", True),
+    ("云浮方案里管森林湿地固碳的那项行动具体有哪些措施？", True),
+    ("珠海方案中有关外贸合作的行动包括哪几条？", True),
+    ("佛山方案有哪些重点行动？", False),
+    ("关于建筑节能，佛山方案有什么要求？", False),
+])
+def test_a_part_pointed_at_by_what_it_is_about(words, question, pointed):
+    assert read_question(question, CORPUS, words).points_to_part is pointed
+
+
 def test_a_things_count_inside_a_part_is_not_its_structure():
     assert not asks_for_structure("交通领域里面有几个项目要建设？")
 

@@ -38,6 +38,11 @@ class Structure:
         section = outline.best_section(frame, asked.hits, evidence.sentences)
         if frame.locates and not frame.ordinal and (located := self._located(asked)) is not None:
             return located
+        # a part pointed at by its topic, unless the question also spells its heading ("能源结构调整的那一块，
+        # “能源绿色低碳转型行动”下面有几条")
+        if frame.points_to_part and not asked_items(frame) and outline.named_list(frame) is None and \
+                (pointed := self._pointed(asked)) is not None:
+            return pointed
         named = section is not None and outline.names(frame, section, evidence.sentences)
         if frame.wants_plan_parts and not frame.part_number and not named and asked.hits:
             return self._plan_parts(outline, asked.hits[0].chunk.doc_id, frame.wants_count)
@@ -47,7 +52,7 @@ class Structure:
         if clause is not None and (not named or len(outline.list_items(section)) < frame.ordinal):
             return self._clause(outline, clause)
         if section is None:
-            return self._pointed(asked) if frame.points_to_part and not asked_items(frame) else None
+            return None
         items = outline.list_items(section)
         picked = asked_items(frame)
         if picked is not None and not items[picked]:
@@ -83,8 +88,8 @@ class Structure:
 
     @staticmethod
     def _pointed(asked: Asked) -> Reply | None:
-        """A part pointed at by what it is about, no heading matching the question's words ("生态碳汇那一部分
-        由哪些具体任务组成"): the items under the item holding the clause retrieval ranks first."""
+        """A part pointed at by what it is about, not by its heading ("生态碳汇那一部分由哪些具体任务组成", "关于建筑
+        节能的那个行动下面有哪些任务"): the items under the item holding the clause retrieval ranks first."""
         outline = asked.evidence.outline
         topic = first_outline_hit(asked)
         item = outline.holding_item(topic, asked.frame.item_noun) if topic is not None else None
