@@ -89,10 +89,11 @@ def attributed(book: CitationBook, picked: list[Candidate], related: bool = Fals
 
 def structure_list(book: CitationBook, section: Chunk, items: list[ListItem], whole_text: str,
                    picked: slice | None = None, count_sentence: str | None = None,
-                   under: list[ListItem] | None = None) -> str:
+                   under: list[ListItem] | None = None, detail: str | None = None) -> str:
     """The section (its heading, or the sentence stating its count, cited with all its descendants),
     then the items asked for (all, or those `picked`), one numbered line each, cited to its clause; one
-    item picked is followed by the items `under` it ("下设4条：" and a line each)."""
+    item picked is followed by the items `under` it ("下设4条：" and a line each), or by its own text after its
+    heading (`detail`, cited to it) when nothing is under it."""
     heading = strip_end(first_sentence(section.text))  # its numbered heading line (Outline.sections have one)
     marker = book.cite(section, count_sentence or first_sentence(section.text), clause_text=whole_text)
     if count_sentence:
@@ -107,17 +108,46 @@ def structure_list(book: CitationBook, section: Chunk, items: list[ListItem], wh
     if under:
         lines[-1] += f"，下设{len(under)}条："
         lines += [_item_line(book, n, item) for n, item in enumerate(under, start=1)]
+    elif detail and len(numbered) == 1:
+        lines.append(f"{display(detail)}[{book.cite(numbered[0][1].chunk, detail)}]")
     return intro + "：\n" + "\n".join(lines)
 
 
-def numbered_clause_text(book: CitationBook, clause: ListItem, parent: Chunk | None, parent_text: str) -> str:
+def counted_list(book: CitationBook, section: Chunk, items: list[ListItem], whole_text: str,
+                 count_sentence: str | None, listed: bool) -> str:
+    """One plan's list counted, for a line of a comparison: the sentence stating its count in the plan's
+    words (else its heading) cited with all of it, then, `listed`, its items."""
+    heading = strip_end(first_sentence(section.text))
+    marker = book.cite(section, count_sentence or first_sentence(section.text), clause_text=whole_text)
+    if count_sentence:
+        text = f"{strip_end(display(count_sentence))}[{marker}]，“{heading}”共{len(items)}项"
+    else:
+        text = f"“{heading}”共{len(items)}项[{marker}]"
+    if not listed:
+        return text + "。"
+    return text + "：" + "；".join(_item_line(book, n, item) for n, item in enumerate(items, start=1)) + "。"
+
+
+def parts_list(book: CitationBook, parts: list[ListItem], counted: bool) -> str:
+    """The plan's parts, one line each, cited to its own heading."""
+    lines = [_item_line(book, n, part) for n, part in enumerate(parts, start=1)]
+    intro = f"据《{parts[0].chunk.title}》，正文{'共' if counted else ''}分为以下{len(parts)}个部分"
+    return intro + "：\n" + "\n".join(lines)
+
+
+def numbered_clause_text(book: CitationBook, clause: ListItem, parent: Chunk | None, parent_text: str,
+                         detail: str | None = None) -> str:
     """"第35条" of a plan that numbers its clauses on through the parts: the clause, under the heading of
-    the list it belongs to (cited with all of that list)."""
+    the list it belongs to (cited with all of that list), then its own text after its heading (`detail`)."""
     if parent is None:
-        return f"据《{clause.chunk.title}》：\n{_item_line(book, 1, clause)}"
-    heading = strip_end(first_sentence(parent.text))
-    marker = book.cite(parent, first_sentence(parent.text), clause_text=parent_text)
-    return f"据《{clause.chunk.title}》，“{heading}”[{marker}]下的一条是：\n{_item_line(book, 1, clause)}"
+        intro = f"据《{clause.chunk.title}》："
+    else:
+        marker = book.cite(parent, first_sentence(parent.text), clause_text=parent_text)
+        intro = f"据《{clause.chunk.title}》，“{strip_end(first_sentence(parent.text))}”[{marker}]下的一条是："
+    lines = [_item_line(book, 1, clause)]
+    if detail:
+        lines.append(f"{display(detail)}[{book.cite(clause.chunk, detail)}]")
+    return intro + "\n" + "\n".join(lines)
 
 
 def _item_line(book: CitationBook, n: int, item: ListItem) -> str:

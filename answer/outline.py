@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from carbonqa.answer.evidence import SentenceIndex
 from carbonqa.answer.policy import AnswerPolicy
@@ -21,6 +22,7 @@ from carbonqa.ingest.vocabulary import COUNT_PHRASE, OUTLINE_WORDS, chinese_numb
 from carbonqa.retriever.models import QuestionFrame, SearchHit
 
 BULLET = re.compile(r"^\s*(?:——|—|-|•|·)\s*")
+MIN_NAMED_HEADING = 6  # characters: shorter headings (重点任务, 保障措施) are named by the patterns of a question's frame
 
 
 @dataclass
@@ -62,6 +64,53 @@ class Outline:
             self._items[section.id] = self._list_items(section)
         return self._items[section.id]
 
+    @staticmethod
+    def body(chunk: Chunk) -> str | None:
+        """The clause's text after its heading sentence ("第七条讲的是什么": what it sets out), if any."""
+        heading = first_sentence(chunk.text)
+        start = chunk.text.find(heading) + len(heading) if heading else 0
+        return chunk.text[start:].strip() or None
+
+    def list_of(self, chunk: Chunk) -> Chunk | None:
+        """The list (section) the chunk is an item of: its parent, when that lists its children."""
+        parent = self.tree.parent(chunk.id)
+        if parent is None or len(self.tree.children(parent.id)) < 2 or not first_sentence(parent.text):
+            return None
+        return parent
+
+    def holding_item(self, chunk: Chunk, noun: str | None = None) -> Chunk | None:
+        """The item of a list that holds the chunk (itself or an ancestor): the one whose heading ends in
+        the noun asked ("哪一项行动"), else the item of the plan's part (the 行动 under 重点任务; the clause
+        itself when it sits right under a part, as 保障措施's do)."""
+        chain = [*self.tree.ancestors(chunk.id), chunk]
+        items = [c for c in chain if self.list_of(c) is not None]
+        if noun:
+            named = [c for c in items if strip_end(c.heading or first_sentence(c.text)).endswith(noun)]
+            if named:
+                return named[-1]
+        return next((c for c in items if self.list_of(c).kind == ChunkKind.part), items[-1] if items else None)
+
+    def named_list(self, info: QuestionFrame) -> Chunk | None:
+        """A list of the plans asked about whose heading the question spells out, whole or nearly
+        ("广东“工业重点行业碳达峰行动”具体点了哪几个行业", "云浮工业碳达峰行动分别抓哪几个行业"): its longest such
+        heading's section."""
+        regions = info.regions.regions
+        question = squash(info.text)
+        best, best_size = None, 0
+        for section in self.sections:
+            heading = squash(section.heading)
+            if (regions and section.region not in regions) or len(heading) < MIN_NAMED_HEADING:
+                continue
+            blocks = SequenceMatcher(None, heading, question, autojunk=False).get_matching_blocks()
+            spelled = sum(block.size for block in blocks if block.size >= 2)
+            if spelled >= self.policy.heading_spelled * len(heading) and spelled > best_size:
+                best, best_size = section, spelled
+        return best
+
+    def parts(self, doc_id: str) -> list[ListItem]:
+        """The plan's own parts (一、总体要求 …), as items."""
+        return [child_item(c) for c in self.tree.roots(doc_id) if c.kind == ChunkKind.part]
+
     def _list_items(self, section: Chunk) -> list[ListItem]:
         children = self.tree.children(section.id)
         if len(children) >= 2:
@@ -90,14 +139,15 @@ class Outline:
             sections = [c for c in sections if c.kind == ChunkKind.part and c.number == info.part_number + "、"]
         sections, described = self._fitting(info, sections, sentences)
         rank = {h.chunk.id: i for i, h in reversed(list(enumerate(hits)))}
+        named = self._named_alone(info, sections)
         best, best_score = None, self.policy.section_min_score
         for section in sections:
             if info.part_number:
                 score = 1.0
             elif described:  # its own words still tell lists of 行动 apart ("科技……行动的第二个")
-                score = 1.0 + self._match(info, section, sentences)
+                score = 1.0 + self._match(info, section, sentences, named)
             else:
-                score = self._match(info, section, sentences)
+                score = self._match(info, section, sentences, named)
             ranked = [rank[c.id] for c in [section, *self.tree.children(section.id)] if c.id in rank]
             score += self.policy.section_rank_prior / (1 + min(ranked)) if ranked else 0.0
             if score > best_score:
@@ -109,7 +159,10 @@ class Outline:
         """The sections the question's own description of the list fits, and whether it described one:
         items that are 行动 ("第三项行动"), as many as it names ("十三大行动"), at least as many as the
         position asked ("第9个"). A description no section fits narrows nothing (the reply then says how
-        many items the list has). A list described but not named ("排第一的行动") is the outermost one."""
+        many items the list has). A list described but not named ("排第一的行动") is the outermost one.
+        "第十四大行动" counts the plan's own 大行动, never the rows of a task table."""
+        if info.ordinal_measure == "大":
+            sections = [s for s in sections if s.kind != ChunkKind.table]
         tests = []
         if info.item_noun:
             tests.append(lambda s: self._items_are(s, info.item_noun))
@@ -146,11 +199,21 @@ class Outline:
                  if c.kind == ChunkKind.clause and c.region in regions and label.fullmatch(c.number)]
         return found[0] if len(found) == 1 and len(regions) == 1 else None
 
-    def _match(self, info: QuestionFrame, section: Chunk, sentences: SentenceIndex) -> float:
+    @staticmethod
+    def _named_alone(info: QuestionFrame, sections: list[Chunk]) -> str | None:
+        """The one heading the question names in full ("“总体要求”部分包括哪两块"); with several named ("总体要求
+        部分提出了几条基本原则"), their terms tell them apart."""
+        question = squash(info.text)
+        named = {h for h in (squash(s.heading) for s in sections) if len(h) >= 2 and h in question}
+        return named.pop() if len(named) == 1 else None
+
+    def _match(self, info: QuestionFrame, section: Chunk, sentences: SentenceIndex, named: str | None) -> float:
         """The heading (its lead text at half credit), plus the child headings' mean match at
         policy.child_credit: a list of 行动 fits "有哪些行动", while one child that matches well is the
         item asked about ("工业……行动下设哪些任务" wants that child's items, not its siblings)."""
         terms = topic_terms(info)
         own = sentences.coverage(terms, squash(section.heading), squash(section.text))
+        if squash(section.heading) == named:
+            own = 1.0  # named in full, even in words every plan uses ("“总体要求”部分")
         children = [sentences.coverage(terms, squash(title)) for title in self.items(section)]
         return own + self.policy.child_credit * sum(children) / len(children)

@@ -21,7 +21,7 @@ from carbonqa.answer.kinds.indicator_table import IndicatorTable
 from carbonqa.answer.kinds.notice import NoticeAnswer
 from carbonqa.answer.kinds.refusal import NoPlan, NotStated, PlaceFigureNotStated, TopicNotInPlan, YearNotStated
 from carbonqa.answer.kinds.single import FigureNotStated, SentenceAnswer
-from carbonqa.answer.kinds.structure import Structure
+from carbonqa.answer.kinds.structure import Structure, StructureAcrossPlans
 from carbonqa.answer.llm import LLMClient
 from carbonqa.answer.llm_reply import Draft, LLMReplier
 from carbonqa.answer.models import Answer, AnswerRequest, FilterConflict, Outcome
@@ -36,11 +36,11 @@ from carbonqa.retriever.search import Retriever
 # Priority order: a question no plan covers, a figure of a place its covering plan does not state, then
 # one about a notice, a computation across plans from their targets (before the comparisons: on the 87
 # bank questions read as analytical, keys 84 here vs 80 after the indicator table and 54 without it), a
-# comparison (by facets, from the indicator table, by sentences), a plan's list, then a single plan's
-# answer or the reason it has none.
+# comparison (plans' lists counted side by side, by facets, from the indicator table, by sentences), a plan's
+# list, then a single plan's answer or the reason it has none.
 KINDS: tuple[AnswerStrategy, ...] = (
-    NoPlan(), PlaceFigureNotStated(), NoticeAnswer(), Analysis(), Comparison(by_facets=True), IndicatorTable(),
-    Comparison(), Structure(), YearNotStated(), FacetAnswer(), TopicNotInPlan(), SentenceAnswer(),
+    NoPlan(), PlaceFigureNotStated(), NoticeAnswer(), Analysis(), StructureAcrossPlans(), Comparison(by_facets=True),
+    IndicatorTable(), Comparison(), Structure(), YearNotStated(), FacetAnswer(), TopicNotInPlan(), SentenceAnswer(),
     FigureNotStated(), DepartmentNotStated(), NotStated(),
 )
 # Called with every finished Answer (the service's metrics and request logs); process-wide, like the

@@ -75,6 +75,9 @@ class AnswerPolicy(BaseModel):
                                     "(the index embeds the sentences of the default length)")
 
     # ---- structure questions (answer/outline.py)
+    heading_spelled: float = Field(
+        0.6, description="share of a list's heading a question must spell out (in pieces of 2+ characters) to name "
+                         "it: with a list or count word, a structure question")
     section_min_score: float = Field(0.6, description="how well a section (heading, lead, child headings) must match")
     section_rank_prior: float = Field(
         0.2, description="bonus for a section (or child) the retriever ranked first: breaks ties, picks the plan")

@@ -162,8 +162,8 @@ def region_aliases(region: str, level: str | None = None) -> list[str]:
 # ---- question patterns --------------------------------------------------------------------------
 
 # An enumeration word: the question wants a list ("包括哪些行动", "有哪几项", "列举…").
-LIST_WORDS = re.compile(r"哪些|哪几|包括什么|包含什么|包括啥|包含啥|几大|几项|几条|几个方面|几方面|主要内容|什么内容|列出|列举|"
-                        r"有何|讲了什么|讲什么")
+LIST_WORDS = re.compile(r"哪些|哪几|哪[两三四五六七八九十](?:块|大|项|条|部分|个?方面)|包括什么|包含什么|包括啥|包含啥|都有啥|都有什么|几大|几项|几条|几个方面|几方面|主要内容|"
+                        r"什么内容|列出|列举|有何|讲了什么|讲什么")
 # Asks how many things there are: "几项", "多少个".
 COUNT_WORDS = re.compile(r"几[大项条个类]|几个方面|几方面|多少[个项条类家座所]|数量")
 # Asks for one item by position, as staff write it: "第三项", "第2条", "第八大行动", "排第9的", "排在第一位",
@@ -176,23 +176,25 @@ ORDINALS = (
     re.compile(rf"第(?P<n>{_POSITION})(?P<measure>大|项|条|点|个|位|方面)"),
     re.compile(r"(?<![A-Za-z])No\.?\s*(?P<n>\d{1,3})", re.IGNORECASE),
     re.compile(r"头一(?P<measure>项|条|点|个)"),
+    # the plan's own label of an item: "（九）是哪个行动"
+    re.compile(rf"[（(](?P<n>{CN_NUMERAL})[）)](?=是|讲|说|叫|的|[\u4e00-\u9fff]{{0,4}}(?:行动|任务|措施))"),
 )
 FROM_THE_END = (
     re.compile(rf"倒数第(?P<n>{_POSITION})(?P<measure>项|条|点|个|位)?"),
     re.compile(r"最后一(?P<measure>项|条|点|个|位)|排在?最后|最后的?那一?[个项条]"),
 )
 # The size of the list a question names ("十三大行动里排第9", "那十二个行动"): group 1 the count, 2 the
-# noun; not a position ("第九个行动", "第十三大行动").
+# noun; not a position ("第九个行动", "第十三大行动"), nor one item pointed at ("那一项行动").
 _ITEM_NOUNS = "行动|任务|措施|举措|工程|方面"
-STATED_COUNT = re.compile(rf"(?<![第前数\d一二三四五六七八九十])({CN_NUMERAL}|\d{{1,2}})(?:大|个|项|条)"
+STATED_COUNT = re.compile(rf"(?<![第前数\d一二三四五六七八九十])(?!一[大个项条])({CN_NUMERAL}|\d{{1,2}})(?:大|个|项|条)"
                           rf"(?:重点|主要)?({_ITEM_NOUNS})")
 # What a list's items are, named after a position ("第三项行动"), or counted ("几大行动"): a list whose items
 # end in it (group 1).
 ITEM_NOUN = re.compile(f"({_ITEM_NOUNS})")
-COUNTED_NOUN = re.compile(rf"(?:(?:几|多少|{CN_NUMERAL}|\d)(?:个|项|条)|大)(?:重点|主要)?({_ITEM_NOUNS})")  # not 那个行动
+COUNTED_NOUN = re.compile(rf"(?:(?!一[个项条])(?:几|多少|{CN_NUMERAL}|\d)(?:个|项|条)|大)(?:重点|主要)?({_ITEM_NOUNS})")  # not 那个行动
 # Words of a structure question that describe the list's shape or ask about it, not its topic
 # ("“组织实施”那部分由哪几块组成", "十三个行动里"): not matched against headings.
-OUTLINE_WORDS = re.compile(rf"(?:{CN_NUMERAL}|\d+|几|那|这|哪)?(?:大|个|些|项|条|块|部分|一块)?|部分|组成|构成|下面|下边|"
+OUTLINE_WORDS = re.compile(rf"(?:{CN_NUMERAL}|\d+|几|两|那|这|哪)?(?:大|个|些|项|条|块|部分|一块)?|部分|组成|构成|下面|下边|"
                            r"底下|下设|里面|最后|具体|分别|都叫|名字|内容|关于|讲的?|说的?")
 # Asks for the first few items: "前三项", "前2条".
 FIRST_ITEMS = re.compile(rf"前({CN_NUMERAL}|\d+)(?:项|条|点|个)")
@@ -216,6 +218,18 @@ ASKING_TAIL = re.compile(r"(?:是|为|要|有|执行)?(?:什么|多少|哪些|�
 ASKING_WORD = re.compile(r"(?:是|为|要|有)?(?:什么|多少|哪[些几个里一]?|几|如何|怎么样?|怎样|是否|吗|呢)[个项条大类家座所种]?")
 ASKS_EACH = re.compile("(?:分别|各自)$")
 PART_ORDINAL = re.compile(rf"第({CN_NUMERAL})部分")
+# Asks for the plan's own parts as a whole ("一共分成几个部分", "一级标题有哪些", "整体框架", "篇章结构"), not
+# those of one part of it.
+PLAN_PARTS = re.compile(r"几个(?:大的?)?部分|几大部分|多少个部分|几部分|哪几个部分|哪些部分|一级标题|各部分|每一?部分|"
+                        r"整体框架|框架结构|篇章结构|章节|目录")
+# Points at a part of a plan by what it is about, not by its heading ("生态碳汇那一部分", "建筑用能这一块",
+# "关于建筑节能的那个行动", "管森林湿地固碳的那项行动").
+PART_POINTER = re.compile(r"[那这]一?(?:部分|块|板块)|(?:关于|有关|涉及|针对|讲|管)[^，,。？?；;]{1,12}?的"
+                          r"(?:[那这]一?[个项])?(?:行动|部分|板块)")
+# Asks where a topic sits among a plan's parts: which item holds it, at which position ("归在哪一项行动下",
+# "是第几项", "排在第几", "属于哪个行动", "放在哪一项行动下面", "对应的是哪一条", "出自哪一部分").
+LOCATE_ASKED = re.compile(r"排在?第几|第几(?:项|个|条|大|位|部分)|(?:属于|归|放|列|纳入|划|对应|出自|来自|位于|见于|在)(?:在|到|入|于|的是)?哪一?"
+                          r"(?:(?:项|个|条|块|大)(?:重点|主要)?(?:行动|任务|措施|举措|部分|方面)|(?:项|条|部分|块)(?=下|里|中|[？?，,。]|$))")
 # A follow-up ("那佛山呢？", "还有交通领域呢", "换成2030年"): words that point back at the previous question,
 # then those that ask the same again for another place or year; a question ending in 呢 points back too.
 POINTER_WORDS = ("那么", "那", "还有", "另外", "此外", "同样")
@@ -291,7 +305,7 @@ AGENCY = re.compile(r"[\u4e00-\u9fff]{2}(?<![布格大结当变])局|委员会|�
 OVERVIEW_WORDS = re.compile(r"有什么(?:安排|打算|计划)|有何(?:安排|打算)|怎么说|说了什么|提到了?什么|有哪些(?:举措|措施|安排|要求|部署)|怎样推进|如何推进|有什么(?:要求|举措|措施)")
 # What a structure question enumerates: the plan's own parts, not things named inside them.
 STRUCTURAL_NOUNS = re.compile(r"行动|任务|措施|方面|内容|原则|部分|保障|举措|重点工作|领域")
-MEASURE_ONLY = re.compile(r"^(?:项|条|个方面|方面)?[？?。\s]*$")
+MEASURE_ONLY = re.compile(r"^(?:项|条|块|个方面|方面)?[？?。\s]*$")
 # Asks what is under a part of a plan ("下设几条", "下面有哪几条", "由哪几条组成", "下面具体有几条措施"): the
 # part's own items, not things its text names ("里面有几个项目").
 UNDER_ASKED = re.compile(r"(?:下面|下边|底下|下设了?|里面|包括|包含|分成|分了|列了|由)(?:具体)?(?:有|分了?|列了|包括)?"

@@ -14,12 +14,13 @@ from typing import Protocol
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.time_expressions import read_times, spelled_out, without_times
 from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT, ASKED_UNIT, CLOSES_OWN_LIST,
-                                        COUNT_WORDS, COUNTED_NOUN, FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS,
+                                        COUNTED_NOUN, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS,
                                         FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END, ITEM_NOUN, LIST_VERB_END,
-                                        LIST_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINALS, OVERVIEW_WORDS,
-                                        PART_ORDINAL, PLACE_POINTER, POINTER_WORDS, POINTS_BACK, REFERS_BACK,
-                                        SHARE_WORDS, STATED_COUNT, STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS,
-                                        YEAR_MENTION, chinese_number, english_spelled_out, figures_spelled_out,
+                                        LIST_WORDS, LOCATE_ASKED, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINALS,
+                                        OVERVIEW_WORDS, PART_ORDINAL, PART_POINTER, PLACE_POINTER, PLAN_PARTS,
+                                        POINTER_WORDS, POINTS_BACK, REFERS_BACK, SHARE_WORDS, STATED_COUNT,
+                                        STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS, YEAR_MENTION, chinese_number,
+                                        english_spelled_out, figures_spelled_out,
                                         unit_family)
 from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.intent import compares_unnamed, read_analysis
@@ -125,11 +126,20 @@ def _list_intent(question: str) -> dict:
     first = FIRST_ITEMS.search(question)
     part = PART_ORDINAL.search(question)
     stated = STATED_COUNT.search(question.replace(position[1].group(), " ") if position else question)  # 最后一个行动
+    wants_list, wants_count = bool(LIST_WORDS.search(question)) and not wants_agency, bool(COUNT_WORDS.search(question))
+    locates = bool(LOCATE_ASKED.search(question)) and not wants_agency
+    plan_parts = bool(PLAN_PARTS.search(question)) and not wants_agency
+    # "第三部分……一共几条": the items of that part
+    asks_part = bool(part) and (wants_list or wants_count)
     return dict(
-        wants_list=bool(LIST_WORDS.search(question)) and not wants_agency,
-        wants_structure=(asks_for_structure(question) and not wants_agency) or bool(position or first),
-        wants_count=bool(COUNT_WORDS.search(question)),
+        wants_list=wants_list,
+        wants_structure=(asks_for_structure(question) and not wants_agency) or bool(position or first) or locates
+        or plan_parts or asks_part or (wants_count and bool(COUNTED_NOUN.search(question))),  # 下设多少个行动
+        wants_count=wants_count,
         wants_agency=wants_agency,
+        locates=locates,
+        wants_plan_parts=plan_parts,
+        points_to_part=bool(PART_POINTER.search(question)),
         ordinal=position[0] if position else None,
         ordinal_words=position[1].group() if position else None,
         ordinal_measure=position[2] if position else None,
@@ -227,7 +237,7 @@ def topic_terms(question: str, place_names: list[str], tokenize: Callable[[str],
     for name in place_names:  # longest first, so 珠海市 goes before 珠海
         topic = topic.replace(name, " ")
     # 第三项/前三项: no topic; nor the unit asked (多少个百分点): a figure's unit is compared by its family.
-    for pattern in (FRAME_WORDS, PART_ORDINAL, *ORDINALS, *FROM_THE_END, FIRST_ITEMS, ASKED_UNIT):
+    for pattern in (FRAME_WORDS, PART_ORDINAL, PLAN_PARTS, LOCATE_ASKED, *ORDINALS, *FROM_THE_END, FIRST_ITEMS, ASKED_UNIT):
         topic = pattern.sub(" ", topic)
     terms: list[str] = []
     for token in tokenize(topic):

@@ -88,6 +88,11 @@ class QuestionFrame(BaseModel):
     list_size: int | None = Field(default=None, description="the size of the list the question names: 十三大行动 -> 13")
     first_items: int | None = Field(default=None, description="asks for the first items: 前三项 -> 3")
     part_number: str | None = Field(default=None, description="第三部分 -> 三")
+    locates: bool = Field(default=False, description="asks which item of a plan's lists holds a topic, at which "
+                                                     "position (归在哪一项行动下, 是第几项)")
+    points_to_part: bool = Field(default=False, description="points at a part by what it is about (生态碳汇那一部分)")
+    wants_plan_parts: bool = Field(default=False, description="asks for the plan's own parts as a whole "
+                                                              "(分成几个部分, 一级标题, 整体框架)")
     notice: list[str] = Field(default_factory=list, description="what it asks of a plan's notice (印发通知): number, "
                                                                 "date, issuer; empty for a question about the content")
     analysis: AnalysisIntent | None = Field(

@@ -118,7 +118,9 @@ class Retriever:
         selected = self._per_region(ranked, frame, top_k)
         fused: Arm = {row: (score, rank) for rank, (row, score) in enumerate(ranked, 1)}
         hits = [self._hit(row, fused, bm25, dense) for row, _ in selected]
-        if frame.wants_list and not frame.compared_regions:
+        # A question asking where a topic sits, or pointing at a part by its topic, needs the topic's clauses
+        # found, not a list put first.
+        if frame.wants_list and not frame.compared_regions and not (frame.locates or frame.points_to_part):
             hits = self._expand_list(frame.text, hits, fused, bm25, dense, top_k)
         timings["fuse"] = _ms(started)
         result = SearchResult(question=question, mode=mode, regions=region_query, hits=hits, timings_ms=timings)

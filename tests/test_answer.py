@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from carbonqa.answer.compose import CitationBook
+from carbonqa.answer.compose import CitationBook, structure_list
 from carbonqa.answer.evidence import SentenceIndex
 from carbonqa.answer.kinds.notice import notice_line, read_notice
 from carbonqa.answer.models import AnswerRequest
@@ -171,6 +171,77 @@ def test_a_clause_number_is_the_plans_clause_when_it_numbers_them_on_and_no_list
     assert outline.numbered_clause(_asked("第2条讲什么？", [], ordinal=2, ordinal_measure="条")) is None
     named = _asked("保障措施第二条是什么？", ["保障措施"], ordinal=2, ordinal_measure="条")
     assert outline.names(named, {c.id: c for c in chunks}["t/3"], sentences)
+
+
+@pytest.mark.unit
+def test_a_topic_is_located_in_the_item_of_the_plans_part_or_of_the_list_it_names():
+    chunks = _actions_plan()
+    by_id = {c.id: c for c in chunks}
+    outline = Outline(ClauseTree(chunks))
+    # Clause 3. sits in （二）节能增效行动, the second item of 重点任务.
+    assert outline.holding_item(by_id["t/2.2.3"]).id == "t/2.2"
+    assert outline.list_of(outline.holding_item(by_id["t/2.2.3"])).id == "t/2"
+    # A sub-action of （三）: the action asked for by its noun is the nearest item ending in it.
+    assert outline.holding_item(by_id["t/2.3.2"], "行动").id == "t/2.3.2"
+    assert outline.holding_item(by_id["t/2.3.2"]).id == "t/2.3"
+    # A measure right under 保障措施 is its own item.
+    assert outline.holding_item(by_id["t/3.2"]).id == "t/3.2"
+
+
+@pytest.mark.unit
+def test_a_plans_nth_big_action_is_never_a_row_of_its_task_table():
+    chunks = _actions_plan()
+    table = _chunk("t/table", "重点任务分工表", kind=ChunkKind.table, heading="重点任务分工表")
+    rows = [_chunk(f"t/table.{n}", f"{n}{name}。", kind=ChunkKind.table_row, heading=name, parent_id="t/table")
+            for n, name in enumerate(["能源转型行动", "节能增效行动", "科技创新行动", "全民参与行动"], 1)]
+    chunks += [table, *rows]
+    outline = Outline(ClauseTree(chunks))
+    sentences = SentenceIndex(chunks, policy=AnswerPolicy(domain_term_min_df=1))
+    hits = [SearchHit(chunk=table, score=1.0)]
+    big = _asked("第四大行动是什么", ["行动"], ordinal=4, ordinal_measure="大", item_noun="行动")
+    assert outline.best_section(big, hits, sentences).id == "t/2"  # which has 3: "只有3项"
+    row = _asked("分工表第四项行动是什么", ["分工表", "行动"], ordinal=4, ordinal_measure="项", item_noun="行动")
+    assert outline.best_section(row, hits, sentences).id == "t/table"
+
+
+@pytest.mark.unit
+def test_a_list_named_by_most_of_its_heading_and_the_plans_parts():
+    chunks = _actions_plan()
+    outline = Outline(ClauseTree(chunks))
+
+    def frame(text):
+        return QuestionFrame(text=text, regions=RegionQuery(regions=["云浮市"]), wants_list=True)
+    assert outline.named_list(frame("节能增效行动具体分了哪几条")).id == "t/2.2"
+    assert outline.named_list(frame("科技行动下面都有啥")).id == "t/2.3"  # 科技…行动: 4 of 6 characters
+    assert outline.named_list(frame("重点任务有哪些")) is None  # short headings are read by the frame's patterns
+    assert outline.named_list(frame("新能源汽车推广有哪些")) is None
+    assert [part.title for part in outline.parts("t")] == ["二、重点任务", "三、保障措施"]
+
+
+@pytest.mark.unit
+def test_a_heading_named_in_full_picks_its_list_even_in_words_every_plan_uses():
+    chunks = _actions_plan()
+    for chunk in chunks:  # every plan's parts are called 重点任务 and 保障措施: its terms weigh nothing
+        chunk.text = chunk.text.replace("围绕保障措施", "围绕各项工作").replace("围绕重点任务", "围绕各项工作")
+    outline = Outline(ClauseTree(chunks))
+    sentences = SentenceIndex([*chunks, _chunk("o/3", "三、保障措施", kind=ChunkKind.part, heading="保障措施")],
+                              policy=AnswerPolicy(domain_term_min_df=1))
+    hits = [SearchHit(chunk=chunks[0], score=1.0)]  # the retriever prefers 重点任务
+    asked = _asked("“保障措施”部分包括哪几块", ["保障措施"], wants_list=True)
+    assert outline.best_section(asked, hits, sentences).id == "t/3"
+
+
+@pytest.mark.unit
+def test_a_clause_asked_alone_brings_its_text_after_its_heading():
+    chunks = _actions_plan()
+    by_id = {c.id: c for c in chunks}
+    outline = Outline(ClauseTree(chunks))
+    assert outline.body(by_id["t/3.2"]) == "围绕完善政策开展各项工作，确保取得实效。"
+    items = outline.list_items(by_id["t/3"])
+    book = CitationBook()
+    text = structure_list(book, by_id["t/3"], items, "", slice(1, 2), detail=outline.body(by_id["t/3.2"]))
+    assert text.endswith("（二）完善政策[2]\n围绕完善政策开展各项工作，确保取得实效。[3]")
+    assert [c.chunk_id for c in book.citations] == ["t/3", "t/3.2", "t/3.2"]
 
 
 @pytest.mark.unit

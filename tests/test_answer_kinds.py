@@ -165,7 +165,35 @@ def test_one_item_asked_by_position_comes_with_the_items_under_it(ask, cited, ti
 
 def test_a_clause_number_asked_of_a_plan_is_its_clause_under_its_list(ask, cited, tiny_corpus):
     answer = cited(ask("广东方案第4条讲的什么内容？"))
-    assert answer.answer.endswith("“（三）交通运输绿色低碳行动”[1]下的一条是：\n4.推动运输工具装备低碳转型[2]")
+    # the clause's heading under its list's, then what it sets out
+    assert answer.answer.endswith("“（三）交通运输绿色低碳行动”[1]下的一条是：\n4.推动运输工具装备低碳转型[2]\n"
+                                  "大力推广节能及新能源汽车，推进船舶靠岸使用岸电。[3]")
+
+
+def test_where_a_topic_sits_is_the_item_holding_its_clause_at_its_position(ask, cited):
+    answer = cited(ask("广东方案推广节能及新能源汽车、推进船舶靠岸使用岸电，归在哪一项行动下？是第几项？"))
+    assert "“二、重点任务”包括以下3项[1]，其中第3项是：\n（三）交通运输绿色低碳行动[2]" in answer.answer
+    assert "4.推动运输工具装备低碳转型" in answer.answer
+
+
+def test_a_part_pointed_at_by_its_topic_is_the_list_retrieval_points_at(ask, cited):
+    answer = cited(ask("广东方案关于核电和海上风电的那个行动下面有哪些条？"))
+    assert answer.answer.startswith("据《广东省碳达峰实施方案》，“（一）能源绿色低碳转型行动”包括以下2项[1]：\n"
+                                    "1.安全有序发展核电[2]\n2.大力发展新能源[3]")
+
+
+def test_the_plans_parts_as_a_whole(ask, cited):
+    answer = cited(ask("珠海方案一共分成几个部分？每部分标题是什么"))
+    assert answer.answer == ("据《珠海市碳达峰实施方案》，正文共分为以下3个部分：\n"
+                             "一、总体要求[1]\n二、重点任务[2]\n三、保障措施[3]")
+
+
+def test_plans_lists_side_by_side_are_counted_each_in_its_own_words(ask, cited):
+    answer = cited(ask("广东和珠海的方案各有几大行动？"))
+    assert answer.answer.split("\n") == [
+        "广东省：重点实施“碳达峰三大行动”[1]，“二、重点任务”共3项：（一）能源绿色低碳转型行动[2]；"
+        "（二）节能降碳增效行动[3]；（三）交通运输绿色低碳行动[4]。",
+        "珠海市：“二、重点任务”共2项[5]：（一）能源绿色低碳转型行动[6]；（二）交通运输绿色低碳行动[7]。"]
 
 
 def test_another_position_after_a_structure_question_asks_the_same_list(ask, cited):

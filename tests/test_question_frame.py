@@ -180,9 +180,49 @@ def test_words_like_a_position_that_are_not_one(words, question):
     "云浮绿色要素交易促进行动里面有啥措施",
     "佛山保障措施有几条 分别是啥",
     "云浮方案保障措施都包括啥",
+    "珠海碳达峰方案“总体要求”部分包括哪两块",
 ])
 def test_asking_what_is_under_a_part_is_a_structure_question(question):
     assert asks_for_structure(question)
+
+
+@pytest.mark.parametrize("question, locates, plan_parts", [
+    ("江门方案中提到要发展侨乡特色绿色金融，这部分内容归在哪一项行动下？是第几项？", True, False),
+    ("涉及建筑运营用能的行动排在第几项？下设多少条任务？", True, False),
+    ("专门讲氢能产业的那一条放在哪一项行动下面？", True, False),
+    ("珠海方案里关于海上风电的内容出自哪一部分？", True, False),
+    ("珠海市碳达峰实施方案一共分成几个部分？每部分标题是什么", False, True),
+    ("云浮碳达峰方案的一级标题有哪些，我要做个目录", False, True),
+    ("云浮方案在哪个区建设产业园？", False, False),  # where, not which of the plan's items
+    ("保障措施的第二项是什么？", False, False),
+])
+def test_where_a_topic_sits_and_the_plans_parts_are_structure_questions(words, question, locates, plan_parts):
+    frame = read_question(question, CORPUS, words)
+    assert (frame.locates, frame.wants_plan_parts) == (locates, plan_parts)
+    assert frame.wants_structure is (locates or plan_parts or frame.ordinal is not None)
+
+
+@pytest.mark.parametrize("question, ordinal, size, structure", [
+    ("珠海方案（九）是哪个行动？", 9, None, True),  # the plan's own label
+    ("云浮方案下设多少个行动，分别叫什么", None, None, True),  # counts the plan's 行动
+    ("针对工业那一项行动，具体点了哪几个行业？", None, None, False),  # 那一项 is no size
+    ("第三部分叫“政策保障”，一共几条？", None, None, True),
+])
+def test_labels_counted_parts_and_pointed_items(words, question, ordinal, size, structure):
+    frame = read_question(question, CORPUS, words)
+    assert (frame.ordinal, frame.list_size, frame.wants_structure) == (ordinal, size, structure)
+
+
+@pytest.mark.parametrize("question, pointed", [
+    ("江门市碳达峰实施方案的生态碳汇那一部分，由哪些具体任务组成？", True),
+    ("佛山关于建筑节能的那个行动下面有哪些任务？", True),
+    ("云浮方案里管森林湿地固碳的那项行动具体有哪些措施？", True),
+    ("珠海方案中有关外贸合作的行动包括哪几条？", True),
+    ("佛山方案有哪些重点行动？", False),
+    ("关于建筑节能，佛山方案有什么要求？", False),
+])
+def test_a_part_pointed_at_by_what_it_is_about(words, question, pointed):
+    assert read_question(question, CORPUS, words).points_to_part is pointed
 
 
 def test_a_things_count_inside_a_part_is_not_its_structure():
