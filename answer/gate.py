@@ -49,9 +49,9 @@ GATED_KINDS = (SentenceAnswer, FacetAnswer)
 
 # The evidence of a candidate, as numbers, in the order the coefficients are stored.
 FEATURES = (
-    "coverage", "figure_coverage", "score", "semantic", "dense_top", "has_key_term", "misses_topic",
-    "states_asked_figure", "outshone", "words_match", "wants_figure", "slots_missing", "slots_metric",
-    "novel_share", "novel_specificity", "novel_uncovered", "novel_terms", "asks_existence", "novel_compound",
+    "coverage", "figure_coverage", "score", "semantic", "dense_top", "has_key_term", "states_asked_figure",
+    "words_match", "wants_figure", "slots_missing", "novel_share", "novel_specificity", "novel_uncovered",
+    "novel_terms", "asks_existence", "novel_compound",
     "novel_noun_specificity", "novel_noun_uncovered", "best_similarity", "novel_pull", "meaning_without_novel",
     "usable_sentences",
 )
@@ -120,10 +120,9 @@ def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:
     term_chars = sum(len(t) for t in frame.terms)
     return [
         candidate.coverage, candidate.figure_coverage, candidate.score, candidate.semantic,
-        float(candidate.dense_top), float(candidate.has_key_term), float(candidate.misses_topic),
-        float(candidate.states_asked_figure), float(candidate.outshone),
+        float(candidate.dense_top), float(candidate.has_key_term), float(candidate.states_asked_figure),
         float(policy.matches_words(frame, candidate)), float(frame.wants_figure),
-        float(len(slots.missing)) if slots else 0.0, float(slots.metric) if slots else 1.0,
+        float(len(slots.missing)) if slots else 0.0,
         sum(len(t) for t in novel) / term_chars if term_chars else 0.0,
         max((idf.get(t, median) for t in novel), default=0.0), uncovered(novel, candidate), float(len(novel)),
         float(bool(ASKS_EXISTENCE.search(frame.text))), float(bool(novel_compounds(asked))),

@@ -62,7 +62,7 @@ def test_the_features_are_the_candidates_evidence_in_order():
     assert values[FEATURES.index("coverage")] == 0.7
     assert values[FEATURES.index("dense_top")] == 1.0
     assert values[FEATURES.index("words_match")] == 1.0  # 0.7 >= answer_min_coverage, key term held
-    assert values[FEATURES.index("slots_metric")] == 1.0  # no slots read: not a figure question
+    assert values[FEATURES.index("slots_missing")] == 0.0  # no slots read: not a figure question
     assert values[FEATURES.index("novel_terms")] == values[FEATURES.index("novel_share")] == 0.0
 
 
