@@ -103,6 +103,9 @@ class AnalysisText:
             side = "高" if result.difference > 0 else "低"
             return (f"{line.region}比{province.region}{side}{result.difference_text}：{self._subject()}{line.region}"
                     f"{self._figure(line)}，{province.region}{self._figure(province)}。")
+        if result.gaps:  # how far each plan is from it
+            gaps = "，".join(f"{region}{gap}" for region, gap in result.gaps.items())
+            return f"{self._subject()}与{province.region}（{self._figure(province)}）相比：{gaps}。"
         chosen = [result.line(region) for region in result.selected]
         if result.side is Side.same:
             listed = "、".join(line.region for line in chosen)

@@ -132,7 +132,10 @@ def _same_question(previous: QuestionFrame, places: list[str], years: list[str],
     if places:
         if previous.regions.all_regions:  # "珠海呢" after "各市……分别是多少": that plan, not every plan
             text = ALL_PLANS.sub("", text)
-        text = _swap(text, catalog.names_of(previous.places_named), "、".join(places))
+        # "那江门呢" after "珠海……比省里高几个百分点": the province measured against stays
+        reference = previous.analysis.reference if previous.analysis else None
+        swapped = [place for place in previous.places_named if place != reference or place in places]
+        text = _swap(text, catalog.names_of(swapped), "、".join(places))
     if years:
         text = _swap_years(text, "、".join(years))
     return text

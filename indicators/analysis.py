@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from carbonqa.indicators.matching import Meaning, NameMatcher, character_score, related_measure, same_measure, unified
 from carbonqa.indicators.mentions import Mention, MentionFinder
+from carbonqa.indicators.names import written_out
 from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Comparator, Extreme, Indicator, Side
 from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.vocabulary import (ACTIONS, APPROXIMATE, ASPIRATIONAL, CEILING_QUALIFIERS, CEILINGS, CHANGES,
@@ -28,6 +29,9 @@ UNDATED = "该句写明了数值，未写明目标年份"
 # Figures marked 约/左右 (or 力争) this close to each other, relative to the larger, may be in either order.
 APPROXIMATE_SHARE = Decimal("0.05")
 PERCENT = ("%", "％")
+# The question's own words for the indicator find a plan's words for it only when this long: shorter ones (能源消费)
+# are in too many sentences.
+MIN_SAID_CHARS = 6
 
 
 class PlanStatus(str, Enum):
@@ -76,11 +80,14 @@ class AnalysisResult(BaseModel):
     equal: list[str] = Field(default_factory=list, description="reference: the same figure as the province")
     difference: float | None = Field(default=None, description="first focus minus the other (or the province)")
     difference_text: str | None = Field(default=None, description="e.g. 0.5个百分点, 约260万千瓦")
+    gaps: dict[str, str] = Field(default_factory=dict, description="reference asked how far, of several plans: each "
+                                                                   "plan's distance from the province (低约26.8个百分点)")
     threshold: float | None = Field(default=None, description="threshold: the figure to reach, as asked")
     threshold_text: str | None = None
     comparator: Comparator | None = None
     stated: str | None = Field(default=None, description="coverage/count: the figure the question quotes")
     unstated: bool = Field(default=False, description="coverage/count: asks for the plans that do not state it")
+    how_far: bool = Field(default=False, description="reference: asks how far the plans are from the province")
     cautions: list[str] = Field(default_factory=list, description="what makes the conclusion uncertain, in Chinese")
 
     @property
@@ -103,25 +110,29 @@ class IndicatorAnalysis:
 
     def run(self, intent: AnalysisIntent, question: str) -> AnalysisResult | None:
         """The computed answer, or None when the question names no indicator the plans set figures for."""
-        match = self.matcher.run(question, intent.subject)
-        if match is None:
-            return None
         counting = intent.operation in (AnalysisOperation.coverage, AnalysisOperation.count)
         everyone = intent.regions + ([intent.reference] if intent.reference else [])
         quoted = [] if counting else quoted_figures(question, intent)
-        primary = self._quoted_name(match.names, everyone, quoted, intent.subject) or match.names[0]
+        match = self.matcher.run(question, intent.subject)
+        names = match.names if match else self._held_by_figures(everyone, quoted)
+        if not names:
+            return None
+        primary = self._quoted_name(names, everyone, quoted, intent.subject) or names[0]
         # A count takes every name spelled by the question and each name's other wordings (城市绿色出行比例 /
         # 绿色出行比例); a comparison, the primary name's wordings only.
-        asked = ([n for n in self.names if any(same_measure(n, m) for m in match.names)] if counting
+        asked = ([n for n in self.names if any(same_measure(n, m) for m in names)] if counting
                  else [n for n in self.names if same_measure(n, primary)])
         year = self._year(intent, asked, everyone, counting)
+        said = [written_out(piece) for piece in intent.subject.split() if len(piece) >= MIN_SAID_CHARS]
         result = AnalysisResult(operation=intent.operation, indicator=primary, year=year,
-                                lines=[self._line(region, asked, primary, year, quoted) for region in intent.regions],
+                                lines=[self._line(region, asked, primary, year, quoted, said)
+                                       for region in intent.regions],
                                 extreme=intent.extreme, side=intent.side, focus=intent.focus,
                                 threshold=intent.threshold, threshold_text=intent.threshold_text,
-                                comparator=intent.comparator, stated=intent.stated, unstated=intent.unstated)
+                                comparator=intent.comparator, stated=intent.stated, unstated=intent.unstated,
+                                how_far=intent.how_far)
         if intent.reference:
-            result.reference = self._line(intent.reference, asked, primary, year, quoted)
+            result.reference = self._line(intent.reference, asked, primary, year, quoted, said)
         if counting:
             self._keep_same_kind(result, primary)
             result.unit = display_unit([r.unit for r in self.records if r.indicator in asked])
@@ -165,14 +176,31 @@ class IndicatorAnalysis:
         return max(dict.fromkeys(r.indicator for r, _ in said),
                    key=lambda name: (covered(name), character_score(words, unified(name))))
 
-    def _line(self, region: str, asked: list[str], primary: str, year: int | None, quoted: list[str]) -> PlanLine:
+    def _held_by_figures(self, regions: list[str], quoted: list[str]) -> list[str]:
+        """The indicator of a question naming it only by the figures it quotes ("跟全省32%的目标比，云浮的16%差了多
+        少"): the one indicator (in any of its wordings) whose records of the plans asked hold every figure quoted,
+        two or more; [] when none or several do."""
+        if len(quoted) < 2:
+            return []
+        holding = [[r.indicator for r in self.records if r.region in regions and _states(r.value_text, r.unit, figure)]
+                   for figure in quoted]
+        fits = [name for name in dict.fromkeys(holding[0])
+                if all(any(same_measure(name, other) for other in names) for names in holding[1:])]
+        return fits[:1] if fits and all(same_measure(name, fits[0]) for name in fits) else []
+
+    def _line(self, region: str, asked: list[str], primary: str, year: int | None, quoted: list[str],
+              said: list[str]) -> PlanLine:
+        """What the region's plans state of the asked indicator; `said` are the question's own words for it, which
+        a plan naming it in other words than any record's may use ("红树林营造修复任务")."""
         mine = [r for r in self.records if r.region == region and r.indicator in asked]
         in_year = [r for r in mine if year is None or r.year == year]
         if in_year:
             return PlanLine(region=region, status=PlanStatus.figure,
                             records=sorted(in_year, key=lambda r: r.indicator != primary))
         related, quoted_here = self._related(region, primary, year, quoted)
-        if related and quoted_here:  # the question quotes this plan's figure: it means that record
+        # The question quotes this plan's figure, or the plan sets it for part of what is asked (城区常住人口100万
+        # 以上的城市绿色出行比例 for 绿色出行比例): a reader would take that record, not a line in words.
+        if related and (quoted_here or unified(primary) in unified(related.indicator)):
             return _other_measure(region, primary, year, related)
         mention = self.mentions.run(region, asked, year)
         if mention:  # said in words for the year asked; figures of other years are shown beside it
@@ -182,7 +210,7 @@ class IndicatorAnalysis:
                             note=f"只给出了{'、'.join(str(y) for y in sorted({r.year for r in mine}))}年的数值")
         if related:
             return _other_measure(region, primary, year, related)
-        mention = self.mentions.run(region, asked)
+        mention = self.mentions.run(region, asked) or self.mentions.run(region, said)
         if mention:  # a figure in words without a year ("LED等高效能节能灯具使用占比100%") is not ranked, but said
             return PlanLine(region=region, status=PlanStatus.in_words, mention=mention,
                             note=UNDATED if QUOTED_FIGURE.search(mention.quote) else "")
@@ -254,7 +282,7 @@ class IndicatorAnalysis:
 
 def _other_measure(region: str, primary: str, year: int | None, record: Indicator) -> PlanLine:
     return PlanLine(region=region, status=PlanStatus.other_measure, records=[record],
-                    note=f"未给出{primary}的数值，给出的是{record.indicator}，口径不同"
+                    note=f"未给出{primary}的数值，给出的是{record.indicator}（{record.label}），口径不同"
                          + (f"、年份不同（{record.year}年）" if year and record.year != year else ""))
 
 
@@ -417,6 +445,13 @@ def _reference(result: AnalysisResult) -> None:
         result.difference = float(amount)
         result.difference_text = amount_text(amount, result.unit,
                                              is_approximate(line.records[0]) or is_approximate(province.records[0]))
+    elif result.how_far:  # "各市与全省的差距分别是多少": each plan's distance, not only which are beyond
+        more, less = ("高", "低") if result.unit in PERCENT or result.unit.endswith("百分点") else ("多", "少")
+        for line in result.figures:
+            amount = _value(line) - base
+            approximate = is_approximate(line.records[0]) or is_approximate(province.records[0])
+            result.gaps[line.region] = "相同" if amount == 0 else (
+                (more if amount > 0 else less) + amount_text(amount, result.unit, approximate))
 
 
 def _difference(result: AnalysisResult) -> None:

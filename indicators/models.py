@@ -85,5 +85,7 @@ class AnalysisIntent(BaseModel):
     threshold_text: str | None = Field(default=None, description="the figure as asked, e.g. 40%")
     comparator: Comparator | None = None
     stated: str | None = Field(default=None, description="coverage/count: the figure the question quotes (降8%以上 -> 8)")
+    how_far: bool = Field(default=False, description="reference: asks how far the plans are from the province (分别差"
+                                                     "多少), not only which are beyond it")
     unstated: bool = Field(default=False, description="coverage/count: asks for the plans that do not state it "
                                                       "(哪个没写)")

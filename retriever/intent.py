@@ -69,6 +69,7 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
         intent.extreme = extreme
     elif operation in (AnalysisOperation.reference, AnalysisOperation.difference):
         intent.side = _side(question, side_word)
+        intent.how_far = bool(DIFFERENCE_WORDS.search(question))
     elif operation is AnalysisOperation.threshold:
         intent.threshold, intent.threshold_text, intent.comparator = threshold
     elif operation in (AnalysisOperation.coverage, AnalysisOperation.count):
@@ -152,14 +153,17 @@ def _extreme(question: str, across_plans: bool) -> Extreme | None:
 
 
 def _beyond_another(question: str, others: list[str], catalog: RegionCatalog) -> Extreme | None:
-    """"江门的森林覆盖率目标是否高于珠海": a side word in front of another plan named asks which of them is
-    higher (lower)."""
+    """"江门的森林覆盖率目标是否高于珠海", "江门的比珠海高吗": a side word in front of another plan named, or a
+    comparison word in front of it and a side word right after it, asks which of them is higher (lower)."""
     for region in others:
         for alias in catalog.aliases.get(region, [region]):
             for match in re.finditer(re.escape(alias), question):
                 word = REFERENCE_BEFORE.search(question[:match.start()])
                 if word and word.group(1) in ABOVE_WORDS + BELOW_WORDS:
                     return Extreme.high if word.group(1) in ABOVE_WORDS else Extreme.low
+                said = HIGHER_OR_LOWER.match(question, match.end()) if word else None
+                if said:
+                    return Extreme.high if said.group(1) else Extreme.low
     return None
 
 

@@ -235,6 +235,9 @@ def test_figures_in_shorthand_are_written_as_the_plans_write_them(question, writ
     ("乙市、丙市、丁市的森林覆盖率，谁位居榜首？", Extreme.strict),
     ("丁市的森林覆盖率目标是否高于乙市？", Extreme.high),
     ("丁市的森林覆盖率目标低于乙市吗？", Extreme.low),
+    ("丁市的森林覆盖率目标比乙市高吗？", Extreme.high),
+    ("丁市2030年森林覆盖率比乙市低吗", Extreme.low),
+    ("丙市公共机构单位建筑面积能耗到2030年的降幅比丁市高还是低？", Extreme.high),
 ])
 def test_superlatives_in_other_wordings(question, extreme, words):
     read = intent(question, words)
@@ -255,11 +258,19 @@ def test_a_which_question_with_a_comparative_is_not_asked_yes_or_no(words):
     ("乙市、丙市的星级绿色建筑占比目标是否达到全省水平？", Side.higher, ["乙市", "丙市"]),
     ("2025年高技术制造业比重，哪些市跑赢了全省？", Side.higher, []),
     ("丁市2030年森林覆盖率目标距离全省水平还差多少？", None, ["丁市"]),
+    ("丙市2030年森林覆盖率跟省里59%比高还是低？", Side.lower, ["丙市"]),  # the province's figure quoted
+    ("以省级目标为基准，乙市的森林覆盖率偏离多少？", None, ["乙市"]),
+    ("丁市的森林覆盖率目标与省级目标之间的差额？", None, ["丁市"]),
 ])
 def test_reference_in_other_wordings(question, side, focus, words):
     read = intent(question, words)
     assert (read.operation, read.reference, read.side, read.focus) == (AnalysisOperation.reference, "甲省", side,
                                                                        focus)
+
+
+def test_how_far_the_plans_are_from_the_province_is_asked_apart_from_which_are_beyond(words):
+    assert intent("各市森林覆盖率目标与全省的差距分别是多少？", words).how_far
+    assert not intent("哪些市的森林覆盖率目标高于全省？", words).how_far
 
 
 def test_one_plan_against_the_province_is_measured_against_it_not_ranked(words):
@@ -328,6 +339,7 @@ def test_plans_level_with_the_province_are_asked_for_against_it(words):
                                                                          Side.same, CITIES)
     assert "一样" not in read.subject
     assert intent("与全省目标持平的市有哪些（森林覆盖率）？", words).side is Side.same
+    assert intent("在2025年非化石能源消费比重方面，乙市与全省目标是否一致？", words).side is Side.same
 
 
 @pytest.mark.parametrize("question, operation, unstated", [
@@ -337,6 +349,9 @@ def test_plans_level_with_the_province_are_asked_for_against_it(words):
     ("新型储能装机目标，共有几份方案提及？", AnalysisOperation.count, False),
     ("明确新型储能装机规模的方案有多少份？", AnalysisOperation.count, False),
     ("2030年森林覆盖率，有具体数值的方案数量是多少？", AnalysisOperation.count, False),
+    ("给出2030年森林覆盖率具体数值的市有几个？", AnalysisOperation.count, False),
+    ("除省方案外，提出2030年尖峰负荷响应能力目标的市有几个？", AnalysisOperation.count, False),
+    ("哪些地级市的方案给出了2025年非化石能源消费比重的具体数值？", AnalysisOperation.coverage, False),
 ])
 def test_coverage_and_count_in_other_wordings(question, operation, unstated, words):
     read = intent(question, words)
