@@ -69,6 +69,10 @@ class AnalysisResult(BaseModel):
     reason: str | None = Field(default=None, description="why not comparable, in Chinese")
     extreme: Extreme | None = None
     side: Side | None = None
+    spread: bool = Field(default=False, description="superlative: also how far apart the two ends are")
+    ratio: bool = Field(default=False, description="reference/difference: also what share or multiple of the other "
+                                                   "the first plan's figure is")
+    ratio_text: str | None = Field(default=None, description="e.g. 25%, 约1.17倍")
     lower_is_stricter: bool = Field(default=False, description="the targets are ceilings (不高于)")
     winners: list[str] = Field(default_factory=list, description="superlative: the plans at the end asked (ties)")
     positions: dict[str, int] = Field(default_factory=dict, description="rank: 1 = strictest; ties share a place")
@@ -78,7 +82,8 @@ class AnalysisResult(BaseModel):
                                             "Side.same); threshold: reaching the figure; coverage/count: stating it "
                                             "(not stating it, when unstated)")
     equal: list[str] = Field(default_factory=list, description="reference: the same figure as the province")
-    difference: float | None = Field(default=None, description="first focus minus the other (or the province)")
+    difference: float | None = Field(default=None, description="first focus minus the other (or the province); "
+                                                                "spread: the first end minus the other")
     difference_text: str | None = Field(default=None, description="e.g. 0.5个百分点, 约260万千瓦")
     gaps: dict[str, str] = Field(default_factory=dict, description="reference asked how far, of several plans: each "
                                                                    "plan's distance from the province (低约26.8个百分点)")
@@ -127,10 +132,10 @@ class IndicatorAnalysis:
         result = AnalysisResult(operation=intent.operation, indicator=primary, year=year,
                                 lines=[self._line(region, asked, primary, year, quoted, said)
                                        for region in intent.regions],
-                                extreme=intent.extreme, side=intent.side, focus=intent.focus,
+                                extreme=intent.extreme, side=intent.side, spread=intent.spread, focus=intent.focus,
                                 threshold=intent.threshold, threshold_text=intent.threshold_text,
                                 comparator=intent.comparator, stated=intent.stated, unstated=intent.unstated,
-                                how_far=intent.how_far)
+                                how_far=intent.how_far, ratio=intent.ratio)
         if intent.reference:
             result.reference = self._line(intent.reference, asked, primary, year, quoted, said)
         if counting:
@@ -410,6 +415,12 @@ def _superlative(result: AnalysisResult) -> None:
     tied = [line for line in order if _value(line) == best]
     pairs = [(tied[0], other) for other in tied[1:]] + ([(tied[-1], runner_up)] if runner_up else [])
     result.cautions += [_caution(a, b) for a, b in pairs if _close(a, b)]
+    if result.spread and runner_up:  # "最高与最低相差多少": the first end minus the other
+        first, last = order[0], order[-1]
+        amount = _value(first) - _value(last)
+        result.difference = float(amount)
+        result.difference_text = amount_text(amount, result.unit,
+                                             is_approximate(first.records[0]) or is_approximate(last.records[0]))
 
 
 def _rank(result: AnalysisResult) -> None:
@@ -445,6 +456,7 @@ def _reference(result: AnalysisResult) -> None:
         result.difference = float(amount)
         result.difference_text = amount_text(amount, result.unit,
                                              is_approximate(line.records[0]) or is_approximate(province.records[0]))
+        _set_ratio(result, line, province)
     elif result.how_far:  # "各市与全省的差距分别是多少": each plan's distance, not only which are beyond
         more, less = ("高", "低") if result.unit in PERCENT or result.unit.endswith("百分点") else ("多", "少")
         for line in result.figures:
@@ -462,6 +474,18 @@ def _difference(result: AnalysisResult) -> None:
     result.difference = float(amount)
     result.difference_text = amount_text(amount, result.unit,
                                          is_approximate(first.records[0]) or is_approximate(second.records[0]))
+    _set_ratio(result, first, second)
+
+
+def _set_ratio(result: AnalysisResult, line: PlanLine, other: PlanLine) -> None:
+    """What share of the other's figure the line's is ("25%"), or how many times it ("约1.17倍"), when asked."""
+    if not result.ratio or _value(other) == 0:
+        return
+    share = _value(line) / _value(other)
+    exact = share.quantize(Decimal("0.001")) if share < 1 else share.quantize(Decimal("0.01"))
+    approximate = exact != share or is_approximate(line.records[0]) or is_approximate(other.records[0])
+    text = number_text(exact * 100) + "%" if share < 1 else number_text(exact) + "倍"
+    result.ratio_text = ("约" if approximate else "") + text
 
 
 def _threshold(result: AnalysisResult) -> None:

@@ -518,6 +518,12 @@ EXTREME = re.compile(
     rf"最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['loose'])})|{PLACE_WORDS['loose']})|"
     rf"(?P<high>最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['high'])}))|"
     rf"(?P<low>最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['low'])}))")
+# What share of another plan's figure one is, or how many times it: "是佛山的几倍", "占全省的百分之几"; after the
+# plan's name is cut out, "占 的比重".
+RATIO_WORDS = re.compile(r"(?:多少|几)倍|百分之(?:几|多少)|几分之几|几成|占\s*(?:目标|水平|指标)?的?(?:比重|比例|份额|百分比)")
+# How far apart the two ends are: "最高与最低相差多少", "最高的和最低的差几个点", "极差".
+SPREAD = re.compile(r"极差|最[高大多严][^，,。？?]{0,4}?(?:和|与|跟|同|、)最[低小少松宽]|"
+                    r"最[低小少松宽][^，,。？?]{0,4}?(?:和|与|跟|同|、)最[高大多严]")
 WHICH = re.compile(r"哪|谁|何者|孰")
 # Two plans, which one is higher: "哪个规划得多？", "谁的目标高？", "谁的…排放量控制得更严？", "哪一方更进取一些"
 # (the degree word ends the clause).
@@ -531,7 +537,7 @@ _HIGH_OR_LOW = r"[高多大]还是[低少小]|[低少小]还是[高多大]"  # "
 # "跟省里比怎么样".
 SET_BESIDE = re.compile(rf"{_HIGH_OR_LOW}|"
                         r"(?:跟|和|与|同)[^，,。？?]{1,8}?(?:相?比|比较|对比)(?:一下|起来)?(?:呢|怎么样|如何)?\W*$")
-RANK_WORDS = re.compile(r"排(?:名)?(?:在)?第几|第几名|排名(?:怎样|如何|情况)?")
+RANK_WORDS = re.compile(r"(?:排|位列|位居|位于|居|列|处于|处在)(?:名)?(?:在)?第几|第几名|排名(?:怎样|如何|情况)?")
 # Asks for the plans in order ("从高到低排一下", "孰高孰低"): a ranking led by its first, as 最高/最低 is.
 ORDER_WORDS = {"high": re.compile(rf"[从由]高到低|[从由]大到小|[从由]多到少|降序|[谁孰][高多大][谁孰][低少小]|{_HIGH_OR_LOW}"),
                "low": re.compile(r"[从由]低到高|[从由]小到大|[从由]少到多|升序")}
@@ -543,7 +549,10 @@ ABOVE_WORDS = ("高于", "超过了", "超过", "超出", "高出", "多于", "�
                "胜过", "跑赢", "高过", "不低于", "不少于", "达到")
 BELOW_WORDS = ("低于", "不及", "不如", "达不到", "未达到", "没达到", "少于", "小于", "落后于", "落后", "逊于", "弱于",
                "宽于", "松于", "跑输", "低过", "不高于", "不超过")
-COMPARING_WORDS = ("相对于", "相较于", "相比于", "相比", "较之", "对比", "对照", "参照", "距离", "相距", "比", "较")
+# In front of the plan whose figure another's is a share of: "佛山占全省目标的比重", "相当于省级目标的百分之几".
+SHARE_OF = ("相当于", "占")
+COMPARING_WORDS = ("相对于", "相较于", "相比于", "相比", "较之", "对比", "对照", "参照", "距离", "相距", "比", "较",
+                   *SHARE_OF)
 REFERENCE_BEFORE = re.compile("(" + _alternatives(ABOVE_WORDS + BELOW_WORDS + COMPARING_WORDS) + ")了?$")
 # "与全省相比", "以省级目标为基准": a reference only with 相比 (为基准, 之间的差距) after the name
 REFERENCE_JOINED = re.compile(r"(?:与|和|跟|同|以)$")
@@ -564,7 +573,7 @@ HIGHER_OR_LOWER = re.compile(r"(?<![降减提升增扩])(?:(高|多(?![少大高
 # How far apart two targets are: "相差多少", "差几个百分点", "高多少", "多多少", "差距有多大", "相差几何",
 # "领先江门多少" (not 降低多少, 提高多少).
 _HOW_MUCH = r"(?:多少|几何|多大|几)"
-DIFFERENCE_WORDS = re.compile(rf"相差|差(?:了|距|异)?(?:有|为|是)?{_HOW_MUCH}|差距|差额|差值|之差|偏差|偏离|"
+DIFFERENCE_WORDS = re.compile(rf"相差|差(?:了|距|异)?(?:有|为|是)?{_HOW_MUCH}|差距|差额|差值|之差|偏差|偏离|极差|"
                               rf"(?<![降减提升增扩])(?:高|低|多|少|大|小)(?:出|了)?{_HOW_MUCH}|"
                               rf"(?:领先|落后|超出|超过|高出|多出)[^，,。？?；;]{{0,8}}?{_HOW_MUCH}|"
                               rf"(?:多|少)(?:降|减|提|升|增)了?{_HOW_MUCH}")  # "多降几个点": how much more it cuts

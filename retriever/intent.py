@@ -16,8 +16,9 @@ from carbonqa.ingest.vocabulary import (
     COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXCEPT, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
     INDICATOR_TERMS, LESS_THAN, MORE_QUESTION, MORE_THAN, NOT_STATED, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD,
     PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES, PROVINCE_SHORTHAND, PROVINCE_TARGET, QUESTION_LEFTOVERS,
-    QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE, REFERENCE_JOINED, SAME_AS,
-    SET_BESIDE, SHORT_YEAR, SIDE_WORDS, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION,
+    QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, RATIO_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE, REFERENCE_JOINED, SAME_AS,
+    SET_BESIDE, SHARE_OF, SHORT_YEAR, SIDE_WORDS, SPREAD, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD,
+    TRAILING_DIRECTION,
     WHICH, YEAR)
 from carbonqa.retriever.models import RegionQuery
 from carbonqa.retriever.regions import RegionCatalog
@@ -25,7 +26,7 @@ from carbonqa.retriever.regions import RegionCatalog
 MIN_SUBJECT_CHARS = 2  # a single character left over names nothing
 # Cut out of a question before its indicator's words remain, in this order (scopes before 各地, years before figures).
 NOT_SUBJECT = (PROVINCE_TARGET, PLAN_SCOPE, CITY_SCOPE, ALL_PLANS, BASE_YEAR, YEAR, SHORT_YEAR, PERIOD, QUOTED_TARGET,
-               EXTREME, PAIR_COMPARATIVE, MORE_QUESTION, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS,
+               EXTREME, RATIO_WORDS, PAIR_COMPARATIVE, MORE_QUESTION, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS,
                COVERAGE_WORDS, PLAN_COUNT_WORDS, ANALYSIS_NOISE, FRAME_WORDS, SIDE_WORDS, QUESTION_LEFTOVERS)
 
 
@@ -37,10 +38,12 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     others = [region for region in named if region != reference and region not in left_out
               and not _names_its_cities(question, region, catalog)]
     across_plans = len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question))
-    extreme = _extreme(question, across_plans) or (
+    spread = bool(SPREAD.search(question))  # "最高与最低相差多少", "极差": the two ends and how far apart
+    extreme = _extreme(question, across_plans) or (Extreme.high if spread else None) or (
         _beyond_another(question, others, catalog) if len(others) >= 2 and not DIFFERENCE_WORDS.search(question)
         else None)  # "领先江门多少" asks how far
     threshold = _threshold(question)
+    ratio = bool(RATIO_WORDS.search(question)) or side_word in SHARE_OF  # "是佛山的几倍", "占全省的比重"
     # One plan against the province ("珠海与全省相比孰高孰低") is measured against it, not ranked.
     if extreme is not None and (across_plans or reference is None):
         operation = AnalysisOperation.superlative
@@ -48,7 +51,7 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
         operation = AnalysisOperation.rank
     elif reference is not None:
         operation = AnalysisOperation.reference
-    elif DIFFERENCE_WORDS.search(question) and len(others) >= 2 and not EACH_PLAN.search(question):
+    elif (DIFFERENCE_WORDS.search(question) or ratio) and len(others) >= 2 and not EACH_PLAN.search(question):
         operation = AnalysisOperation.difference
     elif threshold is not None:
         operation = AnalysisOperation.threshold
@@ -66,10 +69,10 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     intent = AnalysisIntent(operation=operation, subject=subject_words(question, catalog), regions=regions,
                             focus=focus, reference=reference, years=target_years(question))
     if operation is AnalysisOperation.superlative:
-        intent.extreme = extreme
+        intent.extreme, intent.spread = extreme, spread
     elif operation in (AnalysisOperation.reference, AnalysisOperation.difference):
         intent.side = _side(question, side_word)
-        intent.how_far = bool(DIFFERENCE_WORDS.search(question))
+        intent.how_far, intent.ratio = bool(DIFFERENCE_WORDS.search(question)), ratio
     elif operation is AnalysisOperation.threshold:
         intent.threshold, intent.threshold_text, intent.comparator = threshold
     elif operation in (AnalysisOperation.coverage, AnalysisOperation.count):

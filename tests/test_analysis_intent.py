@@ -268,9 +268,35 @@ def test_reference_in_other_wordings(question, side, focus, words):
                                                                        focus)
 
 
+@pytest.mark.parametrize("question", ["各市2030年森林覆盖率目标中，最高与最低相差多少个百分点？",
+                                      "三个市的森林覆盖率目标极差是多少？", "各市星级绿色建筑占比，最低的和最高的差几个点"])
+def test_how_far_apart_the_ends_are_is_a_superlative_with_its_spread(question, words):
+    read = intent(question, words)
+    assert (read.operation, read.spread, read.regions) == (AnalysisOperation.superlative, True, CITIES)
+    assert read.subject in ("森林覆盖率", "星级绿色建筑占比")
+    assert not intent("2030年森林覆盖率目标哪个市最高？", words).spread
+
+
 def test_how_far_the_plans_are_from_the_province_is_asked_apart_from_which_are_beyond(words):
     assert intent("各市森林覆盖率目标与全省的差距分别是多少？", words).how_far
     assert not intent("哪些市的森林覆盖率目标高于全省？", words).how_far
+
+
+@pytest.mark.parametrize("question", ["按2030年森林覆盖率目标排序，丁市位列第几？", "丁市的森林覆盖率目标在各市中居第几",
+                                      "丁市森林覆盖率目标排第几"])
+def test_a_plans_place_in_the_order(question, words):
+    read = intent(question, words)
+    assert (read.operation, read.focus) == (AnalysisOperation.rank, ["丁市"])
+
+
+def test_a_share_or_multiple_of_another_plans_figure(words):
+    share = intent("2025年新型储能装机规模，丙市占全省目标的比重是多少？", words)
+    assert (share.operation, share.reference, share.focus, share.ratio) == (AnalysisOperation.reference, "甲省",
+                                                                           ["丙市"], True)
+    assert share.subject == "新型储能装机规模"
+    times = intent("丁市的森林覆盖率目标是乙市的几倍", words)
+    assert (times.operation, times.focus, times.ratio) == (AnalysisOperation.difference, ["丁市", "乙市"], True)
+    assert not intent("乙市高技术制造业占规上工业增加值比重比省里高几个百分点", words).ratio
 
 
 def test_one_plan_against_the_province_is_measured_against_it_not_ranked(words):

@@ -137,6 +137,18 @@ def test_plans_that_never_name_the_indicator_are_told_apart_from_those_that_stat
     assert text.split("\n")[-1] == "未提及新型储能装机容量的方案：丁市。"
 
 
+def test_the_spread_between_the_ends_follows_the_conclusion_and_names_tied_ends():
+    plans = Plans()
+    plans.target("乙市", "星级绿色建筑占比", 2025, "95", qualifiers=("以上",))
+    plans.target("丙市", "星级绿色建筑占比", 2025, "30", qualifiers=("以上",))
+    plans.target("丁市", "星级绿色建筑占比", 2025, "30", qualifiers=("以上",))
+    intent = superlative("星级绿色建筑占比", years=(2025,))
+    intent.spread = True
+    result, text, _ = plans.answer(intent)
+    assert result.winners == ["乙市"] and result.difference == 65
+    assert text.split("\n")[0].endswith("；乙市与丙市、丁市相差65个百分点。")
+
+
 def test_rank_gives_tied_plans_one_place():
     plans = Plans()
     for region, value in zip(CITIES, ("40", "45", "40")):
@@ -259,6 +271,20 @@ def test_reference_asked_how_far_gives_each_plans_distance_first():
     assert result.gaps == {"乙市": "低约26.8个百分点", "丙市": "高约10个百分点", "丁市": "相同"}
     assert text.split("\n")[0] == ("到2030年森林覆盖率与甲省（达到59%左右[1]）相比：乙市低约26.8个百分点，"
                                    "丙市高约10个百分点，丁市相同。")
+
+
+def test_a_share_or_multiple_of_another_plans_figure_leads_when_asked():
+    plans = Plans()
+    plans.target("甲省", "新型储能装机容量", 2025, "200", unit="万千瓦", qualifiers=("以上",))
+    plans.target("乙市", "新型储能装机容量", 2025, "50", unit="万千瓦")
+    plans.target("丙市", "新型储能装机容量", 2025, "60", unit="万千瓦", qualifiers=("左右",))
+    share = ask(AnalysisOperation.reference, "新型储能装机容量", ["乙市"], focus=["乙市"], reference="甲省",
+                years=[2025], ratio=True)
+    result, text, _ = plans.answer(share)
+    assert result.ratio_text == "25%" and text.startswith("乙市是甲省的25%：到2025年新型储能装机容量乙市达到50万千瓦[1]")
+    times = ask(AnalysisOperation.difference, "新型储能装机容量", ["乙市", "丙市"], focus=["丙市", "乙市"],
+                years=[2025], ratio=True)
+    assert plans.answer(times)[0].ratio_text == "约1.2倍"  # 60左右 / 50
 
 
 def test_reference_without_the_provinces_figure_says_so():
