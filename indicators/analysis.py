@@ -22,7 +22,7 @@ from carbonqa.indicators.names import written_out
 from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Comparator, Extreme, Indicator, Side
 from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.vocabulary import (ACTIONS, APPROXIMATE, ASPIRATIONAL, CEILING_QUALIFIERS, CEILINGS, CHANGES,
-                                        MAGNITUDES, QUOTED_FIGURE, YEAR, unit_family)
+                                        INDICATOR_TERMS, MAGNITUDES, QUOTED_FIGURE, YEAR, unit_family)
 
 # What a plan's line says of a figure its words state without a target year.
 UNDATED = "该句写明了数值，未写明目标年份"
@@ -32,6 +32,8 @@ PERCENT = ("%", "％")
 # The question's own words for the indicator find a plan's words for it only when this long: shorter ones (能源消费)
 # are in too many sentences.
 MIN_SAID_CHARS = 6
+# An indicator no plan sets a figure for is compared in words only when this many plans use them.
+MIN_PLANS_IN_WORDS = 2
 
 
 class PlanStatus(str, Enum):
@@ -118,17 +120,17 @@ class IndicatorAnalysis:
         counting = intent.operation in (AnalysisOperation.coverage, AnalysisOperation.count)
         everyone = intent.regions + ([intent.reference] if intent.reference else [])
         quoted = [] if counting else quoted_figures(question, intent)
+        said = [written_out(piece) for piece in intent.subject.split() if len(piece) >= MIN_SAID_CHARS]
         match = self.matcher.run(question, intent.subject)
         names = match.names if match else self._held_by_figures(everyone, quoted)
         if not names:
-            return None
+            return None if counting else self._in_words_only(intent, said)
         primary = self._quoted_name(names, everyone, quoted, intent.subject) or names[0]
         # A count takes every name spelled by the question and each name's other wordings (城市绿色出行比例 /
         # 绿色出行比例); a comparison, the primary name's wordings only.
         asked = ([n for n in self.names if any(same_measure(n, m) for m in names)] if counting
                  else [n for n in self.names if same_measure(n, primary)])
         year = self._year(intent, asked, everyone, counting)
-        said = [written_out(piece) for piece in intent.subject.split() if len(piece) >= MIN_SAID_CHARS]
         result = AnalysisResult(operation=intent.operation, indicator=primary, year=year,
                                 lines=[self._line(region, asked, primary, year, quoted, said)
                                        for region in intent.regions],
@@ -180,6 +182,29 @@ class IndicatorAnalysis:
         words = subject.replace(" ", "")
         return max(dict.fromkeys(r.indicator for r, _ in said),
                    key=lambda name: (covered(name), character_score(words, unified(name))))
+
+    def _in_words_only(self, intent: AnalysisIntent, said: list[str]) -> AnalysisResult | None:
+        """A comparison of an indicator no plan sets a figure for ("十四五末碳排放强度降幅，哪个市定得最高": each plan
+        only 完成省下达指标), asked in its own words or a term for them (碳排放强度): each plan's words for it, never
+        compared; None when fewer than two plans use them (words in one plan are no comparison)."""
+        forms = said + [term for term, name in INDICATOR_TERMS.items() if name in said]
+        year = intent.years[0] if intent.years else None
+        lines = {region: self._in_words(region, forms, year)
+                 for region in intent.regions + ([intent.reference] if intent.reference else [])}
+        if sum(line.status is PlanStatus.in_words for line in lines.values()) < MIN_PLANS_IN_WORDS:
+            return None
+        result = AnalysisResult(operation=intent.operation, indicator=said[0], year=year,
+                                lines=[lines[region] for region in intent.regions],
+                                reference=lines.get(intent.reference) if intent.reference else None)
+        _not_comparable(result, list(lines))
+        return result
+
+    def _in_words(self, region: str, forms: list[str], year: int | None) -> PlanLine:
+        mention = self.mentions.run(region, forms, year) or self.mentions.run(region, forms)
+        if mention is None:
+            return PlanLine(region=region, status=PlanStatus.not_mentioned)
+        return PlanLine(region=region, status=PlanStatus.in_words, mention=mention,
+                        note=UNDATED if QUOTED_FIGURE.search(mention.quote) else "")
 
     def _held_by_figures(self, regions: list[str], quoted: list[str]) -> list[str]:
         """The indicator of a question naming it only by the figures it quotes ("跟全省32%的目标比，云浮的16%差了多
@@ -395,7 +420,7 @@ def _why_missing(line: PlanLine, result: AnalysisResult) -> str:
     if line.status is PlanStatus.in_words and line.note:
         return f"方案写的是“{line.mention.quote}”，{line.note}"
     if line.status is PlanStatus.in_words:
-        return f"未给出{result.year or ''}{'年' if result.year else ''}的数值，方案写的是“{line.mention.quote}”"
+        return f"未给出{f'{result.year}年的' if result.year else ''}数值，方案写的是“{line.mention.quote}”"
     if line.status is PlanStatus.not_mentioned:
         return "未提及该指标"
     return line.note

@@ -337,6 +337,26 @@ def test_a_question_naming_the_indicator_only_by_its_figures_compares_the_indica
     assert plans.analysis().run(intent, "跟全省32%的目标比，乙市差了多少？") is None
 
 
+def test_an_indicator_no_plan_sets_a_figure_for_is_quoted_plan_by_plan_never_ranked():
+    plans = Plans()
+    plans.target("乙市", "单位地区生产总值能源消耗", 2025, "14.5", direction="下降", base_year=2020)
+    plans.clause("乙市", "到2025年，单位地区生产总值二氧化碳排放确保完成省下达指标。")
+    plans.clause("丙市", "到2025年，二氧化碳排放强度下降率确保完成省下达的目标。")  # the term, not the name
+    intent = superlative("单位地区生产总值二氧化碳排放", regions=["乙市", "丙市", "丁市"], years=(2025,))
+    result, text, _ = plans.answer(intent, "十四五末碳排放强度降幅，哪个市定得最高")
+    assert not result.comparable and result.winners == []
+    assert [line.status for line in result.lines] == [PlanStatus.in_words, PlanStatus.in_words,
+                                                      PlanStatus.not_mentioned]
+    assert text.startswith("无法直接比较到2025年单位地区生产总值二氧化碳排放：没有方案给出可比的数值")
+    assert "丙市：未给出2025年的数值，方案写的是“二氧化碳排放强度下降率确保完成省下达的目标”" in text
+    # words in one plan alone are no comparison
+    assert plans.analysis().run(superlative("单位地区生产总值二氧化碳排放", regions=["乙市", "丁市"], years=(2025,)),
+                                "乙市和丁市碳排放强度降幅谁高") is None
+    # counting never falls back on words: "how many give a figure" is not answered from words alone
+    count = ask(AnalysisOperation.count, "单位地区生产总值二氧化碳排放", ["乙市", "丙市", "丁市"], years=[2025])
+    assert plans.analysis().run(count, "几个市给出了碳排放强度目标") is None
+
+
 def test_threshold_at_least_takes_the_figure_itself_more_than_does_not():
     plans = Plans()
     for region, value in zip(CITIES, ("14.5", "15", "14")):
