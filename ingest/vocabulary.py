@@ -521,6 +521,8 @@ EXTREME = re.compile(
 # What share of another plan's figure one is, or how many times it: "是佛山的几倍", "占全省的百分之几"; after the
 # plan's name is cut out, "占 的比重".
 RATIO_WORDS = re.compile(r"(?:多少|几)倍|百分之(?:几|多少)|几分之几|几成|占\s*(?:目标|水平|指标)?的?(?:比重|比例|份额|百分比)")
+# Whether two plans set the same figure: "一样吗", "是否相同", "是不是一致".
+SAME_QUESTION = re.compile(r"(?:是否|是不是)(?:一样|相同|一致|持平)|(?:一样|相同|一致|持平)(?:吗|么|嘛)")
 # How far apart the two ends are: "最高与最低相差多少", "最高的和最低的差几个点", "极差".
 SPREAD = re.compile(r"极差|最[高大多严][^，,。？?]{0,4}?(?:和|与|跟|同|、)最[低小少松宽]|"
                     r"最[低小少松宽][^，,。？?]{0,4}?(?:和|与|跟|同|、)最[高大多严]")
@@ -557,9 +559,12 @@ REFERENCE_BEFORE = re.compile("(" + _alternatives(ABOVE_WORDS + BELOW_WORDS + CO
 # "与全省相比", "以省级目标为基准": a reference only with 相比 (为基准, 之间的差距) after the name
 REFERENCE_JOINED = re.compile(r"(?:与|和|跟|同|以)$")
 REFERENCE_AFTER = re.compile(r"^(?:[\u4e00-\u9fff]|[\d.]+[%％]?){0,4}?(?:相比|比较|对比|(?<!占)比(?![重例])|"  # 跟省里59%比
-                             r"为(?:基准|参照|标准|参考|基数)|(?:之间)?的?(?:差距|差额|差值|差异|偏差|偏离|相差))")
+                             r"为(?:基准|参照|标准|参考|基数)|(?:之间)?的?(?:差距|差额|差值|差异|偏差|偏离|相差|差(?=了?(?:多少|几))))")
 # The province's target named without the province's name: "高于省级目标", "省定水平", "省级基准".
 PROVINCE_TARGET = re.compile(r"省级(?:目标|水平|要求|指标|方案|基准|标准)|省定(?:目标|水平|指标)?")
+# The province's figure pointed back at after it was named: "全省的目标是30%，哪些市高出这个标准", "比它还高".
+REFERENCE_POINTER = re.compile("(" + _alternatives(ABOVE_WORDS + BELOW_WORDS + COMPARING_WORDS)
+                               + r")了?(?:它|这个|这一|这|此|该)(?:标准|水平|目标|数值|数|值|要求)?")
 # Said to match the plan named before it: "和省里一样的目标", "与全省一致".
 SAME_AS = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:一样|一致|相同|持平)")
 # The province's cities as a scope, not the province as a plan: "全省各市", "广东各地级市".

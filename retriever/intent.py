@@ -16,10 +16,9 @@ from carbonqa.ingest.vocabulary import (
     COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXCEPT, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
     INDICATOR_TERMS, LESS_THAN, MORE_QUESTION, MORE_THAN, NOT_STATED, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD,
     PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES, PROVINCE_SHORTHAND, PROVINCE_TARGET, QUESTION_LEFTOVERS,
-    QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, RATIO_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE, REFERENCE_JOINED, SAME_AS,
-    SET_BESIDE, SHARE_OF, SHORT_YEAR, SIDE_WORDS, SPREAD, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD,
-    TRAILING_DIRECTION,
-    WHICH, YEAR)
+    QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, RATIO_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE, REFERENCE_JOINED,
+    REFERENCE_POINTER, SAME_AS, SAME_QUESTION, SET_BESIDE, SHARE_OF, SHORT_YEAR, SIDE_WORDS, SPREAD, SUBJECT_BREAKS,
+    SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION, WHICH, YEAR)
 from carbonqa.retriever.models import RegionQuery
 from carbonqa.retriever.regions import RegionCatalog
 
@@ -39,7 +38,9 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
               and not _names_its_cities(question, region, catalog)]
     across_plans = len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question))
     spread = bool(SPREAD.search(question))  # "最高与最低相差多少", "极差": the two ends and how far apart
-    extreme = _extreme(question, across_plans) or (Extreme.high if spread else None) or (
+    # "广东、江门和云浮的要求是否一致": of three or more, the highest and those below it (of two: their difference)
+    level = bool(SAME_QUESTION.search(question)) and len(others) >= 3 and reference is None
+    extreme = _extreme(question, across_plans) or (Extreme.high if spread or level else None) or (
         _beyond_another(question, others, catalog) if len(others) >= 2 and not DIFFERENCE_WORDS.search(question)
         else None)  # "领先江门多少" asks how far
     threshold = _threshold(question)
@@ -51,7 +52,8 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
         operation = AnalysisOperation.rank
     elif reference is not None:
         operation = AnalysisOperation.reference
-    elif (DIFFERENCE_WORDS.search(question) or ratio) and len(others) >= 2 and not EACH_PLAN.search(question):
+    elif (DIFFERENCE_WORDS.search(question) or ratio or SAME_QUESTION.search(question)) and len(others) >= 2 \
+            and not EACH_PLAN.search(question):  # "珠海和佛山的降幅一样吗": how far apart, if at all
         operation = AnalysisOperation.difference
     elif threshold is not None:
         operation = AnalysisOperation.threshold
@@ -188,6 +190,9 @@ def _reference(question: str, catalog: RegionCatalog) -> tuple[str | None, str]:
                     return province, same.group()
                 if REFERENCE_AFTER.match(after):
                     return province, ""
+            pointer = REFERENCE_POINTER.search(after)
+            if pointer:  # "全省的目标是30%，哪些市高出这个标准"
+                return province, pointer.group(1)
     return None, ""
 
 

@@ -261,6 +261,8 @@ def test_a_which_question_with_a_comparative_is_not_asked_yes_or_no(words):
     ("丙市2030年森林覆盖率跟省里59%比高还是低？", Side.lower, ["丙市"]),  # the province's figure quoted
     ("以省级目标为基准，乙市的森林覆盖率偏离多少？", None, ["乙市"]),
     ("丁市的森林覆盖率目标与省级目标之间的差额？", None, ["丁市"]),
+    ("乙市的森林覆盖率目标分别是多少，和省里差多少？", None, ["乙市"]),
+    ("全省的星级绿色建筑占比目标是30%，乙市高出这个标准了吗？", Side.higher, ["乙市"]),  # pointed back at
 ])
 def test_reference_in_other_wordings(question, side, focus, words):
     read = intent(question, words)
@@ -275,6 +277,15 @@ def test_how_far_apart_the_ends_are_is_a_superlative_with_its_spread(question, w
     assert (read.operation, read.spread, read.regions) == (AnalysisOperation.superlative, True, CITIES)
     assert read.subject in ("森林覆盖率", "星级绿色建筑占比")
     assert not intent("2030年森林覆盖率目标哪个市最高？", words).spread
+
+
+def test_three_plans_asked_whether_level_are_ordered(words):
+    read = intent("关于2030年单位水泥熟料碳排放的降低幅度，甲省、乙市和丙市的要求是否一致？", words)
+    assert (read.operation, read.extreme, read.regions) == (AnalysisOperation.superlative, Extreme.high,
+                                                             ["甲省", "乙市", "丙市"])
+    # measured against the province, they are the plans level with it
+    against = intent("营运交通工具碳强度 30年降幅 乙市丙市丁市跟省一致吗", words)
+    assert (against.operation, against.side) == (AnalysisOperation.reference, Side.same)
 
 
 def test_how_far_the_plans_are_from_the_province_is_asked_apart_from_which_are_beyond(words):
@@ -311,6 +322,7 @@ def test_one_plan_against_the_province_is_measured_against_it_not_ranked(words):
     ("丁市落后乙市几个百分点（高技术制造业比重）？", ["丁市", "乙市"]),
     ("乙市与丙市的星级绿色建筑占比相差几何？", ["乙市", "丙市"]),
     ("乙市与丙市星级绿色建筑占比目标之差是多少？", ["乙市", "丙市"]),
+    ("乙市和丙市的2025年能耗强度降幅一样吗？", ["乙市", "丙市"]),  # the same figure, or how far apart
 ])
 def test_differences_in_other_wordings(question, focus, words):
     read = intent(question, words)
