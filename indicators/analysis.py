@@ -189,7 +189,7 @@ class IndicatorAnalysis:
         compared; None when fewer than two plans use them (words in one plan are no comparison)."""
         forms = said + [term for term, name in INDICATOR_TERMS.items() if name in said]
         year = intent.years[0] if intent.years else None
-        lines = {region: self._in_words(region, forms, year)
+        lines = {region: _in_words(region, self.mentions.run(region, forms, year) or self.mentions.run(region, forms))
                  for region in intent.regions + ([intent.reference] if intent.reference else [])}
         if sum(line.status is PlanStatus.in_words for line in lines.values()) < MIN_PLANS_IN_WORDS:
             return None
@@ -198,13 +198,6 @@ class IndicatorAnalysis:
                                 reference=lines.get(intent.reference) if intent.reference else None)
         _not_comparable(result, list(lines))
         return result
-
-    def _in_words(self, region: str, forms: list[str], year: int | None) -> PlanLine:
-        mention = self.mentions.run(region, forms, year) or self.mentions.run(region, forms)
-        if mention is None:
-            return PlanLine(region=region, status=PlanStatus.not_mentioned)
-        return PlanLine(region=region, status=PlanStatus.in_words, mention=mention,
-                        note=UNDATED if QUOTED_FIGURE.search(mention.quote) else "")
 
     def _held_by_figures(self, regions: list[str], quoted: list[str]) -> list[str]:
         """The indicator of a question naming it only by the figures it quotes ("跟全省32%的目标比，云浮的16%差了多
@@ -240,11 +233,7 @@ class IndicatorAnalysis:
                             note=f"只给出了{'、'.join(str(y) for y in sorted({r.year for r in mine}))}年的数值")
         if related:
             return _other_measure(region, primary, year, related)
-        mention = self.mentions.run(region, asked) or self.mentions.run(region, said)
-        if mention:  # a figure in words without a year ("LED等高效能节能灯具使用占比100%") is not ranked, but said
-            return PlanLine(region=region, status=PlanStatus.in_words, mention=mention,
-                            note=UNDATED if QUOTED_FIGURE.search(mention.quote) else "")
-        return PlanLine(region=region, status=PlanStatus.not_mentioned)
+        return _in_words(region, self.mentions.run(region, asked) or self.mentions.run(region, said))
 
     def _related(self, region: str, primary: str, year: int | None,
                  quoted: list[str]) -> tuple[Indicator | None, bool]:
@@ -308,6 +297,15 @@ class IndicatorAnalysis:
         elif kind == "change" and bases:
             result.cautions += [f"{line.region}未写明比较基年（其他方案为比{min(bases)}年）"
                                 for line in figures if not line.records[0].base_year]
+
+
+def _in_words(region: str, mention: Mention | None) -> PlanLine:
+    """The plan names the indicator in words, or never: a figure in words without a year ("LED等高效能节能灯具使用占比
+    100%") is not ranked, but said."""
+    if mention is None:
+        return PlanLine(region=region, status=PlanStatus.not_mentioned)
+    return PlanLine(region=region, status=PlanStatus.in_words, mention=mention,
+                    note=UNDATED if QUOTED_FIGURE.search(mention.quote) else "")
 
 
 def _other_measure(region: str, primary: str, year: int | None, record: Indicator) -> PlanLine:
