@@ -76,7 +76,9 @@ class AnalysisText:
             end = end.replace("最", "更")
         who = "、".join(result.winners) + ("并列" if len(winners) > 1 else "")
         beyond = f"，{BEYOND[result.extreme]}{'、'.join(self._short(line) for line in rest)}" if rest else ""
-        return f"{who}{end}：{self._subject()}{self._tied(winners)}{beyond}。"
+        other_end = "、".join(line.region for line in rest if line.value == rest[-1].value)
+        spread = f"；{who}与{other_end}相差{result.difference_text}" if result.difference_text else ""
+        return f"{who}{end}：{self._subject()}{self._tied(winners)}{beyond}{spread}。"
 
     def _tied(self, lines: list[PlanLine]) -> str:
         """The figures of plans level with each other: 均为不低于70%[1][2][3] when worded alike."""
@@ -97,12 +99,17 @@ class AnalysisText:
         province = result.reference
         if result.difference is not None:  # one plan singled out
             line = result.line(result.focus[0])
+            if result.ratio_text:
+                return self._ratio(line, province)
             if result.difference == 0:
                 return (f"{line.region}与{province.region}相同：{self._subject()}均为{self._figure(line)}、"
                         f"{self._figure(province)}。")
             side = "高" if result.difference > 0 else "低"
             return (f"{line.region}比{province.region}{side}{result.difference_text}：{self._subject()}{line.region}"
                     f"{self._figure(line)}，{province.region}{self._figure(province)}。")
+        if result.gaps:  # how far each plan is from it
+            gaps = "，".join(f"{region}{gap}" for region, gap in result.gaps.items())
+            return f"{self._subject()}与{province.region}（{self._figure(province)}）相比：{gaps}。"
         chosen = [result.line(region) for region in result.selected]
         if result.side is Side.same:
             listed = "、".join(line.region for line in chosen)
@@ -122,10 +129,16 @@ class AnalysisText:
         if result.difference == 0:
             return (f"{first.region}与{second.region}相同：{self._subject()}均为{self._figure(first)}、"
                     f"{self._figure(second)}。")
+        if result.ratio_text:
+            return self._ratio(first, second)
         higher, lower = (first, second) if result.difference > 0 else (second, first)
         more = "高" if result.unit in PERCENT else "多"
         return (f"{higher.region}比{lower.region}{more}{result.difference_text}：{self._subject()}{higher.region}"
                 f"{self._figure(higher)}，{lower.region}{self._figure(lower)}。")
+
+    def _ratio(self, line: PlanLine, other: PlanLine) -> str:
+        return (f"{line.region}是{other.region}的{self.result.ratio_text}：{self._subject()}{line.region}"
+                f"{self._figure(line)}，{other.region}{self._figure(other)}。")
 
     def _threshold(self) -> str:
         result = self.result

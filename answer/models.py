@@ -101,6 +101,10 @@ class AnswerAnalysis(BaseModel):
     side: Side | None = Field(default=None, description="reference/difference: the side asked about")
     difference: float | None = Field(default=None, description="difference/reference: first plan minus the other")
     difference_text: str | None = Field(default=None, description="e.g. 0.5个百分点")
+    ratio_text: str | None = Field(default=None, description="reference/difference asked a share or multiple: the "
+                                                             "first plan's figure over the other's, e.g. 25%, 约1.17倍")
+    gaps: dict[str, str] = Field(default_factory=dict, description="reference asked how far, of several plans: each "
+                                                                   "plan's distance from the province (低约26.8个百分点)")
     threshold_text: str | None = Field(default=None, description="threshold: the figure asked, e.g. 40%")
     comparator: Comparator | None = None
     count: int | None = Field(default=None, description="coverage/count: how many plans state it")

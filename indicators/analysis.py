@@ -18,16 +18,22 @@ from pydantic import BaseModel, Field
 
 from carbonqa.indicators.matching import Meaning, NameMatcher, character_score, related_measure, same_measure, unified
 from carbonqa.indicators.mentions import Mention, MentionFinder
+from carbonqa.indicators.names import written_out
 from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Comparator, Extreme, Indicator, Side
 from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.vocabulary import (ACTIONS, APPROXIMATE, ASPIRATIONAL, CEILING_QUALIFIERS, CEILINGS, CHANGES,
-                                        MAGNITUDES, QUOTED_FIGURE, YEAR, unit_family)
+                                        INDICATOR_TERMS, MAGNITUDES, QUOTED_FIGURE, YEAR, unit_family)
 
 # What a plan's line says of a figure its words state without a target year.
 UNDATED = "该句写明了数值，未写明目标年份"
 # Figures marked 约/左右 (or 力争) this close to each other, relative to the larger, may be in either order.
 APPROXIMATE_SHARE = Decimal("0.05")
 PERCENT = ("%", "％")
+# The question's own words for the indicator find a plan's words for it only when this long: shorter ones (能源消费)
+# are in too many sentences.
+MIN_SAID_CHARS = 6
+# An indicator no plan sets a figure for is compared in words only when this many plans use them.
+MIN_PLANS_IN_WORDS = 2
 
 
 class PlanStatus(str, Enum):
@@ -65,6 +71,10 @@ class AnalysisResult(BaseModel):
     reason: str | None = Field(default=None, description="why not comparable, in Chinese")
     extreme: Extreme | None = None
     side: Side | None = None
+    spread: bool = Field(default=False, description="superlative: also how far apart the two ends are")
+    ratio: bool = Field(default=False, description="reference/difference: also what share or multiple of the other "
+                                                   "the first plan's figure is")
+    ratio_text: str | None = Field(default=None, description="e.g. 25%, 约1.17倍")
     lower_is_stricter: bool = Field(default=False, description="the targets are ceilings (不高于)")
     winners: list[str] = Field(default_factory=list, description="superlative: the plans at the end asked (ties)")
     positions: dict[str, int] = Field(default_factory=dict, description="rank: 1 = strictest; ties share a place")
@@ -74,13 +84,17 @@ class AnalysisResult(BaseModel):
                                             "Side.same); threshold: reaching the figure; coverage/count: stating it "
                                             "(not stating it, when unstated)")
     equal: list[str] = Field(default_factory=list, description="reference: the same figure as the province")
-    difference: float | None = Field(default=None, description="first focus minus the other (or the province)")
+    difference: float | None = Field(default=None, description="first focus minus the other (or the province); "
+                                                                "spread: the first end minus the other")
     difference_text: str | None = Field(default=None, description="e.g. 0.5个百分点, 约260万千瓦")
+    gaps: dict[str, str] = Field(default_factory=dict, description="reference asked how far, of several plans: each "
+                                                                   "plan's distance from the province (低约26.8个百分点)")
     threshold: float | None = Field(default=None, description="threshold: the figure to reach, as asked")
     threshold_text: str | None = None
     comparator: Comparator | None = None
     stated: str | None = Field(default=None, description="coverage/count: the figure the question quotes")
     unstated: bool = Field(default=False, description="coverage/count: asks for the plans that do not state it")
+    how_far: bool = Field(default=False, description="reference: asks how far the plans are from the province")
     cautions: list[str] = Field(default_factory=list, description="what makes the conclusion uncertain, in Chinese")
 
     @property
@@ -103,25 +117,29 @@ class IndicatorAnalysis:
 
     def run(self, intent: AnalysisIntent, question: str) -> AnalysisResult | None:
         """The computed answer, or None when the question names no indicator the plans set figures for."""
-        match = self.matcher.run(question, intent.subject)
-        if match is None:
-            return None
         counting = intent.operation in (AnalysisOperation.coverage, AnalysisOperation.count)
         everyone = intent.regions + ([intent.reference] if intent.reference else [])
         quoted = [] if counting else quoted_figures(question, intent)
-        primary = self._quoted_name(match.names, everyone, quoted, intent.subject) or match.names[0]
+        said = [written_out(piece) for piece in intent.subject.split() if len(piece) >= MIN_SAID_CHARS]
+        match = self.matcher.run(question, intent.subject)
+        names = match.names if match else self._held_by_figures(everyone, quoted)
+        if not names:
+            return None if counting else self._in_words_only(intent, said)
+        primary = self._quoted_name(names, everyone, quoted, intent.subject) or names[0]
         # A count takes every name spelled by the question and each name's other wordings (城市绿色出行比例 /
         # 绿色出行比例); a comparison, the primary name's wordings only.
-        asked = ([n for n in self.names if any(same_measure(n, m) for m in match.names)] if counting
+        asked = ([n for n in self.names if any(same_measure(n, m) for m in names)] if counting
                  else [n for n in self.names if same_measure(n, primary)])
         year = self._year(intent, asked, everyone, counting)
         result = AnalysisResult(operation=intent.operation, indicator=primary, year=year,
-                                lines=[self._line(region, asked, primary, year, quoted) for region in intent.regions],
-                                extreme=intent.extreme, side=intent.side, focus=intent.focus,
+                                lines=[self._line(region, asked, primary, year, quoted, said)
+                                       for region in intent.regions],
+                                extreme=intent.extreme, side=intent.side, spread=intent.spread, focus=intent.focus,
                                 threshold=intent.threshold, threshold_text=intent.threshold_text,
-                                comparator=intent.comparator, stated=intent.stated, unstated=intent.unstated)
+                                comparator=intent.comparator, stated=intent.stated, unstated=intent.unstated,
+                                how_far=intent.how_far, ratio=intent.ratio)
         if intent.reference:
-            result.reference = self._line(intent.reference, asked, primary, year, quoted)
+            result.reference = self._line(intent.reference, asked, primary, year, quoted, said)
         if counting:
             self._keep_same_kind(result, primary)
             result.unit = display_unit([r.unit for r in self.records if r.indicator in asked])
@@ -165,14 +183,47 @@ class IndicatorAnalysis:
         return max(dict.fromkeys(r.indicator for r, _ in said),
                    key=lambda name: (covered(name), character_score(words, unified(name))))
 
-    def _line(self, region: str, asked: list[str], primary: str, year: int | None, quoted: list[str]) -> PlanLine:
+    def _in_words_only(self, intent: AnalysisIntent, said: list[str]) -> AnalysisResult | None:
+        """A comparison of an indicator no plan sets a figure for ("十四五末碳排放强度降幅，哪个市定得最高": each plan
+        only 完成省下达指标), asked in its own words or a term for them (碳排放强度): each plan's words for it, never
+        compared; None when fewer than two plans use them (words in one plan are no comparison)."""
+        forms = said + [term for term, name in INDICATOR_TERMS.items() if name in said]
+        year = intent.years[0] if intent.years else None
+        lines = {region: _in_words(region, self.mentions.run(region, forms, year) or self.mentions.run(region, forms))
+                 for region in intent.regions + ([intent.reference] if intent.reference else [])}
+        if sum(line.status is PlanStatus.in_words for line in lines.values()) < MIN_PLANS_IN_WORDS:
+            return None
+        result = AnalysisResult(operation=intent.operation, indicator=said[0], year=year,
+                                lines=[lines[region] for region in intent.regions],
+                                reference=lines.get(intent.reference) if intent.reference else None)
+        _not_comparable(result, list(lines))
+        return result
+
+    def _held_by_figures(self, regions: list[str], quoted: list[str]) -> list[str]:
+        """The indicator of a question naming it only by the figures it quotes ("跟全省32%的目标比，云浮的16%差了多
+        少"): the one indicator (in any of its wordings) whose records of the plans asked hold every figure quoted,
+        two or more; [] when none or several do."""
+        if len(quoted) < 2:
+            return []
+        holding = [[r.indicator for r in self.records if r.region in regions and _states(r.value_text, r.unit, figure)]
+                   for figure in quoted]
+        fits = [name for name in dict.fromkeys(holding[0])
+                if all(any(same_measure(name, other) for other in names) for names in holding[1:])]
+        return fits[:1] if fits and all(same_measure(name, fits[0]) for name in fits) else []
+
+    def _line(self, region: str, asked: list[str], primary: str, year: int | None, quoted: list[str],
+              said: list[str]) -> PlanLine:
+        """What the region's plans state of the asked indicator; `said` are the question's own words for it, which
+        a plan naming it in other words than any record's may use ("红树林营造修复任务")."""
         mine = [r for r in self.records if r.region == region and r.indicator in asked]
         in_year = [r for r in mine if year is None or r.year == year]
         if in_year:
             return PlanLine(region=region, status=PlanStatus.figure,
                             records=sorted(in_year, key=lambda r: r.indicator != primary))
         related, quoted_here = self._related(region, primary, year, quoted)
-        if related and quoted_here:  # the question quotes this plan's figure: it means that record
+        # The question quotes this plan's figure, or the plan sets it for part of what is asked (城区常住人口100万
+        # 以上的城市绿色出行比例 for 绿色出行比例): a reader would take that record, not a line in words.
+        if related and (quoted_here or unified(primary) in unified(related.indicator)):
             return _other_measure(region, primary, year, related)
         mention = self.mentions.run(region, asked, year)
         if mention:  # said in words for the year asked; figures of other years are shown beside it
@@ -182,11 +233,7 @@ class IndicatorAnalysis:
                             note=f"只给出了{'、'.join(str(y) for y in sorted({r.year for r in mine}))}年的数值")
         if related:
             return _other_measure(region, primary, year, related)
-        mention = self.mentions.run(region, asked)
-        if mention:  # a figure in words without a year ("LED等高效能节能灯具使用占比100%") is not ranked, but said
-            return PlanLine(region=region, status=PlanStatus.in_words, mention=mention,
-                            note=UNDATED if QUOTED_FIGURE.search(mention.quote) else "")
-        return PlanLine(region=region, status=PlanStatus.not_mentioned)
+        return _in_words(region, self.mentions.run(region, asked) or self.mentions.run(region, said))
 
     def _related(self, region: str, primary: str, year: int | None,
                  quoted: list[str]) -> tuple[Indicator | None, bool]:
@@ -252,9 +299,18 @@ class IndicatorAnalysis:
                                 for line in figures if not line.records[0].base_year]
 
 
+def _in_words(region: str, mention: Mention | None) -> PlanLine:
+    """The plan names the indicator in words, or never: a figure in words without a year ("LED等高效能节能灯具使用占比
+    100%") is not ranked, but said."""
+    if mention is None:
+        return PlanLine(region=region, status=PlanStatus.not_mentioned)
+    return PlanLine(region=region, status=PlanStatus.in_words, mention=mention,
+                    note=UNDATED if QUOTED_FIGURE.search(mention.quote) else "")
+
+
 def _other_measure(region: str, primary: str, year: int | None, record: Indicator) -> PlanLine:
     return PlanLine(region=region, status=PlanStatus.other_measure, records=[record],
-                    note=f"未给出{primary}的数值，给出的是{record.indicator}，口径不同"
+                    note=f"未给出{primary}的数值，给出的是{record.indicator}（{record.label}），口径不同"
                          + (f"、年份不同（{record.year}年）" if year and record.year != year else ""))
 
 
@@ -362,7 +418,7 @@ def _why_missing(line: PlanLine, result: AnalysisResult) -> str:
     if line.status is PlanStatus.in_words and line.note:
         return f"方案写的是“{line.mention.quote}”，{line.note}"
     if line.status is PlanStatus.in_words:
-        return f"未给出{result.year or ''}{'年' if result.year else ''}的数值，方案写的是“{line.mention.quote}”"
+        return f"未给出{f'{result.year}年的' if result.year else ''}数值，方案写的是“{line.mention.quote}”"
     if line.status is PlanStatus.not_mentioned:
         return "未提及该指标"
     return line.note
@@ -382,6 +438,12 @@ def _superlative(result: AnalysisResult) -> None:
     tied = [line for line in order if _value(line) == best]
     pairs = [(tied[0], other) for other in tied[1:]] + ([(tied[-1], runner_up)] if runner_up else [])
     result.cautions += [_caution(a, b) for a, b in pairs if _close(a, b)]
+    if result.spread and runner_up:  # "最高与最低相差多少": the first end minus the other
+        first, last = order[0], order[-1]
+        amount = _value(first) - _value(last)
+        result.difference = float(amount)
+        result.difference_text = amount_text(amount, result.unit,
+                                             is_approximate(first.records[0]) or is_approximate(last.records[0]))
 
 
 def _rank(result: AnalysisResult) -> None:
@@ -417,6 +479,14 @@ def _reference(result: AnalysisResult) -> None:
         result.difference = float(amount)
         result.difference_text = amount_text(amount, result.unit,
                                              is_approximate(line.records[0]) or is_approximate(province.records[0]))
+        _set_ratio(result, line, province)
+    elif result.how_far:  # "各市与全省的差距分别是多少": each plan's distance, not only which are beyond
+        more, less = ("高", "低") if result.unit in PERCENT or result.unit.endswith("百分点") else ("多", "少")
+        for line in result.figures:
+            amount = _value(line) - base
+            approximate = is_approximate(line.records[0]) or is_approximate(province.records[0])
+            result.gaps[line.region] = "相同" if amount == 0 else (
+                (more if amount > 0 else less) + amount_text(amount, result.unit, approximate))
 
 
 def _difference(result: AnalysisResult) -> None:
@@ -427,6 +497,18 @@ def _difference(result: AnalysisResult) -> None:
     result.difference = float(amount)
     result.difference_text = amount_text(amount, result.unit,
                                          is_approximate(first.records[0]) or is_approximate(second.records[0]))
+    _set_ratio(result, first, second)
+
+
+def _set_ratio(result: AnalysisResult, line: PlanLine, other: PlanLine) -> None:
+    """What share of the other's figure the line's is ("25%"), or how many times it ("约1.17倍"), when asked."""
+    if not result.ratio or _value(other) == 0:
+        return
+    share = _value(line) / _value(other)
+    exact = share.quantize(Decimal("0.001")) if share < 1 else share.quantize(Decimal("0.01"))
+    approximate = exact != share or is_approximate(line.records[0]) or is_approximate(other.records[0])
+    text = number_text(exact * 100) + "%" if share < 1 else number_text(exact) + "倍"
+    result.ratio_text = ("约" if approximate else "") + text
 
 
 def _threshold(result: AnalysisResult) -> None:

@@ -81,9 +81,15 @@ class AnalysisIntent(BaseModel):
     years: list[int] = Field(default_factory=list, description="target years asked (25年 -> 2025, “十四五” -> 2025)")
     extreme: Extreme | None = Field(default=None, description="superlative: the end asked for")
     side: Side | None = Field(default=None, description="reference/difference: the side asked about")
+    ratio: bool = Field(default=False, description="reference/difference: asks what share or multiple of the other "
+                                                   "one plan's figure is (是佛山的几倍, 占全省的比重)")
+    spread: bool = Field(default=False, description="superlative: asks how far apart the two ends are (最高与最低相差"
+                                                    "多少, 极差)")
     threshold: float | None = Field(default=None, description="threshold: the figure to reach")
     threshold_text: str | None = Field(default=None, description="the figure as asked, e.g. 40%")
     comparator: Comparator | None = None
     stated: str | None = Field(default=None, description="coverage/count: the figure the question quotes (降8%以上 -> 8)")
+    how_far: bool = Field(default=False, description="reference: asks how far the plans are from the province (分别差"
+                                                     "多少), not only which are beyond it")
     unstated: bool = Field(default=False, description="coverage/count: asks for the plans that do not state it "
                                                       "(哪个没写)")

@@ -543,6 +543,14 @@ EXTREME = re.compile(
     rf"最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['loose'])})|{PLACE_WORDS['loose']})|"
     rf"(?P<high>最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['high'])}))|"
     rf"(?P<low>最(?:为|是)?(?:{_alternatives(DEGREE_WORDS['low'])}))")
+# What share of another plan's figure one is, or how many times it: "是佛山的几倍", "占全省的百分之几"; after the
+# plan's name is cut out, "占 的比重".
+RATIO_WORDS = re.compile(r"(?:多少|几)倍|百分之(?:几|多少)|几分之几|几成|占\s*(?:目标|水平|指标)?的?(?:比重|比例|份额|百分比)")
+# Whether two plans set the same figure: "一样吗", "是否相同", "是不是一致".
+SAME_QUESTION = re.compile(r"(?:是否|是不是)(?:一样|相同|一致|持平)|(?:一样|相同|一致|持平)(?:吗|么|嘛)")
+# How far apart the two ends are: "最高与最低相差多少", "最高的和最低的差几个点", "极差".
+SPREAD = re.compile(r"极差|最[高大多严][^，,。？?]{0,4}?(?:和|与|跟|同|、)最[低小少松宽]|"
+                    r"最[低小少松宽][^，,。？?]{0,4}?(?:和|与|跟|同|、)最[高大多严]")
 WHICH = re.compile(r"哪|谁|何者|孰")
 # Two plans, which one is higher: "哪个规划得多？", "谁的目标高？", "谁的…排放量控制得更严？", "哪一方更进取一些"
 # (the degree word ends the clause).
@@ -551,13 +559,14 @@ PAIR_COMPARATIVE = re.compile(r"(?:哪一?[个家方边份座]|谁|何者|孰)(?
                               r"(" + _alternatives(COMPARATIVE_END) + r")(?:一些|一点|些)?(?=$|[？?。！!，,；;])")
 # Of plans named, is one more so: "和珠海的14.5%比，是云浮更严吗", "江门是不是更高" (asked of two or more plans).
 MORE_QUESTION = re.compile(r"更(?:为|加)?(" + _alternatives(COMPARATIVE_END) + r")(?:一些|一点|些)?(?:吗|么|嘛|呢|？|\?|$)")
+_HIGH_OR_LOW = r"[高多大]还是[低少小]|[低少小]还是[高多大]"  # "比云浮高还是低": which of them is higher
 # Asks how one plan's figure stands beside another's without a comparative: "比云浮高还是低", "和珠海比呢",
 # "跟省里比怎么样".
-SET_BESIDE = re.compile(r"[高多大]还是[低少小]|[低少小]还是[高多大]|"
+SET_BESIDE = re.compile(rf"{_HIGH_OR_LOW}|"
                         r"(?:跟|和|与|同)[^，,。？?]{1,8}?(?:相?比|比较|对比)(?:一下|起来)?(?:呢|怎么样|如何)?\W*$")
-RANK_WORDS = re.compile(r"排(?:名)?(?:在)?第几|第几名|排名(?:怎样|如何|情况)?")
+RANK_WORDS = re.compile(r"(?:排|位列|位居|位于|居|列|处于|处在)(?:名)?(?:在)?第几|第几名|排名(?:怎样|如何|情况)?")
 # Asks for the plans in order ("从高到低排一下", "孰高孰低"): a ranking led by its first, as 最高/最低 is.
-ORDER_WORDS = {"high": re.compile(r"[从由]高到低|[从由]大到小|[从由]多到少|降序|[谁孰][高多大][谁孰][低少小]"),
+ORDER_WORDS = {"high": re.compile(rf"[从由]高到低|[从由]大到小|[从由]多到少|降序|[谁孰][高多大][谁孰][低少小]|{_HIGH_OR_LOW}"),
                "low": re.compile(r"[从由]低到高|[从由]小到大|[从由]少到多|升序")}
 # Measured against the province's plan: "高于全省", "领先于全省", "比省里高多少", "与全省相比", "相对于省级基准".
 # The province is named by its own names (RegionCatalog); these are the words in front of, and after, its name:
@@ -567,14 +576,22 @@ ABOVE_WORDS = ("高于", "超过了", "超过", "超出", "高出", "多于", "�
                "胜过", "跑赢", "高过", "不低于", "不少于", "达到")
 BELOW_WORDS = ("低于", "不及", "不如", "达不到", "未达到", "没达到", "少于", "小于", "落后于", "落后", "逊于", "弱于",
                "宽于", "松于", "跑输", "低过", "不高于", "不超过")
-COMPARING_WORDS = ("相对于", "相较于", "相比于", "相比", "较之", "对比", "对照", "参照", "距离", "相距", "比", "较")
+# In front of the plan whose figure another's is a share of: "佛山占全省目标的比重", "相当于省级目标的百分之几".
+SHARE_OF = ("相当于", "占")
+COMPARING_WORDS = ("相对于", "相较于", "相比于", "相比", "较之", "对比", "对照", "参照", "距离", "相距", "比", "较",
+                   *SHARE_OF)
 REFERENCE_BEFORE = re.compile("(" + _alternatives(ABOVE_WORDS + BELOW_WORDS + COMPARING_WORDS) + ")了?$")
-REFERENCE_JOINED = re.compile(r"(?:与|和|跟|同)$")  # "与全省相比": a reference only with 相比 after the name
-REFERENCE_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:相比|比较|对比|(?<!占)比(?![重例]))")
+# "与全省相比", "以省级目标为基准": a reference only with 相比 (为基准, 之间的差距) after the name
+REFERENCE_JOINED = re.compile(r"(?:与|和|跟|同|以)$")
+REFERENCE_AFTER = re.compile(r"^(?:[\u4e00-\u9fff]|[\d.]+[%％]?){0,4}?(?:相比|比较|对比|(?<!占)比(?![重例])|"  # 跟省里59%比
+                             r"为(?:基准|参照|标准|参考|基数)|(?:之间)?的?(?:差距|差额|差值|差异|偏差|偏离|相差|差(?=了?(?:多少|几))))")
 # The province's target named without the province's name: "高于省级目标", "省定水平", "省级基准".
 PROVINCE_TARGET = re.compile(r"省级(?:目标|水平|要求|指标|方案|基准|标准)|省定(?:目标|水平|指标)?")
+# The province's figure pointed back at after it was named: "全省的目标是30%，哪些市高出这个标准", "比它还高".
+REFERENCE_POINTER = re.compile("(" + _alternatives(ABOVE_WORDS + BELOW_WORDS + COMPARING_WORDS)
+                               + r")了?(?:它|这个|这一|这|此|该)(?:标准|水平|目标|数值|数|值|要求)?")
 # Said to match the plan named before it: "和省里一样的目标", "与全省一致".
-SAME_AS = re.compile(r"[\u4e00-\u9fff]{0,2}?(?:一样|一致|相同|持平)")
+SAME_AS = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:一样|一致|相同|持平)")
 # The province's cities as a scope, not the province as a plan: "全省各市", "广东各地级市".
 PROVINCE_CITIES = re.compile(r"(?:内|的)?(?:各|所有|全部)(?:个)?(?:地级)?(?:市|城市)")
 # Cut from the indicator's words; 比 and 较 alone stay (占比, 比重, 较大).
@@ -586,7 +603,7 @@ HIGHER_OR_LOWER = re.compile(r"(?<![降减提升增扩])(?:(高|多(?![少大高
 # How far apart two targets are: "相差多少", "差几个百分点", "高多少", "多多少", "差距有多大", "相差几何",
 # "领先江门多少" (not 降低多少, 提高多少).
 _HOW_MUCH = r"(?:多少|几何|多大|几)"
-DIFFERENCE_WORDS = re.compile(rf"相差|差(?:了|距|异)?(?:有|为|是)?{_HOW_MUCH}|差距|差额|差值|之差|"
+DIFFERENCE_WORDS = re.compile(rf"相差|差(?:了|距|异)?(?:有|为|是)?{_HOW_MUCH}|差距|差额|差值|之差|偏差|偏离|极差|"
                               rf"(?<![降减提升增扩])(?:高|低|多|少|大|小)(?:出|了)?{_HOW_MUCH}|"
                               rf"(?:领先|落后|超出|超过|高出|多出)[^，,。？?；;]{{0,8}}?{_HOW_MUCH}|"
                               rf"(?:多|少)(?:降|减|提|升|增)了?{_HOW_MUCH}")  # "多降几个点": how much more it cuts
@@ -608,7 +625,7 @@ _STATED = (r"(?:(?:给出|提出|提到|提及|写明|写出|设定|设置|制�
            r"(?:给|提|写|设|定|明确)了)")
 # Asked the other way round: the plans that do not state it ("四个市里哪个没写", "谁没给", "未就…设定目标").
 NOT_STATED = re.compile(r"(?:没有?|未|不曾)(?:就[^，,。？?]{1,12}?)?(?:给出?|提出?|提到|提及|写明?|设定?|定|明确|列出?)")
-_PLAN_NOUN = r"(?:方案|市|城市|地市|地方|份)"  # 哪几份, 几份方案
+_PLAN_NOUN = r"(?:地级)?(?:方案|市|城市|地市|地方|份)"  # 哪几份, 几份方案
 COVERAGE_WORDS = re.compile(rf"(?:哪些|哪几[个份]?|有哪些){_PLAN_NOUN}|"
                             r"(?:方案|市|城市|地方)(?:有|是)哪些|是哪几[个份]?(?:方案|市|城市|地方)|"
                             rf"(?:哪些|哪几[个家份]?|哪一?个|谁){_PLAN_NOUN}?还?都?"
@@ -621,7 +638,7 @@ PROVINCE_SHORTHAND = re.compile(r"(?:全省|省)(?:里|的|级)?(?:方案|目标
 # How many plans state it: "几个市给了…", "五个方案里有几个提了".
 # Also unnamed: "几个有这条", "几个给了数", "给了具体百分比的有几个".
 PLAN_COUNT_WORDS = re.compile(r"(?<!哪)(?:几|多少)个(?:地级)?(?:市|城市|方案|地市|地方)|(?<!哪)(?:几|多少)份|"
-                              r"(?:方案|城市)(?:有|共有|共)(?:几|多少)[个份]|(?:方案|城市)的?(?:数量|数目|个数)|"
+                              r"(?:方案|城市|(?<=的)(?:地级)?市)(?:有|共有|一共有|共)(?:几|多少)[个份]|(?:方案|城市)的?(?:数量|数目|个数)|"
                               r"有(?:几|多少)个(?=[^，,。？?]{0,3}(?:提|写|给|有|明确|设|定))|"
                               r"(?<![哪那这])几个都?(?:有|给|写|提|设|明确)|"
                               rf"{_STATED}[^，,。？?]{{0,10}}的(?:方案|市|城市|地市|地方)?有(?:几|多少)个")

@@ -16,16 +16,16 @@ from carbonqa.ingest.vocabulary import (
     COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXCEPT, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
     INDICATOR_TERMS, LESS_THAN, MORE_QUESTION, MORE_THAN, NOT_STATED, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD,
     PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES, PROVINCE_SHORTHAND, PROVINCE_TARGET, QUESTION_LEFTOVERS,
-    QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE, REFERENCE_JOINED, SAME_AS,
-    SET_BESIDE, SHORT_YEAR, SIDE_WORDS, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION,
-    WHICH, YEAR)
+    QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, RATIO_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE, REFERENCE_JOINED,
+    REFERENCE_POINTER, SAME_AS, SAME_QUESTION, SET_BESIDE, SHARE_OF, SHORT_YEAR, SIDE_WORDS, SPREAD, SUBJECT_BREAKS,
+    SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION, WHICH, YEAR)
 from carbonqa.retriever.models import RegionQuery
 from carbonqa.retriever.regions import RegionCatalog
 
 MIN_SUBJECT_CHARS = 2  # a single character left over names nothing
 # Cut out of a question before its indicator's words remain, in this order (scopes before 各地, years before figures).
 NOT_SUBJECT = (PROVINCE_TARGET, PLAN_SCOPE, CITY_SCOPE, ALL_PLANS, BASE_YEAR, YEAR, SHORT_YEAR, PERIOD, QUOTED_TARGET,
-               EXTREME, PAIR_COMPARATIVE, MORE_QUESTION, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS,
+               EXTREME, RATIO_WORDS, PAIR_COMPARATIVE, MORE_QUESTION, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS,
                COVERAGE_WORDS, PLAN_COUNT_WORDS, ANALYSIS_NOISE, FRAME_WORDS, SIDE_WORDS, QUESTION_LEFTOVERS)
 
 
@@ -37,10 +37,14 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     others = [region for region in named if region != reference and region not in left_out
               and not _names_its_cities(question, region, catalog)]
     across_plans = len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question))
-    extreme = _extreme(question, across_plans) or (
+    spread = bool(SPREAD.search(question))  # "最高与最低相差多少", "极差": the two ends and how far apart
+    # "广东、江门和云浮的要求是否一致": of three or more, the highest and those below it (of two: their difference)
+    level = bool(SAME_QUESTION.search(question)) and len(others) >= 3 and reference is None
+    extreme = _extreme(question, across_plans) or (Extreme.high if spread or level else None) or (
         _beyond_another(question, others, catalog) if len(others) >= 2 and not DIFFERENCE_WORDS.search(question)
         else None)  # "领先江门多少" asks how far
     threshold = _threshold(question)
+    ratio = bool(RATIO_WORDS.search(question)) or side_word in SHARE_OF  # "是佛山的几倍", "占全省的比重"
     # One plan against the province ("珠海与全省相比孰高孰低") is measured against it, not ranked.
     if extreme is not None and (across_plans or reference is None):
         operation = AnalysisOperation.superlative
@@ -48,7 +52,8 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
         operation = AnalysisOperation.rank
     elif reference is not None:
         operation = AnalysisOperation.reference
-    elif DIFFERENCE_WORDS.search(question) and len(others) >= 2 and not EACH_PLAN.search(question):
+    elif (DIFFERENCE_WORDS.search(question) or ratio or SAME_QUESTION.search(question)) and len(others) >= 2 \
+            and not EACH_PLAN.search(question):  # "珠海和佛山的降幅一样吗": how far apart, if at all
         operation = AnalysisOperation.difference
     elif threshold is not None:
         operation = AnalysisOperation.threshold
@@ -66,9 +71,10 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     intent = AnalysisIntent(operation=operation, subject=subject_words(question, catalog), regions=regions,
                             focus=focus, reference=reference, years=target_years(question))
     if operation is AnalysisOperation.superlative:
-        intent.extreme = extreme
+        intent.extreme, intent.spread = extreme, spread
     elif operation in (AnalysisOperation.reference, AnalysisOperation.difference):
         intent.side = _side(question, side_word)
+        intent.how_far, intent.ratio = bool(DIFFERENCE_WORDS.search(question)), ratio
     elif operation is AnalysisOperation.threshold:
         intent.threshold, intent.threshold_text, intent.comparator = threshold
     elif operation in (AnalysisOperation.coverage, AnalysisOperation.count):
@@ -152,14 +158,17 @@ def _extreme(question: str, across_plans: bool) -> Extreme | None:
 
 
 def _beyond_another(question: str, others: list[str], catalog: RegionCatalog) -> Extreme | None:
-    """"江门的森林覆盖率目标是否高于珠海": a side word in front of another plan named asks which of them is
-    higher (lower)."""
+    """"江门的森林覆盖率目标是否高于珠海", "江门的比珠海高吗": a side word in front of another plan named, or a
+    comparison word in front of it and a side word right after it, asks which of them is higher (lower)."""
     for region in others:
         for alias in catalog.aliases.get(region, [region]):
             for match in re.finditer(re.escape(alias), question):
                 word = REFERENCE_BEFORE.search(question[:match.start()])
                 if word and word.group(1) in ABOVE_WORDS + BELOW_WORDS:
                     return Extreme.high if word.group(1) in ABOVE_WORDS else Extreme.low
+                said = HIGHER_OR_LOWER.match(question, match.end()) if word else None
+                if said:
+                    return Extreme.high if said.group(1) else Extreme.low
     return None
 
 
@@ -181,6 +190,9 @@ def _reference(question: str, catalog: RegionCatalog) -> tuple[str | None, str]:
                     return province, same.group()
                 if REFERENCE_AFTER.match(after):
                     return province, ""
+            pointer = REFERENCE_POINTER.search(after)
+            if pointer:  # "全省的目标是30%，哪些市高出这个标准"
+                return province, pointer.group(1)
     return None, ""
 
 

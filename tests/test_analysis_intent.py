@@ -235,6 +235,9 @@ def test_figures_in_shorthand_are_written_as_the_plans_write_them(question, writ
     ("乙市、丙市、丁市的森林覆盖率，谁位居榜首？", Extreme.strict),
     ("丁市的森林覆盖率目标是否高于乙市？", Extreme.high),
     ("丁市的森林覆盖率目标低于乙市吗？", Extreme.low),
+    ("丁市的森林覆盖率目标比乙市高吗？", Extreme.high),
+    ("丁市2030年森林覆盖率比乙市低吗", Extreme.low),
+    ("丙市公共机构单位建筑面积能耗到2030年的降幅比丁市高还是低？", Extreme.high),
 ])
 def test_superlatives_in_other_wordings(question, extreme, words):
     read = intent(question, words)
@@ -255,11 +258,56 @@ def test_a_which_question_with_a_comparative_is_not_asked_yes_or_no(words):
     ("乙市、丙市的星级绿色建筑占比目标是否达到全省水平？", Side.higher, ["乙市", "丙市"]),
     ("2025年高技术制造业比重，哪些市跑赢了全省？", Side.higher, []),
     ("丁市2030年森林覆盖率目标距离全省水平还差多少？", None, ["丁市"]),
+    ("丙市2030年森林覆盖率跟省里59%比高还是低？", Side.lower, ["丙市"]),  # the province's figure quoted
+    ("以省级目标为基准，乙市的森林覆盖率偏离多少？", None, ["乙市"]),
+    ("丁市的森林覆盖率目标与省级目标之间的差额？", None, ["丁市"]),
+    ("乙市的森林覆盖率目标分别是多少，和省里差多少？", None, ["乙市"]),
+    ("全省的星级绿色建筑占比目标是30%，乙市高出这个标准了吗？", Side.higher, ["乙市"]),  # pointed back at
 ])
 def test_reference_in_other_wordings(question, side, focus, words):
     read = intent(question, words)
     assert (read.operation, read.reference, read.side, read.focus) == (AnalysisOperation.reference, "甲省", side,
                                                                        focus)
+
+
+@pytest.mark.parametrize("question", ["各市2030年森林覆盖率目标中，最高与最低相差多少个百分点？",
+                                      "三个市的森林覆盖率目标极差是多少？", "各市星级绿色建筑占比，最低的和最高的差几个点"])
+def test_how_far_apart_the_ends_are_is_a_superlative_with_its_spread(question, words):
+    read = intent(question, words)
+    assert (read.operation, read.spread, read.regions) == (AnalysisOperation.superlative, True, CITIES)
+    assert read.subject in ("森林覆盖率", "星级绿色建筑占比")
+    assert not intent("2030年森林覆盖率目标哪个市最高？", words).spread
+
+
+def test_three_plans_asked_whether_level_are_ordered(words):
+    read = intent("关于2030年单位水泥熟料碳排放的降低幅度，甲省、乙市和丙市的要求是否一致？", words)
+    assert (read.operation, read.extreme, read.regions) == (AnalysisOperation.superlative, Extreme.high,
+                                                             ["甲省", "乙市", "丙市"])
+    # measured against the province, they are the plans level with it
+    against = intent("营运交通工具碳强度 30年降幅 乙市丙市丁市跟省一致吗", words)
+    assert (against.operation, against.side) == (AnalysisOperation.reference, Side.same)
+
+
+def test_how_far_the_plans_are_from_the_province_is_asked_apart_from_which_are_beyond(words):
+    assert intent("各市森林覆盖率目标与全省的差距分别是多少？", words).how_far
+    assert not intent("哪些市的森林覆盖率目标高于全省？", words).how_far
+
+
+@pytest.mark.parametrize("question", ["按2030年森林覆盖率目标排序，丁市位列第几？", "丁市的森林覆盖率目标在各市中居第几",
+                                      "丁市森林覆盖率目标排第几"])
+def test_a_plans_place_in_the_order(question, words):
+    read = intent(question, words)
+    assert (read.operation, read.focus) == (AnalysisOperation.rank, ["丁市"])
+
+
+def test_a_share_or_multiple_of_another_plans_figure(words):
+    share = intent("2025年新型储能装机规模，丙市占全省目标的比重是多少？", words)
+    assert (share.operation, share.reference, share.focus, share.ratio) == (AnalysisOperation.reference, "甲省",
+                                                                           ["丙市"], True)
+    assert share.subject == "新型储能装机规模"
+    times = intent("丁市的森林覆盖率目标是乙市的几倍", words)
+    assert (times.operation, times.focus, times.ratio) == (AnalysisOperation.difference, ["丁市", "乙市"], True)
+    assert not intent("乙市高技术制造业占规上工业增加值比重比省里高几个百分点", words).ratio
 
 
 def test_one_plan_against_the_province_is_measured_against_it_not_ranked(words):
@@ -274,6 +322,7 @@ def test_one_plan_against_the_province_is_measured_against_it_not_ranked(words):
     ("丁市落后乙市几个百分点（高技术制造业比重）？", ["丁市", "乙市"]),
     ("乙市与丙市的星级绿色建筑占比相差几何？", ["乙市", "丙市"]),
     ("乙市与丙市星级绿色建筑占比目标之差是多少？", ["乙市", "丙市"]),
+    ("乙市和丙市的2025年能耗强度降幅一样吗？", ["乙市", "丙市"]),  # the same figure, or how far apart
 ])
 def test_differences_in_other_wordings(question, focus, words):
     read = intent(question, words)
@@ -328,6 +377,7 @@ def test_plans_level_with_the_province_are_asked_for_against_it(words):
                                                                          Side.same, CITIES)
     assert "一样" not in read.subject
     assert intent("与全省目标持平的市有哪些（森林覆盖率）？", words).side is Side.same
+    assert intent("在2025年非化石能源消费比重方面，乙市与全省目标是否一致？", words).side is Side.same
 
 
 @pytest.mark.parametrize("question, operation, unstated", [
@@ -337,6 +387,9 @@ def test_plans_level_with_the_province_are_asked_for_against_it(words):
     ("新型储能装机目标，共有几份方案提及？", AnalysisOperation.count, False),
     ("明确新型储能装机规模的方案有多少份？", AnalysisOperation.count, False),
     ("2030年森林覆盖率，有具体数值的方案数量是多少？", AnalysisOperation.count, False),
+    ("给出2030年森林覆盖率具体数值的市有几个？", AnalysisOperation.count, False),
+    ("除省方案外，提出2030年尖峰负荷响应能力目标的市有几个？", AnalysisOperation.count, False),
+    ("哪些地级市的方案给出了2025年非化石能源消费比重的具体数值？", AnalysisOperation.coverage, False),
 ])
 def test_coverage_and_count_in_other_wordings(question, operation, unstated, words):
     read = intent(question, words)

@@ -137,6 +137,18 @@ def test_plans_that_never_name_the_indicator_are_told_apart_from_those_that_stat
     assert text.split("\n")[-1] == "未提及新型储能装机容量的方案：丁市。"
 
 
+def test_the_spread_between_the_ends_follows_the_conclusion_and_names_tied_ends():
+    plans = Plans()
+    plans.target("乙市", "星级绿色建筑占比", 2025, "95", qualifiers=("以上",))
+    plans.target("丙市", "星级绿色建筑占比", 2025, "30", qualifiers=("以上",))
+    plans.target("丁市", "星级绿色建筑占比", 2025, "30", qualifiers=("以上",))
+    intent = superlative("星级绿色建筑占比", years=(2025,))
+    intent.spread = True
+    result, text, _ = plans.answer(intent)
+    assert result.winners == ["乙市"] and result.difference == 65
+    assert text.split("\n")[0].endswith("；乙市与丙市、丁市相差65个百分点。")
+
+
 def test_rank_gives_tied_plans_one_place():
     plans = Plans()
     for region, value in zip(CITIES, ("40", "45", "40")):
@@ -206,7 +218,7 @@ def test_a_differently_defined_indicator_is_shown_but_not_ranked():
     assert result.winners == ["乙市"]
     line = result.line("丁市")
     assert line.status is PlanStatus.other_measure and line.value is None
-    assert "丁市：未给出高技术制造业增加值占规模以上工业增加值比重的数值，给出的是先进制造业增加值占规模以上工业增加值比重，口径不同" in text
+    assert "丁市：未给出高技术制造业增加值占规模以上工业增加值比重的数值，给出的是先进制造业增加值占规模以上工业增加值比重（达到52%以上），口径不同" in text
 
 
 # ---- differences, the province, thresholds, coverage --------------------------------------------------------
@@ -248,6 +260,33 @@ def test_reference_lists_the_plans_beyond_the_province_and_those_level_with_it()
     assert plans.answer(one)[1].startswith("丙市比甲省高15个百分点")
 
 
+def test_reference_asked_how_far_gives_each_plans_distance_first():
+    plans = Plans()
+    plans.target("甲省", "森林覆盖率", 2030, "59", qualifiers=("左右",))
+    plans.target("乙市", "森林覆盖率", 2030, "32.2", direction="达")
+    plans.target("丙市", "森林覆盖率", 2030, "69", qualifiers=("左右",))
+    plans.target("丁市", "森林覆盖率", 2030, "59")
+    intent = ask(AnalysisOperation.reference, "森林覆盖率", reference="甲省", years=[2030], how_far=True)
+    result, text, _ = plans.answer(intent, "各市森林覆盖率目标与全省的差距分别是多少？")
+    assert result.gaps == {"乙市": "低约26.8个百分点", "丙市": "高约10个百分点", "丁市": "相同"}
+    assert text.split("\n")[0] == ("到2030年森林覆盖率与甲省（达到59%左右[1]）相比：乙市低约26.8个百分点，"
+                                   "丙市高约10个百分点，丁市相同。")
+
+
+def test_a_share_or_multiple_of_another_plans_figure_leads_when_asked():
+    plans = Plans()
+    plans.target("甲省", "新型储能装机容量", 2025, "200", unit="万千瓦", qualifiers=("以上",))
+    plans.target("乙市", "新型储能装机容量", 2025, "50", unit="万千瓦")
+    plans.target("丙市", "新型储能装机容量", 2025, "60", unit="万千瓦", qualifiers=("左右",))
+    share = ask(AnalysisOperation.reference, "新型储能装机容量", ["乙市"], focus=["乙市"], reference="甲省",
+                years=[2025], ratio=True)
+    result, text, _ = plans.answer(share)
+    assert result.ratio_text == "25%" and text.startswith("乙市是甲省的25%：到2025年新型储能装机容量乙市达到50万千瓦[1]")
+    times = ask(AnalysisOperation.difference, "新型储能装机容量", ["乙市", "丙市"], focus=["丙市", "乙市"],
+                years=[2025], ratio=True)
+    assert plans.answer(times)[0].ratio_text == "约1.2倍"  # 60左右 / 50
+
+
 def test_reference_without_the_provinces_figure_says_so():
     plans = Plans()
     plans.clause("甲省", "到2025年，单位地区生产总值能源消耗确保完成国家下达指标。")
@@ -257,6 +296,65 @@ def test_reference_without_the_provinces_figure_says_so():
     assert not result.comparable and result.difference is None
     assert text.split("\n")[0] == ("无法直接比较到2025年单位地区生产总值能源消耗：甲省未给出2025年的数值，方案写的是"
                                    "“单位地区生产总值能源消耗确保完成国家下达指标”，无从比较。")
+
+
+def test_a_plan_naming_the_indicator_in_the_questions_words_only_is_quoted_not_left_out():
+    plans = Plans()
+    plans.target("甲省", "完成营造和修复红树林", 2025, "12", unit="万亩", direction="完成")
+    plans.clause("乙市", "到2024年，全面完成省下达我市的红树林营造修复任务。")
+    plans.clause("丙市", "加强红树林保护。")  # shorter words than the question's: not taken for it
+    intent = ask(AnalysisOperation.reference, "红树林营造修复任务", ["乙市", "丙市"], reference="甲省")
+    # the one name, found by meaning as the embedding would find it
+    meaning = Meaning(query=lambda texts: unit_rows([[1.0, 0.0] for _ in texts]))
+    result = plans.analysis(meaning).run(intent, "乙市、丙市的红树林营造修复任务比省里12万亩少吗？")
+    text, _ = analysis_text(result, {chunk.id: chunk for chunk in plans.chunks})
+    assert result.line("乙市").status is PlanStatus.in_words and result.selected == []
+    assert "方案写的是“全面完成省下达我市的红树林营造修复任务”" in text
+    assert result.line("丙市").status is PlanStatus.not_mentioned
+
+
+def test_a_figure_set_for_part_of_the_indicator_is_shown_before_words_without_one():
+    plans = Plans()
+    plans.target("甲省", "城区常住人口100万以上的城市绿色出行比例", 2030, "70", direction="不低于")
+    plans.clause("甲省", "积极引导绿色出行。")
+    plans.target("乙市", "绿色出行比例", 2030, "70", direction="不低于")
+    intent = ask(AnalysisOperation.reference, "绿色出行比例", ["乙市"], focus=["乙市"], reference="甲省")
+    result, text, _ = plans.answer(intent, "乙市绿色出行比例与省里要求比如何？")
+    assert result.reference.status is PlanStatus.other_measure and not result.comparable
+    first = text.split("\n")[0]
+    assert first.startswith("无法直接比较") and "城区常住人口100万以上的城市绿色出行比例（不低于70%）" in first
+
+
+def test_a_question_naming_the_indicator_only_by_its_figures_compares_the_indicator_holding_them():
+    plans = Plans()
+    plans.target("甲省", "非化石能源消费比重", 2025, "32", qualifiers=("力争", "以上"))
+    plans.target("乙市", "非化石能源消费比重", 2025, "16", direction="提升至")
+    plans.target("乙市", "新型储能装机容量", 2025, "32", unit="万千瓦")
+    intent = ask(AnalysisOperation.reference, "", ["乙市"], focus=["乙市"], reference="甲省")
+    result, text, _ = plans.answer(intent, "跟全省32%的目标比，乙市的16%差了多少？")
+    assert result.indicator == "非化石能源消费比重" and result.difference_text == "约16个百分点"
+    # one figure alone names nothing: 32% could be any target's
+    assert plans.analysis().run(intent, "跟全省32%的目标比，乙市差了多少？") is None
+
+
+def test_an_indicator_no_plan_sets_a_figure_for_is_quoted_plan_by_plan_never_ranked():
+    plans = Plans()
+    plans.target("乙市", "单位地区生产总值能源消耗", 2025, "14.5", direction="下降", base_year=2020)
+    plans.clause("乙市", "到2025年，单位地区生产总值二氧化碳排放确保完成省下达指标。")
+    plans.clause("丙市", "到2025年，二氧化碳排放强度下降率确保完成省下达的目标。")  # the term, not the name
+    intent = superlative("单位地区生产总值二氧化碳排放", regions=["乙市", "丙市", "丁市"], years=(2025,))
+    result, text, _ = plans.answer(intent, "十四五末碳排放强度降幅，哪个市定得最高")
+    assert not result.comparable and result.winners == []
+    assert [line.status for line in result.lines] == [PlanStatus.in_words, PlanStatus.in_words,
+                                                      PlanStatus.not_mentioned]
+    assert text.startswith("无法直接比较到2025年单位地区生产总值二氧化碳排放：没有方案给出可比的数值")
+    assert "丙市：未给出2025年的数值，方案写的是“二氧化碳排放强度下降率确保完成省下达的目标”" in text
+    # words in one plan alone are no comparison
+    assert plans.analysis().run(superlative("单位地区生产总值二氧化碳排放", regions=["乙市", "丁市"], years=(2025,)),
+                                "乙市和丁市碳排放强度降幅谁高") is None
+    # counting never falls back on words: "how many give a figure" is not answered from words alone
+    count = ask(AnalysisOperation.count, "单位地区生产总值二氧化碳排放", ["乙市", "丙市", "丁市"], years=[2025])
+    assert plans.analysis().run(count, "几个市给出了碳排放强度目标") is None
 
 
 def test_threshold_at_least_takes_the_figure_itself_more_than_does_not():

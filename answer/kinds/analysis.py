@@ -39,7 +39,9 @@ def answer_analysis(result: AnalysisResult, book: CitationBook) -> AnswerAnalysi
         reference=_plan(result.reference, book) if result.reference else None,
         lower_is_stricter=result.lower_is_stricter, extreme=result.extreme, winners=result.winners,
         ranking=result.positions, selected=result.selected, equal=result.equal, side=result.side,
-        difference=result.difference, difference_text=result.difference_text, threshold_text=result.threshold_text,
+        difference=result.difference, difference_text=result.difference_text, gaps=result.gaps,
+        ratio_text=result.ratio_text,
+        threshold_text=result.threshold_text,
         comparator=result.comparator, count=len(result.selected) if counting else None, cautions=result.cautions)
 
 
