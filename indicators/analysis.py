@@ -381,11 +381,10 @@ def _value(line: PlanLine) -> Decimal:
 
 def _close(a: PlanLine, b: PlanLine) -> bool:
     """The two figures' order may not hold: equal but qualified differently, or near and approximate."""
-    ra, rb = a.records[0], b.records[0]
     gap = abs(_value(a) - _value(b))
     if gap == 0:
-        return ra.qualifiers != rb.qualifiers
-    return (is_approximate(ra) or is_approximate(rb)) and gap <= APPROXIMATE_SHARE * max(abs(_value(a)), abs(_value(b)))
+        return a.records[0].qualifiers != b.records[0].qualifiers
+    return _either_approximate(a, b) and gap <= APPROXIMATE_SHARE * max(abs(_value(a)), abs(_value(b)))
 
 
 def _caution(a: PlanLine, b: PlanLine) -> str:
@@ -439,11 +438,7 @@ def _superlative(result: AnalysisResult) -> None:
     pairs = [(tied[0], other) for other in tied[1:]] + ([(tied[-1], runner_up)] if runner_up else [])
     result.cautions += [_caution(a, b) for a, b in pairs if _close(a, b)]
     if result.spread and runner_up:  # "最高与最低相差多少": the first end minus the other
-        first, last = order[0], order[-1]
-        amount = _value(first) - _value(last)
-        result.difference = float(amount)
-        result.difference_text = amount_text(amount, result.unit,
-                                             is_approximate(first.records[0]) or is_approximate(last.records[0]))
+        _set_difference(result, order[0], order[-1])
 
 
 def _rank(result: AnalysisResult) -> None:
@@ -475,29 +470,34 @@ def _reference(result: AnalysisResult) -> None:
             result.cautions.append(_caution(line, province))
     if len(result.focus) == 1:  # one plan singled out: how far it is from the province; several: which are beyond
         line = result.line(result.focus[0])
-        amount = _value(line) - base
-        result.difference = float(amount)
-        result.difference_text = amount_text(amount, result.unit,
-                                             is_approximate(line.records[0]) or is_approximate(province.records[0]))
+        _set_difference(result, line, province)
         _set_ratio(result, line, province)
     elif result.how_far:  # "各市与全省的差距分别是多少": each plan's distance, not only which are beyond
         more, less = ("高", "低") if result.unit in PERCENT or result.unit.endswith("百分点") else ("多", "少")
         for line in result.figures:
             amount = _value(line) - base
-            approximate = is_approximate(line.records[0]) or is_approximate(province.records[0])
             result.gaps[line.region] = "相同" if amount == 0 else (
-                (more if amount > 0 else less) + amount_text(amount, result.unit, approximate))
+                (more if amount > 0 else less) + amount_text(amount, result.unit, _either_approximate(line, province)))
 
 
 def _difference(result: AnalysisResult) -> None:
     if _not_comparable(result, result.focus):
         return
     first, second = (result.line(region) for region in result.focus[:2])
-    amount = _value(first) - _value(second)
-    result.difference = float(amount)
-    result.difference_text = amount_text(amount, result.unit,
-                                         is_approximate(first.records[0]) or is_approximate(second.records[0]))
+    _set_difference(result, first, second)
     _set_ratio(result, first, second)
+
+
+def _either_approximate(line: PlanLine, other: PlanLine) -> bool:
+    """Either figure is marked 约/左右 or 力争: so is their difference, or the share one is of the other."""
+    return is_approximate(line.records[0]) or is_approximate(other.records[0])
+
+
+def _set_difference(result: AnalysisResult, line: PlanLine, other: PlanLine) -> None:
+    """The line's figure minus the other's, as a number and as text (0.5个百分点, 约260万千瓦)."""
+    amount = _value(line) - _value(other)
+    result.difference = float(amount)
+    result.difference_text = amount_text(amount, result.unit, _either_approximate(line, other))
 
 
 def _set_ratio(result: AnalysisResult, line: PlanLine, other: PlanLine) -> None:
@@ -506,7 +506,7 @@ def _set_ratio(result: AnalysisResult, line: PlanLine, other: PlanLine) -> None:
         return
     share = _value(line) / _value(other)
     exact = share.quantize(Decimal("0.001")) if share < 1 else share.quantize(Decimal("0.01"))
-    approximate = exact != share or is_approximate(line.records[0]) or is_approximate(other.records[0])
+    approximate = exact != share or _either_approximate(line, other)
     text = number_text(exact * 100) + "%" if share < 1 else number_text(exact) + "倍"
     result.ratio_text = ("约" if approximate else "") + text
 

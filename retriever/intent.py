@@ -38,10 +38,11 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
               and not _names_its_cities(question, region, catalog)]
     across_plans = len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question))
     spread = bool(SPREAD.search(question))  # "最高与最低相差多少", "极差": the two ends and how far apart
+    how_far, asks_same = bool(DIFFERENCE_WORDS.search(question)), bool(SAME_QUESTION.search(question))
     # "广东、江门和云浮的要求是否一致": of three or more, the highest and those below it (of two: their difference)
-    level = bool(SAME_QUESTION.search(question)) and len(others) >= 3 and reference is None
+    level = asks_same and len(others) >= 3 and reference is None
     extreme = _extreme(question, across_plans) or (Extreme.high if spread or level else None) or (
-        _beyond_another(question, others, catalog) if len(others) >= 2 and not DIFFERENCE_WORDS.search(question)
+        _beyond_another(question, others, catalog) if len(others) >= 2 and not how_far
         else None)  # "领先江门多少" asks how far
     threshold = _threshold(question)
     ratio = bool(RATIO_WORDS.search(question)) or side_word in SHARE_OF  # "是佛山的几倍", "占全省的比重"
@@ -52,7 +53,7 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
         operation = AnalysisOperation.rank
     elif reference is not None:
         operation = AnalysisOperation.reference
-    elif (DIFFERENCE_WORDS.search(question) or ratio or SAME_QUESTION.search(question)) and len(others) >= 2 \
+    elif (how_far or ratio or asks_same) and len(others) >= 2 \
             and not EACH_PLAN.search(question):  # "珠海和佛山的降幅一样吗": how far apart, if at all
         operation = AnalysisOperation.difference
     elif threshold is not None:
@@ -74,7 +75,7 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
         intent.extreme, intent.spread = extreme, spread
     elif operation in (AnalysisOperation.reference, AnalysisOperation.difference):
         intent.side = _side(question, side_word)
-        intent.how_far, intent.ratio = bool(DIFFERENCE_WORDS.search(question)), ratio
+        intent.how_far, intent.ratio = how_far, ratio
     elif operation is AnalysisOperation.threshold:
         intent.threshold, intent.threshold_text, intent.comparator = threshold
     elif operation in (AnalysisOperation.coverage, AnalysisOperation.count):
