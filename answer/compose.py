@@ -94,10 +94,9 @@ def structure_list(book: CitationBook, section: Chunk, items: list[ListItem], wh
     then the items asked for (all, or those `picked`), one numbered line each, cited to its clause; one
     item picked is followed by the items `under` it ("下设4条：" and a line each), or by its own text after its
     heading (`detail`, cited to it) when nothing is under it."""
-    heading = strip_end(first_sentence(section.text))  # its numbered heading line (Outline.sections have one)
-    marker = book.cite(section, count_sentence or first_sentence(section.text), clause_text=whole_text)
+    heading, marker = _cited_heading(book, section, whole_text, count_sentence)
     if count_sentence:
-        intro = f"据《{section.title}》，{strip_end(display(count_sentence))}[{marker}]，“{heading}”共{len(items)}项"
+        intro = f"据《{section.title}》，{_stated_count(count_sentence, marker, heading, len(items))}"
     else:
         intro = f"据《{section.title}》，“{heading}”包括以下{len(items)}项[{marker}]"
     numbered = list(enumerate(items, start=1))
@@ -109,7 +108,7 @@ def structure_list(book: CitationBook, section: Chunk, items: list[ListItem], wh
         lines[-1] += f"，下设{len(under)}条："
         lines += [_item_line(book, n, item) for n, item in enumerate(under, start=1)]
     elif detail and len(numbered) == 1:
-        lines.append(f"{display(detail)}[{book.cite(numbered[0][1].chunk, detail)}]")
+        lines.append(_detail_line(book, numbered[0][1].chunk, detail))
     return intro + "：\n" + "\n".join(lines)
 
 
@@ -117,10 +116,9 @@ def counted_list(book: CitationBook, section: Chunk, items: list[ListItem], whol
                  count_sentence: str | None, listed: bool) -> str:
     """One plan's list counted, for a line of a comparison: the sentence stating its count in the plan's
     words (else its heading) cited with all of it, then, `listed`, its items."""
-    heading = strip_end(first_sentence(section.text))
-    marker = book.cite(section, count_sentence or first_sentence(section.text), clause_text=whole_text)
+    heading, marker = _cited_heading(book, section, whole_text, count_sentence)
     if count_sentence:
-        text = f"{strip_end(display(count_sentence))}[{marker}]，“{heading}”共{len(items)}项"
+        text = _stated_count(count_sentence, marker, heading, len(items))
     else:
         text = f"“{heading}”共{len(items)}项[{marker}]"
     if not listed:
@@ -146,8 +144,25 @@ def numbered_clause_text(book: CitationBook, clause: ListItem, parent: Chunk | N
         intro = f"据《{clause.chunk.title}》，“{strip_end(first_sentence(parent.text))}”[{marker}]下的一条是："
     lines = [_item_line(book, 1, clause)]
     if detail:
-        lines.append(f"{display(detail)}[{book.cite(clause.chunk, detail)}]")
+        lines.append(_detail_line(book, clause.chunk, detail))
     return intro + "\n" + "\n".join(lines)
+
+
+def _cited_heading(book: CitationBook, section: Chunk, whole_text: str, count_sentence: str | None) -> tuple[str, int]:
+    """A list's heading line (Outline.sections have one) and its citation marker: the sentence stating its
+    count, else the heading, cited with all of the list."""
+    marker = book.cite(section, count_sentence or first_sentence(section.text), clause_text=whole_text)
+    return strip_end(first_sentence(section.text)), marker
+
+
+def _stated_count(count_sentence: str, marker: int, heading: str, total: int) -> str:
+    """The plan's own sentence stating a list's count, cited, then the count of its items."""
+    return f"{strip_end(display(count_sentence))}[{marker}]，“{heading}”共{total}项"
+
+
+def _detail_line(book: CitationBook, chunk: Chunk, detail: str) -> str:
+    """An item's own text after its heading, cited to it."""
+    return f"{display(detail)}[{book.cite(chunk, detail)}]"
 
 
 def _item_line(book: CitationBook, n: int, item: ListItem) -> str:

@@ -35,7 +35,6 @@ class Structure:
     def answer(self, asked: Asked) -> Reply | None:
         evidence, frame = asked.evidence, asked.frame
         outline = evidence.outline
-        section = outline.best_section(frame, asked.hits, evidence.sentences)
         if frame.locates and not frame.ordinal and (located := self._located(asked)) is not None:
             return located
         # a part pointed at by its topic, unless the question also spells its heading ("能源结构调整的那一块，
@@ -43,6 +42,7 @@ class Structure:
         if frame.points_to_part and not asked_items(frame) and outline.named_list(frame) is None and \
                 (pointed := self._pointed(asked)) is not None:
             return pointed
+        section = outline.best_section(frame, asked.hits, evidence.sentences)
         named = section is not None and outline.names(frame, section, evidence.sentences)
         if frame.wants_plan_parts and not frame.part_number and not named and asked.hits:
             return self._plan_parts(outline, asked.hits[0].chunk.doc_id, frame.wants_count)
@@ -71,9 +71,8 @@ class Structure:
     def _located(asked: Asked) -> Reply | None:
         """"绿色金融归在哪一项行动下，是第几项": the item of a list holding the clause retrieval ranks first, at
         its position, with the items under it."""
-        outline, frame = asked.evidence.outline, asked.frame
-        topic = first_outline_hit(asked)
-        item = outline.holding_item(topic, frame.item_noun) if topic is not None else None
+        outline = asked.evidence.outline
+        item = topic_item(asked)
         if item is None:
             return None
         section = outline.list_of(item)
@@ -91,8 +90,7 @@ class Structure:
         """A part pointed at by what it is about, not by its heading ("生态碳汇那一部分由哪些具体任务组成", "关于建筑
         节能的那个行动下面有哪些任务"): the items under the item holding the clause retrieval ranks first."""
         outline = asked.evidence.outline
-        topic = first_outline_hit(asked)
-        item = outline.holding_item(topic, asked.frame.item_noun) if topic is not None else None
+        item = topic_item(asked)
         if item is None or len(outline.list_items(item)) < 2:
             return None
         book = CitationBook()
@@ -140,12 +138,13 @@ class StructureAcrossPlans:
         return Reply("\n".join(lines), book)
 
 
-def first_outline_hit(asked: Asked) -> Chunk | None:
-    """The clause retrieval ranks first among those of the plan's numbered lists (itself or a heading above it an
-    item of one)."""
+def topic_item(asked: Asked) -> Chunk | None:
+    """The item of a list holding the question's topic: that of the clause retrieval ranks first among those of
+    the plan's numbered lists (itself or a heading above it an item of one), named by the noun asked (哪一项行动)."""
     outline = asked.evidence.outline
-    return next((hit.chunk for hit in asked.hits
-                 if hit.chunk.kind in OUTLINE_KINDS and outline.holding_item(hit.chunk) is not None), None)
+    topic = next((hit.chunk for hit in asked.hits
+                  if hit.chunk.kind in OUTLINE_KINDS and outline.holding_item(hit.chunk) is not None), None)
+    return outline.holding_item(topic, asked.frame.item_noun) if topic is not None else None
 
 
 def asked_items(frame: QuestionFrame) -> slice | None:
