@@ -17,7 +17,9 @@ from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.single import SentenceAnswer
 from carbonqa.answer.policy import AnswerPolicy
-from carbonqa.eval.train_gate import MAX_LOST_RIGHT, allowed_thresholds, choose_threshold, crag, fit
+from carbonqa.eval.train_gate import (
+    MAX_LOST_RIGHT, Examples, allowed_thresholds, choose_threshold, crag, cross_validated_probabilities, fit,
+)
 from carbonqa.index.sentence_vectors import SentenceVectors
 from carbonqa.indicators.matching import Meaning
 from carbonqa.ingest.vocabulary import ASKS_EXISTENCE
@@ -235,6 +237,20 @@ def test_fitting_is_deterministic_and_learns_the_signal():
     assert gate_bytes(first) == gate_bytes(second)
     assert first.coef[0] == max(first.coef)  # the only informative feature weighs most
     assert first.answers(np.r_[0.95, features[0, 1:]]) and not first.answers(np.r_[0.05, features[0, 1:]])
+
+
+def test_cross_validation_scores_each_writer_with_a_gate_fitted_on_the_others():
+    rng = np.random.default_rng(1)
+    features = rng.random((90, len(FEATURES)))
+    writers = np.array(["w1"] * 30 + ["w2"] * 30 + ["w3"] * 30)
+    # w1 and w2: the first feature tells right from wrong; w3 writes the other way round.
+    labels = np.where(writers == "w3", features[:, 0] < 0.5, features[:, 0] > 0.5).astype(int)
+    examples = Examples(features, labels, np.ones(90, dtype=bool), writers)
+    probabilities = cross_validated_probabilities(examples)
+    on_others = fit(features[:60], labels[:60])
+    assert probabilities[60:] == pytest.approx([on_others.probability(row) for row in features[60:]])
+    # A gate that never saw w3 is wrong about most of w3's questions.
+    assert ((probabilities[60:] >= 0.5) == labels[60:]).mean() < 0.3
 
 
 def test_the_allowed_thresholds_refuse_few_right_answers_in_cross_validation():
