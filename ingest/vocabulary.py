@@ -88,6 +88,8 @@ OWN_PLAN = re.compile(r"的?(?:碳达峰|碳排放达峰)?(?:实施)?方案")
 # Every place of a kind, as plans address them ("各区可选取1—2个", "各县（市、区）", "各县区"): what such a piece sets,
 # it sets each of them (a 区 for 各区, a county-level 市 for 各县（市、区）).
 EVERY_UNIT = re.compile(r"各(?:[市县区镇](?:[（(][市县区镇、]+[)）])?)+")
+# A sentence's opening piece that only lists places (蓬江区、江海区、新会区和鹤山市): what it says is asked of them.
+PLACES_AS_SUBJECT = re.compile(r"(?:[\u4e00-\u9fff]{1,6}[市区县镇][、和及与]?)+")
 # A question asking for targets (深圳的碳达峰目标是什么): a plan's targets are its whole region's.
 TARGET_WORDS = re.compile(r"目标|指标")
 # Places a staff member might name, for telling "no plan for that place" from "no place named".
@@ -267,7 +269,7 @@ ALL_PLANS = re.compile(r"各市|各地|各个?城市|各方案|所有方案|(?:�
 # 哪几个 asks which; 以上/以下/以内 ask a figure only after one ("35蒸吨以下"): "省级以上园区", "地级以上市" name a rank.
 # A figure before 以上/以下 is a threshold asked about ("35蒸吨以下"); 几十/数百 is a rough size describing
 # something ("几十层以上特别高的住宅楼"), no figure asked.
-FIGURE_WORDS = re.compile(r"多少|多大|多高|(?<!哪)几[个项座家辆条所]|几成|百分|[%％]|什么水平|"
+FIGURE_WORDS = re.compile(r"多少|多大|多高|(?<![哪这那好])几[个项座家辆条所]|几成|百分|[%％]|什么水平|"
                           r"[\d〇零一二两三四五六七八九十百千万](?<![几数][十百千万])[^\s，,。？?]{0,4}?以[内下上]")
 # Names a quantity: asks for it unless the question asks what the plan intends for it ("……的比例有什么打算").
 FIGURE_NOUNS = re.compile(r"比重|比例|占比|规模|容量|装机|覆盖率|利用率")

@@ -158,3 +158,7 @@ def test_a_figure_set_for_every_place_of_its_kind_is_set_for_the_place():
     assert states_for(["台山市", "台山"], "合理确定各县（市、区）能耗强度降低目标。", "市")
     assert not states_for(["新兴县", "新兴"], "各区可选取1—2个镇开展试点。", "县")  # a county is no 区
     assert not states_for(shunde, "“十四五”期间，各区可选取1—2个镇开展碳达峰试点建设。")  # kind not given
+    taishan = ["台山市", "台山"]
+    assert states_for(taishan, "台山市、开平市和恩平市，要坚持绿色低碳循环发展，尽快进入碳排放平台期。")
+    assert not states_for(taishan, "台山市、开平市和恩平市。")  # a list alone asks nothing of them
+    assert not states_for(taishan, "支持台山市发展海上风电，推进示范。")  # named, but not as the subject

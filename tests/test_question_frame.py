@@ -84,6 +84,13 @@ def test_a_rank_is_no_figure_asked_and_colloquial_when_asks_a_time(words):
     assert read_question("云浮禁止新建每小时35蒸吨以下的什么锅炉？", CORPUS, words).wants_figure
     # A rough size (几十层以上) describes what is asked about; it states no threshold asked.
     assert not read_question("佛山以后还能不能盖那种几十层以上特别高的住宅楼？", CORPUS, words).wants_figure
+
+
+def test_these_few_points_at_things_and_asks_no_figure(words):
+    # 这几个/那几个/好几个 point at or describe things; 几个 alone asks how many.
+    assert not read_question("台山、开平、恩平这几个地方碳达峰有什么要求？", CORPUS, words).wants_figure
+    assert not read_question("方案里那几个示范区要做什么？", CORPUS, words).wants_figure
+    assert read_question("江门要建几个示范区？", CORPUS, words).wants_figure
     assert read_question("佛山对二十层以上的住宅楼有什么要求？", CORPUS, words).wants_figure  # a threshold stated
     when = read_question("珠海省级以上园区循环化改造啥时候要全部完成", CORPUS, words)
     assert when.wants_year and not when.wants_figure

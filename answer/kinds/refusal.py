@@ -8,7 +8,7 @@ from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.answer.slots import PIECE_SPLIT
 from carbonqa.answer.text import clause_years
-from carbonqa.ingest.vocabulary import EVERY_UNIT, NUMBER, TARGET_WORDS
+from carbonqa.ingest.vocabulary import EVERY_UNIT, NUMBER, PLACES_AS_SUBJECT, TARGET_WORDS
 
 
 def refusal(policy: AnswerPolicy, message: str, reason: str, candidates: list[Candidate]) -> Reply:
@@ -62,12 +62,15 @@ class PlaceFigureNotStated:
 
 def states_for(names: list[str], text: str, kind: str = "") -> bool:
     """Some piece of the text names the place, or every place of its `kind` (its suffix: 区 in "各区", 市 in
-    "各县（市、区）"), and holds a figure or a target word."""
+    "各县（市、区）"), and holds a figure or a target word; or the sentence opens with the places it is
+    about (台山市、开平市和恩平市，要…): all it asks is asked of them."""
     def names_it(piece: str) -> bool:
         return any(name in piece for name in names) or bool(kind) and any(
             kind in every.group() for every in EVERY_UNIT.finditer(piece))
-    return any(names_it(piece) and (NUMBER.search(piece) or TARGET_WORDS.search(piece))
-               for piece in PIECE_SPLIT.split(text))
+    pieces = PIECE_SPLIT.split(text)
+    if len(pieces) > 1 and PLACES_AS_SUBJECT.fullmatch(pieces[0].strip()) and names_it(pieces[0]):
+        return True
+    return any(names_it(piece) and (NUMBER.search(piece) or TARGET_WORDS.search(piece)) for piece in pieces)
 
 
 class YearNotStated:
