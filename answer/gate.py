@@ -25,7 +25,7 @@ import hashlib
 import json
 import math
 from collections.abc import Sequence
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +35,7 @@ from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_reply
 from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.single import SentenceAnswer
-from carbonqa.answer.selection import longest_only, unused_terms
+from carbonqa.answer.selection import general_idf, longest_only, unused_terms
 from carbonqa.index.tokenizer import widen
 from carbonqa.ingest.vocabulary import ASKS_EXISTENCE
 
@@ -55,14 +55,6 @@ FEATURES = (
     "novel_noun_specificity", "novel_noun_uncovered", "best_similarity", "novel_pull", "meaning_without_novel",
     "usable_sentences",
 )
-
-
-@cache
-def general_idf() -> tuple[dict[str, float], float]:
-    """jieba's general-language IDF of Chinese words, and its median (for words it does not list)."""
-    import jieba.analyse  # reads the dictionary (~1.5 s): once, when the first gate is built
-
-    return jieba.analyse.default_tfidf.idf_freq, jieba.analyse.default_tfidf.median_idf
 
 
 def novel_terms(asked: Asked) -> list[str]:

@@ -41,6 +41,10 @@ class AnswerPolicy(BaseModel):
                          "other retrieved sentences answers a paraphrase that shares few of its words (fitted on "
                          "the bank's train split with the question adapter on: it pulls a question towards its "
                          "nearest sentence, answerable or not)")
+    absent_term_min_idf: float = Field(
+        6.0, description="a plan word its plan never uses marks a topic the plan lacks only when it is specific: "
+                         "its general-language IDF (jieba's dictionary) at least this (地方 4.4, 石油 5.7 are "
+                         "common words; 核电 8.2, 甲醇 8.7 name topics)")
     absent_term_min_z: float = Field(
         3.2, description="a question using a plan word its plan never does is still on the plan's topic when a "
                          "sentence of the dense arm's first choices stands out this far in meaning: the word is "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cached_property
+from functools import cache, cached_property
 
 from jieba import posseg
 
@@ -20,6 +20,14 @@ from carbonqa.retriever.corpus import Corpus
 from carbonqa.retriever.models import QuestionFrame
 
 NOUN_TAG = re.compile(r"n|eng")  # jieba's part-of-speech tags of nouns (n, nz, nt, nr…) and English words
+
+
+@cache
+def general_idf() -> tuple[dict[str, float], float]:
+    """jieba's general-language IDF of Chinese words, and its median (for words it does not list)."""
+    import jieba.analyse  # reads the dictionary (~1.5 s): once, with the service
+
+    return jieba.analyse.default_tfidf.idf_freq, jieba.analyse.default_tfidf.median_idf
 
 
 class Evidence:
@@ -47,8 +55,11 @@ class Evidence:
         if not regions:
             return []
         plan_texts = self.corpus.regions.plan_texts  # squashed, like the terms
+        idf, median = general_idf()
+        # A common word (地方, 小区) names no topic a plan could lack: its plan says the thing in other words.
         absent = [t for t in self.sentences.plan_words(frame.terms)
-                  if not any(form in plan_texts[r] for r in regions for form in term_forms(t))]
+                  if idf.get(t, median) >= self.policy.absent_term_min_idf
+                  and not any(form in plan_texts[r] for r in regions for form in term_forms(t))]
         return sorted(absent, key=len, reverse=True)
 
     def unused_nouns(self, frame: QuestionFrame) -> list[str]:

@@ -140,3 +140,15 @@ def test_the_answerer_serves_the_analysis_and_other_answers_have_none(ask):
     assert answer.citations[record.marker - 1].chunk_id == record.clause_id
     assert answer.model_dump(mode="json")["analysis"]["operation"] == "superlative"
     assert ask("珠海2025年单位地区生产总值能源消耗要比2020年下降多少？").analysis is None
+
+
+def test_a_common_word_another_plan_uses_marks_no_topic_the_plan_lacks():
+    plans = Plans()
+    for n in range(10):  # 核电 and 地方 are words of 甲省's plan, never of 乙市's
+        plans.clause("甲省", f"有序发展核电，支持地方开展试点示范第{n}批。")
+        plans.clause("乙市", f"推进既有建筑节能改造第{n}批。")
+    corpus = Corpus.build(plans.chunks, Tokenizer(), plans.records)
+    evidence = Evidence(corpus, AnswerPolicy())
+    frame = QuestionFrame(text="乙市哪些地方发展核电", terms=["地方", "核电"], regions=RegionQuery(regions=["乙市"]))
+    assert evidence.absent_terms(frame, ["乙市"]) == ["核电"]  # 地方 (general IDF 4.4) is the asker's word
+    assert Evidence(corpus, AnswerPolicy(absent_term_min_idf=0)).absent_terms(frame, ["乙市"]) == ["地方", "核电"]

@@ -10,13 +10,13 @@ import pytest
 from carbonqa.answer.compose import CitationBook
 from carbonqa.answer.gate import (
     FEATURES, GATE_DIR, GATE_FILE, TRAIN_COMMAND, GateModel, best_similarity, candidate_features, gate_bytes, gated,
-    general_idf,
     load_gate, novel_compounds, novel_terms, save_gate, without_novel_terms,
 )
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.single import SentenceAnswer
 from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.selection import general_idf
 from carbonqa.eval.train_gate import (
     MAX_LOST_RIGHT, Examples, allowed_thresholds, choose_threshold, crag, cross_validated_probabilities, fit,
 )
