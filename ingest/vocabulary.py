@@ -11,7 +11,7 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
 - Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINALS`, `FROM_THE_END`, `STATED_COUNT`, `ITEM_NOUN`,
   `COUNTED_NOUN`, `FIRST_ITEMS`, `PART_ORDINAL`, `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`,
   `ASKING_TAIL`, `ASKING_WORD`, `ASKS_EACH`, `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`,
-  `OVERVIEW_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`, `UNDER_ASKED`, `OUTLINE_WORDS`, `FRAME_WORDS`, and the
+  `OVERVIEW_WORDS`, `MEANS_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`, `UNDER_ASKED`, `OUTLINE_WORDS`, `FRAME_WORDS`, and the
   follow-up cues `POINTS_BACK`, `LEADING_POINTER`, `REFERS_BACK`, `ASKED_ASPECT`, `FOLLOWUP_FILLER`): read once
   per question by `retriever.frame` (`OUTLINE_WORDS` by answer/outline.py, on the question's terms).
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
@@ -305,6 +305,8 @@ AGENCY = re.compile(r"[\u4e00-\u9fff]{2}(?<![布格大结当变])局|委员会|�
                     r"(?:各有关|有关|各)部门|各级(?:财政|政府)")
 # Asks what a plan says about a topic, not for one fact: a few sentences make the answer.
 OVERVIEW_WORDS = re.compile(r"有什么(?:安排|打算|计划)|有何(?:安排|打算)|怎么说|说了什么|提到了?什么|有哪些(?:举措|措施|安排|要求|部署)|怎样推进|如何推进|有什么(?:要求|举措|措施)")
+# Asks by what means something is done ("用什么方式提高……比例"): a quantity it names is the goal, not the answer.
+MEANS_WORDS = re.compile(r"(?:什么|哪些|哪种|啥)(?:方式|渠道|途径|办法|手段|路径)|通过什么")
 # What a structure question enumerates: the plan's own parts, not things named inside them.
 STRUCTURAL_NOUNS = re.compile(r"行动|任务|措施|方面|内容|原则|部分|保障|举措|重点工作|领域")
 MEASURE_ONLY = re.compile(r"^(?:项|条|块|个方面|方面)?[？?。\s]*$")
@@ -397,9 +399,18 @@ FIGURE = re.compile(r"\d+(?:\.\d+)?(?:[-—~～至]\d+(?:\.\d+)?)?(?:万|亿)?("
                                                           key=len, reverse=True)) + ")?")
 
 
+# A count the plans write in words or as "N大" (两个千万千瓦级海上风电基地, 9大森林公园, 十大行动); not 一个, which
+# is rarely a count (构建一个体系).
+COUNT_IN_WORDS = re.compile(r"(?<![\d〇零一二两三四五六七八九十百])(?:[两二三四五六七八九十]+[个座家项处]|"
+                            r"(?:\d+|[两二三四五六七八九十]+)大(?=[\u4e00-\u9fff]))")
+
+
 def figure_families(text: str) -> list[str | None]:
     """What each figure in the (squashed) text measures, years left out; None for a bare number."""
-    return [unit_family(match.group(1)) if match.group(1) else None for match in FIGURE.finditer(YEAR.sub("", text))]
+    text = YEAR.sub("", text)
+    counts = len(COUNT_IN_WORDS.findall(text))
+    numbers = FIGURE.finditer(COUNT_IN_WORDS.sub("、", text))
+    return [unit_family(match.group(1)) if match.group(1) else None for match in numbers] + ["count"] * counts
 
 
 # ---- domain terms -----------------------------------------------------------------------------

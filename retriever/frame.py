@@ -16,7 +16,7 @@ from carbonqa.ingest.time_expressions import read_times, spelled_out, without_ti
 from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT, ASKED_UNIT, CLOSES_OWN_LIST,
                                         COUNTED_NOUN, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS,
                                         FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END, ITEM_NOUN, LIST_VERB_END,
-                                        LIST_WORDS, LOCATE_ASKED, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINALS,
+                                        LIST_WORDS, LOCATE_ASKED, MEANS_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINALS,
                                         OVERVIEW_WORDS, PART_ORDINAL, PART_POINTER, PLACE_POINTER, PLAN_PARTS,
                                         POINTER_WORDS, POINTS_BACK, REFERS_BACK, SHARE_WORDS, STATED_COUNT,
                                         STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS, YEAR_MENTION, chinese_number,
@@ -65,7 +65,7 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
     unit = asked_unit.group(1) if asked_unit else None
     wants_year = bool(WHEN_WORDS.search(question))
     wants_overview = bool(OVERVIEW_WORDS.search(question))
-    names_figure = bool(FIGURE_NOUNS.search(question)) and not wants_overview
+    names_figure = bool(FIGURE_NOUNS.search(question)) and not wants_overview and not MEANS_WORDS.search(question)
     wants_figure = (bool(FIGURE_WORDS.search(question)) or names_figure) and not wants_year  # "哪一年……省级以上……"
     family = unit_family(unit) if unit else ("share" if wants_figure and SHARE_WORDS.search(question) else None)
     places = [r for r in named.regions if r not in named.covering.values()] + list(named.covering) + named.unknown

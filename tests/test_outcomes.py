@@ -110,6 +110,9 @@ def test_a_figure_answers_only_in_the_unit_family_asked():
     assert not states_figure(capacity, "energy") and not states_figure(capacity, "share")
     assert not states_figure("到2025年，城市新增公交车全部使用电动汽车", "count")  # "全部" is no count
     assert figure_families("选取5—10个单位") == ["count"]
+    assert figure_families("打造粤东粤西两个千万千瓦级海上风电基地") == ["count"]
+    assert figure_families("建设珠海9大森林公园") == ["count"]  # 9 is counted once, as a count
+    assert figure_families("构建一个体系，推进十大行动") == ["count"]
 
 
 def test_the_base_year_must_be_the_one_asked():

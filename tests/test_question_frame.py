@@ -91,6 +91,12 @@ def test_these_few_points_at_things_and_asks_no_figure(words):
     assert not read_question("台山、开平、恩平这几个地方碳达峰有什么要求？", CORPUS, words).wants_figure
     assert not read_question("方案里那几个示范区要做什么？", CORPUS, words).wants_figure
     assert read_question("江门要建几个示范区？", CORPUS, words).wants_figure
+
+
+def test_a_quantity_named_as_the_goal_of_a_means_asked_is_no_figure_asked(words):
+    assert not read_question("江门鼓励重点用能单位用什么方式提高可再生能源使用比例？", CORPUS, words).wants_figure
+    assert not read_question("佛山通过什么渠道提高绿电占比", CORPUS, words).wants_figure
+    assert read_question("江门2025年可再生能源使用比例要达到多少？", CORPUS, words).wants_figure
     assert read_question("佛山对二十层以上的住宅楼有什么要求？", CORPUS, words).wants_figure  # a threshold stated
     when = read_question("珠海省级以上园区循环化改造啥时候要全部完成", CORPUS, words)
     assert when.wants_year and not when.wants_figure
