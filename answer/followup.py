@@ -7,7 +7,8 @@ refers back (the cues come from the questions' frames, retriever/frame.py):
   plans it names alone when it names two: "那云浮比珠海高多少");
 - names only places and/or years, or a place and nothing but asking words ("那佛山呢？", "2030年呢？",
   "省里定的多少"): the previous question with those swapped in;
-- leads with a place or year alone ("那佛山呢，谁牵头"): the previous question there, then the rest;
+- leads with a place or year alone ("那佛山呢，谁牵头"): the previous question there, then the rest; when the
+  rest names a topic of its own ("那江门呢，绿色低碳产品有补贴吗"), the rest alone, asked there;
 - asks for another position ("第二个呢", "第三条里面有没有……") after a question on a plan's parts: of the
   same list;
 - stands a word for the previous topic (这个/这块/它/下面/其中: "这块工作谁负责", "云浮有没有定这个数"), or
@@ -93,6 +94,9 @@ def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catal
     if rest and rest[0].strip() and (places or years):  # "那佛山呢，谁牵头": the question there, then the rest
         lead = read(first)
         if lead.only_place_or_year and (lead.places_named or lead.years_mentioned):
+            tail = read(rest[0])
+            if tail.own_topic and not tail.refers_back:  # "那江门呢，绿色低碳产品有补贴吗": a question of its own there
+                return "、".join(lead.places_named) + "".join(lead.years_mentioned) + rest[0]
             same = _same_question(previous, lead.places_named, lead.years_mentioned, catalog)
             return f"{same.rstrip('？?。！! ')}，{rest[0]}"
     if frame.ordinal and previous.wants_structure and not places and (

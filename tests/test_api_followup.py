@@ -90,6 +90,8 @@ def understand(question: str, history: list[str]) -> str:
         ("省里定的多少", ["佛山新型储能装机规模 十四五末 多少"], "广东省新型储能装机规模 十四五末 多少"),
         # A leading "那佛山呢，" asks the previous question there, then the rest of the follow-up.
         ("那佛山呢，谁牵头", ["珠海交通运输绿色低碳行动有哪些任务"], "佛山市交通运输绿色低碳行动有哪些任务，谁牵头"),
+        # ... unless the rest names a topic of its own: that, asked there.
+        ("那江门呢，绿色低碳产品有补贴吗？", ["佛山建充电桩、加氢站有没有补贴政策？"], "江门市绿色低碳产品有补贴吗？"),
         # Another position after a question on a plan's parts asks it of the same list: in place of the
         # earlier position, or after the earlier question.
         ("第二个呢", ["云浮方案里十五大行动第一个是什么"], "云浮方案里十五大行动第二个是什么"),
