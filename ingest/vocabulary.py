@@ -759,6 +759,18 @@ def english_spelled_out(question: str) -> str:
     return ENGLISH_TERM.sub(lambda m: _ENGLISH_KEYS[re.sub(r"[\s-]+", " ", m.group(1).lower())], question)
 
 
+# Colloquial and dialect question words in their standard form, so that every question pattern reads them
+# ("啥时候印发的" asks as "什么时候印发的", "咋整" as "怎么整", Cantonese "有冇" as "有没有").
+COLLOQUIAL_QUESTION_WORDS = {"啥子": "什么", "啥": "什么", "么子": "什么", "咋样": "怎么样", "咋": "怎么",
+                             "有冇": "有没有", "系唔系": "是不是", "点样": "怎样", "几时": "什么时候"}
+_COLLOQUIAL = re.compile("|".join(sorted(COLLOQUIAL_QUESTION_WORDS, key=len, reverse=True)))
+
+
+def standard_question_words(question: str) -> str:
+    """The question with its colloquial question words in standard form (啥 -> 什么)."""
+    return _COLLOQUIAL.sub(lambda m: COLLOQUIAL_QUESTION_WORDS[m.group()], question)
+
+
 # Kinds of a broader kind, for telling a differently defined indicator (风电和光伏发电装机容量 is part of
 # 可再生能源发电装机容量): shown beside the asked one, never compared with it.
 BROADER_TERMS = {"风电": "可再生能源", "光伏": "可再生能源", "生物质": "可再生能源", "水电": "可再生能源",

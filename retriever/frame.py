@@ -20,7 +20,7 @@ from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT
                                         OVERVIEW_WORDS, PART_ORDINAL, PART_POINTER, PLACE_POINTER, PLAN_PARTS,
                                         POINTER_WORDS, POINTS_BACK, REFERS_BACK, SHARE_WORDS, STATED_COUNT,
                                         STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS, YEAR_MENTION, chinese_number,
-                                        english_spelled_out, figures_spelled_out,
+                                        english_spelled_out, figures_spelled_out, standard_question_words,
                                         unit_family)
 from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.intent import compares_unnamed, read_analysis
@@ -55,8 +55,8 @@ def read_question(question: str, catalog: RegionCatalog, words: Words, regions: 
 def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str] | None,
           use_region_detection: bool, plans: PlanCatalog | None, documents: list[str] | None) -> QuestionFrame:
     # "珠海２０２５年", "珠海25年": 2025; "省和珠佛江云": 全省和珠海、佛山、江门、云浮; "四成": 40%; "省级 benchmark": 省级基准
-    asked, question = question, catalog.spelled_out(figures_spelled_out(english_spelled_out(
-        spelled_out(matching_form(question)))))
+    asked, question = question, catalog.spelled_out(figures_spelled_out(english_spelled_out(standard_question_words(
+        spelled_out(matching_form(question))))))
     named = catalog.detect(question)
     region_query = _region_query(question, catalog, named, regions, use_region_detection, plans, documents)
     topic = plans.without_cues(question) if plans is not None else question

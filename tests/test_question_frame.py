@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from carbonqa.index.tokenizer import Tokenizer
+from carbonqa.ingest.vocabulary import standard_question_words
 from carbonqa.retriever.frame import asks_for_structure, read_question
 from carbonqa.retriever.models import RegionSource
 from carbonqa.retriever.regions import RegionCatalog, UnknownRegionError
@@ -446,3 +447,10 @@ def test_what_a_follow_up_needs_is_read_with_the_frame(words, question, years, p
 def test_how_a_follow_up_refers_back_is_read_with_the_frame(words, question, refers_back, own_topic):
     frame = read_question(question, CORPUS, words)
     assert (frame.refers_back, frame.own_topic) == (refers_back, own_topic)
+
+
+def test_colloquial_question_words_ask_as_the_standard_ones(words):
+    both = read_question("广东省碳达峰实施方案是谁印发的，啥时候印发的？", CORPUS, words)
+    assert set(both.notice) == {"issuer", "date"}
+    assert read_question("珠海的士啥时候全部换成新能源", CORPUS, words).wants_year
+    assert standard_question_words("咋整？有冇提到啥子补贴") == "怎么整？有没有提到什么补贴"
