@@ -223,6 +223,7 @@ PART_ORDINAL = re.compile(rf"第({CN_NUMERAL})部分")
 # Asks for the plan's own parts as a whole ("一共分成几个部分", "一级标题有哪些", "整体框架", "篇章结构"), not
 # those of one part of it.
 PLAN_PARTS = re.compile(r"几个(?:大的?)?部分|几大部分|多少个部分|几部分|哪几个部分|哪些部分|一级标题|各部分|每一?部分|"
+                        r"几个?大?(?:块|板块)|哪几[大个]?(?:块|板块)|"
                         r"整体框架|框架结构|篇章结构|章节|目录")
 # Points at a part of a plan by what it is about, not by its heading ("生态碳汇那一部分", "建筑用能这一块",
 # "关于建筑节能的那个行动", "管森林湿地固碳的那项行动").

@@ -207,6 +207,7 @@ def test_asking_what_is_under_a_part_is_a_structure_question(question):
     ("珠海方案里关于海上风电的内容出自哪一部分？", True, False),
     ("珠海市碳达峰实施方案一共分成几个部分？每部分标题是什么", False, True),
     ("云浮碳达峰方案的一级标题有哪些，我要做个目录", False, True),
+    ("云浮那个方案整体分几大块，能唠唠不", False, True),
     ("云浮方案在哪个区建设产业园？", False, False),  # where, not which of the plan's items
     ("保障措施的第二项是什么？", False, False),
 ])
