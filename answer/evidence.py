@@ -143,19 +143,22 @@ class SentenceIndex:
         # Rank by fused score: a list question's hits come in tree order, not relevance order.
         rank = {id(hit): i for i, hit in enumerate(sorted(hits, key=lambda h: -h.score))}
         out: list[Candidate] = []
+        near: dict[int, bool] = {}  # by candidate: the dense arm ranked its clause high (dense_top_max), if not first
         seen: set[tuple[str, str]] = set()
         for hit in hits:
             near_best = hit.dense_score is not None and hit.dense_score >= dense_best - self.policy.dense_tie
-            dense_top = hit.dense_rank is not None and hit.dense_rank <= self.policy.dense_top_max and \
-                (hit.dense_rank in dense_firsts or near_best)
+            dense_near = hit.dense_rank is not None and hit.dense_rank <= self.policy.dense_top_max
+            dense_top = dense_near and (hit.dense_rank in dense_firsts or near_best)
             for sent in self.sents(hit.chunk):
                 if (hit.chunk.region, sent.flat) in seen:  # the same words in a section and in a row
                     continue
                 seen.add((hit.chunk.region, sent.flat))
-                out.append(self._score(question, topic, hit.chunk, sent, rank[id(hit)], dense_top))
+                candidate = self._score(question, topic, hit.chunk, sent, rank[id(hit)], dense_top)
+                near[id(candidate)] = dense_near
+                out.append(candidate)
         out.sort(key=lambda c: -c.score)
         if query_vector is not None and self.vectors is not None:
-            self._standing(out, query_vector, question)
+            self._standing(out, query_vector, question, lambda c: near[id(c)])
             if not question.wants_figure:
                 out = self._ties_by_meaning(out)
         return out
@@ -174,8 +177,10 @@ class SentenceIndex:
             (tied if as_good else rest).append(c)
         return sorted(tied, key=lambda c: -c.semantic) + rest
 
-    def _standing(self, candidates: list[Candidate], query_vector: np.ndarray, question: QuestionFrame) -> None:
-        """Set each candidate's similarity to the question, and its z-score among the candidates."""
+    def _standing(self, candidates: list[Candidate], query_vector: np.ndarray, question: QuestionFrame,
+                  dense_near: Callable[[Candidate], bool]) -> None:
+        """Set each candidate's similarity to the question, its z-score among the candidates, and which one
+        a description in everyday words points at (`leads`)."""
         similarities = self.vectors.similarities(query_vector, [c.flat for c in candidates])
         for candidate, similarity in zip(candidates, similarities):
             candidate.similarity = similarity
@@ -200,10 +205,16 @@ class SentenceIndex:
         # A description in everyday words ("田里盖的那种塑料薄膜") is nearest to the one sentence saying it in the
         # plan's words ("全生物降解农膜或标准地膜"), well ahead of the sentences merely sharing its words (塑料). A
         # question all in the plans' words ("江门核电方面有什么安排") describes nothing: its words decide.
-        if all(self.df(term) for term in question.terms):
+        known = [term for term in question.terms if self.df(term)]
+        if len(known) == len(question.terms):
             return
         nearest, runner_up = heapq.nlargest(2, candidates, key=lambda c: c.semantic)
-        nearest.leads = nearest.semantic >= self.policy.semantic_min_z and \
+        # The dense arm corroborates it: it chose its clause first, or ranked it high when the question also
+        # names something in the plans' words ("晚上制冰、白天放冷气的空调办法" of 商场, for 冰蓄冷, whose clause
+        # ranked fourth behind clauses about 商场). A question in no plan word at all ("会不会收碳税") is
+        # nearest to something only by chance unless the dense arm chose it.
+        corroborated = nearest.dense_top or (bool(known) and dense_near(nearest))
+        nearest.leads = corroborated and nearest.semantic >= self.policy.semantic_min_z and \
             nearest.semantic - runner_up.semantic >= self.policy.meaning_lead
 
     def _holds(self, term: str, chunk: Chunk, text: str | None = None) -> bool:

@@ -120,10 +120,10 @@ class AnswerPolicy(BaseModel):
                                                 (semantic and not candidate.outshone))
 
     def described(self, frame: QuestionFrame, candidate: Candidate) -> bool:
-        """Is this the sentence a question describing something in other words points at: the dense arm chose
-        its clause and it leads every other retrieved sentence in meaning? Not for a figure question: there the
-        plan's statement of the figure asked decides."""
-        return candidate.leads and candidate.dense_top and not frame.wants_figure
+        """Is this the sentence a question describing something in other words points at: it leads every other
+        retrieved sentence in meaning, with the dense arm's support (Candidate.leads)? Not for a figure question:
+        there the plan's statement of the figure asked decides."""
+        return candidate.leads and not frame.wants_figure
 
     def matches_words(self, frame: QuestionFrame, candidate: Candidate) -> bool:
         """On topic by the question's own words: enough of its terms, its most specific one included
