@@ -29,3 +29,4 @@ class Candidate:
     # its clause chosen by the dense arm (or ranked high, when the question names something in plan words)
     slots: SlotCheck | None = None  # for a figure question: how its figure fits the slots asked (answer/slots.py)
     similarity: float | None = None  # cosine of its vector to the question's (None: unknown)
+    word_share: float = 1.0  # share of the question's wording (plan words or not) it holds (evidence.word_share)

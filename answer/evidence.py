@@ -252,6 +252,7 @@ class SentenceIndex:
                               lambda piece: self.coverage(question.terms, piece),
                               self.policy.answer_min_coverage, term_forms(topic.key_term) if topic.key_term else ())
             if question.wants_figure else None,
+            word_share=word_share(question.terms, sent.flat + context),
         )
 
 
@@ -282,3 +283,17 @@ def states_figure(text: str, family: str | None) -> bool:
 def most_specific(index: SentenceIndex, terms: list[str]) -> str | None:
     """The rarest term, the longest among equally rare ones (海上风电 over 海上)."""
     return max(terms, key=lambda t: (index.idf(t), len(t))) if terms else None
+
+
+def longest_only(terms: list[str]) -> list[str]:
+    """The terms not inside a longer one of them (jieba gives 自行, 行车 and 自行车 for one word)."""
+    return [term for term in terms if not any(term != other and term in other for other in terms)]
+
+
+def word_share(terms: list[str], text: str) -> float:
+    """The share of the question's wording the text holds: characters of its terms (of two or more, the longest
+    only), whether the plans use them or not. 1.0 for a question without terms."""
+    words = longest_only([term for term in terms if len(term) > 1])
+    total = sum(len(word) for word in words)
+    held = sum(len(word) for word in words if any(form in text for form in term_forms(word)))
+    return held / total if total else 1.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from carbonqa.answer.candidate import Candidate
+from carbonqa.answer.evidence import word_share
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.answer.selection import quote_order
 from carbonqa.ingest.models import Chunk, ChunkKind
@@ -171,3 +172,23 @@ def test_the_sentence_a_description_points_at_is_quoted_without_other_clauses_sh
     described.leads = False  # a best sentence like any other: a clause adding a question word is cited too
     assert tiny_answerer.evidence.pick(asked, [described, sharing], max_sentences=3, max_clauses=2) == \
         [described, sharing]
+
+
+def test_a_sentence_holding_little_of_the_questions_wording_does_not_outrank_meaning():
+    # "农村收割完在田里烧稻草，方案管不管": 农村 is its only plan word, and every sentence about 农村电网 holds it;
+    # the sentence saying 严格禁烧管控 holds none of its words but is nearest in meaning.
+    terms = ["农村", "收割", "田里", "稻草"]
+    assert word_share(terms, "实施新一轮农村电网升级改造。") == 0.25
+    assert word_share(["自行", "行车", "自行车"], "推广自行车出行。") == 1.0  # a word counts once, as its longest form
+    assert word_share([], "任何句子。") == 1.0
+    on_words = candidate(coverage=1.0, score=1.15, dense_top=True, semantic=1.1, text="实施新一轮农村电网升级改造。")
+    on_words.word_share = 0.25
+    nearest = candidate(coverage=0.2, score=0.55, dense_top=True, semantic=2.0, text="完善秸秆收储运体系，严格禁烧管控。")
+    nearest.word_share = 0.0
+    asked = frame(terms=terms)
+    assert not POLICY.words_decide(asked, on_words)
+    assert quote_order(POLICY, asked, [on_words, nearest]) == [nearest, on_words]
+    # Holding half the question's wording, the words decide as before.
+    on_words.word_share = POLICY.wording_min_share
+    assert POLICY.words_decide(asked, on_words)
+    assert quote_order(POLICY, asked, [on_words, nearest]) == [on_words, nearest]
