@@ -143,22 +143,18 @@ class SentenceIndex:
         # Rank by fused score: a list question's hits come in tree order, not relevance order.
         rank = {id(hit): i for i, hit in enumerate(sorted(hits, key=lambda h: -h.score))}
         out: list[Candidate] = []
-        near: dict[int, bool] = {}  # by candidate: the dense arm ranked its clause high (dense_top_max), if not first
         seen: set[tuple[str, str]] = set()
         for hit in hits:
             near_best = hit.dense_score is not None and hit.dense_score >= dense_best - self.policy.dense_tie
-            dense_near = hit.dense_rank is not None and hit.dense_rank <= self.policy.dense_top_max
-            dense_top = dense_near and (hit.dense_rank in dense_firsts or near_best)
+            dense_top = self._dense_near(hit) and (hit.dense_rank in dense_firsts or near_best)
             for sent in self.sents(hit.chunk):
                 if (hit.chunk.region, sent.flat) in seen:  # the same words in a section and in a row
                     continue
                 seen.add((hit.chunk.region, sent.flat))
-                candidate = self._score(question, topic, hit.chunk, sent, rank[id(hit)], dense_top)
-                near[id(candidate)] = dense_near
-                out.append(candidate)
+                out.append(self._score(question, topic, hit.chunk, sent, rank[id(hit)], dense_top))
         out.sort(key=lambda c: -c.score)
         if query_vector is not None and self.vectors is not None:
-            self._standing(out, query_vector, question, lambda c: near[id(c)])
+            self._standing(out, query_vector, question, {h.chunk.id for h in hits if self._dense_near(h)})
             if not question.wants_figure:
                 out = self._ties_by_meaning(out)
         return out
@@ -177,10 +173,14 @@ class SentenceIndex:
             (tied if as_good else rest).append(c)
         return sorted(tied, key=lambda c: -c.semantic) + rest
 
+    def _dense_near(self, hit: SearchHit) -> bool:
+        """Did the dense arm rank the hit's clause high (within dense_top_max), if not first?"""
+        return hit.dense_rank is not None and hit.dense_rank <= self.policy.dense_top_max
+
     def _standing(self, candidates: list[Candidate], query_vector: np.ndarray, question: QuestionFrame,
-                  dense_near: Callable[[Candidate], bool]) -> None:
+                  dense_near: set[str]) -> None:
         """Set each candidate's similarity to the question, its z-score among the candidates, and which one
-        a description in everyday words points at (`leads`)."""
+        a description in everyday words points at (`leads`); `dense_near`: the clauses the dense arm ranked high."""
         similarities = self.vectors.similarities(query_vector, [c.flat for c in candidates])
         for candidate, similarity in zip(candidates, similarities):
             candidate.similarity = similarity
@@ -213,7 +213,7 @@ class SentenceIndex:
         # names something in the plans' words ("晚上制冰、白天放冷气的空调办法" of 商场, for 冰蓄冷, whose clause
         # ranked fourth behind clauses about 商场). A question in no plan word at all ("会不会收碳税") is
         # nearest to something only by chance unless the dense arm chose it.
-        corroborated = nearest.dense_top or (bool(known) and dense_near(nearest))
+        corroborated = nearest.dense_top or (bool(known) and nearest.chunk.id in dense_near)
         nearest.leads = corroborated and nearest.semantic >= self.policy.semantic_min_z and \
             nearest.semantic - runner_up.semantic >= self.policy.meaning_lead
 
