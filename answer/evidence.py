@@ -146,8 +146,7 @@ class SentenceIndex:
         seen: set[tuple[str, str]] = set()
         for hit in hits:
             near_best = hit.dense_score is not None and hit.dense_score >= dense_best - self.policy.dense_tie
-            dense_top = hit.dense_rank is not None and hit.dense_rank <= self.policy.dense_top_max and \
-                (hit.dense_rank in dense_firsts or near_best)
+            dense_top = self._dense_near(hit) and (hit.dense_rank in dense_firsts or near_best)
             for sent in self.sents(hit.chunk):
                 if (hit.chunk.region, sent.flat) in seen:  # the same words in a section and in a row
                     continue
@@ -155,7 +154,7 @@ class SentenceIndex:
                 out.append(self._score(question, topic, hit.chunk, sent, rank[id(hit)], dense_top))
         out.sort(key=lambda c: -c.score)
         if query_vector is not None and self.vectors is not None:
-            self._standing(out, query_vector, question)
+            self._standing(out, query_vector, question, {h.chunk.id for h in hits if self._dense_near(h)})
             if not question.wants_figure:
                 out = self._ties_by_meaning(out)
         return out
@@ -174,8 +173,14 @@ class SentenceIndex:
             (tied if as_good else rest).append(c)
         return sorted(tied, key=lambda c: -c.semantic) + rest
 
-    def _standing(self, candidates: list[Candidate], query_vector: np.ndarray, question: QuestionFrame) -> None:
-        """Set each candidate's similarity to the question, and its z-score among the candidates."""
+    def _dense_near(self, hit: SearchHit) -> bool:
+        """Did the dense arm rank the hit's clause high (within dense_top_max), if not first?"""
+        return hit.dense_rank is not None and hit.dense_rank <= self.policy.dense_top_max
+
+    def _standing(self, candidates: list[Candidate], query_vector: np.ndarray, question: QuestionFrame,
+                  dense_near: set[str]) -> None:
+        """Set each candidate's similarity to the question, its z-score among the candidates, and which one
+        a description in everyday words points at (`leads`); `dense_near`: the clauses the dense arm ranked high."""
         similarities = self.vectors.similarities(query_vector, [c.flat for c in candidates])
         for candidate, similarity in zip(candidates, similarities):
             candidate.similarity = similarity
@@ -200,10 +205,16 @@ class SentenceIndex:
         # A description in everyday words ("田里盖的那种塑料薄膜") is nearest to the one sentence saying it in the
         # plan's words ("全生物降解农膜或标准地膜"), well ahead of the sentences merely sharing its words (塑料). A
         # question all in the plans' words ("江门核电方面有什么安排") describes nothing: its words decide.
-        if all(self.df(term) for term in question.terms):
+        known = [term for term in question.terms if self.df(term)]
+        if len(known) == len(question.terms):
             return
         nearest, runner_up = heapq.nlargest(2, candidates, key=lambda c: c.semantic)
-        nearest.leads = nearest.semantic >= self.policy.semantic_min_z and \
+        # The dense arm corroborates it: it chose its clause first, or ranked it high when the question also
+        # names something in the plans' words ("晚上制冰、白天放冷气的空调办法" of 商场, for 冰蓄冷, whose clause
+        # ranked fourth behind clauses about 商场). A question in no plan word at all ("会不会收碳税") is
+        # nearest to something only by chance unless the dense arm chose it.
+        corroborated = nearest.dense_top or (bool(known) and nearest.chunk.id in dense_near)
+        nearest.leads = corroborated and nearest.semantic >= self.policy.semantic_min_z and \
             nearest.semantic - runner_up.semantic >= self.policy.meaning_lead
 
     def _holds(self, term: str, chunk: Chunk, text: str | None = None) -> bool:
@@ -241,6 +252,7 @@ class SentenceIndex:
                               lambda piece: self.coverage(question.terms, piece),
                               self.policy.answer_min_coverage, term_forms(topic.key_term) if topic.key_term else ())
             if question.wants_figure else None,
+            word_share=word_share(question.terms, sent.flat + context),
         )
 
 
@@ -271,3 +283,17 @@ def states_figure(text: str, family: str | None) -> bool:
 def most_specific(index: SentenceIndex, terms: list[str]) -> str | None:
     """The rarest term, the longest among equally rare ones (海上风电 over 海上)."""
     return max(terms, key=lambda t: (index.idf(t), len(t))) if terms else None
+
+
+def longest_only(terms: list[str]) -> list[str]:
+    """The terms not inside a longer one of them (jieba gives 自行, 行车 and 自行车 for one word)."""
+    return [term for term in terms if not any(term != other and term in other for other in terms)]
+
+
+def word_share(terms: list[str], text: str) -> float:
+    """The share of the question's wording the text holds: characters of its terms (of two or more, the longest
+    only), whether the plans use them or not. 1.0 for a question without terms."""
+    words = longest_only([term for term in terms if len(term) > 1])
+    total = sum(len(word) for word in words)
+    held = sum(len(word) for word in words if any(form in text for form in term_forms(word)))
+    return held / total if total else 1.0

@@ -58,6 +58,11 @@ class AnswerPolicy(BaseModel):
                          "whichever plan words of the question it lacks, and is quoted first (on the bank's train "
                          "split the nearest sentences that were right led by 0.6 or more, the wrong ones by 0.25 "
                          "at most)")
+    wording_min_share: float = Field(
+        0.5, description="a sentence holding the question's plan words but less than this share of all its "
+                         "wording (everyday words included) is no evidence by words: when no usable sentence holds "
+                         "more, the closest in meaning is quoted first (\"农村收割完在田里烧稻草\" holds only 农村 in plan "
+                         "words, which every sentence about 农村电网 holds as well)")
     related_min_coverage: float = Field(0.25, description="below this a refusal cites nothing as related")
     near_best: float = Field(0.15, description="further sentences score within this of the best (twice for overviews)")
 
@@ -124,16 +129,22 @@ class AnswerPolicy(BaseModel):
                                                 (semantic and not candidate.outshone))
 
     def described(self, frame: QuestionFrame, candidate: Candidate) -> bool:
-        """Is this the sentence a question describing something in other words points at: the dense arm chose
-        its clause and it leads every other retrieved sentence in meaning? Not for a figure question: there the
-        plan's statement of the figure asked decides."""
-        return candidate.leads and candidate.dense_top and not frame.wants_figure
+        """Is this the sentence a question describing something in other words points at: it leads every other
+        retrieved sentence in meaning, with the dense arm's support (Candidate.leads)? Not for a figure question:
+        there the plan's statement of the figure asked decides."""
+        return candidate.leads and not frame.wants_figure
 
     def matches_words(self, frame: QuestionFrame, candidate: Candidate) -> bool:
         """On topic by the question's own words: enough of its terms, its most specific one included
         (and, for a figure question, in the piece stating the figure)."""
         return candidate.coverage >= self.answer_min_coverage and candidate.has_key_term and \
             (not frame.wants_figure or candidate.figure_coverage >= self.figure_min_coverage)
+
+    def words_decide(self, frame: QuestionFrame, candidate: Candidate) -> bool:
+        """Is the sentence on topic by words strongly enough to be quoted before sentences nearer in meaning: it
+        matches the question's words and holds at least `wording_min_share` of its wording, everyday words
+        included? "农村收割完在田里烧稻草" names only 农村 in plan words; every sentence about 农村电网 holds it."""
+        return self.matches_words(frame, candidate) and candidate.word_share >= self.wording_min_share
 
     def said_in_other_words(self, candidates: list[Candidate]) -> bool:
         """Does a sentence the dense arm chose stand out in meaning so far that the question is about what it

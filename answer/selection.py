@@ -9,7 +9,7 @@ from functools import cache, cached_property
 from jieba import posseg
 
 from carbonqa.answer.candidate import Candidate
-from carbonqa.answer.evidence import SentenceIndex, most_specific
+from carbonqa.answer.evidence import SentenceIndex, longest_only, most_specific
 from carbonqa.answer.outline import Outline
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.indicators.analysis import IndicatorAnalysis
@@ -104,10 +104,11 @@ class Evidence:
 
 def quote_order(policy: AnswerPolicy, frame: QuestionFrame, usable: list[Candidate]) -> list[Candidate]:
     """The usable sentences in the order they are considered for quoting. Best first, except: when none holds
-    the question's own words (a paraphrase), the closest in meaning first; when some do but the question
+    the question's own words (a paraphrase), or none holds half its wording however many of its plan words it
+    holds (AnswerPolicy.words_decide), the closest in meaning first; when some do but the question
     describes something in everyday words, the sentence it describes (AnswerPolicy.described) first: "田里盖的
     那种塑料薄膜" quotes 全生物降解农膜, not the sentences that merely share its 塑料."""
-    if not any(policy.matches_words(frame, c) for c in usable):
+    if not any(policy.words_decide(frame, c) for c in usable):
         return sorted(usable, key=lambda c: -c.semantic)
     return sorted(usable, key=lambda c: not policy.described(frame, c))
 
@@ -115,8 +116,3 @@ def quote_order(policy: AnswerPolicy, frame: QuestionFrame, usable: list[Candida
 def unused_terms(terms: list[str], used: Callable[[str], bool]) -> list[str]:
     """The terms of more than one character that are not `used`, without those inside a longer one of them."""
     return longest_only([term for term in terms if len(term) > 1 and not used(term)])
-
-
-def longest_only(terms: list[str]) -> list[str]:
-    """The terms not inside a longer one of them (jieba gives 自行, 行车 and 自行车 for one word)."""
-    return [term for term in terms if not any(term != other and term in other for other in terms)]

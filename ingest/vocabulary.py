@@ -298,7 +298,10 @@ NOTICE_QUESTIONS = {
 NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发机关", "recipients": "主送单位",
                  "contact": "问题反映渠道"}
 # Asks who is responsible (a department or unit), not what is to be done. Not "牵头推进什么": that asks what.
-AGENCY_QUESTION = re.compile(r"(?:哪个|哪些|哪家|什么)(?:部门|单位|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|"
+# Nor the units a plan's measure is addressed to, the object of its verb ("鼓励哪些单位装光伏", "要求哪些单位
+# 开展节能诊断"): those are answered by the measure's own sentence.
+AGENCY_QUESTION = re.compile(r"(?<!鼓励|支持|要求|引导|推动|号召|动员|督促)"
+                             r"(?:哪个|哪些|哪家|什么)(?:部门|单位|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|"
                              r"谁来?(?:负责|牵头)|(?:负责|牵头)的?是谁")
 # A department or unit in plan text: 市发展改革局, 珠海供电局, 管委会 (not 布局/格局); or a body the plans
 # make responsible by its kind: 碳达峰碳中和工作领导小组, 行业协会, 市各有关部门, 各级财政.

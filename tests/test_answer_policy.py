@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from carbonqa.answer.candidate import Candidate
+from carbonqa.answer.evidence import word_share
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.answer.selection import quote_order
 from carbonqa.ingest.models import Chunk, ChunkKind
@@ -133,11 +134,11 @@ def test_a_plan_word_the_plan_lacks_is_the_askers_when_a_first_choice_stands_far
 
 def test_the_sentence_a_description_points_at_answers_whatever_plan_words_it_lacks():
     # "江门农村自己盖房子，有没有统一的设计图纸" is answered by "编制《江门农房设计通用图集》": it lacks 农村, which
-    # another retrieved clause names, but it is the dense arm's choice and leads every other sentence in meaning.
+    # another retrieved clause names, but it leads every other sentence in meaning, with the dense arm's support
+    # (answer/evidence.py sets `leads`).
     weak = dict(coverage=0.2, has_key_term=False, misses_topic=True, outshone=True, dense_top=True, semantic=3.0)
     assert not POLICY.answers(frame(), candidate(**weak))
     assert POLICY.answers(frame(), candidate(leads=True, **weak))
-    assert not POLICY.answers(frame(), candidate(leads=True, **{**weak, "dense_top": False}))
     # A figure question is answered by the plan's statement of the figure asked, not by what it describes.
     assert not POLICY.answers(frame(wants_figure=True), candidate(leads=True, **weak))
 
@@ -171,3 +172,23 @@ def test_the_sentence_a_description_points_at_is_quoted_without_other_clauses_sh
     described.leads = False  # a best sentence like any other: a clause adding a question word is cited too
     assert tiny_answerer.evidence.pick(asked, [described, sharing], max_sentences=3, max_clauses=2) == \
         [described, sharing]
+
+
+def test_a_sentence_holding_little_of_the_questions_wording_does_not_outrank_meaning():
+    # "农村收割完在田里烧稻草，方案管不管": 农村 is its only plan word, and every sentence about 农村电网 holds it;
+    # the sentence saying 严格禁烧管控 holds none of its words but is nearest in meaning.
+    terms = ["农村", "收割", "田里", "稻草"]
+    assert word_share(terms, "实施新一轮农村电网升级改造。") == 0.25
+    assert word_share(["自行", "行车", "自行车"], "推广自行车出行。") == 1.0  # a word counts once, as its longest form
+    assert word_share([], "任何句子。") == 1.0
+    on_words = candidate(coverage=1.0, score=1.15, dense_top=True, semantic=1.1, text="实施新一轮农村电网升级改造。")
+    on_words.word_share = 0.25
+    nearest = candidate(coverage=0.2, score=0.55, dense_top=True, semantic=2.0, text="完善秸秆收储运体系，严格禁烧管控。")
+    nearest.word_share = 0.0
+    asked = frame(terms=terms)
+    assert not POLICY.words_decide(asked, on_words)
+    assert quote_order(POLICY, asked, [on_words, nearest]) == [nearest, on_words]
+    # Holding half the question's wording, the words decide as before.
+    on_words.word_share = POLICY.wording_min_share
+    assert POLICY.words_decide(asked, on_words)
+    assert quote_order(POLICY, asked, [on_words, nearest]) == [on_words, nearest]

@@ -386,6 +386,10 @@ def test_who_is_responsible_is_an_agency_question_not_a_list_of_clauses(words):
     assert agency.wants_agency and not agency.wants_list and not agency.wants_structure
     assert read_question("云浮方案里，水泥行业碳达峰由哪个部门牵头负责？", CORPUS, words).wants_agency
     assert not read_question("佛山牵头推进什么城市群建设？", CORPUS, words).wants_agency  # asks what
+    # The units a measure is addressed to, the object of its verb, are named by the measure's own sentence.
+    assert not read_question("佛山方案点名鼓励哪些单位装光伏？", CORPUS, words).wants_agency
+    assert not read_question("江门要求哪些单位开展节能诊断？", CORPUS, words).wants_agency
+    assert read_question("江门节能诊断要求由哪些单位负责？", CORPUS, words).wants_agency
 
 
 def test_each_facet_is_read_into_a_frame_of_its_own(words):

@@ -157,13 +157,16 @@ def test_no_sentence_misses_a_word_the_plans_searched_never_use():
 
 
 def test_the_nearest_sentence_leads_when_far_ahead_and_the_question_uses_words_the_plans_do_not():
-    # "山林面积" is no plan word; the forest sentence is far nearer the question than the other two.
+    # "山林面积" is no plan word; the forest sentence is far nearer the question than the other two, and the
+    # dense arm chose its clause first.
     policy = AnswerPolicy(semantic_min_z=1.0, meaning_lead=0.5)
-    hits = [SearchHit(chunk=c, score=1.0 - i / 10) for i, c in enumerate(CHUNKS)]
 
-    def leaders(terms: list[str], vectors: SentenceVectors = VECTORS) -> list[str]:
+    def leaders(terms: list[str], vectors: SentenceVectors = VECTORS, forest_rank: int | None = 1) -> list[str]:
         index = SentenceIndex(CHUNKS, policy=policy, vectors=vectors)
         frame = QuestionFrame(text="问题", regions=RegionQuery(), terms=terms)
+        ranks = [forest_rank, 2, 3]
+        hits = [SearchHit(chunk=c, score=1.0 - i / 10, dense_rank=rank, dense_score=0.9 - (rank or 50) / 50)
+                for i, (c, rank) in enumerate(zip(CHUNKS, ranks))]
         return [c.chunk.id for c in index.candidates(frame, hits, QUESTION) if c.leads]
 
     assert leaders(["山林", "面积", "比例"]) == ["t/1"]
@@ -171,3 +174,11 @@ def test_the_nearest_sentence_leads_when_far_ahead_and_the_question_uses_words_t
     # Two sentences nearly as near: neither leads.
     close = SentenceVectors(sentence_texts(CHUNKS), np.stack([unit(1, 0.1, 0), unit(1, 0.12, 0), unit(0, 0, 1)]))
     assert leaders(["山林", "面积", "比例"], close) == []
+    # Its clause ranked high by the dense arm but not first ("晚上制冰、白天放冷气的空调办法" of 商场, for 冰蓄冷):
+    # it leads while the question also names something in the plans' words (比例), not when it names nothing
+    # the plans write (then only the dense arm's first choice is evidence enough), nor when ranked low.
+    assert leaders(["山林", "面积", "比例"], forest_rank=4) == ["t/1"]
+    assert leaders(["山林", "面积"], forest_rank=4) == []
+    assert leaders(["山林", "面积"]) == ["t/1"]
+    assert leaders(["山林", "面积", "比例"], forest_rank=policy.dense_top_max + 1) == []
+    assert leaders(["山林", "面积", "比例"], forest_rank=None) == []
