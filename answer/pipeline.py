@@ -15,7 +15,7 @@ from carbonqa.answer.followup import read_in_context
 from carbonqa.answer.kinds.analysis import Analysis
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_reply
 from carbonqa.answer.kinds.comparison import Comparison
-from carbonqa.answer.kinds.department import DepartmentNotStated
+from carbonqa.answer.kinds.department import DepartmentNotStated, LeadingBody, ResponsibleForTask
 from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.indicator_table import IndicatorTable
 from carbonqa.answer.kinds.notice import NoticeAnswer
@@ -41,7 +41,7 @@ from carbonqa.retriever.search import Retriever
 KINDS: tuple[AnswerStrategy, ...] = (
     NoPlan(), PlaceFigureNotStated(), NoticeAnswer(), Analysis(), StructureAcrossPlans(), Comparison(by_facets=True),
     IndicatorTable(), Comparison(), Structure(), YearNotStated(), FacetAnswer(), TopicNotInPlan(), SentenceAnswer(),
-    FigureNotStated(), DepartmentNotStated(), NotStated(),
+    FigureNotStated(), ResponsibleForTask(), LeadingBody(), DepartmentNotStated(), NotStated(),
 )
 # Called with every finished Answer (the service's metrics and request logs); process-wide, like the
 # Prometheus metrics they feed.
