@@ -102,3 +102,9 @@ def test_who_leads_the_whole_work_is_the_plans_leading_body(tiny_retriever, tiny
     # A task the leading body's sentence does not name is not answered by it.
     refused = answerer.ask(AnswerRequest(question="广东海上风电这摊子事谁来领导？"))
     assert refused.refused
+
+
+def test_who_is_asked_of_each_coordinated_task_not_made_part_of_the_last():
+    frame = read_question("珠海的老旧基站、小数据中心改造这事归谁管？", REGIONS, WORDS)
+    assert [facet.label for facet in frame.facets] == ["老旧基站", "小数据中心改造这事"]
+    assert all(facet.question.rstrip("？?").endswith("归谁管") and facet.frame.wants_agency for facet in frame.facets)
