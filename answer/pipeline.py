@@ -15,7 +15,7 @@ from carbonqa.answer.followup import read_in_context
 from carbonqa.answer.kinds.analysis import Analysis
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_reply
 from carbonqa.answer.kinds.comparison import Comparison
-from carbonqa.answer.kinds.department import DepartmentNotStated, LeadingBody, ResponsibleForTask
+from carbonqa.answer.kinds.department import DepartmentNotStated, LeadingBody, ResponsibleForTask, TasksOfAgency
 from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.indicator_table import IndicatorTable
 from carbonqa.answer.kinds.notice import NoticeAnswer
@@ -39,7 +39,7 @@ from carbonqa.retriever.search import Retriever
 # comparison (plans' lists counted side by side, by facets, from the indicator table, by sentences), a plan's
 # list, then a single plan's answer or the reason it has none.
 KINDS: tuple[AnswerStrategy, ...] = (
-    NoPlan(), PlaceFigureNotStated(), NoticeAnswer(), Analysis(), StructureAcrossPlans(), Comparison(by_facets=True),
+    NoPlan(), PlaceFigureNotStated(), NoticeAnswer(), Analysis(), TasksOfAgency(), StructureAcrossPlans(), Comparison(by_facets=True),
     IndicatorTable(), Comparison(), Structure(), YearNotStated(), FacetAnswer(), TopicNotInPlan(), SentenceAnswer(),
     FigureNotStated(), ResponsibleForTask(), LeadingBody(), DepartmentNotStated(), NotStated(),
 )

@@ -300,7 +300,7 @@ NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发�
 # in charge, in any wording (归谁管, 谁来领导, 是谁的活, 由谁统筹).
 IN_CHARGE = re.compile(r"负责|牵头|主管|分管|主抓|管(?![理控网道线廊护制])|领导|统筹|抓|落实|承担|责任|分工")
 _WHICH = r"哪个|哪些|哪家|哪几个|哪一个|什么"
-AGENCY_QUESTION = re.compile(rf"(?:{_WHICH})(?:部门|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|"
+AGENCY_QUESTION = re.compile(rf"(?:{_WHICH})(?:省直|市直|县直|省级|市级|省里|市里)?(?:部门|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|"
                              rf"谁(?:来|在|去)?(?:{IN_CHARGE.pattern})|(?:{IN_CHARGE.pattern})[^，,。？?谁]{{0,8}}?(?:是|为)?谁|"
                              r"归(?:谁|哪)|谁的(?:活|事|职责|责任|任务|工作)")
 # "哪些单位", "哪类主体": who is in charge only where the question says so (IN_CHARGE: "哪些单位负责", "分工表

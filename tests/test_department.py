@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from carbonqa.answer.followup import resolve_followup
-from carbonqa.answer.kinds.department import DepartmentNotStated, LeadingBody, row_quote, task_row
+from carbonqa.answer.kinds.department import DepartmentNotStated, LeadingBody, row_quote, rows_naming, task_row
 from carbonqa.answer.models import AnswerRequest
 from carbonqa.answer.pipeline import Answerer
 from carbonqa.index.tokenizer import Tokenizer
@@ -108,3 +108,14 @@ def test_who_is_asked_of_each_coordinated_task_not_made_part_of_the_last():
     frame = read_question("珠海的老旧基站、小数据中心改造这事归谁管？", REGIONS, WORDS)
     assert [facet.label for facet in frame.facets] == ["老旧基站", "小数据中心改造这事"]
     assert all(facet.question.rstrip("？?").endswith("归谁管") and facet.frame.wants_agency for facet in frame.facets)
+
+
+def test_the_tasks_of_a_department_named_are_the_rows_naming_it():
+    rows = [TREE[f"p/table.{n}"] for n in (1, 2, 3)] + [_chunk(
+        "table.4", ChunkKind.table_row, "序号：4\n重点任务：节能降碳行动\n推广节能技术。\n主要责任单位：市工业局、发展改革局",
+        start=250)]
+    names, found = rows_naming("某市发展改革局在分工表里参与了哪些行动", rows)
+    assert names == ["市发展改革局"] and [row.id for row in found] == ["p/table.1", "p/table.4"]
+    names, found = rows_naming("工业局牵头哪些任务", rows)  # what it leads: the rows naming it first
+    assert names == ["工业局"] and [row.id for row in found] == ["p/table.3", "p/table.4"]
+    assert rows_naming("文旅局负责哪些事", rows) == ([], [])  # a department the table never names

@@ -1,8 +1,11 @@
 """Who is responsible ("由哪个部门牵头", "责任单位有哪些", "这块归谁管"): answered by a sentence that names a
 department or unit (AnswerPolicy.answers requires one, so the responsibility tables answer); else, when the
 sentence on the question's topic names no one, by the row of the plan's task-division table for the task
-that sentence lies under; else refused here."""
+that sentence lies under; who leads the whole work, by the plan's leading body; else refused here. And the
+other way round: which tasks a department named in the question is responsible for."""
 from __future__ import annotations
+
+import re
 
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.compose import CitationBook, attributed, cited_quotes, display
@@ -11,7 +14,41 @@ from carbonqa.answer.kinds.refusal import refusal
 from carbonqa.answer.selection import quote_order
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.tree import ClauseTree
-from carbonqa.ingest.vocabulary import AGENCY, LEADING_BODY
+from carbonqa.ingest.vocabulary import AGENCY, LEADING_BODY, LIST_WORDS
+from carbonqa.retriever.frame import asks_who_is_in_charge
+
+# Asks what a department leads, not only takes part in: the rows naming it first.
+LEADS = re.compile(r"牵头|主责|领衔")
+
+
+class TasksOfAgency:
+    """The other way round: which tasks a department named in the question is responsible for ("供电局在分工表里
+    参与了哪些行动"): every row of the asked plans' task-division tables naming it, in the table's order, each
+    quoted; asked what it leads (牵头), the rows naming it first. A department the tables never name is left to
+    the other kinds."""
+
+    def applies(self, asked: Asked) -> bool:
+        frame = asked.frame
+        return not asks_who_is_in_charge(frame.text) and bool(LIST_WORDS.search(frame.text)) and \
+            bool(AGENCY.search(frame.text))
+
+    def answer(self, asked: Asked) -> Reply | None:
+        frame, corpus = asked.frame, asked.evidence.corpus
+        docs = frame.regions.documents or [plan.doc_id for region in (frame.regions.regions or corpus.plans.regions)
+                                           for plan in corpus.plans.of_region(region)]
+        names, rows = rows_naming(frame.text, [c for c in corpus.tree.chunks
+                                               if c.doc_id in docs and c.kind == ChunkKind.table_row])
+        if not rows:
+            return None
+        book = CitationBook()
+        lines = []
+        role = "牵头（列第一）" if LEADS.search(frame.text) else "列为责任单位"
+        for doc_id in dict.fromkeys(row.doc_id for row in rows):
+            mine = [row for row in rows if row.doc_id == doc_id]
+            lines.append(f"据《{mine[0].title}》的任务分工表，{'、'.join(names)}{role}的共{len(mine)}项：")
+            lines += [f"{n}. {display(row_quote(row))}[{book.cite(row, row_quote(row))}]"
+                      for n, row in enumerate(mine, start=1)]
+        return Reply("\n".join(lines), book)
 
 
 class ResponsibleForTask:
@@ -85,6 +122,39 @@ def task_row(tree: ClauseTree, chunk: Chunk, sentence: str) -> tuple[Chunk, str]
             said = _bigrams(chunk.heading + sentence)
             return max(of_task, key=lambda row: len(said & _bigrams(row.text))), heading
     return None
+
+
+def rows_naming(question: str, rows: list[Chunk]) -> tuple[list[str], list[Chunk]]:
+    """The departments the question names, and the task-table rows naming them among the responsible (first,
+    when it asks what they lead)."""
+    names = named_agencies(question, [_units(row) for row in rows])
+    # A table writes 市发展改革局 once and 发展改革局 after it in a list: matched without the level.
+    bare = [name[1:] if name[0] in "省市县区" else name for name in names]
+    leads = bool(LEADS.search(question))
+    return names, [row for row in rows if any(name in (_first_unit(row) if leads else _units(row)) for name in bare)]
+
+
+def named_agencies(question: str, units: list[str]) -> list[str]:
+    """The departments the question names by name, as the tables write them (生态环境局, 珠海供电局; not a kind
+    of body: 各部门): each the longest words ending where a department's name ends that some row names."""
+    names = []
+    for match in AGENCY.finditer(question):
+        if match.group().startswith(("各", "有关")):
+            continue
+        spelled = (question[start:match.end()] for start in range(max(0, match.start() - 6), match.start() + 1))
+        name = next((name for name in spelled if any(name in unit for unit in units)), None)
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _units(row: Chunk) -> str:
+    """A row's last field: who is responsible for it."""
+    return _value(row.text.rstrip().split("\n")[-1])
+
+
+def _first_unit(row: Chunk) -> str:
+    return re.split(r"[、，,]", _units(row))[0]
 
 
 def row_quote(row: Chunk) -> str:
