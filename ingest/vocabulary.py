@@ -239,8 +239,11 @@ POINTS_BACK = re.compile(rf"^(?:{_POINTERS})|呢\W*$")
 LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
 # Words that ask something of a topic without naming one ("具体数字是多少", "谁牵头", "时间节点呢", "定了没有",
 # "还有别的吗", "具体有哪些措施"): a follow-up with no other words asks them of the previous question's topic.
+# Being in charge of something, in any wording ("归谁管", "谁来领导", "由谁统筹"): asked, not a topic.
+IN_CHARGE = re.compile(r"负责|牵头|主管|分管|主抓|管(?![理控网道线廊护制])|领导|统筹|抓|落实|承担|责任|分工")
 ASKED_ASPECT = re.compile(r"具体|数字|数值|数据|时间|节点|时候|期限|截止|往后|以后|之后|有没有|没有|有无|定了|"
-                          r"负责|牵头|部门|责任|单位|主要|落实|执行|别的|其他|其它|其余|措施|举措|任务|工作|内容|政策|办法")
+                          r"部门|单位|主要|执行|别的|其他|其它|其余|措施|举措|任务|工作|内容|政策|办法|由?谁来?|"
+                          + IN_CHARGE.pattern)
 # Words standing for what the previous question asked about ("这个谁负责", "这块工作", "佛山有这要求没",
 # "这是到哪一年的目标", "它的文号", "第三条里面", "下面具体有哪几条", "有没有类似规定"); 这 with a measure word, a
 # word for a matter or 是, not 这样/这里/这次/这一轮 (manner, place, this round).
@@ -297,8 +300,7 @@ NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发�
                  "contact": "问题反映渠道"}
 # Asks who is responsible (a department or unit), not what is to be done. Not "牵头推进什么": that asks what.
 # A government body asked for (哪个局, 什么部门) is asked as the one in charge; so is "谁" with a verb of being
-# in charge, in any wording (归谁管, 谁来领导, 是谁的活, 由谁统筹).
-IN_CHARGE = re.compile(r"负责|牵头|主管|分管|主抓|管(?![理控网道线廊护制])|领导|统筹|抓|落实|承担|责任|分工")
+# in charge (IN_CHARGE), in any wording (归谁管, 谁来领导, 是谁的活, 由谁统筹).
 _WHICH = r"哪个|哪些|哪家|哪几个|哪一个|什么"
 AGENCY_QUESTION = re.compile(rf"(?:{_WHICH})(?:省直|市直|县直|省级|市级|省里|市里)?(?:部门|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|"
                              rf"谁(?:来|在|去)?(?:{IN_CHARGE.pattern})|(?:{IN_CHARGE.pattern})[^，,。？?谁]{{0,8}}?(?:是|为)?谁|"

@@ -119,3 +119,11 @@ def test_the_tasks_of_a_department_named_are_the_rows_naming_it():
     names, found = rows_naming("工业局牵头哪些任务", rows)  # what it leads: the rows naming it first
     assert names == ["工业局"] and [row.id for row in found] == ["p/table.3", "p/table.4"]
     assert rows_naming("文旅局负责哪些事", rows) == ([], [])  # a department the table never names
+
+
+@pytest.mark.parametrize("asked", ["具体由谁来落实", "这事谁来抓", "归谁管？"])
+def test_a_follow_up_asking_only_who_asks_it_of_the_previous_topic(asked):
+    def read(text):
+        return read_question(text, REGIONS, WORDS)
+    understood = resolve_followup(read(asked), read("珠海重点用能单位节能降碳有什么要求"), REGIONS, read)
+    assert understood.startswith("珠海重点用能单位节能降碳") and read(understood).wants_agency
