@@ -9,11 +9,14 @@ from carbonqa.answer.followup import resolve_followup
 from carbonqa.answer.kinds.department import DepartmentNotStated, LeadingBody, row_quote, rows_naming, task_row
 from carbonqa.answer.models import AnswerRequest
 from carbonqa.answer.pipeline import Answerer
+from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.selection import Evidence
 from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.tree import ClauseTree
 from carbonqa.ingest.vocabulary import NOTICE_QUESTIONS
 from carbonqa.retriever.frame import asks_who_is_in_charge, read_question
+from carbonqa.retriever.models import QuestionFrame, RegionQuery
 from carbonqa.retriever.regions import RegionCatalog
 
 pytestmark = pytest.mark.unit
@@ -127,3 +130,11 @@ def test_a_follow_up_asking_only_who_asks_it_of_the_previous_topic(asked):
         return read_question(text, REGIONS, WORDS)
     understood = resolve_followup(read(asked), read("珠海重点用能单位节能降碳有什么要求"), REGIONS, read)
     assert understood.startswith("珠海重点用能单位节能降碳") and read(understood).wants_agency
+
+
+def test_a_term_the_plan_writes_with_quotation_marks_inside_is_not_absent(tiny_corpus, monkeypatch):
+    # "能耗双控" asked of a plan writing 能耗“双控”: the plan's term, not one it never uses.
+    evidence = Evidence(tiny_corpus, AnswerPolicy())
+    monkeypatch.setattr(evidence.sentences, "plan_words", lambda terms: terms)
+    frame = QuestionFrame(text="q", regions=RegionQuery(), terms=["实施碳达峰三大行动", "核聚变电站"])
+    assert evidence.absent_terms(frame, ["广东省"]) == ["核聚变电站"]
