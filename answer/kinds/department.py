@@ -28,6 +28,7 @@ class TasksOfAgency:
     the other kinds."""
 
     def applies(self, asked: Asked) -> bool:
+        # Read by the patterns, not the prototypes: "文广旅体局负责哪些事" is near who in meaning but asks what.
         frame = asked.frame
         return not asks_who_is_in_charge(frame.text) and bool(LIST_WORDS.search(frame.text)) and \
             bool(AGENCY.search(frame.text))
@@ -154,6 +155,7 @@ def _units(row: Chunk) -> str:
 
 
 def _first_unit(row: Chunk) -> str:
+    """The unit a row names first: the one leading the task."""
     return re.split(r"[、，,]", _units(row))[0]
 
 
