@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from carbonqa.ingest.time_expressions import spelled_out, without_times
 from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKING_TAIL, ASKING_WORD, ASKS_EACH, FIGURE_NOUNS,
                                         LEADING_POINTER, NOTICE_QUESTIONS, POINTS_BACK, PREVIOUS_ANSWER, QUESTION_WORD,
-                                        WHEN_WORDS, YEAR_MENTION)
+                                        UNITS_ASKED, WHEN_WORDS, YEAR_MENTION)
 from carbonqa.retriever.models import QuestionFrame
 from carbonqa.retriever.regions import RegionCatalog
 
@@ -40,7 +40,7 @@ SLOT = "\0"
 SLOT_RUN = re.compile(f"{SLOT}(?:[和与及、，,]*{SLOT})*")
 # What a question asks, as opposed to what it asks about: who, the notice, when, the question word; what
 # follows the question word stays ("什么时候全部换成新能源").
-ASKING_PARTS = (AGENCY_QUESTION, *NOTICE_QUESTIONS.values(), WHEN_WORDS, ASKING_WORD)
+ASKING_PARTS = (AGENCY_QUESTION, UNITS_ASKED, *NOTICE_QUESTIONS.values(), WHEN_WORDS, ASKING_WORD)
 SUBJECT_END = "的是由为，,。？?！! "
 CLAUSE_BREAK = re.compile("[，,]")
 

@@ -15,7 +15,7 @@ from carbonqa.answer.followup import read_in_context
 from carbonqa.answer.kinds.analysis import Analysis
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_reply
 from carbonqa.answer.kinds.comparison import Comparison
-from carbonqa.answer.kinds.department import DepartmentNotStated
+from carbonqa.answer.kinds.department import DepartmentNotStated, LeadingBody, ResponsibleForTask, TasksOfAgency
 from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.indicator_table import IndicatorTable
 from carbonqa.answer.kinds.notice import NoticeAnswer
@@ -35,13 +35,15 @@ from carbonqa.retriever.search import Retriever
 
 # Priority order: a question no plan covers, a figure of a place its covering plan does not state, then
 # one about a notice, a computation across plans from their targets (before the comparisons: on the 87
-# bank questions read as analytical, keys 84 here vs 80 after the indicator table and 54 without it), a
-# comparison (plans' lists counted side by side, by facets, from the indicator table, by sentences), a plan's
-# list, then a single plan's answer or the reason it has none.
+# bank questions read as analytical, keys 84 here vs 80 after the indicator table and 54 without it), the
+# tasks of a department named (its task-table rows), a comparison (plans' lists counted side by side, by
+# facets, from the indicator table, by sentences), a plan's list, then a single plan's answer or the reason it
+# has none (who is responsible: the task's row, the leading body, else not stated).
 KINDS: tuple[AnswerStrategy, ...] = (
-    NoPlan(), PlaceFigureNotStated(), NoticeAnswer(), Analysis(), StructureAcrossPlans(), Comparison(by_facets=True),
-    IndicatorTable(), Comparison(), Structure(), YearNotStated(), FacetAnswer(), TopicNotInPlan(), SentenceAnswer(),
-    FigureNotStated(), DepartmentNotStated(), NotStated(),
+    NoPlan(), PlaceFigureNotStated(), NoticeAnswer(), Analysis(), TasksOfAgency(), StructureAcrossPlans(),
+    Comparison(by_facets=True), IndicatorTable(), Comparison(), Structure(), YearNotStated(), FacetAnswer(),
+    TopicNotInPlan(), SentenceAnswer(),
+    FigureNotStated(), ResponsibleForTask(), LeadingBody(), DepartmentNotStated(), NotStated(),
 )
 # Called with every finished Answer (the service's metrics and request logs); process-wide, like the
 # Prometheus metrics they feed.

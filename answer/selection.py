@@ -20,6 +20,7 @@ from carbonqa.retriever.corpus import Corpus
 from carbonqa.retriever.models import QuestionFrame
 
 NOUN_TAG = re.compile(r"n|eng")  # jieba's part-of-speech tags of nouns (n, nz, nt, nr…) and English words
+QUOTATION_MARKS = re.compile(r"[“”‘’\"'「」『』]")
 
 
 @cache
@@ -39,6 +40,7 @@ class Evidence:
         self.sentences = SentenceIndex(corpus.tree.chunks, corpus.tokenizer.user_terms, policy, corpus.sentences,
                                        corpus.tokenizer.segment)
         self.outline = Outline(corpus.tree, policy)
+        self._unquoted_texts: dict[str, str] = {}
 
     @cached_property
     def analysis(self) -> IndicatorAnalysis:
@@ -59,8 +61,15 @@ class Evidence:
         # A common word (地方, 小区) names no topic a plan could lack: its plan says the thing in other words.
         absent = [t for t in self.sentences.plan_words(frame.terms)
                   if idf.get(t, median) >= self.policy.absent_term_min_idf
-                  and not any(form in plan_texts[r] for r in regions for form in term_forms(t))]
+                  and not any(form in plan_texts[r] or form in self._unquoted(r) for r in regions
+                              for form in term_forms(t))]
         return sorted(absent, key=len, reverse=True)
+
+    def _unquoted(self, region: str) -> str:
+        """The region's plan text without quotation marks: 能耗“双控” is the plan's 能耗双控."""
+        if region not in self._unquoted_texts:
+            self._unquoted_texts[region] = QUOTATION_MARKS.sub("", self.corpus.regions.plan_texts[region])
+        return self._unquoted_texts[region]
 
     def unused_nouns(self, frame: QuestionFrame) -> list[str]:
         """The question's nouns (by jieba's tag of their last word) that no plan's text contains, longest

@@ -242,8 +242,11 @@ POINTS_BACK = re.compile(rf"^(?:{_POINTERS})|呢\W*$")
 LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
 # Words that ask something of a topic without naming one ("具体数字是多少", "谁牵头", "时间节点呢", "定了没有",
 # "还有别的吗", "具体有哪些措施"): a follow-up with no other words asks them of the previous question's topic.
+# Being in charge of something, in any wording ("归谁管", "谁来领导", "由谁统筹"): asked, not a topic.
+IN_CHARGE = re.compile(r"负责|牵头|主管|分管|主抓|管(?![理控网道线廊护制])|领导|统筹|抓|落实|承担|责任|分工")
 ASKED_ASPECT = re.compile(r"具体|数字|数值|数据|时间|节点|时候|期限|截止|往后|以后|之后|有没有|没有|有无|定了|"
-                          r"负责|牵头|部门|责任|单位|主要|落实|执行|别的|其他|其它|其余|措施|举措|任务|工作|内容|政策|办法")
+                          r"部门|单位|主要|执行|别的|其他|其它|其余|措施|举措|任务|工作|内容|政策|办法|由?谁来?|"
+                          + IN_CHARGE.pattern)
 # Words standing for what the previous question asked about ("这个谁负责", "这块工作", "佛山有这要求没",
 # "这是到哪一年的目标", "它的文号", "第三条里面", "下面具体有哪几条", "有没有类似规定"); 这 with a measure word, a
 # word for a matter or 是, not 这样/这里/这次/这一轮 (manner, place, this round).
@@ -285,28 +288,35 @@ ISSUE_ORDER = re.compile(r"(?:哪个|哪份|哪一个|谁)[^，,。？?\s]{0,6}(
                          r"(?:印发|发布|出台|发)得?(?:更|较|比较)?(?:早|晚)")
 NOTICE_QUESTIONS = {
     "number": re.compile(r"文号|字号"),
-    "date": re.compile(rf"(?:哪天|哪一天|哪一?年|何时|什么时候|什么时间|几月几[日号])(?:由[^，,。？?]{{2,12}})?{_ISSUED}|"
+    "date": re.compile(rf"(?:哪天|哪一天|哪一?年|何时|(?:什么|啥)时候|什么时间|几月几[日号])(?:由[^，,。？?]{{2,12}})?{_ISSUED}|"
                        rf"(?:印发|发布|出台|下发|发文)(?:日期|时间)(?!表)|落款[^，,。？?]{{0,3}}(?:哪天|哪一天|日期|几月几)|"
                        rf"{ISSUE_ORDER.pattern}"),
     "issuer": re.compile(rf"(?:哪个|哪一?级|什么)(?:部门|单位|机关|机构|政府){_ISSUED}|由谁{_ISSUED}|谁{_ISSUED}|"
                          r"(?:印发|发文|发布)(?:机关|单位|部门)|以(?:谁|哪个单位|哪个部门|什么单位)的?名义"),
     # To whom the notice went (its 主送 line), and where problems are to be reported (请径向……反映).
     "recipients": re.compile(r"(?:印发|下发|发|送)给了?(?:哪些|谁|哪几)|主送|发文对象"),
-    "contact": re.compile(r"(?:问题|困难)[^，,。？?]{0,10}(?:找|联系)(?:哪|谁)|向(?:哪个|哪里|哪儿|谁)反映|"
-                          r"(?:哪个|什么)(?:部门|单位)反映|反映(?:问题)?(?:找|向)(?:哪|谁)"),
+    # Not "重大问题要向哪里报告": the plan's own reporting line, not the notice's.
+    "contact": re.compile(r"(?:问题|疑问|困难)[^，,。？?]{0,10}(?:找|联系|问)(?:哪|谁)|(?:向|找)(?:哪|谁)[^，,。？?]{0,5}反映|"
+                          r"(?:哪个|什么)(?:部门|单位|局)反映|反映(?:问题)?(?:找|向)(?:哪|谁)|反映(?:问题)?的?(?:渠道|途径|窗口)"),
 }
 NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发机关", "recipients": "主送单位",
                  "contact": "问题反映渠道"}
 # Asks who is responsible (a department or unit), not what is to be done. Not "牵头推进什么": that asks what.
-# Nor the units a plan's measure is addressed to, the object of its verb ("鼓励哪些单位装光伏", "要求哪些单位
-# 开展节能诊断"): those are answered by the measure's own sentence.
-AGENCY_QUESTION = re.compile(r"(?<!鼓励|支持|要求|引导|推动|号召|动员|督促)"
-                             r"(?:哪个|哪些|哪家|什么)(?:部门|单位|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|"
-                             r"谁来?(?:负责|牵头)|(?:负责|牵头)的?是谁")
+# A government body asked for (哪个局, 什么部门) is asked as the one in charge; so is "谁" with a verb of being
+# in charge (IN_CHARGE), in any wording (归谁管, 谁来领导, 是谁的活, 由谁统筹).
+_WHICH = r"哪个|哪些|哪家|哪几个|哪一个|什么"
+AGENCY_QUESTION = re.compile(rf"(?:{_WHICH})(?:省直|市直|县直|省级|市级|省里|市里)?(?:部门|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|"
+                             rf"谁(?:来|在|去)?(?:{IN_CHARGE.pattern})|(?:{IN_CHARGE.pattern})[^，,。？?谁]{{0,8}}?(?:是|为)?谁|"
+                             r"归(?:谁|哪)|谁的(?:活|事|职责|责任|任务|工作)")
+# "哪些单位", "哪类主体": who is in charge only where the question says so (IN_CHARGE: "哪些单位负责", "分工表
+# 写的是哪些单位"); else which kinds of entities a measure targets ("鼓励哪些单位在楼顶装光伏": 学校、医院……).
+UNITS_ASKED = re.compile(rf"(?:{_WHICH}|哪类|哪些类|哪几类)(?:单位|主体)")
 # A department or unit in plan text: 市发展改革局, 珠海供电局, 管委会 (not 布局/格局); or a body the plans
 # make responsible by its kind: 碳达峰碳中和工作领导小组, 行业协会, 市各有关部门, 各级财政.
 AGENCY = re.compile(r"[\u4e00-\u9fff]{2}(?<![布格大结当变])局|委员会|管委会|办公室|人民政府|领导小组|协会|"
                     r"(?:各有关|有关|各)部门|各级(?:财政|政府)")
+# The body a plan puts over its whole work: 碳达峰碳中和工作领导小组 (and its office).
+LEADING_BODY = re.compile(r"领导小组|领导机构|指挥部")
 # Asks what a plan says about a topic, not for one fact: a few sentences make the answer.
 OVERVIEW_WORDS = re.compile(r"有什么(?:安排|打算|计划)|有何(?:安排|打算)|怎么说|说了什么|提到了?什么|有哪些(?:举措|措施|安排|要求|部署)|怎样推进|如何推进|有什么(?:要求|举措|措施)")
 # Asks by what means something is done ("用什么方式提高……比例"): a quantity it names is the goal, not the answer.

@@ -92,7 +92,10 @@ def _coordination(question: str, segment: Callable[[str], list[str]], places: li
     for word in words:
         spans.append((position, position + len(word)))
         position += len(word)
-    frame = [_is_frame(w, places) for w in words]
+    # Who is asked ("……改造这事归谁管") is no conjunct's: the words from its start are the question's frame.
+    who = AGENCY_QUESTION.search(question)
+    asking = who.start() if who else len(question)
+    frame = [_is_frame(w, places) or start >= asking for w, (start, _) in zip(words, spans)]
     i = 0
     while i < len(words):
         if frame[i] or words[i] in COORDINATORS:

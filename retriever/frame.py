@@ -15,12 +15,13 @@ from carbonqa.ingest.text import squash
 from carbonqa.ingest.time_expressions import read_times, spelled_out, without_times
 from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT, ASKED_UNIT, CLOSES_OWN_LIST,
                                         COUNTED_NOUN, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS,
-                                        FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END, ITEM_NOUN, LIST_VERB_END,
-                                        LIST_WORDS, LOCATE_ASKED, MEANS_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER, ORDINALS,
-                                        OVERVIEW_WORDS, PART_ORDINAL, PART_POINTER, PLACE_POINTER, PLAN_PARTS,
+                                        FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END, IN_CHARGE, ITEM_NOUN, LIST_VERB_END,
+                                        LIST_WORDS, LOCATE_ASKED, MEANS_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER,
+                                        ORDINALS, OVERVIEW_WORDS, PART_ORDINAL, PART_POINTER, PLACE_POINTER, PLAN_PARTS,
                                         POINTER_WORDS, POINTS_BACK, REFERS_BACK, SHARE_WORDS, STATED_COUNT,
-                                        STRUCTURAL_NOUNS, UNDER_ASKED, WHEN_WORDS, YEAR_MENTION, chinese_number,
-                                        english_spelled_out, figures_spelled_out, standard_question_words,
+                                        STRUCTURAL_NOUNS, UNDER_ASKED, UNITS_ASKED, WHEN_WORDS, YEAR_MENTION,
+                                        chinese_number, english_spelled_out, figures_spelled_out,
+                                        standard_question_words,
                                         unit_family)
 from carbonqa.retriever.facets import split_facets
 from carbonqa.retriever.intent import compares_unnamed, read_analysis
@@ -121,7 +122,7 @@ def _list_intent(question: str) -> dict:
     """Whether it wants a list, a plan's own parts, a count, an item by position, or who is responsible."""
     # "重点任务分工表里……由哪些单位负责" asks who, not for the plan's list of 重点任务; "排第一的责任单位"
     # ranks the units named, not the plan's parts.
-    wants_agency = bool(AGENCY_QUESTION.search(question))
+    wants_agency = asks_who_is_in_charge(question)
     position = None if wants_agency else _position(question)
     first = FIRST_ITEMS.search(question)
     part = PART_ORDINAL.search(question)
@@ -148,6 +149,12 @@ def _list_intent(question: str) -> dict:
         first_items=chinese_number(first.group(1)) if first else None,
         part_number=part.group(1) if part else None,
     )
+
+
+def asks_who_is_in_charge(question: str) -> bool:
+    """Does it ask which department or unit is in charge, not which kinds of entities a measure targets
+    ("哪些单位负责" asks who; "鼓励哪些单位装光伏" asks for 学校、医院……)?"""
+    return bool(AGENCY_QUESTION.search(question)) or bool(UNITS_ASKED.search(question) and IN_CHARGE.search(question))
 
 
 def _position(question: str) -> tuple[int, re.Match, str | None] | None:

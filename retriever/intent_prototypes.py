@@ -7,10 +7,12 @@ for none of them (a figure, a fact), so that a question near no intent prototype
 """
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 import numpy as np
 
+from carbonqa.ingest.vocabulary import IN_CHARGE
 from carbonqa.retriever.models import QuestionFrame
 
 OTHER = "other"
@@ -31,6 +33,8 @@ PROTOTYPES: dict[str, tuple[str, ...]] = {
 
 # Applied by the retriever: intent -> the least cosine to its nearest prototype (chosen on train).
 THRESHOLDS = {"structure": 0.895, "department": 0.87}
+# A department question by meaning names someone or some body, or being in charge.
+WHO_WORDS = re.compile(rf"谁|部门|单位|机构|机关|主体|局|委|{IN_CHARGE.pattern}")
 # What the frame becomes when a question means the intent (as the patterns set it: an agency question
 # is not an enumeration).
 MEANT = {"structure": {"wants_structure": True},
@@ -70,4 +74,6 @@ class IntentPrototypes:
         intent, similarity, _ = self.nearest(vector.reshape(1, -1))[0]
         if intent not in THRESHOLDS or similarity < THRESHOLDS[intent]:
             return frame
+        if intent == "department" and not WHO_WORDS.search(frame.text):
+            return frame  # "点名了哪几处作为代表" is near "哪个局来落实" in meaning, but asks for no one
         return frame.model_copy(update=MEANT[intent])

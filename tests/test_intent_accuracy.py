@@ -66,8 +66,11 @@ def test_a_frame_takes_the_structure_or_department_intent_its_vector_means():
     plain = QuestionFrame(text="q", regions=RegionQuery(), wants_list=True)
     structure = prototypes.refine(plain, embedder.vector("下设几条分别是什么"))
     assert structure.wants_structure and not plain.wants_structure
-    department = prototypes.refine(plain, embedder.vector("哪个部门负责"))
+    who = plain.model_copy(update={"text": "这项工作谁来推进"})
+    department = prototypes.refine(who, embedder.vector("哪个部门负责"))
     assert department.wants_agency and not department.wants_list and not department.wants_structure
+    # Near a department prototype in meaning, but naming no one nor being in charge: not a department question.
+    assert prototypes.refine(plain, embedder.vector("哪个部门负责")) == plain
     assert prototypes.refine(plain, embedder.vector("光伏装机目标是多少")) == plain  # nearest is other
     assert prototypes.refine(plain, embedder.vector("第三项是什么")) == plain  # ordinal needs its position
     read = QuestionFrame(text="q", regions=RegionQuery(), wants_agency=True)

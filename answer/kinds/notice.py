@@ -95,7 +95,8 @@ def notice_line(book: CitationBook, title: str, notice: Notice | None, asked: li
             [NOTICE_LABELS[part] for part in asked]
     stated = [part for part in asked if part in notice.lines]
     missing = [NOTICE_LABELS[part] for part in asked if part not in notice.lines]
-    parts = [f"{NOTICE_LABELS[part]}为{notice.lines[part]}[{book.cite(notice.chunk, notice.lines[part])}]"
+    # "请径向市发展改革局反映。" closes its own sentence: the line's full stop is the answer's.
+    parts = [f"{NOTICE_LABELS[part]}为{notice.lines[part].rstrip('。')}[{book.cite(notice.chunk, notice.lines[part])}]"
              for part in stated]
     text = f"据《{title}》的印发通知，{'，'.join(parts)}。" if parts else ""
     if missing:
