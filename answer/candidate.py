@@ -25,8 +25,9 @@ class Candidate:
     states_asked_figure: bool  # it states a figure of the asked unit family (any figure if none asked)
     semantic: float = 0.0  # z-score of its similarity to the question among the candidates (0: unknown)
     outshone: bool = False  # it lacks the key term, and a sentence holding it is closer to the question in meaning
-    leads: bool = False  # the nearest in meaning, standing out and well ahead of the next (policy.meaning_lead),
-    # its clause chosen by the dense arm (or ranked high, when the question names something in plan words)
+    # The nearest in meaning, standing out and well ahead of the next (policy.meaning_lead), its clause chosen by
+    # the dense arm (or ranked high, when the question names something in plan words).
+    leads: bool = False
     slots: SlotCheck | None = None  # for a figure question: how its figure fits the slots asked (answer/slots.py)
     similarity: float | None = None  # cosine of its vector to the question's (None: unknown)
     word_share: float = 1.0  # share of the question's wording (plan words or not) it holds (evidence.word_share)

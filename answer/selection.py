@@ -26,7 +26,7 @@ QUOTATION_MARKS = re.compile(r"[“”‘’\"'「」『』]")
 @cache
 def general_idf() -> tuple[dict[str, float], float]:
     """jieba's general-language IDF of Chinese words, and its median (for words it does not list)."""
-    import jieba.analyse  # reads the dictionary (~1.5 s): once, with the service
+    import jieba.analyse  # reads the dictionary (~1.5 s): once, on first use
 
     return jieba.analyse.default_tfidf.idf_freq, jieba.analyse.default_tfidf.median_idf
 
@@ -56,13 +56,11 @@ class Evidence:
         speak of 核电, this one does not, so it has nothing to say about it."""
         if not regions:
             return []
-        plan_texts = self.corpus.regions.plan_texts  # squashed, like the terms
         idf, median = general_idf()
         # A common word (地方, 小区) names no topic a plan could lack: its plan says the thing in other words.
         absent = [t for t in self.sentences.plan_words(frame.terms)
                   if idf.get(t, median) >= self.policy.absent_term_min_idf
-                  and not any(form in plan_texts[r] or form in self._unquoted(r) for r in regions
-                              for form in term_forms(t))]
+                  and not any(form in self._unquoted(r) for r in regions for form in term_forms(t))]  # squashed, like the terms
         return sorted(absent, key=len, reverse=True)
 
     def _unquoted(self, region: str) -> str:

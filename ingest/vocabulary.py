@@ -89,7 +89,7 @@ OWN_PLAN = re.compile(r"的?(?:碳达峰|碳排放达峰)?(?:实施)?方案")
 # it sets each of them (a 区 for 各区, a county-level 市 for 各县（市、区）).
 EVERY_UNIT = re.compile(r"各(?:[市县区镇](?:[（(][市县区镇、]+[)）])?)+")
 # A sentence's opening piece that only lists places (蓬江区、江海区、新会区和鹤山市): what it says is asked of them.
-PLACES_AS_SUBJECT = re.compile(r"(?:[\u4e00-\u9fff]{1,6}[市区县镇][、和及与]?)+")
+PLACES_AS_SUBJECT = re.compile(r"(?:(?![在对从向按于由将把])[\u4e00-\u9fff]{1,6}[市区县镇][、和及与]?)+")
 # A question asking for targets (深圳的碳达峰目标是什么): a plan's targets are its whole region's.
 TARGET_WORDS = re.compile(r"目标|指标")
 # Places a staff member might name, for telling "no plan for that place" from "no place named".
@@ -223,7 +223,7 @@ PART_ORDINAL = re.compile(rf"第({CN_NUMERAL})部分")
 # Asks for the plan's own parts as a whole ("一共分成几个部分", "一级标题有哪些", "整体框架", "篇章结构"), not
 # those of one part of it.
 PLAN_PARTS = re.compile(r"几个(?:大的?)?部分|几大部分|多少个部分|几部分|哪几个部分|哪些部分|一级标题|各部分|每一?部分|"
-                        r"几个?大?(?:块|板块)|哪几[大个]?(?:块|板块)|"
+                        r"几(?:大|个大?)(?:块|板块)(?![钱地])|哪几[大个]?(?:块|板块)(?![钱地])|"
                         r"整体框架|框架结构|篇章结构|章节|目录")
 # Points at a part of a plan by what it is about, not by its heading ("生态碳汇那一部分", "建筑用能这一块",
 # "关于建筑节能的那个行动", "管森林湿地固碳的那项行动").
@@ -240,10 +240,11 @@ AGAIN_WORDS = ("换成", "如果是")
 _POINTERS = "|".join(POINTER_WORDS + AGAIN_WORDS)
 POINTS_BACK = re.compile(rf"^(?:{_POINTERS})|呢\W*$")
 LEADING_POINTER = re.compile(rf"^(?:{'|'.join(POINTER_WORDS)})\s*")
+# Being in charge of something, in any wording ("归谁管", "谁来领导", "由谁统筹"): asked, not a topic. Not 不管,
+# 尽管, 只管 (whoever, although).
+IN_CHARGE = re.compile(r"负责|牵头|主管|分管|主抓|(?<![不尽只])管(?![理控网道线廊护制])|领导|统筹|抓|落实|承担|责任|分工")
 # Words that ask something of a topic without naming one ("具体数字是多少", "谁牵头", "时间节点呢", "定了没有",
 # "还有别的吗", "具体有哪些措施"): a follow-up with no other words asks them of the previous question's topic.
-# Being in charge of something, in any wording ("归谁管", "谁来领导", "由谁统筹"): asked, not a topic.
-IN_CHARGE = re.compile(r"负责|牵头|主管|分管|主抓|管(?![理控网道线廊护制])|领导|统筹|抓|落实|承担|责任|分工")
 ASKED_ASPECT = re.compile(r"具体|数字|数值|数据|时间|节点|时候|期限|截止|往后|以后|之后|有没有|没有|有无|定了|"
                           r"部门|单位|主要|执行|别的|其他|其它|其余|措施|举措|任务|工作|内容|政策|办法|由?谁来?|"
                           + IN_CHARGE.pattern)
@@ -306,7 +307,7 @@ NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发�
 # in charge (IN_CHARGE), in any wording (归谁管, 谁来领导, 是谁的活, 由谁统筹).
 _WHICH = r"哪个|哪些|哪家|哪几个|哪一个|什么"
 AGENCY_QUESTION = re.compile(rf"(?:{_WHICH})(?:省直|市直|县直|省级|市级|省里|市里)?(?:部门|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|"
-                             rf"谁(?:来|在|去)?(?:{IN_CHARGE.pattern})|(?:{IN_CHARGE.pattern})[^，,。？?谁]{{0,8}}?(?:是|为)?谁|"
+                             rf"谁(?:来|在|去)?(?:{IN_CHARGE.pattern})|(?:{IN_CHARGE.pattern})(?:(?!对象)[^，,。？?谁]){{0,8}}?(?:是|为)?谁|"
                              r"归(?:谁|哪)|谁的(?:活|事|职责|责任|任务|工作)")
 # "哪些单位", "哪类主体": who is in charge only where the question says so (IN_CHARGE: "哪些单位负责", "分工表
 # 写的是哪些单位"); else which kinds of entities a measure targets ("鼓励哪些单位在楼顶装光伏": 学校、医院……).
@@ -415,8 +416,8 @@ FIGURE = re.compile(r"\d+(?:\.\d+)?(?:[-—~～至]\d+(?:\.\d+)?)?(?:万|亿)?("
 
 # A count the plans write in words or as "N大" (两个千万千瓦级海上风电基地, 9大森林公园, 十大行动); not 一个, which
 # is rarely a count (构建一个体系).
-COUNT_IN_WORDS = re.compile(r"(?<![\d〇零一二两三四五六七八九十百])(?:[两二三四五六七八九十]+[个座家项处]|"
-                            r"(?:\d+|[两二三四五六七八九十]+)大(?=[\u4e00-\u9fff]))")
+COUNT_IN_WORDS = re.compile(r"(?<![第前数\d〇零一二两三四五六七八九十百])(?:[两二三四五六七八九十][〇一二三四五六七八九十]*"
+                            r"[个座家项处]|(?:\d+|[两二三四五六七八九十][〇一二三四五六七八九十]*)大(?=[\u4e00-\u9fff]))")
 
 
 def figure_families(text: str) -> list[str | None]:
@@ -775,8 +776,9 @@ def english_spelled_out(question: str) -> str:
 
 # Colloquial and dialect question words in their standard form, so that every question pattern reads them
 # ("啥时候印发的" asks as "什么时候印发的", "咋整" as "怎么整", Cantonese "有冇" as "有没有").
-COLLOQUIAL_QUESTION_WORDS = {"啥子": "什么", "啥": "什么", "么子": "什么", "咋样": "怎么样", "咋": "怎么",
-                             "有冇": "有没有", "系唔系": "是不是", "点样": "怎样", "几时": "什么时候"}
+# Only words that are never part of an ordinary word (not 点样 in 试点样板, 么子 in 什么子项).
+COLLOQUIAL_QUESTION_WORDS = {"啥子": "什么", "啥": "什么", "咋样": "怎么样", "咋": "怎么", "有冇": "有没有",
+                             "系唔系": "是不是", "几时": "什么时候"}
 _COLLOQUIAL = re.compile("|".join(sorted(COLLOQUIAL_QUESTION_WORDS, key=len, reverse=True)))
 
 

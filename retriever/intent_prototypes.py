@@ -34,7 +34,7 @@ PROTOTYPES: dict[str, tuple[str, ...]] = {
 # Applied by the retriever: intent -> the least cosine to its nearest prototype (chosen on train).
 THRESHOLDS = {"structure": 0.895, "department": 0.87}
 # A department question by meaning names someone or some body, or being in charge.
-WHO_WORDS = re.compile(rf"谁|部门|单位|机构|机关|主体|局|委|{IN_CHARGE.pattern}")
+WHO_WORDS = re.compile(rf"谁|部门|单位|机构|机关|主体|(?<![布格大结当变])局|委|{IN_CHARGE.pattern}")  # not 布局
 # What the frame becomes when a question means the intent (as the patterns set it: an agency question
 # is not an enumeration).
 MEANT = {"structure": {"wants_structure": True},

@@ -36,6 +36,7 @@ def test_who_is_in_charge_is_read_in_other_wordings(question):
     "鼓励哪些单位在楼顶装光伏？",  # which kinds of entities: 学校、医院……
     "哪类主体要开展碳排放核算", "要求哪些单位实施合同能源管理",  # 管理 is not 管
     "谁定的目标更高", "牵头推进什么城市群建设？",
+    "不管是谁都能申请补贴吗", "珠海领导干部考核的对象是谁",  # whoever; the object of an assessment
 ])
 def test_which_kinds_of_entities_or_what_is_not_who_is_in_charge(question):
     assert not asks_who_is_in_charge(question)

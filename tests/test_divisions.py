@@ -162,3 +162,4 @@ def test_a_figure_set_for_every_place_of_its_kind_is_set_for_the_place():
     assert states_for(taishan, "台山市、开平市和恩平市，要坚持绿色低碳循环发展，尽快进入碳排放平台期。")
     assert not states_for(taishan, "台山市、开平市和恩平市。")  # a list alone asks nothing of them
     assert not states_for(taishan, "支持台山市发展海上风电，推进示范。")  # named, but not as the subject
+    assert not states_for(taishan, "在台山市，加快建设海上风电。")  # a place, not the subject

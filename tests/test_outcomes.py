@@ -113,6 +113,7 @@ def test_a_figure_answers_only_in_the_unit_family_asked():
     assert figure_families("打造粤东粤西两个千万千瓦级海上风电基地") == ["count"]
     assert figure_families("建设珠海9大森林公园") == ["count"]  # 9 is counted once, as a count
     assert figure_families("构建一个体系，推进十大行动") == ["count"]
+    assert figure_families("建设十一个试点") == ["count"] and figure_families("第三个五年规划") == []
 
 
 def test_the_base_year_must_be_the_one_asked():

@@ -459,3 +459,6 @@ def test_colloquial_question_words_ask_as_the_standard_ones(words):
     assert set(both.notice) == {"issuer", "date"}
     assert read_question("珠海的士啥时候全部换成新能源", CORPUS, words).wants_year
     assert standard_question_words("咋整？有冇提到啥子补贴") == "怎么整？有没有提到什么补贴"
+    assert standard_question_words("珠海试点样板区建设有哪些要求") == "珠海试点样板区建设有哪些要求"
+    assert not read_question("珠海光伏每度电补贴几块钱？", CORPUS, words).wants_plan_parts
+    assert not read_question("哪几块地用于建设光伏电站", CORPUS, words).wants_plan_parts
