@@ -15,18 +15,19 @@ from carbonqa.ingest.vocabulary import (
     ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE, COMPARATIVE_END,
     COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXCEPT, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
     INDICATOR_TERMS, LESS_THAN, MORE_QUESTION, MORE_THAN, NOT_STATED, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD,
-    PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES, PROVINCE_SHORTHAND, PROVINCE_TARGET, QUESTION_LEFTOVERS,
-    QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, RATIO_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE, REFERENCE_JOINED,
-    REFERENCE_POINTER, SAME_AS, SAME_QUESTION, SET_BESIDE, SHARE_OF, SHORT_YEAR, SIDE_WORDS, SPREAD, SUBJECT_BREAKS,
-    SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION, WHICH, YEAR)
+    PLANS_ASKED_AFTER, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES, PROVINCE_SHORTHAND, PROVINCE_TARGET,
+    QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, RATIO_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE,
+    REFERENCE_JOINED, REFERENCE_POINTER, SAME_AS, SAME_QUESTION, SET_BESIDE, SHARE_OF, SHORT_YEAR, SIDE_WORDS, SPREAD,
+    SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, TARGET_YEAR, THRESHOLD, TRAILING_DIRECTION, WHICH, YEAR)
 from carbonqa.retriever.models import RegionQuery
 from carbonqa.retriever.regions import RegionCatalog
 
 MIN_SUBJECT_CHARS = 2  # a single character left over names nothing
 # Cut out of a question before its indicator's words remain, in this order (scopes before 各地, years before figures).
-NOT_SUBJECT = (PROVINCE_TARGET, PLAN_SCOPE, CITY_SCOPE, ALL_PLANS, BASE_YEAR, YEAR, SHORT_YEAR, PERIOD, QUOTED_TARGET,
-               EXTREME, RATIO_WORDS, PAIR_COMPARATIVE, MORE_QUESTION, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS,
-               COVERAGE_WORDS, PLAN_COUNT_WORDS, ANALYSIS_NOISE, FRAME_WORDS, SIDE_WORDS, QUESTION_LEFTOVERS)
+NOT_SUBJECT = (PROVINCE_TARGET, PLAN_SCOPE, CITY_SCOPE, ALL_PLANS, BASE_YEAR, TARGET_YEAR, YEAR, SHORT_YEAR, PERIOD,
+               QUOTED_TARGET, EXTREME, RATIO_WORDS, PAIR_COMPARATIVE, MORE_QUESTION, RANK_WORDS, *ORDER_WORDS.values(),
+               DIFFERENCE_WORDS, PLANS_ASKED_AFTER, COVERAGE_WORDS, PLAN_COUNT_WORDS, ANALYSIS_NOISE, FRAME_WORDS,
+               SIDE_WORDS, QUESTION_LEFTOVERS)
 
 
 def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatalog) -> AnalysisIntent | None:
@@ -79,7 +80,7 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     elif operation is AnalysisOperation.threshold:
         intent.threshold, intent.threshold_text, intent.comparator = threshold
     elif operation in (AnalysisOperation.coverage, AnalysisOperation.count):
-        figure = QUOTED_FIGURE.search(YEAR.sub(" ", question))
+        figure = QUOTED_FIGURE.search(PLAN_SCOPE.sub(" ", YEAR.sub(" ", question)))  # not "5个方案里"
         intent.stated = figure.group(1) + figure.group(2) if figure else None
         intent.unstated = bool(NOT_STATED.search(question))
     return intent
@@ -218,6 +219,8 @@ def _threshold(question: str) -> tuple[float, str, Comparator] | None:
     question counts only in one asking which ("哪个达到40%及以上")."""
     for match in THRESHOLD.finditer(question):
         verb, number, unit, post = match.group(1), match.group(2), match.group(3) or "", match.group(4) or ""
+        if verb and verb.startswith("没有") and question[match.start(1) - 1:match.start(1)] == "有":
+            verb = verb.removeprefix("没有")  # "有没有超过60%的": whether any is more than it
         if YEAR.match(question, match.start(2)) or (match.group(5) is not None and not WHICH.search(question)):
             continue
         if verb in MORE_THAN:
