@@ -515,16 +515,16 @@ MEASURE_SUFFIX = re.compile(r"(?:容量|规模|比重|比例|占比|总量)$")
 # 多少/几 for a difference ("领先江门多少").
 # strict/loose: the stricter target whatever its direction (for 下降 the larger, for 不高于 the smaller).
 DEGREE_WORDS = {
-    "strict": ("严格", "严", "狠", "猛", "拼", "激进", "积极", "进取", "有力", "雄心勃勃", "雄心", "野心", "宏大", "宏伟",
+    "strict": ("严格", "严", "狠", "猛", "拼", "牛", "激进", "积极", "进取", "有力", "雄心勃勃", "雄心", "野心", "宏大", "宏伟",
                "大胆", "高远", "有魄力", "魄力", "冲劲", "干劲", "给力", "努力", "卖力"),
-    "loose": ("宽松", "松", "保守", "温和", "谨慎", "稳健", "低调", "佛系", "消极", "轻松"),
+    "loose": ("宽松", "松", "保守", "温和", "谨慎", "稳健", "低调", "佛系", "消极", "轻松", "拉胯", "差"),
     "high": ("高", "多", "大", "强", "快", "长", "靠前", "领先", "突出"),
     "low": ("低", "少", "小", "弱", "慢", "短", "靠后", "落后"),
 }
 # A place in the order that is an end by itself ("排名第一", "垫底", "谁第一", "冠军是谁"): the first is the strictest.
 _RANKED = r"(?:排名?|位居|位列|名列|居于?)(?:在|于)?"
 PLACE_WORDS = {
-    "strict": rf"{_RANKED}(?:第一名?|首位|榜首|头名)|领跑|拔得头筹|第一名|冠军|头把交椅|(?<=谁|个|家|市)第一(?![次批个])",
+    "strict": rf"{_RANKED}(?:第一名?|首位|榜首|头名)|领跑|拔得头筹|第一名|冠军|头把交椅|排头|(?<=谁|个|家|市)第一(?![次批个])",
     "loose": rf"{_RANKED}(?:最后一?名?|末位|末尾|榜尾|倒数第一)|垫底|倒数第一|最后一名|吊车尾|(?<=谁|个|家|市)倒数",
 }
 
@@ -639,7 +639,8 @@ COVERAGE_WORDS = re.compile(rf"(?:哪些|哪几[个份]?|有哪些){_PLAN_NOUN}|
                             rf"{_STATED}[^，,。？?]{{0,10}}的[^？?。]{{0,16}}(?:有哪些|是哪[些几]|哪几[家份个])")
 # The plans asked for after what they state: "给了…具体数的有几家", "提出…目标的市有哪些"; cut before the
 # indicator's words are read (the coverage and count phrases around them would take them along).
-PLANS_ASKED_AFTER = re.compile(rf"的(?:地级)?(?:方案|市|城市|地市|地方)?(?:有|共有|一共有|共|是)?"
+_IN_ALL = r"(?:一共|总共|共计|共)?(?:有|是)?"  # "…的城市一共多少个", "方案共有几份"
+PLANS_ASKED_AFTER = re.compile(rf"的(?:地级)?(?:方案|市|城市|地市|地方)?{_IN_ALL}"
                                rf"(?:(?:几|多少)[个家份座]|哪些|哪几[个家份]?)")
 # Plans left out of those asked about: "除省方案外", "除了省里还有哪个城市", "除广东省以外" (group 1 names them).
 EXCEPT = re.compile(r"除(?:了|去)?([^，,。？?；;]{1,8}?)(?:以外|之外|外|，|,|还|都|(?=有))")
@@ -652,25 +653,26 @@ PROVINCE_SHORTHAND = re.compile(r"(?:全省|省)(?:里|的|级)?(?:方案|目标
 _HOW_MANY = r"(?:几|多少)[个家份座]"
 _STATES_IT = r"(?:都|也|还)?(?:有|给|写|提(?![升高])|设(?![施备计])|定|明确|列|纳入|采用|沿用|照搬|跟)"
 PLAN_COUNT_WORDS = re.compile(rf"(?<!哪)(?:几|多少)[个座份家]?(?:地级)?(?:市|城市|方案|地市|地方|文件)|(?<!哪)(?:几|多少)份|"
-                              rf"(?:方案|城市|(?<=的)(?:地级)?市)(?:有|共有|一共有|共)?{_HOW_MANY}|(?:方案|城市)的?(?:数量|数目|个数)|"
+                              rf"(?:方案|城市|(?<=的)(?:地级)?市){_IN_ALL}{_HOW_MANY}|(?:方案|城市)的?(?:数量|数目|个数)|"
                               rf"有{_HOW_MANY}(?=[^，,。？?]{{0,3}}(?:提|写|给|有|明确|设|定|纳|列|采|沿|照|跟))|"
                               rf"(?<![哪那这]){_HOW_MANY}{_STATES_IT}|"
                               # asked yes or no of them all: "四个市都给了数吗", "是不是每个方案都有"
-                              rf"(?:每一?个|各个?)(?:地级)?(?:市|城市|方案|地市)?都(?={_STATES_IT})|"
+                              rf"(?:每一?个|各个?|所有|全部)(?:地级)?(?:市|城市|方案|地市)?都(?={_STATES_IT})|"
                               rf"都(?:有|给|写|提|设|定|明确|列|纳入)(?=[^，,。？?]{{0,12}}?(?:吗|么|嘛|没有?)\W*$)|"
-                              rf"(?:{_STATED}|有)[^，,。？?]{{0,10}}的(?:方案|市|城市|地市|地方)?(?:有|共有|一共有|共|是)?{_HOW_MANY}")
+                              rf"(?:{_STATED}|有)[^，,。？?]{{0,10}}的(?:方案|市|城市|地市|地方)?{_IN_ALL}{_HOW_MANY}")
 # The plans a question spans when it names none: cities only when it asks about 市 ("哪个市", "几个市",
-# "各地级市"), every plan otherwise ("哪个方案", "五个方案").
-CITY_SCOPE = re.compile(r"(?:哪一?[个座]|哪些|哪几[个座]?|(?:几|多少)[个座]?|各个?|每一?个|[两二三四五六七八九十2-9]个?|的)"
-                        r"(?:地级)?(?:市|城市|地市)(?![场民区政])")
+# "各地级市", "地级市里", "城市中有几个"), every plan otherwise ("哪个方案", "五个方案").
+CITY_SCOPE = re.compile(r"(?:(?:哪一?[个座]|哪些|哪几[个座]?|(?:几|多少)[个座]?|各个?|每一?个|[两二三四五六七八九十2-9]个?|的)"
+                        r"(?:地级)?|地级)(?:市|城市|地市)(?![场民区政])|"
+                        r"(?:城市|地市)(?=中|里|当中)(?=\w{0,2}有?(?:几|多少|哪|谁))")
 PLAN_SCOPE = re.compile(r"[两二三四五六七八九十几2-9][个份](?:地级)?(?:碳达峰)?(?:实施)?(?:市|城市|方案|地市)|"
                         r"(?:各|每一?个|所有|全部)(?:地级)?(?:市|城市|方案|地市)")
 # A year written with two digits ("25年的目标"), read as 20xx.
 SHORT_YEAR = re.compile(r"(?<![\d.])([2-5]\d)\s*年(?!代|来|间|内)")
 # Words of an analytical question that are not the indicator's name: what is compared and how.
-ANALYSIS_NOISE = re.compile(rf"(?:多少|几)?个?百分点|(?:多少|几)?个点|目标值?|定得?|[降升提增减]得|设定|设的|具体|量化|"
+ANALYSIS_NOISE = re.compile(rf"(?:下降|降低|提高|提升|增长|减少)(?:幅度|率)|(?:多少|几)?个?百分点|(?:多少|几)?个点|目标值?|定得?|[降升提增减]得|设定|设的|具体|量化|"
                             r"数字|数值|幅度|降幅|增幅|水平|这一?项|这一?条|这个|规划得?的?|比一比|给了|给出了?|写了|"
-                            rf"有提|提的|{_STATED}|有没有|谁|的是|一下|是?[高多大]还是[低少小]|都?[这那][么样]写|呢|吗|关于|对于|"
+                            rf"有提|提的|{_STATED}|有没有|谁家?|哪一?[家座]|一共|总共|共计|的是|一下|是?[高多大]还是[低少小]|都?[这那][么样]写|呢|吗|关于|对于|"
                             # the frame around the indicator ("就…而言", "在…方面"), the province ("全省基准"), the
                             # comparison ("和省里一样")
                             r"而言|来说|方面|基准|一样|一致|相同|持平")
@@ -693,6 +695,8 @@ SUBJECT_EDGES = re.compile(r"^[的了都里中是有在到与和跟同给及或�
 # A direction word ends the indicator's words ("单位GDP能耗下降目标"); inside them it is part of the name
 # (增加值).
 TRAILING_DIRECTION = re.compile("(?:" + "|".join(sorted(COMPARATIVES, key=len, reverse=True)) + ")+$")
+# A verb of change opening them asks about the indicator it changes ("降能耗最积极的", "提高森林覆盖率"); not 增加值.
+LEADING_DIRECTION = re.compile(r"^(?:降低|压降|压减|降|减少|减|提高|提升|增加(?!值))(?=\w{2})")
 # Terms staff use for a whole indicator that share no words with the plans' name for it: the plans
 # write 单位地区生产总值能耗 for 能耗强度 (energy intensity).
 INDICATOR_TERMS = {
@@ -723,10 +727,10 @@ SHORT_PROVINCE = re.compile(r"(?<![^\s，,、+＋（(：:和与及跟同比较�
 MIN_HEAD_RUN = 3
 # 四成 = 40%, 过半 = 超过50%, 1000万方 = 1000万立方米, 每万平方米300吨 = 300吨/万平方米.
 FIGURE_SHORTHAND = (
-    (re.compile(r"(?<=[占达到约为近超过有是在于])([一二三四五六七八九])成(?![为果功立效长本员就绩不])"),
-     lambda m: f"{CN_DIGITS[m.group(1)]}0%"),
+    (re.compile(r"(?<=[占达到约为近超过有是在于])([一两二三四五六七八九])成(?![为果功立效长本员就绩不])"),
+     lambda m: f"{CN_DIGITS.get(m.group(1), 2)}0%"),  # 两成 = 20%
     (re.compile(r"(?<!超)过半(?!数)|超过一半"), lambda m: "超过50%"),
-    (re.compile(r"一半(?=及?以上)"), lambda m: "50%"),
+    (re.compile(r"一半(?=及?以上)|(?<=[达到占于])一半"), lambda m: "50%"),  # 一半以上, 达到一半
     (re.compile(r"(?<=\d)([万亿])方(?![面案向式法针])"), lambda m: f"{m.group(1)}立方米"),
     # a rate said per denominator first: 每万平方米300吨 -> 300吨/万平方米, as the plans write it
     (re.compile(r"每((?:万|亿)?(?:平方公里|平方米|人|年))\s*(\d+(?:\.\d+)?)\s*((?:万|亿)?(?:吨|千克|千瓦时|立方米|元))"),

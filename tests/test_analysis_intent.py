@@ -407,6 +407,10 @@ def test_coverage_and_count_in_other_wordings(question, operation, unstated, wor
     ("高技术制造业占比排第一的是？", Extreme.strict),  # "…的是" asks which
     ("谁的节能目标最保守？", Extreme.loose),
     ("星级绿建占比哪个市最佛系", Extreme.loose),
+    ("森林覆盖率这块，哪个城市最拉胯", Extreme.loose),
+    ("森林覆盖率哪个市最牛", Extreme.strict),
+    ("森林覆盖率目标，哪个市排头", Extreme.strict),
+    ("能耗下降幅度哪个市排最后", Extreme.loose),
 ])
 def test_superlatives_in_casual_words(question, extreme, words):
     read = intent(question, words)
@@ -424,6 +428,10 @@ def test_superlatives_in_casual_words(question, extreme, words):
     ("单位GDP能耗下降，三个市都给了数吗", CITIES, "单位GDP能耗"),
     ("是不是每个市都定了森林覆盖率目标", CITIES, "森林覆盖率"),
     ("乙市和丙市都有新型储能目标吗", ["乙市", "丙市"], "新型储能"),
+    ("给出森林覆盖率的城市一共多少个", CITIES, "森林覆盖率"),
+    ("非化石能源占比，地级市里几个给了数", CITIES, "非化石能源占比"),  # 地级市 alone: the cities
+    ("2030年森林覆盖率，城市中有几个定了数", CITIES, "森林覆盖率"),
+    ("是否所有方案都设了森林覆盖率目标", ["甲省", *CITIES], "森林覆盖率"),
 ])
 def test_counts_in_casual_words(question, regions, subject, words):
     read = intent(question, words)
@@ -464,3 +472,20 @@ def test_a_figure_of_the_target_counted_sets_no_threshold(words):
 def test_a_year_end_is_no_part_of_the_indicators_words(words):
     read = intent("25年底能耗强度谁降得最多", words)
     assert (read.years, read.subject) == ([2025], "单位地区生产总值能源消耗")
+
+
+def test_words_around_the_indicator_that_ask_or_change_it_are_not_its_name(words):
+    assert intent("降能耗最积极的是哪个市", words).subject == "能耗"  # a verb of change opening it
+    assert intent("谁家的能耗下降目标最高", words).subject == "能耗"
+    assert intent("哪家的森林覆盖率最高", words).subject == "森林覆盖率"
+    assert intent("能耗下降幅度哪个市最小", words).subject == "能耗"  # not 降幅 cut out of 下降幅度
+
+
+def test_half_reached_is_fifty_percent(words):
+    read = intent("装配式建筑占比目标达到一半的城市有哪些", words)
+    assert (read.operation, read.threshold, read.comparator) == (AnalysisOperation.threshold, 50.0,
+                                                                 Comparator.at_least)
+
+
+def test_twenty_percent_in_shorthand(words):
+    assert figures_spelled_out("非化石占比不到两成的") == "非化石占比不到20%的"
