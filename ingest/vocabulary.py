@@ -553,7 +553,11 @@ SAME_QUESTION = re.compile(r"(?:是否|是不是)(?:一样|相同|一致|持平)
 # How far apart the two ends are: "最高与最低相差多少", "最高的和最低的差几个点", "极差".
 SPREAD = re.compile(r"极差|最[高大多严][^，,。？?]{0,4}?(?:和|与|跟|同|、)最[低小少松宽]|"
                     r"最[低小少松宽][^，,。？?]{0,4}?(?:和|与|跟|同|、)最[高大多严]")
-WHICH = re.compile(r"哪|谁|何者|孰|的(?:是|呢)\W*$")  # "排第一的是？", "最低的呢" ask which too
+# "排第一的是？", "最低的呢", "森林蓄积量最大的方案" ask which too
+WHICH = re.compile(r"哪|谁|何者|孰|的(?:是|呢|方案|城市|市|地方)\W*$")
+# Whether a plan named is the end: "最高的是不是珠海", "珠海是不是最高" (every plan is compared; not "最严格的制度吗").
+ASKS_IF_END = re.compile(r"(?:是不是|是否)[^，,。？?]{0,8}?最[^，,。？?的]{1,4}的?(?=吗|呢|[，,。？?]|$)|"
+                         r"最[^，,。？?的]{1,4}的(?:是不是|是否)")
 # Two plans, which one is higher: "哪个规划得多？", "谁的目标高？", "谁的…排放量控制得更严？", "哪一方更进取一些"
 # (the degree word ends the clause).
 COMPARATIVE_END = {word: end for end, words in DEGREE_WORDS.items() for word in words}
@@ -653,7 +657,7 @@ PROVINCE_SHORTHAND = re.compile(r"(?:全省|省)(?:里|的|级)?(?:方案|目标
 _HOW_MANY = r"(?:几|多少)[个家份座]"
 _STATES_IT = r"(?:都|也|还)?(?:有|给|写|提(?![升高])|设(?![施备计])|定|明确|列|纳入|采用|沿用|照搬|跟)"
 PLAN_COUNT_WORDS = re.compile(rf"(?<!哪)(?:几|多少)[个座份家]?(?:地级)?(?:市|城市|方案|地市|地方|文件)|(?<!哪)(?:几|多少)份|"
-                              rf"(?:方案|城市|(?<=的)(?:地级)?市){_IN_ALL}{_HOW_MANY}|(?:方案|城市)的?(?:数量|数目|个数)|"
+                              rf"(?:方案|城市|(?<=的)(?:地级)?市){_IN_ALL}{_HOW_MANY}|(?:方案|城市|(?<=的)(?:地级)?市)的?(?:数量|数目|个数)|"
                               rf"有{_HOW_MANY}(?=[^，,。？?]{{0,3}}(?:提|写|给|有|明确|设|定|纳|列|采|沿|照|跟))|"
                               rf"(?<![哪那这]){_HOW_MANY}{_STATES_IT}|"
                               # asked yes or no of them all: "四个市都给了数吗", "是不是每个方案都有"
@@ -727,7 +731,7 @@ SHORT_PROVINCE = re.compile(r"(?<![^\s，,、+＋（(：:和与及跟同比较�
 MIN_HEAD_RUN = 3
 # 四成 = 40%, 过半 = 超过50%, 1000万方 = 1000万立方米, 每万平方米300吨 = 300吨/万平方米.
 FIGURE_SHORTHAND = (
-    (re.compile(r"(?<=[占达到约为近超过有是在于])([一两二三四五六七八九])成(?![为果功立效长本员就绩不])"),
+    (re.compile(r"(?:(?<=[占达到约为近超过有是在于])|(?=.成及?以[上下]))([一两二三四五六七八九])成(?![为果功立效长本员就绩不])"),
      lambda m: f"{CN_DIGITS.get(m.group(1), 2)}0%"),  # 两成 = 20%
     (re.compile(r"(?<!超)过半(?!数)|超过一半"), lambda m: "超过50%"),
     (re.compile(r"一半(?=及?以上)|(?<=[达到占于])一半"), lambda m: "50%"),  # 一半以上, 达到一半

@@ -12,13 +12,14 @@ import re
 from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Comparator, Extreme, Side
 from carbonqa.ingest.time_expressions import read_times
 from carbonqa.ingest.vocabulary import (
-    ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE, COMPARATIVE_END,
-    COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXCEPT, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
-    INDICATOR_TERMS, LEADING_DIRECTION, LESS_THAN, MORE_QUESTION, MORE_THAN, NOT_STATED, ORDER_WORDS, PAIR_COMPARATIVE,
-    PERIOD, PLANS_ASKED_AFTER, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES, PROVINCE_SHORTHAND, PROVINCE_TARGET,
-    QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, RATIO_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE,
-    REFERENCE_JOINED, REFERENCE_POINTER, SAME_AS, SAME_QUESTION, SET_BESIDE, SHARE_OF, SHORT_YEAR, SIDE_WORDS, SPREAD,
-    SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, TARGET_YEAR, THRESHOLD, TRAILING_DIRECTION, WHICH, YEAR)
+    ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, ASKS_IF_END, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE,
+    COMPARATIVE_END, COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXCEPT, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER,
+    INDICATOR_TERM, INDICATOR_TERMS, LEADING_DIRECTION, LESS_THAN, MORE_QUESTION, MORE_THAN, NOT_STATED, ORDER_WORDS,
+    PAIR_COMPARATIVE, PERIOD, PLANS_ASKED_AFTER, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES, PROVINCE_SHORTHAND,
+    PROVINCE_TARGET, QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, RATIO_WORDS, REFERENCE_AFTER,
+    REFERENCE_BEFORE, REFERENCE_JOINED, REFERENCE_POINTER, SAME_AS, SAME_QUESTION, SET_BESIDE, SHARE_OF, SHORT_YEAR,
+    SIDE_WORDS, SPREAD, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, TARGET_YEAR, THRESHOLD, TRAILING_DIRECTION, WHICH,
+    YEAR)
 from carbonqa.retriever.models import RegionQuery
 from carbonqa.retriever.regions import RegionCatalog
 
@@ -37,7 +38,8 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     left_out = _left_out(question, catalog)
     others = [region for region in named if region != reference and region not in left_out
               and not _names_its_cities(question, region, catalog)]
-    across_plans = len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question))
+    across_plans = len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question)
+                                            or ASKS_IF_END.search(question))
     spread = bool(SPREAD.search(question))  # "最高与最低相差多少", "极差": the two ends and how far apart
     how_far, asks_same = bool(DIFFERENCE_WORDS.search(question)), bool(SAME_QUESTION.search(question))
     # "广东、江门和云浮的要求是否一致": of three or more, the highest and those below it (of two: their difference)
@@ -124,7 +126,8 @@ def _plans_compared(question: str, operation: AnalysisOperation, others: list[st
     # One plan named and no scope asks about that plan, unless it is the province beside 哪个市 ("哪个市最高？
     # 省里的也列一下"): the cities and the province.
     beside_cities = len(others) == 1 and catalog.levels[others[0]] == "省" and bool(CITY_SCOPE.search(question))
-    if len(others) == 1 and not (PLAN_SCOPE.search(question) or region_query.all_regions or beside_cities):
+    if len(others) == 1 and not (PLAN_SCOPE.search(question) or region_query.all_regions or beside_cities
+                                 or ASKS_IF_END.search(question)):  # "最高的是不是珠海": of every plan
         return None, []
     return [r for r in catalog.answer_order if r in everyone or r in others], []
 

@@ -489,3 +489,16 @@ def test_half_reached_is_fifty_percent(words):
 
 def test_twenty_percent_in_shorthand(words):
     assert figures_spelled_out("非化石占比不到两成的") == "非化石占比不到20%的"
+
+
+def test_whether_a_plan_is_the_end_compares_every_plan(words):
+    for question in ("星级绿建目标最高的是不是乙市", "乙市的森林覆盖率是不是最高"):
+        read = intent(question, words)
+        assert (read.operation, read.regions) == (AnalysisOperation.superlative, ["甲省", *CITIES])
+    assert intent("乙市是否实行最严格的水资源管理制度", words) is None
+
+
+def test_the_end_asked_as_the_plan_with_it(words):
+    assert intent("森林蓄积量最大的方案", words).extreme is Extreme.high
+    assert intent("写了星级绿建占比目标的市数量", words).operation is AnalysisOperation.count
+    assert figures_spelled_out("森林覆盖率目标六成以上的城市") == "森林覆盖率目标60%以上的城市"
