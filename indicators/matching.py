@@ -4,11 +4,11 @@ A question names an indicator in its own words: in full (单位GDP能耗下降�
 高技术制造业占比), with a slip (森林覆盖律) or by another term (能耗强度). `NameMatcher` tries, in turn:
 the names the question contains (abbreviations written out, ingest/vocabulary.py), the names its words
 spell in order (else the one indicator whose names hold its opening words: 装配式房子占比), the name closest in
-characters, and last the name closest in meaning (`Meaning`: the injected embedding). Staff often describe an indicator instead of naming it (每产出一样多GDP用的能源):
-with the question adapter (index/query_adapter.py) the described subject is compared with each name and
-with the plans' own wording around it, its records' quotes and sentences. `same_measure` and
-`related_measure` tell a name written another way (城市建成区绿地率 / 建成区绿地率) from a differently
-defined indicator (先进制造业… / 高技术制造业…).
+characters, and last the name closest in meaning (`Meaning`: the injected embedding). Staff often describe
+an indicator instead of naming it (每产出一样多GDP用的能源): with the question adapter (index/query_adapter.py)
+the described subject is compared with each name and with the plans' own wording around it, its records'
+quotes and sentences. `same_measure` and `related_measure` tell a name written another way (城市建成区绿地率 /
+建成区绿地率) from a differently defined indicator (先进制造业… / 高技术制造业…).
 """
 from __future__ import annotations
 

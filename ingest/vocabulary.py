@@ -524,7 +524,7 @@ DEGREE_WORDS = {
 # A place in the order that is an end by itself ("排名第一", "垫底", "谁第一", "冠军是谁"): the first is the strictest.
 _RANKED = r"(?:排名?|位居|位列|名列|居于?)(?:在|于)?"
 PLACE_WORDS = {
-    "strict": rf"{_RANKED}(?:第一名?|首位|榜首|头名)|领跑|拔得头筹|第一名|冠军|头把交椅|排头|(?<=谁|个|家|市)第一(?![次批个])",
+    "strict": rf"{_RANKED}(?:第一名?|首位|榜首|头名)|领跑|拔得头筹|第一名|冠军|头名|头把交椅|排头|(?<=谁|个|家|市|是)第一(?![次批个])",
     "loose": rf"{_RANKED}(?:最后一?名?|末位|末尾|榜尾|倒数第一)|垫底|倒数第一|最后一名|吊车尾|(?<=谁|个|家|市)倒数",
 }
 
@@ -624,8 +624,10 @@ MORE_THAN = ("高于", "超过", "大于", "多于", "超出", "突破", "高过
 AT_MOST = ("不高于", "不超过", "不大于", "不多于", "至多", "小于或等于", "小于等于", "没超过", "没有超过")
 LESS_THAN = ("低于", "少于", "小于", "不到", "不足", "未达到", "未满", "不及", "没到", "没达到", "没有达到", "达不到",
              "不够")
-THRESHOLD = re.compile("(" + _alternatives(AT_LEAST + MORE_THAN + AT_MOST + LESS_THAN) + r")?\s*"
-                       r"(\d+(?:\.\d+)?)\s*(" + TARGET_UNIT.pattern + r")?\s*(及以上|以上|及以下|以下|以内)?"
+COMPARED_WITH = "比"  # "比60%还高的", "比20%还低的": the side said after the figure
+THRESHOLD = re.compile("(" + _alternatives(AT_LEAST + MORE_THAN + AT_MOST + LESS_THAN + (COMPARED_WITH,)) + r")?\s*"
+                       r"(\d+(?:\.\d+)?)\s*(" + TARGET_UNIT.pattern + r")?\s*(及以上|以上|及以下|以下|以内|"
+                       r"(?:还要?|更|要)?[高多大低少小])?"
                        r"(?:的(?!目标|要求|指标|[这那])(?=[^。？?]*?(?:市|方案|城市|是|有|哪)|呢?[？?。]?$)|([？?。]?$))")
 # Which plans state a target: "哪些方案提出了…", "是哪几个市的方案提的", "有具体目标的方案有哪些".
 # In office shorthand the plans go unnamed: "谁给了…目标", "哪些给了比例", "哪几个方案提了", "给了具体数的
@@ -646,8 +648,9 @@ COVERAGE_WORDS = re.compile(rf"(?:哪些|哪几[个份]?|有哪些){_PLAN_NOUN}|
 _IN_ALL = r"(?:一共|总共|共计|共)?(?:有|是)?"  # "…的城市一共多少个", "方案共有几份"
 PLANS_ASKED_AFTER = re.compile(rf"的(?:地级)?(?:方案|市|城市|地市|地方)?{_IN_ALL}"
                                rf"(?:(?:几|多少)[个家份座]|哪些|哪几[个家份]?)")
-# Plans left out of those asked about: "除省方案外", "除了省里还有哪个城市", "除广东省以外" (group 1 names them).
-EXCEPT = re.compile(r"除(?:了|去)?([^，,。？?；;]{1,8}?)(?:以外|之外|外|，|,|还|都|(?=有))")
+# Plans left out of those asked about: "除省方案外", "除了省里还有哪个城市", "除广东省以外", "不算省里，"
+# (group 1 names them).
+EXCEPT = re.compile(r"(?:除(?:了|去)?|不算|不含|不包括|撇开|抛开)([^，,。？?；;]{1,8}?)(?:以外|之外|外|，|,|还|都|(?=有))")
 # The province's plan named in shorthand: "省方案", "省里", "全省".
 PROVINCE_SHORTHAND = re.compile(r"(?:全省|省)(?:里|的|级)?(?:方案|目标)?")
 # How many plans state it: "几个市给了…", "多少市写了", "几座城市", "五个方案里有几个提了"; the plans counted by
@@ -687,8 +690,8 @@ QUOTED_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(" + TARGET_UNIT.pattern + ")")
 # The same with the words around it that make it a target ("力争达到32%以上", "降8%"): not part of the indicator's
 # name. Questions shorten a direction to one character ("降8%", "提到90%").
 SHORT_DIRECTIONS = ("提到", "降", "减", "升", "增", "提")
-QUOTED_TARGET = re.compile("(?:" + "|".join(PRE_QUALIFIERS + COMPARATIVES + SHORT_DIRECTIONS) + r")*\s*\d+(?:\.\d+)?\s*(?:"
-                           + TARGET_UNIT.pattern + ")(?:" + "|".join(POST_QUALIFIERS) + ")*")
+QUOTED_TARGET = re.compile("(?:" + "|".join(PRE_QUALIFIERS + COMPARATIVES + SHORT_DIRECTIONS) + r")*\s*"
+                           r"\d+(?:\.\d+)?\s*(?:" + TARGET_UNIT.pattern + ")(?:" + "|".join(POST_QUALIFIERS) + ")*")
 # Question words left once the analytical phrases are cut out of a question ("…到2030年的", "几个", "哪").
 QUESTION_LEFTOVERS = re.compile(r"(?:期间|时期|[到至在]年?)(?=\s|$)|几个?|多少|哪个|哪")
 # Where the indicator's words break, and the particles left at their edges. A demonstrative breaks them

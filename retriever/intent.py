@@ -13,13 +13,13 @@ from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Compar
 from carbonqa.ingest.time_expressions import read_times
 from carbonqa.ingest.vocabulary import (
     ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, ASKS_IF_END, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE,
-    COMPARATIVE_END, COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXCEPT, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER,
-    INDICATOR_TERM, INDICATOR_TERMS, LEADING_DIRECTION, LESS_THAN, MORE_QUESTION, MORE_THAN, NOT_STATED, ORDER_WORDS,
-    PAIR_COMPARATIVE, PERIOD, PLANS_ASKED_AFTER, PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES, PROVINCE_SHORTHAND,
-    PROVINCE_TARGET, QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, RATIO_WORDS, REFERENCE_AFTER,
-    REFERENCE_BEFORE, REFERENCE_JOINED, REFERENCE_POINTER, SAME_AS, SAME_QUESTION, SET_BESIDE, SHARE_OF, SHORT_YEAR,
-    SIDE_WORDS, SPREAD, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, TARGET_YEAR, THRESHOLD, TRAILING_DIRECTION, WHICH,
-    YEAR)
+    COMPARATIVE_END, COMPARED_WITH, COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXCEPT, EXTREME, FRAME_WORDS,
+    HIGHER_OR_LOWER, INDICATOR_TERM, INDICATOR_TERMS, LEADING_DIRECTION, LESS_THAN, MORE_QUESTION, MORE_THAN,
+    NOT_STATED, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PLANS_ASKED_AFTER, PLAN_COUNT_WORDS, PLAN_SCOPE,
+    PROVINCE_CITIES, PROVINCE_SHORTHAND, PROVINCE_TARGET, QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS,
+    RATIO_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE, REFERENCE_JOINED, REFERENCE_POINTER, SAME_AS, SAME_QUESTION,
+    SET_BESIDE, SHARE_OF, SHORT_YEAR, SIDE_WORDS, SPREAD, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, TARGET_YEAR,
+    THRESHOLD, TRAILING_DIRECTION, WHICH, YEAR)
 from carbonqa.retriever.models import RegionQuery
 from carbonqa.retriever.regions import RegionCatalog
 
@@ -218,15 +218,17 @@ def _side(question: str, word: str) -> Side | None:
 
 def _threshold(question: str) -> tuple[float, str, Comparator] | None:
     """"不低于40%的市": the figure, as written, and how targets compare with it; None without a
-    comparator or 以上/以下 (a bare "30%的" quotes a value, it sets no threshold). A figure ending the
-    question counts only in one asking which ("哪个达到40%及以上")."""
+    comparator or 以上/以下 (a bare "30%的" quotes a value, it sets no threshold); 比 takes the side said after
+    the figure ("比60%还高的"). A figure ending the question counts only in one asking which ("哪个达到40%及以上")."""
     for match in THRESHOLD.finditer(question):
         verb, number, unit, post = match.group(1), match.group(2), match.group(3) or "", match.group(4) or ""
         if verb and verb.startswith("没有") and question[match.start(1) - 1:match.start(1)] == "有":
             verb = verb.removeprefix("没有")  # "有没有超过60%的": whether any is more than it
         if YEAR.match(question, match.start(2)) or (match.group(5) is not None and not WHICH.search(question)):
             continue
-        if verb in MORE_THAN:
+        if verb == COMPARED_WITH and post and post[-1] in "高多大低少小":  # "比60%还高的", "比20%还低的"
+            comparator = Comparator.more_than if post[-1] in "高多大" else Comparator.less_than
+        elif verb in MORE_THAN:
             comparator = Comparator.more_than
         elif verb in LESS_THAN:
             comparator = Comparator.less_than

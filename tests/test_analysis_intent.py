@@ -502,3 +502,18 @@ def test_the_end_asked_as_the_plan_with_it(words):
     assert intent("森林蓄积量最大的方案", words).extreme is Extreme.high
     assert intent("写了星级绿建占比目标的市数量", words).operation is AnalysisOperation.count
     assert figures_spelled_out("森林覆盖率目标六成以上的城市") == "森林覆盖率目标60%以上的城市"
+
+
+def test_more_casual_ends_plans_left_out_and_figures_compared_with(words):
+    assert intent("星级绿建占比，乙市、丙市、丁市谁是第一", words).extreme is Extreme.strict
+    assert intent("单位GDP能耗降幅的头名是哪个市", words).extreme is Extreme.strict
+    assert intent("不算省里，森林覆盖率哪个最高", words).regions == CITIES
+    assert intent("不算省里，几个方案写了森林覆盖率", words).regions == CITIES
+    higher = intent("森林覆盖率目标比60%还高的有哪些", words)
+    assert (higher.operation, higher.threshold, higher.comparator) == (AnalysisOperation.threshold, 60.0,
+                                                                       Comparator.more_than)
+    assert intent("高技术制造业占比比20%还低的是哪个市", words).comparator is Comparator.less_than
+    # the 比 of 占比 right before the figure compares nothing
+    read = intent("星级绿建占比40%以上的市有哪些", words)
+    assert (read.operation, read.threshold, read.comparator) == (AnalysisOperation.threshold, 40.0,
+                                                                 Comparator.at_least)
