@@ -500,6 +500,7 @@ def test_whether_a_plan_is_the_end_compares_every_plan(words):
 
 def test_the_end_asked_as_the_plan_with_it(words):
     assert intent("森林蓄积量最大的方案", words).extreme is Extreme.high
+    assert intent("森林覆盖率目标定得最高的地方是？", words).extreme is Extreme.high
     assert intent("写了星级绿建占比目标的市数量", words).operation is AnalysisOperation.count
     assert figures_spelled_out("森林覆盖率目标六成以上的城市") == "森林覆盖率目标60%以上的城市"
 
