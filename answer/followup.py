@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from carbonqa.indicators.models import AnalysisOperation
 from carbonqa.ingest.time_expressions import spelled_out, without_times
 from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKING_TAIL, ASKING_WORD, ASKS_EACH, FIGURE_NOUNS,
                                         LEADING_POINTER, NOTICE_QUESTIONS, POINTS_BACK, PREVIOUS_ANSWER, QUESTION_WORD,
@@ -80,6 +81,10 @@ def resolve_followup(frame: QuestionFrame, previous: QuestionFrame | None, catal
     when it stands alone as asked. `read` reads a clause of it (a leading "那佛山呢，")."""
     if previous is None:
         return None
+    if previous.analysis is not None and not frame.places_named:
+        again = _analysed_again(frame, previous, catalog)
+        if again:
+            return again
     if frame.compares_unnamed and previous.analysis is not None and not previous.places_named:
         return _after_analysis(frame, previous, catalog, concluded)
     places, years = frame.places_named, frame.years_mentioned
@@ -179,6 +184,37 @@ def _after_analysis(frame: QuestionFrame, previous: QuestionFrame, catalog: Regi
         asked, named = PREVIOUS_ANSWER.sub("", asked), "、".join(winners)
     topic = ASKING_TAIL.sub("", spelled_out(previous.asked)).rstrip("，,。？? ")
     return f"{topic}，{named}{asked}"
+
+
+def _analysed_again(frame: QuestionFrame, previous: QuestionFrame, catalog: RegionCatalog) -> str | None:
+    """After an analytical question ("森林覆盖率谁最高"), one asking another computation without its indicator
+    ("那最低的呢", "超过60%的有哪些", "有几个市给了数", "高于全省的有哪些") is asked of the previous indicator, years
+    and plans; one naming only another indicator ("那森林蓄积量呢") asks the previous computation of it. None
+    otherwise, and for a comparison pointing at the previous conclusion ("它比省里高多少": `_after_analysis`)."""
+    asked = LEADING_POINTER.sub("", frame.asked)
+    if frame.analysis is not None and not frame.analysis.subject:
+        if frame.compares_unnamed and frame.analysis.operation is not AnalysisOperation.superlative:
+            return None
+        return f"{_analysis_topic(previous, catalog)}，{asked}"
+    bare = POINTS_BACK.sub("", asked)
+    if frame.analysis is None and frame.points_back and not frame.years_mentioned and bare != asked and bare \
+            and not QUESTION_WORD.search(bare):
+        text = spelled_out(previous.asked)
+        said = [piece for piece in previous.analysis.subject.split() if piece in text]
+        return text.replace(max(said, key=len), bare, 1) if said else None
+    return None
+
+
+def _analysis_topic(previous: QuestionFrame, catalog: RegionCatalog) -> str:
+    """The indicator an analytical question asked about, with its target years and plans: those it named, the
+    cities when it asked of them alone ("哪个市最高" -> 各市), else every plan."""
+    intent = previous.analysis
+    years = "、".join(y for y in previous.years_mentioned if int(y[:4]) != previous.base_year)
+    if previous.places_named:
+        plans = "、".join(previous.places_named)
+    else:
+        plans = "" if any(region in catalog.provinces for region in intent.regions) else "各市"
+    return f"{plans}{years}{intent.subject}"
 
 
 def _another_position(frame: QuestionFrame, previous: QuestionFrame) -> str:

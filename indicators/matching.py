@@ -3,12 +3,12 @@
 A question names an indicator in its own words: in full (单位GDP能耗下降目标), abbreviated (星级绿建占比,
 高技术制造业占比), with a slip (森林覆盖律) or by another term (能耗强度). `NameMatcher` tries, in turn:
 the names the question contains (abbreviations written out, ingest/vocabulary.py), the names its words
-spell in order, the name closest in characters, and last the name closest in meaning (`Meaning`: the
-injected embedding). Staff often describe an indicator instead of naming it (每产出一样多GDP用的能源):
-with the question adapter (index/query_adapter.py) the described subject is compared with each name and
-with the plans' own wording around it, its records' quotes and sentences. `same_measure` and
-`related_measure` tell a name written another way (城市建成区绿地率 / 建成区绿地率) from a differently
-defined indicator (先进制造业… / 高技术制造业…).
+spell in order (else the one indicator whose names hold its opening words: 装配式房子占比), the name closest in
+characters, and last the name closest in meaning (`Meaning`: the injected embedding). Staff often describe
+an indicator instead of naming it (每产出一样多GDP用的能源): with the question adapter (index/query_adapter.py)
+the described subject is compared with each name and with the plans' own wording around it, its records'
+quotes and sentences. `same_measure` and `related_measure` tell a name written another way (城市建成区绿地率 /
+建成区绿地率) from a differently defined indicator (先进制造业… / 高技术制造业…).
 """
 from __future__ import annotations
 
@@ -23,11 +23,14 @@ from pydantic import BaseModel
 from carbonqa.indicators.models import Indicator
 from carbonqa.indicators.names import indicator_name
 from carbonqa.ingest.text import squash
-from carbonqa.ingest.vocabulary import (BROADER_TERMS, COORDINATORS, INDICATOR_TERMS, INTERCHANGEABLE, MEASURE_SUFFIX,
-                                        NARROWER_TERM, NARROWER_TERMS, YEAR_MENTION)
+from carbonqa.ingest.vocabulary import (BROADER_TERMS, COORDINATORS, HEADLINE_TERMS, INDICATOR_TERMS, INTERCHANGEABLE,
+                                        MEASURE_SUFFIX, NARROWER_TERM, NARROWER_TERMS, YEAR_MENTION)
 
 MIN_CORE_CHARS = 4  # a name without its measure word (新型储能装机 for 新型储能装机容量) must keep this many
 MIN_SPELLED_CHARS = 4  # fewer characters spell too many names in order ("装机", and so 装机容量 or 装机规模)
+# Words that spell no name may open with a run of one indicator's names only ("装配式谁最高", "装配式房子占比"): this
+# many characters at least; 覆盖率 or 比例 are runs of many.
+MIN_RUN_CHARS = 3
 # Words this long may spell a name with one character slipped (装配试建筑比例 for 装配式建筑占…比例), when
 # none spells one exactly.
 MIN_SLIP_CHARS = 6
@@ -115,7 +118,10 @@ def unified(text: str) -> str:
 
 def with_terms(text: str) -> str:
     """能耗强度 -> 单位地区生产总值能源消耗: a term for a whole indicator, written as the plans name it. Only
-    a term that opens the words stands for the whole indicator: 营运交通工具碳排放强度 is another one."""
+    a term that opens the words stands for the whole indicator: 营运交通工具碳排放强度 is another one; a bare
+    能耗 (能源消耗) or 节能 is the headline one."""
+    if text in HEADLINE_TERMS:
+        return HEADLINE_TERMS[text]
     for term in sorted(INDICATOR_TERMS, key=len, reverse=True):
         if text.startswith(term):
             return INDICATOR_TERMS[term] + text[len(term):]
@@ -150,6 +156,7 @@ class NameMatcher:
         spelled = self._spelled(telling) or self._spelled(telling, slips=1)
         if contained:
             return NameMatch(names=[contained] + [n for n in spelled if n != contained], matched_by=MatchedBy.name)
+        spelled = spelled or self._holding_run(telling)
         if spelled:
             return NameMatch(names=spelled, matched_by=MatchedBy.words)
         closest = self._closest_in_characters(telling)
@@ -168,6 +175,25 @@ class NameMatcher:
         scored = [(max(character_score(p, self.forms[n]) for p in pieces), n) for n in self.names
                   if any(spells(p, self.forms[n]) for p in pieces)]
         return [name for _, name in sorted(scored, key=lambda pair: -pair[0])]
+
+    def _holding_run(self, pieces: list[str]) -> list[str]:
+        """The names opening with a piece's opening words, the longest such opening, when only one indicator's
+        wordings hold it: 装配式 (and 装配式房子占比) in 装配式建筑占当年城镇新建建筑的比例 and …的推广比例; [] when the
+        opening is in several indicators' names (新能源, 城市建成区)."""
+        for piece in pieces:
+            for end in range(len(piece), MIN_RUN_CHARS - 1, -1):
+                opening, rest = piece[:end], piece[end:]
+                holding = [n for n in self.names if opening in self.forms[n]]
+                if holding:
+                    # it opens the name too (not 清洁能源 inside 当年新增新能源、清洁能源动力的交通工具比例), and the
+                    # rest is mostly in the name (房子占比: 比例), or the opening is only what two indicators share
+                    # (单位地区生产总值 of 单位GDP二氧化碳排放 and of the energy one)
+                    form = self.forms[holding[0]]
+                    if all(same_measure(name, holding[0]) for name in holding) and form.startswith(opening) and \
+                            common_in_order(rest, form) * 2 >= len(rest):
+                        return sorted(holding, key=lambda name: -character_score(piece, self.forms[name]))
+                    break
+        return []
 
     def _closest_in_characters(self, pieces: list[str]) -> list[str]:
         """The names (ties included) sharing the most characters in order with a piece, above the floor,

@@ -31,11 +31,12 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   (`EXTREME`, `PAIR_COMPARATIVE`, `MORE_QUESTION`, `SET_BESIDE`, `ORDER_WORDS`, `RANK_WORDS`, `ABOVE_WORDS`/`BELOW_WORDS`/
   `COMPARING_WORDS` in `REFERENCE_BEFORE`, `PROVINCE_TARGET`, `DIFFERENCE_WORDS`, the comparators of `THRESHOLD`,
   `COVERAGE_WORDS`, `NOT_STATED`, `PLAN_COUNT_WORDS`, `EXCEPT`, `SAME_AS`), scopes (`CITY_SCOPE`, `SHORT_YEAR`), the
-  words that are not an indicator's name, `INDICATOR_TERMS`, `INDICATOR_TERM`) read by retriever/intent.py; office
-  shorthand and English terms spelled out before a question is read (`SHORT_PROVINCE`, `MIN_HEAD_RUN` by
-  retriever/regions.py, `FIGURE_SHORTHAND` by `figures_spelled_out`, `ENGLISH_TERMS` by `english_spelled_out`); the
-  kinds of targets (`CEILINGS`, `CHANGES`, `APPROXIMATE`, `MAGNITUDES`) read by indicators/analysis.py, kinds of
-  energy and their broader kind (`BROADER_TERMS`) by indicators/matching.py.
+  words that are not an indicator's name, `INDICATOR_TERMS`, `INDICATOR_TERM`, `HEADLINE_TERMS`) read by
+  retriever/intent.py and indicators/matching.py; office shorthand and English terms spelled out before a
+  question is read (`SHORT_PROVINCE`, `MIN_HEAD_RUN` by retriever/regions.py, `FIGURE_SHORTHAND` by
+  `figures_spelled_out`, `ENGLISH_TERMS` by `english_spelled_out`); the kinds of targets (`CEILINGS`, `CHANGES`,
+  `APPROXIMATE`, `MAGNITUDES`) read by indicators/analysis.py, kinds of energy and their broader kind
+  (`BROADER_TERMS`) by indicators/matching.py.
 """
 from __future__ import annotations
 
@@ -460,10 +461,11 @@ ABBREVIATIONS = {
     "网约车": ("网络预约出租汽车",),
     "双碳": ("碳达峰", "碳中和"),
     "非化石": ("非化石能源",),
+    "绿建": ("绿色建筑",),
     "两高": ("高耗能高排放", "高耗能、高排放"),  # only 云浮 writes “两高”; every plan writes it out
 }
 # Groups of words the plans use interchangeably (matching only): each stands for the others.
-INTERCHANGEABLE = (("比例", "占比", "比重"), ("负责", "责任"))
+INTERCHANGEABLE = (("比例", "占比", "比重"), ("负责", "责任"), ("建筑废弃物", "建筑垃圾"))
 
 
 def _both_ways(abbreviations: dict[str, tuple[str, ...]], groups: tuple[tuple[str, ...], ...]) -> dict[str, tuple[str, ...]]:
@@ -541,17 +543,17 @@ MEASURE_SUFFIX = re.compile(r"(?:容量|规模|比重|比例|占比|总量)$")
 # 多少/几 for a difference ("领先江门多少").
 # strict/loose: the stricter target whatever its direction (for 下降 the larger, for 不高于 the smaller).
 DEGREE_WORDS = {
-    "strict": ("严格", "严", "狠", "激进", "积极", "进取", "有力", "雄心勃勃", "雄心", "野心", "宏大", "宏伟", "大胆",
-               "高远", "有魄力", "魄力"),
-    "loose": ("宽松", "松", "保守", "温和", "谨慎", "稳健", "低调"),
+    "strict": ("严格", "严", "狠", "猛", "拼", "牛", "激进", "积极", "进取", "有力", "雄心勃勃", "雄心", "野心", "宏大", "宏伟",
+               "大胆", "高远", "有魄力", "魄力", "冲劲", "干劲", "给力", "努力", "卖力"),
+    "loose": ("宽松", "松", "保守", "温和", "谨慎", "稳健", "低调", "佛系", "消极", "轻松", "拉胯", "差"),
     "high": ("高", "多", "大", "强", "快", "长", "靠前", "领先", "突出"),
     "low": ("低", "少", "小", "弱", "慢", "短", "靠后", "落后"),
 }
-# A place in the order that is an end by itself ("排名第一", "垫底"): the first is the strictest.
+# A place in the order that is an end by itself ("排名第一", "垫底", "谁第一", "冠军是谁"): the first is the strictest.
 _RANKED = r"(?:排名?|位居|位列|名列|居于?)(?:在|于)?"
 PLACE_WORDS = {
-    "strict": rf"{_RANKED}(?:第一名?|首位|榜首|头名)|领跑|拔得头筹|第一名",
-    "loose": rf"{_RANKED}(?:最后一?名?|末位|末尾|榜尾|倒数第一)|垫底|倒数第一|最后一名",
+    "strict": rf"{_RANKED}(?:第一名?|首位|榜首|头名)|领跑|拔得头筹|第一名|冠军|头名|头把交椅|排头|(?<=谁|个|家|市|是)第一(?![次批个])",
+    "loose": rf"{_RANKED}(?:最后一?名?|末位|末尾|榜尾|倒数第一)|垫底|倒数第一|最后一名|吊车尾|(?<=谁|个|家|市)倒数",
 }
 
 
@@ -579,7 +581,11 @@ SAME_QUESTION = re.compile(r"(?:是否|是不是)(?:一样|相同|一致|持平)
 # How far apart the two ends are: "最高与最低相差多少", "最高的和最低的差几个点", "极差".
 SPREAD = re.compile(r"极差|最[高大多严][^，,。？?]{0,4}?(?:和|与|跟|同|、)最[低小少松宽]|"
                     r"最[低小少松宽][^，,。？?]{0,4}?(?:和|与|跟|同|、)最[高大多严]")
-WHICH = re.compile(r"哪|谁|何者|孰")
+# "排第一的是？", "最低的呢", "森林蓄积量最大的方案", "定得最高的地方是？" ask which too
+WHICH = re.compile(r"哪|谁|何者|孰|的(?:方案|城市|市|地方)?(?:是|呢)?\W*$")
+# Whether a plan named is the end: "最高的是不是珠海", "珠海是不是最高" (every plan is compared; not "最严格的制度吗").
+ASKS_IF_END = re.compile(r"(?:是不是|是否)[^，,。？?]{0,8}?最[^，,。？?的]{1,4}的?(?=吗|呢|[，,。？?]|$)|"
+                         r"最[^，,。？?的]{1,4}的(?:是不是|是否)")
 # Two plans, which one is higher: "哪个规划得多？", "谁的目标高？", "谁的…排放量控制得更严？", "哪一方更进取一些"
 # (the degree word ends the clause).
 COMPARATIVE_END = {word: end for end, words in DEGREE_WORDS.items() for word in words}
@@ -637,20 +643,26 @@ DIFFERENCE_WORDS = re.compile(rf"相差|差(?:了|距|异)?(?:有|为|是)?{_HOW
                               rf"(?:多|少)(?:降|减|提|升|增)了?{_HOW_MUCH}")  # "多降几个点": how much more it cuts
 # A figure the targets must reach: "不低于40%的市", "在20%及以上的", "达到40%以上的", "达到或超过45%的",
 # "超过300万千瓦的，…有哪些" (group 1: comparator, 2: number, 3: unit, 4: the words after it); also ending a
-# question that asks which ("哪个达到40%及以上", group 5 the end). A comparator or 以上/以下 is needed: "30%的"
-# alone states a value. The comparators by what they mean:
-AT_LEAST = ("达到或超过", "达到或高于", "大于或等于", "大于等于", "不低于", "不少于", "不小于", "至少", "达到", "在", "为")
-MORE_THAN = ("高于", "超过", "大于", "多于", "超出", "突破")
-AT_MOST = ("不高于", "不超过", "不大于", "不多于", "至多", "小于或等于", "小于等于")
-LESS_THAN = ("低于", "少于", "小于", "不到", "不足", "未达到", "未满", "不及")
-THRESHOLD = re.compile("(" + _alternatives(AT_LEAST + MORE_THAN + AT_MOST + LESS_THAN) + r")?\s*"
-                       r"(\d+(?:\.\d+)?)\s*(" + TARGET_UNIT.pattern + r")?\s*(及以上|以上|及以下|以下|以内)?"
-                       r"(?:的(?=[^。？?]*?(?:市|方案|城市|是|有|哪))|([？?。]?$))")
+# question that asks which ("哪个达到40%及以上", group 5 the end), or ending it ("不足20%的", "有没有超过60%的"). A
+# comparator or 以上/以下 is needed: "30%的" alone states a value, and so does "达到40%的目标" (its plans are
+# counted). The comparators by what they mean, in everyday words too (过40%, 能到45%, 没到20%):
+AT_LEAST = ("达到或超过", "达到或高于", "大于或等于", "大于等于", "不低于", "不少于", "不小于", "至少", "达到", "能到",
+            "达", "在", "为")
+MORE_THAN = ("高于", "超过", "大于", "多于", "超出", "突破", "高过", "超", "过")
+AT_MOST = ("不高于", "不超过", "不大于", "不多于", "至多", "小于或等于", "小于等于", "没超过", "没有超过")
+LESS_THAN = ("低于", "少于", "小于", "不到", "不足", "未达到", "未满", "不及", "没到", "没达到", "没有达到", "达不到",
+             "不够")
+COMPARED_WITH = "比"  # "比60%还高的", "比20%还低的": the side said after the figure
+THRESHOLD = re.compile("(" + _alternatives(AT_LEAST + MORE_THAN + AT_MOST + LESS_THAN + (COMPARED_WITH,)) + r")?\s*"
+                       r"(\d+(?:\.\d+)?)\s*(" + TARGET_UNIT.pattern + r")?\s*(及以上|以上|及以下|以下|以内|"
+                       r"(?:还要?|更|要)?[高多大低少小])?"
+                       r"(?:的(?!目标|要求|指标|[这那])(?=[^。？?]*?(?:市|方案|城市|是|有|哪)|呢?[？?。]?$)|([？?。]?$))")
 # Which plans state a target: "哪些方案提出了…", "是哪几个市的方案提的", "有具体目标的方案有哪些".
 # In office shorthand the plans go unnamed: "谁给了…目标", "哪些给了比例", "哪几个方案提了", "给了具体数的
 # …有哪些", "给了量化目标的是哪几家".
-_STATED = (r"(?:(?:给出|提出|提到|提及|写明|写出|设定|设置|制定|规定|确定|明确|列出|涉及)了?|"
-           r"(?:给|提|写|设|定|明确)了)")
+# The verbs by which a plan states a target, asked of the plans ("写进去了", "纳入了", "照搬了", "跟进了").
+_STATED = (r"(?:(?:给出|提出|提到|提及|写明|写出|写进|写入|设定|设置|制定|规定|确定|明确|列出|列入|纳入|涉及|采用|沿用|"
+           r"照搬|跟进)(?:了|进去了?)?|(?:给|提|写|设|定|明确|跟)了)")
 # Asked the other way round: the plans that do not state it ("四个市里哪个没写", "谁没给", "未就…设定目标").
 NOT_STATED = re.compile(r"(?:没有?|未|不曾)(?:就[^，,。？?]{1,12}?)?(?:给出?|提出?|提到|提及|写明?|设定?|定|明确|列出?)")
 _PLAN_NOUN = r"(?:地级)?(?:方案|市|城市|地市|地方|份)"  # 哪几份, 几份方案
@@ -659,29 +671,43 @@ COVERAGE_WORDS = re.compile(rf"(?:哪些|哪几[个份]?|有哪些){_PLAN_NOUN}|
                             rf"(?:哪些|哪几[个家份]?|哪一?个|谁){_PLAN_NOUN}?还?都?"
                             rf"(?:{_STATED}|{NOT_STATED.pattern})|(?:见于|出现在|写进了?)(?:哪些|哪几)|"
                             rf"{_STATED}[^，,。？?]{{0,10}}的[^？?。]{{0,16}}(?:有哪些|是哪[些几]|哪几[家份个])")
-# Plans left out of those asked about: "除省方案外", "除了省里还有哪个城市", "除广东省以外" (group 1 names them).
-EXCEPT = re.compile(r"除(?:了|去)?([^，,。？?；;]{1,8}?)(?:以外|之外|外|，|,|还|都|(?=有))")
+# The plans asked for after what they state: "给了…具体数的有几家", "提出…目标的市有哪些"; cut before the
+# indicator's words are read (the coverage and count phrases around them would take them along).
+_IN_ALL = r"(?:一共|总共|共计|共)?(?:有|是)?"  # "…的城市一共多少个", "方案共有几份"
+PLANS_ASKED_AFTER = re.compile(rf"的(?:地级)?(?:方案|市|城市|地市|地方)?{_IN_ALL}"
+                               rf"(?:(?:几|多少)[个家份座]|哪些|哪几[个家份]?)")
+# Plans left out of those asked about: "除省方案外", "除了省里还有哪个城市", "除广东省以外", "不算省里，"
+# (group 1 names them).
+EXCEPT = re.compile(r"(?:除(?:了|去)?|不算|不含|不包括|撇开|抛开)([^，,。？?；;]{1,8}?)(?:以外|之外|外|，|,|还|都|(?=有))")
 # The province's plan named in shorthand: "省方案", "省里", "全省".
 PROVINCE_SHORTHAND = re.compile(r"(?:全省|省)(?:里|的|级)?(?:方案|目标)?")
-# How many plans state it: "几个市给了…", "五个方案里有几个提了".
-# Also unnamed: "几个有这条", "几个给了数", "给了具体百分比的有几个".
-PLAN_COUNT_WORDS = re.compile(r"(?<!哪)(?:几|多少)个(?:地级)?(?:市|城市|方案|地市|地方)|(?<!哪)(?:几|多少)份|"
-                              r"(?:方案|城市|(?<=的)(?:地级)?市)(?:有|共有|一共有|共)(?:几|多少)[个份]|(?:方案|城市)的?(?:数量|数目|个数)|"
-                              r"有(?:几|多少)个(?=[^，,。？?]{0,3}(?:提|写|给|有|明确|设|定))|"
-                              r"(?<![哪那这])几个都?(?:有|给|写|提|设|明确)|"
-                              rf"{_STATED}[^，,。？?]{{0,10}}的(?:方案|市|城市|地市|地方)?有(?:几|多少)个")
+# How many plans state it: "几个市给了…", "多少市写了", "几座城市", "五个方案里有几个提了"; the plans counted by
+# their measure word alone, with what they state ("几家给了", "给了数的有几家": not 几家企业, 又是多少家), or
+# unnamed: "几个有这条", "几个给了数", "给了具体百分比的有几个", "给了降幅的城市几个", "有目标的有几个"; or all of
+# them ("四个市都给了数吗", "是不是每个市都定了").
+_HOW_MANY = r"(?:几|多少)[个家份座]"
+_STATES_IT = r"(?:都|也|还)?(?:有|给|写|提(?![升高])|设(?![施备计])|定|明确|列|纳入|采用|沿用|照搬|跟)"
+PLAN_COUNT_WORDS = re.compile(rf"(?<!哪)(?:几|多少)[个座份家]?(?:地级)?(?:市|城市|方案|地市|地方|文件)|(?<!哪)(?:几|多少)份|"
+                              rf"(?:方案|城市|(?<=的)(?:地级)?市){_IN_ALL}{_HOW_MANY}|(?:方案|城市|(?<=的)(?:地级)?市)的?(?:数量|数目|个数)|"
+                              rf"有{_HOW_MANY}(?=[^，,。？?]{{0,3}}(?:提|写|给|有|明确|设|定|纳|列|采|沿|照|跟))|"
+                              rf"(?<![哪那这]){_HOW_MANY}{_STATES_IT}|"
+                              # asked yes or no of them all: "四个市都给了数吗", "是不是每个方案都有"
+                              rf"(?:每一?个|各个?|所有|全部)(?:地级)?(?:市|城市|方案|地市)?都(?={_STATES_IT})|"
+                              rf"都(?:有|给|写|提|设|定|明确|列|纳入)(?=[^，,。？?]{{0,12}}?(?:吗|么|嘛|没有?)\W*$)|"
+                              rf"(?:{_STATED}|有)[^，,。？?]{{0,10}}的(?:方案|市|城市|地市|地方)?{_IN_ALL}{_HOW_MANY}")
 # The plans a question spans when it names none: cities only when it asks about 市 ("哪个市", "几个市",
-# "各地级市"), every plan otherwise ("哪个方案", "五个方案").
-CITY_SCOPE = re.compile(r"(?:哪一?[个座]|哪些|哪几[个座]?|几个|多少个|各个?|[两二三四五六七八九十]个|的)"
-                        r"(?:地级)?(?:市|城市|地市)(?![场民区政])")
-PLAN_SCOPE = re.compile(r"[两二三四五六七八九十几][个份](?:地级)?(?:碳达峰)?(?:实施)?(?:市|城市|方案|地市)|"
-                        r"(?:各|所有|全部)(?:地级)?(?:市|城市|方案|地市)")
+# "各地级市", "地级市里", "城市中有几个"), every plan otherwise ("哪个方案", "五个方案").
+CITY_SCOPE = re.compile(r"(?:(?:哪一?[个座]|哪些|哪几[个座]?|(?:几|多少)[个座]?|各个?|每一?个|[两二三四五六七八九十2-9]个?|的)"
+                        r"(?:地级)?|地级)(?:市|城市|地市)(?![场民区政])|"
+                        r"(?:城市|地市)(?=中|里|当中)(?=\w{0,2}有?(?:几|多少|哪|谁))")
+PLAN_SCOPE = re.compile(r"[两二三四五六七八九十几2-9][个份](?:地级)?(?:碳达峰)?(?:实施)?(?:市|城市|方案|地市)|"
+                        r"(?:各|每一?个|所有|全部)(?:地级)?(?:市|城市|方案|地市)")
 # A year written with two digits ("25年的目标"), read as 20xx.
 SHORT_YEAR = re.compile(r"(?<![\d.])([2-5]\d)\s*年(?!代|来|间|内)")
 # Words of an analytical question that are not the indicator's name: what is compared and how.
-ANALYSIS_NOISE = re.compile(r"(?:多少|几)?个?百分点|(?:多少|几)?个点|目标值?|定得?|[降升提增减]得|设定|设的|具体|量化|"
+ANALYSIS_NOISE = re.compile(rf"(?:下降|降低|提高|提升|增长|减少)(?:幅度|率)|(?:多少|几)?个?百分点|(?:多少|几)?个点|目标值?|定得?|[降升提增减]得|设定|设的|具体|量化|"
                             r"数字|数值|幅度|降幅|增幅|水平|这一?项|这一?条|这个|规划得?的?|比一比|给了|给出了?|写了|"
-                            r"有提|提了|提的|提出了?|有没有|谁|的是|一下|是?[高多大]还是[低少小]|都?[这那][么样]写|呢|吗|"
+                            rf"有提|提的|{_STATED}|有没有|谁家?|哪一?[家座]|一共|总共|共计|的是|一下|是?[高多大]还是[低少小]|都?[这那][么样]写|呢|吗|关于|对于|"
                             # the frame around the indicator ("就…而言", "在…方面"), the province ("全省基准"), the
                             # comparison ("和省里一样")
                             r"而言|来说|方面|基准|一样|一致|相同|持平")
@@ -689,9 +715,11 @@ ANALYSIS_NOISE = re.compile(r"(?:多少|几)?个?百分点|(?:多少|几)?个点
 EACH_PLAN = re.compile(r"分别|各自|各是|各为")
 # A figure a question quotes: "降8%以上" (group 1: the number, 2: its unit).
 QUOTED_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(" + TARGET_UNIT.pattern + ")")
-# The same with the words around it that make it a target ("力争达到32%以上"): not part of the indicator's name.
-QUOTED_TARGET = re.compile("(?:" + "|".join(PRE_QUALIFIERS + COMPARATIVES) + r")*\s*\d+(?:\.\d+)?\s*(?:"
-                           + TARGET_UNIT.pattern + ")(?:" + "|".join(POST_QUALIFIERS) + ")*")
+# The same with the words around it that make it a target ("力争达到32%以上", "降8%"): not part of the indicator's
+# name. Questions shorten a direction to one character ("降8%", "提到90%").
+SHORT_DIRECTIONS = ("提到", "降", "减", "升", "增", "提")
+QUOTED_TARGET = re.compile("(?:" + "|".join(PRE_QUALIFIERS + COMPARATIVES + SHORT_DIRECTIONS) + r")*\s*"
+                           r"\d+(?:\.\d+)?\s*(?:" + TARGET_UNIT.pattern + ")(?:" + "|".join(POST_QUALIFIERS) + ")*")
 # Question words left once the analytical phrases are cut out of a question ("…到2030年的", "几个", "哪").
 QUESTION_LEFTOVERS = re.compile(r"(?:期间|时期|[到至在]年?)(?=\s|$)|几个?|多少|哪个|哪")
 # Where the indicator's words break, and the particles left at their edges. A demonstrative breaks them
@@ -702,6 +730,8 @@ SUBJECT_EDGES = re.compile(r"^[的了都里中是有在到与和跟同给及或�
 # A direction word ends the indicator's words ("单位GDP能耗下降目标"); inside them it is part of the name
 # (增加值).
 TRAILING_DIRECTION = re.compile("(?:" + "|".join(sorted(COMPARATIVES, key=len, reverse=True)) + ")+$")
+# A verb of change opening them asks about the indicator it changes ("降能耗最积极的", "提高森林覆盖率"); not 增加值.
+LEADING_DIRECTION = re.compile(r"^(?:降低|压降|压减|降|减少|减|提高|提升|增加(?!值))(?=\w{2})")
 # Terms staff use for a whole indicator that share no words with the plans' name for it: the plans
 # write 单位地区生产总值能耗 for 能耗强度 (energy intensity).
 INDICATOR_TERMS = {
@@ -710,6 +740,16 @@ INDICATOR_TERMS = {
     "能源消耗强度": "单位地区生产总值能源消耗",
     "碳排放强度": "单位地区生产总值二氧化碳排放",
     "碳强度": "单位地区生产总值二氧化碳排放",
+}
+# Words that, as the whole of a question's words for the indicator, mean the headline indicator every plan sets:
+# staff say 能耗 ("哪个市能耗降得最多") or 节能目标 for energy intensity, not for 公共机构人均综合能源消耗 which
+# also spells 能耗 (matched written out: 能源消耗).
+HEADLINE_TERMS = {
+    "能源消耗": "单位地区生产总值能源消耗",
+    "节能": "单位地区生产总值能源消耗",
+    "节能降耗": "单位地区生产总值能源消耗",
+    "碳排放": "单位地区生产总值二氧化碳排放",
+    "二氧化碳排放": "单位地区生产总值二氧化碳排放",
 }
 # A term opening a word (not 公共机构人均能耗降幅), kept whole before the comparison's words (降幅) are cut out.
 INDICATOR_TERM = re.compile("(?<![\u4e00-\u9fffA-Za-z])(?:"
@@ -722,10 +762,10 @@ SHORT_PROVINCE = re.compile(r"(?<![^\s，,、+＋（(：:和与及跟同比较�
 MIN_HEAD_RUN = 3
 # 四成 = 40%, 过半 = 超过50%, 1000万方 = 1000万立方米, 每万平方米300吨 = 300吨/万平方米.
 FIGURE_SHORTHAND = (
-    (re.compile(r"(?<=[占达到约为近超过有是在于])([一二三四五六七八九])成(?![为果功立效长本员就绩不])"),
-     lambda m: f"{CN_DIGITS[m.group(1)]}0%"),
+    (re.compile(r"(?:(?<=[占达到约为近超过有是在于])|(?=.成及?以[上下]))([一两二三四五六七八九])成(?![为果功立效长本员就绩不])"),
+     lambda m: f"{CN_DIGITS.get(m.group(1), 2)}0%"),  # 两成 = 20%
     (re.compile(r"(?<!超)过半(?!数)|超过一半"), lambda m: "超过50%"),
-    (re.compile(r"一半(?=及?以上)"), lambda m: "50%"),
+    (re.compile(r"一半(?=及?以上)|(?<=[达到占于])一半"), lambda m: "50%"),  # 一半以上, 达到一半
     (re.compile(r"(?<=\d)([万亿])方(?![面案向式法针])"), lambda m: f"{m.group(1)}立方米"),
     # a rate said per denominator first: 每万平方米300吨 -> 300吨/万平方米, as the plans write it
     (re.compile(r"每((?:万|亿)?(?:平方公里|平方米|人|年))\s*(\d+(?:\.\d+)?)\s*((?:万|亿)?(?:吨|千克|千瓦时|立方米|元))"),

@@ -12,21 +12,23 @@ import re
 from carbonqa.indicators.models import AnalysisIntent, AnalysisOperation, Comparator, Extreme, Side
 from carbonqa.ingest.time_expressions import read_times
 from carbonqa.ingest.vocabulary import (
-    ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE, COMPARATIVE_END,
-    COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXCEPT, EXTREME, FRAME_WORDS, HIGHER_OR_LOWER, INDICATOR_TERM,
-    INDICATOR_TERMS, LESS_THAN, MORE_QUESTION, MORE_THAN, NOT_STATED, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD,
-    PLAN_COUNT_WORDS, PLAN_SCOPE, PROVINCE_CITIES, PROVINCE_SHORTHAND, PROVINCE_TARGET, QUESTION_LEFTOVERS,
-    QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS, RATIO_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE, REFERENCE_JOINED,
-    REFERENCE_POINTER, SAME_AS, SAME_QUESTION, SET_BESIDE, SHARE_OF, SHORT_YEAR, SIDE_WORDS, SPREAD, SUBJECT_BREAKS,
-    SUBJECT_EDGES, TARGET_UNIT, THRESHOLD, TRAILING_DIRECTION, WHICH, YEAR)
+    ABOVE_WORDS, ALL_PLANS, ANALYSIS_NOISE, ASKS_IF_END, AT_LEAST, AT_MOST, BASE_YEAR, BELOW_WORDS, CITY_SCOPE,
+    COMPARATIVE_END, COMPARED_WITH, COVERAGE_WORDS, DIFFERENCE_WORDS, EACH_PLAN, EXCEPT, EXTREME, FRAME_WORDS,
+    HIGHER_OR_LOWER, INDICATOR_TERM, INDICATOR_TERMS, LEADING_DIRECTION, LESS_THAN, MORE_QUESTION, MORE_THAN,
+    NOT_STATED, ORDER_WORDS, PAIR_COMPARATIVE, PERIOD, PLANS_ASKED_AFTER, PLAN_COUNT_WORDS, PLAN_SCOPE,
+    PROVINCE_CITIES, PROVINCE_SHORTHAND, PROVINCE_TARGET, QUESTION_LEFTOVERS, QUOTED_FIGURE, QUOTED_TARGET, RANK_WORDS,
+    RATIO_WORDS, REFERENCE_AFTER, REFERENCE_BEFORE, REFERENCE_JOINED, REFERENCE_POINTER, SAME_AS, SAME_QUESTION,
+    SET_BESIDE, SHARE_OF, SHORT_YEAR, SIDE_WORDS, SPREAD, SUBJECT_BREAKS, SUBJECT_EDGES, TARGET_UNIT, TARGET_YEAR,
+    THRESHOLD, TRAILING_DIRECTION, WHICH, YEAR)
 from carbonqa.retriever.models import RegionQuery
 from carbonqa.retriever.regions import RegionCatalog
 
 MIN_SUBJECT_CHARS = 2  # a single character left over names nothing
 # Cut out of a question before its indicator's words remain, in this order (scopes before 各地, years before figures).
-NOT_SUBJECT = (PROVINCE_TARGET, PLAN_SCOPE, CITY_SCOPE, ALL_PLANS, BASE_YEAR, YEAR, SHORT_YEAR, PERIOD, QUOTED_TARGET,
-               EXTREME, RATIO_WORDS, PAIR_COMPARATIVE, MORE_QUESTION, RANK_WORDS, *ORDER_WORDS.values(), DIFFERENCE_WORDS,
-               COVERAGE_WORDS, PLAN_COUNT_WORDS, ANALYSIS_NOISE, FRAME_WORDS, SIDE_WORDS, QUESTION_LEFTOVERS)
+NOT_SUBJECT = (PROVINCE_TARGET, PLAN_SCOPE, CITY_SCOPE, ALL_PLANS, BASE_YEAR, TARGET_YEAR, YEAR, SHORT_YEAR, PERIOD,
+               QUOTED_TARGET, EXTREME, RATIO_WORDS, PAIR_COMPARATIVE, MORE_QUESTION, RANK_WORDS, *ORDER_WORDS.values(),
+               DIFFERENCE_WORDS, PLANS_ASKED_AFTER, COVERAGE_WORDS, PLAN_COUNT_WORDS, ANALYSIS_NOISE, FRAME_WORDS,
+               SIDE_WORDS, QUESTION_LEFTOVERS)
 
 
 def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatalog) -> AnalysisIntent | None:
@@ -36,7 +38,8 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     left_out = _left_out(question, catalog)
     others = [region for region in named if region != reference and region not in left_out
               and not _names_its_cities(question, region, catalog)]
-    across_plans = len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question))
+    across_plans = len(others) >= 2 or bool(PLAN_SCOPE.search(question) or CITY_SCOPE.search(question)
+                                            or ASKS_IF_END.search(question))
     spread = bool(SPREAD.search(question))  # "最高与最低相差多少", "极差": the two ends and how far apart
     how_far, asks_same = bool(DIFFERENCE_WORDS.search(question)), bool(SAME_QUESTION.search(question))
     # "广东、江门和云浮的要求是否一致": of three or more, the highest and those below it (of two: their difference)
@@ -79,7 +82,7 @@ def read_analysis(question: str, region_query: RegionQuery, catalog: RegionCatal
     elif operation is AnalysisOperation.threshold:
         intent.threshold, intent.threshold_text, intent.comparator = threshold
     elif operation in (AnalysisOperation.coverage, AnalysisOperation.count):
-        figure = QUOTED_FIGURE.search(YEAR.sub(" ", question))
+        figure = QUOTED_FIGURE.search(PLAN_SCOPE.sub(" ", YEAR.sub(" ", question)))  # not "5个方案里"
         intent.stated = figure.group(1) + figure.group(2) if figure else None
         intent.unstated = bool(NOT_STATED.search(question))
     return intent
@@ -123,7 +126,8 @@ def _plans_compared(question: str, operation: AnalysisOperation, others: list[st
     # One plan named and no scope asks about that plan, unless it is the province beside 哪个市 ("哪个市最高？
     # 省里的也列一下"): the cities and the province.
     beside_cities = len(others) == 1 and catalog.levels[others[0]] == "省" and bool(CITY_SCOPE.search(question))
-    if len(others) == 1 and not (PLAN_SCOPE.search(question) or region_query.all_regions or beside_cities):
+    if len(others) == 1 and not (PLAN_SCOPE.search(question) or region_query.all_regions or beside_cities
+                                 or ASKS_IF_END.search(question)):  # "最高的是不是珠海": of every plan
         return None, []
     return [r for r in catalog.answer_order if r in everyone or r in others], []
 
@@ -214,13 +218,17 @@ def _side(question: str, word: str) -> Side | None:
 
 def _threshold(question: str) -> tuple[float, str, Comparator] | None:
     """"不低于40%的市": the figure, as written, and how targets compare with it; None without a
-    comparator or 以上/以下 (a bare "30%的" quotes a value, it sets no threshold). A figure ending the
-    question counts only in one asking which ("哪个达到40%及以上")."""
+    comparator or 以上/以下 (a bare "30%的" quotes a value, it sets no threshold); 比 takes the side said after
+    the figure ("比60%还高的"). A figure ending the question counts only in one asking which ("哪个达到40%及以上")."""
     for match in THRESHOLD.finditer(question):
         verb, number, unit, post = match.group(1), match.group(2), match.group(3) or "", match.group(4) or ""
+        if verb and verb.startswith("没有") and question[match.start(1) - 1:match.start(1)] == "有":
+            verb = verb.removeprefix("没有")  # "有没有超过60%的": whether any is more than it
         if YEAR.match(question, match.start(2)) or (match.group(5) is not None and not WHICH.search(question)):
             continue
-        if verb in MORE_THAN:
+        if verb == COMPARED_WITH and post and post[-1] in "高多大低少小":  # "比60%还高的", "比20%还低的"
+            comparator = Comparator.more_than if post[-1] in "高多大" else Comparator.less_than
+        elif verb in MORE_THAN:
             comparator = Comparator.more_than
         elif verb in LESS_THAN:
             comparator = Comparator.less_than
@@ -250,6 +258,6 @@ def subject_words(question: str, catalog: RegionCatalog) -> str:
     text = INDICATOR_TERM.sub(lambda term: INDICATOR_TERMS[term.group()], text)  # 能耗降幅 is one indicator
     for pattern in NOT_SUBJECT[NOT_SUBJECT.index(QUOTED_TARGET):]:
         text = pattern.sub(" ", text)
-    pieces = [SUBJECT_EDGES.sub("", TRAILING_DIRECTION.sub("", SUBJECT_EDGES.sub("", piece)))
+    pieces = [SUBJECT_EDGES.sub("", LEADING_DIRECTION.sub("", TRAILING_DIRECTION.sub("", SUBJECT_EDGES.sub("", piece))))
               for piece in SUBJECT_BREAKS.split(text)]
     return " ".join(piece for piece in pieces if len(piece) >= MIN_SUBJECT_CHARS and not TARGET_UNIT.fullmatch(piece))

@@ -394,3 +394,127 @@ def test_plans_level_with_the_province_are_asked_for_against_it(words):
 def test_coverage_and_count_in_other_wordings(question, operation, unstated, words):
     read = intent(question, words)
     assert (read.operation, read.unstated) == (operation, unstated)
+
+
+# ---- casual wordings: the operation's words as classes, not phrasings --------------------------------------
+
+@pytest.mark.parametrize("question, extreme", [
+    ("能耗降幅谁最猛", Extreme.strict),
+    ("25年能耗强度下降，谁的目标最有冲劲", Extreme.strict),
+    ("高技术制造业占比，谁最拼", Extreme.strict),
+    ("森林覆盖率的冠军是谁", Extreme.strict),
+    ("森林覆盖率谁第一", Extreme.strict),
+    ("高技术制造业占比排第一的是？", Extreme.strict),  # "…的是" asks which
+    ("谁的节能目标最保守？", Extreme.loose),
+    ("星级绿建占比哪个市最佛系", Extreme.loose),
+    ("森林覆盖率这块，哪个城市最拉胯", Extreme.loose),
+    ("森林覆盖率哪个市最牛", Extreme.strict),
+    ("森林覆盖率目标，哪个市排头", Extreme.strict),
+    ("能耗下降幅度哪个市排最后", Extreme.loose),
+])
+def test_superlatives_in_casual_words(question, extreme, words):
+    read = intent(question, words)
+    assert read.operation is AnalysisOperation.superlative and read.extreme is extreme
+
+
+@pytest.mark.parametrize("question, regions, subject", [
+    ("大型公建制冷能效提升20%，几家写了", ["甲省", *CITIES], "大型公建制冷能效"),
+    ("给了森林覆盖率具体数的有几家", ["甲省", *CITIES], "森林覆盖率"),
+    ("公共机构人均能耗降8%，几座城市写了", CITIES, "公共机构人均能耗"),
+    ("规上工业用水重复利用率90%这个目标，有多少市写进去了", CITIES, "规上工业用水重复利用率"),
+    ("营运交通工具碳排放强度下降10%，有几个方案纳入了", ["甲省", *CITIES], "营运交通工具碳排放强度"),
+    ("25年能耗强度，给了降幅的城市几个", CITIES, "单位地区生产总值能源消耗"),
+    ("25年星级绿建，有目标的有几个", ["甲省", *CITIES], "星级绿建"),
+    ("单位GDP能耗下降，三个市都给了数吗", CITIES, "单位GDP能耗"),
+    ("是不是每个市都定了森林覆盖率目标", CITIES, "森林覆盖率"),
+    ("乙市和丙市都有新型储能目标吗", ["乙市", "丙市"], "新型储能"),
+    ("给出森林覆盖率的城市一共多少个", CITIES, "森林覆盖率"),
+    ("非化石能源占比，地级市里几个给了数", CITIES, "非化石能源占比"),  # 地级市 alone: the cities
+    ("2030年森林覆盖率，城市中有几个定了数", CITIES, "森林覆盖率"),
+    ("是否所有方案都设了森林覆盖率目标", ["甲省", *CITIES], "森林覆盖率"),
+])
+def test_counts_in_casual_words(question, regions, subject, words):
+    read = intent(question, words)
+    assert (read.operation, read.regions, read.subject) == (AnalysisOperation.count, regions, subject)
+
+
+def test_a_count_of_plans_quotes_no_figure_from_the_plans_counted(words):
+    assert intent("4个方案里有几个提到了新型储能", words).stated is None  # 4个方案 is no target figure
+    assert intent("新型储能装机目标，几家定了200万千瓦", words).stated == "200万千瓦"
+
+
+def test_how_many_of_a_thing_a_plan_sets_is_no_count_of_plans(words):
+    assert intent("要培育几家氢能企业", words) is None
+    assert intent("乙市要培育几家氢能企业", words) is None
+
+
+@pytest.mark.parametrize("question, value, comparator", [
+    ("森林覆盖率有没有超过60%的", 60.0, Comparator.more_than),
+    ("高技术制造业占比不足20%的", 20.0, Comparator.less_than),
+    ("森林覆盖率目标过40%的有哪些", 40.0, Comparator.more_than),
+    ("森林覆盖率高过50%的有谁", 50.0, Comparator.more_than),
+    ("森林覆盖率超五成的是哪几个", 50.0, Comparator.more_than),
+    ("星级绿建占比能到45%的有哪几个", 45.0, Comparator.at_least),
+    ("森林覆盖率达40%的有哪些市", 40.0, Comparator.at_least),
+    ("高技术制造业占比没到20%的是哪个市", 20.0, Comparator.less_than),
+    ("森林覆盖率达不到50%的有哪些", 50.0, Comparator.less_than),
+])
+def test_a_threshold_ending_the_question_with_de(question, value, comparator, words):
+    read = intent(question, words)
+    assert (read.operation, read.threshold, read.comparator) == (AnalysisOperation.threshold, value, comparator)
+
+
+def test_a_figure_of_the_target_counted_sets_no_threshold(words):
+    read = intent("森林覆盖率达到40%的目标，几个市写了", words)
+    assert (read.operation, read.stated) == (AnalysisOperation.count, "40%")
+
+
+def test_a_year_end_is_no_part_of_the_indicators_words(words):
+    read = intent("25年底能耗强度谁降得最多", words)
+    assert (read.years, read.subject) == ([2025], "单位地区生产总值能源消耗")
+
+
+def test_words_around_the_indicator_that_ask_or_change_it_are_not_its_name(words):
+    assert intent("降能耗最积极的是哪个市", words).subject == "能耗"  # a verb of change opening it
+    assert intent("谁家的能耗下降目标最高", words).subject == "能耗"
+    assert intent("哪家的森林覆盖率最高", words).subject == "森林覆盖率"
+    assert intent("能耗下降幅度哪个市最小", words).subject == "能耗"  # not 降幅 cut out of 下降幅度
+
+
+def test_half_reached_is_fifty_percent(words):
+    read = intent("装配式建筑占比目标达到一半的城市有哪些", words)
+    assert (read.operation, read.threshold, read.comparator) == (AnalysisOperation.threshold, 50.0,
+                                                                 Comparator.at_least)
+
+
+def test_twenty_percent_in_shorthand(words):
+    assert figures_spelled_out("非化石占比不到两成的") == "非化石占比不到20%的"
+
+
+def test_whether_a_plan_is_the_end_compares_every_plan(words):
+    for question in ("星级绿建目标最高的是不是乙市", "乙市的森林覆盖率是不是最高"):
+        read = intent(question, words)
+        assert (read.operation, read.regions) == (AnalysisOperation.superlative, ["甲省", *CITIES])
+    assert intent("乙市是否实行最严格的水资源管理制度", words) is None
+
+
+def test_the_end_asked_as_the_plan_with_it(words):
+    assert intent("森林蓄积量最大的方案", words).extreme is Extreme.high
+    assert intent("森林覆盖率目标定得最高的地方是？", words).extreme is Extreme.high
+    assert intent("写了星级绿建占比目标的市数量", words).operation is AnalysisOperation.count
+    assert figures_spelled_out("森林覆盖率目标六成以上的城市") == "森林覆盖率目标60%以上的城市"
+
+
+def test_more_casual_ends_plans_left_out_and_figures_compared_with(words):
+    assert intent("星级绿建占比，乙市、丙市、丁市谁是第一", words).extreme is Extreme.strict
+    assert intent("单位GDP能耗降幅的头名是哪个市", words).extreme is Extreme.strict
+    assert intent("不算省里，森林覆盖率哪个最高", words).regions == CITIES
+    assert intent("不算省里，几个方案写了森林覆盖率", words).regions == CITIES
+    higher = intent("森林覆盖率目标比60%还高的有哪些", words)
+    assert (higher.operation, higher.threshold, higher.comparator) == (AnalysisOperation.threshold, 60.0,
+                                                                       Comparator.more_than)
+    assert intent("高技术制造业占比比20%还低的是哪个市", words).comparator is Comparator.less_than
+    # the 比 of 占比 right before the figure compares nothing
+    read = intent("星级绿建占比40%以上的市有哪些", words)
+    assert (read.operation, read.threshold, read.comparator) == (AnalysisOperation.threshold, 40.0,
+                                                                 Comparator.at_least)

@@ -153,3 +153,19 @@ def test_a_comparison_after_an_analytical_question_naming_no_plan_asks_of_its_in
         "2030年森林覆盖率，云浮市比全省高出几个百分点"
     # without a conclusion to point at, the follow-up is left as asked
     assert resolve_followup(read("它比省级目标高多少？"), previous, REGIONS, read) is None
+
+
+@pytest.mark.parametrize(("question", "history", "understood"), [
+    # another computation without its indicator: of the previous indicator, years and plans
+    ("那最低的呢", ["森林覆盖率谁最高"], "森林覆盖率，最低的呢"),
+    ("最低的是哪个", ["2025年星级绿色建筑占比哪个市最高"], "各市2025年星级绿色建筑占比，最低的是哪个"),
+    ("那超过40%的有哪些", ["星级绿建占比谁最高"], "星级绿建占比，超过40%的有哪些"),
+    ("有几个市给了数", ["星级绿建占比谁最高"], "星级绿建占比，有几个市给了数"),
+    ("超过60%的呢", ["森林覆盖率超过40%的有哪些"], "森林覆盖率，超过60%的呢"),
+    # another indicator alone: the previous computation of it
+    ("那森林蓄积量呢", ["森林覆盖率谁最高"], "森林蓄积量谁最高"),
+    ("那森林蓄积量呢", ["有几个市给了森林覆盖率目标"], "有几个市给了森林蓄积量目标"),
+])
+def test_a_followup_after_an_analytical_question_asks_of_its_indicator_or_its_computation(question, history,
+                                                                                            understood):
+    assert understand(question, history) == understood

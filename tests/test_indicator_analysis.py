@@ -403,7 +403,7 @@ NAMES = ["单位地区生产总值能源消耗", "高技术制造业增加值占
     ("单位GDP能耗下降目标谁最严", "单位GDP能耗", ["单位地区生产总值能源消耗"], MatchedBy.name),
     ("能耗强度降幅不低于14.5%的", "能耗强度", ["单位地区生产总值能源消耗"], MatchedBy.name),
     ("高技术制造业占比谁最高", "高技术制造业占比", ["高技术制造业增加值占规模以上工业增加值比重"], MatchedBy.words),
-    ("星级绿建占比这项", "星级绿建占比这项", ["星级绿色建筑占比"], MatchedBy.words),
+    ("星级绿建占比这项", "星级绿建占比这项", ["星级绿色建筑占比"], MatchedBy.name),  # 绿建 written out
     ("森林覆盖律哪个市最低", "森林覆盖律", ["森林覆盖率"], MatchedBy.words),
     ("森林覆盖律2030哪个市最低", "森林覆盖律2030", ["森林覆盖率"], MatchedBy.words),  # a bare year is no part
     ("9种主要再生资源", "9种主要再生资源", ["9种主要再生资源回收量", "9种主要再生资源循环利用量"], MatchedBy.words),
@@ -412,6 +412,23 @@ NAMES = ["单位地区生产总值能源消耗", "高技术制造业增加值占
 def test_question_words_find_the_names(question, subject, names, how):
     match = NameMatcher(NAMES).run(question, subject)
     assert (match.names, match.matched_by) == (names, how)
+
+
+SHORT_NAMES = ["单位地区生产总值能源消耗", "公共机构人均综合能源消耗", "装配式建筑占当年城镇新建建筑的比例",
+               "装配式建筑占当年新建城镇建筑的推广比例", "森林覆盖率", "屋顶光伏覆盖率"]
+
+
+@pytest.mark.parametrize("question, subject, names", [
+    # a bare 能耗 or 节能 is the headline energy intensity, not every name holding 能源消耗
+    ("哪个市能耗降得最多", "能耗", ["单位地区生产总值能源消耗"]),
+    ("谁的节能目标最保守", "节能", ["单位地区生产总值能源消耗"]),
+    ("公共机构人均能耗谁降得最多", "公共机构人均能耗", ["公共机构人均综合能源消耗"]),
+    # three characters: a run of one indicator's names only
+    ("装配式谁最高", "装配式", ["装配式建筑占当年城镇新建建筑的比例", "装配式建筑占当年新建城镇建筑的推广比例"]),
+    ("装配式房子占比谁最高", "装配式房子占比", ["装配式建筑占当年城镇新建建筑的比例", "装配式建筑占当年新建城镇建筑的推广比例"]),
+])
+def test_short_words_find_the_one_indicator_they_mean(question, subject, names):
+    assert NameMatcher(SHORT_NAMES).run(question, subject).names == names
 
 
 def test_words_that_only_share_a_part_match_nothing_without_meaning():
@@ -645,3 +662,8 @@ def test_a_figure_without_a_year_is_said_and_not_ranked():
     result, text, _ = plans.answer(superlative("LED等高效节能灯具使用占比", regions=["乙市", "丙市"]))
     assert not result.comparable and result.line("丙市").status is PlanStatus.in_words
     assert "丙市方案写的是“LED等高效能节能灯具使用占比100%”，该句写明了数值，未写明目标年份" in text.split("\n")[0]
+
+
+def test_opening_words_inside_another_indicators_name_find_no_name():
+    transport = "当年新增新能源、清洁能源动力的交通工具比例"  # 清洁能源 is inside it, not its opening
+    assert NameMatcher([transport]).run("清洁能源消费占比谁最高", "清洁能源消费占比") is None
