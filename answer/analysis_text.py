@@ -164,9 +164,10 @@ class AnalysisText:
         result = self.result
         what = f"{self._subject()}{result.stated}" if result.stated else f"{self._subject()}的具体数值"
         verb = "未给出" if result.unstated else "给出了"
+        counted = result.counted_with
         if not result.selected:
-            return f"共0个：{'各方案都给出了' if result.unstated else '没有方案给出'}{what}。"
-        return f"共{len(result.selected)}个{verb}{what}：{'、'.join(result.selected)}。"
+            return f"共0{counted}：{'各方案都给出了' if result.unstated else '没有方案给出'}{what}。"
+        return f"共{len(result.selected)}{counted}{verb}{what}：{'、'.join(result.selected)}。"
 
     # ---- the plans' lines ---------------------------------------------------------------------------
 

@@ -94,6 +94,7 @@ class AnalysisResult(BaseModel):
     comparator: Comparator | None = None
     stated: str | None = Field(default=None, description="coverage/count: the figure the question quotes")
     unstated: bool = Field(default=False, description="coverage/count: asks for the plans that do not state it")
+    counted_with: str = Field(default="个", description="count: the measure word the answer counts plans with")
     how_far: bool = Field(default=False, description="reference: asks how far the plans are from the province")
     cautions: list[str] = Field(default_factory=list, description="what makes the conclusion uncertain, in Chinese")
 
@@ -137,7 +138,7 @@ class IndicatorAnalysis:
                                 extreme=intent.extreme, side=intent.side, spread=intent.spread, focus=intent.focus,
                                 threshold=intent.threshold, threshold_text=intent.threshold_text,
                                 comparator=intent.comparator, stated=intent.stated, unstated=intent.unstated,
-                                how_far=intent.how_far, ratio=intent.ratio)
+                                counted_with=intent.counted_with, how_far=intent.how_far, ratio=intent.ratio)
         if intent.reference:
             result.reference = self._line(intent.reference, asked, primary, year, quoted, said)
         if counting:

@@ -93,3 +93,5 @@ class AnalysisIntent(BaseModel):
                                                      "多少), not only which are beyond it")
     unstated: bool = Field(default=False, description="coverage/count: asks for the plans that do not state it "
                                                       "(哪个没写)")
+    counted_with: str = Field(default="个", description="count: the measure word the question counts plans with "
+                                                       "(几份 -> 份, 几家 -> 家)")

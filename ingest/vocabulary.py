@@ -695,6 +695,8 @@ PLAN_COUNT_WORDS = re.compile(rf"(?<!哪)(?:几|多少)[个座份家]?(?:地级)
                               rf"(?:每一?个|各个?|所有|全部)(?:地级)?(?:市|城市|方案|地市)?都(?={_STATES_IT})|"
                               rf"都(?:有|给|写|提|设|定|明确|列|纳入)(?=[^，,。？?]{{0,12}}?(?:吗|么|嘛|没有?)\W*$)|"
                               rf"(?:{_STATED}|有)[^，,。？?]{{0,10}}的(?:方案|市|城市|地市|地方)?{_IN_ALL}{_HOW_MANY}")
+# The measure word a question counts plans with ("有几份给了", "几家定了"): the answer counts with it.
+PLAN_MEASURE_WORD = re.compile(r"(?<!哪)(?:几|多少)([个家份座])")
 # The plans a question spans when it names none: cities only when it asks about 市 ("哪个市", "几个市",
 # "各地级市", "地级市里", "城市中有几个"), every plan otherwise ("哪个方案", "五个方案").
 CITY_SCOPE = re.compile(r"(?:(?:哪一?[个座]|哪些|哪几[个座]?|(?:几|多少)[个座]?|各个?|每一?个|[两二三四五六七八九十2-9]个?|的)"

@@ -90,6 +90,10 @@ def test_coverage_and_count_with_the_figure_the_question_quotes(words):
     counted = intent("有几个市给出了2025年单位地区生产总值能耗下降的具体幅度？", words)
     assert counted.operation is AnalysisOperation.count and counted.regions == CITIES
     assert intent("电动乘用车销售量占新车30%以上，五个方案里有几个提了？", words).operation is AnalysisOperation.count
+    # The answer counts the plans with the question's measure word.
+    assert counted.counted_with == "个"
+    assert intent("五份方案里有几份给出了2025年单位地区生产总值能耗下降的具体百分比？", words).counted_with == "份"
+    assert intent("2030年森林覆盖率，有几家给了具体数？", words).counted_with == "家"
 
 
 def test_questions_about_one_plan_or_without_an_operation_have_no_intent(words):

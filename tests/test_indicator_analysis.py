@@ -633,6 +633,8 @@ def test_coverage_asked_the_other_way_round_lists_the_plans_without_the_figure()
     assert result.selected == ["丁市"] and text.split("\n")[0] == "未给出电动乘用车销售量30%的有1个：丁市。"
     counted = ask(AnalysisOperation.count, "电动乘用车销售量", unstated=True)
     assert plans.answer(counted)[1].split("\n")[0] == "共1个未给出电动乘用车销售量的具体数值：丁市。"
+    by_copies = ask(AnalysisOperation.count, "电动乘用车销售量", unstated=True, counted_with="份")
+    assert plans.answer(by_copies)[1].split("\n")[0] == "共1份未给出电动乘用车销售量的具体数值：丁市。"
 
 
 def test_a_figure_stated_without_a_year_or_verb_counts_for_coverage_with_its_words_slightly_different():
