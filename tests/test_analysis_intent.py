@@ -338,6 +338,16 @@ def test_differences_in_other_wordings(question, focus, words):
     ("高技术制造业占比未达到30%的市有哪些？", 30.0, Comparator.less_than),
     ("森林覆盖率不多于40%的市有哪些？", 40.0, Comparator.at_most),
     ("高技术制造业占比在三成以下的市有哪些？", 30.0, Comparator.at_most),
+    # A threshold ending the question with 的.
+    ("森林覆盖率有没有超过60%的", 60.0, Comparator.more_than),
+    ("高技术制造业占比不足20%的", 20.0, Comparator.less_than),
+    ("森林覆盖率目标过40%的有哪些", 40.0, Comparator.more_than),
+    ("森林覆盖率高过50%的有谁", 50.0, Comparator.more_than),
+    ("森林覆盖率超五成的是哪几个", 50.0, Comparator.more_than),
+    ("星级绿建占比能到45%的有哪几个", 45.0, Comparator.at_least),
+    ("森林覆盖率达40%的有哪些市", 40.0, Comparator.at_least),
+    ("高技术制造业占比没到20%的是哪个市", 20.0, Comparator.less_than),
+    ("森林覆盖率达不到50%的有哪些", 50.0, Comparator.less_than),
 ])
 def test_threshold_comparators_by_meaning(question, value, comparator, words):
     read = intent(question, words)
@@ -450,22 +460,6 @@ def test_a_count_of_plans_quotes_no_figure_from_the_plans_counted(words):
 def test_how_many_of_a_thing_a_plan_sets_is_no_count_of_plans(words):
     assert intent("要培育几家氢能企业", words) is None
     assert intent("乙市要培育几家氢能企业", words) is None
-
-
-@pytest.mark.parametrize("question, value, comparator", [
-    ("森林覆盖率有没有超过60%的", 60.0, Comparator.more_than),
-    ("高技术制造业占比不足20%的", 20.0, Comparator.less_than),
-    ("森林覆盖率目标过40%的有哪些", 40.0, Comparator.more_than),
-    ("森林覆盖率高过50%的有谁", 50.0, Comparator.more_than),
-    ("森林覆盖率超五成的是哪几个", 50.0, Comparator.more_than),
-    ("星级绿建占比能到45%的有哪几个", 45.0, Comparator.at_least),
-    ("森林覆盖率达40%的有哪些市", 40.0, Comparator.at_least),
-    ("高技术制造业占比没到20%的是哪个市", 20.0, Comparator.less_than),
-    ("森林覆盖率达不到50%的有哪些", 50.0, Comparator.less_than),
-])
-def test_a_threshold_ending_the_question_with_de(question, value, comparator, words):
-    read = intent(question, words)
-    assert (read.operation, read.threshold, read.comparator) == (AnalysisOperation.threshold, value, comparator)
 
 
 def test_a_figure_of_the_target_counted_sets_no_threshold(words):
