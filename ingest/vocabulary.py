@@ -5,22 +5,24 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
 - Heading grammar (`HEADING_LABELS`, `HEADING_LABEL`, `chinese_number`): 一、 parts, （一） sections,
   1. clauses, （1） items. ingest builds the clause tree with it, answer recognises heading lines with it.
 - Region naming (`REGION_NAME`, `region_level`, `region_aliases`, `is_province`, `PROVINCE_ALIASES`,
-  `OWN_PLAN`, `TARGET_WORDS`, `OTHER_PLACES`): no plan's region is listed here. A plan's region and level come from its own
+  `OWN_PLAN`, `TARGET_WORDS`, `OTHER_PLACES`, `PLACES_AS_SUBJECT`): no plan's region is listed here. A plan's region and level come from its own
   metadata; the names a question may use for it are derived from that name (深圳市南山区 ->
   南山区, 南山, 深圳南山 …), so a plan of any 省/市/县/区 works.
 - Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINALS`, `FROM_THE_END`, `STATED_COUNT`, `ITEM_NOUN`,
   `COUNTED_NOUN`, `FIRST_ITEMS`, `PART_ORDINAL`, `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`,
   `ASKING_TAIL`, `ASKING_WORD`, `ASKS_EACH`, `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`,
-  `OVERVIEW_WORDS`, `MEANS_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`, `UNDER_ASKED`, `OUTLINE_WORDS`, `FRAME_WORDS`, and the
-  follow-up cues `POINTS_BACK`, `LEADING_POINTER`, `REFERS_BACK`, `ASKED_ASPECT`, `FOLLOWUP_FILLER`): read once
-  per question by `retriever.frame` (`OUTLINE_WORDS` by answer/outline.py, on the question's terms).
+  `OVERVIEW_WORDS`, `MEANS_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`, `UNDER_ASKED`, `OUTLINE_WORDS`, `FRAME_WORDS`,
+  who is asked `AGENCY_QUESTION`, `IN_CHARGE`, `UNITS_ASKED`, `LEADING_BODY`, and the follow-up cues `POINTS_BACK`,
+  `LEADING_POINTER`, `REFERS_BACK`, `ASKED_ASPECT`, `FOLLOWUP_FILLER`): read once per question by `retriever.frame`
+  (`OUTLINE_WORDS` by answer/outline.py, on the question's terms), after `standard_question_words` has put its
+  colloquial question words (`COLLOQUIAL_QUESTION_WORDS`) in standard form.
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
   `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
   by the features of their own titles and dates.
 - Years (`YEAR`, `YEAR_MENTION`, `BASE_YEAR`) and numbers (`NUMBER`); the grammar of every way a plan or a
   question names a time (periods, short years, deadlines) is ingest/time_expressions.py.
 - Units (`UNIT_FAMILIES`, `NUMBER_UNITS`, `ASKED_UNIT`, `unit_family`) and the figures a text states
-  (`FIGURE`, `figure_families`).
+  (`FIGURE`, `COUNT_IN_WORDS`, `figure_families`).
 - Domain terms kept whole (`CURATED_TERMS`): by the BM25 tokenizer and the indicator names.
 - Abbreviations, read both ways (`ABBREVIATIONS`, `INTERCHANGEABLE`, `term_forms`, `full_forms`).
 - Quantitative targets (`TARGET_YEAR`, `PERIOD`, `COMPARATIVES`, `ACTIONS`, `PRE_QUALIFIERS`,
@@ -30,7 +32,7 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
 - Analytical questions across plans, a grammar of word classes (`DEGREE_WORDS`, `PLACE_WORDS`) in constructions
   (`EXTREME`, `PAIR_COMPARATIVE`, `MORE_QUESTION`, `SET_BESIDE`, `ORDER_WORDS`, `RANK_WORDS`, `ABOVE_WORDS`/`BELOW_WORDS`/
   `COMPARING_WORDS` in `REFERENCE_BEFORE`, `PROVINCE_TARGET`, `DIFFERENCE_WORDS`, the comparators of `THRESHOLD`,
-  `COVERAGE_WORDS`, `NOT_STATED`, `PLAN_COUNT_WORDS`, `EXCEPT`, `SAME_AS`), scopes (`CITY_SCOPE`, `SHORT_YEAR`), the
+  `COVERAGE_WORDS`, `NOT_STATED`, `PLAN_COUNT_WORDS`, `PLAN_MEASURE_WORD`, `EXCEPT`, `SAME_AS`), scopes (`CITY_SCOPE`, `SHORT_YEAR`), the
   words that are not an indicator's name, `INDICATOR_TERMS`, `INDICATOR_TERM`, `HEADLINE_TERMS`) read by
   retriever/intent.py and indicators/matching.py; office shorthand and English terms spelled out before a
   question is read (`SHORT_PROVINCE`, `MIN_HEAD_RUN` by retriever/regions.py, `FIGURE_SHORTHAND` by
