@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from carbonqa.answer.models import Citation
-from carbonqa.answer.text import MARKER, numbers_in, sentence_pieces
+from carbonqa.answer.text import MARKER, character_pairs, numbers_in, sentence_pieces
 from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.sentences import split_sentences
 
@@ -94,17 +94,13 @@ def complete_part(reply: str) -> str:
 
 def support(sentence: str, clause_texts: list[str]) -> float:
     """Share of the sentence's character pairs (words only) that occur in the cited clauses."""
-    wanted = _pairs(_words(sentence))
-    have = set().union(*(_pairs(_words(text)) for text in clause_texts))
+    wanted = character_pairs(_words(sentence))
+    have = set().union(*(character_pairs(_words(text)) for text in clause_texts))
     return len(wanted & have) / len(wanted) if wanted else 0.0
 
 
 def _words(text: str) -> str:
     return NOT_WORDS.sub("", MARKER.sub("", text))
-
-
-def _pairs(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 def _renumber(kept: list[tuple[str, list[int]]], by_number: dict[int, Clause], removed: list[str]) -> Verified:

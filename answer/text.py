@@ -46,3 +46,8 @@ def strip_end(sentence: str) -> str:
 def clause_years(text: str) -> frozenset[int]:
     """Every year a clause's text mentions. Cached: the same clauses come back question after question."""
     return frozenset(years_in(squash(text)))
+
+
+def character_pairs(text: str) -> set[str]:
+    """The text's pairs of adjacent characters: how much two Chinese texts share, without a segmenter."""
+    return {text[i:i + 2] for i in range(len(text) - 1)}

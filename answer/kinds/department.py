@@ -12,6 +12,7 @@ from carbonqa.answer.compose import CitationBook, attributed, cited_quotes, disp
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.refusal import refusal
 from carbonqa.answer.selection import quote_order
+from carbonqa.answer.text import character_pairs
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.tree import ClauseTree
 from carbonqa.ingest.vocabulary import AGENCY, LEADING_BODY, LIST_WORDS
@@ -120,8 +121,8 @@ def task_row(tree: ClauseTree, chunk: Chunk, sentence: str) -> tuple[Chunk, str]
     for heading in reversed([c.heading for c in [*tree.ancestors(chunk.id), chunk] if c.heading]):
         of_task = [row for row in rows if heading in _row_fields(row)]
         if of_task:
-            said = _bigrams(chunk.heading + sentence)
-            return max(of_task, key=lambda row: len(said & _bigrams(row.text))), heading
+            said = character_pairs(chunk.heading + sentence)
+            return max(of_task, key=lambda row: len(said & character_pairs(row.text))), heading
     return None
 
 
@@ -173,7 +174,3 @@ def _row_fields(row: Chunk) -> list[str]:
 
 def _value(line: str) -> str:
     return line.split("：", 1)[1].strip() if "：" in line else line.strip()
-
-
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
