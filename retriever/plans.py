@@ -45,6 +45,10 @@ class PlanCatalog:
     def of_region(self, region: str) -> list[PlanInfo]:
         return [plan for plan in self.plans if plan.region == region]
 
+    def documents(self, regions: Iterable[str]) -> list[str]:
+        """The ids of these regions' plans, region by region."""
+        return [plan.doc_id for region in regions for plan in self.of_region(region)]
+
     def regions_with_several(self, regions: Iterable[str]) -> list[str]:
         """Those of these regions that have more than one plan."""
         return [region for region in regions if len(self.of_region(region)) > 1]

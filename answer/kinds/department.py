@@ -36,8 +36,7 @@ class TasksOfAgency:
 
     def answer(self, asked: Asked) -> Reply | None:
         frame, corpus = asked.frame, asked.evidence.corpus
-        docs = frame.regions.documents or [plan.doc_id for region in (frame.regions.regions or corpus.plans.regions)
-                                           for plan in corpus.plans.of_region(region)]
+        docs = frame.regions.documents or corpus.plans.documents(frame.regions.regions or corpus.plans.regions)
         names, rows = rows_naming(frame.text, [c for c in corpus.tree.chunks
                                                if c.doc_id in docs and c.kind == ChunkKind.table_row])
         if not rows:

@@ -32,7 +32,7 @@ class NoticeAnswer:
         plans = corpus.plans
         asked = frame.regions.regions or plans.regions
         regions = [region for region in corpus.regions.answer_order if region in asked]
-        doc_ids = frame.regions.documents or [plan.doc_id for region in regions for plan in plans.of_region(region)]
+        doc_ids = frame.regions.documents or plans.documents(regions)
         book = CitationBook()
         notices = [(read_notice([chunk for chunk in corpus.tree if chunk.doc_id == doc_id]), plans.by_id[doc_id].title)
                    for doc_id in doc_ids]
