@@ -40,7 +40,6 @@ class Evidence:
         self.sentences = SentenceIndex(corpus.tree.chunks, corpus.tokenizer.user_terms, policy, corpus.sentences,
                                        corpus.tokenizer.segment)
         self.outline = Outline(corpus.tree, policy)
-        self._unquoted_texts: dict[str, str] = {}
 
     @cached_property
     def analysis(self) -> IndicatorAnalysis:
@@ -60,14 +59,13 @@ class Evidence:
         # A common word (地方, 小区) names no topic a plan could lack: its plan says the thing in other words.
         absent = [t for t in self.sentences.plan_words(frame.terms)
                   if idf.get(t, median) >= self.policy.absent_term_min_idf
-                  and not any(form in self._unquoted(r) for r in regions for form in term_forms(t))]  # squashed, like the terms
+                  and not any(form in self.unquoted_plan_texts[r] for r in regions for form in term_forms(t))]
         return sorted(absent, key=len, reverse=True)
 
-    def _unquoted(self, region: str) -> str:
-        """The region's plan text without quotation marks: 能耗“双控” is the plan's 能耗双控."""
-        if region not in self._unquoted_texts:
-            self._unquoted_texts[region] = QUOTATION_MARKS.sub("", self.corpus.regions.plan_texts[region])
-        return self._unquoted_texts[region]
+    @cached_property
+    def unquoted_plan_texts(self) -> dict[str, str]:
+        """Each region's plan text, squashed like the terms, without quotation marks: 能耗“双控” is 能耗双控."""
+        return {region: QUOTATION_MARKS.sub("", text) for region, text in self.corpus.regions.plan_texts.items()}
 
     def unused_nouns(self, frame: QuestionFrame) -> list[str]:
         """The question's nouns (by jieba's tag of their last word) that no plan's text contains, longest
