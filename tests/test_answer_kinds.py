@@ -308,3 +308,18 @@ def test_the_nouns_no_plan_uses_are_found_longest_only_and_named_in_the_refusal(
     reply = NotStated().answer(asked)
     assert reply.text == "方案中没有找到能回答该问题的条款。各方案均未出现“甲醇”“电动自行车”一词。"
     assert reply.refusal_reason == "no_supporting_clause"
+
+
+# ---- a section named by its heading --------------------------------------------------------------
+
+def test_a_section_named_by_its_heading_alone_is_quoted_paragraph_by_paragraph(ask, cited):
+    answer = cited(ask("珠海方案的主要目标是什么？"))
+    assert answer.outcome == "answered" and answer.answer.startswith("据《珠海市碳达峰实施方案》，“（一）主要目标”：")
+    assert {c.chunk_id for c in answer.citations} == {"zhuhai-2023/1.1"}
+    assert "2025" in answer.answer
+
+
+def test_a_section_heading_with_more_asked_is_not_quoted_whole(ask):
+    # a figure asked of the section is a sentence's answer, not the section's text
+    answer = ask("珠海主要目标里2025年能耗下降多少？")
+    assert "“（一）主要目标”：" not in answer.answer
