@@ -323,3 +323,9 @@ def test_a_section_heading_with_more_asked_is_not_quoted_whole(ask):
     # a figure asked of the section is a sentence's answer, not the section's text
     answer = ask("珠海主要目标里2025年能耗下降多少？")
     assert "“（一）主要目标”：" not in answer.answer
+
+
+def test_a_section_asked_of_no_plan_is_quoted_from_each(ask, cited):
+    # 碳达峰 names the plans themselves: every plan's 主要目标, each cited to its own section
+    answer = cited(ask("碳达峰的主要目标是什么？"))
+    assert {c.chunk_id.split("/")[0] for c in answer.citations} == {"guangdong-2022", "zhuhai-2023", "jiangmen-2023"}

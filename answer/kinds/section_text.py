@@ -32,7 +32,8 @@ class SectionText:
 
 def named_sections(asked: Asked) -> list[Chunk]:
     """Per plan asked (every plan when none is), its first section whose whole heading the question spells,
-    when the question's topic terms all lie inside that heading."""
+    when each of the question's topic terms lies inside that heading or names the plan itself (碳达峰 of
+    "碳达峰的主要目标是什么" is in every plan's title)."""
     frame = asked.frame
     question, regions = squash(frame.text), frame.regions.regions
     found: dict[str, Chunk] = {}
@@ -41,7 +42,7 @@ def named_sections(asked: Asked) -> list[Chunk]:
         if chunk.kind not in SECTION_KINDS or len(heading) < MIN_HEADING or heading not in question \
                 or (regions and chunk.region not in regions) or chunk.doc_id in found:
             continue
-        if all(term in heading for term in frame.terms):
+        if all(term in heading or term in squash(chunk.title) for term in frame.terms):
             found[chunk.doc_id] = chunk
     return list(found.values())
 
