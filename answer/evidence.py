@@ -138,8 +138,7 @@ class SentenceIndex:
             term=term,
             broader=[t for t in vocabulary if term and t != term and t in term],
             chunks={h.chunk.id for h in hits if term and self._holds(term, h.chunk)},
-            rare_forms=tuple(form for t in question.terms if 0 < self.df(t) < self.policy.domain_term_min_df
-                             for form in term_forms(t)),
+            rare_terms=tuple(t for t in question.terms if 0 < self.df(t) < self.policy.domain_term_min_df),
         )
         dense_firsts = sorted(h.dense_rank for h in hits if h.dense_rank is not None)[:self.policy.dense_top_hits]
         dense_best = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
@@ -254,7 +253,7 @@ class SentenceIndex:
             slots=check_slots(question, sent.flat, sent.years, chunk.region,
                               lambda piece: self.coverage(question.terms, piece),
                               self.policy.answer_min_coverage, term_forms(topic.key_term) if topic.key_term else (),
-                              topic.rare_forms)
+                              topic.rare_terms)
             if question.wants_figure else None,
             word_share=word_share(question.terms, sent.flat + context),
         )
@@ -268,7 +267,7 @@ class Topic:
     term: str | None  # the rarest domain term (the index dictionary's: 核电, 海上风电)
     broader: list[str]  # question terms inside it (风电 in 海上风电): a sentence with only these is off topic
     chunks: set[str]  # retrieved chunks that hold it
-    rare_forms: tuple[str, ...] = ()  # the forms of its terms the plans use, but too rarely to be their vocabulary (PUE)
+    rare_terms: tuple[str, ...] = ()  # its terms the plans use, but too rarely to be their vocabulary (PUE)
 
 
 def other_years_only(question: QuestionFrame, years: set[int]) -> bool:

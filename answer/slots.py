@@ -45,7 +45,7 @@ class SlotCheck:
 
 def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: str,
                 coverage: Callable[[str], float], named_min: float, key_forms: tuple[str, ...] = (),
-                rare_forms: tuple[str, ...] = ()) -> SlotCheck:
+                rare_terms: tuple[str, ...] = ()) -> SlotCheck:
     """The slots of the sentence's best figure piece (the one naming a rare term asked, else the one covering
     most of the question's terms) against the question's. `years`: the years the sentence is about (its own,
     or those of the sentence it continues); `coverage`: the share of the question's topic terms a piece holds;
@@ -57,9 +57,9 @@ def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: st
     however much of the rest the figure piece names. (The reverse does not hold: the most specific term of
     "单位地区生产总值二氧化碳排放下降多少" is 单位地区生产总值, which frames every goal figure.) Either way the
     piece without a figure must name some term asked that the figure piece does not (nor most of it: 二代技术
-    is the 第二代技术 asked). `rare_forms`: the forms of the question's terms the plans use too rarely to be
-    their vocabulary (PUE): a figure piece naming one that the piece without a figure does not states the
-    figure of that thing, of the subject the other piece names."""
+    is the 第二代技术 asked). `rare_terms`: the question's terms the plans use too rarely to be their vocabulary
+    (PUE): a figure piece naming one that the piece without a figure does not states the figure of that thing,
+    of the subject the other piece names."""
     asked_years = frame.target_years
     year = bool(frame.targets_among(years) & asked_years) if asked_years else None
     in_region = region in frame.regions.regions if frame.regions.regions else None
@@ -71,7 +71,7 @@ def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: st
         return SlotCheck(metric=False, year=year, unit=False if frame.unit_family else None, region=in_region,
                          base_year=False if frame.base_year else None)
     # The piece naming a term the plans rarely use, if one does: where they state that thing at all.
-    piece, share = max(figures, key=lambda pair: (holds(pair[0], rare_forms), pair[1]))
+    piece, share = max(figures, key=lambda pair: (any(names(pair[0], term, ()) for term in rare_terms), pair[1]))
     # "Right topic, wrong slot": the metric is named in a piece of its own that states no figure, one naming a
     # term asked that the figure piece does not name (nor most of it: 二代 is the 第二代 asked). Unless the figure
     # piece alone names a rare term asked: "新建大型和超大型数据中心全部达到绿色数据中心要求，……电能利用效率（PUE）
@@ -79,7 +79,7 @@ def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: st
     names_more = any(names(bare[0], term, frame.terms) and not names(piece, term, frame.terms)
                      for term in longest_only(frame.terms))
     key_in_piece, key_in_bare = holds(piece, key_forms), holds(bare[0], key_forms)
-    rare_in_piece_only = holds(piece, rare_forms) and not holds(bare[0], rare_forms)
+    rare_in_piece_only = any(names(piece, term, ()) and not names(bare[0], term, ()) for term in rare_terms)
     named_elsewhere = bare[1] >= named_min and names_more and not rare_in_piece_only and \
         ((key_in_bare and not key_in_piece) or bare[1] > share)
     return SlotCheck(

@@ -118,14 +118,18 @@ def test_a_figure_piece_alone_naming_a_rare_term_asked_states_its_figure_of_the_
     # The subject (新建大型数据中心) is named in a piece without a figure; the figure asked (PUE's) follows it.
     terms = ["新建", "大型", "数据中心", "PUE"]
     slots = check_slots(frame(terms), PUE, set(), "珠海市", share(terms), NAMED, key_forms=("数据中心",),
-                        rare_forms=("PUE",))
+                        rare_terms=("PUE",))
     assert slots.metric and slots.piece == "电能利用效率（PUE）不高于1.3。"
+    # The subject's piece naming another rare term asked (超大型) takes nothing from the figure piece's PUE.
+    wider = [*terms, "超大型"]
+    assert check_slots(frame(wider), PUE, set(), "珠海市", share(wider), NAMED, key_forms=("数据中心",),
+                       rare_terms=("PUE", "超大型")).metric
     # Without the rare term known, the subject's piece names more of the question: the figure is read as another's.
     assert not check_slots(frame(terms), PUE, set(), "珠海市", share(terms), NAMED, key_forms=("数据中心",)).metric
     # A rare term the piece without a figure names too decides nothing: the neighbouring metric stays refused.
     co2 = ["单位地区生产总值", "二氧化碳", "排放", "碳汇"]
     text = "到2025年，单位地区生产总值能源消耗比2020年下降14.5%，单位地区生产总值二氧化碳排放和碳汇确保完成省下达指标。"
-    assert not check_slots(frame(co2), text, {2025}, "珠海市", share(co2), NAMED, rare_forms=("碳汇",)).metric
+    assert not check_slots(frame(co2), text, {2025}, "珠海市", share(co2), NAMED, rare_terms=("碳汇",)).metric
 
 
 def test_a_figure_piece_holding_most_of_the_most_specific_term_names_it():
