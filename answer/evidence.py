@@ -26,6 +26,7 @@ import numpy as np
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.answer.slots import PIECE_SPLIT, check_slots
+from carbonqa.answer.text import longest_only
 from carbonqa.index.sentence_vectors import SentenceVectors
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.sentences import Sent, content_sentences
@@ -137,6 +138,7 @@ class SentenceIndex:
             term=term,
             broader=[t for t in vocabulary if term and t != term and t in term],
             chunks={h.chunk.id for h in hits if term and self._holds(term, h.chunk)},
+            rare_terms=tuple(t for t in question.terms if 0 < self.df(t) < self.policy.domain_term_min_df),
         )
         dense_firsts = sorted(h.dense_rank for h in hits if h.dense_rank is not None)[:self.policy.dense_top_hits]
         dense_best = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
@@ -250,7 +252,8 @@ class SentenceIndex:
             states_asked_figure=states_figure(sent.flat, question.unit_family),
             slots=check_slots(question, sent.flat, sent.years, chunk.region,
                               lambda piece: self.coverage(question.terms, piece),
-                              self.policy.answer_min_coverage, term_forms(topic.key_term) if topic.key_term else ())
+                              self.policy.answer_min_coverage, term_forms(topic.key_term) if topic.key_term else (),
+                              topic.rare_terms)
             if question.wants_figure else None,
             word_share=word_share(question.terms, sent.flat + context),
         )
@@ -264,6 +267,7 @@ class Topic:
     term: str | None  # the rarest domain term (the index dictionary's: 核电, 海上风电)
     broader: list[str]  # question terms inside it (风电 in 海上风电): a sentence with only these is off topic
     chunks: set[str]  # retrieved chunks that hold it
+    rare_terms: tuple[str, ...] = ()  # its terms the plans use, but too rarely to be their vocabulary (PUE)
 
 
 def other_years_only(question: QuestionFrame, years: set[int]) -> bool:
@@ -283,11 +287,6 @@ def states_figure(text: str, family: str | None) -> bool:
 def most_specific(index: SentenceIndex, terms: list[str]) -> str | None:
     """The rarest term, the longest among equally rare ones (海上风电 over 海上)."""
     return max(terms, key=lambda t: (index.idf(t), len(t))) if terms else None
-
-
-def longest_only(terms: list[str]) -> list[str]:
-    """The terms not inside a longer one of them (jieba gives 自行, 行车 and 自行车 for one word)."""
-    return [term for term in terms if not any(term != other and term in other for other in terms)]
 
 
 def word_share(terms: list[str], text: str) -> float:

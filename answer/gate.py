@@ -32,11 +32,11 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from carbonqa.answer.candidate import Candidate
-from carbonqa.answer.evidence import longest_only
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_reply
 from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.single import SentenceAnswer
 from carbonqa.answer.selection import general_idf, unused_terms
+from carbonqa.answer.text import longest_only
 from carbonqa.index.tokenizer import widen
 from carbonqa.ingest.vocabulary import ASKS_EXISTENCE
 

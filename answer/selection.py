@@ -9,9 +9,10 @@ from functools import cache, cached_property
 from jieba import posseg
 
 from carbonqa.answer.candidate import Candidate
-from carbonqa.answer.evidence import SentenceIndex, longest_only, most_specific
+from carbonqa.answer.evidence import SentenceIndex, most_specific
 from carbonqa.answer.outline import Outline
 from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.text import longest_only
 from carbonqa.indicators.analysis import IndicatorAnalysis
 from carbonqa.indicators.matching import Meaning
 from carbonqa.ingest.text import squash

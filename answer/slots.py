@@ -13,8 +13,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from carbonqa.answer.text import longest_only
 from carbonqa.ingest.time_expressions import read_times
-from carbonqa.ingest.vocabulary import figure_families
+from carbonqa.ingest.vocabulary import figure_families, term_forms
 from carbonqa.retriever.models import QuestionFrame
 
 # The pieces of a sentence one figure belongs to: "到2025年，光伏装机达到200万千瓦，储能……".
@@ -43,17 +44,22 @@ class SlotCheck:
 
 
 def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: str,
-                coverage: Callable[[str], float], named_min: float, key_forms: tuple[str, ...] = ()) -> SlotCheck:
-    """The slots of the sentence's best figure piece (the one covering most of the question's terms)
-    against the question's. `years`: the years the sentence is about (its own, or those of the sentence
-    it continues); `coverage`: the share of the question's topic terms a piece holds; `named_min`: the
-    share with which a piece without a figure names the metric asked (on its own, on topic enough to
-    answer). Below it, a piece without a figure only frames the figure (its place, its programme), as
-    it does for a paraphrase sharing few words with the figure piece. `key_forms`: the forms of the
+                coverage: Callable[[str], float], named_min: float, key_forms: tuple[str, ...] = (),
+                rare_terms: tuple[str, ...] = ()) -> SlotCheck:
+    """The slots of the sentence's best figure piece (the one naming a rare term asked, else the one covering
+    most of the question's terms) against the question's. `years`: the years the sentence is about (its own,
+    or those of the sentence it continues); `coverage`: the share of the question's topic terms a piece holds;
+    `named_min`: the share with which a piece without a figure names the metric asked (on its own, on topic
+    enough to answer). Below it, a piece without a figure only frames the figure (its place, its programme),
+    as it does for a paraphrase sharing few words with the figure piece. `key_forms`: the forms of the
     question's most specific term; when the piece without a figure names it and the figure piece does not
     ("二氧化碳排放强度下降率确保完成省下达的目标" beside "能耗下降14%"), the metric asked is named there,
     however much of the rest the figure piece names. (The reverse does not hold: the most specific term of
-    "单位地区生产总值二氧化碳排放下降多少" is 单位地区生产总值, which frames every goal figure.)"""
+    "单位地区生产总值二氧化碳排放下降多少" is 单位地区生产总值, which frames every goal figure.) Either way the
+    piece without a figure must name some term asked that the figure piece does not (nor most of it: 二代技术
+    is the 第二代技术 asked). `rare_terms`: the question's terms the plans use too rarely to be their vocabulary
+    (PUE): a figure piece naming one that the piece without a figure does not states the figure of that thing,
+    of the subject the other piece names."""
     asked_years = frame.target_years
     year = bool(frame.targets_among(years) & asked_years) if asked_years else None
     in_region = region in frame.regions.regions if frame.regions.regions else None
@@ -64,10 +70,18 @@ def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: st
     if not figures:
         return SlotCheck(metric=False, year=year, unit=False if frame.unit_family else None, region=in_region,
                          base_year=False if frame.base_year else None)
-    piece, share = max(figures, key=lambda pair: pair[1])
-    # "Right topic, wrong slot": the metric is named in a piece of its own that states no figure.
-    key_in_piece, key_in_bare = (any(form in text for form in key_forms) for text in (piece, bare[0]))
-    named_elsewhere = bare[1] >= named_min and ((key_in_bare and not key_in_piece) or bare[1] > share)
+    # The piece naming a term the plans rarely use, if one does: where they state that thing at all.
+    piece, share = max(figures, key=lambda pair: (any(names(pair[0], term, ()) for term in rare_terms), pair[1]))
+    # "Right topic, wrong slot": the metric is named in a piece of its own that states no figure, one naming a
+    # term asked that the figure piece does not name (nor most of it: 二代 is the 第二代 asked). Unless the figure
+    # piece alone names a rare term asked: "新建大型和超大型数据中心全部达到绿色数据中心要求，……电能利用效率（PUE）
+    # 不高于1.3" states the PUE of the data centres named before it.
+    names_more = any(names(bare[0], term, frame.terms) and not names(piece, term, frame.terms)
+                     for term in longest_only(frame.terms))
+    key_in_piece, key_in_bare = holds(piece, key_forms), holds(bare[0], key_forms)
+    rare_in_piece_only = any(names(piece, term, ()) and not names(bare[0], term, ()) for term in rare_terms)
+    named_elsewhere = bare[1] >= named_min and names_more and not rare_in_piece_only and \
+        ((key_in_bare and not key_in_piece) or bare[1] > share)
     return SlotCheck(
         metric=not named_elsewhere, year=year,
         unit=frame.unit_family in figure_families(piece) if frame.unit_family else None,
@@ -75,3 +89,19 @@ def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: st
         base_year=read_times(piece).base_year == frame.base_year if frame.base_year else None,
         piece=piece, named_without_figure=bare[0] if named_elsewhere else "",
     )
+
+
+def holds(text: str, forms: tuple[str, ...]) -> bool:
+    return any(form in text for form in forms)
+
+
+def names(text: str, term: str, terms: list[str]) -> bool:
+    """Does the text name the term, in one of its forms or in most of it (a term of the question's own)?"""
+    return holds(text, (*term_forms(term), *most_of(terms, (term,))))
+
+
+def most_of(terms: list[str], forms: tuple[str, ...]) -> list[str]:
+    """The question's terms that are most of one of these forms (two thirds of its characters or more): a plan
+    writes 二代技术 for the 第二代技术 asked, 水泥 for 水泥厂."""
+    return [term for term in terms if len(term) > 1 and
+            any(term != form and term in form and 3 * len(term) >= 2 * len(form) for form in forms)]

@@ -51,3 +51,8 @@ def clause_years(text: str) -> frozenset[int]:
 def character_pairs(text: str) -> set[str]:
     """The text's pairs of adjacent characters: how much two Chinese texts share, without a segmenter."""
     return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def longest_only(terms: list[str]) -> list[str]:
+    """The terms not inside a longer one of them (jieba gives 自行, 行车 and 自行车 for one word)."""
+    return [term for term in terms if not any(term != other and term in other for other in terms)]

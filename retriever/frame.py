@@ -23,7 +23,7 @@ from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT
                                         chinese_number, english_spelled_out, figures_spelled_out,
                                         standard_question_words,
                                         unit_family)
-from carbonqa.retriever.facets import split_facets
+from carbonqa.retriever.facets import PARTS, split_facets
 from carbonqa.retriever.intent import compares_unnamed, read_analysis
 from carbonqa.retriever.models import Facet, QuestionFrame, RegionQuery, RegionSource
 from carbonqa.retriever.plans import PlanCatalog
@@ -68,7 +68,8 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
     wants_overview = bool(OVERVIEW_WORDS.search(question))
     names_figure = bool(FIGURE_NOUNS.search(question)) and not wants_overview and not MEANS_WORDS.search(question)
     wants_figure = (bool(FIGURE_WORDS.search(question)) or names_figure) and not wants_year  # "哪一年……省级以上……"
-    family = unit_family(unit) if unit else ("share" if wants_figure and SHARE_WORDS.search(question) else None)
+    family = unit_family(unit) if unit else ("share" if wants_figure and SHARE_WORDS.search(asking_clause(question))
+                                             else None)
     places = [r for r in named.regions if r not in named.covering.values()] + list(named.covering) + named.unknown
     terms = topic_terms(topic, catalog.names_of(catalog.regions + region_query.unknown), words.tokenize)
     analysis = read_analysis(question, region_query, catalog)
@@ -149,6 +150,12 @@ def _list_intent(question: str) -> dict:
         first_items=chinese_number(first.group(1)) if first else None,
         part_number=part.group(1) if part else None,
     )
+
+
+def asking_clause(question: str) -> str:
+    """The clause asking for the figure, if one does ("为防止城市无序扩张、提高土地利用效率，划定的范围有多大": the
+    second); a share word in another clause names a purpose or a topic, not the unit asked."""
+    return next((clause for clause in PARTS.split(question) if FIGURE_WORDS.search(clause)), question)
 
 
 def asks_who_is_in_charge(question: str) -> bool:

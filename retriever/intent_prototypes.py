@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
-from carbonqa.ingest.vocabulary import IN_CHARGE
+from carbonqa.ingest.vocabulary import FIGURE_WORDS, IN_CHARGE
 from carbonqa.retriever.models import QuestionFrame
 
 OTHER = "other"
@@ -74,6 +74,8 @@ class IntentPrototypes:
         intent, similarity, _ = self.nearest(vector.reshape(1, -1))[0]
         if intent not in THRESHOLDS or similarity < THRESHOLDS[intent]:
             return frame
-        if intent == "department" and not WHO_WORDS.search(frame.text):
-            return frame  # "点名了哪几处作为代表" is near "哪个局来落实" in meaning, but asks for no one
+        if intent == "department" and (not WHO_WORDS.search(frame.text) or FIGURE_WORDS.search(frame.text)):
+            # "点名了哪几处作为代表" is near "哪个局来落实" in meaning, but asks for no one; "试点选多少个单位" asks how
+            # many units, not which one is in charge.
+            return frame
         return frame.model_copy(update=MEANT[intent])

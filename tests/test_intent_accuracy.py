@@ -71,6 +71,9 @@ def test_a_frame_takes_the_structure_or_department_intent_its_vector_means():
     assert department.wants_agency and not department.wants_list and not department.wants_structure
     # Near a department prototype in meaning, but naming no one nor being in charge: not a department question.
     assert prototypes.refine(plain, embedder.vector("哪个部门负责")) == plain
+    # Naming units, but asking how many of them: a figure, not who is in charge.
+    how_many = plain.model_copy(update={"text": "试点选多少个单位"})
+    assert prototypes.refine(how_many, embedder.vector("哪个部门负责")) == how_many
     assert prototypes.refine(plain, embedder.vector("光伏装机目标是多少")) == plain  # nearest is other
     assert prototypes.refine(plain, embedder.vector("第三项是什么")) == plain  # ordinal needs its position
     read = QuestionFrame(text="q", regions=RegionQuery(), wants_agency=True)

@@ -65,6 +65,10 @@ def test_years_base_year_and_asked_quantity(words):
     # "几成" (how many tenths) asks for a share too.
     tenths = read_question("珠海到2030年新买的小轿车里电动车能占到几成？", CORPUS, words)
     assert tenths.wants_figure and tenths.unit_family == "share"
+    # A share word in a clause that asks nothing (its purpose) is not the unit asked.
+    purpose = read_question("为了提高土地利用效率，珠海给城镇建设划定的范围有多大？", CORPUS, words)
+    assert purpose.wants_figure and purpose.unit_family is None
+    assert read_question("珠海城镇土地利用效率，到2025年要提高多少？", CORPUS, words).unit_family == "share"
     frame = read_question("广东到2030年光伏装机要达到多少万千瓦？", CORPUS, words)
     assert frame.unit == "万千瓦" and frame.unit_family == "power" and frame.base_year is None
     assert read_question("珠海哪一年实现碳达峰？", CORPUS, words).wants_year

@@ -7,7 +7,7 @@ import pytest
 
 from carbonqa.answer.evidence import SentenceIndex
 from carbonqa.answer.policy import AnswerPolicy
-from carbonqa.answer.slots import check_slots
+from carbonqa.answer.slots import check_slots, most_of
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.text import squash
 from carbonqa.retriever.models import QuestionFrame, RegionQuery, SearchHit
@@ -109,3 +109,39 @@ def test_the_policy_refuses_a_neighbouring_metrics_figure():
     energy = frame(["单位", "GDP", "能耗"], years={2025})
     [candidate] = index.candidates(energy, [SearchHit(chunk=chunk, score=1.0)])
     assert candidate.slots.metric and policy.answers(energy, candidate)
+
+
+PUE = "新建大型和超大型数据中心全部达到绿色数据中心要求，绿色低碳等级达到4A级以上，电能利用效率（PUE）不高于1.3。"
+
+
+def test_a_figure_piece_alone_naming_a_rare_term_asked_states_its_figure_of_the_subject_before_it():
+    # The subject (新建大型数据中心) is named in a piece without a figure; the figure asked (PUE's) follows it.
+    terms = ["新建", "大型", "数据中心", "PUE"]
+    slots = check_slots(frame(terms), PUE, set(), "珠海市", share(terms), NAMED, key_forms=("数据中心",),
+                        rare_terms=("PUE",))
+    assert slots.metric and slots.piece == "电能利用效率（PUE）不高于1.3。"
+    # The subject's piece naming another rare term asked (超大型) takes nothing from the figure piece's PUE.
+    wider = [*terms, "超大型"]
+    assert check_slots(frame(wider), PUE, set(), "珠海市", share(wider), NAMED, key_forms=("数据中心",),
+                       rare_terms=("PUE", "超大型")).metric
+    # Without the rare term known, the subject's piece names more of the question: the figure is read as another's.
+    assert not check_slots(frame(terms), PUE, set(), "珠海市", share(terms), NAMED, key_forms=("数据中心",)).metric
+    # A rare term the piece without a figure names too decides nothing: the neighbouring metric stays refused.
+    co2 = ["单位地区生产总值", "二氧化碳", "排放", "碳汇"]
+    text = "到2025年，单位地区生产总值能源消耗比2020年下降14.5%，单位地区生产总值二氧化碳排放和碳汇确保完成省下达指标。"
+    assert not check_slots(frame(co2), text, {2025}, "珠海市", share(co2), NAMED, rare_terms=("碳汇",)).metric
+
+
+def test_a_figure_piece_holding_most_of_the_most_specific_term_names_it():
+    # The plan writes 二代技术 where the question asks 第二代技术; 第二代 alone is named in a piece without a figure.
+    terms = ["水泥", "生产线", "比例", "第二代", "二代", "技术"]
+    text = "推广应用第二代新型干法水泥技术与装备，到2025年，符合二代技术标准的水泥生产线比重达到50%左右。"
+    slots = check_slots(frame(terms), text, {2025}, "云浮市", share(terms), NAMED, key_forms=("第二代",))
+    assert slots.metric and slots.piece == "符合二代技术标准的水泥生产线比重达到50%左右。"
+    # The piece without a figure names more of the question by weight, but nothing the figure piece does not name.
+    weights = {"第二代": 0.5, "二代": 0.2, "水泥": 0.1, "生产线": 0.1, "比例": 0.1}
+    weighted = lambda piece: sum(w for t, w in weights.items() if t in piece)  # noqa: E731
+    assert check_slots(frame(list(weights)), text, {2025}, "云浮市", weighted, NAMED).metric
+    # A term much shorter than the most specific one (风电 of 海上风电) is a broader thing, not most of it.
+    assert most_of(["海上风电", "风电", "海上"], ("海上风电",)) == []
+    assert most_of(["水泥厂", "水泥"], ("水泥厂",)) == ["水泥"]
