@@ -304,7 +304,7 @@ def test_the_nouns_no_plan_uses_are_found_longest_only_and_named_in_the_refusal(
     unused = Evidence.unused_nouns(plans, question)
     assert unused == ["甲醇", "电动自行车"]  # 推不推 is a verb; 自行车 lies inside a longer unused noun
     asked = Asked(question, result=None, evidence=SimpleNamespace(policy=AnswerPolicy()))
-    asked.__dict__.update(candidates=[], unused_nouns=unused)
+    asked.__dict__.update(candidates=[], unused_topics=unused)
     reply = NotStated().answer(asked)
     assert reply.text == "方案中没有找到能回答该问题的条款。各方案均未出现“甲醇”“电动自行车”一词。"
     assert reply.refusal_reason == "no_supporting_clause"

@@ -86,14 +86,17 @@ class YearNotStated:
 
 
 class TopicNotInPlan:
-    """The question uses plan vocabulary the plans asked about never do (核电 in a plan without it), and no
-    retrieved sentence says what it asks in other words (充电桩 for the plan's 居民小区充电设施)."""
+    """The question names a thing in plan vocabulary the plans asked about never use (核电 in a plan without
+    it), no retrieved sentence says what it asks in other words (充电桩 for the plan's 居民小区充电设施), and no
+    usable sentence answers all the rest of it (Evidence.answered_without: 小区 of "小区垃圾分类" is a modifier)."""
 
     def applies(self, asked: Asked) -> bool:
-        return bool(asked.absent_terms) and not asked.evidence.policy.said_in_other_words(asked.candidates)
+        evidence = asked.evidence
+        return bool(asked.absent_topics) and not evidence.policy.said_in_other_words(asked.candidates) and \
+            not evidence.answered_without(asked.frame, asked.absent_topics, asked.usable)
 
     def answer(self, asked: Asked) -> Reply:
-        return refusal(asked.evidence.policy, f"方案未提及“{asked.absent_terms[0]}”。", "topic_not_in_plan",
+        return refusal(asked.evidence.policy, f"方案未提及“{asked.absent_topics[0]}”。", "topic_not_in_plan",
                        asked.candidates)
 
 
@@ -105,6 +108,6 @@ class NotStated:
 
     def answer(self, asked: Asked) -> Reply:
         message = "方案中没有找到能回答该问题的条款。"
-        if asked.unused_nouns:
-            message += f"各方案均未出现“{'”“'.join(asked.unused_nouns)}”一词。"
+        if asked.unused_topics:
+            message += f"各方案均未出现“{'”“'.join(asked.unused_topics)}”一词。"
         return refusal(asked.evidence.policy, message, "no_supporting_clause", asked.candidates)
