@@ -9,7 +9,7 @@ import pytest
 
 from carbonqa.answer.kinds.base import Asked, first_reply
 from carbonqa.answer.kinds.facets import TOO_MANY_FACETS
-from carbonqa.answer.kinds.refusal import NotStated
+from carbonqa.answer.kinds.refusal import NotStated, TopicNotInPlan
 from carbonqa.answer.models import AnswerRequest
 from carbonqa.answer.pipeline import KINDS, Answerer
 from carbonqa.answer.policy import AnswerPolicy
@@ -308,3 +308,24 @@ def test_the_nouns_no_plan_uses_are_found_longest_only_and_named_in_the_refusal(
     reply = NotStated().answer(asked)
     assert reply.text == "方案中没有找到能回答该问题的条款。各方案均未出现“甲醇”“电动自行车”一词。"
     assert reply.refusal_reason == "no_supporting_clause"
+
+
+def _asked_lacking(absent_terms: list[str], absent_topics: list[str], unused_topics: list[str], usable: list) -> Asked:
+    question = QuestionFrame(text="江门沿海游艇的电动化改造怎么部署", regions=RegionQuery(regions=["江门市"]))
+    asked = Asked(question, result=None, evidence=SimpleNamespace(policy=AnswerPolicy()))
+    asked.__dict__.update(candidates=usable, usable=usable, absent_terms=absent_terms, absent_topics=absent_topics,
+                          unused_topics=unused_topics)
+    return asked
+
+
+def test_a_plan_lacking_only_a_modifier_lacks_the_things_asked_that_no_plan_names():
+    asked = _asked_lacking(["沿海"], [], ["游艇"], usable=[])
+    assert TopicNotInPlan().applies(asked)
+    reply = TopicNotInPlan().answer(asked)
+    assert reply.text == "方案未提及“游艇”。" and reply.refusal_reason == "topic_not_in_plan"
+    # A usable sentence standing out in meaning says the thing in the plan's words (挖掘机: 新能源工程机械).
+    near = SimpleNamespace(coverage=0.2, has_key_term=False, figure_coverage=0.0, semantic=2.5, dense_top=False)
+    assert not TopicNotInPlan().applies(_asked_lacking(["沿海"], [], ["游艇"], usable=[near]))
+    # Without an absent plan word, or without a thing no plan names, there is nothing to say it lacks.
+    assert not TopicNotInPlan().applies(_asked_lacking([], [], ["游艇"], usable=[]))
+    assert not TopicNotInPlan().applies(_asked_lacking(["沿海"], [], [], usable=[]))
