@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from jieba import posseg
 
+from carbonqa.ingest.vocabulary import ASKS_EXISTENCE, QUESTION_WORD
+
 # Tags of words that name no thing: verbs (not verbal nouns: 改造 names a thing), pronouns, localizers,
 # numerals, adverbs and function words (prepositions, conjunctions, particles, modal particles).
 NOT_A_THING = re.compile(r"v(?!n)|[rfmdpcuy]")
@@ -21,6 +23,8 @@ NOT_A_THING = re.compile(r"v(?!n)|[rfmdpcuy]")
 FUNCTION_WORD = re.compile(r"[rfmdpcuy]")
 MEASURE = "q"  # a measure word alone (吨, 个) names no thing; last in a compound (充电桩: 充电 桩) it is its head
 LOCALIZER = "f"
+# A question's sentences, each with its closing mark: "……能耗限额管理？协会会员在问" is two.
+SENTENCE = re.compile(r"[^。？?！!；;]+[。？?！!；;]*")
 
 
 @dataclass(frozen=True)
@@ -57,16 +61,32 @@ def word_begun(term: str, text: str, words: list[Word]) -> str:
     return term
 
 
+def asks(sentence: str) -> bool:
+    """Does this sentence of a question ask something (a question mark or a question word)?"""
+    return "？" in sentence or "?" in sentence or bool(QUESTION_WORD.search(sentence) or ASKS_EXISTENCE.search(sentence))
+
+
+def in_a_told_sentence(start: int, text: str) -> bool:
+    """Is the place in a sentence that asks nothing, beside one that asks ("协会会员在问" after "……管理？")?"""
+    sentences = list(SENTENCE.finditer(text))
+    if not any(asks(m.group()) for m in sentences):
+        return False  # a question written as a statement ("珠海新建大型数据中心PUE要求") asks in all of it
+    return any(m.start() <= start < m.end() and not asks(m.group()) for m in sentences)
+
+
 def names_a_thing(term: str, text: str, words: list[Word], named_terms: Collection[str]) -> bool:
     """Does the question write the term as a word (or words) naming a thing? Not the front of a longer word
     (挖掘 of 挖掘机: its end is; 热泵 of 地源热泵 is a 热泵, as Chinese words end in their head), not a verb (接入)
     or a phrase led by one (买绿电), a pronoun phrase (这事), a localizer (沿海) or a place phrase ending in one
     (厂里), a numeral or a measure. `named_terms` (the index's dictionary: names the plans use) are things
-    whatever jieba tags their parts (充电桩: 充电/v 桩/q). A term the question does not write as such (a
-    follow-up's topic, carried from an earlier question) is taken as asked."""
+    whatever jieba tags their parts (充电桩: 充电/v 桩/q). Nor a word of a sentence that asks nothing beside one
+    that asks ("……要不要搞能耗限额管理？协会会员在问": who asks is not what). A term the question does not write as
+    such (a follow-up's topic, carried from an earlier question) is taken as asked."""
     start = text.find(term)
     if start < 0:
         return True
+    if in_a_told_sentence(start, text):
+        return False
     end = start + len(term)
     inside = [w for w in words if w.start < end and w.end > start]
     if not inside or inside[-1].end != end:

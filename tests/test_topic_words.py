@@ -43,3 +43,11 @@ def test_a_dictionary_term_names_a_thing_whatever_jieba_tags_its_parts():
 
 def test_a_term_the_question_does_not_write_is_taken_as_asked():
     assert names("充电桩", "那珠海呢")  # a follow-up's topic, carried from the earlier question
+
+
+def test_a_word_of_a_sentence_that_asks_nothing_is_not_what_is_asked():
+    question = "珠海方案里酒店要不要搞能耗限额管理？协会会员在问"
+    assert names("酒店", question)
+    assert not names("协会会员", question)  # who asks, not what
+    assert names("协会会员", "协会会员能拿多少积分")  # asked in a sentence that asks
+    assert names("电镀", "佛山电镀行业节能降碳要求")  # a question written as a statement asks in all of it
