@@ -69,9 +69,10 @@ class Evidence:
             if names_a_thing(term, frame.text, words, self.sentences.domain_terms):
                 topics.append(term)
                 continue
-            # 挖掘 of 挖掘机, 收集 of 收集率: the longer word is the topic, if other plans write it and these do not.
+            # 挖掘 of 挖掘机, 收集 of 收集率: the longer word is the topic if other plans write it (a name of theirs,
+            # asked where the question asks) and these do not.
             word = word_begun(term, frame.text, words)
-            if word != term and self.sentences.df(word) and \
+            if word != term and self.sentences.df(word) and names_a_thing(word, frame.text, words, {word}) and \
                     not any(word in self.unquoted_plan_texts[r] for r in regions):
                 topics.append(word)
         return topics
@@ -116,13 +117,10 @@ class Evidence:
     def unused_topics(self, frame: QuestionFrame) -> list[str]:
         """The unused nouns that name what the question asks about, specific ones only (answer/topic_words.py):
         挖掘机, not 挖掘; neither 时候, 这事 nor 买绿电 (a verb phrase)."""
-        asked = self._naming_things(frame, [t for t in frame.terms if self.specific(t)])
-        return nouns_no_plan_uses(asked, self.corpus.regions.plan_texts.values())
-
-    def _naming_things(self, frame: QuestionFrame, terms: list[str]) -> list[str]:
-        """The terms the question writes as words naming a thing (answer/topic_words.py)."""
         words = question_words(frame.text)
-        return [t for t in terms if names_a_thing(t, frame.text, words, self.sentences.domain_terms)]
+        asked = [t for t in frame.terms
+                 if self.specific(t) and names_a_thing(t, frame.text, words, self.sentences.domain_terms)]
+        return nouns_no_plan_uses(asked, self.corpus.regions.plan_texts.values())
 
     def pick(self, frame: QuestionFrame, candidates: list[Candidate], max_sentences: int,
              max_clauses: int) -> list[Candidate]:

@@ -48,9 +48,9 @@ def word_begun(term: str, text: str, words: list[Word]) -> str:
     (挖掘机 for 挖掘), or the term with the single character that follows it, unless that is a function word
     (收集率 for 收集: jieba's dictionary splits it 收集 率). The term itself otherwise."""
     start = text.find(term)
-    end = start + len(term)
     if start < 0:
         return term
+    end = start + len(term)
     holding = next((w for w in words if w.start < end < w.end), None)
     if holding is not None:
         return text[start:holding.end]
@@ -94,8 +94,8 @@ def names_a_thing(term: str, text: str, words: list[Word], named_terms: Collecti
     if term in named_terms:
         return True
     first, head = inside[0], inside[-1]
-    if first.start == start and NOT_A_THING.match(first.flag) and (first.flag[0] != "v" or len(inside) > 1):
-        return False  # led by a verb or a pronoun: 买绿电, 这事 (a verb alone is judged as the head below)
+    if len(inside) > 1 and first.start == start and NOT_A_THING.match(first.flag):
+        return False  # a phrase led by a verb or a pronoun: 买绿电, 这事
     single_character = head.end - head.start == 1 and len(inside) > 1
     if (FUNCTION_WORD if single_character else NOT_A_THING).match(head.flag):
         return False

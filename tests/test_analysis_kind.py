@@ -197,3 +197,19 @@ def test_a_verb_the_plan_does_not_use_is_absent_but_names_no_topic():
                           regions=RegionQuery(regions=["乙市"]))
     assert evidence.absent_terms(frame, ["乙市"]) == ["接入"]
     assert evidence.absent_topics(frame, ["乙市"]) == []
+
+
+def test_the_front_of_a_longer_word_is_named_as_that_word_when_other_plans_write_it():
+    plans = Plans()
+    for n in range(6):  # 甲省 writes 收集率 and 挖掘 (never 挖掘机); 乙市 writes neither
+        plans.clause("甲省", f"生活污水集中收集率达到{70 + n}%，深入挖掘节能潜力第{n}批。")
+        plans.clause("乙市", f"推进生活污水处理第{n}批。")
+    evidence = Evidence(Corpus.build(plans.chunks, Tokenizer(), plans.records), AnswerPolicy())
+    rates = QuestionFrame(text="乙市生活污水集中收集率目标多少", terms=["生活", "污水", "集中", "收集"],
+                          regions=RegionQuery(regions=["乙市"]), wants_figure=True)
+    assert evidence.absent_terms(rates, ["乙市"]) == ["收集"]
+    assert evidence.absent_topics(rates, ["乙市"]) == ["收集率"]
+    machines = QuestionFrame(text="乙市的挖掘机要不要换成电动的", terms=["挖掘", "挖掘机"],
+                             regions=RegionQuery(regions=["乙市"]))
+    assert evidence.absent_terms(machines, ["乙市"]) == ["挖掘"]
+    assert evidence.absent_topics(machines, ["乙市"]) == []  # no plan writes 挖掘机: nothing to name
