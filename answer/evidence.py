@@ -105,6 +105,11 @@ class SentenceIndex:
         return any(any(f in piece for f in forms) and states_figure(piece, family)
                    for piece in PIECE_SPLIT.split(candidate.flat))
 
+    def written_together(self, terms: list[str]) -> bool:
+        """Does some sentence of the corpus hold every one of the terms (in some form)?"""
+        forms = [term_forms(t) for t in terms]
+        return any(all(any(f in text for f in each) for each in forms) for text in self._corpus)
+
     def known_terms(self, terms: list[str]) -> list[str]:
         return [t for t in terms if self.df(t) > 0]
 

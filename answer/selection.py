@@ -3,7 +3,7 @@ of its lists, the targets' analysis, and the policy's rules for which sentences 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache, cached_property
 
 from jieba import posseg
@@ -13,6 +13,7 @@ from carbonqa.answer.evidence import SentenceIndex, most_specific
 from carbonqa.answer.outline import Outline
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.answer.text import longest_only
+from carbonqa.answer.topic_words import names_a_thing, question_words, word_begun
 from carbonqa.indicators.analysis import IndicatorAnalysis
 from carbonqa.indicators.matching import Meaning
 from carbonqa.ingest.text import squash
@@ -56,12 +57,53 @@ class Evidence:
         speak of 核电, this one does not, so it has nothing to say about it."""
         if not regions:
             return []
-        idf, median = general_idf()
-        # A common word (地方, 小区) names no topic a plan could lack: its plan says the thing in other words.
-        absent = [t for t in self.sentences.plan_words(frame.terms)
-                  if idf.get(t, median) >= self.policy.absent_term_min_idf
+        absent = [t for t in self.sentences.plan_words(frame.terms) if self.specific(t)
                   and not any(form in self.unquoted_plan_texts[r] for r in regions for form in term_forms(t))]
         return sorted(absent, key=len, reverse=True)
+
+    def absent_topics(self, frame: QuestionFrame, regions: list[str]) -> list[str]:
+        """The absent terms that name what the question asks about (answer/topic_words.py): a plan lacking
+        the verb 接入 or the place 厂里 of a question may say the thing asked in other words."""
+        words = question_words(frame.text)
+        topics = []
+        for term in self.absent_terms(frame, regions):
+            if names_a_thing(term, frame.text, words, self.sentences.domain_terms):
+                topics.append(term)
+                continue
+            # 挖掘 of 挖掘机, 收集 of 收集率: the longer word is the topic if other plans write it (a name of theirs,
+            # asked where the question asks) and these do not.
+            word = word_begun(term, frame.text, words)
+            if word != term and self.sentences.df(word) and names_a_thing(word, frame.text, words, {word}) and \
+                    not any(word in self.unquoted_plan_texts[r] for r in regions):
+                topics.append(word)
+        return topics
+
+    def answered_without(self, frame: QuestionFrame, absent: list[str], usable: list[Candidate]) -> bool:
+        """Does a usable sentence answer all the question asks but its one absent word, which no plan writes
+        together with what the sentence holds of the rest (for a figure question, stating the figure asked)?
+        Then the word is the asker's modifier (小区 of "小区垃圾分类": the plan states its city-wide figure), not a
+        topic the plan lacks. Where another plan writes it with the rest (风电 beside 装机), the thing asked is
+        one plans state, and this plan's silence on it is a near miss."""
+        if len(absent) != 1:
+            return False
+        rest = [t for t in frame.terms if t not in absent[0]]
+        known = self.sentences.known_terms(rest)
+        for candidate in usable:
+            held = [t for t in known if self.sentences.states(t, candidate)]
+            slots = candidate.slots
+            # Without a figure to state, nothing but the words says the sentence is the thing asked: all of them.
+            enough = candidate.states_asked_figure and not (slots and slots.missing) and \
+                self.sentences.coverage(rest, candidate.flat) >= self.policy.answer_min_coverage \
+                if frame.wants_figure else len(held) == len(known)
+            if held and enough and not self.sentences.written_together([absent[0], *held]):
+                return True
+        return False
+
+    def specific(self, term: str) -> bool:
+        """Is the word specific enough in general Chinese to name a topic (its jieba IDF)? A common word (地方,
+        时候, 东西) names none: a plan says the thing in other words, or the question asks about something else."""
+        idf, median = general_idf()
+        return idf.get(term, median) >= self.policy.absent_term_min_idf
 
     @cached_property
     def unquoted_plan_texts(self) -> dict[str, str]:
@@ -71,9 +113,15 @@ class Evidence:
     def unused_nouns(self, frame: QuestionFrame) -> list[str]:
         """The question's nouns (by jieba's tag of their last word) that no plan's text contains, longest
         only: what it asks about that the plans never name (甲醇, 电瓶车), not its everyday verbs (推不推)."""
-        plan_texts = self.corpus.regions.plan_texts.values()
-        unused = unused_terms(frame.terms, lambda term: any(term in text for text in plan_texts))
-        return [t for t in unused if NOUN_TAG.match(list(posseg.cut(t))[-1].flag)]
+        return nouns_no_plan_uses(frame.terms, self.corpus.regions.plan_texts.values())
+
+    def unused_topics(self, frame: QuestionFrame) -> list[str]:
+        """The unused nouns that name what the question asks about, specific ones only (answer/topic_words.py):
+        挖掘机, not 挖掘; neither 时候, 这事 nor 买绿电 (a verb phrase)."""
+        words = question_words(frame.text)
+        asked = [t for t in frame.terms
+                 if self.specific(t) and names_a_thing(t, frame.text, words, self.sentences.domain_terms)]
+        return nouns_no_plan_uses(asked, self.corpus.regions.plan_texts.values())
 
     def pick(self, frame: QuestionFrame, candidates: list[Candidate], max_sentences: int,
              max_clauses: int) -> list[Candidate]:
@@ -117,6 +165,13 @@ def quote_order(policy: AnswerPolicy, frame: QuestionFrame, usable: list[Candida
     if not any(policy.words_decide(frame, c) for c in usable):
         return sorted(usable, key=lambda c: -c.semantic)
     return sorted(usable, key=lambda c: not policy.described(frame, c))
+
+
+def nouns_no_plan_uses(terms: list[str], plan_texts: Iterable[str]) -> list[str]:
+    """The terms no plan's text contains (longest only) that are nouns by jieba's tag of their last word."""
+    texts = list(plan_texts)
+    unused = unused_terms(terms, lambda term: any(term in text for text in texts))
+    return [t for t in unused if NOUN_TAG.match(list(posseg.cut(t))[-1].flag)]
 
 
 def unused_terms(terms: list[str], used: Callable[[str], bool]) -> list[str]:

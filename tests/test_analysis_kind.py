@@ -3,6 +3,8 @@ every figure cited, the structured `analysis` matching the text, no ranking over
 compared, a plan stating the target in words listed as such; and the fallback to the other kinds."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from test_indicator_analysis import CITIES, Plans, superlative
 from test_indicator_analysis import ask as intent_of
@@ -152,3 +154,62 @@ def test_a_common_word_another_plan_uses_marks_no_topic_the_plan_lacks():
     frame = QuestionFrame(text="乙市哪些地方发展核电", terms=["地方", "核电"], regions=RegionQuery(regions=["乙市"]))
     assert evidence.absent_terms(frame, ["乙市"]) == ["核电"]  # 地方 (general IDF 4.4) is the asker's word
     assert Evidence(corpus, AnswerPolicy(absent_term_min_idf=0)).absent_terms(frame, ["乙市"]) == ["地方", "核电"]
+
+
+def _evidence_of_two_plans() -> Evidence:
+    plans = Plans()
+    for n in range(6):  # 小区, 风电 and 装机 are plan words: 甲省 writes them, 乙市 writes no 小区 and no 风电
+        plans.clause("甲省", f"推进老旧小区改造第{n}批，风电和光伏发电装机容量达到{n}万千瓦。")
+        plans.clause("乙市", f"全市生活垃圾分类覆盖率达到{80 + n}%以上，光伏发电装机容量达到{n}万千瓦。")
+    return Evidence(Corpus.build(plans.chunks, Tokenizer(), plans.records), AnswerPolicy())
+
+
+def _sentence(flat: str):
+    return SimpleNamespace(flat=flat, states_asked_figure=True, slots=None)
+
+
+def test_a_plan_answering_all_but_a_modifier_no_plan_writes_with_the_rest_is_not_refused_for_it():
+    evidence = _evidence_of_two_plans()
+    frame = QuestionFrame(text="乙市小区垃圾分类覆盖率要达到多少", terms=["小区", "垃圾", "分类", "覆盖率"],
+                          regions=RegionQuery(regions=["乙市"]), wants_figure=True)
+    assert evidence.absent_topics(frame, ["乙市"]) == ["小区"]
+    figure = _sentence("全市生活垃圾分类覆盖率达到80%以上")
+    assert evidence.answered_without(frame, ["小区"], [figure])
+    assert not evidence.answered_without(frame, ["小区"], [_sentence("推进生活垃圾处理")]), "holds too little of the rest"
+
+
+def test_a_plan_silent_on_what_other_plans_write_with_the_rest_is_a_near_miss():
+    evidence = _evidence_of_two_plans()
+    frame = QuestionFrame(text="乙市风电装机目标多少", terms=["风电", "装机"], regions=RegionQuery(regions=["乙市"]),
+                          wants_figure=True)
+    assert evidence.absent_topics(frame, ["乙市"]) == ["风电"]
+    # 光伏's figure holds every other word; but 甲省 writes 风电 beside 装机: the plan lacks the thing asked.
+    assert not evidence.answered_without(frame, ["风电"], [_sentence("光伏发电装机容量达到1万千瓦")])
+
+
+def test_a_verb_the_plan_does_not_use_is_absent_but_names_no_topic():
+    plans = Plans()
+    for n in range(6):
+        plans.clause("甲省", f"将重点用能单位接入省能耗在线监测平台第{n}批。")
+        plans.clause("乙市", f"将重点用能单位纳入省能耗在线监测平台第{n}批。")
+    evidence = Evidence(Corpus.build(plans.chunks, Tokenizer(), plans.records), AnswerPolicy())
+    frame = QuestionFrame(text="乙市哪些单位要接入监测平台", terms=["接入", "监测", "平台"],
+                          regions=RegionQuery(regions=["乙市"]))
+    assert evidence.absent_terms(frame, ["乙市"]) == ["接入"]
+    assert evidence.absent_topics(frame, ["乙市"]) == []
+
+
+def test_the_front_of_a_longer_word_is_named_as_that_word_when_other_plans_write_it():
+    plans = Plans()
+    for n in range(6):  # 甲省 writes 收集率 and 挖掘 (never 挖掘机); 乙市 writes neither
+        plans.clause("甲省", f"生活污水集中收集率达到{70 + n}%，深入挖掘节能潜力第{n}批。")
+        plans.clause("乙市", f"推进生活污水处理第{n}批。")
+    evidence = Evidence(Corpus.build(plans.chunks, Tokenizer(), plans.records), AnswerPolicy())
+    rates = QuestionFrame(text="乙市生活污水集中收集率目标多少", terms=["生活", "污水", "集中", "收集"],
+                          regions=RegionQuery(regions=["乙市"]), wants_figure=True)
+    assert evidence.absent_terms(rates, ["乙市"]) == ["收集"]
+    assert evidence.absent_topics(rates, ["乙市"]) == ["收集率"]
+    machines = QuestionFrame(text="乙市的挖掘机要不要换成电动的", terms=["挖掘", "挖掘机"],
+                             regions=RegionQuery(regions=["乙市"]))
+    assert evidence.absent_terms(machines, ["乙市"]) == ["挖掘"]
+    assert evidence.absent_topics(machines, ["乙市"]) == []  # no plan writes 挖掘机: nothing to name

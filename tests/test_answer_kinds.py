@@ -9,7 +9,7 @@ import pytest
 
 from carbonqa.answer.kinds.base import Asked, first_reply
 from carbonqa.answer.kinds.facets import TOO_MANY_FACETS
-from carbonqa.answer.kinds.refusal import NotStated
+from carbonqa.answer.kinds.refusal import NotStated, TopicNotInPlan
 from carbonqa.answer.models import AnswerRequest
 from carbonqa.answer.pipeline import KINDS, Answerer
 from carbonqa.answer.policy import AnswerPolicy
@@ -304,7 +304,7 @@ def test_the_nouns_no_plan_uses_are_found_longest_only_and_named_in_the_refusal(
     unused = Evidence.unused_nouns(plans, question)
     assert unused == ["甲醇", "电动自行车"]  # 推不推 is a verb; 自行车 lies inside a longer unused noun
     asked = Asked(question, result=None, evidence=SimpleNamespace(policy=AnswerPolicy()))
-    asked.__dict__.update(candidates=[], unused_nouns=unused)
+    asked.__dict__.update(candidates=[], unused_topics=unused)
     reply = NotStated().answer(asked)
     assert reply.text == "方案中没有找到能回答该问题的条款。各方案均未出现“甲醇”“电动自行车”一词。"
     assert reply.refusal_reason == "no_supporting_clause"
@@ -329,3 +329,26 @@ def test_a_section_asked_of_no_plan_is_quoted_from_each(ask, cited):
     # 碳达峰 names the plans themselves: every plan's 主要目标, each cited to its own section
     answer = cited(ask("碳达峰的主要目标是什么？"))
     assert {c.chunk_id.split("/")[0] for c in answer.citations} == {"guangdong-2022", "zhuhai-2023", "jiangmen-2023"}
+
+
+# ---- a plan lacking only a modifier --------------------------------------------------------------
+
+def _asked_lacking(absent_terms: list[str], absent_topics: list[str], unused_topics: list[str], usable: list) -> Asked:
+    question = QuestionFrame(text="江门沿海游艇的电动化改造怎么部署", regions=RegionQuery(regions=["江门市"]))
+    asked = Asked(question, result=None, evidence=SimpleNamespace(policy=AnswerPolicy()))
+    asked.__dict__.update(candidates=usable, usable=usable, absent_terms=absent_terms, absent_topics=absent_topics,
+                          unused_topics=unused_topics)
+    return asked
+
+
+def test_a_plan_lacking_only_a_modifier_lacks_the_things_asked_that_no_plan_names():
+    asked = _asked_lacking(["沿海"], [], ["游艇"], usable=[])
+    assert TopicNotInPlan().applies(asked)
+    reply = TopicNotInPlan().answer(asked)
+    assert reply.text == "方案未提及“游艇”。" and reply.refusal_reason == "topic_not_in_plan"
+    # A usable sentence standing out in meaning says the thing in the plan's words (挖掘机: 新能源工程机械).
+    near = SimpleNamespace(coverage=0.2, has_key_term=False, figure_coverage=0.0, semantic=2.5, dense_top=False)
+    assert not TopicNotInPlan().applies(_asked_lacking(["沿海"], [], ["游艇"], usable=[near]))
+    # Without an absent plan word, or without a thing no plan names, there is nothing to say it lacks.
+    assert not TopicNotInPlan().applies(_asked_lacking([], [], ["游艇"], usable=[]))
+    assert not TopicNotInPlan().applies(_asked_lacking(["沿海"], [], [], usable=[]))

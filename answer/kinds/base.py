@@ -63,9 +63,19 @@ class Asked:
         return self.evidence.absent_terms(self.frame, self.frame.regions.regions)
 
     @cached_property
+    def absent_topics(self) -> list[str]:
+        """The absent terms that name what the question asks about (not its verbs, places or pronouns)."""
+        return self.evidence.absent_topics(self.frame, self.frame.regions.regions)
+
+    @cached_property
     def unused_nouns(self) -> list[str]:
         """The question's nouns no plan's text contains: what it asks about that the plans never name."""
         return self.evidence.unused_nouns(self.frame)
+
+    @cached_property
+    def unused_topics(self) -> list[str]:
+        """The unused nouns that name what the question asks about (not 时候, 这事, 挖掘 of 挖掘机)."""
+        return self.evidence.unused_topics(self.frame)
 
     @property
     def facets(self) -> list[Facet]:

@@ -43,6 +43,6 @@ class Comparison:
         hits = [hit for hit in asked.hits if hit.chunk.region == region]
         if self.by_facets:
             return answer_facets(evidence, asked.facets, hits, region)
-        usable = [] if evidence.absent_terms(frame, [region]) else \
+        usable = [] if evidence.absent_topics(frame, [region]) else \
             evidence.usable(frame, evidence.sentences.candidates(frame, hits))
         return (evidence.pick(frame, usable, evidence.policy.max_per_region, 1) if usable else []), [], []

@@ -58,7 +58,7 @@ def _facet_answer(evidence: Evidence, frame: QuestionFrame, facet: Facet, hits: 
     sentences = evidence.sentences
     keys = sentences.known_terms(facet.key)
     key = most_specific(sentences, keys)
-    if key and key in evidence.absent_terms(frame, frame.regions.regions):
+    if key and key in evidence.absent_topics(frame, frame.regions.regions):
         return []
     # The rarest word where the figure is, and every other word of the facet's own in the sentence:
     # "光伏装机" is not answered by "新型储能装机容量".
@@ -71,7 +71,7 @@ def _facet_answer(evidence: Evidence, frame: QuestionFrame, facet: Facet, hits: 
 def _not_stated_note(evidence: Evidence, frame: QuestionFrame, facet: Facet) -> str:
     key = most_specific(evidence.sentences, evidence.sentences.known_terms(facet.key))
     label = facet.label if facet.year else f"“{facet.label}”"
-    if key and key in evidence.absent_terms(frame, frame.regions.regions):
+    if key and key in evidence.absent_topics(frame, frame.regions.regions):
         return f"方案未提及{label}。"
     if frame.wants_figure:
         return f"方案未给出{label}的{asked_figure(frame, with_years=not facet.year)}。"

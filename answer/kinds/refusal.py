@@ -86,15 +86,32 @@ class YearNotStated:
 
 
 class TopicNotInPlan:
-    """The question uses plan vocabulary the plans asked about never do (核电 in a plan without it), and no
-    retrieved sentence says what it asks in other words (充电桩 for the plan's 居民小区充电设施)."""
+    """The question names a thing in plan vocabulary the plans asked about never use (核电 in a plan without
+    it), no retrieved sentence says what it asks in other words (充电桩 for the plan's 居民小区充电设施), and no
+    usable sentence answers all the rest of it (Evidence.answered_without: 小区 of "小区垃圾分类" is a modifier).
+    When the plan word it lacks names no thing (沿海 of "沿海游艇"), the things the question asks about that no
+    plan names (游艇) are what it lacks, unless a usable sentence matches the question's words or stands out in
+    meaning (挖掘机 for the plan's 新能源工程机械)."""
 
     def applies(self, asked: Asked) -> bool:
-        return bool(asked.absent_terms) and not asked.evidence.policy.said_in_other_words(asked.candidates)
+        evidence = asked.evidence
+        if not self._missing(asked) or evidence.policy.said_in_other_words(asked.candidates):
+            return False
+        if asked.absent_topics:
+            return not evidence.answered_without(asked.frame, asked.absent_topics, asked.usable)
+        policy = evidence.policy
+        return not any(policy.matches_words(asked.frame, c) or c.semantic >= policy.semantic_min_z
+                       for c in asked.usable)
 
     def answer(self, asked: Asked) -> Reply:
-        return refusal(asked.evidence.policy, f"方案未提及“{asked.absent_terms[0]}”。", "topic_not_in_plan",
+        return refusal(asked.evidence.policy, f"方案未提及“{'”“'.join(self._missing(asked))}”。", "topic_not_in_plan",
                        asked.candidates)
+
+    @staticmethod
+    def _missing(asked: Asked) -> list[str]:
+        if asked.absent_topics:
+            return asked.absent_topics[:1]
+        return asked.unused_topics if asked.absent_terms else []
 
 
 class NotStated:
@@ -105,6 +122,6 @@ class NotStated:
 
     def answer(self, asked: Asked) -> Reply:
         message = "方案中没有找到能回答该问题的条款。"
-        if asked.unused_nouns:
-            message += f"各方案均未出现“{'”“'.join(asked.unused_nouns)}”一词。"
+        if asked.unused_topics:
+            message += f"各方案均未出现“{'”“'.join(asked.unused_topics)}”一词。"
         return refusal(asked.evidence.policy, message, "no_supporting_clause", asked.candidates)
