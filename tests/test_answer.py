@@ -279,6 +279,13 @@ def test_a_notice_is_read_from_the_preamble_and_each_asked_part_quoted_or_said_m
     assert full.lines["contact"] == "实施过程中遇到的问题，请径向省发展改革委反映。"
     assert full.issued == date(2022, 6, 23) and "recipients" not in notice.lines
     assert notice_line(CitationBook(), "无通知方案", None, ["issuer"]) == ("《无通知方案》未附印发通知，未载明其印发机关。", ["印发机关"])
+    # To whom it was copied and whom to call, when its closing lines state them; else said missing.
+    closing = read_notice([_chunk("w/0.1", "现将方案印发给你们。\n（联系人：王五，联系电话：1234567）\n珠海市人民政府\n"
+                                           "2023年5月19日\n抄送：市委各部委，市人大常委会办公室。", kind=ChunkKind.preamble)])
+    assert closing.lines["phone"] == "（联系人：王五，联系电话：1234567）"
+    assert closing.lines["copied"] == "抄送：市委各部委，市人大常委会办公室。"
+    assert notice_line(CitationBook(), "佛山方案", unnumbered, ["copied", "phone"]) == (
+        "《佛山方案》的印发通知未载明抄送单位、联系人及联系电话。", ["抄送单位", "联系人及联系电话"])
 
 
 @pytest.mark.unit
