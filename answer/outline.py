@@ -261,9 +261,11 @@ class Outline:
         return 2 * sum(title.endswith(noun) for title in titles) > len(titles)
 
     def names(self, info: QuestionFrame, section: Chunk, sentences: SentenceIndex) -> bool:
-        """Does the question name the section by its heading ("保障措施第六条"), beyond what its items are?"""
+        """Does the question name the section by its heading ("保障措施第六条"), beyond what its items are? A
+        heading spelled in full names it even in words every plan uses ("总体要求包括哪几部分")."""
         terms = [t for t in topic_terms(info) if not (info.item_noun and info.item_noun in t)]
-        return sentences.coverage(terms, squash(section.heading)) > 0
+        heading = squash(section.heading)
+        return sentences.coverage(terms, heading) > 0 or len(heading) >= 4 and heading in squash(info.text)
 
     def numbered_clause(self, info: QuestionFrame) -> Chunk | None:
         """The clause a plan numbers `info.ordinal` ("第35条": the plans number their clauses on through the

@@ -117,6 +117,17 @@ def test_part_number_picks_that_part_only():
         assert outline.best_section(info, hits, SentenceIndex(chunks)).id == expected
 
 
+@pytest.mark.unit
+def test_a_heading_spelled_in_full_names_its_section_even_in_words_every_plan_uses():
+    # 总体要求 heads every plan's first part: its words weigh nothing, but written whole they name it.
+    chunks = [_chunk(f"{doc}/1", "一、总体要求", kind=ChunkKind.part, number="一、", heading="总体要求")
+              .model_copy(update={"doc_id": doc}) for doc in ("a", "b")]
+    outline, sentences = Outline(ClauseTree(chunks)), SentenceIndex(chunks)
+    asked = QuestionFrame(text="总体要求包括哪几部分", regions=RegionQuery(), terms=["总体"])
+    assert outline.names(asked, chunks[0], sentences)
+    assert not outline.names(asked.model_copy(update={"text": "总体上包括哪几部分"}), chunks[0], sentences)
+
+
 def _actions_plan() -> list[Chunk]:
     """重点任务 with three 行动 (the third with two sub-actions), clauses numbered on through them 1. … 4.,
     and 保障措施 with three measures; each heading followed by a sentence naming it (terms are weighed by
