@@ -43,7 +43,7 @@ def topic_terms(info: QuestionFrame) -> list[str]:
 @dataclass
 class MissingPart:
     """A part the question names that the one plan asked about does not have, and that plan's parts."""
-    title: str  # the plan's
+    title: str  # the plan's title
     name: str  # as the question names it: "工作原则", "重点任务分工表", "第五部分"
     attachment: bool  # an attachment (a task table), not a part of the text
     parts: list[ListItem]

@@ -155,15 +155,17 @@ def too_few(policy: AnswerPolicy, section: Chunk, size: int) -> Reply:
 def missing_part_reply(missing: MissingPart) -> Reply:
     """"《佛山市碳达峰实施方案》没有名为“工作原则”的部分；它的部分是：一、总体要求[1]……": what the plan lacks, then
     its parts, each cited to its heading as what the plan does have (related: not the answer)."""
+    if missing.name.startswith("第") or missing.attachment and len(missing.name) <= 3:
+        lacks = f"没有{missing.name}"  # 第五部分; a bare 附件, 分工表
+    elif missing.attachment:
+        lacks = f"没有附“{missing.name}”"
+    else:
+        lacks = f"没有名为“{missing.name}”的部分"
     book = CitationBook()
-    lacks = (f"《{missing.title}》没有{missing.name}" if missing.attachment and len(missing.name) <= 3 else
-             f"《{missing.title}》没有附“{missing.name}”" if missing.attachment else
-             f"《{missing.title}》没有{missing.name}" if missing.name.startswith("第") else
-             f"《{missing.title}》没有名为“{missing.name}”的部分")
     if not missing.parts:
-        return Reply(lacks + "。", book, "topic_not_in_plan")
+        return Reply(f"《{missing.title}》{lacks}。", book, "topic_not_in_plan")
     listed = "、".join(f"{part.title}[{book.cite(part.chunk, part.quote, related=True)}]" for part in missing.parts)
-    return Reply(f"{lacks}；它的部分是：{listed}。", book, "topic_not_in_plan")
+    return Reply(f"《{missing.title}》{lacks}；它的部分是：{listed}。", book, "topic_not_in_plan")
 
 
 def topic_item(asked: Asked) -> Chunk | None:
