@@ -380,6 +380,25 @@ def test_questions_the_plans_do_not_answer_are_refused(runtime, question, reason
     assert_cited(answer, runtime)
 
 
+@pytest.mark.parametrize("question, opening", [
+    ("云浮方案组织实施部分讲了啥", "《云浮市碳达峰实施方案》没有名为“组织实施”的部分；它的部分是：一、总体要求"),
+    ("云浮方案后面有没有附重点任务分工表？有的话一共几项", "《云浮市碳达峰实施方案》没有附“重点任务分工表”"),
+    ("江门方案的第五部分是什么", "《江门市碳达峰实施方案》没有第五部分"),
+    ("广东省方案的保障措施第九条是什么", "“三、政策保障”只有4项。"),  # not the plan's clause 9, an action's
+    ("佛山方案的通知抄送给了哪些单位", "《佛山市碳达峰实施方案》的印发通知未载明抄送单位。"),
+])
+def test_a_part_or_notice_line_the_plan_lacks_is_refused_naming_it(runtime, question, opening):
+    answer = ask(runtime, question)
+    assert answer.refused and answer.answer.startswith(opening)
+    assert all(c.related for c in answer.citations)
+    assert_cited(answer, runtime)
+
+
+def test_a_part_named_loosely_is_the_plans_own(runtime):
+    answer = ask(runtime, "珠海方案的保障措施有哪些")  # 珠海 calls it 政策保障
+    assert not answer.refused and "“三、政策保障”包括以下4项" in answer.answer
+
+
 @pytest.mark.unit
 def test_a_note_names_a_regions_plans_and_the_ones_quoted():
     from carbonqa.answer.compose import plans_note
