@@ -18,10 +18,13 @@ from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.sentences import split_sentences
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.tree import ClauseTree
-from carbonqa.ingest.vocabulary import COUNT_PHRASE, OUTLINE_WORDS, chinese_number
+from carbonqa.ingest.vocabulary import (ATTACHMENT_NAME, COUNT_PHRASE, OUTLINE_WORDS, PART_MARK, PART_NAME,
+                                        chinese_number)
 from carbonqa.retriever.models import QuestionFrame, SearchHit
 
 BULLET = re.compile(r"^\s*(?:——|—|-|•|·)\s*")
+# The kinds of chunk a part named by its heading may be (a task table is the plan's attachment).
+HEADED_KINDS = (ChunkKind.part, ChunkKind.section, ChunkKind.clause, ChunkKind.table)
 MIN_NAMED_HEADING = 6  # characters: shorter headings (重点任务, 保障措施) are named by the patterns of a question's frame
 
 
@@ -35,6 +38,25 @@ class ListItem:
 def topic_terms(info: QuestionFrame) -> list[str]:
     """The question's terms that may name a section: not those about the list's shape ("那部分", "几块")."""
     return [term for term in info.terms if not OUTLINE_WORDS.fullmatch(term)]
+
+
+@dataclass
+class MissingPart:
+    """A part the question names that the one plan asked about does not have, and that plan's parts."""
+    title: str  # the plan's title
+    name: str  # as the question names it: "工作原则", "重点任务分工表", "第五部分"
+    attachment: bool  # an attachment (a task table), not a part of the text
+    parts: list[ListItem]
+
+
+def fits(name: str, chunk: Chunk) -> bool:
+    """Does the heading of `chunk` answer to the part named? An attachment (分工表, 附件) is a task table; a
+    part is a heading holding the name, or sharing the word either ends in ("保障措施" for 三、政策保障 or
+    三、完善绿色低碳保障措施; "工作原则" for （二）基本原则; not "组织实施" for （一）加强组织领导)."""
+    if ATTACHMENT_NAME.fullmatch(name):
+        return chunk.kind == ChunkKind.table
+    heading = squash(strip_end(chunk.heading or ""))
+    return len(heading) >= 2 and (name in heading or heading.endswith(name[-2:]) or heading[-2:] in name)
 
 
 def child_item(chunk: Chunk) -> ListItem:
@@ -53,6 +75,9 @@ class Outline:
         # Sections that can answer "包括哪些": a heading line to quote, and two or more children or
         # bulleted lines.
         self.sections = [c for c in tree if first_sentence(c.text) and len(self.items(c)) >= 2]
+        # Every plan's part, section and table headings: the words a part of a plan is called by.
+        self.headings = {squash(strip_end(c.heading)) for c in tree
+                         if c.kind in (ChunkKind.part, ChunkKind.section, ChunkKind.table) and c.heading}
 
     def items(self, section: Chunk) -> list[str]:
         return [item.title for item in self.list_items(section)]
@@ -107,6 +132,55 @@ class Outline:
                 best, best_size = section, spelled
         return best
 
+    @staticmethod
+    def _names_attachment(info: QuestionFrame) -> bool:
+        return any(ATTACHMENT_NAME.fullmatch(term) for term in topic_terms(info))
+
+    def named_part(self, info: QuestionFrame) -> str | None:
+        """The part the question names by its heading words: its longest term naming an attachment (分工表,
+        附件), a heading of some plan ("组织实施", "保障措施", "基本原则"), or another part the question marks as
+        one ("工作原则第五条", "“工作要求”部分")."""
+        question = squash(info.text)
+
+        def marked(term: str) -> bool:
+            return any(PART_MARK.match(question, found.end()) for found in re.finditer(re.escape(term), question))
+        names = [term for term in topic_terms(info) if ATTACHMENT_NAME.fullmatch(term) or
+                 PART_NAME.fullmatch(term) and (term in self.headings or marked(term))]
+        return max(names, key=len, default=None)
+
+    def asked_plan(self, info: QuestionFrame) -> str | None:
+        """The one plan (doc id) the question is about, if it is about one."""
+        regions = info.regions.regions
+        plans = info.regions.documents or sorted({c.doc_id for c in self.tree if c.region in regions})
+        return plans[0] if len(plans) == 1 else None
+
+    def named_section(self, info: QuestionFrame) -> Chunk | None:
+        """The list of the one plan asked about that answers to the part the question names ("保障措施" ->
+        三、政策保障): one whose heading holds the name first, then the outermost."""
+        name, plan = self.named_part(info), self.asked_plan(info)
+        if name is None or plan is None:
+            return None
+        fitting = [s for s in self.sections if s.doc_id == plan and fits(name, s)]
+        return min(fitting, key=lambda s: (name not in squash(s.heading), len(self.tree.ancestors(s.id))),
+                   default=None)
+
+    def missing_part(self, info: QuestionFrame) -> MissingPart | None:
+        """The part the question names (by its heading words, or 第N部分) that the one plan asked about lacks:
+        no heading of that plan answers to the name (`fits`), or it has no part of that number."""
+        plan = self.asked_plan(info)
+        if plan is None:
+            return None
+        chunks = [c for c in self.tree if c.doc_id == plan]
+        parts = self.parts(plan)
+        if info.part_number:
+            numbered = any(part.chunk.number == info.part_number + "、" for part in parts)
+            return None if numbered or not parts else \
+                MissingPart(chunks[0].title, f"第{info.part_number}部分", False, parts)
+        name = self.named_part(info)
+        if name is None or any(fits(name, c) for c in chunks if c.kind in HEADED_KINDS):
+            return None
+        return MissingPart(chunks[0].title, name, bool(ATTACHMENT_NAME.fullmatch(name)), parts)
+
     def parts(self, doc_id: str) -> list[ListItem]:
         """The plan's own parts (一、总体要求 …), as items."""
         return [child_item(c) for c in self.tree.roots(doc_id) if c.kind == ChunkKind.part]
@@ -160,8 +234,9 @@ class Outline:
         items that are 行动 ("第三项行动"), as many as it names ("十三大行动"), at least as many as the
         position asked ("第9个"). A description no section fits narrows nothing (the reply then says how
         many items the list has). A list described but not named ("排第一的行动") is the outermost one.
-        "第十四大行动" counts the plan's own 大行动, never the rows of a task table."""
-        if info.ordinal_measure == "大":
+        "第十四大行动" or "第十四项行动" counts the plan's own 大行动, never the rows of a task table, unless the
+        question names the table ("分工表第13项")."""
+        if info.ordinal_measure == "大" or not self._names_attachment(info):
             sections = [s for s in sections if s.kind != ChunkKind.table]
         tests = []
         if info.item_noun:
@@ -186,9 +261,11 @@ class Outline:
         return 2 * sum(title.endswith(noun) for title in titles) > len(titles)
 
     def names(self, info: QuestionFrame, section: Chunk, sentences: SentenceIndex) -> bool:
-        """Does the question name the section by its heading ("保障措施第六条"), beyond what its items are?"""
+        """Does the question name the section by its heading ("保障措施第六条"), beyond what its items are? A
+        heading spelled in full names it even in words every plan uses ("总体要求包括哪几部分")."""
         terms = [t for t in topic_terms(info) if not (info.item_noun and info.item_noun in t)]
-        return sentences.coverage(terms, squash(section.heading)) > 0
+        heading = squash(section.heading)
+        return sentences.coverage(terms, heading) > 0 or len(heading) >= 4 and heading in squash(info.text)
 
     def numbered_clause(self, info: QuestionFrame) -> Chunk | None:
         """The clause a plan numbers `info.ordinal` ("第35条": the plans number their clauses on through the

@@ -12,10 +12,11 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   `COUNTED_NOUN`, `FIRST_ITEMS`, `PART_ORDINAL`, `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`,
   `ASKING_TAIL`, `ASKING_WORD`, `ASKS_EACH`, `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`,
   `OVERVIEW_WORDS`, `MEANS_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`, `UNDER_ASKED`, `OUTLINE_WORDS`, `FRAME_WORDS`,
-  who is asked `AGENCY_QUESTION`, `IN_CHARGE`, `UNITS_ASKED`, `LEADING_BODY`, and the follow-up cues `POINTS_BACK`,
-  `LEADING_POINTER`, `REFERS_BACK`, `ASKED_ASPECT`, `FOLLOWUP_FILLER`): read once per question by `retriever.frame`
-  (`OUTLINE_WORDS` by answer/outline.py, on the question's terms), after `standard_question_words` has put its
-  colloquial question words (`COLLOQUIAL_QUESTION_WORDS`) in standard form.
+  `PART_NAME`, `ATTACHMENT_NAME`, `PART_MARK`, who is asked `AGENCY_QUESTION`, `IN_CHARGE`, `UNITS_ASKED`,
+  `LEADING_BODY`, and the follow-up cues `POINTS_BACK`, `LEADING_POINTER`, `REFERS_BACK`, `ASKED_ASPECT`,
+  `FOLLOWUP_FILLER`): read once per question by `retriever.frame` (`OUTLINE_WORDS` and the part names by
+  answer/outline.py, on the question's terms), after
+  `standard_question_words` has put its colloquial question words (`COLLOQUIAL_QUESTION_WORDS`) in standard form.
 - Telling plans of one region apart (`REVISION_TITLE`, `REVISED_PLAN`, `ORIGINAL_PLAN`, `PLAN_YEAR`,
   `sector_names`, `sector_plan_name`): a 2022 plan and its 2024 revision, or a sector plan (工业领域),
   by the features of their own titles and dates.
@@ -172,7 +173,7 @@ LIST_WORDS = re.compile(r"哪些|哪几|哪[两三四五六七八九十](?:块|�
 # Asks how many things there are: "几项", "多少个".
 COUNT_WORDS = re.compile(r"几[大项条个类]|几个方面|几方面|多少[个项条类家座所]|数量")
 # Asks for one item by position, as staff write it: "第三项", "第2条", "第八大行动", "排第9的", "排在第一位",
-# "头一条", "No.5"; from the end: "最后一个", "排在最后的", "倒数第二个". Group "n" is the position (none:
+# "头一条", "No.5", "其五"; from the end: "最后一个", "排在最后的", "倒数第二个". Group "n" is the position (none:
 # the first, or from the end the last), group "measure" the word counting it ("条" may number the plan's
 # clauses continuously: 第35条). Not "第三方"/"第一批": a position takes a measure word or 排 in front.
 _POSITION = rf"{CN_NUMERAL}|\d{{1,3}}"
@@ -183,6 +184,8 @@ ORDINALS = (
     re.compile(r"头一(?P<measure>项|条|点|个)"),
     # the plan's own label of an item: "（九）是哪个行动"
     re.compile(rf"[（(](?P<n>{CN_NUMERAL})[）)](?=是|讲|说|叫|的|[\u4e00-\u9fff]{{0,4}}(?:行动|任务|措施))"),
+    # written enumeration: "保障措施其五是什么", "十五大行动，其十是哪一项" (not 尤其二氧化碳, 及其二级)
+    re.compile(rf"(?<![尤极及与])其(?P<n>{CN_NUMERAL})(?=是|讲|说|为|叫|[，,。？?]|$)"),
 )
 FROM_THE_END = (
     re.compile(rf"倒数第(?P<n>{_POSITION})(?P<measure>项|条|点|个|位)?"),
@@ -298,13 +301,16 @@ NOTICE_QUESTIONS = {
     "issuer": re.compile(rf"(?:哪个|哪一?级|什么)(?:部门|单位|机关|机构|政府){_ISSUED}|由谁{_ISSUED}|谁{_ISSUED}|"
                          r"(?:印发|发文|发布)(?:机关|单位|部门)|以(?:谁|哪个单位|哪个部门|什么单位)的?名义"),
     # To whom the notice went (its 主送 line), and where problems are to be reported (请径向……反映).
-    "recipients": re.compile(r"(?:印发|下发|发|送)给了?(?:哪些|谁|哪几)|主送|发文对象"),
+    "recipients": re.compile(r"(?:印发|下发|发|(?<!抄)送)给了?(?:哪些|谁|哪几)|主送|发文对象"),
+    # A notice's closing lines (版记): to whom it was copied, and whom to call.
+    "copied": re.compile(r"抄送"),
+    "phone": re.compile(r"联系人|联系电话|联系方式|咨询电话"),
     # Not "重大问题要向哪里报告": the plan's own reporting line, not the notice's.
     "contact": re.compile(r"(?:问题|疑问|困难)[^，,。？?]{0,10}(?:找|联系|问)(?:哪|谁)|(?:向|找)(?:哪|谁)[^，,。？?]{0,5}反映|"
                           r"(?:哪个|什么)(?:部门|单位|局)反映|反映(?:问题)?(?:找|向)(?:哪|谁)|反映(?:问题)?的?(?:渠道|途径|窗口)"),
 }
 NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发机关", "recipients": "主送单位",
-                 "contact": "问题反映渠道"}
+                 "contact": "问题反映渠道", "copied": "抄送单位", "phone": "联系人及联系电话"}
 # Asks who is responsible (a department or unit), not what is to be done. Not "牵头推进什么": that asks what.
 # A government body asked for (哪个局, 什么部门) is asked as the one in charge; so is "谁" with a verb of being
 # in charge (IN_CHARGE), in any wording (归谁管, 谁来领导, 是谁的活, 由谁统筹).
@@ -328,6 +334,14 @@ MEANS_WORDS = re.compile(r"(?:什么|哪些|哪种|啥)(?:方式|渠道|途径|�
 # What a structure question enumerates: the plan's own parts, not things named inside them.
 STRUCTURAL_NOUNS = re.compile(r"行动|任务|措施|方面|内容|原则|部分|保障|举措|重点工作|领域")
 MEASURE_ONLY = re.compile(r"^(?:项|条|块|个方面|方面)?[？?。\s]*$")
+# A question's word naming one part of a plan by its heading ("保障措施", "组织实施", "工作原则", "重点任务"): a
+# modifier and the word a part's heading ends in. Not 行动: the actions are many and named by their topic.
+PART_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:措施|原则|保障|实施|要求|思想|任务)")
+# A word naming an attachment to a plan ("重点任务分工表", "附件", "附表"): a task table of the clause tree.
+ATTACHMENT_NAME = re.compile(r"[\u4e00-\u9fff]{0,8}(?:附表|附件|表格|一览表|分工表|清单)")
+# What marks a word as the name of a part right after it ("工作原则第五条", "组织实施部分", "“保障措施”那块"),
+# when no plan's heading is that word.
+PART_MARK = re.compile(r"[”’\"」]?(?:的|里|中|里面)?(?:第|部分|章|篇|板块|[那这]一?块)")
 # Asks what is under a part of a plan ("下设几条", "下面有哪几条", "由哪几条组成", "下面具体有几条措施"): the
 # part's own items, not things its text names ("里面有几个项目").
 UNDER_ASKED = re.compile(r"(?:下面|下边|底下|下设了?|里面|包括|包含|分成|分了|列了|由)(?:具体)?(?:有|分了?|列了|包括)?"

@@ -178,7 +178,11 @@ def _position(question: str) -> tuple[int, re.Match, str | None] | None:
     if not found:
         return None
     _, n, match = min(found, key=lambda f: (f[0], -len(f[2].group())))
-    return n, match, match.groupdict().get("measure")
+    measure = match.groupdict().get("measure")
+    # "第3条行动" counts actions, not the plan's numbered clauses
+    if measure == "条" and ITEM_NOUN.match(question, match.end()):
+        measure = "项"
+    return n, match, measure
 
 
 def _item_noun(question: str, position: re.Match | None) -> str | None:

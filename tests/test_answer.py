@@ -117,6 +117,17 @@ def test_part_number_picks_that_part_only():
         assert outline.best_section(info, hits, SentenceIndex(chunks)).id == expected
 
 
+@pytest.mark.unit
+def test_a_heading_spelled_in_full_names_its_section_even_in_words_every_plan_uses():
+    # 总体要求 heads every plan's first part: its words weigh nothing, but written whole they name it.
+    chunks = [_chunk(f"{doc}/1", "一、总体要求", kind=ChunkKind.part, number="一、", heading="总体要求")
+              .model_copy(update={"doc_id": doc}) for doc in ("a", "b")]
+    outline, sentences = Outline(ClauseTree(chunks)), SentenceIndex(chunks)
+    asked = QuestionFrame(text="总体要求包括哪几部分", regions=RegionQuery(), terms=["总体"])
+    assert outline.names(asked, chunks[0], sentences)
+    assert not outline.names(asked.model_copy(update={"text": "总体上包括哪几部分"}), chunks[0], sentences)
+
+
 def _actions_plan() -> list[Chunk]:
     """重点任务 with three 行动 (the third with two sub-actions), clauses numbered on through them 1. … 4.,
     and 保障措施 with three measures; each heading followed by a sentence naming it (terms are weighed by
@@ -279,6 +290,13 @@ def test_a_notice_is_read_from_the_preamble_and_each_asked_part_quoted_or_said_m
     assert full.lines["contact"] == "实施过程中遇到的问题，请径向省发展改革委反映。"
     assert full.issued == date(2022, 6, 23) and "recipients" not in notice.lines
     assert notice_line(CitationBook(), "无通知方案", None, ["issuer"]) == ("《无通知方案》未附印发通知，未载明其印发机关。", ["印发机关"])
+    # To whom it was copied and whom to call, when its closing lines state them; else said missing.
+    closing = read_notice([_chunk("w/0.1", "现将方案印发给你们。\n（联系人：王五，联系电话：1234567）\n珠海市人民政府\n"
+                                           "2023年5月19日\n抄送：市委各部委，市人大常委会办公室。", kind=ChunkKind.preamble)])
+    assert closing.lines["phone"] == "（联系人：王五，联系电话：1234567）"
+    assert closing.lines["copied"] == "抄送：市委各部委，市人大常委会办公室。"
+    assert notice_line(CitationBook(), "佛山方案", unnumbered, ["copied", "phone"]) == (
+        "《佛山方案》的印发通知未载明抄送单位、联系人及联系电话。", ["抄送单位", "联系人及联系电话"])
 
 
 @pytest.mark.unit
@@ -360,6 +378,25 @@ def test_questions_the_plans_do_not_answer_are_refused(runtime, question, reason
         assert answer.refusal_reason == reason and named in answer.answer
     assert all(c.related for c in answer.citations)
     assert_cited(answer, runtime)
+
+
+@pytest.mark.parametrize("question, opening", [
+    ("云浮方案组织实施部分讲了啥", "《云浮市碳达峰实施方案》没有名为“组织实施”的部分；它的部分是：一、总体要求"),
+    ("云浮方案后面有没有附重点任务分工表？有的话一共几项", "《云浮市碳达峰实施方案》没有附“重点任务分工表”"),
+    ("江门方案的第五部分是什么", "《江门市碳达峰实施方案》没有第五部分"),
+    ("广东省方案的保障措施第九条是什么", "“三、政策保障”只有4项。"),  # not the plan's clause 9, an action's
+    ("佛山方案的通知抄送给了哪些单位", "《佛山市碳达峰实施方案》的印发通知未载明抄送单位。"),
+])
+def test_a_part_or_notice_line_the_plan_lacks_is_refused_naming_it(runtime, question, opening):
+    answer = ask(runtime, question)
+    assert answer.refused and answer.answer.startswith(opening)
+    assert all(c.related for c in answer.citations)
+    assert_cited(answer, runtime)
+
+
+def test_a_part_named_loosely_is_the_plans_own(runtime):
+    answer = ask(runtime, "珠海方案的保障措施有哪些")  # 珠海 calls it 政策保障
+    assert not answer.refused and "“三、政策保障”包括以下4项" in answer.answer
 
 
 @pytest.mark.unit

@@ -7,9 +7,9 @@ import pytest
 from carbonqa.answer.compose import CitationBook, structure_list
 from carbonqa.answer.evidence import states_figure
 from carbonqa.answer.kinds.single import asked_figure
-from carbonqa.answer.kinds.structure import asked_items
+from carbonqa.answer.kinds.structure import asked_items, missing_part_reply
 from carbonqa.answer.policy import has_base_year
-from carbonqa.answer.outline import Outline
+from carbonqa.answer.outline import Outline, fits
 from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.tree import ClauseTree
@@ -178,3 +178,73 @@ def test_bulleted_items_are_numbered_and_cite_their_own_line():
     text = structure_list(book, principles, outline.list_items(principles), principles.text)
     assert text.splitlines()[1:] == ["1. 科学谋划，服务发展[2]", "2. 稳妥有序，安全降碳[3]"]
     assert book.citations[1].quote == "——科学谋划，服务发展。" and book.citations[1].quote in principles.text
+
+
+# A plan whose guarantees are called 政策保障, with no 组织实施 part, no principles and no task table.
+GUARANTEES = _chunk("t/3", "三、政策保障", ChunkKind.part, "三、", "政策保障")
+GUARANTEE_ITEMS = [_chunk(f"t/3.{i}", f"（{n}）{name}。", ChunkKind.section, f"（{n}）", name, "t/3")
+                   for i, (n, name) in enumerate([("一", "加强组织领导"), ("二", "完善投资金融政策")], 1)]
+PLAN = [PART, *ACTIONS, GUARANTEES, *GUARANTEE_ITEMS]
+
+
+def _asked(question: str, terms: list[str], **fields) -> QuestionFrame:
+    return QuestionFrame(text=question, regions=RegionQuery(regions=["云浮市"]), terms=terms, **fields)
+
+
+@pytest.mark.parametrize("name, heading, fits_it", [
+    ("保障措施", "政策保障", True),  # the word a heading ends in: the plan's own name for the part
+    ("保障措施", "完善绿色低碳保障措施", True),
+    ("工作原则", "基本原则", True),
+    ("组织实施", "组织实施", True),
+    ("组织实施", "加强组织领导", False),  # a word both share, but the head of neither
+    ("工作原则", "重点任务", False),
+])
+def test_a_heading_answers_to_a_part_by_the_word_it_ends_in(name, heading, fits_it):
+    assert fits(name, _chunk("t/9", heading, ChunkKind.part, "九、", heading)) is fits_it
+
+
+def test_an_attachment_is_a_task_table_whatever_its_words():
+    table = _chunk("t/table", "重点任务分工表", ChunkKind.table, "", "重点任务分工表")
+    assert fits("重点任务分工表", table) and fits("附件", table)
+    assert not fits("重点任务分工表", PART)  # 二、重点任务 is no attachment
+
+
+def test_a_part_the_plan_lacks_is_named_with_the_plans_parts():
+    outline = Outline(ClauseTree(PLAN))
+    missing = outline.missing_part(_asked("云浮方案组织实施部分讲了啥", ["组织", "实施", "组织实施", "部分"]))
+    assert missing is not None and (missing.title, missing.name, missing.attachment) == ("测试方案", "组织实施", False)
+    assert [part.title for part in missing.parts] == ["二、重点任务", "三、政策保障"]
+    table = outline.missing_part(_asked("后面有没有附重点任务分工表", ["重点任务分工表"]))
+    assert table is not None and table.attachment and table.name == "重点任务分工表"
+    assert outline.missing_part(_asked("第五部分是什么", [], part_number="五")).name == "第五部分"
+    assert outline.missing_part(_asked("第三部分是什么", [], part_number="三")) is None
+
+
+def test_a_part_the_plan_has_in_its_own_words_is_not_missing():
+    outline = Outline(ClauseTree(PLAN))
+    asked = _asked("保障措施第九条是什么", ["保障", "措施", "保障措施"], ordinal=9)
+    assert outline.missing_part(asked) is None
+    assert outline.named_section(asked) is GUARANTEES  # so its 2 items are what 第九条 is counted in
+    # Asked of two plans, no part is said to be missing.
+    both = QuestionFrame(text="组织实施部分", regions=RegionQuery(regions=["云浮市", "江门市"]), terms=["组织实施"])
+    assert Outline(ClauseTree([*PLAN, _chunk("j/1", "一、总体要求", ChunkKind.part, "一、", "总体要求")
+                               .model_copy(update={"doc_id": "j", "region": "江门市"})])).missing_part(both) is None
+
+
+def test_a_part_is_named_by_a_heading_of_some_plan_or_marked_as_one():
+    outline = Outline(ClauseTree(PLAN))
+    assert outline.named_part(_asked("工作原则第五条", ["工作", "原则", "工作原则"])) == "工作原则"  # before 第五条
+    assert outline.named_part(_asked("节能措施有哪些", ["节能", "措施", "节能措施"])) is None  # a topic, not a part
+    assert outline.named_part(_asked("政策保障有哪些", ["政策", "保障", "政策保障"])) == "政策保障"  # a heading
+
+
+def test_the_refusal_names_what_is_missing_and_cites_the_plans_parts_as_related():
+    outline = Outline(ClauseTree(PLAN))
+    reply = missing_part_reply(outline.missing_part(_asked("组织实施部分讲了啥", ["组织实施"])))
+    assert reply.text == "《测试方案》没有名为“组织实施”的部分；它的部分是：二、重点任务[1]、三、政策保障[2]。"
+    assert reply.refusal_reason == "topic_not_in_plan"
+    assert [(c.chunk_id, c.related) for c in reply.book.citations] == [("t/2", True), ("t/3", True)]
+    table = missing_part_reply(outline.missing_part(_asked("有没有附重点任务分工表", ["重点任务分工表"])))
+    assert table.text.startswith("《测试方案》没有附“重点任务分工表”；")
+    assert missing_part_reply(outline.missing_part(_asked("第五部分", [], part_number="五"))).text.startswith(
+        "《测试方案》没有第五部分；")

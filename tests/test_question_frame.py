@@ -372,6 +372,9 @@ def test_questions_about_a_plans_notice_are_told_from_questions_about_its_conten
     assert notice("珠海佛山碳达峰方案哪个先发的") == notice("云浮和佛山的方案，哪个印发得晚一些") == ["date"]
     assert notice("广东的方案印发给了哪些单位？有问题找谁") == ["recipients", "contact"]
     assert notice("实施过程中有问题，该向哪个部门反映？") == ["contact"]
+    # Its closing lines: copied to (抄送, not the addressees 印发给), whom to call.
+    assert notice("佛山方案的通知抄送给了哪些单位") == ["copied"]
+    assert notice("珠海方案印发通知的联系人是谁，联系电话多少") == ["phone"]
     assert notice("江门碳达峰工作的进展和重大问题要向哪里报告") == []  # the plan's content, not its notice
     assert notice("珠海什么时候出台新能源汽车补贴政策？") == []
     assert notice("珠海什么时候发展氢能？") == []

@@ -12,7 +12,8 @@ from __future__ import annotations
 from carbonqa.answer.compose import CitationBook, counted_list, numbered_clause_text, parts_list, structure_list
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.refusal import refusal
-from carbonqa.answer.outline import Outline, child_item
+from carbonqa.answer.outline import MissingPart, Outline, child_item
+from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.answer.text import first_sentence, strip_end
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.retriever.models import QuestionFrame
@@ -28,13 +29,15 @@ class Structure:
     def applies(self, asked: Asked) -> bool:
         """A structure question, or one asking which or how many of a list it names by its heading
         ("工业重点行业碳达峰行动具体点了哪几个行业")."""
-        frame = asked.frame
-        return frame.wants_structure or (
-            (frame.wants_list or frame.wants_count) and asked.evidence.outline.named_list(frame) is not None)
+        frame, outline = asked.frame, asked.evidence.outline
+        return frame.wants_structure or (frame.wants_list or frame.wants_count) and (
+            outline.named_list(frame) is not None or outline.named_part(frame) is not None)
 
     def answer(self, asked: Asked) -> Reply | None:
         evidence, frame = asked.evidence, asked.frame
         outline = evidence.outline
+        if (missing := outline.missing_part(frame)) is not None:
+            return missing_part_reply(missing)
         if frame.locates and not frame.ordinal and (located := self._located(asked)) is not None:
             return located
         # a part pointed at by its topic, unless the question also spells its heading ("能源结构调整的那一块，
@@ -48,16 +51,22 @@ class Structure:
             return self._plan_parts(outline, asked.hits[0].chunk.doc_id, frame.wants_count)
         numbered = frame.ordinal_measure == "条" and (frame.ordinal or 0) > 0
         clause = outline.numbered_clause(frame) if numbered else None
-        # "重点任务第45条": a list of 13 named, so the plan's clause 45
-        if clause is not None and (not named or len(outline.list_items(section)) < frame.ordinal):
+        # "保障措施第九条" of a plan whose 三、政策保障 has 4 items, and no clause 9 in it
+        listed = outline.named_section(frame) if (frame.ordinal or 0) > 0 else None
+        if listed is not None and len(outline.list_items(listed)) < frame.ordinal and \
+                (clause is None or listed not in outline.tree.ancestors(clause.id)):
+            return too_few(evidence.policy, listed, len(outline.list_items(listed)))
+        # "重点任务第45条": a list of 13 named, so the plan's clause 45, which is in it ("保障措施第九条" of a
+        # list of 4 is not the plan's clause 9, an action's)
+        if clause is not None and (not named or len(outline.list_items(section)) < frame.ordinal
+                                   and section in outline.tree.ancestors(clause.id)):
             return self._clause(outline, clause)
         if section is None:
             return None
         items = outline.list_items(section)
         picked = asked_items(frame)
         if picked is not None and not items[picked]:
-            heading = strip_end(first_sentence(section.text))
-            return refusal(evidence.policy, f"“{heading}”只有{len(items)}项。", "no_supporting_clause", [])
+            return too_few(evidence.policy, section, len(items))
         count = outline.count_sentence(section, len(items)) if frame.wants_count else None
         one = items[picked][0].chunk if picked is not None and len(items[picked]) == 1 else None
         under = outline.list_items(one) if one is not None and one.id != section.id else []
@@ -136,6 +145,27 @@ class StructureAcrossPlans:
             lines.append(f"{region}：" + counted_list(book, section, items, outline.tree.whole_text(section.id), count,
                                                       listed=frame.wants_list))
         return Reply("\n".join(lines), book)
+
+
+def too_few(policy: AnswerPolicy, section: Chunk, size: int) -> Reply:
+    """A position beyond the list's end: "“二、重点任务”只有13项。"."""
+    return refusal(policy, f"“{strip_end(first_sentence(section.text))}”只有{size}项。", "no_supporting_clause", [])
+
+
+def missing_part_reply(missing: MissingPart) -> Reply:
+    """"《佛山市碳达峰实施方案》没有名为“工作原则”的部分；它的部分是：一、总体要求[1]……": what the plan lacks, then
+    its parts, each cited to its heading as what the plan does have (related: not the answer)."""
+    if missing.name.startswith("第") or missing.attachment and len(missing.name) <= 3:
+        lacks = f"没有{missing.name}"  # 第五部分; a bare 附件, 分工表
+    elif missing.attachment:
+        lacks = f"没有附“{missing.name}”"
+    else:
+        lacks = f"没有名为“{missing.name}”的部分"
+    book = CitationBook()
+    if not missing.parts:
+        return Reply(f"《{missing.title}》{lacks}。", book, "topic_not_in_plan")
+    listed = "、".join(f"{part.title}[{book.cite(part.chunk, part.quote, related=True)}]" for part in missing.parts)
+    return Reply(f"《{missing.title}》{lacks}；它的部分是：{listed}。", book, "topic_not_in_plan")
 
 
 def topic_item(asked: Asked) -> Chunk | None:
