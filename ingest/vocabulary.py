@@ -284,6 +284,8 @@ FIGURE_WORDS = re.compile(r"多少|多大|多高|(?<![哪这那好])几[个项�
                           r"[\d〇零一二两三四五六七八九十百千万](?<![几数][十百千万])[^\s，,。？?]{0,4}?以[内下上]")
 # Names a quantity: asks for it unless the question asks what the plan intends for it ("……的比例有什么打算").
 FIGURE_NOUNS = re.compile(r"比重|比例|占比|规模|容量|装机|覆盖率|利用率")
+# Names a quantity as the thing whose existence is asked ("有没有量化目标", "有没有使用率指标"): asks a figure.
+QUANTITY_NOUNS = re.compile(rf"{FIGURE_NOUNS.pattern}|目标|指标|数字|数值|量化|率")
 # Asks for a point in time.
 WHEN_WORDS = re.compile(r"哪一?年|何时|几时|(?:什么|啥)时候|什么时间|时间节点|年份|时限")
 # Asks about a plan's notice (印发通知), not its content: its document number, date of issue, issuer, to whom it

@@ -6,7 +6,7 @@ import pytest
 
 from carbonqa.answer.compose import CitationBook, structure_list
 from carbonqa.answer.evidence import states_figure
-from carbonqa.answer.kinds.single import asked_figure
+from carbonqa.answer.kinds.single import asked_figure, asks_whether_then_figure
 from carbonqa.answer.kinds.structure import asked_items, missing_part_reply
 from carbonqa.answer.policy import has_base_year
 from carbonqa.answer.outline import Outline, fits
@@ -248,3 +248,14 @@ def test_the_refusal_names_what_is_missing_and_cites_the_plans_parts_as_related(
     assert table.text.startswith("《测试方案》没有附“重点任务分工表”；")
     assert missing_part_reply(outline.missing_part(_asked("第五部分", [], part_number="五"))).text.startswith(
         "《测试方案》没有第五部分；")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("佛山建充换电站、加氢站有没有补贴？一个站补多少钱？", True),
+    ("江门酒店装光伏光热有没有鼓励？补贴标准是多少", True),
+    ("佛山买新能源车有没有购车补贴，补多少钱", False),  # one question: the figure is what it asks
+    ("佛山靠港船舶岸电使用率有没有量化目标？多少？", False),  # whether a quantity is set asks the quantity
+    ("云浮非化石能源比重要提到多少？", False),
+])
+def test_a_question_asking_whether_before_a_figure_is_two_questions(question, expected):
+    assert asks_whether_then_figure(question) is expected
