@@ -221,8 +221,9 @@ def test_a_notice_question_quotes_the_number_date_or_issuer(ask, cited, tiny_cor
     assert len(answer.unstated) == (outcome == "partial")
 
 
-def test_which_plan_came_out_first_is_answered_first_from_the_cited_dates(ask, cited):
-    answer = cited(ask("江门和珠海的碳达峰方案哪个先印发的？"))
+@pytest.mark.parametrize("question", ["江门和珠海的碳达峰方案哪个先印发的？", "珠海的方案比江门的早还是晚印发？"])
+def test_which_plan_came_out_first_is_answered_first_from_the_cited_dates(ask, cited, question):
+    answer = cited(ask(question))
     first_line = answer.answer.splitlines()[0]
     assert first_line == "《珠海市碳达峰实施方案》（2023年5月19日[1]）印发较早，《江门市碳达峰实施方案》（2023年7月3日[2]）较晚。"
     assert [c.quote for c in answer.citations] == ["2023年5月19日", "2023年7月3日"]
