@@ -126,7 +126,8 @@ def novel_meaning(asked: Asked, candidate: Candidate) -> tuple[float, float, flo
         pull, kept = candidate.similarity - without, float(np.dot(np.ravel(query), vectors[0]))
     if noun:
         # 稻草 is nearer the 秸秆 sentence than the other usable ones; 游艇 is not nearer the 机场车辆 one.
-        to_noun = evidence.sentences.vectors.similarities(vectors[-1], [candidate.flat] + [c.flat for c in asked.usable])
+        usable = [c.flat for c in asked.usable]
+        to_noun = evidence.sentences.vectors.similarities(vectors[-1], [candidate.flat] + usable)
         known = [s for s in to_noun[1:] if s is not None]
         stands_out = standing(known, to_noun[0]) if to_noun[0] is not None else 0.0
     return pull, kept, stands_out
