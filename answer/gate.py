@@ -12,7 +12,9 @@ signals tell such a topic from everyday wording: the question asks whether the p
 Whether the best sentence speaks of the novel terms in other words is read from meaning: the question is
 embedded again without them. A sentence saying in other words what they name (巡游车 for 的士) tends to lose
 more of its nearness without them than one about something else (机场车辆 asked about 游艇), and a question
-whose meaning leaves with its novel terms asks about what no plan names. And how many sentences the rules
+whose meaning leaves with its novel terms asks about what no plan names. The most specific unused noun is
+embedded alone too, in the same batch: how far the best sentence stands out among the usable ones in
+nearness to it (稻草 should lift the 秸秆 sentence, 游艇 not the 机场车辆 one). And how many sentences the rules
 accept: a topic the plans hold is answered by a few sentences that stand out, one they do not hold is
 matched loosely by many. Each of these only shifts the odds; the regression weighs them together.
 
@@ -54,7 +56,7 @@ FEATURES = (
     "words_match", "wants_figure", "slots_missing", "novel_share", "novel_specificity", "novel_uncovered",
     "novel_terms", "asks_existence", "novel_compound",
     "novel_noun_specificity", "novel_noun_uncovered", "best_similarity", "novel_pull", "meaning_without_novel",
-    "usable_sentences",
+    "usable_sentences", "noun_standing",
 )
 
 
@@ -86,22 +88,49 @@ def best_similarity(asked: Asked) -> float:
     return max((c.similarity for c in asked.candidates if c.similarity is not None), default=0.0)
 
 
-def without_novel_terms(asked: Asked, candidate: Candidate) -> tuple[float, float]:
-    """What the question's novel terms carry in meaning, read by embedding the question without them:
-    (how much nearer the candidate's sentence is to the question than to the question without them, the
-    cosine of the question to itself without them). (0, 1) without novel terms in its text or vectors."""
+def most_specific_noun(asked: Asked) -> str | None:
+    """The question's unused noun most specific in general Chinese (jieba's IDF): what it asks about."""
+    idf, median = general_idf()
+    return max(asked.unused_nouns, key=lambda noun: idf.get(noun, median), default=None)
+
+
+def standing(similarities: list[float], best: float) -> float:
+    """The z-score of `best` among the similarities (0 with fewer than two)."""
+    if len(similarities) < 2:
+        return 0.0
+    return (best - float(np.mean(similarities))) / max(float(np.std(similarities)), 1e-3)
+
+
+def novel_meaning(asked: Asked, candidate: Candidate) -> tuple[float, float, float]:
+    """What the question's novel wording carries in meaning, read from one batch of embeddings: the question
+    without its novel terms, and its most specific unused noun alone. (How much nearer the candidate's
+    sentence is to the question than to the question without them, the cosine of the question to itself
+    without them, how far the sentence stands out among the usable sentences in nearness to the noun alone.)
+    (0, 1, 0) for what is not there: no novel terms in its text, no unused noun, no vectors."""
     evidence, query = asked.evidence, asked.result.query_vector if asked.result is not None else None
+    if query is None or evidence.meaning is None or evidence.sentences.vectors is None or candidate.similarity is None:
+        return 0.0, 1.0, 0.0
     text = asked.frame.text
     for term in sorted(novel_terms(asked), key=len, reverse=True):
         text = text.replace(term, "")
-    if text == asked.frame.text or query is None or evidence.meaning is None or evidence.sentences.vectors is None \
-            or candidate.similarity is None:
-        return 0.0, 1.0
-    # Embedded as the retriever embeds the question (retriever/search.py), so the two vectors compare.
-    vector = evidence.meaning.query([widen(text)])
-    vector = (evidence.meaning.adapt(vector) if evidence.meaning.adapt else vector)[0]
-    without = evidence.sentences.vectors.similarities(vector, [candidate.flat])[0]
-    return candidate.similarity - without, float(np.dot(np.ravel(query), vector))
+    noun = most_specific_noun(asked)
+    texts = ([text] if text != asked.frame.text else []) + ([noun] if noun else [])
+    if not texts:
+        return 0.0, 1.0, 0.0
+    # Embedded as the retriever embeds the question (retriever/search.py), so the vectors compare.
+    vectors = evidence.meaning.query([widen(t) for t in texts])
+    vectors = evidence.meaning.adapt(vectors) if evidence.meaning.adapt else vectors
+    pull, kept, stands_out = 0.0, 1.0, 0.0
+    if text != asked.frame.text:
+        without = evidence.sentences.vectors.similarities(vectors[0], [candidate.flat])[0]
+        pull, kept = candidate.similarity - without, float(np.dot(np.ravel(query), vectors[0]))
+    if noun:
+        # 稻草 is nearer the 秸秆 sentence than the other usable ones; 游艇 is not nearer the 机场车辆 one.
+        usable = [c.flat for c in asked.usable]
+        to_noun = evidence.sentences.vectors.similarities(vectors[-1], [candidate.flat] + usable)
+        known = [s for s in to_noun[1:] if s is not None]
+        stands_out = standing(known, to_noun[0]) if to_noun[0] is not None else 0.0
+    return pull, kept, stands_out
 
 
 def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:
@@ -111,6 +140,7 @@ def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:
     novel, nouns = novel_terms(asked), asked.unused_nouns
     idf, median = general_idf()
     term_chars = sum(len(t) for t in frame.terms)
+    pull, kept, stands_out = novel_meaning(asked, candidate)
     return [
         candidate.coverage, candidate.figure_coverage, candidate.score, candidate.semantic,
         float(candidate.dense_top), float(candidate.has_key_term), float(candidate.states_asked_figure),
@@ -120,7 +150,7 @@ def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:
         max((idf.get(t, median) for t in novel), default=0.0), uncovered(novel, candidate), float(len(novel)),
         float(bool(ASKS_EXISTENCE.search(frame.text))), float(bool(novel_compounds(asked))),
         max((idf.get(t, median) for t in nouns), default=0.0), uncovered(nouns, candidate),
-        best_similarity(asked), *without_novel_terms(asked, candidate), math.log1p(len(asked.usable)),
+        best_similarity(asked), pull, kept, math.log1p(len(asked.usable)), stands_out,
     ]
 
 

@@ -10,7 +10,7 @@ import pytest
 from carbonqa.answer.compose import CitationBook
 from carbonqa.answer.gate import (
     FEATURES, GATE_DIR, GATE_FILE, TRAIN_COMMAND, GateModel, best_similarity, candidate_features, gate_bytes, gated,
-    load_gate, novel_compounds, novel_terms, save_gate, without_novel_terms,
+    load_gate, novel_compounds, novel_meaning, novel_terms, save_gate, standing,
 )
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.facets import FacetAnswer
@@ -145,21 +145,41 @@ def asked_in_meaning(*sentences: str) -> tuple[Asked, list]:
 def test_what_the_novel_terms_carry_in_meaning_is_measured_without_them():
     asked, (about_it, about_else) = asked_in_meaning("游船岸电。", "机场车辆电动化。")
     # 游船 speaks of 游艇: the sentence drifts away from the question without it (0.96 -> 0.6).
-    pull, kept = without_novel_terms(asked, about_it)
+    pull, kept, _ = novel_meaning(asked, about_it)
     assert pull == pytest.approx(0.96 - 0.6) and kept == pytest.approx(0.8)
     # 机场车辆 does not: it comes nearer the question without 游艇 (0.64 -> 0.8).
-    assert without_novel_terms(asked, about_else)[0] == pytest.approx(0.64 - 0.8)
+    assert novel_meaning(asked, about_else)[0] == pytest.approx(0.64 - 0.8)
     values = dict(zip(FEATURES, candidate_features(asked, about_else)))
     assert values["novel_pull"] == pytest.approx(-0.16) and values["meaning_without_novel"] == pytest.approx(0.8)
     assert values["usable_sentences"] == pytest.approx(np.log1p(2))  # both sentences usable
 
 
+def test_the_unused_noun_alone_tells_whether_the_sentence_stands_out_in_meaning():
+    asked, (about_it, about_else) = asked_in_meaning("游船岸电。", "机场车辆电动化。")
+    asked.__dict__["unused_nouns"] = ["游艇"]
+    VECTORS["游艇"] = [1.0, 0.0, 0.0]  # the noun alone: near 游船 (0.8), far from 机场车辆 (0.0)
+    try:
+        # Among the two usable sentences (0.8 and 0.0: mean 0.4, deviation 0.4) one stands out, one lags.
+        assert novel_meaning(asked, about_it)[2] == pytest.approx(1.0)
+        assert novel_meaning(asked, about_else)[2] == pytest.approx(-1.0)
+        assert dict(zip(FEATURES, candidate_features(asked, about_else)))["noun_standing"] == pytest.approx(-1.0)
+        asked.__dict__["usable"] = [about_else]  # one usable sentence: nothing to stand out from
+        assert novel_meaning(asked, about_else)[2] == 0.0
+    finally:
+        del VECTORS["游艇"]
+
+
+def test_a_similarity_stands_out_by_its_z_score():
+    assert standing([0.2, 0.4, 0.6], 0.6) == pytest.approx(0.2 / np.std([0.2, 0.4, 0.6]))
+    assert standing([0.5], 0.5) == 0.0 and standing([0.5, 0.5], 0.5) == 0.0
+
+
 def test_without_novel_terms_or_vectors_nothing_is_measured():
     asked, (best, _) = asked_in_meaning("游船岸电。", "机场车辆电动化。")
     asked.__dict__["candidates"] = [best]
-    assert without_novel_terms(asked_with(best, terms=["电动"], text="要不要电动"), best) == (0.0, 1.0)  # none
+    assert novel_meaning(asked_with(best, terms=["电动"], text="要不要电动"), best) == (0.0, 1.0, 0.0)  # none
     asked.result = None  # no question vector (bm25 search)
-    assert without_novel_terms(asked, best) == (0.0, 1.0)
+    assert novel_meaning(asked, best) == (0.0, 1.0, 0.0)
 
 
 def test_the_gate_answers_above_its_threshold_and_refuses_below():
