@@ -26,6 +26,8 @@ BULLET = re.compile(r"^\s*(?:——|—|-|•|·)\s*")
 # The kinds of chunk a part named by its heading may be (a task table is the plan's attachment).
 HEADED_KINDS = (ChunkKind.part, ChunkKind.section, ChunkKind.clause, ChunkKind.table)
 MIN_NAMED_HEADING = 6  # characters: shorter headings (重点任务, 保障措施) are named by the patterns of a question's frame
+# Characters: a heading spelled in full this long names its section ("总体要求", "主要目标"); "任务" is too general.
+MIN_SPELLED_HEADING = 4
 
 
 @dataclass
@@ -57,6 +59,11 @@ def fits(name: str, chunk: Chunk) -> bool:
         return chunk.kind == ChunkKind.table
     heading = squash(strip_end(chunk.heading or ""))
     return len(heading) >= 2 and (name in heading or heading.endswith(name[-2:]) or heading[-2:] in name)
+
+
+def spells_heading(question: str, heading: str) -> bool:
+    """Does the question spell the heading in full, one long enough to name its section (both squashed)?"""
+    return len(heading) >= MIN_SPELLED_HEADING and heading in question
 
 
 def child_item(chunk: Chunk) -> ListItem:
@@ -265,7 +272,7 @@ class Outline:
         heading spelled in full names it even in words every plan uses ("总体要求包括哪几部分")."""
         terms = [t for t in topic_terms(info) if not (info.item_noun and info.item_noun in t)]
         heading = squash(section.heading)
-        return sentences.coverage(terms, heading) > 0 or len(heading) >= 4 and heading in squash(info.text)
+        return sentences.coverage(terms, heading) > 0 or spells_heading(squash(info.text), heading)
 
     def numbered_clause(self, info: QuestionFrame) -> Chunk | None:
         """The clause a plan numbers `info.ordinal` ("第35条": the plans number their clauses on through the
