@@ -471,5 +471,8 @@ def test_colloquial_question_words_ask_as_the_standard_ones(words):
     assert standard_question_words("装风车发电，方案支唔支持？冇提就算") == "装风车发电，方案支不支持？没有提就算"
     # 边 ending a place word is not Cantonese 边个 (which one)
     assert standard_question_words("周边个别小区装光伏") == "周边个别小区装光伏"
+    # 解 beginning a word (解决, 解读) is not Cantonese 点解 (why)
+    assert standard_question_words("点解佛山要搞碳达峰") == "为什么佛山要搞碳达峰"
+    assert standard_question_words("重点解决哪些问题？要点解读一下") == "重点解决哪些问题？要点解读一下"
     assert not read_question("珠海光伏每度电补贴几块钱？", CORPUS, words).wants_plan_parts
     assert not read_question("哪几块地用于建设光伏电站", CORPUS, words).wants_plan_parts
