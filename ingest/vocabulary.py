@@ -184,8 +184,10 @@ ORDINALS = (
     re.compile(r"头一(?P<measure>项|条|点|个)"),
     # the plan's own label of an item: "（九）是哪个行动"
     re.compile(rf"[（(](?P<n>{CN_NUMERAL})[）)](?=是|讲|说|叫|的|[\u4e00-\u9fff]{{0,4}}(?:行动|任务|措施))"),
-    # written enumeration: "保障措施其五是什么", "十五大行动，其十是哪一项" (not 尤其二氧化碳, 及其二级)
-    re.compile(rf"(?<![尤极及与])其(?P<n>{CN_NUMERAL})(?=是|讲|说|为|叫|[，,。？?]|$)"),
+    # written enumeration: "保障措施其五是什么", "十五大行动，其十是哪一项", "保障措施其五？" (not 尤其二氧化碳,
+    # 及其二级). Opening a clause without 是/讲 it is the asker's own enumeration ("有两个问题：其一，……").
+    re.compile(rf"(?<![尤极及与])(?:(?<=[\u4e00-\u9fff])|(?=其{CN_NUMERAL}(?:是|讲|说|为|叫)))"
+               rf"其(?P<n>{CN_NUMERAL})(?=是|讲|说|为|叫|[，,。？?]|$)"),
 )
 FROM_THE_END = (
     re.compile(rf"倒数第(?P<n>{_POSITION})(?P<measure>项|条|点|个|位)?"),
