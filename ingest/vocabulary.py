@@ -306,7 +306,8 @@ NOTICE_QUESTIONS = {
     "recipients": re.compile(r"(?:印发|下发|发|(?<!抄)送)给了?(?:哪些|谁|哪几)|主送|发文对象"),
     # A notice's closing lines (版记): to whom it was copied, and whom to call.
     "copied": re.compile(r"抄送"),
-    "phone": re.compile(r"联系人|联系电话|联系方式|咨询电话"),
+    # Not "联系人制度", "要明确联系人吗": a contact person the plan's measures name, not the notice's.
+    "phone": re.compile(r"联系电话|联系方式|咨询电话|联系人(?=[是和及、与叫姓]|的?(?:名字|姓名|电话))|谁是联系人"),
     # Not "重大问题要向哪里报告": the plan's own reporting line, not the notice's.
     "contact": re.compile(r"(?:问题|疑问|困难)[^，,。？?]{0,10}(?:找|联系|问)(?:哪|谁)|(?:向|找)(?:哪|谁)[^，,。？?]{0,5}反映|"
                           r"(?:哪个|什么)(?:部门|单位|局)反映|反映(?:问题)?(?:找|向)(?:哪|谁)|反映(?:问题)?的?(?:渠道|途径|窗口)"),
