@@ -19,7 +19,7 @@ SECTION_KINDS = (ChunkKind.part, ChunkKind.section)
 class SectionText:
     def applies(self, asked: Asked) -> bool:
         frame = asked.frame
-        return not (frame.wants_figure or frame.wants_year or frame.wants_agency or frame.wants_structure
+        return not (frame.wants_figure or frame.wants_year or frame.wants_agency
                     or frame.ordinal or frame.notice or frame.analysis) and bool(named_sections(asked))
 
     def answer(self, asked: Asked) -> Reply:
