@@ -25,7 +25,10 @@ from carbonqa.retriever.models import QuestionFrame, SearchHit
 BULLET = re.compile(r"^\s*(?:——|—|-|•|·)\s*")
 # The kinds of chunk a part named by its heading may be (a task table is the plan's attachment).
 HEADED_KINDS = (ChunkKind.part, ChunkKind.section, ChunkKind.clause, ChunkKind.table)
+TEXT_KINDS = (ChunkKind.part, ChunkKind.section, ChunkKind.clause, ChunkKind.item, ChunkKind.paragraph)
 MIN_NAMED_HEADING = 6  # characters: shorter headings (重点任务, 保障措施) are named by the patterns of a question's frame
+# Characters: a heading spelled in full this long names its section ("总体要求", "主要目标"); "任务" is too general.
+MIN_SPELLED_HEADING = 4
 
 
 @dataclass
@@ -59,6 +62,11 @@ def fits(name: str, chunk: Chunk) -> bool:
     return len(heading) >= 2 and (name in heading or heading.endswith(name[-2:]) or heading[-2:] in name)
 
 
+def spells_heading(question: str, heading: str) -> bool:
+    """Does the question spell the heading in full, one long enough to name its section (both squashed)?"""
+    return len(heading) >= MIN_SPELLED_HEADING and heading in question
+
+
 def child_item(chunk: Chunk) -> ListItem:
     """A numbered heading as a list item: "16.积极推动工业数字化转型", cited to its heading sentence."""
     title = chunk.number + strip_end(chunk.heading or first_sentence(chunk.text))
@@ -78,6 +86,8 @@ class Outline:
         # Every plan's part, section and table headings: the words a part of a plan is called by.
         self.headings = {squash(strip_end(c.heading)) for c in tree
                          if c.kind in (ChunkKind.part, ChunkKind.section, ChunkKind.table) and c.heading}
+        # The plans' own text, without their notices and tables: a word it uses names a thing it speaks of.
+        self._plan_text = "\n".join(squash(c.text) for c in tree if c.kind in TEXT_KINDS)
 
     def items(self, section: Chunk) -> list[str]:
         return [item.title for item in self.list_items(section)]
@@ -132,9 +142,13 @@ class Outline:
                 best, best_size = section, spelled
         return best
 
-    @staticmethod
-    def _names_attachment(info: QuestionFrame) -> bool:
-        return any(ATTACHMENT_NAME.fullmatch(term) for term in topic_terms(info))
+    def names_attachment(self, term: str) -> bool:
+        """Does the term name an attachment (分工表, 附件)? Not a word the plans' text uses: 清单 of "对哪些项目实行
+        清单管理" or "负面清单包括哪些行业" is the thing the text speaks of, not a table attached."""
+        return bool(ATTACHMENT_NAME.fullmatch(term)) and term not in self._plan_text
+
+    def _names_attachment(self, info: QuestionFrame) -> bool:
+        return any(self.names_attachment(term) for term in topic_terms(info))
 
     def named_part(self, info: QuestionFrame) -> str | None:
         """The part the question names by its heading words: its longest term naming an attachment (分工表,
@@ -144,7 +158,7 @@ class Outline:
 
         def marked(term: str) -> bool:
             return any(PART_MARK.match(question, found.end()) for found in re.finditer(re.escape(term), question))
-        names = [term for term in topic_terms(info) if ATTACHMENT_NAME.fullmatch(term) or
+        names = [term for term in topic_terms(info) if self.names_attachment(term) or
                  PART_NAME.fullmatch(term) and (term in self.headings or marked(term))]
         return max(names, key=len, default=None)
 
@@ -265,7 +279,7 @@ class Outline:
         heading spelled in full names it even in words every plan uses ("总体要求包括哪几部分")."""
         terms = [t for t in topic_terms(info) if not (info.item_noun and info.item_noun in t)]
         heading = squash(section.heading)
-        return sentences.coverage(terms, heading) > 0 or len(heading) >= 4 and heading in squash(info.text)
+        return sentences.coverage(terms, heading) > 0 or spells_heading(squash(info.text), heading)
 
     def numbered_clause(self, info: QuestionFrame) -> Chunk | None:
         """The clause a plan numbers `info.ordinal` ("第35条": the plans number their clauses on through the

@@ -20,8 +20,8 @@ from carbonqa.answer.kinds.facets import FacetAnswer
 from carbonqa.answer.kinds.indicator_table import IndicatorTable
 from carbonqa.answer.kinds.notice import NoticeAnswer
 from carbonqa.answer.kinds.refusal import NoPlan, NotStated, PlaceFigureNotStated, TopicNotInPlan, YearNotStated
-from carbonqa.answer.kinds.single import FigureNotStated, SentenceAnswer
 from carbonqa.answer.kinds.section_text import SectionText
+from carbonqa.answer.kinds.single import FigureNotStated, SentenceAnswer
 from carbonqa.answer.kinds.structure import Structure, StructureAcrossPlans
 from carbonqa.answer.llm import LLMClient
 from carbonqa.answer.llm_reply import Draft, LLMReplier
@@ -38,12 +38,13 @@ from carbonqa.retriever.search import Retriever
 # one about a notice, a computation across plans from their targets (before the comparisons: on the 87
 # bank questions read as analytical, keys 84 here vs 80 after the indicator table and 54 without it), the
 # tasks of a department named (its task-table rows), a comparison (plans' lists counted side by side, by
-# facets, from the indicator table, by sentences), a plan's list or a section named by its heading, then a single plan's answer or the reason it
-# has none (who is responsible: the task's row, the leading body, else not stated).
+# facets, from the indicator table, by sentences), a plan's list or a section named by its heading, then a
+# single plan's answer or the reason it has none (who is responsible: the task's row, the leading body, else
+# not stated).
 KINDS: tuple[AnswerStrategy, ...] = (
     NoPlan(), PlaceFigureNotStated(), NoticeAnswer(), Analysis(), TasksOfAgency(), StructureAcrossPlans(),
-    Comparison(by_facets=True), IndicatorTable(), Comparison(), Structure(), SectionText(), YearNotStated(), FacetAnswer(),
-    TopicNotInPlan(), SentenceAnswer(),
+    Comparison(by_facets=True), IndicatorTable(), Comparison(), Structure(), SectionText(), YearNotStated(),
+    FacetAnswer(), TopicNotInPlan(), SentenceAnswer(),
     FigureNotStated(), ResponsibleForTask(), LeadingBody(), DepartmentNotStated(), NotStated(),
 )
 # Called with every finished Answer (the service's metrics and request logs); process-wide, like the

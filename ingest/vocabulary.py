@@ -184,8 +184,10 @@ ORDINALS = (
     re.compile(r"头一(?P<measure>项|条|点|个)"),
     # the plan's own label of an item: "（九）是哪个行动"
     re.compile(rf"[（(](?P<n>{CN_NUMERAL})[）)](?=是|讲|说|叫|的|[\u4e00-\u9fff]{{0,4}}(?:行动|任务|措施))"),
-    # written enumeration: "保障措施其五是什么", "十五大行动，其十是哪一项" (not 尤其二氧化碳, 及其二级)
-    re.compile(rf"(?<![尤极及与])其(?P<n>{CN_NUMERAL})(?=是|讲|说|为|叫|[，,。？?]|$)"),
+    # written enumeration: "保障措施其五是什么", "十五大行动，其十是哪一项", "保障措施其五？" (not 尤其二氧化碳,
+    # 及其二级). Opening a clause without 是/讲 it is the asker's own enumeration ("有两个问题：其一，……").
+    re.compile(rf"(?<![尤极及与])(?:(?<=[\u4e00-\u9fff])|(?=其{CN_NUMERAL}(?:是|讲|说|为|叫)))"
+               rf"其(?P<n>{CN_NUMERAL})(?=是|讲|说|为|叫|[，,。？?]|$)"),
 )
 FROM_THE_END = (
     re.compile(rf"倒数第(?P<n>{_POSITION})(?P<measure>项|条|点|个|位)?"),
@@ -307,7 +309,8 @@ NOTICE_QUESTIONS = {
     "recipients": re.compile(r"(?:印发|下发|发|(?<!抄)送)给了?(?:哪些|谁|哪几)|主送|发文对象"),
     # A notice's closing lines (版记): to whom it was copied, and whom to call.
     "copied": re.compile(r"抄送"),
-    "phone": re.compile(r"联系人|联系电话|联系方式|咨询电话"),
+    # Not "联系人制度", "要明确联系人吗": a contact person the plan's measures name, not the notice's.
+    "phone": re.compile(r"联系电话|联系方式|咨询电话|联系人(?=[是和及、与叫姓]|的?(?:名字|姓名|电话))|谁是联系人"),
     # Not "重大问题要向哪里报告": the plan's own reporting line, not the notice's.
     "contact": re.compile(r"(?:问题|疑问|困难)[^，,。？?]{0,10}(?:找|联系|问)(?:哪|谁)|(?:向|找)(?:哪|谁)[^，,。？?]{0,5}反映|"
                           r"(?:哪个|什么)(?:部门|单位|局)反映|反映(?:问题)?(?:找|向)(?:哪|谁)|反映(?:问题)?的?(?:渠道|途径|窗口)"),
@@ -839,7 +842,8 @@ def english_spelled_out(question: str) -> str:
 # ("啥时候印发的" asks as "什么时候印发的", "咋整" as "怎么整", Cantonese "有冇" as "有没有", "揾边个部门" as
 # "找哪个部门"). Cantonese's grammatical words (question words, negation, pronouns, particles) are a closed
 # class that written Mandarin never uses. Only words that are never part of an ordinary word (not 点样 in
-# 试点样板, 么子 in 什么子项, 系 in 体系); 边个 and 边度 only where 边 is not the end of a place word (周边个别).
+# 试点样板, 么子 in 什么子项, 系 in 体系); 边个 and 边度 only where 边 is not the end of a place word (周边个别),
+# 点解 (why) only where 解 begins no word (重点解决, 要点解读, 难点解析; Cantonese 点解决 is "how to solve").
 COLLOQUIAL_QUESTION_WORDS = {"啥子": "什么", "啥": "什么", "咋样": "怎么样", "咋": "怎么", "有冇": "有没有",
                              "系唔系": "是不是", "几时": "什么时候", "系咩": "是什么", "乜嘢": "什么", "做乜": "为什么",
                              "点解": "为什么", "咩": "什么", "乜": "什么", "边个": "哪个", "边度": "哪里", "几多": "多少",
@@ -847,9 +851,13 @@ COLLOQUIAL_QUESTION_WORDS = {"啥子": "什么", "啥": "什么", "咋样": "怎
                              "睇": "看", "喺": "在", "咗": "了", "呢个": "这个", "呢份": "这份", "呢啲": "这些", "啲": "些",
                              "畀": "给", "俾": "给"}
 _PLACE_END = "(?<![周旁两身海路岸江河湖东南西北左右里外这那])"
+_JIE_WORD = "(?![决读析答释除放锁码冻困])"
+# What may not stand before and after a colloquial word for it to be one: (before, after).
+_GUARDS = {"边个": (_PLACE_END, ""), "边度": (_PLACE_END, ""), "点解": ("", _JIE_WORD)}
 _COLLOQUIAL = re.compile("|".join(
-    (_PLACE_END + word if word.startswith("边") else re.escape(word))
-    for word in sorted(COLLOQUIAL_QUESTION_WORDS, key=len, reverse=True)))
+    before + re.escape(word) + after
+    for word in sorted(COLLOQUIAL_QUESTION_WORDS, key=len, reverse=True)
+    for before, after in [_GUARDS.get(word, ("", ""))]))
 
 
 def standard_question_words(question: str) -> str:

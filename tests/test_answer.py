@@ -118,6 +118,17 @@ def test_part_number_picks_that_part_only():
 
 
 @pytest.mark.unit
+def test_a_word_the_plans_text_uses_names_no_attachment():
+    outline = Outline(ClauseTree([
+        _chunk("t/1", "1.对高耗能项目实行清单管理。", kind=ChunkKind.clause, number="1."),
+        _chunk("t/2", "附件\n重点任务分工表", kind=ChunkKind.table, heading="重点任务分工表"),
+    ]))
+    assert not outline.names_attachment("清单")  # 清单管理: what the text speaks of
+    assert outline.names_attachment("分工表") and outline.names_attachment("附件")  # the table's words only
+    assert not outline.names_attachment("保障措施")
+
+
+@pytest.mark.unit
 def test_a_heading_spelled_in_full_names_its_section_even_in_words_every_plan_uses():
     # 总体要求 heads every plan's first part: its words weigh nothing, but written whole they name it.
     chunks = [_chunk(f"{doc}/1", "一、总体要求", kind=ChunkKind.part, number="一、", heading="总体要求")

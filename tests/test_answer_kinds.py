@@ -320,6 +320,13 @@ def test_a_section_named_by_its_heading_alone_is_quoted_paragraph_by_paragraph(a
     assert "2025" in answer.answer
 
 
+def test_a_section_asked_for_its_content_is_quoted_when_it_lists_nothing(ask, cited):
+    # "讲了什么内容" reads as a structure question; a section of paragraphs has no list to give
+    answer = cited(ask("珠海方案的主要目标讲了什么内容？"))
+    assert answer.outcome == "answered" and answer.answer.startswith("据《珠海市碳达峰实施方案》，“（一）主要目标”：")
+    assert {c.chunk_id for c in answer.citations} == {"zhuhai-2023/1.1"}
+
+
 def test_a_section_heading_with_more_asked_is_not_quoted_whole(ask):
     # a figure asked of the section is a sentence's answer, not the section's text
     answer = ask("珠海主要目标里2025年能耗下降多少？")

@@ -64,6 +64,11 @@ def test_where_to_report_problems_is_the_notices_contact_in_other_wordings():
     assert parts("落实中有疑问找哪个部门") == ["contact"]
     assert parts("重大问题要向哪里报告") == []  # the plan's own reporting line, not the notice
     assert parts("方案是谁印发的，啥时候印发的？") == ["date", "issuer"]
+    assert parts("珠海方案通知里留的联系人和联系电话是什么？") == ["phone"]
+    assert parts("江门方案抄送了哪些单位？") == ["copied"]
+    # a contact person the plan's measures would name, not the notice's
+    assert parts("佛山有没有建立重点用能单位联系人制度？") == []
+    assert parts("每个重点项目都要明确联系人吗") == []
 
 
 def _chunk(id_: str, kind: ChunkKind, text: str, heading: str = "", parent: str | None = None, start: int = 0):

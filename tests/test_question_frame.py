@@ -186,9 +186,20 @@ def test_positions_as_staff_ask_them(words, question, ordinal, measure, noun, si
     "第三方机构参与碳排放核查有什么要求？",  # 第三方 is no position
     "第一批试点有哪些城市？",
     "珠海培育科技人才队伍，主要责任单位中排第一的是哪个部门？",  # ranks the units named, not the plan's parts
+    "有两个问题：其一，珠海光伏装机目标是多少？",  # the asker's own enumeration
+    "尤其二氧化碳排放要降多少",
 ])
 def test_words_like_a_position_that_are_not_one(words, question):
     assert read_question(question, CORPUS, words).ordinal is None
+
+
+@pytest.mark.parametrize("question, ordinal", [
+    ("云浮保障措施其五是什么", 5),
+    ("云浮市碳达峰十五大行动，其十是哪一项？", 10),
+    ("广东省方案政策保障其二？", 2),
+])
+def test_a_written_enumeration_asks_a_position(words, question, ordinal):
+    assert read_question(question, CORPUS, words).ordinal == ordinal
 
 
 @pytest.mark.parametrize("question", [
@@ -471,5 +482,8 @@ def test_colloquial_question_words_ask_as_the_standard_ones(words):
     assert standard_question_words("装风车发电，方案支唔支持？冇提就算") == "装风车发电，方案支不支持？没有提就算"
     # 边 ending a place word is not Cantonese 边个 (which one)
     assert standard_question_words("周边个别小区装光伏") == "周边个别小区装光伏"
+    # 解 beginning a word (解决, 解读) is not Cantonese 点解 (why)
+    assert standard_question_words("点解佛山要搞碳达峰") == "为什么佛山要搞碳达峰"
+    assert standard_question_words("重点解决哪些问题？要点解读一下") == "重点解决哪些问题？要点解读一下"
     assert not read_question("珠海光伏每度电补贴几块钱？", CORPUS, words).wants_plan_parts
     assert not read_question("哪几块地用于建设光伏电站", CORPUS, words).wants_plan_parts

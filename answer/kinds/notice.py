@@ -1,6 +1,7 @@
 """Questions about a plan's notice (印发通知) rather than its content: its document number (文号), the date
 it was issued, who issued it, to whom it went (and was copied), whom to call and where problems are reported,
-each quoted from the notice at the head of the plan's preamble; asked which plan came out first, the dates are compared."""
+each quoted from the notice at the head of the plan's preamble; asked which plan came out first, the dates are
+compared."""
 from __future__ import annotations
 
 import re
@@ -19,7 +20,9 @@ RECIPIENTS_LINE = re.compile(r"[^：:]{2,80}[：:]")
 CONTACT = re.compile(r"[^。\n]*(?:遇到|有关)[^。\n]*问题[^。\n]*反映。?")
 # A notice's closing lines: 抄送：市委各部委……; （联系人：张三，联系电话：1234567）.
 COPIED = re.compile(r"抄送[：:][^\n]+")
-PHONE = re.compile(r"[（(]?联系人[：:][^\n]+|[（(]?联系电话[：:][^\n]+")
+PHONE = re.compile(r"[（(]?联系(?:人|电话)[：:][^\n]+")
+# The notice's parts found anywhere in its text, each by its pattern (not by its place, as its date is).
+LINES_FOUND = {"contact": CONTACT, "copied": COPIED, "phone": PHONE}
 
 
 class NoticeAnswer:
@@ -84,11 +87,10 @@ def read_notice(chunks: list[Chunk]) -> Notice | None:
         found = {part: line for part, line in found.items() if line}
         if found:
             recipients = next((line for line in lines if RECIPIENTS_LINE.fullmatch(line)), None)
-            closing = {part: pattern.search(chunk.text) for part, pattern in
-                       (("contact", CONTACT), ("copied", COPIED), ("phone", PHONE))}
-            found |= {part: text for part, text in (("recipients", recipients),
-                                                     *((part, match and match.group(0).strip())
-                                                       for part, match in closing.items())) if text}
+            if recipients:
+                found["recipients"] = recipients
+            matches = {part: pattern.search(chunk.text) for part, pattern in LINES_FOUND.items()}
+            found |= {part: match.group(0).strip() for part, match in matches.items() if match}
             return Notice(chunk, found, signed[1] if signed else None)
     return None
 

@@ -8,23 +8,21 @@ from __future__ import annotations
 
 from carbonqa.answer.compose import CitationBook, display, structure_list
 from carbonqa.answer.kinds.base import Asked, Reply
-from carbonqa.answer.outline import Outline
+from carbonqa.answer.outline import Outline, spells_heading
 from carbonqa.answer.text import first_sentence, strip_end
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.text import squash
 
-# Headings this short are too general to be the question's whole topic (一、…: "任务" alone).
-MIN_HEADING = 4
 SECTION_KINDS = (ChunkKind.part, ChunkKind.section)
 
 
 class SectionText:
     def applies(self, asked: Asked) -> bool:
         frame = asked.frame
-        return not (frame.wants_figure or frame.wants_year or frame.wants_agency or frame.wants_structure or frame.ordinal
-                    or frame.notice or frame.analysis) and bool(named_sections(asked))
+        return not (frame.wants_figure or frame.wants_year or frame.wants_agency
+                    or frame.ordinal or frame.notice or frame.analysis) and bool(named_sections(asked))
 
-    def answer(self, asked: Asked) -> Reply | None:
+    def answer(self, asked: Asked) -> Reply:
         outline, book = asked.evidence.outline, CitationBook()
         texts = [section_text(book, section, outline) for section in named_sections(asked)]
         return Reply("\n".join(texts), book)
@@ -39,7 +37,7 @@ def named_sections(asked: Asked) -> list[Chunk]:
     found: dict[str, Chunk] = {}
     for chunk in asked.evidence.outline.tree:
         heading = squash(chunk.heading or "")
-        if chunk.kind not in SECTION_KINDS or len(heading) < MIN_HEADING or heading not in question \
+        if chunk.kind not in SECTION_KINDS or not spells_heading(question, heading) \
                 or (regions and chunk.region not in regions) or chunk.doc_id in found:
             continue
         if all(term in heading or term in squash(chunk.title) for term in frame.terms):
