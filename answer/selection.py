@@ -6,14 +6,12 @@ import re
 from collections.abc import Callable, Iterable
 from functools import cache, cached_property
 
-from jieba import posseg
-
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.evidence import SentenceIndex, most_specific
 from carbonqa.answer.outline import Outline
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.answer.text import longest_only
-from carbonqa.answer.topic_words import names_a_thing, question_words, word_begun
+from carbonqa.answer.topic_words import names_a_thing, question_words, tagger, word_begun
 from carbonqa.indicators.analysis import IndicatorAnalysis
 from carbonqa.indicators.matching import Meaning
 from carbonqa.ingest.text import squash
@@ -171,7 +169,7 @@ def nouns_no_plan_uses(terms: list[str], plan_texts: Iterable[str]) -> list[str]
     """The terms no plan's text contains (longest only) that are nouns by jieba's tag of their last word."""
     texts = list(plan_texts)
     unused = unused_terms(terms, lambda term: any(term in text for text in texts))
-    return [t for t in unused if NOUN_TAG.match(list(posseg.cut(t))[-1].flag)]
+    return [t for t in unused if NOUN_TAG.match(list(tagger().cut(t))[-1].flag)]
 
 
 def unused_terms(terms: list[str], used: Callable[[str], bool]) -> list[str]:

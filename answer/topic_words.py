@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cache
 
+import jieba
 from jieba import posseg
 
+from carbonqa.index.tokenizer import default_dictionary
 from carbonqa.ingest.vocabulary import ASKS_EXISTENCE, QUESTION_WORD
 
 # Tags of words that name no thing: verbs (not verbal nouns: 改造 names a thing), pronouns, localizers,
@@ -27,6 +30,16 @@ LOCALIZER = "f"
 SENTENCE = re.compile(r"[^。？?！!；;]+[。？?！!；;]*")
 
 
+@cache
+def tagger() -> posseg.POSTokenizer:
+    """jieba's part-of-speech tagger on its default dictionary alone: words another library loads into
+    jieba's global one (a docs build's search plugin) must not change how a question is read."""
+    words = jieba.Tokenizer()
+    words.FREQ, words.total = default_dictionary()  # read-only here: shared, not copied
+    words.initialized = True
+    return posseg.POSTokenizer(words)
+
+
 @dataclass(frozen=True)
 class Word:
     start: int
@@ -37,7 +50,7 @@ class Word:
 def question_words(text: str) -> list[Word]:
     """The question's words with their places and jieba tags, by the dictionary alone (HMM off)."""
     words, start = [], 0
-    for pair in posseg.cut(text, HMM=False):
+    for pair in tagger().cut(text, HMM=False):
         words.append(Word(start, start + len(pair.word), pair.flag))
         start += len(pair.word)
     return words
@@ -102,4 +115,4 @@ def names_a_thing(term: str, text: str, words: list[Word], named_terms: Collecti
     if len(inside) == 1 and head.flag == MEASURE:
         return False
     # 厂里, 楼上: a noun with a localizer ("in the factory") says where, not what.
-    return len(term) == 1 or posseg.dt.word_tag_tab.get(term[-1]) != LOCALIZER
+    return len(term) == 1 or tagger().word_tag_tab.get(term[-1]) != LOCALIZER

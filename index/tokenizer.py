@@ -53,7 +53,7 @@ def domain_terms(chunks: Iterable[Chunk]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _default_dictionary() -> tuple[dict[str, int], int]:
+def default_dictionary() -> tuple[dict[str, int], int]:
     """jieba's default dictionary (word -> frequency, total), read once per process: reading it takes
     ~0.6 s, copying it ~0.02 s, and every index build or load makes a Tokenizer."""
     reader = jieba.Tokenizer()
@@ -67,7 +67,7 @@ class Tokenizer:
     def __init__(self, user_terms: Iterable[str] = ()):
         self.user_terms = sorted(set(user_terms))
         self._jieba = jieba.Tokenizer()
-        frequencies, total = _default_dictionary()
+        frequencies, total = default_dictionary()
         self._jieba.FREQ, self._jieba.total = dict(frequencies), total  # initialize() would read the file again
         self._jieba.initialized = True
         for term in self.user_terms:

@@ -1,6 +1,7 @@
 """Which words of a question name the thing it asks about (answer/topic_words.py), on hand-made questions."""
 from __future__ import annotations
 
+import jieba
 import pytest
 
 from carbonqa.answer.topic_words import names_a_thing, question_words
@@ -51,3 +52,14 @@ def test_a_word_of_a_sentence_that_asks_nothing_is_not_what_is_asked():
     assert not names("协会会员", question)  # who asks, not what
     assert names("协会会员", "协会会员能拿多少积分")  # asked in a sentence that asks
     assert names("电镀", "佛山电镀行业节能降碳要求")  # a question written as a statement asks in all of it
+
+
+
+def test_words_loaded_into_jiebas_global_dictionary_do_not_change_the_reading(monkeypatch):
+    question = "到2025年要建多少个充电桩"
+    before = names("充电桩", question)
+    jieba.dt.check_initialized()
+    monkeypatch.setattr(jieba.dt, "FREQ", dict(jieba.dt.FREQ))  # restored after the test
+    monkeypatch.setattr(jieba.dt, "total", jieba.dt.total)
+    jieba.add_word("充电桩", freq=2000)  # as a docs build's search plugin loads its user dictionary
+    assert names("充电桩", question) == before
