@@ -113,12 +113,16 @@ class Evidence:
         only: what it asks about that the plans never name (甲醇, 电瓶车), not its everyday verbs (推不推)."""
         return nouns_no_plan_uses(frame.terms, self.corpus.regions.plan_texts.values())
 
+    def asked_things(self, frame: QuestionFrame) -> list[str]:
+        """The question's terms that name what it asks about (answer/topic_words.py): not its verbs (概括一下),
+        nor the words of a sentence that tells rather than asks ("……的主要目标？我在写对比材料")."""
+        words = question_words(frame.text)
+        return [t for t in frame.terms if names_a_thing(t, frame.text, words, self.sentences.domain_terms)]
+
     def unused_topics(self, frame: QuestionFrame) -> list[str]:
         """The unused nouns that name what the question asks about, specific ones only (answer/topic_words.py):
         挖掘机, not 挖掘; neither 时候, 这事 nor 买绿电 (a verb phrase)."""
-        words = question_words(frame.text)
-        asked = [t for t in frame.terms
-                 if self.specific(t) and names_a_thing(t, frame.text, words, self.sentences.domain_terms)]
+        asked = [t for t in self.asked_things(frame) if self.specific(t)]
         return nouns_no_plan_uses(asked, self.corpus.regions.plan_texts.values())
 
     def pick(self, frame: QuestionFrame, candidates: list[Candidate], max_sentences: int,

@@ -20,8 +20,9 @@ from carbonqa.index.tokenizer import default_dictionary
 from carbonqa.ingest.vocabulary import ASKS_EXISTENCE, QUESTION_WORD
 
 # Tags of words that name no thing: verbs (not verbal nouns: 改造 names a thing), pronouns, localizers,
-# numerals, adverbs and function words (prepositions, conjunctions, particles, modal particles).
-NOT_A_THING = re.compile(r"v(?!n)|[rfmdpcuy]")
+# numerals, adverbs, function words (prepositions, conjunctions, particles, modal particles), interjections and
+# set phrases of speech (您好, 你好: jieba's l).
+NOT_A_THING = re.compile(r"v(?!n)|[rfmdpcuyl]|e(?!ng)")  # e: an interjection; eng: a Latin-letter word (CCER)
 # The same without verbs: a single character ending a word jieba does not know may be a verb's (氨能: 氨 能).
 FUNCTION_WORD = re.compile(r"[rfmdpcuy]")
 MEASURE = "q"  # a measure word alone (吨, 个) names no thing; last in a compound (充电桩: 充电 桩) it is its head

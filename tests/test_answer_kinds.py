@@ -327,6 +327,11 @@ def test_a_section_asked_for_its_content_is_quoted_when_it_lists_nothing(ask, ci
     assert {c.chunk_id for c in answer.citations} == {"zhuhai-2023/1.1"}
 
 
+def test_a_greeting_a_verb_and_what_the_asker_only_tells_ask_nothing_more_of_the_section(ask):
+    answer = ask("您好，能否概括一下珠海方案的主要目标？我在写对比材料。")
+    assert answer.answer.startswith("据《珠海市碳达峰实施方案》，“（一）主要目标”：")
+
+
 def test_a_section_heading_with_more_asked_is_not_quoted_whole(ask):
     # a figure asked of the section is a sentence's answer, not the section's text
     answer = ask("珠海主要目标里2025年能耗下降多少？")

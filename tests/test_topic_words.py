@@ -19,6 +19,7 @@ def names(term: str, question: str, named_terms: frozenset[str] = frozenset()) -
     ("热泵", "工厂用地源热泵有要求吗"),  # the head of 地源热泵 is a 热泵
     ("小区", "小区垃圾分类要铺开到多大范围"),
     ("核电", "乙市有没有核电规划"),
+    ("CCER", "林业碳汇能不能开发成CCER项目"),  # a Latin-letter word (jieba: eng) is no interjection (e)
 ])
 def test_a_noun_written_as_a_word_names_a_thing(term, question):
     assert names(term, question)
@@ -31,6 +32,7 @@ def test_a_noun_written_as_a_word_names_a_thing(term, question):
     ("这事", "修地铁这事算哪一块", "a pronoun phrase"),
     ("厂里", "厂里想直接买绿电", "a place phrase ending in a localizer"),
     ("沿海", "沿海游艇的电动化改造", "a localizer"),
+    ("您好", "您好，能否概括一下主要目标", "a greeting"),
 ])
 def test_verbs_pronouns_places_and_pieces_of_words_name_no_thing(term, question, why):
     assert not names(term, question), why

@@ -30,8 +30,9 @@ class SectionText:
 
 def named_sections(asked: Asked) -> list[Chunk]:
     """Per plan asked (every plan when none is), its first section whose whole heading the question spells,
-    when each of the question's topic terms lies inside that heading or names the plan itself (碳达峰 of
-    "碳达峰的主要目标是什么" is in every plan's title)."""
+    when each term naming what the question asks about lies inside that heading or names the plan itself (碳达峰
+    of "碳达峰的主要目标是什么" is in every plan's title); its verbs (概括一下) and what it only tells (我在写对比材料)
+    ask nothing of the section."""
     frame = asked.frame
     question, regions = squash(frame.text), frame.regions.regions
     found: dict[str, Chunk] = {}
@@ -40,7 +41,7 @@ def named_sections(asked: Asked) -> list[Chunk]:
         if chunk.kind not in SECTION_KINDS or not spells_heading(question, heading) \
                 or (regions and chunk.region not in regions) or chunk.doc_id in found:
             continue
-        if all(term in heading or term in squash(chunk.title) for term in frame.terms):
+        if all(term in heading or term in squash(chunk.title) for term in asked.evidence.asked_things(frame)):
             found[chunk.doc_id] = chunk
     return list(found.values())
 
