@@ -62,10 +62,10 @@ class Evidence:
     def absent_topics(self, frame: QuestionFrame, regions: list[str]) -> list[str]:
         """The absent terms that name what the question asks about (answer/topic_words.py): a plan lacking
         the verb 接入 or the place 厂里 of a question may say the thing asked in other words."""
-        words = question_words(frame.text)
+        words, things = question_words(frame.text), self.asked_things(frame)
         topics = []
         for term in self.absent_terms(frame, regions):
-            if names_a_thing(term, frame.text, words, self.sentences.domain_terms):
+            if term in things:
                 topics.append(term)
                 continue
             # 挖掘 of 挖掘机, 收集 of 收集率: the longer word is the topic if other plans write it (a name of theirs,

@@ -35,13 +35,14 @@ def named_sections(asked: Asked) -> list[Chunk]:
     ask nothing of the section."""
     frame = asked.frame
     question, regions = squash(frame.text), frame.regions.regions
+    things = asked.evidence.asked_things(frame)
     found: dict[str, Chunk] = {}
     for chunk in asked.evidence.outline.tree:
         heading = squash(chunk.heading or "")
         if chunk.kind not in SECTION_KINDS or not spells_heading(question, heading) \
                 or (regions and chunk.region not in regions) or chunk.doc_id in found:
             continue
-        if all(term in heading or term in squash(chunk.title) for term in asked.evidence.asked_things(frame)):
+        if all(term in heading or term in squash(chunk.title) for term in things):
             found[chunk.doc_id] = chunk
     return list(found.values())
 
