@@ -18,6 +18,13 @@ nearness to it (稻草 should lift the 秸秆 sentence, 游艇 not the 机场车
 accept: a topic the plans hold is answered by a few sentences that stand out, one they do not hold is
 matched loosely by many. Each of these only shifts the odds; the regression weighs them together.
 
+One more signal is learned from the embeddings themselves: a pair score, a logistic regression on the
+elementwise product of the question's vector and the sentence's (a diagonal bilinear form, one weight per
+dimension), fitted on train questions' usable sentences (holding the gold answer or not). A plain cosine
+weighs every dimension alike; the pair score weighs the dimensions that tell the sentence answering the
+question from one on a nearby topic (机场车辆 for 游艇, 新能源汽车 charging for 电动自行车). Its weights
+times the question vector are one vector, so it costs one dot product per question.
+
 It is read from JSON (feature names, scaler, coefficients) whose sha256 a manifest records: no pickle,
 and an edited or stale artifact is refused. Train it with `python -m carbonqa.eval.train_gate`.
 """
@@ -56,7 +63,7 @@ FEATURES = (
     "words_match", "wants_figure", "slots_missing", "novel_share", "novel_specificity", "novel_uncovered",
     "novel_terms", "asks_existence", "novel_compound",
     "novel_noun_specificity", "novel_noun_uncovered", "best_similarity", "novel_pull", "meaning_without_novel",
-    "usable_sentences", "noun_standing",
+    "usable_sentences", "noun_standing", "pair_score",
 )
 
 
@@ -133,8 +140,30 @@ def novel_meaning(asked: Asked, candidate: Candidate) -> tuple[float, float, flo
     return pull, kept, stands_out
 
 
-def candidate_features(asked: Asked, candidate: Candidate) -> list[float]:
-    """The candidate's evidence and the question's novelty, in FEATURES order (booleans as 0/1)."""
+class PairModel(BaseModel):
+    """A logistic regression on the product of the question's and a sentence's vectors, dimension by
+    dimension: its logit is intercept + sum(weights * question * sentence)."""
+
+    weights: list[float]
+    intercept: float
+
+    def score(self, asked: Asked, candidate: Candidate) -> float:
+        """The logit that the candidate's sentence answers the question (0 without vectors)."""
+        query = asked.result.query_vector if asked.result is not None else None
+        if query is None or not self.weights or asked.evidence.sentences.vectors is None:
+            return 0.0
+        weighted = np.asarray(self.weights, dtype=np.float32) * np.ravel(query)
+        score = asked.evidence.sentences.vectors.similarities(weighted, [candidate.flat])[0]
+        return 0.0 if score is None else self.intercept + score
+
+
+def candidate_features(asked: Asked, candidate: Candidate, pair: PairModel) -> list[float]:
+    """The candidate's evidence, the question's novelty and the pair score, in FEATURES order."""
+    return evidence_features(asked, candidate) + [pair.score(asked, candidate)]
+
+
+def evidence_features(asked: Asked, candidate: Candidate) -> list[float]:
+    """The candidate's evidence and the question's novelty, FEATURES but the pair score (booleans as 0/1)."""
     frame, policy = asked.frame, asked.evidence.policy
     slots = candidate.slots
     novel, nouns = novel_terms(asked), asked.unused_nouns
@@ -162,6 +191,8 @@ class GateModel(BaseModel):
     scale: list[float]
     coef: list[float]
     intercept: float
+    pair: PairModel = Field(default_factory=lambda: PairModel(weights=[], intercept=0.0),
+                            description="the question-sentence pair scorer whose score is the last feature")
     threshold: float = Field(0.5, description="the probability of a right answer below which the gate refuses "
                                               "(chosen by the training command's cross-validation)")
 
@@ -220,5 +251,5 @@ def gated(model: GateModel) -> Decide:
 
     def accept(kind: AnswerStrategy, asked: Asked) -> bool:
         return not isinstance(kind, GATED_KINDS) or not asked.usable or \
-            model.answers(candidate_features(asked, asked.usable[0]))
+            model.answers(candidate_features(asked, asked.usable[0], model.pair))
     return partial(first_reply, accept=accept)

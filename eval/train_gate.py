@@ -8,7 +8,11 @@ question, answered with every gold key (as eval/metrics.py judges key accuracy).
 on standardized features. Its threshold is the highest on THRESHOLDS that refuses at most MAX_LOST_RIGHT of
 the answers the rules get right in cross-validation by writer (each writer's questions scored by a gate fitted
 on the other writers', as a new writer's would be) and keeps eval/qa.jsonl's floors (answered with the gate at
-that threshold). The rules (which
+that threshold). The last feature, the pair score (answer/gate.py PairModel), is fitted first, on the usable
+sentences of the same questions: those holding every gold key (or inside a gold evidence span) of an
+answerable question against the rest. The train questions' pair scores the gate is fitted on are cross-fitted
+by writer (each writer's from a pair model fitted on the other writers'), as a new writer's question meets
+it; otherwise the gate would trust a score that has seen the answers it scores. The rules (which
 answer every such question) and the gate are reported: accuracy and CRAG (+1 right, 0 refused answerable,
 -1 wrong), and the right answers lost.
 """
@@ -21,15 +25,20 @@ from pathlib import Path
 
 import numpy as np
 
-from carbonqa.answer.gate import FEATURES, GATE_DIR, GATED_KINDS, GateModel, candidate_features, gated, save_gate
+from carbonqa.answer.candidate import Candidate
+from carbonqa.answer.gate import (
+    FEATURES, GATE_DIR, GATED_KINDS, GateModel, PairModel, evidence_features, gated, save_gate,
+)
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, first_reply
 from carbonqa.answer.models import AnswerRequest
 from carbonqa.eval.metrics import below_floors, has_all_keys, score_all, summarize
 from carbonqa.eval.qa_models import BANK_PATH, DEFAULT_QA_PATH, QAItem, load_qa
 from carbonqa.eval.run import run_eval
+from carbonqa.ingest.text import squash
 from carbonqa.retriever.models import SearchMode
 
 REGULARIZATION = 1.0  # LogisticRegression's C: the default; the features are few and standardized
+PAIR_REGULARIZATION = 0.1  # the pair score's C on its standardized products (0.01 and 1 alike in CV by writer)
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 # Share of the rules' right answers the gate may refuse, in cross-validation on train. Of the thresholds
 # within it, the highest that keeps eval/qa.jsonl's floors is taken: the counts near this share move with
@@ -46,9 +55,44 @@ class Examples:
     writers: np.ndarray  # who wrote each question: the cross-validation's folds
 
 
-def gate_examples(answerer, items: list[QAItem]) -> Examples:
-    """Answer each item with the rules; record the gated decisions' features and labels."""
+@dataclass
+class Pairs:
+    """The gated questions' usable sentences as pair-score examples."""
+    products: np.ndarray  # question vector * sentence vector, one row per usable sentence
+    labels: np.ndarray  # 1: the sentence holds the answer
+    question: np.ndarray  # the row of Examples it belongs to
+    best: np.ndarray  # it is its question's best usable sentence (the one the gate weighs)
+
+
+def holds_answer(item: QAItem, candidate: Candidate) -> bool:
+    """The sentence holds every gold key of an answerable question, or lies inside a gold evidence span."""
+    if not item.answerable:
+        return False
+    if item.answer_keys and all(squash(key) in candidate.flat for key in item.answer_keys):
+        return True
+    return any(candidate.flat in squash(span) for span in item.evidence)
+
+
+def pair_rows(asked: Asked, item: QAItem) -> list[tuple[np.ndarray, int, bool]]:
+    """Each usable sentence with a vector: (its product with the question vector, holds the answer, is best)."""
+    query = asked.result.query_vector if asked.result is not None else None
+    vectors = asked.evidence.sentences.vectors
+    if query is None or vectors is None:
+        return []
+    rows = []
+    for n, candidate in enumerate(asked.usable):
+        vector = vectors.vector(candidate.flat)
+        if vector is not None:
+            product = np.ravel(query).astype(np.float64) * vector.astype(np.float64)
+            rows.append((product, int(holds_answer(item, candidate)), n == 0))
+    return rows
+
+
+def gate_examples(answerer, items: list[QAItem]) -> tuple[Examples, Pairs]:
+    """Answer each item with the rules; record the gated decisions' features (all but the pair score) and
+    labels, and the usable sentences' pair examples."""
     rows, labels, answerable, writers = [], [], [], []
+    pairs: list[tuple[np.ndarray, int, bool, int]] = []
     for item in items:
         seen: list[Asked] = []
 
@@ -62,11 +106,44 @@ def gate_examples(answerer, items: list[QAItem]) -> Examples:
         if not seen:
             continue
         asked = seen[0]
-        rows.append(candidate_features(asked, asked.usable[0]))
+        pairs += [(product, label, best, len(rows)) for product, label, best in pair_rows(asked, item)]
+        rows.append(evidence_features(asked, asked.usable[0]))
         labels.append(int(item.answerable and not answer.refused and has_all_keys(item.answer_keys, answer.answer)))
         answerable.append(item.answerable)
         writers.append(item.writer or "")
-    return Examples(np.array(rows, dtype=np.float64), np.array(labels), np.array(answerable), np.array(writers))
+    examples = Examples(np.array(rows, dtype=np.float64), np.array(labels), np.array(answerable), np.array(writers))
+    products, pair_labels, best, question = zip(*pairs)
+    return examples, Pairs(np.array(products), np.array(pair_labels), np.array(question), np.array(best))
+
+
+def fit_pair(products: np.ndarray, labels: np.ndarray) -> PairModel:
+    """The pair score fitted on standardized products; the scaling folded into the weights, so that the
+    score is intercept + weights . (question * sentence) on the raw vectors."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = products.mean(axis=0), products.std(axis=0)
+    scale = np.where(scale == 0, 1.0, scale)
+    model = LogisticRegression(C=PAIR_REGULARIZATION, solver="lbfgs", max_iter=2000)
+    model.fit((products - mean) / scale, labels)
+    weights = model.coef_[0] / scale
+    intercept = float(model.intercept_[0] - weights @ mean)
+    return PairModel(weights=[round(float(w), 9) for w in weights], intercept=round(intercept, 9))
+
+
+def pair_score(model: PairModel, products: np.ndarray) -> np.ndarray:
+    return model.intercept + products @ np.array(model.weights)
+
+
+def cross_fitted_pair_scores(examples: Examples, pairs: Pairs) -> np.ndarray:
+    """Each example's pair score (0 without vectors) from a pair model fitted on the other writers' pairs."""
+    scores = np.zeros(len(examples.labels))
+    pair_writers = examples.writers[pairs.question]
+    for writer in sorted(set(examples.writers)):
+        held_out = pair_writers == writer
+        model = fit_pair(pairs.products[~held_out], pairs.labels[~held_out])
+        best = held_out & pairs.best
+        scores[pairs.question[best]] = pair_score(model, pairs.products[best])
+    return scores
 
 
 def fit(features: np.ndarray, labels: np.ndarray) -> GateModel:
@@ -150,14 +227,17 @@ def main(argv: list[str] | None = None) -> None:
 
     # The rules answer every train question; a stale shipped gate (new features) must not stop its retraining.
     runtime = load_runtime(Settings(answer_gate=False), progress=False)
-    examples = gate_examples(runtime.answerer, load_qa(BANK_PATH / "train"))
-    print(f"{len(examples.labels)} gated train questions, {int(examples.labels.sum())} with the answer")
+    examples, pairs = gate_examples(runtime.answerer, load_qa(BANK_PATH / "train"))
+    print(f"{len(examples.labels)} gated train questions, {int(examples.labels.sum())} with the answer; "
+          f"{len(pairs.labels)} usable sentences, {int(pairs.labels.sum())} holding it")
+    examples.features = np.column_stack([examples.features, cross_fitted_pair_scores(examples, pairs)])
     probabilities = cross_validated_probabilities(examples)
     right, unanswerable = examples.labels == 1, ~examples.answerable
     for t in THRESHOLDS:  # what each threshold would refuse, so the choice below can be read against it
         print(f"CV by writer at {t}: refuses {refused(probabilities, right, t)} right answers, "
               f"{refused(probabilities, unanswerable, t)} of {int(unanswerable.sum())} unanswerable")
-    model = fit(examples.features, examples.labels)
+    model = fit(examples.features, examples.labels).model_copy(
+        update={"pair": fit_pair(pairs.products, pairs.labels)})
     regression = load_qa(DEFAULT_QA_PATH)
     threshold = choose_threshold(
         allowed_thresholds(probabilities, examples.labels),

@@ -33,6 +33,11 @@ class SentenceVectors:
         self.matrix = np.asarray(matrix, dtype=np.float32)
         self._row = {text: row for row, text in enumerate(texts)}
 
+    def vector(self, text: str) -> np.ndarray | None:
+        """The text's vector; None for a text not indexed."""
+        row = self._row.get(text)
+        return None if row is None else self.matrix[row]
+
     def similarities(self, query: np.ndarray, texts: list[str]) -> list[float | None]:
         """Cosine similarity of each text to the (normalised) query vector; None for a text not indexed."""
         rows = [self._row.get(text) for text in texts]

@@ -9,8 +9,8 @@ import pytest
 
 from carbonqa.answer.compose import CitationBook
 from carbonqa.answer.gate import (
-    FEATURES, GATE_DIR, GATE_FILE, TRAIN_COMMAND, GateModel, best_similarity, candidate_features, gate_bytes, gated,
-    load_gate, novel_compounds, novel_meaning, novel_terms, save_gate, standing,
+    FEATURES, GATE_DIR, GATE_FILE, TRAIN_COMMAND, GateModel, PairModel, best_similarity, candidate_features,
+    gate_bytes, gated, load_gate, novel_compounds, novel_meaning, novel_terms, save_gate, standing,
 )
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.facets import FacetAnswer
@@ -18,7 +18,8 @@ from carbonqa.answer.kinds.single import SentenceAnswer
 from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.answer.selection import general_idf
 from carbonqa.eval.train_gate import (
-    MAX_LOST_RIGHT, Examples, allowed_thresholds, choose_threshold, crag, cross_validated_probabilities, fit,
+    MAX_LOST_RIGHT, Examples, Pairs, allowed_thresholds, choose_threshold, crag, cross_fitted_pair_scores,
+    cross_validated_probabilities, fit, fit_pair, pair_score,
 )
 from carbonqa.index.sentence_vectors import SentenceVectors
 from carbonqa.indicators.matching import Meaning
@@ -27,6 +28,7 @@ from test_answer_policy import candidate, frame
 
 pytestmark = pytest.mark.unit
 POLICY = AnswerPolicy()
+NO_PAIR = PairModel(weights=[], intercept=0.0)  # no pair scorer: its feature is 0
 
 
 def coverage_gate(threshold: float = 0.5) -> GateModel:
@@ -55,7 +57,7 @@ def asked_with(best, terms=("非化石能源",), text: str = "", nouns=()) -> As
 
 
 def features(best, terms=("非化石能源",), text: str = "", nouns=()) -> list[float]:
-    return candidate_features(asked_with(best, terms, text, nouns), best)
+    return candidate_features(asked_with(best, terms, text, nouns), best, NO_PAIR)
 
 
 def test_the_features_are_the_candidates_evidence_in_order():
@@ -149,7 +151,7 @@ def test_what_the_novel_terms_carry_in_meaning_is_measured_without_them():
     assert pull == pytest.approx(0.96 - 0.6) and kept == pytest.approx(0.8)
     # 机场车辆 does not: it comes nearer the question without 游艇 (0.64 -> 0.8).
     assert novel_meaning(asked, about_else)[0] == pytest.approx(0.64 - 0.8)
-    values = dict(zip(FEATURES, candidate_features(asked, about_else)))
+    values = dict(zip(FEATURES, candidate_features(asked, about_else, NO_PAIR)))
     assert values["novel_pull"] == pytest.approx(-0.16) and values["meaning_without_novel"] == pytest.approx(0.8)
     assert values["usable_sentences"] == pytest.approx(np.log1p(2))  # both sentences usable
 
@@ -162,11 +164,43 @@ def test_the_unused_noun_alone_tells_whether_the_sentence_stands_out_in_meaning(
         # Among the two usable sentences (0.8 and 0.0: mean 0.4, deviation 0.4) one stands out, one lags.
         assert novel_meaning(asked, about_it)[2] == pytest.approx(1.0)
         assert novel_meaning(asked, about_else)[2] == pytest.approx(-1.0)
-        assert dict(zip(FEATURES, candidate_features(asked, about_else)))["noun_standing"] == pytest.approx(-1.0)
+        assert dict(zip(FEATURES, candidate_features(asked, about_else, NO_PAIR)))["noun_standing"] == pytest.approx(-1.0)
         asked.__dict__["usable"] = [about_else]  # one usable sentence: nothing to stand out from
         assert novel_meaning(asked, about_else)[2] == 0.0
     finally:
         del VECTORS["游艇"]
+
+
+def test_the_pair_score_weighs_the_dimensions_that_tell_the_answer_from_a_nearby_topic():
+    asked, (about_it, about_else) = asked_in_meaning("游船岸电。", "机场车辆电动化。")
+    # Only the first dimension (what 游艇 and 游船 share) tells: 0.6 * 0.8 * 2 - 1 = -0.04, and 0 * 2 - 1 = -1.
+    pair = PairModel(weights=[2.0, 0.0, 0.0], intercept=-1.0)
+    assert pair.score(asked, about_it) == pytest.approx(-0.04) and pair.score(asked, about_else) == pytest.approx(-1.0)
+    assert candidate_features(asked, about_else, pair)[FEATURES.index("pair_score")] == pytest.approx(-1.0)
+    asked.result = None  # no question vector: nothing to score
+    assert pair.score(asked, about_it) == 0.0
+
+
+def test_the_pair_score_is_fitted_on_products_of_question_and_sentence_vectors():
+    # Aligned pairs share the first dimension, misaligned ones the second: products [a, 0] vs [0, b].
+    rng = np.random.default_rng(2)
+    aligned = np.column_stack([rng.uniform(0.2, 0.6, 20), np.zeros(20)])
+    misaligned = np.column_stack([np.zeros(20), rng.uniform(0.2, 0.6, 20)])
+    products, labels = np.r_[aligned, misaligned], np.r_[np.ones(20), np.zeros(20)].astype(int)
+    pair = fit_pair(products, labels)
+    assert pair == fit_pair(products.copy(), labels.copy())  # lbfgs: no randomness
+    assert pair_score(pair, np.array([[0.4, 0.0]]))[0] > 0 > pair_score(pair, np.array([[0.0, 0.4]]))[0]
+
+
+def test_each_writers_pair_scores_come_from_a_pair_model_fitted_on_the_others():
+    rng = np.random.default_rng(3)
+    products = rng.random((60, 2))
+    labels = (products[:, 0] > 0.5).astype(int)
+    writers = np.array(["w1"] * 20 + ["w2"] * 20 + ["w3"] * 20)
+    examples = Examples(np.zeros((60, 1)), labels, np.ones(60, dtype=bool), writers)
+    pairs = Pairs(products, labels, question=np.arange(60), best=np.ones(60, dtype=bool))
+    scores = cross_fitted_pair_scores(examples, pairs)
+    assert scores[40:] == pytest.approx(pair_score(fit_pair(products[:40], labels[:40]), products[40:]))
 
 
 def test_a_similarity_stands_out_by_its_z_score():
@@ -240,6 +274,13 @@ def test_a_changed_artifact_is_refused_naming_the_training_command(tmp_path):
     data["intercept"] = 3.0
     (tmp_path / GATE_FILE).write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match=TRAIN_COMMAND.replace(".", r"\.")):
+        load_gate(tmp_path)
+    save_gate(coverage_gate().model_copy(update={"pair": PairModel(weights=[1.0, 2.0], intercept=0.0)}),
+              tmp_path, "eval/bank/train", 10)
+    data = json.loads((tmp_path / GATE_FILE).read_text(encoding="utf-8"))
+    data["pair"]["weights"][1] = 2.5  # an edited pair scorer is refused too
+    (tmp_path / GATE_FILE).write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="sha256"):
         load_gate(tmp_path)
     with pytest.raises(ValueError, match="train_gate"):
         load_gate(tmp_path / "missing")
