@@ -125,6 +125,9 @@ def test_who_asked_beside_other_parts_leaves_them_answered_and_names_the_departm
     assert answer.outcome == "partial" and answer.unstated == ["负责的部门或单位"]
     assert "50万千瓦" in answer.answer and "2025" in answer.answer and "方案未写明负责的部门或单位" in answer.answer
     assert all(c.region == "江门市" and "50万千瓦" in c.quote for c in answer.citations)
+    # A figure asked beside who: the figure the plan states is no figure missing, the department is.
+    figure = ask("江门新型储能装机多少 谁负责")
+    assert figure.outcome == "partial" and "50万千瓦" in figure.answer and figure.unstated == ["负责的部门或单位"]
     # Asked only who, the question is refused as before.
     assert ask("江门新型储能由谁牵头？").refused
 
