@@ -5,6 +5,7 @@ import pytest
 
 from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.ingest.vocabulary import standard_question_words
+from carbonqa.retriever.facets import asking_parts
 from carbonqa.retriever.frame import asks_for_structure, read_question
 from carbonqa.retriever.models import RegionSource
 from carbonqa.retriever.regions import RegionCatalog, UnknownRegionError
@@ -418,6 +419,29 @@ def test_each_facet_is_read_into_a_frame_of_its_own(words):
     assert not standard.frame.wants_figure and share.frame.wants_figure
     assert share.frame.years == {2025}  # a year named once holds for every facet
     assert read_question("云浮2025年星级绿色建筑占比多少？", CORPUS, words).facets == []
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("佛山光伏目标多少 哪年 谁牵头", ["佛山光伏目标多少", "哪年", "谁牵头"]),
+    # pieces asking nothing (place, year, topic) belong to the piece that asks
+    ("珠海 25年 风电光伏装机 多少 其中海上风电占多少", ["珠海 25年 风电光伏装机 多少", "其中海上风电占多少"]),
+    ("云浮储能 多少 25年", ["云浮储能 多少 25年"]),  # a trailing piece joins the last part
+    ("风电光伏装机，珠海2025年目标是多少？", ["风电光伏装机", "珠海2025年目标是多少？"]),  # comma-pieces stay whole
+    ("省方案 PUE 要求", ["省方案 PUE 要求"]),  # nothing asked: one part
+])
+def test_a_terse_question_is_read_in_the_parts_that_each_ask(question, parts):
+    assert asking_parts(question) == parts
+
+
+def test_parts_typed_with_spaces_are_facets_when_each_names_its_own_topic(words):
+    frame = read_question("珠海 25年 风电光伏装机 多少 其中海上风电占多少", CORPUS, words)
+    assert [facet.label for facet in frame.facets] == ["珠海 2025年 风电光伏装机", "海上风电"]
+    assert all(facet.frame.years == {2025} for facet in frame.facets)
+    assert [f.label for f in read_question("珠海生物质发电25年多少 核电呢", CORPUS, words).facets] == \
+        ["珠海生物质发电25年", "核电"]
+    # A part asking only when (or who) asks it of the other part's topic: no facet of its own.
+    assert read_question("云浮充电桩桩车比多少 哪年", CORPUS, words).facets == []
+    assert read_question("佛山光伏目标多少 哪年 谁牵头", CORPUS, words).facets == []
 
 
 def test_a_comparisons_facets_are_narrowed_to_one_plan_at_a_time(words):

@@ -8,6 +8,7 @@ import re
 
 from carbonqa.answer.compose import CitationBook, attributed
 from carbonqa.answer.kinds.base import Asked, Reply
+from carbonqa.answer.kinds.department import on_rest
 from carbonqa.answer.kinds.refusal import closest, refusal
 from carbonqa.answer.selection import quote_order
 from carbonqa.ingest.vocabulary import ASKS_EXISTENCE, FIGURE_WORDS, QUANTITY_NOUNS
@@ -34,7 +35,10 @@ class FigureNotStated:
     """A figure question whose topic the plan covers, but with no figure of the year or kind asked."""
 
     def applies(self, asked: Asked) -> bool:
-        return asked.evidence.policy.figure_missing(asked.frame, asked.candidates)
+        # Asked who as well ("新型储能多少 谁负责"), a figure the sentences state is no figure missing: who is what
+        # they lack, and the department kinds say so.
+        return asked.evidence.policy.figure_missing(asked.frame, asked.candidates) and \
+            not (asked.frame.wants_agency and on_rest(asked))
 
     def answer(self, asked: Asked) -> Reply:
         policy = asked.evidence.policy
