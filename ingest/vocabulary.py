@@ -291,7 +291,7 @@ QUANTITY_NOUNS = re.compile(rf"{FIGURE_NOUNS.pattern}|目标|指标|数字|数�
 # Asks for a point in time.
 WHEN_WORDS = re.compile(r"哪一?年|何时|几时|(?:什么|啥)时候|什么时间|时间节点|年份|时限")
 # An attribute a question asks of its topic that a sentence on the topic may well leave out: how often, how much
-# money, which standard level, whether a fee is charged. Each with the pattern asking it and the pattern of the
+# money, which standard level, whether a fee is charged, at what time of day. Each with the pattern asking it and the pattern of the
 # sentence that expresses it; the sentence answering must express it ("定期编制温室气体清单" gives no frequency,
 # "加大补贴力度" no amount, "提升城市防洪排涝能力" no 几年一遇). The name says what the plan does not give.
 _GAP = r"[^，,。？?；;比率%]{0,4}"  # 补贴比例多少 asks a share, not money
@@ -307,8 +307,12 @@ ASKED_ATTRIBUTES = {
               re.compile(r"[一二两三四五六七八九十百千\d]+年一遇|[一二两三四五\d]\s*星|星级|[一二三四五\dA-Z]+\s*级|\dA")),
     "charge": (re.compile(r"(?:收钱|收费|要钱|付费|花钱|掏钱)(?:吗|么|嘛|不|没有|与否)|(?:收不收|要不要|是否)(?:钱|费|收费|付费)"),
                re.compile(r"收费|有偿|付费|计费|计价|价格|\d\s*元")),
+    # 几点 after a part of the day or before 开始/以后/钟: not the 几点建议 of a list
+    "clock": (re.compile(r"(?:早上|上午|中午|下午|晚上|夜里|夜间|凌晨)几点|几点(?:钟|开始|以后|之后|之前|前|到几点)"),
+              re.compile(r"\d{1,2}\s*(?:点|时|[:：]\d)|[一二两三四五六七八九十]+点|时段|时间段")),
 }
-ATTRIBUTE_NAMES = {"frequency": "频次（多久一次）", "money": "金额", "level": "标准等级", "charge": "收费规定"}
+ATTRIBUTE_NAMES = {"frequency": "频次（多久一次）", "money": "金额", "level": "标准等级", "charge": "收费规定",
+                   "clock": "具体时刻"}
 
 
 def asked_attribute(question: str) -> str | None:

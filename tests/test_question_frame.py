@@ -498,6 +498,8 @@ def test_colloquial_question_words_ask_as_the_standard_ones(words):
     ("江门城市内涝防治要达到几年一遇的标准？", "level"),
     ("新建数据中心绿色低碳等级要到几A？", "level"),
     ("江门超市的塑料袋以后要收钱吗？", "charge"),
+    ("佛山峰谷电价晚上几点开始算低谷？", "clock"),
+    ("方案提出了几点要求？", None),  # points of a list, not a time of day
     ("珠海2025年光伏装机要达到多少万千瓦？", None),  # a figure, checked by the slots of answer/slots.py
     ("每年新增多少光伏装机？", None),  # a figure per year, not how often
     ("新能源汽车补贴比例是多少？", None),  # a share, not a money amount

@@ -163,6 +163,8 @@ def test_a_figure_piece_holding_most_of_the_most_specific_term_names_it():
     ("level", "新建大型数据中心绿色低碳等级达到4A级以上。", True),
     ("charge", "加强塑料污染全链条治理，整治过度包装。", False),
     ("charge", "商场、超市全面禁止使用不可降解塑料购物袋，推行有偿使用。", True),
+    ("clock", "落实居民阶梯电价和峰谷分时电价政策。", False),
+    ("clock", "低谷时段为每日0点至8点。", True),
 ])
 def test_an_attribute_asked_must_be_expressed_by_the_sentence(attribute, sentence, expressed):
     assert expresses_attribute(frame(["清单"], asked_attribute=attribute), squash(sentence)) is expressed
