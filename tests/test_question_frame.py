@@ -511,3 +511,23 @@ def test_colloquial_question_words_ask_as_the_standard_ones(words):
     assert standard_question_words("重点解决哪些问题？要点解读一下") == "重点解决哪些问题？要点解读一下"
     assert not read_question("珠海光伏每度电补贴几块钱？", CORPUS, words).wants_plan_parts
     assert not read_question("哪几块地用于建设光伏电站", CORPUS, words).wants_plan_parts
+
+
+@pytest.mark.parametrize("question, attribute", [
+    ("江门的市级温室气体清单是每年编一次还是几年编一次？", "frequency"),
+    ("碳排放统计核算多久开展一次？", "frequency"),
+    ("江门国家骨干冷链物流基地总投资多少？", "money"),
+    ("佛山评上二星级以上绿建，每平方米奖励多少钱", "money"),
+    ("买新能源车补贴多少？", "money"),
+    ("江门城市内涝防治要达到几年一遇的标准？", "level"),
+    ("新建数据中心绿色低碳等级要到几A？", "level"),
+    ("江门超市的塑料袋以后要收钱吗？", "charge"),
+    ("佛山峰谷电价晚上几点开始算低谷？", "clock"),
+    ("方案提出了几点要求？", None),  # points of a list, not a time of day
+    ("珠海2025年光伏装机要达到多少万千瓦？", None),  # a figure, checked by the slots of answer/slots.py
+    ("每年新增多少光伏装机？", None),  # a figure per year, not how often
+    ("新能源汽车补贴比例是多少？", None),  # a share, not a money amount
+    ("哪一年前实现碳达峰？", None),  # a point in time: wants_year
+])
+def test_the_attribute_a_question_asks_of_its_topic(words, question, attribute):
+    assert read_question(question, CORPUS, words).asked_attribute == attribute
