@@ -135,7 +135,8 @@ class Answer(BaseModel):
                                description="parts of an over-long question that were not answered (ask them separately)")
     refused: bool = Field(default=False, description="outcome is not_stated")
     refusal_reason: str | None = Field(default=None, description="why not_stated: no_plan_for_region, "
-                                       "year_not_stated, topic_not_in_plan, figure_not_stated, no_supporting_clause")
+                                       "year_not_stated, topic_not_in_plan, figure_not_stated, attribute_not_stated, "
+                                       "no_supporting_clause")
     mode: str = Field(default="extractive", description="extractive | llm | llm_fallback")
     mode_note: str | None = Field(default=None, description="why an LLM reply was trimmed or replaced")
     filter_conflict: FilterConflict | None = Field(

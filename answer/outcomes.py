@@ -18,11 +18,12 @@ LABELS = {
     "partial": ("部分回答", "partly answered"),
     "not_stated": ("未说明", "not stated"),
 }
-# Why a not_stated reply states nothing, by its refusal_reason. Only figure_not_stated means the
-# plans mention the topic; every other reason means they do not mention what was asked.
+# Why a not_stated reply states nothing, by its refusal_reason. Only figure_not_stated and attribute_not_stated
+# mean the plans mention the topic; every other reason means they do not mention what was asked.
 MENTIONED_WITHOUT_FIGURE = "figure_not_stated"
 REASONS = {
     MENTIONED_WITHOUT_FIGURE: "方案提到了相关内容，但没有给出所问的数值",
+    "attribute_not_stated": "方案提到了相关内容，但没有给出所问的频次、金额、等级、收费规定或时刻",
     "topic_not_in_plan": "方案未提及此内容",
     "year_not_stated": "方案未提及所问的年份",
     "no_plan_for_region": "没有所问地区的方案",

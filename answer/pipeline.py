@@ -21,7 +21,7 @@ from carbonqa.answer.kinds.indicator_table import IndicatorTable
 from carbonqa.answer.kinds.notice import NoticeAnswer
 from carbonqa.answer.kinds.refusal import NoPlan, NotStated, PlaceFigureNotStated, TopicNotInPlan, YearNotStated
 from carbonqa.answer.kinds.section_text import SectionText
-from carbonqa.answer.kinds.single import FigureNotStated, SentenceAnswer
+from carbonqa.answer.kinds.single import AttributeNotStated, FigureNotStated, SentenceAnswer
 from carbonqa.answer.kinds.structure import Structure, StructureAcrossPlans
 from carbonqa.answer.llm import LLMClient
 from carbonqa.answer.llm_reply import Draft, LLMReplier
@@ -45,7 +45,7 @@ KINDS: tuple[AnswerStrategy, ...] = (
     NoPlan(), PlaceFigureNotStated(), NoticeAnswer(), Analysis(), TasksOfAgency(), StructureAcrossPlans(),
     Comparison(by_facets=True), IndicatorTable(), Comparison(), Structure(), SectionText(), YearNotStated(),
     FacetAnswer(), TopicNotInPlan(), SentenceAnswer(),
-    FigureNotStated(), ResponsibleForTask(), LeadingBody(), DepartmentNotStated(), NotStated(),
+    AttributeNotStated(), FigureNotStated(), ResponsibleForTask(), LeadingBody(), DepartmentNotStated(), NotStated(),
 )
 # Called with every finished Answer (the service's metrics and request logs); process-wide, like the
 # Prometheus metrics they feed.

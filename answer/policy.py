@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from carbonqa.answer.candidate import Candidate
+from carbonqa.answer.slots import expresses_attribute
 from carbonqa.answer.text import clause_years
 from carbonqa.ingest.sentences import MIN_SENTENCE_CHARS
 from carbonqa.ingest.vocabulary import AGENCY, BASE_YEAR
@@ -115,6 +116,8 @@ class AnswerPolicy(BaseModel):
             return False  # "比2015年下降多少" is not answered by "比2020年下降14.5%"
         if candidate.slots is not None and not candidate.slots.metric:
             return False  # its figure is another metric's; the one asked is named without a figure
+        if not expresses_attribute(frame, candidate.flat):
+            return False  # "定期编制" does not say how often, "加大补贴力度" not how much
         if self.described(frame, candidate):
             return True  # the question's plan words frame it ("江门农村自己盖房子" for 编制《江门农房设计通用图集》)
         shares_words = candidate.coverage >= self.semantic_min_coverage and \
@@ -161,7 +164,16 @@ class AnswerPolicy(BaseModel):
 
     def figure_missing(self, frame: QuestionFrame, candidates: list[Candidate]) -> bool:
         """A figure question whose topic the plan covers, but with no usable figure: say so."""
-        return frame.wants_figure and any(c.coverage >= self.answer_min_coverage for c in candidates)
+        return frame.wants_figure and self.covers_topic(candidates)
+
+    def attribute_missing(self, frame: QuestionFrame, candidates: list[Candidate]) -> bool:
+        """A question asking an attribute of a topic the plan covers (how often, how much money), with no usable
+        sentence expressing it: say so."""
+        return frame.asked_attribute is not None and self.covers_topic(candidates)
+
+    def covers_topic(self, candidates: list[Candidate]) -> bool:
+        """Does some sentence hold enough of the question's topic to answer, were it to state what is asked?"""
+        return any(c.coverage >= self.answer_min_coverage for c in candidates)
 
 
 def has_base_year(text: str, year: int) -> bool:

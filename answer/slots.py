@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from carbonqa.answer.text import longest_only
 from carbonqa.ingest.time_expressions import read_times
-from carbonqa.ingest.vocabulary import figure_families, term_forms
+from carbonqa.ingest.vocabulary import ASKED_ATTRIBUTES, figure_families, term_forms
 from carbonqa.retriever.models import QuestionFrame
 
 # The pieces of a sentence one figure belongs to: "到2025年，光伏装机达到200万千瓦，储能……".
@@ -89,6 +89,13 @@ def check_slots(frame: QuestionFrame, sentence: str, years: set[int], region: st
         base_year=read_times(piece).base_year == frame.base_year if frame.base_year else None,
         piece=piece, named_without_figure=bare[0] if named_elsewhere else "",
     )
+
+
+def expresses_attribute(frame: QuestionFrame, text: str) -> bool:
+    """Does the text express the attribute the question asks of its topic (a frequency, a money amount, a
+    standard level, a fee), if it asks one? "定期编制市级温室气体清单" is on the topic of "清单几年编一次" without
+    saying how often; "支持……建设冷链物流基地" on that of "基地总投资多少" without an amount."""
+    return frame.asked_attribute is None or bool(ASKED_ATTRIBUTES[frame.asked_attribute][1].search(text))
 
 
 def holds(text: str, forms: tuple[str, ...]) -> bool:

@@ -98,15 +98,20 @@ def years_in(text: str, short_years: bool = False) -> set[int]:
     return read_times(text, short_years).years
 
 
+# A year a question writes without 年 ("云浮2030非化石能源占比多少", "2030比2020降多少"): four digits that no digit, unit,
+# measure word or range mark follows (2000辆, 2030万千瓦, 2025-2030 are not such years).
+BARE_YEAR = re.compile(rf"(?<![\d.])({YEAR_NUMBER})(?![\d.]|\s*(?:年|[%％万亿千百十个台座家辆吨元度米户人项条处所套张瓦余多]|[-—~～到至]))")
+
+
 def spelled_out(question: str) -> str:
-    """The question with its years as the plans write them: 25年 / 二〇二五年 -> 2025年."""
+    """The question with its years as the plans write them: 25年 / 二〇二五年 / a bare 2025 -> 2025年."""
     def spell(match: re.Match) -> str:
         year = _value(match)
         if year is None or match.group("long"):
             return match.group(0)
         number = next(name for name in ("cn_long", "short", "cn_short") if match.group(name))
         return str(year) + match.group(0)[match.end(number) - match.start():]
-    return YEAR_TOKEN_WITH_SHORT.sub(spell, question)
+    return BARE_YEAR.sub(r"\1年", YEAR_TOKEN_WITH_SHORT.sub(spell, question))
 
 
 def without_times(text: str, blank: str = " ") -> str:

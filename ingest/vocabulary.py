@@ -10,6 +10,7 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
   南山区, 南山, 深圳南山 …), so a plan of any 省/市/县/区 works.
 - Question patterns (`LIST_WORDS`, `COUNT_WORDS`, `ORDINALS`, `FROM_THE_END`, `STATED_COUNT`, `ITEM_NOUN`,
   `COUNTED_NOUN`, `FIRST_ITEMS`, `PART_ORDINAL`, `COUNT_PHRASE`, `COORDINATORS`, `CONJUNCT_FRAME`, `QUESTION_WORD`,
+  `ASKING_PIECE`,
   `ASKING_TAIL`, `ASKING_WORD`, `ASKS_EACH`, `ALL_PLANS`, `FIGURE_WORDS`, `FIGURE_NOUNS`, `WHEN_WORDS`,
   `OVERVIEW_WORDS`, `MEANS_WORDS`, `STRUCTURAL_NOUNS`, `MEASURE_ONLY`, `UNDER_ASKED`, `OUTLINE_WORDS`, `FRAME_WORDS`,
   `PART_NAME`, `ATTACHMENT_NAME`, `PART_MARK`, who is asked `AGENCY_QUESTION`, `IN_CHARGE`, `UNITS_ASKED`,
@@ -222,7 +223,10 @@ ASKS_EXISTENCE = re.compile(r"有没有|有冇|有无|是否|是不是|有[^，,
                             r"([推搞管用])不\1")
 # Words that make a clause of a question a question of its own ("X执行什么标准，Y占比多少").
 QUESTION_WORD = re.compile(r"什么|多少|哪|几|如何|怎么|怎样|是否|吗|呢")
-ASKING_TAIL = re.compile(r"(?:是|为|要|有|执行)?(?:什么|多少|哪些|哪个|几|如何|怎么样?|怎样|谁)[^，,；;]*$")  # "占比多少", "谁牵头"
+# What makes a piece of a terse question ("佛山光伏目标多少 哪年 谁牵头") an asking part of its own: a question
+# word, or 谁 (who is asked, not what).
+ASKING_PIECE = re.compile(rf"{QUESTION_WORD.pattern}|谁")
+ASKING_TAIL = re.compile(r"(?:是|为|要|有|执行|占){0,2}(?:什么|多少|哪些|哪个|几|如何|怎么样?|怎样|谁)[^，,；;]*$")  # "占比多少", "谁牵头"
 # The question word alone, with its copula and measure word (有哪些, 是多少, 几个, 是否), and a question's
 # closing 分别/各自 ("……目标分别是多少"): what a question asks, not what it asks about.
 ASKING_WORD = re.compile(r"(?:是|为|要|有)?(?:什么|多少|哪[些几个里一]?|几|如何|怎么样?|怎样|是否|吗|呢)[个项条大类家座所种]?")
@@ -290,18 +294,52 @@ FIGURE_NOUNS = re.compile(r"比重|比例|占比|规模|容量|装机|覆盖率|
 QUANTITY_NOUNS = re.compile(rf"{FIGURE_NOUNS.pattern}|目标|指标|数字|数值|量化|率")
 # Asks for a point in time.
 WHEN_WORDS = re.compile(r"哪一?年|何时|几时|(?:什么|啥)时候|什么时间|时间节点|年份|时限")
+# An attribute a question asks of its topic that a sentence on the topic may well leave out: how often, how much
+# money, which standard level, whether a fee is charged, at what time of day. Each with the pattern asking it and the pattern of the
+# sentence that expresses it; the sentence answering must express it ("定期编制温室气体清单" gives no frequency,
+# "加大补贴力度" no amount, "提升城市防洪排涝能力" no 几年一遇). The name says what the plan does not give.
+_GAP = r"[^，,。？?；;比率%]{0,4}"  # 补贴比例多少 asks a share, not money
+ASKED_ATTRIBUTES = {
+    "frequency": (re.compile(r"多久[^，,。？?]{0,3}一次|(?:几|多少)年[^，,。？?]{0,3}一次|多长时间[^，,。？?]{0,3}一次|"
+                             r"[一每]年[^，,。？?]{0,3}几次|频次|频率"),
+                  re.compile(r"每(?:[一两二三四五六七八九十\d]+个?)?(?:年|季度?|月|周|天|日)|[一两二三四五\d]+年一(?:次|编|评|修)|"
+                             r"年度|季度|逐年|一年一")),
+    "money": (re.compile(rf"多少钱|几多钱|(?:投资|投入|补贴|补助|奖励|资助|奖补|补|奖|花|罚|资金|经费|费用|价格|电价)"
+                         rf"{_GAP}(?:多少|几多)(?![年个家项座辆条%])|多少(?:资金|补贴|奖励|经费|费用)"),
+              re.compile(r"\d\s*(?:万|亿|千|百)?元|[一二两三四五六七八九十百千万亿]元|元/")),
+    "level": (re.compile(r"(?:几|多少)年一遇|(?<!哪)几(?:星|级|A)|多少级|什么(?:等级|级别)|哪(?:个|一)?(?:等级|级别|星级)"),
+              re.compile(r"[一二两三四五六七八九十百千\d]+年一遇|[一二两三四五\d]\s*星|星级|[一二三四五\dA-Z]+\s*级|\dA")),
+    "charge": (re.compile(r"(?:收钱|收费|要钱|付费|花钱|掏钱)(?:吗|么|嘛|不|没有|与否)|(?:收不收|要不要|是否)(?:钱|费|收费|付费)"),
+               re.compile(r"收费|有偿|付费|计费|计价|价格|\d\s*元")),
+    # 几点 after a part of the day or before 开始/以后/钟: not the 几点建议 of a list
+    "clock": (re.compile(r"(?:早上|上午|中午|下午|晚上|夜里|夜间|凌晨)几点|几点(?:钟|开始|以后|之后|之前|前|到几点)"),
+              re.compile(r"\d{1,2}\s*(?:点|时|[:：]\d)|[一二两三四五六七八九十]+点|时段|时间段")),
+}
+ATTRIBUTE_NAMES = {"frequency": "频次（多久一次）", "money": "金额", "level": "标准等级", "charge": "收费规定",
+                   "clock": "具体时刻"}
+
+
+def asked_attribute(question: str) -> str | None:
+    """The attribute the question asks of its topic (a key of ASKED_ATTRIBUTES), if any."""
+    return next((name for name, (asks, _) in ASKED_ATTRIBUTES.items() if asks.search(question)), None)
 # Asks about a plan's notice (印发通知), not its content: its document number, date of issue, issuer, to whom it
 # went, where to report problems. The act
 # of issuing ends the question ("……是哪天印发的"), so "什么时候出台补贴政策" asks about the content.
 _ISSUED = r"(?:正式)?(?:印发|发布|出台|下发|发文|发)的?(?=$|[，,、。？?\s])"
-# Which of two plans came out first: a question about their dates of issue.
+# When a notice was issued: 哪天, 几号 (which day of the month), 几月几日.
+_WHEN_ISSUED = r"哪天|哪一天|哪一?年|何时|(?:什么|啥)时候|什么时间|几月几[日号]|几号"
+# Which of two plans came out first: a question about their dates of issue; 出来 (came out) only of plans named
+# so ("两个方案，哪个先出来的"; not "哪个技术先出来").
 ISSUE_ORDER = re.compile(r"(?:哪个|哪份|哪一个|谁)[^，,。？?\s]{0,6}(?:先|早|晚|后)(?:印发|发布|出台|下发|发)|"
+                         r"方案[，,\s]*(?:哪个|哪份|哪一个)[^，,。？?\s]{0,4}(?:先|早|晚|后)出来|"
                          r"(?:印发|发布|出台|发)得?(?:更|较|比较)?(?:早|晚)|"
                          r"(?:早|先)还是(?:晚|后)(?:印发|发布|出台|下发|发)|(?:印发|发布|出台|下发)[^，,。？?]{0,8}(?:早|先)还是(?:晚|后)")
 NOTICE_QUESTIONS = {
     "number": re.compile(r"文号|字号"),
-    "date": re.compile(rf"(?:哪天|哪一天|哪一?年|何时|(?:什么|啥)时候|什么时间|几月几[日号])(?:由[^，,。？?]{{2,12}})?{_ISSUED}|"
-                       rf"(?:印发|发布|出台|下发|发文)(?:日期|时间)(?!表)|落款[^，,。？?]{{0,3}}(?:哪天|哪一天|日期|几月几)|"
+    # The when may be a piece of its own after the issuing ("谁发的 啥时候"); 成文日期 is the notice's date line.
+    "date": re.compile(rf"(?:{_WHEN_ISSUED})(?:由[^，,。？?]{{2,12}})?{_ISSUED}|"
+                       rf"(?:印发|发布|出台|下发|发文|发)的?[，,、\s]+(?:{_WHEN_ISSUED})(?=$|[，,、。？?\s])|"
+                       rf"(?:印发|发布|出台|下发|发文|成文)(?:日期|时间)(?!表)|落款[^，,。？?]{{0,3}}(?:哪天|哪一天|日期|几月几)|"
                        rf"{ISSUE_ORDER.pattern}"),
     "issuer": re.compile(rf"(?:哪个|哪一?级|什么)(?:部门|单位|机关|机构|政府){_ISSUED}|由谁{_ISSUED}|谁{_ISSUED}|"
                          r"(?:印发|发文|发布)(?:机关|单位|部门)|以(?:谁|哪个单位|哪个部门|什么单位)的?名义"),
@@ -321,7 +359,7 @@ NOTICE_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发�
 # A government body asked for (哪个局, 什么部门) is asked as the one in charge; so is "谁" with a verb of being
 # in charge (IN_CHARGE), in any wording (归谁管, 谁来领导, 是谁的活, 由谁统筹).
 _WHICH = r"哪个|哪些|哪家|哪几个|哪一个|什么"
-AGENCY_QUESTION = re.compile(rf"(?:{_WHICH})(?:省直|市直|县直|省级|市级|省里|市里)?(?:部门|机构|局|委)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|"
+AGENCY_QUESTION = re.compile(rf"(?:{_WHICH})(?:省直|市直|县直|省级|市级|省里|市里)?(?:部门|机构|局|委|厅)|(?:责任|牵头|负责|主管)(?:单位|部门)|由谁|"
                              rf"谁(?:来|在|去)?(?:{IN_CHARGE.pattern})|(?:{IN_CHARGE.pattern})(?:(?!对象)[^，,。？?谁]){{0,8}}?(?:是|为)?谁|"
                              r"归(?:谁|哪)|谁的(?:活|事|职责|责任|任务|工作)")
 # "哪些单位", "哪类主体": who is in charge only where the question says so (IN_CHARGE: "哪些单位负责", "分工表

@@ -1,6 +1,7 @@
 """Multi-facet questions, split into one sub-question per facet so that each is answered and cited, or
 said to be not stated, on its own: "风电和光伏装机目标" (topics), "2025年和2030年" (years), and both
-("A、B分别……2025年和2030年……" is topics × years), or "X执行什么标准，Y占比多少" (two questions in one).
+("A、B分别……2025年和2030年……" is topics × years), or "X执行什么标准，Y占比多少" (two questions in one, also
+typed with spaces for the comma: "珠海生物质发电25年多少 核电呢").
 
 A coordination is found in the question's words: a run of topic words joined by 和/及/与/、/以及,
 bounded by the question's frame (region names, years, 的/要/是/分别/目标/多少 …). Each facet's
@@ -14,8 +15,9 @@ import itertools
 import re
 from collections.abc import Callable
 
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS, FIGURE_NOUNS, FIGURE_WORDS,
-                                        FRAME_WORDS, QUESTION_WORD, WHEN_WORDS, YEAR_NUMBER)
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKING_PIECE, ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS,
+                                        FIGURE_NOUNS, FIGURE_WORDS, FRAME_WORDS, QUESTION_WORD, WHEN_WORDS,
+                                        YEAR_NUMBER)
 from carbonqa.retriever.models import Facet
 
 _JOIN = "|".join(sorted(COORDINATORS, key=len, reverse=True))
@@ -36,7 +38,7 @@ def split_facets(question: str, segment: Callable[[str], list[str]], places: lis
     # each ask. A sentence keeps its commas ("风电光伏装机，珠海2025年目标是多少？": its first piece is its
     # topic); one asking what the plan says ("方案里有提吗？叫什么？") is the same question again, no facet.
     sentences = [p for p in SENTENCES.split(question) if p.strip()]
-    parts = [p for p in PARTS.split(question) if p.strip()]
+    parts = asking_parts(question)
     if len(sentences) >= 2 and all(_asks_figure(p) for p in sentences):
         parts = sentences
     if len(parts) >= 2 and all(QUESTION_WORD.search(p) and _names_topic(p, segment, places) for p in parts):
@@ -67,6 +69,29 @@ def split_facets(question: str, segment: Callable[[str], list[str]], places: lis
     return facets
 
 
+def asking_parts(question: str) -> list[str]:
+    """The parts of a question, each asking something of its own: its comma-pieces, and within one the pieces
+    typed with spaces for commas ("佛山光伏目标多少 哪年 谁牵头": three parts). A space-piece asking nothing ("珠海
+    25年 风电光伏装机 多少": its place, year and topic) belongs to the next that asks, trailing ones to the last;
+    a comma-piece stays whole (it may ask nothing: "风电光伏装机，珠海2025年目标是多少？" is one question)."""
+    return [part for piece in PARTS.split(question) if piece.strip() for part in _spaced_parts(piece)]
+
+
+def _spaced_parts(piece: str) -> list[str]:
+    parts: list[str] = []
+    pending: list[str] = []
+    for word in piece.split():
+        pending.append(word)
+        if ASKING_PIECE.search(word):
+            parts.append(" ".join(pending))
+            pending = []
+    if not parts:
+        return [piece.strip()]
+    if pending:
+        parts[-1] = " ".join([parts[-1], *pending])
+    return parts
+
+
 def _asks_figure(text: str) -> bool:
     """Does the text ask for a figure (多少, 占比, 降幅) or a time?"""
     return bool(FIGURE_WORDS.search(text) or FIGURE_NOUNS.search(text) or WHEN_WORDS.search(text)
@@ -74,14 +99,15 @@ def _asks_figure(text: str) -> bool:
 
 
 def _names_topic(part: str, segment: Callable[[str], list[str]], places: list[str]) -> bool:
-    """Does a part of the question name something of its own ("云浮方案怎么说的" names only the plan)?"""
-    return any(len(word) > 1 and not _is_frame(word, places) for word in segment(part))
+    """Does a part of the question name something of its own ("云浮方案怎么说的" names only the plan; "哪年" asks
+    only when, of the other parts' topic)?"""
+    return any(len(word) > 1 and not _is_frame(word, places) for word in segment(WHEN_WORDS.sub(" ", part)))
 
 
 def _label(part: str) -> str:
     """A sub-question's label: its words without the asking tail ("森林覆盖率" of "森林覆盖率是多少？")."""
-    text = part.strip(" ？?。").removesuffix("呢")
-    return ASKING_TAIL.sub("", text) or text
+    text = part.strip(" ？?。").removesuffix("呢").removeprefix("其中")  # "其中海上风电占多少": 海上风电
+    return ASKING_TAIL.sub("", text).strip() or text
 
 
 def _coordination(question: str, segment: Callable[[str], list[str]], places: list[str]

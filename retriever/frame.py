@@ -13,14 +13,14 @@ from typing import Protocol
 
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.time_expressions import read_times, spelled_out, without_times
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT, ASKED_UNIT, CLOSES_OWN_LIST,
-                                        COUNTED_NOUN, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS,
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ALL_PLANS, ASKED_ASPECT, ASKED_UNIT,
+                                        CLOSES_OWN_LIST, COUNTED_NOUN, COUNT_WORDS, FIGURE_NOUNS, FIGURE_WORDS, FIRST_ITEMS,
                                         FOLLOWUP_FILLER, FRAME_WORDS, FROM_THE_END, IN_CHARGE, ITEM_NOUN, LIST_VERB_END,
                                         LIST_WORDS, LOCATE_ASKED, MEANS_WORDS, MEASURE_ONLY, NOTICE_QUESTIONS, NUMBER,
                                         ORDINALS, OVERVIEW_WORDS, PART_ORDINAL, PART_POINTER, PLACE_POINTER, PLAN_PARTS,
                                         POINTER_WORDS, POINTS_BACK, REFERS_BACK, SHARE_WORDS, STATED_COUNT,
                                         STRUCTURAL_NOUNS, UNDER_ASKED, UNITS_ASKED, WHEN_WORDS, YEAR_MENTION,
-                                        chinese_number, english_spelled_out, figures_spelled_out,
+                                        asked_attribute, chinese_number, english_spelled_out, figures_spelled_out,
                                         standard_question_words,
                                         unit_family)
 from carbonqa.retriever.facets import PARTS, split_facets
@@ -86,6 +86,7 @@ def _read(question: str, catalog: RegionCatalog, words: Words, regions: list[str
         unit_family=family,
         wants_figure=wants_figure,
         wants_year=wants_year,
+        asked_attribute=asked_attribute(question),
         wants_overview=wants_overview,
         notice=[asked for asked, pattern in NOTICE_QUESTIONS.items() if pattern.search(question)],
         analysis=analysis,

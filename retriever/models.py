@@ -73,6 +73,9 @@ class QuestionFrame(BaseModel):
         default=None, description="what the asked quantity measures: share/power/energy/mass/money/volume/area/count")
     wants_figure: bool = Field(default=False, description="asks for a quantity (多少/比重/装机…)")
     wants_year: bool = Field(default=False, description="asks for a point in time (哪一年/何时)")
+    asked_attribute: str | None = Field(
+        default=None, description="an attribute of its topic it asks, which the answering sentence must express: "
+                                  "frequency/money/level/charge/clock (ingest/vocabulary.py ASKED_ATTRIBUTES)")
     wants_list: bool = Field(default=False, description="has an enumeration word (哪些/列举/主要内容…)")
     wants_structure: bool = Field(default=False, description="enumerates a plan's own parts (保障措施包括哪些)")
     wants_count: bool = Field(default=False, description="asks how many (几项/多少个)")

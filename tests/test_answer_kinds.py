@@ -76,11 +76,19 @@ def test_a_question_naming_no_plan_names_the_plan_it_answers_from(ask, cited):
     ("江门2025年森林覆盖率要达到多少万亩？", "figure_not_stated", "以“万亩”计的具体数值"),  # it gives 51%
     ("广东2030年风电和光伏发电量要达到多少亿千瓦时？", "figure_not_stated", "以“亿千瓦时”计"),  # it gives 万千瓦
     ("珠海2025年单位地区生产总值能源消耗比2015年下降多少？", "figure_not_stated", "2025年比2015年的百分比"),
+    ("江门红树林保护修复多久开展一次？", "attribute_not_stated", "没有给出所问的频次"),  # no frequency is written
+    ("江门红树林保护修复投资多少钱？", "attribute_not_stated", "没有给出所问的金额"),
 ])
 def test_what_the_plans_do_not_state_is_refused_with_the_reason(ask, cited, question, reason, named):
     answer = cited(ask(question))
     assert answer.refused and answer.refusal_reason == reason and named in answer.answer
     assert all(c.related for c in answer.citations)
+
+
+def test_whether_the_plan_does_it_is_answered_and_the_attribute_asked_next_said_missing(ask, cited):
+    answer = cited(ask("江门有没有开展红树林保护修复？投资多少钱？"))
+    assert answer.outcome == "partial" and answer.unstated == ["金额"]
+    assert "开展红树林保护修复" in answer.answer and answer.answer.endswith("方案未给出所问的金额。")
 
 
 def test_a_refusal_cites_the_closest_clause_as_related(ask):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from carbonqa.answer.followup import resolve_followup
-from carbonqa.answer.kinds.department import DepartmentNotStated, LeadingBody, row_quote, rows_naming, task_row
+from carbonqa.answer.kinds.department import (DepartmentNotStated, LeadingBody, other_parts_asked, row_quote, rows_naming,
+                                              task_row)
 from carbonqa.answer.models import AnswerRequest
 from carbonqa.answer.pipeline import Answerer
 from carbonqa.answer.policy import AnswerPolicy
@@ -64,6 +65,11 @@ def test_where_to_report_problems_is_the_notices_contact_in_other_wordings():
     assert parts("落实中有疑问找哪个部门") == ["contact"]
     assert parts("重大问题要向哪里报告") == []  # the plan's own reporting line, not the notice
     assert parts("方案是谁印发的，啥时候印发的？") == ["date", "issuer"]
+    # terse: the date asked by 几号, or by a when-piece of its own after the issuing; the notice's 成文日期
+    assert parts("省方案几号发的") == ["date"]
+    assert parts("珠海方案谁发的 什么时候") == ["date", "issuer"]
+    assert parts("云浮方案的印发文号和成文日期") == ["number", "date"]
+    assert parts("什么时候出台补贴政策") == []  # the content, not the notice
     assert parts("珠海方案通知里留的联系人和联系电话是什么？") == ["phone"]
     assert parts("江门方案抄送了哪些单位？") == ["copied"]
     # a contact person the plan's measures would name, not the notice's
@@ -111,6 +117,27 @@ def test_who_leads_the_whole_work_is_the_plans_leading_body(tiny_retriever, tiny
     # A task the leading body's sentence does not name is not answered by it.
     refused = answerer.ask(AnswerRequest(question="广东海上风电这摊子事谁来领导？"))
     assert refused.refused
+
+
+def test_who_asked_beside_other_parts_leaves_them_answered_and_names_the_department_missing(ask):
+    # The tiny 江门 plan states its storage target and names no one responsible for it.
+    answer = ask("江门新型储能装机多少 哪年 谁牵头")
+    assert answer.outcome == "partial" and answer.unstated == ["负责的部门或单位"]
+    assert "50万千瓦" in answer.answer and "2025" in answer.answer and "方案未写明负责的部门或单位" in answer.answer
+    assert all(c.region == "江门市" and "50万千瓦" in c.quote for c in answer.citations)
+    # A figure asked beside who: the figure the plan states is no figure missing, the department is.
+    figure = ask("江门新型储能装机多少 谁负责")
+    assert figure.outcome == "partial" and "50万千瓦" in figure.answer and figure.unstated == ["负责的部门或单位"]
+    # Asked only who, the question is refused as before.
+    assert ask("江门新型储能由谁牵头？").refused
+
+
+@pytest.mark.parametrize("question, other", [
+    ("佛山光伏目标多少 哪年 谁牵头", True), ("佛山光伏目标多少，由哪个部门负责？", True),
+    ("佛山光伏由哪个部门负责？", False), ("江门碳达峰任务分工里，文广旅体局负责哪些事", False),
+])
+def test_who_in_a_part_of_its_own_beside_parts_asking_else(question, other):
+    assert other_parts_asked(question) is other
 
 
 def test_who_is_asked_of_each_coordinated_task_not_made_part_of_the_last():

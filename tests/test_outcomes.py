@@ -253,6 +253,7 @@ def test_the_refusal_names_what_is_missing_and_cites_the_plans_parts_as_related(
 @pytest.mark.parametrize("question, expected", [
     ("佛山建充换电站、加氢站有没有补贴？一个站补多少钱？", True),
     ("江门酒店装光伏光热有没有鼓励？补贴标准是多少", True),
+    ("江门有没有编温室气体清单？多久编一次？", True),  # an attribute asked next, not a figure
     ("佛山买新能源车有没有购车补贴，补多少钱", False),  # one question: the figure is what it asks
     ("佛山靠港船舶岸电使用率有没有量化目标？多少？", False),  # whether a quantity is set asks the quantity
     ("云浮非化石能源比重要提到多少？", False),

@@ -5,6 +5,7 @@ import pytest
 
 from carbonqa.index.tokenizer import Tokenizer
 from carbonqa.ingest.vocabulary import standard_question_words
+from carbonqa.retriever.facets import asking_parts
 from carbonqa.retriever.frame import asks_for_structure, read_question
 from carbonqa.retriever.models import RegionSource
 from carbonqa.retriever.regions import RegionCatalog, UnknownRegionError
@@ -420,6 +421,29 @@ def test_each_facet_is_read_into_a_frame_of_its_own(words):
     assert read_question("云浮2025年星级绿色建筑占比多少？", CORPUS, words).facets == []
 
 
+@pytest.mark.parametrize("question, parts", [
+    ("佛山光伏目标多少 哪年 谁牵头", ["佛山光伏目标多少", "哪年", "谁牵头"]),
+    # pieces asking nothing (place, year, topic) belong to the piece that asks
+    ("珠海 25年 风电光伏装机 多少 其中海上风电占多少", ["珠海 25年 风电光伏装机 多少", "其中海上风电占多少"]),
+    ("云浮储能 多少 25年", ["云浮储能 多少 25年"]),  # a trailing piece joins the last part
+    ("风电光伏装机，珠海2025年目标是多少？", ["风电光伏装机", "珠海2025年目标是多少？"]),  # comma-pieces stay whole
+    ("省方案 PUE 要求", ["省方案 PUE 要求"]),  # nothing asked: one part
+])
+def test_a_terse_question_is_read_in_the_parts_that_each_ask(question, parts):
+    assert asking_parts(question) == parts
+
+
+def test_parts_typed_with_spaces_are_facets_when_each_names_its_own_topic(words):
+    frame = read_question("珠海 25年 风电光伏装机 多少 其中海上风电占多少", CORPUS, words)
+    assert [facet.label for facet in frame.facets] == ["珠海 2025年 风电光伏装机", "海上风电"]
+    assert all(facet.frame.years == {2025} for facet in frame.facets)
+    assert [f.label for f in read_question("珠海生物质发电25年多少 核电呢", CORPUS, words).facets] == \
+        ["珠海生物质发电25年", "核电"]
+    # A part asking only when (or who) asks it of the other part's topic: no facet of its own.
+    assert read_question("云浮充电桩桩车比多少 哪年", CORPUS, words).facets == []
+    assert read_question("佛山光伏目标多少 哪年 谁牵头", CORPUS, words).facets == []
+
+
 def test_a_comparisons_facets_are_narrowed_to_one_plan_at_a_time(words):
     frame = read_question("珠海和江门2025年风电和光伏装机目标分别是多少？", CORPUS, words)
     assert [f.label for f in frame.facets] == ["风电", "光伏装机"]
@@ -487,3 +511,23 @@ def test_colloquial_question_words_ask_as_the_standard_ones(words):
     assert standard_question_words("重点解决哪些问题？要点解读一下") == "重点解决哪些问题？要点解读一下"
     assert not read_question("珠海光伏每度电补贴几块钱？", CORPUS, words).wants_plan_parts
     assert not read_question("哪几块地用于建设光伏电站", CORPUS, words).wants_plan_parts
+
+
+@pytest.mark.parametrize("question, attribute", [
+    ("江门的市级温室气体清单是每年编一次还是几年编一次？", "frequency"),
+    ("碳排放统计核算多久开展一次？", "frequency"),
+    ("江门国家骨干冷链物流基地总投资多少？", "money"),
+    ("佛山评上二星级以上绿建，每平方米奖励多少钱", "money"),
+    ("买新能源车补贴多少？", "money"),
+    ("江门城市内涝防治要达到几年一遇的标准？", "level"),
+    ("新建数据中心绿色低碳等级要到几A？", "level"),
+    ("江门超市的塑料袋以后要收钱吗？", "charge"),
+    ("佛山峰谷电价晚上几点开始算低谷？", "clock"),
+    ("方案提出了几点要求？", None),  # points of a list, not a time of day
+    ("珠海2025年光伏装机要达到多少万千瓦？", None),  # a figure, checked by the slots of answer/slots.py
+    ("每年新增多少光伏装机？", None),  # a figure per year, not how often
+    ("新能源汽车补贴比例是多少？", None),  # a share, not a money amount
+    ("哪一年前实现碳达峰？", None),  # a point in time: wants_year
+])
+def test_the_attribute_a_question_asks_of_its_topic(words, question, attribute):
+    assert read_question(question, CORPUS, words).asked_attribute == attribute

@@ -7,7 +7,7 @@ import pytest
 
 from carbonqa.answer.evidence import SentenceIndex
 from carbonqa.answer.policy import AnswerPolicy
-from carbonqa.answer.slots import check_slots, most_of
+from carbonqa.answer.slots import check_slots, expresses_attribute, most_of
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.text import squash
 from carbonqa.retriever.models import QuestionFrame, RegionQuery, SearchHit
@@ -145,3 +145,44 @@ def test_a_figure_piece_holding_most_of_the_most_specific_term_names_it():
     # A term much shorter than the most specific one (风电 of 海上风电) is a broader thing, not most of it.
     assert most_of(["海上风电", "风电", "海上"], ("海上风电",)) == []
     assert most_of(["水泥厂", "水泥"], ("水泥厂",)) == ["水泥"]
+
+
+# ---- an attribute asked of the topic: how often, how much money, which level, whether a fee is charged
+
+@pytest.mark.parametrize("attribute, sentence, expressed", [
+    ("frequency", "定期编制市级温室气体清单，鼓励各县（市、区）编制温室气体清单。", False),
+    ("frequency", "每两年编制一次市级温室气体清单。", True),
+    ("frequency", "市级温室气体清单原则上3年一编。", True),
+    ("frequency", "开展年度温室气体清单编制。", True),
+    ("money", "支持以台山、开平两个功能互补的分区建设江门国家骨干冷链物流基地。", False),
+    ("money", "加大对绿色低碳产品的补贴力度。", False),
+    ("money", "对获得二星级绿色建筑标识的项目每平方米奖励25元。", True),
+    ("money", "冷链物流基地总投资约12.5亿元。", True),
+    ("level", "提升城市防洪排涝能力，系统治理城市内涝。", False),
+    ("level", "中心城区内涝防治标准达到30年一遇。", True),
+    ("level", "新建大型数据中心绿色低碳等级达到4A级以上。", True),
+    ("charge", "加强塑料污染全链条治理，整治过度包装。", False),
+    ("charge", "商场、超市全面禁止使用不可降解塑料购物袋，推行有偿使用。", True),
+    ("clock", "落实居民阶梯电价和峰谷分时电价政策。", False),
+    ("clock", "低谷时段为每日0点至8点。", True),
+])
+def test_an_attribute_asked_must_be_expressed_by_the_sentence(attribute, sentence, expressed):
+    assert expresses_attribute(frame(["清单"], asked_attribute=attribute), squash(sentence)) is expressed
+
+
+def test_a_question_asking_no_attribute_needs_none():
+    assert expresses_attribute(frame(["清单"]), "定期编制市级温室气体清单。")
+
+
+def test_the_policy_refuses_a_sentence_on_topic_that_does_not_say_how_often():
+    text = "定期编制市级温室气体清单，鼓励各县（市、区）编制温室气体清单。"
+    chunk = Chunk(id="z/2", doc_id="z", title="江门市碳达峰实施方案", region="江门市", level="市",
+                  kind=ChunkKind.clause, text=text, start=0, end=len(text))
+    policy = AnswerPolicy(domain_term_min_df=1)
+    index = SentenceIndex([chunk], policy=policy)
+    asked = QuestionFrame(text="江门的市级温室气体清单几年编一次？", regions=RegionQuery(regions=["江门市"]),
+                          terms=["市级", "温室气体", "清单", "编"], asked_attribute="frequency")
+    [candidate] = index.candidates(asked, [SearchHit(chunk=chunk, score=1.0)])
+    assert not policy.answers(asked, candidate) and policy.attribute_missing(asked, [candidate])
+    plain = asked.model_copy(update={"text": "江门的市级温室气体清单怎么编？", "asked_attribute": None})
+    assert policy.answers(plain, candidate)

@@ -15,7 +15,8 @@ from carbonqa.answer.selection import quote_order
 from carbonqa.answer.text import character_pairs
 from carbonqa.ingest.models import Chunk, ChunkKind
 from carbonqa.ingest.tree import ClauseTree
-from carbonqa.ingest.vocabulary import AGENCY, LEADING_BODY, LIST_WORDS
+from carbonqa.ingest.vocabulary import AGENCY, ASKING_PIECE, LEADING_BODY, LIST_WORDS
+from carbonqa.retriever.facets import asking_parts
 from carbonqa.retriever.frame import asks_who_is_in_charge
 
 # Asks what a department leads, not only takes part in: the rows naming it first.
@@ -95,13 +96,42 @@ class LeadingBody:
 
 
 class DepartmentNotStated:
-    """No retrieved sentence names who is responsible for what is asked."""
+    """No retrieved sentence names who is responsible for what is asked. When who is only one part of the
+    question ("佛山光伏目标多少 哪年 谁牵头"), the other parts are answered as if it were not asked, and the
+    department is named as what the plan does not state; else the whole question is refused here."""
 
     def applies(self, asked: Asked) -> bool:
         return asked.frame.wants_agency
 
     def answer(self, asked: Asked) -> Reply:
-        return refusal(asked.evidence.policy, "方案未写明负责的部门或单位。", "no_supporting_clause", asked.candidates)
+        policy = asked.evidence.policy
+        if other_parts_asked(asked.frame.text) and (rest := on_rest(asked)):
+            book = CitationBook()
+            return Reply(f"{attributed(book, rest)}\n{UNNAMED}", book, unstated=[UNNAMED_PART])
+        return refusal(policy, UNNAMED, "no_supporting_clause", asked.candidates)
+
+
+UNNAMED = "方案未写明负责的部门或单位。"
+UNNAMED_PART = "负责的部门或单位"
+
+
+def other_parts_asked(question: str) -> bool:
+    """Is who is responsible asked in a part of its own ("谁牵头"), beside parts asking something else ("多少",
+    "哪年")?"""
+    who = [asks_who_is_in_charge(part) for part in asking_parts(question)
+           if ASKING_PIECE.search(part) or asks_who_is_in_charge(part)]
+    return any(who) and not all(who)
+
+
+def on_rest(asked: Asked) -> list[Candidate]:
+    """The sentences answering the question as if it did not ask who: what its other parts ask."""
+    evidence = asked.evidence
+    frame = asked.frame.model_copy(update={"wants_agency": False})
+    usable = evidence.usable(frame, asked.candidates)
+    if not usable:
+        return []
+    return evidence.pick(frame, quote_order(evidence.policy, frame, usable), evidence.policy.max_sentences,
+                         evidence.policy.max_clauses)
 
 
 def on_topic(asked: Asked) -> Candidate | None:
