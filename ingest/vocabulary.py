@@ -221,8 +221,9 @@ CONJUNCT_FRAME = {"的", "要", "是", "将", "分别", "各", "各自", "都", 
 # is nowhere in the plans, the true answer is that they do not.
 ASKS_EXISTENCE = re.compile(r"有没有|有冇|有无|是否|是不是|有[^，,。？?]{0,12}吗|提到|提没提|提了吗|要不要|会不会|能不能|"
                             r"([推搞管用])不\1")
-# Words that make a clause of a question a question of its own ("X执行什么标准，Y占比多少").
-QUESTION_WORD = re.compile(r"什么|多少|哪|几|如何|怎么|怎样|是否|吗|呢")
+# Words that make a clause of a question a question of its own ("X执行什么标准，Y占比多少"); 几乎 (almost) and
+# 哪怕 (even if) ask nothing.
+QUESTION_WORD = re.compile(r"什么|多少|哪(?!怕)|几(?!乎)|如何|怎么|怎样|是否|吗|呢")
 # What makes a piece of a terse question ("佛山光伏目标多少 哪年 谁牵头") an asking part of its own: a question
 # word, or 谁 (who is asked, not what).
 ASKING_PIECE = re.compile(rf"{QUESTION_WORD.pattern}|谁")
@@ -311,9 +312,10 @@ ASKED_ATTRIBUTES = {
               re.compile(r"[一二两三四五六七八九十百千\d]+年一遇|[一二两三四五\d]\s*星|星级|[一二三四五\dA-Z]+\s*级|\dA")),
     "charge": (re.compile(r"(?:收钱|收费|要钱|付费|花钱|掏钱)(?:吗|么|嘛|不|没有|与否)|(?:收不收|要不要|是否)(?:钱|费|收费|付费)"),
                re.compile(r"收费|有偿|付费|计费|计价|价格|\d\s*元")),
-    # 几点 after a part of the day or before 开始/以后/钟: not the 几点建议 of a list
+    # 几点 after a part of the day or before 开始/以后/钟: not the 几点建议 of a list; a time is 22:00, not the
+    # ratio 1:6.4
     "clock": (re.compile(r"(?:早上|上午|中午|下午|晚上|夜里|夜间|凌晨)几点|几点(?:钟|开始|以后|之后|之前|前|到几点)"),
-              re.compile(r"\d{1,2}\s*(?:点|时|[:：]\d)|[一二两三四五六七八九十]+点|时段|时间段")),
+              re.compile(r"\d{1,2}\s*(?:点|时|[:：][0-5]\d(?![\d.]))|[一二两三四五六七八九十]+点|时段|时间段")),
 }
 ATTRIBUTE_NAMES = {"frequency": "频次（多久一次）", "money": "金额", "level": "标准等级", "charge": "收费规定",
                    "clock": "具体时刻"}

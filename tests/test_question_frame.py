@@ -428,6 +428,8 @@ def test_each_facet_is_read_into_a_frame_of_its_own(words):
     ("云浮储能 多少 25年", ["云浮储能 多少 25年"]),  # a trailing piece joins the last part
     ("风电光伏装机，珠海2025年目标是多少？", ["风电光伏装机", "珠海2025年目标是多少？"]),  # comma-pieces stay whole
     ("省方案 PUE 要求", ["省方案 PUE 要求"]),  # nothing asked: one part
+    ("珠海 几乎 零碳 建筑 有哪些", ["珠海 几乎 零碳 建筑 有哪些"]),  # 几乎 (almost) asks nothing
+    ("哪怕 一点 补贴 有没有 多少钱", ["哪怕 一点 补贴 有没有 多少钱"]),
 ])
 def test_a_terse_question_is_read_in_the_parts_that_each_ask(question, parts):
     assert asking_parts(question) == parts

@@ -165,6 +165,8 @@ def test_a_figure_piece_holding_most_of_the_most_specific_term_names_it():
     ("charge", "商场、超市全面禁止使用不可降解塑料购物袋，推行有偿使用。", True),
     ("clock", "落实居民阶梯电价和峰谷分时电价政策。", False),
     ("clock", "低谷时段为每日0点至8点。", True),
+    ("clock", "低谷电价自22:00起执行。", True),
+    ("clock", "公共充电桩桩车比达到1:6.4。", False),  # a ratio, not a time of day
 ])
 def test_an_attribute_asked_must_be_expressed_by_the_sentence(attribute, sentence, expressed):
     assert expresses_attribute(frame(["清单"], asked_attribute=attribute), squash(sentence)) is expressed
