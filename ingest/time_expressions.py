@@ -19,7 +19,7 @@ import re
 
 from pydantic import BaseModel, Field
 
-from carbonqa.ingest.vocabulary import CN_DIGITS, PERIOD_END_YEAR, YEAR_NUMBER
+from carbonqa.ingest.vocabulary import CN_DIGITS, NUMBER_UNITS, PERIOD_END_YEAR, YEAR_NUMBER
 
 _CN_DIGIT = "[〇零一二三四五六七八九]"
 _DIGITS = {**CN_DIGITS, "零": 0, **{str(d): d for d in range(10)}}
@@ -98,9 +98,11 @@ def years_in(text: str, short_years: bool = False) -> set[int]:
     return read_times(text, short_years).years
 
 
-# A year a question writes without 年 ("云浮2030非化石能源占比多少", "2030比2020降多少"): four digits that no digit, unit,
-# measure word or range mark follows (2000辆, 2030万千瓦, 2025-2030 are not such years).
-BARE_YEAR = re.compile(rf"(?<![\d.])({YEAR_NUMBER})(?![\d.]|\s*(?:年|[%％万亿千百十个台座家辆吨元度米户人项条处所套张瓦余多]|[-—~～到至]))")
+# A year a question writes without 年 ("云浮2030非化石能源占比多少", "2030比2020降多少"): four digits that no digit, unit
+# (NUMBER_UNITS: 2030公顷), measure word or range mark follows (2000辆, 2030万千瓦, 2025-2030 are not such years).
+_AFTER_NUMBER = "|".join(map(re.escape, NUMBER_UNITS))
+BARE_YEAR = re.compile(rf"(?<![\d.])({YEAR_NUMBER})(?![\d.]|\s*(?:{_AFTER_NUMBER}|[%％万亿千百十个台座家辆吨元度米户人项条处所套张瓦余多]|"
+                       rf"[-—~～到至]))")
 
 
 def spelled_out(question: str) -> str:
