@@ -518,6 +518,8 @@ def test_colloquial_question_words_ask_as_the_standard_ones(words):
 @pytest.mark.parametrize("question, attribute", [
     ("江门的市级温室气体清单是每年编一次还是几年编一次？", "frequency"),
     ("碳排放统计核算多久开展一次？", "frequency"),
+    ("能耗监测数据上报频率是多少？", "frequency"),
+    ("光伏发电频率波动怎么解决？", None),  # the grid's frequency, not how often
     ("江门国家骨干冷链物流基地总投资多少？", "money"),
     ("佛山评上二星级以上绿建，每平方米奖励多少钱", "money"),
     ("买新能源车补贴多少？", "money"),
