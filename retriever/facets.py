@@ -100,7 +100,9 @@ def _asks_figure(text: str) -> bool:
 
 def _names_topic(part: str, segment: Callable[[str], list[str]], places: list[str]) -> bool:
     """Does a part of the question name something of its own ("云浮方案怎么说的" names only the plan; "哪年" asks
-    only when, of the other parts' topic)?"""
+    only when, "哪个厅负责" only who, of the other parts' topic)?"""
+    if AGENCY_QUESTION.search(part):
+        return False
     return any(len(word) > 1 and not _is_frame(word, places) for word in segment(WHEN_WORDS.sub(" ", part)))
 
 
