@@ -21,7 +21,8 @@ from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKING_PIECE, ASKING_TA
 from carbonqa.retriever.models import Facet
 
 _JOIN = "|".join(sorted(COORDINATORS, key=len, reverse=True))
-YEARS = re.compile(rf"({YEAR_NUMBER})\s*年(?:\s*(?:{_JOIN})\s*{YEAR_NUMBER}\s*年)+")  # "2025年和2030年"
+# "2025年和2030年", and typed tersely with a space ("广东2025 2030 风电光伏 多少": bare years spelled out with 年)
+YEARS = re.compile(rf"({YEAR_NUMBER})\s*年(?:(?:\s*(?:{_JOIN})\s*|\s+){YEAR_NUMBER}\s*年)+")
 PARTS = re.compile(r"[，,；;]")
 # Where a question ends and another begins: "……目标是多少？其中海上风电要占多少？".
 SENTENCES = re.compile(r"(?<=[？?。])")
