@@ -152,6 +152,9 @@ class PairModel(BaseModel):
         query = asked.result.query_vector if asked.result is not None else None
         if query is None or not self.weights or asked.evidence.sentences.vectors is None:
             return 0.0
+        if len(self.weights) != np.size(query):
+            raise ValueError(f"答题门控模型的句对权重有 {len(self.weights)} 维，问题向量有 {np.size(query)} 维"
+                             f"（换了嵌入模型？）；请运行 {TRAIN_COMMAND} 重新训练")
         weighted = np.asarray(self.weights, dtype=np.float32) * np.ravel(query)
         score = asked.evidence.sentences.vectors.similarities(weighted, [candidate.flat])[0]
         return 0.0 if score is None else self.intercept + score

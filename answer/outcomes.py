@@ -6,7 +6,8 @@ and the API docs all show that status, so a reply reads the same wherever it is 
 - 已回答 / answered: every part of the question is answered, with citations;
 - 部分回答 / partly answered: some parts are answered; the status names the parts that are not;
 - 未说明 / not stated: the plans do not state it, in one of two kinds: they mention the topic but
-  give no figure for it, or they do not mention it at all (no plan, year or topic; no clause).
+  give no figure or no attribute asked of it (an amount, a frequency, a level…), or they do not mention it
+  at all (no plan, year or topic; no clause).
 """
 from __future__ import annotations
 

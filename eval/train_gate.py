@@ -112,6 +112,8 @@ def gate_examples(answerer, items: list[QAItem]) -> tuple[Examples, Pairs]:
         answerable.append(item.answerable)
         writers.append(item.writer or "")
     examples = Examples(np.array(rows, dtype=np.float64), np.array(labels), np.array(answerable), np.array(writers))
+    if not pairs:
+        raise ValueError("训练集中没有带句向量的可用句子，无法训练句对得分；请先构建索引（carbonqa index）")
     products, pair_labels, best, question = zip(*pairs)
     return examples, Pairs(np.array(products), np.array(pair_labels), np.array(question), np.array(best))
 

@@ -181,6 +181,12 @@ def test_the_pair_score_weighs_the_dimensions_that_tell_the_answer_from_a_nearby
     assert pair.score(asked, about_it) == 0.0
 
 
+def test_pair_weights_of_another_embedding_size_are_refused_naming_the_training_command():
+    asked, (about_it, _) = asked_in_meaning("游船岸电。", "机场车辆电动化。")
+    with pytest.raises(ValueError, match=TRAIN_COMMAND):
+        PairModel(weights=[2.0, 0.0], intercept=-1.0).score(asked, about_it)
+
+
 def test_the_pair_score_is_fitted_on_products_of_question_and_sentence_vectors():
     # Aligned pairs share the first dimension, misaligned ones the second: products [a, 0] vs [0, b].
     rng = np.random.default_rng(2)

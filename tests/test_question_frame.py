@@ -534,6 +534,10 @@ def test_colloquial_question_words_ask_as_the_standard_ones(words):
     ("珠海2025年光伏装机要达到多少万千瓦？", None),  # a figure, checked by the slots of answer/slots.py
     ("每年新增多少光伏装机？", None),  # a figure per year, not how often
     ("新能源汽车补贴比例是多少？", None),  # a share, not a money amount
+    ("珠海 新能源车 补 多少", "money"),
+    ("充电桩数量还要补充多少？", None),  # 补充, not a subsidy
+    ("城市花园要建多少个？", None),
+    ("违规用能的罚款标准是多少？", "money"),
     ("哪一年前实现碳达峰？", None),  # a point in time: wants_year
 ])
 def test_the_attribute_a_question_asks_of_its_topic(words, question, attribute):
