@@ -95,7 +95,7 @@ def expresses_attribute(frame: QuestionFrame, text: str) -> bool:
     """Does the text express the attribute the question asks of its topic (a frequency, a money amount, a
     standard level, a fee), if it asks one? "定期编制市级温室气体清单" is on the topic of "清单几年编一次" without
     saying how often; "支持……建设冷链物流基地" on that of "基地总投资多少" without an amount."""
-    return frame.asked_attribute is None or bool(ASKED_ATTRIBUTES[frame.asked_attribute][1].search(text))
+    return frame.asked_attribute is None or bool(ASKED_ATTRIBUTES[frame.asked_attribute].expresses.search(text))
 
 
 def holds(text: str, forms: tuple[str, ...]) -> bool:

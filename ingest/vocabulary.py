@@ -45,6 +45,7 @@ Every stage reads its domain knowledge from here; nothing else defines these pat
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 # ---- heading grammar ----------------------------------------------------------------------------
 
@@ -296,36 +297,49 @@ QUANTITY_NOUNS = re.compile(rf"{FIGURE_NOUNS.pattern}|目标|指标|数字|数�
 # Asks for a point in time.
 WHEN_WORDS = re.compile(r"哪一?年|何时|几时|(?:什么|啥)时候|什么时间|时间节点|年份|时限")
 # An attribute a question asks of its topic that a sentence on the topic may well leave out: how often, how much
-# money, which standard level, whether a fee is charged, at what time of day. Each with the pattern asking it and the pattern of the
-# sentence that expresses it; the sentence answering must express it ("定期编制温室气体清单" gives no frequency,
-# "加大补贴力度" no amount, "提升城市防洪排涝能力" no 几年一遇). The name says what the plan does not give.
+# money, which standard level, whether a fee is charged, at what time of day. The sentence answering must express
+# it ("定期编制温室气体清单" gives no frequency, "加大补贴力度" no amount, "提升城市防洪排涝能力" no 几年一遇).
 _GAP = r"[^，,。？?；;比率%]{0,4}"  # 补贴比例多少 asks a share, not money
+class AskedAttribute(NamedTuple):
+    asks: re.Pattern[str]  # the question asks it
+    expresses: re.Pattern[str]  # a sentence states it
+    missing: str  # what a refusal names as not given
+
+
 ASKED_ATTRIBUTES = {
     # 频率 only asked as a rate ("频率是多少"): 电网频率, 频率波动 are the grid's
-    "frequency": (re.compile(r"多久[^，,。？?]{0,3}一次|(?:几|多少)年[^，,。？?]{0,3}一次|多长时间[^，,。？?]{0,3}一次|"
-                             r"[一每]年[^，,。？?]{0,3}几次|频次|(?:什么|啥)频率|频率(?:是|为)?(?:多少|多高|多大|几)"),
-                  re.compile(r"每(?:[一两二三四五六七八九十\d]+个?)?(?:年|季度?|月|周|天|日)|[一两二三四五\d]+年一(?:次|编|评|修)|"
-                             r"年度|季度|逐年|一年一")),
+    "frequency": AskedAttribute(
+        re.compile(r"多久[^，,。？?]{0,3}一次|(?:几|多少)年[^，,。？?]{0,3}一次|多长时间[^，,。？?]{0,3}一次|"
+                   r"[一每]年[^，,。？?]{0,3}几次|频次|(?:什么|啥)频率|频率(?:是|为)?(?:多少|多高|多大|几)"),
+        re.compile(r"每(?:[一两二三四五六七八九十\d]+个?)?(?:年|季度?|月|周|天|日)|[一两二三四五\d]+年一(?:次|编|评|修)|"
+                   r"年度|季度|逐年|一年一"),
+        "频次（多久一次）"),
     # a one-character verb (补, 奖, 花, 罚) asks money only right before 多少: 补充多少, 奖项有多少, 花园建多少 do not
-    "money": (re.compile(rf"多少钱|几多钱|(?:(?:投资|投入|补贴|补助|奖励|资助|奖补|罚款|资金|经费|费用|价格|电价){_GAP}|[补奖花罚]\s?)"
-                         rf"(?:多少|几多)(?![年个家项座辆条%])|多少(?:资金|补贴|奖励|经费|费用)"),
-              re.compile(r"\d\s*(?:万|亿|千|百)?元|[一二两三四五六七八九十百千万亿]元|元/")),
-    "level": (re.compile(r"(?:几|多少)年一遇|(?<!哪)几(?:星|级|A)|多少级|什么(?:等级|级别)|哪(?:个|一)?(?:等级|级别|星级)"),
-              re.compile(r"[一二两三四五六七八九十百千\d]+年一遇|[一二两三四五\d]\s*星|星级|[一二三四五\dA-Z]+\s*级|\dA")),
-    "charge": (re.compile(r"(?:收钱|收费|要钱|付费|花钱|掏钱)(?:吗|么|嘛|不|没有|与否)|(?:收不收|要不要|是否)(?:钱|费|收费|付费)"),
-               re.compile(r"收费|有偿|付费|计费|计价|价格|\d\s*元")),
+    "money": AskedAttribute(
+        re.compile(rf"多少钱|几多钱|(?:(?:投资|投入|补贴|补助|奖励|资助|奖补|罚款|资金|经费|费用|价格|电价){_GAP}|[补奖花罚]\s?)"
+                   rf"(?:多少|几多)(?![年个家项座辆条%])|多少(?:资金|补贴|奖励|经费|费用)"),
+        re.compile(r"\d\s*(?:万|亿|千|百)?元|[一二两三四五六七八九十百千万亿]元|元/"),
+        "金额"),
+    "level": AskedAttribute(
+        re.compile(r"(?:几|多少)年一遇|(?<!哪)几(?:星|级|A)|多少级|什么(?:等级|级别)|哪(?:个|一)?(?:等级|级别|星级)"),
+        re.compile(r"[一二两三四五六七八九十百千\d]+年一遇|[一二两三四五\d]\s*星|星级|[一二三四五\dA-Z]+\s*级|\dA"),
+        "标准等级"),
+    "charge": AskedAttribute(
+        re.compile(r"(?:收钱|收费|要钱|付费|花钱|掏钱)(?:吗|么|嘛|不|没有|与否)|(?:收不收|要不要|是否)(?:钱|费|收费|付费)"),
+        re.compile(r"收费|有偿|付费|计费|计价|价格|\d\s*元"),
+        "收费规定"),
     # 几点 after a part of the day or before 开始/以后/钟: not the 几点建议 of a list; a time is 22:00, not the
     # ratio 1:6.4
-    "clock": (re.compile(r"(?:早上|上午|中午|下午|晚上|夜里|夜间|凌晨)几点|几点(?:钟|开始|以后|之后|之前|前|到几点)"),
-              re.compile(r"\d{1,2}\s*(?:点|时|[:：][0-5]\d(?![\d.]))|[一二两三四五六七八九十]+点|时段|时间段")),
+    "clock": AskedAttribute(
+        re.compile(r"(?:早上|上午|中午|下午|晚上|夜里|夜间|凌晨)几点|几点(?:钟|开始|以后|之后|之前|前|到几点)"),
+        re.compile(r"\d{1,2}\s*(?:点|时|[:：][0-5]\d(?![\d.]))|[一二两三四五六七八九十]+点|时段|时间段"),
+        "具体时刻"),
 }
-ATTRIBUTE_NAMES = {"frequency": "频次（多久一次）", "money": "金额", "level": "标准等级", "charge": "收费规定",
-                   "clock": "具体时刻"}
 
 
 def asked_attribute(question: str) -> str | None:
     """The attribute the question asks of its topic (a key of ASKED_ATTRIBUTES), if any."""
-    return next((name for name, (asks, _) in ASKED_ATTRIBUTES.items() if asks.search(question)), None)
+    return next((name for name, attribute in ASKED_ATTRIBUTES.items() if attribute.asks.search(question)), None)
 # Asks about a plan's notice (印发通知), not its content: its document number, date of issue, issuer, to whom it
 # went, where to report problems. The act
 # of issuing ends the question ("……是哪天印发的"), so "什么时候出台补贴政策" asks about the content.

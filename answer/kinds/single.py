@@ -13,7 +13,7 @@ from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.department import on_rest
 from carbonqa.answer.kinds.refusal import closest, refusal
 from carbonqa.answer.selection import quote_order
-from carbonqa.ingest.vocabulary import ASKS_EXISTENCE, ATTRIBUTE_NAMES, FIGURE_WORDS, QUANTITY_NOUNS, asked_attribute
+from carbonqa.ingest.vocabulary import ASKED_ATTRIBUTES, ASKS_EXISTENCE, FIGURE_WORDS, QUANTITY_NOUNS, asked_attribute
 from carbonqa.retriever.models import QuestionFrame
 
 QUESTION_END = re.compile(r"[？?]")
@@ -61,7 +61,7 @@ class AttributeNotStated:
         return asked.evidence.policy.attribute_missing(asked.frame, asked.candidates)
 
     def answer(self, asked: Asked) -> Reply:
-        policy, missing = asked.evidence.policy, ATTRIBUTE_NAMES[asked.frame.asked_attribute]
+        policy, missing = asked.evidence.policy, ASKED_ATTRIBUTES[asked.frame.asked_attribute].missing
         return whether_done(asked, closest(policy, asked.candidates), missing) or \
             refusal(policy, f"方案提到了相关内容，但没有给出所问的{missing}。", "attribute_not_stated", asked.candidates)
 
