@@ -18,6 +18,7 @@ from carbonqa.ingest.tree import ClauseTree
 from carbonqa.ingest.vocabulary import AGENCY, ASKING_PIECE, LEADING_BODY, LIST_WORDS
 from carbonqa.retriever.facets import asking_parts
 from carbonqa.retriever.frame import asks_who_is_in_charge
+from carbonqa.retriever.models import QuestionFrame
 
 # Asks what a department leads, not only takes part in: the rows naming it first.
 LEADS = re.compile(r"牵头|主责|领衔")
@@ -125,20 +126,22 @@ def other_parts_asked(question: str) -> bool:
 
 def on_rest(asked: Asked) -> list[Candidate]:
     """The sentences answering the question as if it did not ask who: what its other parts ask."""
-    evidence = asked.evidence
-    frame = asked.frame.model_copy(update={"wants_agency": False})
-    usable = evidence.usable(frame, asked.candidates)
-    if not usable:
-        return []
-    return evidence.pick(frame, quote_order(evidence.policy, frame, usable), evidence.policy.max_sentences,
-                         evidence.policy.max_clauses)
+    frame, ordered = _without_who(asked)
+    policy = asked.evidence.policy
+    return asked.evidence.pick(frame, ordered, policy.max_sentences, policy.max_clauses) if ordered else []
 
 
 def on_topic(asked: Asked) -> Candidate | None:
     """The sentence that would answer the question if it did not ask who: the best on the topic asked."""
+    _, ordered = _without_who(asked)
+    return ordered[0] if ordered else None
+
+
+def _without_who(asked: Asked) -> tuple[QuestionFrame, list[Candidate]]:
+    """The question read as if it did not ask who, and its usable sentences in quoting order."""
     frame = asked.frame.model_copy(update={"wants_agency": False})
     usable = asked.evidence.usable(frame, asked.candidates)
-    return quote_order(asked.evidence.policy, frame, usable)[0] if usable else None
+    return frame, quote_order(asked.evidence.policy, frame, usable) if usable else []
 
 
 def task_row(tree: ClauseTree, chunk: Chunk, sentence: str) -> tuple[Chunk, str] | None:
