@@ -147,6 +147,10 @@ class PairModel(BaseModel):
     weights: list[float]
     intercept: float
 
+    def logit(self, products: np.ndarray) -> np.ndarray:
+        """The logit of each row of pair_product values (or of one row)."""
+        return self.intercept + products @ np.asarray(self.weights)
+
     def score(self, asked: Asked, candidate: Candidate) -> float:
         """The logit that the candidate's sentence answers the question (0 without vectors)."""
         query = asked.result.query_vector if asked.result is not None else None
@@ -155,9 +159,14 @@ class PairModel(BaseModel):
         if len(self.weights) != np.size(query):
             raise ValueError(f"答题门控模型的句对权重有 {len(self.weights)} 维，问题向量有 {np.size(query)} 维"
                              f"（换了嵌入模型？）；请运行 {TRAIN_COMMAND} 重新训练")
-        weighted = np.asarray(self.weights, dtype=np.float32) * np.ravel(query)
-        score = asked.evidence.sentences.vectors.similarities(weighted, [candidate.flat])[0]
-        return 0.0 if score is None else self.intercept + score
+        sentence = asked.evidence.sentences.vectors.vector(candidate.flat)
+        return 0.0 if sentence is None else float(self.logit(pair_product(query, sentence)))
+
+
+def pair_product(query: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+    """The question's and the sentence's vectors multiplied dimension by dimension (in float64): what the pair
+    score weighs, at answer time and in training alike."""
+    return np.ravel(query).astype(np.float64) * np.ravel(sentence).astype(np.float64)
 
 
 def candidate_features(asked: Asked, candidate: Candidate, pair: PairModel) -> list[float]:

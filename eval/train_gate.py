@@ -27,7 +27,7 @@ import numpy as np
 
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.gate import (
-    FEATURES, GATE_DIR, GATED_KINDS, GateModel, PairModel, evidence_features, gated, save_gate,
+    FEATURES, GATE_DIR, GATED_KINDS, GateModel, PairModel, evidence_features, gated, pair_product, save_gate,
 )
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, first_reply
 from carbonqa.answer.models import AnswerRequest
@@ -83,8 +83,7 @@ def pair_rows(asked: Asked, item: QAItem) -> list[tuple[np.ndarray, int, bool]]:
     for n, candidate in enumerate(asked.usable):
         vector = vectors.vector(candidate.flat)
         if vector is not None:
-            product = np.ravel(query).astype(np.float64) * vector.astype(np.float64)
-            rows.append((product, int(holds_answer(item, candidate)), n == 0))
+            rows.append((pair_product(query, vector), int(holds_answer(item, candidate)), n == 0))
     return rows
 
 
@@ -132,10 +131,6 @@ def fit_pair(products: np.ndarray, labels: np.ndarray) -> PairModel:
     return PairModel(weights=[round(float(w), 9) for w in weights], intercept=round(intercept, 9))
 
 
-def pair_score(model: PairModel, products: np.ndarray) -> np.ndarray:
-    return model.intercept + products @ np.array(model.weights)
-
-
 def cross_fitted_pair_scores(examples: Examples, pairs: Pairs) -> np.ndarray:
     """Each example's pair score (0 without vectors) from a pair model fitted on the other writers' pairs."""
     scores = np.zeros(len(examples.labels))
@@ -144,7 +139,7 @@ def cross_fitted_pair_scores(examples: Examples, pairs: Pairs) -> np.ndarray:
         held_out = pair_writers == writer
         model = fit_pair(pairs.products[~held_out], pairs.labels[~held_out])
         best = held_out & pairs.best
-        scores[pairs.question[best]] = pair_score(model, pairs.products[best])
+        scores[pairs.question[best]] = model.logit(pairs.products[best])
     return scores
 
 

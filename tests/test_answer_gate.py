@@ -19,7 +19,7 @@ from carbonqa.answer.policy import AnswerPolicy
 from carbonqa.answer.selection import general_idf
 from carbonqa.eval.train_gate import (
     MAX_LOST_RIGHT, Examples, Pairs, allowed_thresholds, choose_threshold, crag, cross_fitted_pair_scores,
-    cross_validated_probabilities, fit, fit_pair, pair_score,
+    cross_validated_probabilities, fit, fit_pair,
 )
 from carbonqa.index.sentence_vectors import SentenceVectors
 from carbonqa.indicators.matching import Meaning
@@ -195,7 +195,7 @@ def test_the_pair_score_is_fitted_on_products_of_question_and_sentence_vectors()
     products, labels = np.r_[aligned, misaligned], np.r_[np.ones(20), np.zeros(20)].astype(int)
     pair = fit_pair(products, labels)
     assert pair == fit_pair(products.copy(), labels.copy())  # lbfgs: no randomness
-    assert pair_score(pair, np.array([[0.4, 0.0]]))[0] > 0 > pair_score(pair, np.array([[0.0, 0.4]]))[0]
+    assert pair.logit(np.array([[0.4, 0.0]]))[0] > 0 > pair.logit(np.array([[0.0, 0.4]]))[0]
 
 
 def test_each_writers_pair_scores_come_from_a_pair_model_fitted_on_the_others():
@@ -206,7 +206,7 @@ def test_each_writers_pair_scores_come_from_a_pair_model_fitted_on_the_others():
     examples = Examples(np.zeros((60, 1)), labels, np.ones(60, dtype=bool), writers)
     pairs = Pairs(products, labels, question=np.arange(60), best=np.ones(60, dtype=bool))
     scores = cross_fitted_pair_scores(examples, pairs)
-    assert scores[40:] == pytest.approx(pair_score(fit_pair(products[:40], labels[:40]), products[40:]))
+    assert scores[40:] == pytest.approx(fit_pair(products[:40], labels[:40]).logit(products[40:]))
 
 
 def test_a_similarity_stands_out_by_its_z_score():
