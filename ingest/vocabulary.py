@@ -835,10 +835,12 @@ HEADLINE_TERMS = {
 INDICATOR_TERM = re.compile("(?<![\u4e00-\u9fffA-Za-z])(?:"
                             + "|".join(sorted(INDICATOR_TERMS, key=len, reverse=True)) + ")")
 # Office shorthand for plans and figures, spelled out before a question is read (retriever/frame.py):
-# "省" alone between connectors is the province's plan ("省和珠海…", "比省高", "跟省一致"; not 全省, 节省,
-# 省级, 省下达, 省市), and a run of at least MIN_HEAD_RUN first characters names one city each (珠佛江云).
-SHORT_PROVINCE = re.compile(r"(?<![^\s，,、+＋（(：:和与及跟同比较于照])省"
-                            r"(?=$|[\s，,、+＋）)？?和与及跟同比的高低多少一致相定目要水])")
+# "省" alone between connectors is the province's plan ("省和珠海…", "比省高", "跟省一致", "那省呢"; not 全省,
+# 节省, 省级, 省下达, 省市); so is a city's first character alone between them ("珠比佛高多少", "江 氢能 谁牵头",
+# "那云呢"; not 珠江, 长江, 云计算), and a run of at least MIN_HEAD_RUN first characters names one city each (珠佛江云).
+SHORTHAND_BEFORE = r"\s，,、+＋（(：:和与及跟同比较于照那"
+SHORTHAND_AFTER = r"\s，,、+＋）)？?和与及跟同比的高低多少一致相定目要水呢"
+SHORT_PROVINCE = re.compile(rf"(?<![^{SHORTHAND_BEFORE}])省(?=$|[{SHORTHAND_AFTER}])")
 MIN_HEAD_RUN = 3
 # 四成 = 40%, 过半 = 超过50%, 1000万方 = 1000万立方米, 每万平方米300吨 = 300吨/万平方米.
 FIGURE_SHORTHAND = (

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 import jieba
 
 from carbonqa.ingest.vocabulary import (ALL_PLANS, MIN_HEAD_RUN, NOT_REGION_UNITS, OTHER_PLACES, OWN_PLAN,
-                                        PROVINCE_ALIASES, SHORT_PROVINCE, is_province, region_aliases, region_level,
-                                        region_units, short_name)
+                                        PROVINCE_ALIASES, SHORT_PROVINCE, SHORTHAND_AFTER, SHORTHAND_BEFORE,
+                                        is_province, region_aliases, region_level, region_units, short_name)
 from carbonqa.retriever.divisions import Division, Divisions
 from carbonqa.retriever.models import RegionQuery, RegionSource
 
@@ -56,7 +56,8 @@ class RegionCatalog:
             heads.setdefault(short_name(region)[0], []).append(short_name(region))
         # A plan by the first character of its name, for runs like 珠佛江云; one that two names start with names none.
         self.heads = {head: names[0] for head, names in heads.items() if len(names) == 1}
-        self._head_run = re.compile(f"[{''.join(map(re.escape, self.heads))}]{{{MIN_HEAD_RUN},}}") if self.heads else None
+        heads = "".join(map(re.escape, self.heads))
+        self._head_run = re.compile(f"[{heads}]{{{MIN_HEAD_RUN},}}|(?<![^{SHORTHAND_BEFORE}])[{heads}](?=$|[{SHORTHAND_AFTER}市])") if heads else None
 
     def _places(self, divisions: Divisions) -> dict[str, tuple[str, str | None]]:
         """The divisions of the provinces holding a plan, except the planned regions themselves, by the
@@ -112,12 +113,15 @@ class RegionCatalog:
 
     def spelled_out(self, question: str) -> str:
         """The question with the plans it names in office shorthand written out: "省" alone as 全省 (with
-        one province), a run of first characters as the cities' names (珠佛江云 -> 珠海、佛山、江门、云浮)."""
+        one province), a run of first characters as the cities' names (珠佛江云 -> 珠海、佛山、江门、云浮), and
+        so a first character alone between connectors (珠比佛高多少 -> 珠海比佛山高多少)."""
         if len(self.provinces) == 1:
             question = SHORT_PROVINCE.sub(PROVINCE_ALIASES[0], question)
 
         def written(match: re.Match) -> str:
             run = match.group()
+            if len(run) == 1 and self.heads[run] in question:  # 江门…山、江和海湾: the city is written out already
+                return run
             return "、".join(self.heads[head] for head in run) if len(set(run)) == len(run) else run
         return self._head_run.sub(written, question) if self._head_run else question
 

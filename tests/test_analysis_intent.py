@@ -149,6 +149,11 @@ def test_a_superlative_without_which_word_when_the_question_spans_plans(words):
     ("（省+乙丙丁）", "（全省+乙市、丙市、丁市）"),
     ("乙市比省高多少个点", "乙市比全省高多少个点"),
     ("乙市跟省一致吗", "乙市跟全省一致吗"),
+    ("乙比丙高多少", "乙市比丙市高多少"),  # one city's character alone between connectors
+    ("丙 光伏 25年目标 谁牵头", "丙市 光伏 25年目标 谁牵头"),
+    ("那丁呢", "那丁市呢"),
+    ("那省呢", "那全省呢"),
+    ("乙、丙 森林率", "乙市、丙市 森林率"),
 ])
 def test_plans_in_shorthand_are_written_out(question, written):
     assert CATALOG.spelled_out(question) == written
@@ -156,6 +161,7 @@ def test_plans_in_shorthand_are_written_out(question, written):
 
 @pytest.mark.parametrize("question", [
     "完成省下达指标", "节省能源", "省级森林公园有几个", "省市四份方案里", "乙丙两市",  # a run of two is no list
+    "甲乙比赛", "丙市的山、丙和海湾",  # inside a word; the city already written out
 ])
 def test_words_holding_shorthand_characters_are_kept(question):
     assert CATALOG.spelled_out(question) == question
