@@ -839,7 +839,7 @@ INDICATOR_TERM = re.compile("(?<![\u4e00-\u9fffA-Za-z])(?:"
 # 节省, 省级, 省下达, 省市); so is a city's first character alone between them ("珠比佛高多少", "江 氢能 谁牵头",
 # "那云呢"; not 珠江, 长江, 云计算), and a run of at least MIN_HEAD_RUN first characters names one city each (珠佛江云).
 SHORTHAND_BEFORE = r"\s，,、+＋（(：:和与及跟同比较于照那"
-SHORTHAND_AFTER = r"\s，,、+＋）)？?和与及跟同比的高低多少一致相定目要水呢"
+SHORTHAND_AFTER = r"\s，,、+＋）)？?和与及跟同比的高低多少一致相定目要水呢哪谁两几"
 SHORT_PROVINCE = re.compile(rf"(?<![^{SHORTHAND_BEFORE}])省(?=$|[{SHORTHAND_AFTER}])")
 MIN_HEAD_RUN = 3
 # 四成 = 40%, 过半 = 超过50%, 1000万方 = 1000万立方米, 每万平方米300吨 = 300吨/万平方米.

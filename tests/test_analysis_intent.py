@@ -154,6 +154,8 @@ def test_a_superlative_without_which_word_when_the_question_spans_plans(words):
     ("那丁呢", "那丁市呢"),
     ("那省呢", "那全省呢"),
     ("乙、丙 森林率", "乙市、丙市 森林率"),
+    ("乙和丙哪个高", "乙市和丙市哪个高"),
+    ("乙、丙两市差多少", "乙市、丙市两市差多少"),
 ])
 def test_plans_in_shorthand_are_written_out(question, written):
     assert CATALOG.spelled_out(question) == written
