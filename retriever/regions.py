@@ -24,6 +24,8 @@ jieba.setLogLevel(logging.WARNING)  # no dictionary-loading chatter on the first
 
 # The suffixes of a city's or province's full name, whose short name (大连市 -> 大连) names it in a question.
 CITY_OR_PROVINCE = ("市", "省", "自治区")
+# What joins two cities' first characters into a pair: 江和云, 珠比佛, 珠、佛.
+PAIRING = "[和与跟比、及同]"
 # Names ending in 区 that are no district: a province (广西壮族自治区) or a prefecture (阿里地区).
 WIDE_AREAS = ("自治区", "地区")
 # Characters that continue a proper name rather than start a new phrase (的/和/2025 do not).
@@ -56,8 +58,12 @@ class RegionCatalog:
             heads.setdefault(short_name(region)[0], []).append(short_name(region))
         # A plan by the first character of its name, for runs like 珠佛江云; one that two names start with names none.
         self.heads = {head: names[0] for head, names in heads.items() if len(names) == 1}
-        heads = "".join(map(re.escape, self.heads))
-        self._head_run = re.compile(f"[{heads}]{{{MIN_HEAD_RUN},}}|(?<![^{SHORTHAND_BEFORE}])[{heads}](?=$|[{SHORTHAND_AFTER}市])") if heads else None
+        head, ends = f"[{''.join(map(re.escape, self.heads))}]", f"(?:$|[{SHORTHAND_AFTER}市])"
+        # A run (珠佛江云), one alone between connectors (江 氢能), or two joined by a connector after any
+        # word (再生水利用率江和云谁高, 2030珠比佛高几个百分点).
+        self._head_run = re.compile(
+            f"{head}{{{MIN_HEAD_RUN},}}|(?<![^{SHORTHAND_BEFORE}]){head}(?={ends})"
+            f"|{head}(?={PAIRING}{head}{ends})|(?<={head}{PAIRING}){head}(?={ends})") if self.heads else None
 
     def _places(self, divisions: Divisions) -> dict[str, tuple[str, str | None]]:
         """The divisions of the provinces holding a plan, except the planned regions themselves, by the

@@ -156,6 +156,8 @@ def test_a_superlative_without_which_word_when_the_question_spans_plans(words):
     ("乙、丙 森林率", "乙市、丙市 森林率"),
     ("乙和丙哪个高", "乙市和丙市哪个高"),
     ("乙、丙两市差多少", "乙市、丙市两市差多少"),
+    ("再生水利用率乙和丙谁高", "再生水利用率乙市和丙市谁高"),  # a pair after any word
+    ("绿地率2030乙比丙高几个百分点", "绿地率2030乙市比丙市高几个百分点"),
 ])
 def test_plans_in_shorthand_are_written_out(question, written):
     assert CATALOG.spelled_out(question) == written
@@ -163,7 +165,7 @@ def test_plans_in_shorthand_are_written_out(question, written):
 
 @pytest.mark.parametrize("question", [
     "完成省下达指标", "节省能源", "省级森林公园有几个", "省市四份方案里", "乙丙两市",  # a run of two is no list
-    "甲乙比赛", "丙市的山、丙和海湾",  # inside a word; the city already written out
+    "甲乙比赛", "丙市的山、丙和海湾", "上乙和下丙村",  # inside a word; the city already written out
 ])
 def test_words_holding_shorthand_characters_are_kept(question):
     assert CATALOG.spelled_out(question) == question
