@@ -1,4 +1,4 @@
-"""A learned answer/refuse gate: a logistic regression over the best usable candidate's evidence.
+"""A learned answer/refuse gate: gradient-boosted trees over the best usable candidate's evidence.
 
 The rules (AnswerPolicy.answers) pick the sentences that may answer; the gate may still refuse when the
 best of them looks, by the weights learned on the bank's train split, like a sentence that does not hold
@@ -16,7 +16,7 @@ whose meaning leaves with its novel terms asks about what no plan names. The mos
 embedded alone too, in the same batch: how far the best sentence stands out among the usable ones in
 nearness to it (稻草 should lift the 秸秆 sentence, 游艇 not the 机场车辆 one). And how many sentences the rules
 accept: a topic the plans hold is answered by a few sentences that stand out, one they do not hold is
-matched loosely by many. Each of these only shifts the odds; the regression weighs them together.
+matched loosely by many. Each of these only shifts the odds; the trees weigh them together.
 
 One more signal is learned from the embeddings themselves: a pair score, a logistic regression on the
 elementwise product of the question's vector and the sentence's (a diagonal bilinear form, one weight per
@@ -25,7 +25,7 @@ weighs every dimension alike; the pair score weighs the dimensions that tell the
 question from one on a nearby topic (机场车辆 for 游艇, 新能源汽车 charging for 电动自行车). Its weights
 times the question vector are one vector, so it costs one dot product per question.
 
-It is read from JSON (feature names, scaler, coefficients) whose sha256 a manifest records: no pickle,
+It is read from JSON (feature names, the trees' nodes, the pair weights) whose sha256 a manifest records: no pickle,
 and an edited or stale artifact is refused. Train it with `python -m carbonqa.eval.train_gate`.
 """
 from __future__ import annotations
@@ -195,14 +195,35 @@ def evidence_features(asked: Asked, candidate: Candidate) -> list[float]:
     ]
 
 
+LEAF = -1  # a tree node's `left` when it has no children
+
+
+class RegressionTree(BaseModel):
+    """One tree of the ensemble as lists by node (scikit-learn's tree arrays): a node whose `left` is LEAF
+    holds its `value`; any other goes left when its feature's value <= its threshold, else right."""
+
+    feature: list[int]
+    threshold: list[float]
+    left: list[int]
+    right: list[int]
+    value: list[float]
+
+    def predict(self, values: Sequence[float]) -> float:
+        node = 0
+        while self.left[node] != LEAF:
+            node = self.left[node] if values[self.feature[node]] <= self.threshold[node] else self.right[node]
+        return self.value[node]
+
+
 class GateModel(BaseModel):
-    """A fitted logistic regression on standardized features: answer when P(right) >= threshold."""
+    """Gradient-boosted regression trees on the features (log-loss): answer when P(right) >= threshold.
+    Trees weigh the features together where a sum cannot: a novel specific word counts against an answer
+    far more when the question asks whether the plans say something at all."""
 
     features: list[str]
-    mean: list[float]
-    scale: list[float]
-    coef: list[float]
-    intercept: float
+    base_score: float = Field(description="the log-odds of a right answer before any tree (the train prior)")
+    learning_rate: float
+    trees: list[RegressionTree]
     pair: PairModel = Field(default_factory=lambda: PairModel(weights=[], intercept=0.0),
                             description="the question-sentence pair scorer whose score is the last feature")
     threshold: float = Field(0.5, description="the probability of a right answer below which the gate refuses "
@@ -210,7 +231,7 @@ class GateModel(BaseModel):
 
     def probability(self, values: Sequence[float]) -> float:
         """P(the candidate holds the answer) for features in FEATURES order."""
-        z = self.intercept + sum(c * (v - m) / s for c, v, m, s in zip(self.coef, values, self.mean, self.scale))
+        z = self.base_score + self.learning_rate * sum(tree.predict(values) for tree in self.trees)
         return 1.0 / (1.0 + math.exp(-z))
 
     def answers(self, values: Sequence[float]) -> bool:

@@ -9,8 +9,8 @@ import pytest
 
 from carbonqa.answer.compose import CitationBook
 from carbonqa.answer.gate import (
-    FEATURES, GATE_DIR, GATE_FILE, TRAIN_COMMAND, GateModel, PairModel, best_similarity, candidate_features,
-    gate_bytes, gated, load_gate, novel_compounds, novel_meaning, novel_terms, save_gate, standing,
+    FEATURES, GATE_DIR, GATE_FILE, LEAF, TRAIN_COMMAND, GateModel, PairModel, RegressionTree, best_similarity,
+    candidate_features, gate_bytes, gated, load_gate, novel_compounds, novel_meaning, novel_terms, save_gate, standing,
 )
 from carbonqa.answer.kinds.base import Asked, Reply
 from carbonqa.answer.kinds.facets import FacetAnswer
@@ -31,14 +31,15 @@ POLICY = AnswerPolicy()
 NO_PAIR = PairModel(weights=[], intercept=0.0)  # no pair scorer: its feature is 0
 
 
+def coverage_tree(split: float = 0.6, below: float = -5.0, above: float = 5.0) -> RegressionTree:
+    """One split on coverage: `below` at or under `split`, `above` over it."""
+    return RegressionTree(feature=[FEATURES.index("coverage"), -2, -2], threshold=[split, -2.0, -2.0],
+                          left=[1, LEAF, LEAF], right=[2, LEAF, LEAF], value=[0.0, below, above])
+
+
 def coverage_gate(threshold: float = 0.5) -> GateModel:
-    """A gate that trusts coverage alone: P = 0.5 at coverage 0.6."""
-    n = len(FEATURES)
-    coef = [0.0] * n
-    coef[FEATURES.index("coverage")] = 10.0
-    mean = [0.0] * n
-    mean[FEATURES.index("coverage")] = 0.6
-    return GateModel(features=list(FEATURES), mean=mean, scale=[1.0] * n, coef=coef, intercept=0.0,
+    """A gate that trusts coverage alone: P = 0.99 over coverage 0.6, 0.01 at or under it."""
+    return GateModel(features=list(FEATURES), base_score=0.0, learning_rate=1.0, trees=[coverage_tree()],
                      threshold=threshold)
 
 
@@ -222,13 +223,30 @@ def test_without_novel_terms_or_vectors_nothing_is_measured():
     assert novel_meaning(asked, best) == (0.0, 1.0, 0.0)
 
 
+def test_a_tree_goes_left_at_or_under_its_split_and_right_over_it():
+    tree = coverage_tree(split=0.6, below=-1.5, above=2.0)
+    at = [0.0] * len(FEATURES)
+    at[FEATURES.index("coverage")] = 0.6
+    assert tree.predict(at) == -1.5
+    at[FEATURES.index("coverage")] = 0.61
+    assert tree.predict(at) == 2.0
+
+
+def test_the_probability_sums_the_trees_scaled_after_the_prior():
+    gate = GateModel(features=list(FEATURES), base_score=-1.0, learning_rate=0.5,
+                     trees=[coverage_tree(below=-2.0, above=2.0), coverage_tree(split=0.8, below=0.0, above=4.0)])
+    high = features(candidate(coverage=0.9))
+    assert gate.probability(high) == pytest.approx(1 / (1 + np.exp(-(-1.0 + 0.5 * (2.0 + 4.0)))))
+    assert gate.probability(features(candidate(coverage=0.7))) == pytest.approx(1 / (1 + np.exp(-(-1.0 + 0.5 * 2.0))))
+
+
 def test_the_gate_answers_above_its_threshold_and_refuses_below():
     gate = coverage_gate()
     high = features(candidate(coverage=0.9))
     low = features(candidate(coverage=0.3))
     assert gate.probability(high) > 0.9 and gate.answers(high)
     assert gate.probability(low) < 0.1 and not gate.answers(low)
-    assert not coverage_gate(threshold=0.99).answers(high)
+    assert not coverage_gate(threshold=0.999).answers(high)
 
 
 class Quoted(SentenceAnswer):
@@ -277,7 +295,7 @@ def test_the_artifact_round_trips_through_json_to_the_same_bytes(tmp_path):
 def test_a_changed_artifact_is_refused_naming_the_training_command(tmp_path):
     save_gate(coverage_gate(), tmp_path, "eval/bank/train", 10)
     data = json.loads((tmp_path / GATE_FILE).read_text(encoding="utf-8"))
-    data["intercept"] = 3.0
+    data["base_score"] = 3.0
     (tmp_path / GATE_FILE).write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match=TRAIN_COMMAND.replace(".", r"\.")):
         load_gate(tmp_path)
@@ -302,7 +320,7 @@ def test_fitting_is_deterministic_and_learns_the_signal():
     labels = (features[:, 0] > 0.5).astype(int)
     first, second = fit(features, labels), fit(features.copy(), labels.copy())
     assert gate_bytes(first) == gate_bytes(second)
-    assert first.coef[0] == max(first.coef)  # the only informative feature weighs most
+    assert all(tree.feature[0] == 0 for tree in first.trees)  # every tree splits first on the informative feature
     assert first.answers(np.r_[0.95, features[0, 1:]]) and not first.answers(np.r_[0.05, features[0, 1:]])
 
 
