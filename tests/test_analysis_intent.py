@@ -520,3 +520,10 @@ def test_more_casual_ends_plans_left_out_and_figures_compared_with(words):
     read = intent("星级绿建占比40%以上的市有哪些", words)
     assert (read.operation, read.threshold, read.comparator) == (AnalysisOperation.threshold, 40.0,
                                                                  Comparator.at_least)
+
+
+def test_a_follow_up_naming_only_the_computation_has_no_indicator_of_its_own(words):
+    lowest = intent("最低呢", words)  # after "森林率2030年哪个市最高"
+    assert (lowest.operation, lowest.extreme, lowest.subject) == (AnalysisOperation.superlative, Extreme.low, "")
+    below = intent("那不到14.5%的呢", words)  # 那 points back; it is no indicator's name
+    assert (below.operation, below.subject) == (AnalysisOperation.threshold, "")
