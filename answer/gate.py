@@ -1,7 +1,7 @@
 """A learned answer/refuse gate: gradient-boosted trees over the best usable candidate's evidence.
 
 The rules (AnswerPolicy.answers) pick the sentences that may answer; the gate may still refuse when the
-best of them looks, by the weights learned on the bank's train split, like a sentence that does not hold
+best of them looks, by the trees learned on the bank's train split, like a sentence that does not hold
 the answer. Besides the candidate's evidence it weighs the question's novel terms: terms no sentence of
 the plans contains. Everyday wording is novel too (煤气罐 for 瓶装液化气), so novelty alone decides
 nothing; but a specific word in general Chinese (甲醇, 钠离子 — jieba's general-language IDF dictionary),
@@ -38,7 +38,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.kinds.base import AnswerStrategy, Asked, Decide, first_reply
@@ -57,7 +57,7 @@ TRAIN_COMMAND = "python -m carbonqa.eval.train_gate"
 # per facet: "低空经济、无人机物流"): the gate weighs the question's best usable sentence before they stand.
 GATED_KINDS = (SentenceAnswer, FacetAnswer)
 
-# The evidence of a candidate, as numbers, in the order the coefficients are stored.
+# The evidence of a candidate, as numbers, in the order the trees' feature indices refer to.
 FEATURES = (
     "coverage", "figure_coverage", "score", "semantic", "dense_top", "has_key_term", "states_asked_figure",
     "words_match", "wants_figure", "slots_missing", "novel_share", "novel_specificity", "novel_uncovered",
@@ -208,10 +208,21 @@ class RegressionTree(BaseModel):
     right: list[int]
     value: list[float]
 
+    @model_validator(mode="after")
+    def _children_follow_their_parent(self) -> "RegressionTree":
+        # scikit-learn numbers a node's children after it: a walk from the root always ends at a leaf.
+        sizes = {len(self.feature), len(self.threshold), len(self.left), len(self.right), len(self.value)}
+        if len(sizes) != 1 or any(child != LEAF and child <= node
+                                  for node, children in enumerate(zip(self.left, self.right)) for child in children):
+            raise ValueError("答题门控模型的树结构无效（节点数不一致或子节点不在父节点之后）")
+        return self
+
     def predict(self, values: Sequence[float]) -> float:
         node = 0
         while self.left[node] != LEAF:
-            node = self.left[node] if values[self.feature[node]] <= self.threshold[node] else self.right[node]
+            # compared in float32, as scikit-learn compares the values it was fitted on
+            value = float(np.float32(values[self.feature[node]]))
+            node = self.left[node] if value <= self.threshold[node] else self.right[node]
         return self.value[node]
 
 

@@ -217,7 +217,8 @@ COUNT_PHRASE = re.compile(rf"({CN_NUMERAL})(?:大|项|个|条)[\u4e00-\u9fff“�
 COORDINATORS = {"和", "及", "与", "、", "以及"}
 CONJUNCT_FRAME = {"的", "要", "是", "将", "分别", "各", "各自", "都", "达到", "多少", "什么", "哪些", "几", "比", "到",
                   "在", "对", "为", "中", "由", "目标", "提出", "有", "有何", "如何", "怎样", "怎么", "年", "之", "其",
-                  "方案", "实施方案", "计划", "要求", "规定", "情况", "安排", "提高", "提升", "下降", "降低", "控制"}
+                  "方案", "实施方案", "计划", "要求", "规定", "情况", "安排", "提高", "提升", "下降", "降低", "控制",
+                  "提到", "提及", "说到", "写到", "讲到", "涉及", "提没提"}  # "……，有提到吗": whether, not what
 # Asks whether the plans say something at all ("有没有提到X", "是否推广X", "X有冇要求", "推不推X"): when X
 # is nowhere in the plans, the true answer is that they do not.
 ASKS_EXISTENCE = re.compile(r"有没有|有冇|有无|是否|是不是|有[^，,。？?]{0,12}吗|提到|提没提|提了吗|要不要|会不会|能不能|"
@@ -660,7 +661,7 @@ SAME_QUESTION = re.compile(r"(?:是否|是不是)(?:一样|相同|一致|持平)
 SPREAD = re.compile(r"极差|最[高大多严][^，,。？?]{0,4}?(?:和|与|跟|同|、)最[低小少松宽]|"
                     r"最[低小少松宽][^，,。？?]{0,4}?(?:和|与|跟|同|、)最[高大多严]")
 # "排第一的是？", "最低的呢", "最低呢", "森林蓄积量最大的方案", "定得最高的地方是？" ask which too
-WHICH = re.compile(r"哪|谁|何者|孰|的(?:方案|城市|市|地方)?(?:是|呢)?\W*$|最[\u4e00-\u9fff]{1,2}呢\W*$")
+WHICH = re.compile(r"哪|谁|何者|孰|的(?:方案|城市|市|地方)?(?:是|呢)?\W*$|最(?:高|低|大|小|多|少|严|宽|松)的?呢\W*$")
 # Whether a plan named is the end: "最高的是不是珠海", "珠海是不是最高" (every plan is compared; not "最严格的制度吗").
 ASKS_IF_END = re.compile(r"(?:是不是|是否)[^，,。？?]{0,8}?最[^，,。？?的]{1,4}的?(?=吗|呢|[，,。？?]|$)|"
                          r"最[^，,。？?的]{1,4}的(?:是不是|是否)")
@@ -835,12 +836,16 @@ HEADLINE_TERMS = {
 INDICATOR_TERM = re.compile("(?<![\u4e00-\u9fffA-Za-z])(?:"
                             + "|".join(sorted(INDICATOR_TERMS, key=len, reverse=True)) + ")")
 # Office shorthand for plans and figures, spelled out before a question is read (retriever/frame.py):
-# "省" alone between connectors is the province's plan ("省和珠海…", "比省高", "跟省一致", "那省呢"; not 全省,
-# 节省, 省级, 省下达, 省市); so is a city's first character alone between them ("珠比佛高多少", "江 氢能 谁牵头",
-# "那云呢"; not 珠江, 长江, 云计算), and a run of at least MIN_HEAD_RUN first characters names one city each (珠佛江云).
+# "省" alone between connectors is the province's plan ("省和珠海…", "比省高", "跟省一致"; not 全省, 节省,
+# 省级, 省下达, 省市); a run of at least MIN_HEAD_RUN first characters names one city each (珠佛江云); a city's
+# first character alone names it between SHORTHAND_BEFORE and CITY_SHORTHAND_AFTER ("江 氢能 谁牵头", "那云呢"),
+# or joined to another's by PAIRING after any word ("再生水利用率江和云谁高"), where retriever/regions.py finds
+# it meant (not 长江, 江水, "5G、云、大数据").
 SHORTHAND_BEFORE = r"\s，,、+＋（(：:和与及跟同比较于照那"
-SHORTHAND_AFTER = r"\s，,、+＋）)？?和与及跟同比的高低多少一致相定目要水呢哪谁两几"
+SHORTHAND_AFTER = r"\s，,、+＋）)？?和与及跟同比的高低多少一致相定目要水"
 SHORT_PROVINCE = re.compile(rf"(?<![^{SHORTHAND_BEFORE}])省(?=$|[{SHORTHAND_AFTER}])")
+CITY_SHORTHAND_AFTER = r"\s，,、+＋）)？?和与及跟同比的高低多少呢哪谁两几差市\d"
+PAIRING = "[和与跟比、及同]"
 MIN_HEAD_RUN = 3
 # 四成 = 40%, 过半 = 超过50%, 1000万方 = 1000万立方米, 每万平方米300吨 = 300吨/万平方米.
 FIGURE_SHORTHAND = (

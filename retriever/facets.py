@@ -15,9 +15,9 @@ import itertools
 import re
 from collections.abc import Callable
 
-from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKING_PIECE, ASKING_TAIL, ASKS_EXISTENCE, CONJUNCT_FRAME,
-                                        COORDINATORS, FIGURE_NOUNS, FIGURE_WORDS, FRAME_WORDS, QUESTION_WORD,
-                                        WHEN_WORDS, YEAR_NUMBER)
+from carbonqa.ingest.vocabulary import (AGENCY_QUESTION, ASKING_PIECE, ASKING_TAIL, CONJUNCT_FRAME, COORDINATORS,
+                                        FIGURE_NOUNS, FIGURE_WORDS, FRAME_WORDS, QUESTION_WORD, WHEN_WORDS,
+                                        YEAR_NUMBER)
 from carbonqa.retriever.models import Facet
 
 _JOIN = "|".join(sorted(COORDINATORS, key=len, reverse=True))
@@ -104,8 +104,7 @@ def _names_topic(part: str, segment: Callable[[str], list[str]], places: list[st
     only when, "哪个厅负责" only who, "有提到吗" only whether the plans say so, of the other parts' topic)?"""
     if AGENCY_QUESTION.search(part):
         return False
-    asked = ASKS_EXISTENCE.sub(" ", WHEN_WORDS.sub(" ", part))
-    return any(len(word) > 1 and not _is_frame(word, places) for word in segment(asked))
+    return any(len(word) > 1 and not _is_frame(word, places) for word in segment(WHEN_WORDS.sub(" ", part)))
 
 
 def _label(part: str) -> str:

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 
 import jieba
 
-from carbonqa.ingest.vocabulary import (ALL_PLANS, MIN_HEAD_RUN, NOT_REGION_UNITS, OTHER_PLACES, OWN_PLAN,
-                                        PROVINCE_ALIASES, SHORT_PROVINCE, SHORTHAND_AFTER, SHORTHAND_BEFORE,
+from carbonqa.ingest.vocabulary import (ALL_PLANS, CITY_SHORTHAND_AFTER, MIN_HEAD_RUN, NOT_REGION_UNITS, OTHER_PLACES,
+                                        OWN_PLAN, PAIRING, PROVINCE_ALIASES, SHORT_PROVINCE, SHORTHAND_BEFORE,
                                         is_province, region_aliases, region_level, region_units, short_name)
 from carbonqa.retriever.divisions import Division, Divisions
 from carbonqa.retriever.models import RegionQuery, RegionSource
@@ -24,12 +24,18 @@ jieba.setLogLevel(logging.WARNING)  # no dictionary-loading chatter on the first
 
 # The suffixes of a city's or province's full name, whose short name (大连市 -> 大连) names it in a question.
 CITY_OR_PROVINCE = ("市", "省", "自治区")
-# What joins two cities' first characters into a pair: 江和云, 珠比佛, 珠、佛.
-PAIRING = "[和与跟比、及同]"
+# A follow-up that is a city's first character alone: "那云呢", "江呢？".
+ALONE_FOLLOW_UP = re.compile(r"那?\S市?呢[？?]?")
 # Names ending in 区 that are no district: a province (广西壮族自治区) or a prefecture (阿里地区).
 WIDE_AREAS = ("自治区", "地区")
 # Characters that continue a proper name rather than start a new phrase (的/和/2025 do not).
 NAME_CONTINUATION = re.compile(r"^[\u4e00-\u9fff]{3}$")
+
+
+def _is_word(text: str) -> bool:
+    """A word of two or three characters in jieba's dictionary (长江, 江水, 云计算)."""
+    jieba.dt.check_initialized()
+    return len(text) in (2, 3) and jieba.dt.FREQ.get(text, 0) > 0
 
 
 class UnknownRegionError(ValueError):
@@ -58,12 +64,13 @@ class RegionCatalog:
             heads.setdefault(short_name(region)[0], []).append(short_name(region))
         # A plan by the first character of its name, for runs like 珠佛江云; one that two names start with names none.
         self.heads = {head: names[0] for head, names in heads.items() if len(names) == 1}
-        head, ends = f"[{''.join(map(re.escape, self.heads))}]", f"(?:$|[{SHORTHAND_AFTER}市])"
-        # A run (珠佛江云), one alone between connectors (江 氢能), or two joined by a connector after any
-        # word (再生水利用率江和云谁高, 2030珠比佛高几个百分点).
-        self._head_run = re.compile(
-            f"{head}{{{MIN_HEAD_RUN},}}|(?<![^{SHORTHAND_BEFORE}]){head}(?={ends})"
-            f"|{head}(?={PAIRING}{head}{ends})|(?<={head}{PAIRING}){head}(?={ends})") if self.heads else None
+        # The cities' first characters may also stand alone (the province goes by 省).
+        provinces = {short_name(region) for region in self.regions if is_province(self.levels[region])}
+        self.city_heads = {head: name for head, name in self.heads.items() if name not in provinces}
+        self._head_run = re.compile(f"[{''.join(map(re.escape, self.heads))}]{{{MIN_HEAD_RUN},}}") if self.heads else None
+        city, end = f"[{''.join(map(re.escape, self.city_heads))}]", f"(?:$|[{CITY_SHORTHAND_AFTER}])"
+        self._city_alone = re.compile(f"(?<![^{SHORTHAND_BEFORE}]){city}(?={end})|{city}(?={PAIRING}{city})|"
+                                      f"(?<={city}{PAIRING}){city}") if self.city_heads else None
 
     def _places(self, divisions: Divisions) -> dict[str, tuple[str, str | None]]:
         """The divisions of the provinces holding a plan, except the planned regions themselves, by the
@@ -119,17 +126,41 @@ class RegionCatalog:
 
     def spelled_out(self, question: str) -> str:
         """The question with the plans it names in office shorthand written out: "省" alone as 全省 (with
-        one province), a run of first characters as the cities' names (珠佛江云 -> 珠海、佛山、江门、云浮), and
-        so a first character alone between connectors (珠比佛高多少 -> 珠海比佛山高多少)."""
+        one province), a run of first characters as the cities' names (珠佛江云 -> 珠海、佛山、江门、云浮), and a
+        city's first character standing for it (珠比佛高多少 -> 珠海比佛山高多少, 江 氢能 谁牵头, 那云呢)."""
         if len(self.provinces) == 1:
             question = SHORT_PROVINCE.sub(PROVINCE_ALIASES[0], question)
 
         def written(match: re.Match) -> str:
             run = match.group()
-            if len(run) == 1 and self.heads[run] in question:  # 江门…山、江和海湾: the city is written out already
-                return run
             return "、".join(self.heads[head] for head in run) if len(set(run)) == len(run) else run
-        return self._head_run.sub(written, question) if self._head_run else question
+        question = self._head_run.sub(written, question) if self._head_run else question
+        return self._cities_alone_written(question) if self._city_alone else question
+
+    def _cities_alone_written(self, question: str) -> str:
+        """A city's first character alone (or joined to another's) written out where it stands for the city: two
+        such cities, or one beside a plan written out (江门和云, 省和珠), or one that is the whole subject
+        ("江 氢能 谁牵头" starts with it, "那云呢" is it)."""
+        meant = [m.start() for m in self._city_alone.finditer(question) if self._stands_for_city(question, m.start())]
+        named = any(alias in question for region in self.regions for alias in self.aliases[region])
+        leads = meant == [0] and question[1:2].isspace()
+        alone = len(meant) == 1 and (leads or bool(ALONE_FOLLOW_UP.fullmatch(question)))
+        if not meant or not (len({question[i] for i in meant}) > 1 or named or alone):
+            return question
+        for i in reversed(meant):
+            question = question[:i] + self.city_heads[question[i]] + question[i + 1:]
+        return question
+
+    def _stands_for_city(self, question: str, i: int) -> bool:
+        """Not when the city is written out in the question, nor inside a word (长江, 江水, 云计算), nor listed
+        among things that are no places ("5G、云、大数据")."""
+        around = (question[max(i - 2, 0):i + 1], question[max(i - 1, 0):i + 1], question[i:i + 2], question[i:i + 3])
+        if self.city_heads[question[i]] in question or any(_is_word(text) for text in around):
+            return False
+        places = (*self.heads, *PROVINCE_ALIASES, "省", "市", *(a for r in self.regions for a in self.aliases[r]))
+        if i > 0 and question[i - 1] == "、" and not question[:i - 1].endswith(places):
+            return False
+        return question[i + 1:i + 2] != "、" or question[i + 2:].startswith(places)
 
     def resolve(self, name: str) -> str | None:
         """An explicit filter value (珠海 / 珠海市 / 全省) as a plan region, None if it has no plan."""

@@ -224,12 +224,16 @@ def test_without_novel_terms_or_vectors_nothing_is_measured():
 
 
 def test_a_tree_goes_left_at_or_under_its_split_and_right_over_it():
-    tree = coverage_tree(split=0.6, below=-1.5, above=2.0)
+    tree = coverage_tree(split=0.5, below=-1.5, above=2.0)
     at = [0.0] * len(FEATURES)
-    at[FEATURES.index("coverage")] = 0.6
-    assert tree.predict(at) == -1.5
-    at[FEATURES.index("coverage")] = 0.61
-    assert tree.predict(at) == 2.0
+    for coverage, value in ((0.49, -1.5), (0.5, -1.5), (0.51, 2.0)):
+        at[FEATURES.index("coverage")] = coverage
+        assert tree.predict(at) == value
+
+
+def test_a_tree_whose_child_comes_before_its_parent_is_refused():
+    with pytest.raises(ValueError, match="树结构"):
+        RegressionTree(feature=[0, 0], threshold=[0.5, 0.5], left=[1, 0], right=[1, 0], value=[0.0, 1.0])
 
 
 def test_the_probability_sums_the_trees_scaled_after_the_prior():

@@ -447,6 +447,8 @@ def test_parts_typed_with_spaces_are_facets_when_each_names_its_own_topic(words)
     assert read_question("广东 能耗 降多少 哪个厅负责", CORPUS, words).facets == []
     # Nor does one asking only whether the plans say so.
     assert read_question("佛山方案里医疗废物怎么处置，有提到吗？", CORPUS, words).facets == []
+    assert [f.label for f in read_question("珠海光伏目标多少，有氢能规划吗？", CORPUS, words).facets] == \
+        ["珠海光伏目标", "有氢能规划吗"]
     # years typed with a space between are coordinated years, each a facet
     assert [f.year for f in read_question("珠海2025 2030 光伏装机 多少", CORPUS, words).facets] == [2025, 2030]
 
