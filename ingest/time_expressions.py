@@ -38,8 +38,11 @@ PERIOD = re.compile("[“\"‘']?(" + "|".join(PERIOD_END_YEAR) + r")[”\"’']
 DEADLINE_AFTER = re.compile(r"\s*(?:底|末)?\s*(?:前|以前|之前)|\s*(?:底|末)")
 YEAR_WITH_DEADLINE = re.compile(rf"{YEAR_TOKEN_WITH_SHORT.pattern}(?:{DEADLINE_AFTER.pattern})?")
 # What makes a year the one a change is measured from: 比/较/与…2020年 (not 占比2025年, 2025年与2030年),
-# 以2020年为基数, 2020年为基准.
-BASE_BEFORE = re.compile(r"(?:(?<!占)比|较|相较|相对于?|(?<!年)(?:与|同))\s*$")
+# 以2020年为基数, 2020年为基准. A bare 比 counts only before a change in the same clause ("比2020年下降",
+# "2030比2020降多少"): 比 also ends ratios ("桩车比2025年要达到多少").
+BASE_BEFORE = re.compile(r"(?:较|相较|相对于?|(?<!年)(?:与|同))\s*$")
+COMPARED_BEFORE = re.compile(r"(?<!占)比\s*$")
+CHANGE_AFTER = re.compile(r"[^，,。；;？?]*?(?:降|减|提|升|增|高|低|多(?!少)|(?<!多)少)")  # not 多少: it asks
 BASE_AFTER = re.compile(r"\s*为(?:基数|基准|基期)")
 
 
@@ -80,7 +83,8 @@ def read_times(text: str, short_years: bool = False) -> TimeMentions:
         if start and int(start.group(1)) < year:
             found.periods.append(Period(name=text[start.start():match.end()], first=int(start.group(1)), last=year))
             found.years.discard(int(start.group(1)))
-        if found.base_year is None and (BASE_BEFORE.search(before) or BASE_AFTER.match(after)):
+        compared = COMPARED_BEFORE.search(before) and CHANGE_AFTER.match(after)
+        if found.base_year is None and (BASE_BEFORE.search(before) or compared or BASE_AFTER.match(after)):
             found.base_year = year
         elif found.deadline is None and DEADLINE_AFTER.match(after):
             found.deadline = year

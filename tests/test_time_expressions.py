@@ -58,6 +58,8 @@ def test_periods(text, period):
     ("单位GDP能耗比2020年下降多少", 2020), ("较2020年", 2020), ("与2020年相比", 2020), ("以2020年为基数", 2020),
     ("2020年为基数", 2020), ("2030年比2020年下降", 2020), ("占比2025年", None), ("2025年与2030年", None),
     ("到2025年", None),
+    # a bare 比 only before a change: after a ratio noun it is no comparison
+    ("公共充电桩桩车比2025年要达到多少", None), ("能效比2025年达到多少", None), ("比2020年提高多少", 2020),
 ])
 def test_base_years(text, base):
     assert read_times(text).base_year == base
