@@ -4,8 +4,8 @@ Run: python -m carbonqa.eval.train_gate   (writes answer/gate_model/; run again,
 
 Every train question is answered by the rules; where they would quote the best sentences (GATED_KINDS),
 the best usable sentence's features are recorded with the label "the rules' answer is right": an answerable
-question, answered with every gold key (as eval/metrics.py judges key accuracy). Gradient-boosted trees (no
-randomness) are fitted on them. Its threshold is the highest on THRESHOLDS that refuses at most MAX_LOST_RIGHT of
+question, answered with every gold key (as eval/metrics.py judges key accuracy). Gradient-boosted trees (seeded:
+a rerun fits the same trees) are fitted on them. Its threshold is the highest on THRESHOLDS that refuses at most MAX_LOST_RIGHT of
 the answers the rules get right in cross-validation by writer (each writer's questions scored by a gate fitted
 on the other writers', as a new writer's would be) and keeps eval/qa.jsonl's floors (answered with the gate at
 that threshold). The last feature, the pair score (answer/gate.py PairModel), is fitted first, on the usable

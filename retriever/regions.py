@@ -17,6 +17,7 @@ import jieba
 from carbonqa.ingest.vocabulary import (ALL_PLANS, CITY_SHORTHAND_AFTER, MIN_HEAD_RUN, NOT_REGION_UNITS, OTHER_PLACES,
                                         OWN_PLAN, PAIRING, PROVINCE_ALIASES, SHORT_PROVINCE, SHORTHAND_BEFORE,
                                         is_province, region_aliases, region_level, region_units, short_name)
+from carbonqa.index.tokenizer import default_dictionary
 from carbonqa.retriever.divisions import Division, Divisions
 from carbonqa.retriever.models import RegionQuery, RegionSource
 
@@ -33,9 +34,9 @@ NAME_CONTINUATION = re.compile(r"^[\u4e00-\u9fff]{3}$")
 
 
 def _is_word(text: str) -> bool:
-    """A word of two or three characters in jieba's dictionary (长江, 江水, 云计算)."""
-    jieba.dt.check_initialized()
-    return len(text) in (2, 3) and jieba.dt.FREQ.get(text, 0) > 0
+    """A word of two or three characters in jieba's dictionary (长江, 江水, 推广)."""
+    frequencies, _ = default_dictionary()
+    return len(text) in (2, 3) and frequencies.get(text, 0) > 0
 
 
 class UnknownRegionError(ValueError):
@@ -71,6 +72,9 @@ class RegionCatalog:
         city, end = f"[{''.join(map(re.escape, self.city_heads))}]", f"(?:$|[{CITY_SHORTHAND_AFTER}])"
         self._city_alone = re.compile(f"(?<![^{SHORTHAND_BEFORE}]){city}(?={end})|{city}(?={PAIRING}{city})|"
                                       f"(?<={city}{PAIRING}){city}") if self.city_heads else None
+        # What a neighbour in a list of city characters may be: another plan, by any of its names, or 省/市.
+        self._plan_names = tuple(self.names_of(self.regions))
+        self._list_neighbours = (*self.heads, *PROVINCE_ALIASES, "省", "市", *self._plan_names)
 
     def _places(self, divisions: Divisions) -> dict[str, tuple[str, str | None]]:
         """The divisions of the provinces holding a plan, except the planned regions themselves, by the
@@ -142,7 +146,7 @@ class RegionCatalog:
         such cities, or one beside a plan written out (江门和云, 省和珠), or one that is the whole subject
         ("江 氢能 谁牵头" starts with it, "那云呢" is it)."""
         meant = [m.start() for m in self._city_alone.finditer(question) if self._stands_for_city(question, m.start())]
-        named = any(alias in question for region in self.regions for alias in self.aliases[region])
+        named = any(name in question for name in self._plan_names)
         leads = meant == [0] and question[1:2].isspace()
         alone = len(meant) == 1 and (leads or bool(ALONE_FOLLOW_UP.fullmatch(question)))
         if not meant or not (len({question[i] for i in meant}) > 1 or named or alone):
@@ -157,10 +161,9 @@ class RegionCatalog:
         around = (question[max(i - 2, 0):i + 1], question[max(i - 1, 0):i + 1], question[i:i + 2], question[i:i + 3])
         if self.city_heads[question[i]] in question or any(_is_word(text) for text in around):
             return False
-        places = (*self.heads, *PROVINCE_ALIASES, "省", "市", *(a for r in self.regions for a in self.aliases[r]))
-        if i > 0 and question[i - 1] == "、" and not question[:i - 1].endswith(places):
+        if i > 0 and question[i - 1] == "、" and not question[:i - 1].endswith(self._list_neighbours):
             return False
-        return question[i + 1:i + 2] != "、" or question[i + 2:].startswith(places)
+        return question[i + 1:i + 2] != "、" or question[i + 2:].startswith(self._list_neighbours)
 
     def resolve(self, name: str) -> str | None:
         """An explicit filter value (珠海 / 珠海市 / 全省) as a plan region, None if it has no plan."""
