@@ -198,6 +198,11 @@ def evidence_features(asked: Asked, candidate: Candidate) -> list[float]:
 LEAF = -1  # a tree node's `left` when it has no children
 
 
+def as_float32(values: Sequence[float]) -> list[float]:
+    """The features rounded to float32, once per question: scikit-learn fits and compares its splits in float32."""
+    return np.asarray(values, dtype=np.float32).astype(np.float64).tolist()
+
+
 class RegressionTree(BaseModel):
     """One tree of the ensemble as lists by node (scikit-learn's tree arrays): a node whose `left` is LEAF
     holds its `value`; any other goes left when its feature's value <= its threshold, else right."""
@@ -218,11 +223,10 @@ class RegressionTree(BaseModel):
         return self
 
     def predict(self, values: Sequence[float]) -> float:
+        """The leaf value for features already in float32 (as scikit-learn compares them: `as_float32`)."""
         node = 0
         while self.left[node] != LEAF:
-            # compared in float32, as scikit-learn compares the values it was fitted on
-            value = float(np.float32(values[self.feature[node]]))
-            node = self.left[node] if value <= self.threshold[node] else self.right[node]
+            node = self.left[node] if values[self.feature[node]] <= self.threshold[node] else self.right[node]
         return self.value[node]
 
 
@@ -242,7 +246,8 @@ class GateModel(BaseModel):
 
     def probability(self, values: Sequence[float]) -> float:
         """P(the candidate holds the answer) for features in FEATURES order."""
-        z = self.base_score + self.learning_rate * sum(tree.predict(values) for tree in self.trees)
+        features = as_float32(values)
+        z = self.base_score + self.learning_rate * sum(tree.predict(features) for tree in self.trees)
         return 1.0 / (1.0 + math.exp(-z))
 
     def answers(self, values: Sequence[float]) -> bool:
