@@ -3,8 +3,8 @@
 Every user text (questions, history turns, region names) is checked here for characters no text
 should hold, before it reaches the tokenizers and the shared embedding batch: a lone surrogate is a
 clear 4xx instead of a failure inside a batch shared with other users' questions. A question keeps
-the user's own characters (it is shown and stored as typed); it is read in NFKC form
-(`matching_form`: full-width digits ２０２５ are 2025), as region names are.
+the user's own characters (it is shown and stored as typed); it is read in NFKC form and simplified
+characters (`matching_form`: full-width digits ２０２５ are 2025, 雲浮 is 云浮), as region names are.
 
 The rules are also written as regular expressions (TEXT_PATTERN, QUESTION_PATTERN) that the OpenAPI
 spec publishes; a text matches the pattern exactly when it passes the check (lone surrogates, which
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+import zhconv
 
 # Control characters other than tab and line breaks (which are ordinary in pasted text), and the
 # Unicode non-characters (U+FDD0..U+FDEF and the last two code points of every plane).
@@ -55,8 +57,9 @@ def check_characters(text: str, label_zh: str = "文本", label_en: str = "text"
 
 
 def matching_form(text: str) -> str:
-    """The form text is matched in: NFKC (full-width digits and letters are ASCII, ideographic spaces spaces)."""
-    return unicodedata.normalize("NFKC", text)
+    """The form text is matched in: NFKC (full-width digits and letters are ASCII, ideographic spaces spaces)
+    and mainland simplified characters, as the plans are written (雲浮 -> 云浮, Hong Kong 電單車 -> 摩托车)."""
+    return zhconv.convert(unicodedata.normalize("NFKC", text), "zh-cn")
 
 
 def normalize_text(text: str, label_zh: str = "文本", label_en: str = "text") -> str:

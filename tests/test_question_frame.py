@@ -518,6 +518,10 @@ def test_colloquial_question_words_ask_as_the_standard_ones(words):
     # 解 beginning a word (解决, 解读) is not Cantonese 点解 (why)
     assert standard_question_words("点解佛山要搞碳达峰") == "为什么佛山要搞碳达峰"
     assert standard_question_words("重点解决哪些问题？要点解读一下") == "重点解决哪些问题？要点解读一下"
+    # typed in traditional characters: read simplified first, then its Cantonese words
+    traditional = read_question("雲浮嗰份方案，遇到問題搵邊個部門？", CORPUS, words)
+    assert traditional.text == "云浮那份方案,遇到问题找哪个部门?"
+    assert traditional.regions.regions == ["云浮市"]
     assert not read_question("珠海光伏每度电补贴几块钱？", CORPUS, words).wants_plan_parts
     assert not read_question("哪几块地用于建设光伏电站", CORPUS, words).wants_plan_parts
 

@@ -65,8 +65,11 @@ def test_length_is_counted_as_sent():
     ("珠海２０２５年光伏", "珠海2025年光伏"),  # full-width digits are digits
     ("ＰＭ２．５浓度", "PM2.5浓度"),
     ("\u3000碳？", " 碳?"),  # ideographic space and full-width ？
+    ("雲浮２０３０年新能源汽車佔比幾多", "云浮2030年新能源汽车占比几多"),  # traditional characters are simplified
+    ("電單車同的士", "摩托车同的士"),  # Hong Kong words become mainland ones where the table knows them
+    ("珠海市碳达峰实施方案", "珠海市碳达峰实施方案"),  # simplified text stays as it is
 ])
-def test_questions_are_matched_in_nfkc_form(text, read_as):
+def test_questions_are_matched_in_nfkc_form_and_simplified_characters(text, read_as):
     assert matching_form(text) == read_as
 
 
