@@ -136,11 +136,16 @@ def _asked_like_before(text: str, previous: QuestionFrame) -> str:
 
 
 def _same_question(previous: QuestionFrame, places: list[str], years: list[str], catalog: RegionCatalog) -> str:
-    """The previous question asked again of other places and/or years."""
-    text = spelled_out(previous.asked)  # "那30年呢" after "25年…" swaps 2025年 for 2030年
+    """The previous question asked again of other places and/or years; one place after asking which of several
+    plans is highest or lowest joins them ("那云呢" after "江和珠哪个高": the three compared)."""
+    # "那30年呢" after "25年…" swaps 2025年 for 2030年, "那云和江呢" after "珠和江…" 珠海 and 江门
+    text = catalog.spelled_out(spelled_out(previous.asked))
     if places:
         if previous.regions.all_regions:  # "珠海呢" after "各市……分别是多少": that plan, not every plan
             text = ALL_PLANS.sub("", text)
+        if previous.analysis is not None and previous.analysis.operation is AnalysisOperation.superlative \
+                and len(places) < 2 <= len(previous.places_named):
+            places = [*previous.places_named, *places]
         text = _swap(text, catalog.names_of(_replaced(previous, places, catalog)), "、".join(places))
     if years:
         text = _swap_years(text, "、".join(years))

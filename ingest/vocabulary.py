@@ -908,17 +908,19 @@ def english_spelled_out(question: str) -> str:
 # negation, pronouns, particles) are a closed class that written Mandarin never uses. Only words that are never
 # part of an ordinary word (not 点样 in 试点样板, 么子 in 什么子项, 系 in 体系); 边个 and 边度 only where 边 is not
 # the end of a place word (周边个别), 点解 (why) only where 解 begins no word (重点解决, 要点解读, 难点解析;
-# Cantonese 点解决 is "how to solve").
+# Cantonese 点解决 is "how to solve"); 呢 (this) only opening a clause before a word ("呢项由边个部门牵头"): the
+# Mandarin particle 呢 ends one.
 COLLOQUIAL_QUESTION_WORDS = {"啥子": "什么", "啥": "什么", "咋样": "怎么样", "咋": "怎么", "有冇": "有没有",
                              "系唔系": "是不是", "几时": "什么时候", "系咩": "是什么", "乜嘢": "什么", "做乜": "为什么",
                              "点解": "为什么", "咩": "什么", "乜": "什么", "边个": "哪个", "边度": "哪里", "几多": "多少",
                              "几耐": "多久", "唔": "不", "冇": "没有", "嘅": "的", "嗰": "那", "𠮶": "那", "揾": "找", "佢": "他",
                              "睇": "看", "喺": "在", "咗": "了", "呢个": "这个", "呢份": "这份", "呢啲": "这些", "啲": "些",
-                             "畀": "给", "俾": "给"}
+                             "畀": "给", "俾": "给", "呢": "这"}
 _PLACE_END = "(?<![周旁两身海路岸江河湖东南西北左右里外这那])"
 _JIE_WORD = "(?![决读析答释除放锁码冻困])"
 # What may not stand before and after a colloquial word for it to be one: (before, after).
-_GUARDS = {"边个": (_PLACE_END, ""), "边度": (_PLACE_END, ""), "点解": ("", _JIE_WORD)}
+_GUARDS = {"边个": (_PLACE_END, ""), "边度": (_PLACE_END, ""), "点解": ("", _JIE_WORD),
+           "呢": (r"(?<![^\s，,。？?！!；;：:])", "(?=[\u4e00-\u9fff])")}
 _COLLOQUIAL = re.compile("|".join(
     before + re.escape(word) + after
     for word in sorted(COLLOQUIAL_QUESTION_WORDS, key=len, reverse=True)

@@ -164,6 +164,12 @@ def test_plans_in_shorthand_are_written_out(question, written):
     assert CATALOG.spelled_out(question) == written
 
 
+def test_a_pair_of_city_characters_is_read_across_a_word_formed_at_the_join():
+    catalog = RegionCatalog(["广东省", "江门市", "云浮市"], levels={"广东省": "省", "江门市": "市", "云浮市": "市"})
+    assert catalog.spelled_out("那云和江呢") == "那云浮和江门呢"  # 云和 (a county elsewhere) is in jieba's dictionary
+    assert catalog.spelled_out("长江和云") == "长江和云"  # 江 inside 长江 is no city, so 云 has no pair
+
+
 @pytest.mark.parametrize("question", [
     "完成省下达指标", "节省能源", "省级森林公园有几个", "省市四份方案里", "乙丙两市",  # a run of two is no list
     "甲乙比赛", "丙市的山、丙和海湾", "上乙和下丙村",  # inside a word; the city already written out

@@ -518,6 +518,10 @@ def test_colloquial_question_words_ask_as_the_standard_ones(words):
     # 解 beginning a word (解决, 解读) is not Cantonese 点解 (why)
     assert standard_question_words("点解佛山要搞碳达峰") == "为什么佛山要搞碳达峰"
     assert standard_question_words("重点解决哪些问题？要点解读一下") == "重点解决哪些问题？要点解读一下"
+    # Cantonese 呢 (this) opens a clause; the Mandarin particle 呢 ends one
+    assert standard_question_words("呢项由边个部门牵头？") == "这项由哪个部门牵头？"
+    assert standard_question_words("好，呢份方案几时印发") == "好，这份方案什么时候印发"
+    assert standard_question_words("那佛山呢，谁牵头") == "那佛山呢，谁牵头"
     # typed in traditional characters: read simplified first, then its Cantonese words
     traditional = read_question("雲浮嗰份方案，遇到問題搵邊個部門？", CORPUS, words)
     assert traditional.text == "云浮那份方案,遇到问题找哪个部门?"
