@@ -10,6 +10,7 @@ from carbonqa.answer.candidate import Candidate
 from carbonqa.answer.evidence import SentenceIndex, most_specific
 from carbonqa.answer.outline import Outline
 from carbonqa.answer.policy import AnswerPolicy
+from carbonqa.answer.task_parts import TaskParts
 from carbonqa.answer.text import longest_only
 from carbonqa.answer.topic_words import names_a_thing, question_words, tagger, word_begun
 from carbonqa.indicators.analysis import IndicatorAnalysis
@@ -47,8 +48,14 @@ class Evidence:
         return IndicatorAnalysis(self.corpus.indicators, self.corpus.chunks, self.meaning)
 
     def usable(self, frame: QuestionFrame, candidates: list[Candidate]) -> list[Candidate]:
-        """The candidates that answer the question (AnswerPolicy.answers), best first."""
-        return [candidate for candidate in candidates if self.policy.answers(frame, candidate)]
+        """The candidates that answer the question (AnswerPolicy.answers), best first; not a task-table row of
+        another part than the one the question asks who is responsible for (TaskParts)."""
+        named = self.task_parts.named(frame.text) if frame.wants_agency else set()
+        return [c for c in candidates if self.policy.answers(frame, c) and not self.task_parts.other(named, c.chunk)]
+
+    @cached_property
+    def task_parts(self) -> TaskParts:
+        return TaskParts(self.corpus.tree)
 
     def absent_terms(self, frame: QuestionFrame, regions: list[str]) -> list[str]:
         """Plan vocabulary the question uses that these plans never do (longest first): other plans

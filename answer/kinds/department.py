@@ -66,8 +66,9 @@ class ResponsibleForTask:
         topic = on_topic(asked)
         if topic is None:
             return None
-        found = task_row(asked.evidence.corpus.tree, topic.chunk, topic.flat)
-        if found is None:
+        evidence = asked.evidence
+        found = task_row(evidence.corpus.tree, topic.chunk, topic.flat)
+        if found is None or evidence.task_parts.other(evidence.task_parts.named(asked.frame.text), found[0]):
             return None
         row, task = found
         book = CitationBook()
