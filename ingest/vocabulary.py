@@ -88,9 +88,9 @@ REGION_SUFFIX = re.compile(rf"({_SUFFIX})$")
 _REGION_UNIT = re.compile(rf".+?(?:{_SUFFIX})")
 # Words that point at the province-level plan without naming it. Not 省级: "省级森林公园" is a name.
 PROVINCE_ALIASES = ("全省", "省里", "省方案", "省级方案")
-# A place's own plan named right after the place (惠州碳达峰方案, 广州市的实施方案): asks for that plan, not
-# for what the plan of a region containing it says.
-OWN_PLAN = re.compile(r"的?(?:碳达峰|碳排放达峰)?(?:实施)?方案")
+# A place's own plan named right after the place (惠州碳达峰方案, 广州市的实施方案, 广州市自己的方案): asks for
+# that plan, not for what the plan of a region containing it says.
+OWN_PLAN = re.compile(r"(?:自己|自身|本身|单独)?的?(?:碳达峰|碳排放达峰)?(?:实施)?方案")
 # Every place of a kind, as plans address them ("各区可选取1—2个", "各县（市、区）", "各县区"): what such a piece sets,
 # it sets each of them (a 区 for 各区, a county-level 市 for 各县（市、区）).
 EVERY_UNIT = re.compile(r"各(?:[市县区镇](?:[（(][市县区镇、]+[)）])?)+")

@@ -142,6 +142,8 @@ def test_a_figure_the_covering_plan_does_not_state_for_the_place_is_refused(ask)
 def test_a_question_for_the_place_s_own_plan_is_refused_as_before():
     assert detected("惠州碳达峰方案对石化行业有什么要求？") == ([], {}, ["惠州市"])
     assert detected("广州市碳达峰实施方案提出哪年实现碳达峰？") == ([], {}, ["广州市"])
+    assert detected("广州市自己的碳达峰实施方案是什么时候印发的？") == ([], {}, ["广州市"])
+    assert detected("南海区单独的方案有吗") == ([], {}, ["南海区"])
 
 
 def test_a_place_named_among_others_is_given_no_figure_or_target():
