@@ -145,7 +145,7 @@ def _same_question(previous: QuestionFrame, places: list[str], years: list[str],
             text = ALL_PLANS.sub("", text)
         if previous.analysis is not None and previous.analysis.operation is AnalysisOperation.superlative \
                 and len(places) < 2 <= len(previous.places_named):
-            places = [*previous.places_named, *places]
+            places = list(dict.fromkeys([*previous.places_named, *places]))
         text = _swap(text, catalog.names_of(_replaced(previous, places, catalog)), "、".join(places))
     if years:
         text = _swap_years(text, "、".join(years))

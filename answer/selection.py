@@ -15,6 +15,7 @@ from carbonqa.answer.text import longest_only
 from carbonqa.answer.topic_words import names_a_thing, question_words, tagger, word_begun
 from carbonqa.indicators.analysis import IndicatorAnalysis
 from carbonqa.indicators.matching import Meaning
+from carbonqa.ingest.models import Chunk
 from carbonqa.ingest.text import squash
 from carbonqa.ingest.vocabulary import term_forms
 from carbonqa.retriever.corpus import Corpus
@@ -48,13 +49,16 @@ class Evidence:
         return IndicatorAnalysis(self.corpus.indicators, self.corpus.chunks, self.meaning)
 
     def usable(self, frame: QuestionFrame, candidates: list[Candidate]) -> list[Candidate]:
-        """The candidates that answer the question (AnswerPolicy.answers), best first; not a task-table row of
-        another part than the one the question asks who is responsible for (TaskParts)."""
-        named = self.task_parts.named(frame.text) if frame.wants_agency else set()
-        return [c for c in candidates if self.policy.answers(frame, c) and not self.task_parts.other(named, c.chunk)]
+        """The candidates that answer the question (AnswerPolicy.answers), best first."""
+        return [candidate for candidate in candidates if self.policy.answers(frame, candidate)
+                and not self.row_for_another_task(frame, candidate.chunk)]
+
+    def row_for_another_task(self, frame: QuestionFrame, chunk: Chunk) -> bool:
+        """Asked who is responsible for a task named by its heading, is the chunk a task-table row for another?"""
+        return frame.wants_agency and self._task_parts.row_for_another_task(frame.text, chunk)
 
     @cached_property
-    def task_parts(self) -> TaskParts:
+    def _task_parts(self) -> TaskParts:
         return TaskParts(self.corpus.tree)
 
     def absent_terms(self, frame: QuestionFrame, regions: list[str]) -> list[str]:

@@ -904,16 +904,16 @@ def english_spelled_out(question: str) -> str:
 # Colloquial and dialect question words in their standard form, so that every question pattern reads them
 # ("啥时候印发的" asks as "什么时候印发的", "咋整" as "怎么整", Cantonese "有冇" as "有没有", "揾边个部门" as
 # "找哪个部门"). Questions arrive here in simplified characters (matching_form), so the words are simplified
-# (邊個 is 边个; the character table simplifies 嗰 to 𠮶). Cantonese's grammatical words (question words,
+# (邊個 is 边个, 甚麼 甚么; the character table simplifies 嗰 to 𠮶). Cantonese's grammatical words (question words,
 # negation, pronouns, particles) are a closed class that written Mandarin never uses. Only words that are never
 # part of an ordinary word (not 点样 in 试点样板, 么子 in 什么子项, 系 in 体系); 边个 and 边度 only where 边 is not
 # the end of a place word (周边个别), 点解 (why) only where 解 begins no word (重点解决, 要点解读, 难点解析;
 # Cantonese 点解决 is "how to solve"); 呢 (this) only opening a clause before a word ("呢项由边个部门牵头"): the
 # Mandarin particle 呢 ends one.
-COLLOQUIAL_QUESTION_WORDS = {"啥子": "什么", "啥": "什么", "咋样": "怎么样", "咋": "怎么", "有冇": "有没有",
+COLLOQUIAL_QUESTION_WORDS = {"甚么": "什么", "啥子": "什么", "啥": "什么", "咋样": "怎么样", "咋": "怎么", "有冇": "有没有",
                              "系唔系": "是不是", "几时": "什么时候", "系咩": "是什么", "乜嘢": "什么", "做乜": "为什么",
                              "点解": "为什么", "咩": "什么", "乜": "什么", "边个": "哪个", "边度": "哪里", "几多": "多少",
-                             "几耐": "多久", "唔": "不", "冇": "没有", "嘅": "的", "嗰": "那", "𠮶": "那", "揾": "找", "佢": "他",
+                             "几耐": "多久", "唔": "不", "冇": "没有", "嘅": "的", "𠮶": "那", "揾": "找", "佢": "他",
                              "睇": "看", "喺": "在", "咗": "了", "呢个": "这个", "呢份": "这份", "呢啲": "这些", "啲": "些",
                              "畀": "给", "俾": "给", "呢": "这"}
 _PLACE_END = "(?<![周旁两身海路岸江河湖东南西北左右里外这那])"

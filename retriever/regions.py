@@ -74,7 +74,7 @@ class RegionCatalog:
                                       f"(?<={city}{PAIRING}){city}") if self.city_heads else None
         # Two city characters joined by a pairing word (云和江): the words a dictionary forms across the join
         # (云和, a county elsewhere) do not count against them.
-        self._paired = re.compile(f"{city}{PAIRING}{city}") if self.city_heads else None
+        self._paired = re.compile(f"(?=({city}{PAIRING}{city}))") if self.city_heads else None  # overlapping
         # What a neighbour in a list of city characters may be: another plan, by any of its names, or 省/市.
         self._plan_names = tuple(self.names_of(self.regions))
         self._list_neighbours = (*self.heads, *PROVINCE_ALIASES, "省", "市", *self._plan_names)
@@ -161,9 +161,10 @@ class RegionCatalog:
     def _stands_for_city(self, question: str, i: int) -> bool:
         """Not when the city is written out in the question, nor inside a word (长江, 江水, 云计算) other than one
         formed across the join of a pair (云和江), nor listed among things that are no places ("5G、云、大数据")."""
-        pair = next((m.span() for m in self._paired.finditer(question) if m.start() <= i < m.end()), None)
+        pairs = [m.span(1) for m in self._paired.finditer(question) if m.start(1) <= i < m.end(1)]
         around = [text for start, end in ((i - 2, i + 1), (i - 1, i + 1), (i, i + 2), (i, i + 3))
-                  if (text := question[max(start, 0):end]) and not (pair and pair[0] <= max(start, 0) and end <= pair[1])]
+                  if (text := question[max(start, 0):end])
+                  and not any(first <= max(start, 0) and end <= last for first, last in pairs)]
         if self.city_heads[question[i]] in question or any(_is_word(text) for text in around):
             return False
         if i > 0 and question[i - 1] == "、" and not question[:i - 1].endswith(self._list_neighbours):

@@ -58,8 +58,10 @@ def check_characters(text: str, label_zh: str = "文本", label_en: str = "text"
 
 def matching_form(text: str) -> str:
     """The form text is matched in: NFKC (full-width digits and letters are ASCII, ideographic spaces spaces)
-    and mainland simplified characters, as the plans are written (雲浮 -> 云浮, Hong Kong 電單車 -> 摩托车)."""
-    return zhconv.convert(unicodedata.normalize("NFKC", text), "zh-cn")
+    and simplified characters, as the plans are written (雲浮 -> 云浮). Characters only, not regional words
+    (zh-cn would turn the plans' own 智慧型 into 智能); 么 stays as written, for the table also reads it as the
+    traditional form of 幺 (什么正在 -> 什幺正在)."""
+    return "么".join(zhconv.convert(part, "zh-hans") for part in unicodedata.normalize("NFKC", text).split("么"))
 
 
 def normalize_text(text: str, label_zh: str = "文本", label_en: str = "text") -> str:

@@ -165,8 +165,10 @@ def test_plans_in_shorthand_are_written_out(question, written):
 
 
 def test_a_pair_of_city_characters_is_read_across_a_word_formed_at_the_join():
-    catalog = RegionCatalog(["广东省", "江门市", "云浮市"], levels={"广东省": "省", "江门市": "市", "云浮市": "市"})
+    catalog = RegionCatalog(["广东省", "珠海市", "江门市", "云浮市"], levels={"广东省": "省"})
     assert catalog.spelled_out("那云和江呢") == "那云浮和江门呢"  # 云和 (a county elsewhere) is in jieba's dictionary
+    assert catalog.spelled_out("珠、云和江哪个高") == "珠海、云浮和江门哪个高"  # pairs overlap: 云 is in both
+    assert CATALOG.spelled_out("乙、丙和丁哪个高") == "乙市、丙市和丁市哪个高"
     assert catalog.spelled_out("长江和云") == "长江和云"  # 江 inside 长江 is no city, so 云 has no pair
 
 

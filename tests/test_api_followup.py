@@ -116,6 +116,7 @@ def understand(question: str, history: list[str]) -> str:
         ("那云和江呢", ["珠和江25年能耗强度降幅差几个点"], "江门市、云浮市2025年能耗强度降幅差几个点"),
         # One place after asking which of several plans is highest joins them.
         ("那云呢", ["森林率2030，江和珠哪个高"], "森林率2030年，珠海市、江门市、云浮市哪个高"),
+        ("那江门呢", ["森林率2030，江和珠哪个高"], "森林率2030年，珠海市、江门市哪个高"),
         # Names of one length are replaced in a fixed order: 广东省 before 省方案, in every process.
         ("那江门呢？", ["广东省方案里，2025年单位GDP能耗要比2020年下降百分之几？"],
          "江门市方案里，2025年单位GDP能耗要比2020年下降百分之几？"),

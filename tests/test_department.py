@@ -111,17 +111,17 @@ def test_a_sentence_naming_no_one_is_answered_by_its_tasks_row_in_the_table():
     assert quote.startswith("重点任务：能源转型行动") and quote in TREE["p/table.1"].text
 
 
-def test_a_row_of_another_part_does_not_say_who_is_responsible_for_the_part_named():
+def test_a_row_for_another_task_does_not_say_who_is_responsible_for_the_task_named():
     tree = ClauseTree([*(TREE[f"p/{n}"] for n in ("2", "2.1", "2.1.1", "2.2", "2.2.1")), _chunk(
         "table.1", ChunkKind.table_row, "序号：1\n重点任务：能源转型行动\n控制煤炭消费。\n主要责任单位：市发展改革局",
         "能源转型行动", start=100)])
-    parts, row = TaskParts(tree), tree["p/table.1"]
-    assert parts.named("全民行动由哪些单位负责") == {"全民行动"}
-    assert parts.other(parts.named("全民行动由哪些单位负责"), row)  # the table has no row for it
-    assert not parts.other(parts.named("能源转型行动谁牵头"), row)
-    assert not parts.other(parts.named("控制煤炭消费这项谁负责"), row)  # a part under the row's task
-    assert not parts.other(parts.named("重点任务由哪些部门负责"), row)  # a part above it
-    assert not parts.other(parts.named("电厂改造谁负责"), row)  # no part named
+    tasks, row = TaskParts(tree), tree["p/table.1"]
+    assert tasks.tasks == {"p": {"能源转型行动", "全民行动"}}  # the rows' tasks and their siblings
+    assert tasks.row_for_another_task("全民行动由哪些单位负责", row)  # the table has no row for it
+    assert not tasks.row_for_another_task("能源转型行动谁牵头", row)
+    assert not tasks.row_for_another_task("控制煤炭消费这项谁负责", row)  # a part under the task: no task named
+    assert not tasks.row_for_another_task("重点任务由哪些部门负责", row)  # a part above it
+    assert not tasks.row_for_another_task("全民行动谁牵头", tree["p/2.2.1"])  # not a row
 
 
 def test_who_leads_the_whole_work_is_the_plans_leading_body(tiny_retriever, tiny_corpus):

@@ -511,7 +511,8 @@ def test_colloquial_question_words_ask_as_the_standard_ones(words):
     assert read_question("珠海的士啥时候全部换成新能源", CORPUS, words).wants_year
     assert standard_question_words("咋整？有冇提到啥子补贴") == "怎么整？有没有提到什么补贴"
     assert standard_question_words("珠海试点样板区建设有哪些要求") == "珠海试点样板区建设有哪些要求"
-    assert standard_question_words("云浮嗰份方案，遇到问题揾边个部门？文号系咩？") == "云浮那份方案，遇到问题找哪个部门？文号是什么？"
+    assert standard_question_words("云浮𠮶份方案，遇到问题揾边个部门？文号系咩？") == "云浮那份方案，遇到问题找哪个部门？文号是什么？"
+    assert standard_question_words("有甚么规定") == "有什么规定"
     assert standard_question_words("装风车发电，方案支唔支持？冇提就算") == "装风车发电，方案支不支持？没有提就算"
     # 边 ending a place word is not Cantonese 边个 (which one)
     assert standard_question_words("周边个别小区装光伏") == "周边个别小区装光伏"

@@ -66,8 +66,9 @@ def test_length_is_counted_as_sent():
     ("ＰＭ２．５浓度", "PM2.5浓度"),
     ("\u3000碳？", " 碳?"),  # ideographic space and full-width ？
     ("雲浮２０３０年新能源汽車佔比幾多", "云浮2030年新能源汽车占比几多"),  # traditional characters are simplified
-    ("電單車同的士", "摩托车同的士"),  # Hong Kong words become mainland ones where the table knows them
+    ("點樣申請充電樁", "点样申请充电桩"),
     ("珠海市碳达峰实施方案", "珠海市碳达峰实施方案"),  # simplified text stays as it is
+    ("有什么正在推进的智慧型城市项目", "有什么正在推进的智慧型城市项目"),  # not 什幺, not 智能
 ])
 def test_questions_are_matched_in_nfkc_form_and_simplified_characters(text, read_as):
     assert matching_form(text) == read_as

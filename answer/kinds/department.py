@@ -66,9 +66,8 @@ class ResponsibleForTask:
         topic = on_topic(asked)
         if topic is None:
             return None
-        evidence = asked.evidence
-        found = task_row(evidence.corpus.tree, topic.chunk, topic.flat)
-        if found is None or evidence.task_parts.other(evidence.task_parts.named(asked.frame.text), found[0]):
+        found = task_row(asked.evidence.corpus.tree, topic.chunk, topic.flat)
+        if found is None or asked.evidence.row_for_another_task(asked.frame, found[0]):
             return None
         row, task = found
         book = CitationBook()
