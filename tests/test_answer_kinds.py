@@ -53,6 +53,13 @@ def test_a_topic_question_answers_from_the_plan_named(ask, cited):
     assert {c.region for c in answer.citations} == {"江门市"}
 
 
+def test_a_question_typed_in_traditional_characters_is_answered_as_in_simplified(ask, cited):
+    simplified = cited(ask("江门核电方面有什么安排？"))
+    traditional = cited(ask("江門核電方面有什麼安排？"))
+    assert traditional.question == "江門核電方面有什麼安排？" and traditional.regions == ["江门市"]  # kept as typed
+    assert (traditional.answer, traditional.citations) == (simplified.answer, simplified.citations)
+
+
 def test_a_department_question_needs_a_sentence_naming_one(ask, cited):
     answer = cited(ask("珠海方案由哪个部门牵头推进碳达峰工作？"))
     assert answer.outcome == "answered" and "市发展改革局" in answer.answer
