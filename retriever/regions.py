@@ -148,7 +148,9 @@ class RegionCatalog:
         """A city's first character alone (or joined to another's) written out where it stands for the city: two
         such cities, or one beside a plan written out (江门和云, 省和珠), or one that is the whole subject
         ("江 氢能 谁牵头" starts with it, "那云呢" is it)."""
-        meant = [m.start() for m in self._city_alone.finditer(question) if self._stands_for_city(question, m.start())]
+        pairs = [m.span(1) for m in self._paired.finditer(question)]
+        meant = [m.start() for m in self._city_alone.finditer(question)
+                 if self._stands_for_city(question, m.start(), pairs)]
         named = any(name in question for name in self._plan_names)
         leads = meant == [0] and question[1:2].isspace()
         alone = len(meant) == 1 and (leads or bool(ALONE_FOLLOW_UP.fullmatch(question)))
@@ -158,13 +160,14 @@ class RegionCatalog:
             question = question[:i] + self.city_heads[question[i]] + question[i + 1:]
         return question
 
-    def _stands_for_city(self, question: str, i: int) -> bool:
+    def _stands_for_city(self, question: str, i: int, pairs: list[tuple[int, int]]) -> bool:
         """Not when the city is written out in the question, nor inside a word (长江, 江水, 云计算) other than one
-        formed across the join of a pair (云和江), nor listed among things that are no places ("5G、云、大数据")."""
-        pairs = [m.span(1) for m in self._paired.finditer(question) if m.start(1) <= i < m.end(1)]
+        formed across the join of a pair (云和江; `pairs`: the spans of the question's pairs), nor listed among
+        things that are no places ("5G、云、大数据")."""
+        mine = [(first, last) for first, last in pairs if first <= i < last]
         around = [text for start, end in ((i - 2, i + 1), (i - 1, i + 1), (i, i + 2), (i, i + 3))
                   if (text := question[max(start, 0):end])
-                  and not any(first <= max(start, 0) and end <= last for first, last in pairs)]
+                  and not any(first <= max(start, 0) and end <= last for first, last in mine)]
         if self.city_heads[question[i]] in question or any(_is_word(text) for text in around):
             return False
         if i > 0 and question[i - 1] == "、" and not question[:i - 1].endswith(self._list_neighbours):
